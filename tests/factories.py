@@ -1,0 +1,160 @@
+"""Small builders for test content. Each returns saved, published objects unless told otherwise."""
+
+from __future__ import annotations
+
+import io
+import itertools
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
+from django.utils import timezone
+from PIL import Image as PILImage
+from wagtail.images.models import Image
+from wagtail.models import GroupPagePermission, Page, Site
+
+from wagtail_newsfeed import live
+from wagtail_newsfeed.models import (
+    ArticleAuthor,
+    Author,
+    LiveEntry,
+    LiveFeedPage,
+    NewsArticlePage,
+    NewsIndexPage,
+    Source,
+    Topic,
+)
+
+_seq = itertools.count(1)
+
+
+def root_page() -> Page:
+    return Site.objects.get(is_default_site=True).root_page
+
+
+def make_image(title: str = "Test image", width: int = 640, height: int = 360) -> Image:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (width, height), (30, 90, 160)).save(buffer, format="PNG")
+    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"test-{next(_seq)}.png"))
+
+
+def make_topic(name: str | None = None, **kwargs: Any) -> Topic:
+    n = next(_seq)
+    name = name or f"Topic {n}"
+    return Topic.objects.create(name=name, slug=kwargs.pop("slug", f"topic-{n}"), **kwargs)
+
+
+def make_author(name: str | None = None, **kwargs: Any) -> Author:
+    n = next(_seq)
+    return Author.objects.create(
+        name=name or f"Author {n}", slug=kwargs.pop("slug", f"author-{n}"), **kwargs
+    )
+
+
+def make_source(name: str | None = None, **kwargs: Any) -> Source:
+    n = next(_seq)
+    return Source.objects.create(
+        name=name or f"Agency {n}", slug=kwargs.pop("slug", f"agency-{n}"), **kwargs
+    )
+
+
+def make_index(parent: Page | None = None, title: str = "News", **kwargs: Any) -> NewsIndexPage:
+    n = next(_seq)
+    index = NewsIndexPage(title=title, slug=kwargs.pop("slug", f"news-{n}"), live=False, **kwargs)
+    (parent or root_page()).add_child(instance=index)
+    index.save_revision().publish()
+    return index
+
+
+def paragraph(text: str) -> list[dict[str, Any]]:
+    return [{"type": "paragraph", "value": f"<p>{text}</p>"}]
+
+
+def make_article(
+    index: NewsIndexPage,
+    title: str | None = None,
+    *,
+    publish: bool = True,
+    topics: list[Topic] = (),
+    authors: list[Author] = (),
+    published_at: datetime | None = None,
+    body: list[dict[str, Any]] | None = None,
+    **kwargs: Any,
+) -> NewsArticlePage:
+    n = next(_seq)
+    article = NewsArticlePage(
+        title=title or f"Article {n}",
+        slug=kwargs.pop("slug", f"article-{n}"),
+        standfirst=kwargs.pop("standfirst", f"Standfirst of article {n}."),
+        body=body if body is not None else paragraph(f"Body text of article {n}."),
+        published_at=published_at,
+        live=False,
+        **kwargs,
+    )
+    index.add_child(instance=article)
+    if topics:
+        article.topics.set(topics)
+    for order, author in enumerate(authors):
+        article.article_authors.add(ArticleAuthor(author=author, sort_order=order))
+    revision = article.save_revision()
+    if publish:
+        revision.publish()
+        article.refresh_from_db()
+    return article
+
+
+def make_feed(parent: Page, title: str | None = None, *, publish: bool = True, **kwargs: Any):
+    n = next(_seq)
+    feed = LiveFeedPage(
+        title=title or f"Live feed {n}",
+        slug=kwargs.pop("slug", f"live-{n}"),
+        coverage_start=kwargs.pop("coverage_start", timezone.now()),
+        live=False,
+        **kwargs,
+    )
+    parent.add_child(instance=feed)
+    revision = feed.save_revision()
+    if publish:
+        revision.publish()
+        feed.refresh_from_db()
+    return feed
+
+
+def make_superuser(username: str = "admin"):
+    return get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
+
+
+def make_user(username: str | None = None, *, groups: list[Group] = ()):
+    user = get_user_model().objects.create_user(
+        username or f"user{next(_seq)}", password="pw", is_staff=False
+    )
+    user.groups.set(groups)
+    return user
+
+
+def feed_group(feed: Page, *, publish: bool, name: str | None = None) -> Group:
+    """A group with admin access that may edit (and maybe publish) pages under ``feed``."""
+    group = Group.objects.create(name=name or f"Group {next(_seq)}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for permission_type in ["add", "change"] + (["publish"] if publish else []):
+        GroupPagePermission.objects.create(group=group, page=feed, permission_type=permission_type)
+    return group
+
+
+def make_entry(feed: LiveFeedPage, user=None, text: str | None = None, **kwargs: Any) -> LiveEntry:
+    user = user or _system_user()
+    n = next(_seq)
+    return live.create_entry(
+        feed,
+        user,
+        body=kwargs.pop("body", paragraph(text or f"Entry text {n}.")),
+        **kwargs,
+    )
+
+
+def _system_user():
+    User = get_user_model()
+    user = User.objects.filter(username="entry-bot").first()
+    return user or make_superuser("entry-bot")

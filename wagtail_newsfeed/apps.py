@@ -1,0 +1,14 @@
+"""App configuration: wires up checks and signal handlers; holds no logic."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WagtailNewsfeedConfig(AppConfig):
+    name = "wagtail_newsfeed"
+    label = "wagtail_newsfeed"
+    verbose_name = _("Newsroom")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401

@@ -1,0 +1,211 @@
+"""The StreamField block library shared by news articles and live entries.
+
+Every block renders with its own template (``wagtail_newsfeed/blocks/<name>.html``) so sites can
+override one block's markup the Django way, and owns its API shape through
+``get_api_representation`` so the API never reaches into block internals.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.embeds.blocks import EmbedBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript"]
+
+
+def _template(name: str) -> str:
+    return f"wagtail_newsfeed/blocks/{name}.html"
+
+
+class ParagraphBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("features", RICH_TEXT_FEATURES)
+        super().__init__(**kwargs)
+
+    class Meta:
+        icon = "pilcrow"
+        template = _template("paragraph")
+        label = _("Paragraph")
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(max_length=255)
+    level = blocks.ChoiceBlock(
+        choices=[("h2", _("Section heading (h2)")), ("h3", _("Sub-heading (h3)"))],
+        default="h2",
+    )
+
+    class Meta:
+        icon = "title"
+        template = _template("heading")
+        label = _("Heading")
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock()
+    alt_text = blocks.CharBlock(
+        required=False,
+        max_length=255,
+        help_text=_("Describe the image for readers who cannot see it. Defaults to its title."),
+    )
+    caption = blocks.CharBlock(required=False, max_length=500)
+    credit = blocks.CharBlock(required=False, max_length=255, help_text=_("e.g. Reuters/Jane Doe"))
+
+    class Meta:
+        icon = "image"
+        template = _template("image")
+        label = _("Image")
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock()
+    attribution = blocks.CharBlock(required=False, max_length=255)
+
+    class Meta:
+        icon = "openquote"
+        template = _template("quote")
+        label = _("Quote")
+
+
+class PullQuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(help_text=_("A short line from the story, set large."))
+    attribution = blocks.CharBlock(required=False, max_length=255)
+
+    class Meta:
+        icon = "openquote"
+        template = _template("pull_quote")
+        label = _("Pull quote")
+
+
+class NewsEmbedBlock(blocks.StructBlock):
+    embed = EmbedBlock(help_text=_("A link to a video, post or map (YouTube, Vimeo, X, ...)."))
+    caption = blocks.CharBlock(required=False, max_length=500)
+
+    class Meta:
+        icon = "media"
+        template = _template("embed")
+        label = _("Embed")
+
+
+class KeyPointsBlock(blocks.StructBlock):
+    title = blocks.CharBlock(required=False, max_length=255, default="Key points")
+    points = blocks.ListBlock(blocks.CharBlock(max_length=500), min_num=1)
+
+    class Meta:
+        icon = "list-ul"
+        template = _template("key_points")
+        label = _("Key points")
+
+
+class FactBoxBlock(blocks.StructBlock):
+    title = blocks.CharBlock(max_length=255)
+    body = ParagraphBlock()
+
+    class Meta:
+        icon = "info-circle"
+        template = _template("fact_box")
+        label = _("Fact box")
+
+
+class NewsTableBlock(TableBlock):
+    class Meta:
+        icon = "table"
+        template = _template("table")
+        label = _("Table")
+
+
+class RelatedArticleBlock(blocks.StructBlock):
+    page = blocks.PageChooserBlock(page_type="wagtail_newsfeed.NewsArticlePage")
+    label = blocks.CharBlock(
+        required=False, max_length=255, help_text=_("Defaults to 'Read more'.")
+    )
+
+    class Meta:
+        icon = "link"
+        template = _template("related_article")
+        label = _("Related article")
+
+
+class DocumentBlock(blocks.StructBlock):
+    document = DocumentChooserBlock()
+    title = blocks.CharBlock(required=False, max_length=255, help_text=_("Defaults to its title."))
+
+    class Meta:
+        icon = "doc-full"
+        template = _template("document")
+        label = _("Document")
+
+
+class SourceChooserBlock(blocks.ChooserBlock):
+    """Chooses a news agency from the Newsroom's sources (a plain select; sources are few)."""
+
+    @cached_property
+    def target_model(self):
+        from .models import Source
+
+        return Source
+
+    @cached_property
+    def widget(self):
+        return forms.Select()
+
+    def get_form_state(self, value):
+        return value.pk if value else None
+
+    class Meta:
+        icon = "site"
+
+
+class SourceCreditBlock(blocks.StructBlock):
+    source = SourceChooserBlock()
+    note = blocks.CharBlock(
+        required=False, max_length=255, help_text=_("e.g. 'Additional reporting by ...'")
+    )
+
+    class Meta:
+        icon = "site"
+        template = _template("source_credit")
+        label = _("Source credit")
+
+
+class TimelineEventBlock(blocks.StructBlock):
+    when = blocks.CharBlock(max_length=100, help_text=_("e.g. '20 April 2021' or '09:30'"))
+    title = blocks.CharBlock(max_length=255)
+    description = blocks.TextBlock(required=False)
+
+
+class TimelineBlock(blocks.StructBlock):
+    title = blocks.CharBlock(required=False, max_length=255)
+    events = blocks.ListBlock(TimelineEventBlock(), min_num=1)
+
+    class Meta:
+        icon = "history"
+        template = _template("timeline")
+        label = _("Timeline")
+
+
+class NewsStreamBlock(blocks.StreamBlock):
+    """The one block library; articles and live entries both use it."""
+
+    paragraph = ParagraphBlock()
+    heading = HeadingBlock()
+    image = ImageBlock()
+    quote = QuoteBlock()
+    pull_quote = PullQuoteBlock()
+    embed = NewsEmbedBlock()
+    key_points = KeyPointsBlock()
+    fact_box = FactBoxBlock()
+    table = NewsTableBlock()
+    related_article = RelatedArticleBlock()
+    document = DocumentBlock()
+    source_credit = SourceCreditBlock()
+    timeline = TimelineBlock()
+
+    class Meta:
+        block_counts = {}

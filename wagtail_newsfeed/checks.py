@@ -1,0 +1,92 @@
+"""System checks for the ``WAGTAIL_NEWSFEED`` setting and the apps the newsroom needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.apps import apps
+from django.core.checks import Error, Tags, register
+
+from .conf import DEFAULTS, SETTING_NAME, settings
+
+REQUIRED_APPS = [
+    "wagtail",
+    "wagtail.images",
+    "wagtail.documents",
+    "wagtail.embeds",
+    "wagtail.contrib.table_block",
+    "wagtail_modeladmin",
+    "rest_framework",
+    "modelcluster",
+    "taggit",
+]
+
+POSITIVE_INTS = [
+    "ARTICLES_PER_PAGE",
+    "ENTRIES_PER_PAGE",
+    "KEY_EVENTS_LIMIT",
+    "POLL_INTERVAL",
+    "POLL_MAX_INTERVAL",
+    "API_PAGE_SIZE",
+    "API_MAX_PAGE_SIZE",
+    "API_DELTA_PAGE_SIZE",
+    "FEED_ITEMS",
+    "NEWS_SITEMAP_MAX_AGE_DAYS",
+]
+NON_NEGATIVE_INTS = ["API_CACHE_MAX_AGE", "API_LIVE_CACHE_MAX_AGE"]
+
+
+@register(Tags.compatibility)
+def check_required_apps(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return [
+        Error(
+            f"wagtail-newsfeed needs {name!r} in INSTALLED_APPS.",
+            id="wagtail_newsfeed.E001",
+        )
+        for name in REQUIRED_APPS
+        if not apps.is_installed(name)
+    ]
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors: list[Error] = []
+    user = settings.user_settings
+    for key in user:
+        if key not in DEFAULTS:
+            errors.append(
+                Error(
+                    f"{SETTING_NAME} has an unknown key {key!r}.",
+                    hint=f"Known keys: {', '.join(sorted(DEFAULTS))}.",
+                    id="wagtail_newsfeed.E002",
+                )
+            )
+    for key in POSITIVE_INTS + NON_NEGATIVE_INTS:
+        value = getattr(settings, key)
+        minimum = 1 if key in POSITIVE_INTS else 0
+        if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
+            errors.append(
+                Error(
+                    f"{SETTING_NAME}[{key!r}] must be an integer >= {minimum}, not {value!r}.",
+                    id="wagtail_newsfeed.E003",
+                )
+            )
+    if settings.API_PAGE_SIZE > settings.API_MAX_PAGE_SIZE:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['API_PAGE_SIZE'] is larger than 'API_MAX_PAGE_SIZE'.",
+                id="wagtail_newsfeed.E004",
+            )
+        )
+    renditions = settings.API_RENDITIONS
+    if not isinstance(renditions, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in renditions.items()
+    ):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['API_RENDITIONS'] must map names to Wagtail filter specs, "
+                "e.g. {'medium': 'width-800'}.",
+                id="wagtail_newsfeed.E005",
+            )
+        )
+    return errors

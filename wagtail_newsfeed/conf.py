@@ -1,0 +1,75 @@
+"""The one place wagtail-newsfeed reads its settings.
+
+Sites configure the app with a single ``WAGTAIL_NEWSFEED`` dict; anything they leave out falls back
+to ``DEFAULTS``. Values are read lazily (never at import time) and the cache is dropped when
+Django's ``setting_changed`` fires, so ``override_settings`` works in tests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.core.signals import setting_changed
+
+SETTING_NAME = "WAGTAIL_NEWSFEED"
+
+DEFAULTS: dict[str, Any] = {
+    # Reader pages
+    "ARTICLES_PER_PAGE": 12,
+    "ENTRIES_PER_PAGE": 20,
+    "KEY_EVENTS_LIMIT": 10,
+    # Live updates: seconds between polls of the delta endpoint by live.js
+    "POLL_INTERVAL": 5,
+    "POLL_MAX_INTERVAL": 60,
+    # Headless API
+    "API_PAGE_SIZE": 20,
+    "API_MAX_PAGE_SIZE": 100,
+    "API_DELTA_PAGE_SIZE": 100,
+    "API_CACHE_MAX_AGE": 60,
+    "API_LIVE_CACHE_MAX_AGE": 2,
+    "API_WRITE_THROTTLE_RATE": "120/min",
+    "API_RENDITIONS": {
+        "thumbnail": "fill-400x225",
+        "medium": "width-800",
+        "large": "width-1600",
+    },
+    # Syndication and SEO
+    "PUBLISHER_NAME": "",
+    "PUBLISHER_LOGO_URL": "",
+    "FEED_ITEMS": 30,
+    "NEWS_SITEMAP_MAX_AGE_DAYS": 2,
+}
+
+
+class NewsfeedSettings:
+    """Attribute access to ``WAGTAIL_NEWSFEED`` merged over ``DEFAULTS``."""
+
+    def __init__(self, defaults: dict[str, Any] | None = None) -> None:
+        self.defaults = defaults or DEFAULTS
+        self._cached: dict[str, Any] | None = None
+
+    @property
+    def user_settings(self) -> dict[str, Any]:
+        if self._cached is None:
+            self._cached = dict(getattr(django_settings, SETTING_NAME, None) or {})
+        return self._cached
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.defaults:
+            raise AttributeError(f"Invalid wagtail-newsfeed setting: {name!r}")
+        return self.user_settings.get(name, self.defaults[name])
+
+    def reload(self) -> None:
+        self._cached = None
+
+
+settings = NewsfeedSettings()
+
+
+def reload_settings(*, setting: str, **kwargs: Any) -> None:
+    if setting == SETTING_NAME:
+        settings.reload()
+
+
+setting_changed.connect(reload_settings)

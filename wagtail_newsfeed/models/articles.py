@@ -1,0 +1,296 @@
+"""News index and article pages.
+
+``NewsArticleMixin`` holds the article's own fields and behaviour without tying them to Wagtail's
+default ``Page``, so a site that swaps its base page model (Wagtail 8) can still build articles
+on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.paginator import Paginator
+from django.db import models
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PageChooserPanel,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from ..blocks import NewsStreamBlock
+from ..conf import settings
+from .taxonomy import Topic
+
+
+class NewsIndexPage(Page):
+    """Lists its articles newest first, paginated and filterable by topic."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = ["wagtail_newsfeed.NewsArticlePage", "wagtail_newsfeed.LiveFeedPage"]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_articles(self) -> models.QuerySet:
+        from ..visibility import visible_articles
+
+        return visible_articles().child_of(self)
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..visibility import visible_feeds
+        from .live import LiveFeedPage
+
+        context = super().get_context(request, *args, **kwargs)
+        articles = self.get_articles()
+        topic = None
+        topic_slug = request.GET.get("topic")
+        if topic_slug:
+            topic = Topic.objects.filter(slug=topic_slug).first()
+            if topic is None:
+                raise Http404(f"No topic {topic_slug!r}.")
+            articles = articles.filter(topics=topic)
+        articles = (
+            articles.order_by("-published_at", "-pk")
+            .select_related("lead_image", "source")
+            .prefetch_related("topics", "article_authors__author")
+        )
+        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+        context.update(
+            articles=paginator.get_page(request.GET.get("page")),
+            topic=topic,
+            topics=Topic.objects.filter(pk__in=self.get_articles().values("topics")).order_by(
+                "name"
+            ),
+            live_feeds=visible_feeds()
+            .child_of(self)
+            .filter(coverage_status=LiveFeedPage.Status.LIVE)
+            .order_by("-coverage_start"),
+        )
+        return context
+
+
+class NewsArticleMixin(models.Model):
+    """The fields and behaviour of a news article, for any Wagtail page base class."""
+
+    standfirst = models.TextField(
+        _("standfirst"), blank=True, help_text=_("One or two sentences under the headline.")
+    )
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_caption = models.CharField(_("lead image caption"), max_length=500, blank=True)
+    lead_image_credit = models.CharField(_("lead image credit"), max_length=255, blank=True)
+    source = models.ForeignKey(
+        "wagtail_newsfeed.Source",
+        verbose_name=_("source credit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The news agency the story comes from, e.g. Reuters."),
+    )
+    dateline = models.CharField(
+        _("dateline"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where the story was filed, e.g. ANCHORAGE"),
+    )
+    topics = ParentalManyToManyField(
+        "wagtail_newsfeed.Topic", verbose_name=_("topics"), blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(
+        _("published at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("The time shown to readers. Left empty, it is set to the first publish time."),
+    )
+    updated_at = models.DateTimeField(
+        _("updated at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the story is materially updated; shown as 'Updated ...'."),
+    )
+    is_breaking = models.BooleanField(_("breaking news"), default=False)
+    body = StreamField(NewsStreamBlock(), verbose_name=_("body"), blank=True)
+
+    search_fields = [
+        index.SearchField("standfirst"),
+        index.SearchField("body"),
+        index.SearchField("dateline"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("published_at"),
+    ]
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # published_at defaults to the first publish; Wagtail sets first_published_at before saving.
+        if getattr(self, "live", False) and self.published_at is None:
+            self.published_at = getattr(self, "first_published_at", None) or timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = list(update_fields) + ["published_at"]
+        super().save(*args, **kwargs)
+
+    @property
+    def display_date(self):
+        return self.published_at or getattr(self, "first_published_at", None)
+
+    @property
+    def was_updated(self) -> bool:
+        return bool(self.updated_at and self.display_date and self.updated_at > self.display_date)
+
+
+class NewsArticlePage(NewsArticleMixin, Page):
+    tags = ClusterTaggableManager(through="wagtail_newsfeed.ArticleTag", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("standfirst"),
+        MultiFieldPanel(
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
+            heading=_("Lead image"),
+        ),
+        FieldPanel("body"),
+    ]
+    byline_panels = [
+        InlinePanel("article_authors", heading=_("Authors"), label=_("Author")),
+        FieldPanel("source"),
+        FieldPanel("dateline"),
+        FieldPanel("topics", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+        FieldPanel("is_breaking"),
+    ]
+    dates_panels = [
+        FieldPanel("published_at"),
+        FieldPanel("updated_at"),
+        InlinePanel("corrections", heading=_("Corrections and updates"), label=_("Note")),
+    ]
+    related_panels = [
+        InlinePanel("related_links", heading=_("Related articles"), label=_("Related article")),
+    ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Story")),
+            ObjectList(byline_panels, heading=_("Byline & topics")),
+            ObjectList(dates_panels, heading=_("Dates & corrections")),
+            ObjectList(related_panels, heading=_("Related")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    parent_page_types = ["wagtail_newsfeed.NewsIndexPage"]
+    subpage_types: list[str] = []
+    search_fields = (
+        Page.search_fields
+        + NewsArticleMixin.search_fields
+        + [
+            index.RelatedFields("tags", [index.SearchField("name")]),
+        ]
+    )
+
+    class Meta:
+        verbose_name = _("news article")
+        verbose_name_plural = _("news articles")
+
+    def get_authors(self) -> list:
+        return [link.author for link in self.article_authors.all()]
+
+    def get_related_articles(self) -> list:
+        from ..visibility import visible_articles
+
+        ids = [link.related_id for link in self.related_links.all() if link.related_id]
+        found = {p.pk: p for p in visible_articles().filter(pk__in=ids)}
+        return [found[i] for i in ids if i in found]
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context(request, *args, **kwargs)
+        context["related_articles"] = self.get_related_articles()
+        return context
+
+
+class ArticleTag(TaggedItemBase):
+    content_object = ParentalKey(
+        "wagtail_newsfeed.NewsArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+
+class ArticleAuthor(Orderable):
+    """An author on an article's byline, in byline order."""
+
+    page = ParentalKey(
+        "wagtail_newsfeed.NewsArticlePage", on_delete=models.CASCADE, related_name="article_authors"
+    )
+    author = models.ForeignKey(
+        "wagtail_newsfeed.Author", on_delete=models.CASCADE, related_name="article_links"
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("article author")
+
+
+class ArticleCorrection(Orderable):
+    """One entry in an article's public corrections and updates log."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        UPDATE = "update", _("Update")
+        CLARIFICATION = "clarification", _("Clarification")
+
+    page = ParentalKey(
+        "wagtail_newsfeed.NewsArticlePage", on_delete=models.CASCADE, related_name="corrections"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.CORRECTION)
+    noted_at = models.DateTimeField(_("time"), default=timezone.now)
+    text = models.TextField(_("text"))
+
+    panels = [FieldPanel("kind"), FieldPanel("noted_at"), FieldPanel("text")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("correction or update")
+
+
+class ArticleRelatedLink(Orderable):
+    page = ParentalKey(
+        "wagtail_newsfeed.NewsArticlePage", on_delete=models.CASCADE, related_name="related_links"
+    )
+    related = models.ForeignKey(
+        "wagtail_newsfeed.NewsArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("related", page_type="wagtail_newsfeed.NewsArticlePage")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("related article")

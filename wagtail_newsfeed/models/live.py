@@ -1,0 +1,218 @@
+"""Live feed pages, their entries, and the per-feed change counter behind delta sync.
+
+Entries are rows of their own (not StreamField items or revision content) so that several editors
+posting to one feed never overwrite each other and publishing the page never rewrites entries. Each
+change to an entry is stamped with the next value of the feed's ``LiveFeedCounter``; see
+``wagtail_newsfeed.live`` for the write path that guarantees commit order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from ..blocks import NewsStreamBlock
+from ..panels import LiveEntriesPanel
+
+
+class CoverageStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    LIVE = "live", _("Live")
+    ENDED = "ended", _("Ended")
+
+
+class EntryOrder(models.TextChoices):
+    NEWEST_FIRST = "newest_first", _("Newest first")
+    OLDEST_FIRST = "oldest_first", _("Oldest first (live Q&A, match report)")
+
+
+class LiveFeedMixin(models.Model):
+    """The fields and behaviour of a live feed, for any Wagtail page base class."""
+
+    Status = CoverageStatus
+    Order = EntryOrder
+
+    summary = RichTextField(
+        _("key points"),
+        blank=True,
+        features=["bold", "italic", "link", "ul", "ol"],
+        help_text=_("A short summary of the story so far, shown above the entries."),
+    )
+    coverage_status = models.CharField(
+        _("coverage status"),
+        max_length=20,
+        choices=CoverageStatus.choices,
+        default=CoverageStatus.LIVE,
+    )
+    coverage_start = models.DateTimeField(_("coverage start"), null=True, blank=True)
+    coverage_end = models.DateTimeField(_("coverage end"), null=True, blank=True)
+    entry_order = models.CharField(
+        _("entry order"),
+        max_length=20,
+        choices=EntryOrder.choices,
+        default=EntryOrder.NEWEST_FIRST,
+    )
+
+    search_fields = [index.SearchField("summary")]
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_live(self) -> bool:
+        return self.coverage_status == CoverageStatus.LIVE
+
+    @property
+    def oldest_first(self) -> bool:
+        return self.entry_order == EntryOrder.OLDEST_FIRST
+
+    def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from .. import live
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(live.feed_page_context(self, request.GET.get("before")))
+        return context
+
+
+class LiveFeedPage(LiveFeedMixin, Page):
+    content_panels = Page.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [
+                FieldPanel("coverage_status"),
+                FieldPanel("coverage_start"),
+                FieldPanel("coverage_end"),
+                FieldPanel("entry_order"),
+            ],
+            heading=_("Coverage"),
+        ),
+    ]
+    entries_panels = [LiveEntriesPanel(heading=_("Latest entries"))]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Feed")),
+            ObjectList(entries_panels, heading=_("Entries")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+    subpage_types: list[str] = []
+    search_fields = Page.search_fields + LiveFeedMixin.search_fields
+
+    class Meta:
+        verbose_name = _("live feed")
+        verbose_name_plural = _("live feeds")
+
+
+class LiveFeedCounter(models.Model):
+    """The feed's change counter: one row per feed, locked while an entry change is stamped.
+
+    Kept out of the page table on purpose: publishing a page saves every page column from the
+    revision and would write back a stale counter.
+    """
+
+    feed = models.OneToOneField(
+        "wagtail_newsfeed.LiveFeedPage",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="counter",
+    )
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("live feed counter")
+
+
+class LiveEntryQuerySet(models.QuerySet):
+    def published(self) -> LiveEntryQuerySet:
+        return self.filter(status=LiveEntry.Status.PUBLISHED, deleted_at__isnull=True)
+
+    def not_deleted(self) -> LiveEntryQuerySet:
+        return self.filter(deleted_at__isnull=True)
+
+
+class LiveEntry(index.Indexed, models.Model):
+    """One post in a live feed. Never hard-deleted by the app: deletion leaves a tombstone."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published", _("Published")
+        DRAFT = "draft", _("Draft")
+
+    feed = models.ForeignKey(
+        "wagtail_newsfeed.LiveFeedPage",
+        verbose_name=_("live feed"),
+        on_delete=models.CASCADE,
+        related_name="entries",
+    )
+    headline = models.CharField(_("headline"), max_length=255, blank=True)
+    body = StreamField(NewsStreamBlock(), verbose_name=_("body"))
+    display_time = models.DateTimeField(_("display time"), default=timezone.now)
+    authors = models.ManyToManyField(
+        "wagtail_newsfeed.Author",
+        verbose_name=_("authors"),
+        blank=True,
+        related_name="live_entries",
+    )
+    is_pinned = models.BooleanField(_("pinned"), default=False)
+    is_key_event = models.BooleanField(_("key event"), default=False)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    deleted_at = models.DateTimeField(_("deleted at"), null=True, blank=True)
+    version = models.BigIntegerField(_("version"), default=0, editable=False)
+
+    objects = LiveEntryQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("headline"),
+        index.SearchField("body"),
+        index.AutocompleteField("headline"),
+        index.FilterField("feed"),
+        index.FilterField("status"),
+        index.FilterField("deleted_at"),
+    ]
+
+    class Meta:
+        verbose_name = _("live entry")
+        verbose_name_plural = _("live entries")
+        ordering = ["-display_time", "-pk"]
+        indexes = [
+            # "Changes since a cursor" is a range scan on this index.
+            models.Index(fields=["feed", "version"], name="newsfeed_entry_feed_version"),
+            # The reader page and the entries list: visible entries of one feed by time.
+            models.Index(
+                fields=["feed", "status", "display_time"], name="newsfeed_entry_feed_time"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline or _("Entry %(id)s") % {"id": self.pk}
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.deleted_at is None
+
+    @property
+    def anchor(self) -> str:
+        return f"entry-{self.pk}"
+
+    def get_url(self, request=None) -> str:
+        return f"{self.feed.get_url(request=request)}#{self.anchor}"

@@ -1,0 +1,49 @@
+"""The one rule for what a reader may see.
+
+Pages, syndication feeds, sitemaps, search and the API all call these functions, so draft,
+scheduled, expired, private (view-restricted) and deleted content is hidden everywhere or nowhere.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from wagtail.models import Page
+
+from .models import LiveEntry, LiveFeedPage, NewsArticlePage
+
+
+def visible_pages(queryset: QuerySet) -> QuerySet:
+    """Live, not expired, and not behind a view restriction (on the page or an ancestor).
+
+    Scheduled pages are not live until Wagtail publishes them; expired ones may still be marked
+    live until ``publish_scheduled`` runs, so expiry is checked here too.
+    """
+    now = timezone.now()
+    return queryset.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+
+
+def visible_articles() -> QuerySet:
+    return visible_pages(NewsArticlePage.objects.all())
+
+
+def visible_feeds() -> QuerySet:
+    return visible_pages(LiveFeedPage.objects.all())
+
+
+def visible_entries(feed: LiveFeedPage | None = None) -> QuerySet:
+    """Published, not deleted entries of visible feeds (or of ``feed``, which must be visible)."""
+    entries = LiveEntry.objects.published()
+    if feed is not None:
+        if not is_page_visible(feed):
+            return entries.none()
+        return entries.filter(feed=feed)
+    return entries.filter(feed__in=visible_feeds().values("pk"))
+
+
+def is_page_visible(page: Page) -> bool:
+    return visible_pages(Page.objects.filter(pk=page.pk)).exists()
+
+
+def is_entry_visible(entry: LiveEntry) -> bool:
+    return entry.is_published and is_page_visible(entry.feed)
