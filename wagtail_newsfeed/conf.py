@@ -38,6 +38,9 @@ DEFAULTS: dict[str, Any] = {
     "PUBLISHER_NAME": "",
     "PUBLISHER_LOGO_URL": "",
     "FEED_ITEMS": 30,
+    # Lead-image renditions for JSON-LD (16:9, 4:3, 1:1 as Google asks); the first is the
+    # RSS/Atom enclosure.
+    "SEO_IMAGE_RENDITIONS": ["fill-1200x675", "fill-1200x900", "fill-1200x1200"],
     "NEWS_SITEMAP_MAX_AGE_DAYS": 2,
 }
 
