@@ -1,0 +1,348 @@
+"""The editors' live console in the Wagtail admin: posting, editing, pinning, flagging, publishing
+and deleting entries, with Wagtail's page permissions deciding who may do what."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry, PageLogEntry
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from tests import factories
+from wagtail_newsfeed import live
+from wagtail_newsfeed.models import LiveEntry
+
+pytestmark = pytest.mark.django_db
+
+
+def console(feed):
+    return reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+
+
+def action(entry, name):
+    return reverse("wagtail_newsfeed_console:action", args=[entry.feed_id, entry.pk, name])
+
+
+def edit_url(entry):
+    return reverse("wagtail_newsfeed_console:edit", args=[entry.feed_id, entry.pk])
+
+
+def delete_url(entry):
+    return reverse("wagtail_newsfeed_console:delete", args=[entry.feed_id, entry.pk])
+
+
+def entry_data(text="Polls have closed.", headline="", action_name="publish", **extra):
+    data = nested_form_data(
+        {
+            "headline": headline,
+            "body": streamfield([("paragraph", rich_text(f"<p>{text}</p>"))]),
+            **extra,
+        }
+    )
+    if action_name:
+        data["action"] = action_name
+    return data
+
+
+def body_text(entry):
+    return str(entry.body[0].value)
+
+
+@pytest.fixture
+def contributor(feed):
+    return factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
+
+
+@pytest.fixture
+def editor(feed):
+    return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])
+
+
+@pytest.fixture
+def outsider(news_index, feed):
+    other = factories.make_feed(news_index, "Another story")
+    return factories.make_user("outsider", groups=[factories.feed_group(other, publish=True)])
+
+
+def test_console_lists_latest_entries_with_drafts_and_without_deleted(admin_client, feed):
+    factories.make_entry(feed, text="Published one", headline="First results")
+    factories.make_entry(feed, text="A draft", status=LiveEntry.Status.DRAFT)
+    gone = factories.make_entry(feed, text="Deleted text")
+    live.delete_entry(gone, gone.created_by)
+
+    response = admin_client.get(console(feed))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "First results" in html and "Published one" in html
+    assert "A draft" in html and "Draft" in html
+    assert "Deleted text" not in html
+    assert "Publish now" in html and "Save as draft" in html
+    # The real block editor: the StreamField widget and its scripts are on the page.
+    assert 'data-controller="w-block"' in html
+    assert "telepath/blocks.js" in html
+
+
+def test_composer_publishes_an_entry_with_the_next_version(admin_client, feed, superuser):
+    factories.make_entry(feed)
+    before = live.current_version(feed)
+
+    response = admin_client.post(
+        console(feed), entry_data("Turnout is at a record high.", headline="Turnout")
+    )
+
+    assert response.status_code == 302 and response.url == console(feed)
+    entry = LiveEntry.objects.get(headline="Turnout")
+    assert entry.status == LiveEntry.Status.PUBLISHED
+    assert entry.version == before + 1 == live.current_version(feed)
+    assert "Turnout is at a record high." in body_text(entry)
+    assert entry.created_by == superuser
+    assert PageLogEntry.objects.filter(page=feed, action="wagtail_newsfeed.entry.publish").exists()
+
+
+def test_composer_saves_a_draft_with_pin_and_key_event(admin_client, feed):
+    response = admin_client.post(
+        console(feed),
+        entry_data("Not confirmed yet", action_name="draft", is_pinned="on", is_key_event="on"),
+    )
+
+    assert response.status_code == 302
+    entry = LiveEntry.objects.get(feed=feed)
+    assert entry.status == LiveEntry.Status.DRAFT
+    assert entry.is_pinned and entry.is_key_event
+
+
+def test_invalid_block_data_shows_errors_and_keeps_the_editors_input(admin_client, feed):
+    data = nested_form_data(
+        {
+            "headline": "Keep this headline",
+            "body": streamfield(
+                [
+                    ("paragraph", rich_text("<p>Keep this paragraph</p>")),
+                    ("quote", {"text": "", "attribution": "Nobody"}),
+                ]
+            ),
+        }
+    )
+    data["action"] = "publish"
+
+    response = admin_client.post(console(feed), data)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "could not be saved" in html
+    assert "Keep this headline" in html
+    assert "Keep this paragraph" in html and "Nobody" in html
+    assert "body" in response.context["form"].errors
+    assert not LiveEntry.objects.filter(feed=feed).exists()
+
+
+def test_an_empty_body_is_refused_with_a_form_error(admin_client, feed):
+    data = nested_form_data({"headline": "Only a headline", "body": streamfield([])})
+    data["action"] = "publish"
+
+    response = admin_client.post(console(feed), data)
+
+    assert response.status_code == 200
+    assert "body" in response.context["form"].errors
+    assert not LiveEntry.objects.exists()
+
+
+def test_edit_with_the_current_version_saves(admin_client, feed):
+    entry = factories.make_entry(feed, headline="Old headline")
+
+    page = admin_client.get(edit_url(entry))
+    assert page.status_code == 200 and "Old headline" in page.content.decode()
+    response = admin_client.post(
+        edit_url(entry),
+        entry_data("Corrected text", headline="New headline", expected_version=entry.version),
+    )
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.headline == "New headline" and "Corrected text" in body_text(entry)
+    assert entry.version == live.current_version(feed)
+
+
+def test_edit_conflict_keeps_the_editors_text_and_changes_nothing(admin_client, feed, superuser):
+    entry = factories.make_entry(feed, text="Original")
+    loaded_version = entry.version
+    live.update_entry(entry, superuser, headline="Someone else's headline")
+    entry.refresh_from_db()
+
+    response = admin_client.post(
+        edit_url(entry),
+        entry_data("My careful rewrite", headline="Mine", expected_version=loaded_version),
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else changed this entry" in html
+    assert "My careful rewrite" in html and "Someone else&#x27;s headline" in html
+    stored = LiveEntry.objects.get(pk=entry.pk)
+    assert stored.headline == "Someone else's headline" and stored.version == entry.version
+    # The re-rendered form now carries the current version: saving again overwrites on purpose.
+    assert response.context["form"]["expected_version"].value() == str(entry.version)
+    again = admin_client.post(
+        edit_url(entry),
+        entry_data("My careful rewrite", headline="Mine", expected_version=entry.version),
+    )
+    assert again.status_code == 302
+    assert LiveEntry.objects.get(pk=entry.pk).headline == "Mine"
+
+
+def test_pin_moves_the_pin_and_unpin_removes_it(admin_client, feed):
+    first = factories.make_entry(feed, is_pinned=True)
+    second = factories.make_entry(feed)
+
+    assert admin_client.post(action(second, "pin")).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.is_pinned and not first.is_pinned
+
+    admin_client.post(action(second, "unpin"))
+    assert not LiveEntry.objects.filter(feed=feed, is_pinned=True).exists()
+
+
+def test_key_event_flag_toggles(admin_client, feed):
+    entry = factories.make_entry(feed)
+
+    admin_client.post(action(entry, "key-event"))
+    assert LiveEntry.objects.get(pk=entry.pk).is_key_event
+    admin_client.post(action(entry, "not-key-event"))
+    assert not LiveEntry.objects.get(pk=entry.pk).is_key_event
+
+
+def test_publish_and_unpublish_a_draft(admin_client, feed):
+    draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
+
+    admin_client.post(action(draft, "publish"))
+    assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.PUBLISHED
+    admin_client.post(action(draft, "unpublish"))
+    assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.DRAFT
+
+
+def test_state_changes_need_post(admin_client, feed):
+    entry = factories.make_entry(feed)
+
+    assert admin_client.get(action(entry, "pin")).status_code == 405
+    assert not LiveEntry.objects.get(pk=entry.pk).is_pinned
+
+
+def test_delete_asks_for_confirmation_then_leaves_a_tombstone(admin_client, feed):
+    entry = factories.make_entry(feed, text="To be removed")
+
+    confirm = admin_client.get(delete_url(entry))
+    assert confirm.status_code == 200 and "Yes, delete" in confirm.content.decode()
+    assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
+
+    response = admin_client.post(delete_url(entry))
+    assert response.status_code == 302
+    stored = LiveEntry.objects.get(pk=entry.pk)
+    assert stored.deleted_at is not None and stored.version == live.current_version(feed)
+    assert "To be removed" not in admin_client.get(console(feed)).content.decode()
+    assert admin_client.get(edit_url(entry)).status_code == 404
+
+
+def test_contributor_sees_no_publish_buttons_and_can_save_drafts(client, feed, contributor):
+    client.force_login(contributor)
+
+    html = client.get(console(feed)).content.decode()
+    assert "Save as draft" in html and "Publish now" not in html
+
+    client.post(console(feed), entry_data("Draft from a reporter", action_name="draft"))
+    entry = LiveEntry.objects.get(feed=feed)
+    assert entry.status == LiveEntry.Status.DRAFT and entry.created_by == contributor
+
+
+def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contributor):
+    client.force_login(contributor)
+    draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
+    published = factories.make_entry(feed, text="Live text")
+    version = live.current_version(feed)
+
+    client.post(console(feed), entry_data("Sneaky", action_name="publish"))
+    client.post(action(draft, "publish"))
+    client.post(action(published, "pin"))
+    client.post(delete_url(published))
+    client.post(edit_url(published), entry_data("Changed", expected_version=published.version))
+
+    assert live.current_version(feed) == version
+    assert LiveEntry.objects.filter(feed=feed).count() == 2
+    assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.DRAFT
+    stored = LiveEntry.objects.get(pk=published.pk)
+    assert "Live text" in body_text(stored) and not stored.is_pinned and not stored.deleted_at
+
+
+def test_editor_with_publish_permission_publishes_a_contributors_draft(client, feed, editor):
+    draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
+    client.force_login(editor)
+
+    html = client.get(console(feed)).content.decode()
+    assert action(draft, "publish") in html
+    client.post(action(draft, "publish"))
+
+    assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.PUBLISHED
+
+
+def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(client, feed, outsider):
+    entry = factories.make_entry(feed, text="Untouched")
+    version = live.current_version(feed)
+    logs = PageLogEntry.objects.count() + ModelLogEntry.objects.count()
+    client.force_login(outsider)
+
+    response = client.get(console(feed))
+    assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+    for response in [
+        client.post(console(feed), entry_data("Intruder")),
+        client.post(edit_url(entry), entry_data("Intruder", expected_version=entry.version)),
+        client.post(action(entry, "pin")),
+        client.post(action(entry, "unpublish")),
+        client.post(delete_url(entry)),
+    ]:
+        assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
+
+    assert live.current_version(feed) == version
+    assert list(LiveEntry.objects.values_list("pk", flat=True)) == [entry.pk]
+    stored = LiveEntry.objects.get(pk=entry.pk)
+    assert "Untouched" in body_text(stored) and stored.deleted_at is None
+    assert PageLogEntry.objects.count() + ModelLogEntry.objects.count() == logs
+
+
+def test_anonymous_users_are_sent_to_the_login_page(client, feed):
+    response = client.get(console(feed))
+    assert response.status_code == 302 and "/login/" in response.url
+
+
+def test_unknown_feed_or_entry_is_a_404(admin_client, feed, news_index):
+    entry = factories.make_entry(feed)
+    other = factories.make_feed(news_index)
+
+    assert admin_client.get(console(news_index)).status_code == 404
+    assert admin_client.get(reverse("wagtail_newsfeed_console:console", args=[99999])).status_code
+    wrong_feed = reverse("wagtail_newsfeed_console:edit", args=[other.pk, entry.pk])
+    assert admin_client.get(wrong_feed).status_code == 404
+
+
+def test_feed_edit_view_and_page_listing_link_to_the_console(admin_client, feed, news_index):
+    edit_view = admin_client.get(reverse("wagtailadmin_pages:edit", args=[feed.pk]))
+    assert console(feed) in edit_view.content.decode()
+
+    listing = admin_client.get(reverse("wagtailadmin_explore", args=[news_index.pk]))
+    assert console(feed) in listing.content.decode()
+
+    article = factories.make_article(news_index)
+    article_view = admin_client.get(reverse("wagtailadmin_pages:edit", args=[article.pk]))
+    assert "/console/" not in article_view.content.decode()
+
+
+def test_console_costs_a_fixed_number_of_queries(admin_client, feed, django_assert_max_num_queries):
+    for n in range(3):
+        factories.make_entry(feed, text=f"Entry {n}")
+    admin_client.get(console(feed))  # warm caches (site root paths, content types)
+    with django_assert_max_num_queries(40) as few:
+        admin_client.get(console(feed))
+    for n in range(20):
+        factories.make_entry(feed, text=f"More {n}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        admin_client.get(console(feed))

@@ -1,0 +1,48 @@
+"""The live console's entry form.
+
+Built from Wagtail panels so editors get the real StreamField block editor, field furniture and
+inline block errors, the same as on any other Wagtail edit screen. The form only validates; the
+console view hands the cleaned values to ``wagtail_newsfeed.live``, which does the writing.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
+
+from .models import LiveEntry
+
+#: The fields an editor sets in the console; passed to ``live.create_entry`` / ``update_entry``.
+ENTRY_FIELDS = ("headline", "body", "is_pinned", "is_key_event")
+
+
+class LiveEntryForm(WagtailAdminModelForm):
+    """Validates an entry; ``expected_version`` carries the version the editor started from."""
+
+    expected_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    class Meta:
+        model = LiveEntry
+        fields = list(ENTRY_FIELDS)
+
+    def entry_values(self) -> dict[str, Any]:
+        """The cleaned values, as keyword arguments for the write path."""
+        return {name: self.cleaned_data[name] for name in ENTRY_FIELDS}
+
+
+@cache
+def entry_panel() -> ObjectList:
+    """The console's edit handler, bound to ``LiveEntry`` (built once per process)."""
+    return ObjectList(
+        [
+            FieldPanel("headline", heading=_("Headline (optional)")),
+            FieldPanel("body"),
+            FieldRowPanel([FieldPanel("is_pinned"), FieldPanel("is_key_event")]),
+        ],
+        base_form_class=LiveEntryForm,
+    ).bind_to_model(LiveEntry)

@@ -1,0 +1,245 @@
+"""The editors' live console: post, edit, pin, flag, publish and delete a feed's entries.
+
+Thin views: they check who is asking, validate the form and call one ``wagtail_newsfeed.live``
+function each, which owns the rules (permissions, locking, versions, history log entries). Every
+state change is a POST with Django's CSRF protection; a user who may not edit the feed gets
+Wagtail's standard "permission denied" and nothing changes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.forms import Media
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import View
+from wagtail.admin import messages
+from wagtail.admin.auth import permission_denied
+from wagtail.admin.telepath import JSContext
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from .. import live
+from ..console_forms import LiveEntryForm, entry_panel
+from ..models import LiveEntry, LiveFeedPage
+
+#: How many of the latest entries the console lists.
+CONSOLE_ENTRIES = 50
+
+
+def console_url(feed: LiveFeedPage | int) -> str:
+    return reverse("wagtail_newsfeed_console:console", args=[getattr(feed, "pk", feed)])
+
+
+class FeedConsoleMixin(WagtailAdminTemplateMixin):
+    """Loads the feed from the URL and refuses users who may not edit it."""
+
+    header_icon = "list-ul"
+    feed: LiveFeedPage
+    can_publish: bool
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        self.feed = get_object_or_404(LiveFeedPage, pk=kwargs["feed_id"])
+        if not live.can_edit_feed(request.user, self.feed):
+            return permission_denied(request)
+        self.can_publish = live.can_publish_feed(request.user, self.feed)
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except PermissionDenied:
+            return permission_denied(request)
+
+    def get_page_subtitle(self) -> str:
+        return self.feed.get_admin_display_title()
+
+    def get_breadcrumbs_items(self) -> list[dict[str, Any]]:
+        return self.breadcrumbs_items + [
+            {
+                "url": reverse("wagtailadmin_pages:edit", args=[self.feed.pk]),
+                "label": self.feed.get_admin_display_title(),
+            },
+            {"url": console_url(self.feed), "label": _("Live console")},
+        ]
+
+    def get_entry(self) -> LiveEntry:
+        return get_object_or_404(
+            LiveEntry.objects.not_deleted(), feed=self.feed, pk=self.kwargs["entry_id"]
+        )
+
+    def form_context(self, form: LiveEntryForm) -> dict[str, Any]:
+        """The bound panel and the media (block editor JS and CSS) a form needs."""
+        panel = entry_panel().get_bound_panel(
+            instance=form.instance, request=self.request, form=form
+        )
+        js_context = JSContext()
+        edit_handler_data = js_context.pack(panel)
+        return {
+            "form": form,
+            "panel": panel,
+            "edit_handler_data": edit_handler_data,
+            "media": Media() + form.media + panel.media + js_context.media,
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(
+            feed=self.feed,
+            can_publish=self.can_publish,
+            console_url=console_url(self.feed),
+            live_url=self.feed.get_url(self.request) if self.feed.live else None,
+        )
+        return context
+
+
+class ConsoleView(FeedConsoleMixin, View):
+    """The latest entries and the composer; POST creates an entry (published or draft)."""
+
+    template_name = "wagtail_newsfeed/admin/console/console.html"
+    page_title = gettext_lazy("Live console")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render(entry_panel().get_form_class()(for_user=request.user))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        publish = request.POST.get("action") == "publish"
+        if publish and not self.can_publish:
+            raise PermissionDenied
+        form = entry_panel().get_form_class()(request.POST, for_user=request.user)
+        if not form.is_valid():
+            messages.error(request, _("The entry could not be saved due to errors."))
+            return self.render(form, status=200)
+        status = LiveEntry.Status.PUBLISHED if publish else LiveEntry.Status.DRAFT
+        entry = live.create_entry(self.feed, request.user, status=status, **form.entry_values())
+        if publish:
+            messages.success(request, _("Entry “%(entry)s” published.") % {"entry": entry})
+        else:
+            messages.success(request, _("Entry “%(entry)s” saved as a draft.") % {"entry": entry})
+        return redirect(console_url(self.feed))
+
+    def render(self, form: LiveEntryForm, status: int = 200) -> HttpResponse:
+        entries = list(
+            LiveEntry.objects.filter(feed=self.feed)
+            .not_deleted()
+            .select_related("created_by")
+            .order_by("-display_time", "-pk")[:CONSOLE_ENTRIES]
+        )
+        context = self.get_context_data(entries=entries, **self.form_context(form))
+        return self.render_to_response(context, status=status)
+
+
+class EditEntryView(FeedConsoleMixin, View):
+    """Edit one entry; ``expected_version`` stops an editor silently overwriting a newer edit."""
+
+    template_name = "wagtail_newsfeed/admin/console/edit.html"
+    page_title = gettext_lazy("Edit entry")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry()
+        if entry.is_published and not self.can_publish:
+            raise PermissionDenied
+        form_class = entry_panel().get_form_class()
+        form = form_class(
+            instance=entry, initial={"expected_version": entry.version}, for_user=request.user
+        )
+        return self.render(entry, form)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry()
+        if entry.is_published and not self.can_publish:
+            raise PermissionDenied
+        form_class = entry_panel().get_form_class()
+        # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
+        form = form_class(request.POST, instance=self.get_entry(), for_user=request.user)
+        if not form.is_valid():
+            messages.error(request, _("The entry could not be saved due to errors."))
+            return self.render(entry, form)
+        try:
+            live.update_entry(
+                entry,
+                request.user,
+                expected_version=form.cleaned_data["expected_version"],
+                **form.entry_values(),
+            )
+        except live.EntryConflict:
+            return self.render_conflict(entry, form)
+        messages.success(request, _("Entry “%(entry)s” updated.") % {"entry": entry})
+        return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
+
+    def render_conflict(self, entry: LiveEntry, form: LiveEntryForm) -> HttpResponse:
+        """Keep the editor's text, show what changed, and let a second save overwrite it."""
+        entry.refresh_from_db()
+        data = form.data.copy()
+        data["expected_version"] = str(entry.version)
+        form_class = entry_panel().get_form_class()
+        kept = form_class(data, instance=self.get_entry(), for_user=self.request.user)
+        kept.is_valid()
+        messages.error(
+            self.request,
+            _(
+                "Someone else changed this entry while you were editing it. Your text is kept "
+                "below and their version is shown beside it; save again to replace theirs with "
+                "yours, or go back to the console to keep theirs."
+            ),
+        )
+        return self.render(entry, kept, conflict=True, status=409)
+
+    def render(
+        self, entry: LiveEntry, form: LiveEntryForm, *, conflict: bool = False, status: int = 200
+    ) -> HttpResponse:
+        context = self.get_context_data(entry=entry, conflict=conflict, **self.form_context(form))
+        return self.render_to_response(context, status=status)
+
+
+class EntryActionView(FeedConsoleMixin, View):
+    """One-click changes (POST only): pin, unpin, key event on/off, publish, unpublish."""
+
+    http_method_names = ["post"]
+    actions = {
+        "pin": (live.set_pinned, {"pinned": True}, gettext_lazy("Entry pinned.")),
+        "unpin": (live.set_pinned, {"pinned": False}, gettext_lazy("Entry unpinned.")),
+        "key-event": (
+            live.set_key_event,
+            {"key_event": True},
+            gettext_lazy("Entry marked as a key event."),
+        ),
+        "not-key-event": (
+            live.set_key_event,
+            {"key_event": False},
+            gettext_lazy("Entry is no longer a key event."),
+        ),
+        "publish": (live.publish_entry, {}, gettext_lazy("Entry published.")),
+        "unpublish": (live.unpublish_entry, {}, gettext_lazy("Entry unpublished (now a draft).")),
+    }
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        function, options, message = self.actions[kwargs["action"]]
+        entry = self.get_entry()
+        try:
+            function(entry, request.user, **options)
+        except LiveEntry.DoesNotExist:
+            messages.error(request, _("This entry has been deleted."))
+            return redirect(console_url(self.feed))
+        messages.success(request, str(message))
+        return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
+
+
+class DeleteEntryView(FeedConsoleMixin, View):
+    """Asks for confirmation (GET), then deletes (POST); readers' pages drop the entry."""
+
+    template_name = "wagtail_newsfeed/admin/console/confirm_delete.html"
+    page_title = gettext_lazy("Delete entry")
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry()
+        if entry.is_published and not self.can_publish:
+            raise PermissionDenied
+        return self.render_to_response(self.get_context_data(entry=entry))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry()
+        live.delete_entry(entry, request.user)
+        messages.success(request, _("Entry “%(entry)s” deleted.") % {"entry": entry})
+        return redirect(console_url(self.feed))
