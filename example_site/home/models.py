@@ -15,7 +15,12 @@ class HomePage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context["latest_articles"] = (
-            visible_articles().order_by("-published_at").select_related("lead_image")[:6]
+            visible_articles()
+            .order_by("-published_at", "-pk")
+            .select_related("lead_image")
+            .prefetch_related("topics")[:6]
         )
-        context["live_feeds"] = visible_feeds().filter(coverage_status="live")[:3]
+        context["live_feeds"] = (
+            visible_feeds().filter(coverage_status="live").order_by("-coverage_start")[:3]
+        )
         return context

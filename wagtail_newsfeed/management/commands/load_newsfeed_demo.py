@@ -1,0 +1,328 @@
+"""Load a small demo newsroom: topics, authors, agencies, articles with images and a live feed.
+
+Idempotent: every object is looked up by a natural key (username, slug, title) and updated in
+place, so running the command again refreshes the demo instead of duplicating it. Pages are
+published through revisions and live entries through ``wagtail_newsfeed.live``, exactly as editors
+would, so the demo exercises the same code paths as real content.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import random
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.files.images import ImageFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image as PILImage
+from PIL import ImageDraw
+from wagtail.images import get_image_model
+from wagtail.models import Page, Site
+
+from wagtail_newsfeed import demo_content as demo
+from wagtail_newsfeed import live
+from wagtail_newsfeed.models import (
+    ArticleAuthor,
+    ArticleCorrection,
+    ArticleRelatedLink,
+    Author,
+    LiveEntry,
+    LiveFeedPage,
+    NewsArticlePage,
+    NewsIndexPage,
+    Source,
+    Topic,
+)
+
+IMAGE_SIZE = (1600, 900)
+
+
+class Command(BaseCommand):
+    help = "Load demo news content (articles, topics, a live feed) into the site. Safe to re-run."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            user = self.ensure_superuser()
+            home = self.ensure_home_page()
+            index = self.ensure_index(home)
+            topics = {
+                slug: Topic.objects.update_or_create(
+                    slug=slug, defaults={"name": name, "description": text}
+                )[0]
+                for name, slug, text in demo.TOPICS
+            }
+            authors = {
+                slug: Author.objects.update_or_create(
+                    slug=slug, defaults={"name": name, "role": role}
+                )[0]
+                for name, slug, role in demo.AUTHORS
+            }
+            sources = {
+                slug: Source.objects.update_or_create(
+                    slug=slug, defaults={"name": name, "url": url}
+                )[0]
+                for name, slug, url in demo.SOURCES
+            }
+            images = {spec[0]: ensure_image(*spec) for spec in demo.IMAGES}
+            refs = Refs(sources=sources, images=images, articles={})
+            for data in demo.ARTICLES:
+                article = self.save_article(index, data, topics, authors, refs)
+                refs.articles[data["slug"]] = article
+            feed = self.save_feed(index, user, authors, refs)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {len(refs.articles)} articles, {len(topics)} topics and the live "
+                f"feed '{feed.title}' ({feed.entries.published().count()} entries)."
+            )
+        )
+
+    # Users and the page tree ----------------------------------------------------------------
+
+    def ensure_superuser(self):
+        User = get_user_model()
+        user = User.objects.filter(username="admin").first()
+        if user is None:
+            user = User.objects.create_superuser("admin", "admin@example.com", "admin")
+            self.stdout.write("Created superuser 'admin' with password 'admin'.")
+        return user
+
+    def ensure_home_page(self) -> Page:
+        """The example's HomePage as the default site's root, replacing Wagtail's welcome page."""
+        site = Site.objects.filter(is_default_site=True).first()
+        try:
+            HomePage = apps.get_model("home", "HomePage")
+        except LookupError:  # a site without the example's home app: use its root as it is
+            return site.root_page.specific if site else Page.get_first_root_node()
+        home = HomePage.objects.order_by("pk").first()
+        if home is None:
+            root = Page.get_first_root_node()
+            welcome = site.root_page if site else None
+            replace = welcome is not None and welcome.specific_class is Page
+            replace = replace and not welcome.get_children().exists()
+            if replace:  # free the "home" slug; the old page goes once the site has moved
+                welcome.slug = f"welcome-{welcome.pk}"
+                welcome.save(update_fields=["slug"])
+            slug = "home" if not root.get_children().filter(slug="home").exists() else "newsroom"
+            home = HomePage(title="Home", slug=slug, live=False)
+            root.add_child(instance=home)
+            if site is None:
+                site = Site(hostname="localhost", port=80, is_default_site=True)
+            site.root_page = home
+            site.save()
+            if replace:
+                welcome.delete()
+        elif site and site.root_page_id != home.pk:
+            site.root_page = home
+            site.save()
+        if site and not site.site_name:
+            site.site_name = "The Daily Wire Desk"
+            site.save(update_fields=["site_name"])
+        home.title = "The Daily Wire Desk"
+        home.intro = (
+            "<p>Demo newsroom for <b>wagtail-newsfeed</b>: stories, topics and live coverage.</p>"
+        )
+        home.save_revision().publish()
+        return home
+
+    def ensure_index(self, home: Page) -> NewsIndexPage:
+        index = NewsIndexPage.objects.child_of(home).filter(slug="news").first()
+        if index is None:
+            index = NewsIndexPage(title="News", slug="news", live=False)
+            home.add_child(instance=index)
+        index.title = "News"
+        index.intro = "<p>The latest stories from our correspondents and the wires.</p>"
+        index.save_revision().publish()
+        return index
+
+    # Articles and the live feed ---------------------------------------------------------------
+
+    def save_article(self, index, data, topics, authors, refs) -> NewsArticlePage:
+        article = NewsArticlePage.objects.child_of(index).filter(slug=data["slug"]).first()
+        if article is None:
+            article = NewsArticlePage(title=data["title"], slug=data["slug"], live=False)
+            index.add_child(instance=article)
+        article.title = data["title"]
+        article.standfirst = data["standfirst"]
+        article.dateline = data.get("dateline", "")
+        article.is_breaking = data.get("breaking", False)
+        article.source = refs.sources.get(data.get("source"))
+        article.lead_image = refs.images[data["image"]]
+        article.lead_image_caption = data.get("caption", "")
+        article.lead_image_credit = data.get("credit", "")
+        if "published" in data:
+            article.published_at = aware(data["published"])
+            article.updated_at = aware(data["updated"]) if data.get("updated") else None
+        else:
+            article.published_at = timezone.now() - timedelta(hours=data["hours_ago"])
+            article.updated_at = None
+        article.body = [refs.resolve(block) for block in data["body"]]
+        article.topics.set([topics[slug] for slug in data["topics"]])
+        article.article_authors = [
+            ArticleAuthor(author=authors[slug], sort_order=i)
+            for i, slug in enumerate(data["authors"])
+        ]
+        article.corrections = [
+            ArticleCorrection(kind=kind, noted_at=aware(when), text=text, sort_order=i)
+            for i, (kind, when, text) in enumerate(data.get("corrections", []))
+        ]
+        article.related_links = [
+            ArticleRelatedLink(related=refs.articles[slug], sort_order=i)
+            for i, slug in enumerate(data.get("related", []))
+        ]
+        article.tags.set(data.get("tags", []))
+        article.save_revision().publish()
+        return article
+
+    def save_feed(self, index, user, authors, refs) -> LiveFeedPage:
+        data = demo.LIVE_FEED
+        feed = LiveFeedPage.objects.child_of(index).filter(slug=data["slug"]).first()
+        if feed is None:
+            feed = LiveFeedPage(title=data["title"], slug=data["slug"], live=False)
+            index.add_child(instance=feed)
+        now = timezone.now()
+        feed.title = data["title"]
+        feed.summary = data["summary"]
+        feed.coverage_status = LiveFeedPage.Status.LIVE
+        feed.coverage_start = now - timedelta(hours=data["started_hours_ago"])
+        feed.coverage_end = None
+        feed.save_revision().publish()
+
+        existing = {entry_text(e): e for e in feed.entries.not_deleted().order_by("pk")}
+        reporter = [authors["sofia-brandt"]]
+        for i, (minutes, headline, text, key_event, pinned) in enumerate(demo.LIVE_ENTRIES):
+            body = [demo.p(text)]
+            if i == 0:
+                body.append(
+                    refs.resolve(
+                        {
+                            "type": "image",
+                            "value": {
+                                "image": data["image"],
+                                "alt_text": "Delegates take their seats in the summit hall",
+                                "caption": "The main hall on the final morning.",
+                                "credit": "Demo image",
+                            },
+                        }
+                    )
+                )
+            fields = {
+                "headline": headline,
+                "body": body,
+                "display_time": now - timedelta(minutes=minutes),
+                "is_key_event": key_event,
+                "is_pinned": pinned,
+            }
+            entry = existing.get(text)
+            if entry is None:
+                live.create_entry(feed, user, authors=reporter, **fields)
+            else:
+                live.update_entry(
+                    entry, user, authors=reporter, status=LiveEntry.Status.PUBLISHED, **fields
+                )
+        return feed
+
+
+class Refs:
+    """Turns the slugs and titles in demo block values into database ids."""
+
+    def __init__(self, *, sources: dict, images: dict, articles: dict) -> None:
+        self.sources, self.images, self.articles = sources, images, articles
+
+    def resolve(self, block: dict[str, Any]) -> dict[str, Any]:
+        value = block["value"]
+        if isinstance(value, dict):
+            value = dict(value)
+            if block["type"] == "source_credit":
+                value["source"] = self.sources[value["source"]].pk
+            elif block["type"] == "related_article":
+                value["page"] = self.articles[value["page"]].pk
+            elif block["type"] == "image":
+                value["image"] = self.images[value["image"]].pk
+        return {"type": block["type"], "value": value}
+
+
+def entry_text(entry: LiveEntry) -> str:
+    """The demo text of an entry (its first paragraph), the key that makes re-runs idempotent."""
+    for block in entry.body:
+        if block.block_type == "paragraph":
+            source = block.value.source
+            return source.removeprefix("<p>").removesuffix("</p>")
+    return ""
+
+
+def aware(parts: tuple[int, ...]) -> datetime:
+    return datetime(*parts, tzinfo=UTC)
+
+
+# Images, drawn locally so the demo needs no network ------------------------------------------
+
+
+def ensure_image(title: str, top: tuple, bottom: tuple, motif: str):
+    Image = get_image_model()
+    image = Image.objects.filter(title=title).order_by("pk").first()
+    if image is None:
+        buffer = io.BytesIO()
+        draw_picture(top, bottom, motif, seed=sum(map(ord, title))).save(
+            buffer, format="JPEG", quality=85
+        )
+        filename = "demo-" + "".join(c if c.isalnum() else "-" for c in title.lower()) + ".jpg"
+        image = Image.objects.create(title=title, file=ImageFile(buffer, name=filename))
+    return image
+
+
+def draw_picture(top: tuple, bottom: tuple, motif: str, seed: int) -> PILImage.Image:
+    """A vertical gradient with a simple motif: abstract, but recognisably different pictures."""
+    width, height = IMAGE_SIZE
+    rng = random.Random(seed)
+    picture = PILImage.new("RGB", IMAGE_SIZE)
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        t = y / height
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(int(a + (b - a) * t) for a, b in zip(top, bottom, strict=True)),
+        )
+    light = tuple(min(255, c + 70) for c in bottom)
+    dark = tuple(max(0, c - 60) for c in top)
+    if motif == "mountains":
+        for i in range(4):
+            base = height - i * 60
+            points = (
+                [(0, base)]
+                + [(x, base - rng.randint(150, 420) + i * 40) for x in range(0, width + 200, 200)]
+                + [(width, height), (0, height)]
+            )
+            draw.polygon(points, fill=tuple(max(0, c - 20 * (4 - i)) for c in top))
+    elif motif == "columns":
+        draw.polygon([(300, 250), (800, 80), (1300, 250)], fill=light)
+        for x in range(340, 1300, 130):
+            draw.rectangle([x, 270, x + 60, 760], fill=light)
+        draw.rectangle([260, 760, 1340, 820], fill=light)
+    elif motif == "cranes":
+        for x in range(150, width, 380):
+            draw.rectangle([x, 250, x + 30, height], fill=dark)
+            draw.rectangle([x - 120, 230, x + 260, 260], fill=dark)
+        for x in range(0, width, 90):
+            draw.rectangle([x, 700, x + 80, 780], fill=rng.choice([light, dark, (200, 80, 50)]))
+    elif motif == "waves":
+        for i in range(8):
+            y0 = 420 + i * 60
+            points = [(x, y0 + 25 * math.sin(x / 90 + i)) for x in range(0, width + 20, 20)]
+            draw.line(points, fill=light, width=10)
+    elif motif == "bubbles":
+        draw.polygon([(700, height), (760, 380), (840, 380), (900, height)], fill=dark)
+        for _ in range(60):
+            x, y, r = rng.randint(600, 1000), rng.randint(40, 420), rng.randint(6, 28)
+            draw.ellipse([x - r, y - r, x + r, y + r], outline=light, width=4)
+    elif motif == "sun":
+        draw.ellipse([1050, 120, 1350, 420], fill=(255, 236, 160))
+        for i in range(14):
+            y = 620 + i * 20
+            draw.line([(0, y), (width, y + rng.randint(-30, 30))], fill=dark, width=4)
+    return picture
