@@ -17,7 +17,7 @@ class LiveEntriesPanel(Panel):
         template_name = "wagtail_newsfeed/admin/panels/live_entries.html"
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
-            from .modeladmin import entry_admin_urls
+            from .modeladmin import entry_admin_urls, entry_edit_url, entry_label
             from .models import LiveEntry
 
             context = super().get_context_data(parent_context)
@@ -29,6 +29,10 @@ class LiveEntriesPanel(Panel):
                     .not_deleted()
                     .order_by("-display_time", "-pk")[: LiveEntriesPanel.LIMIT]
                 )
+                context["rows"] = [
+                    {"entry": e, "label": entry_label(e), "edit_url": entry_edit_url(e)}
+                    for e in context["entries"]
+                ]
                 context.update(entry_admin_urls(feed))
             context["help"] = _("Save the feed once before adding entries.")
             return context

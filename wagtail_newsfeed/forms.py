@@ -1,0 +1,100 @@
+"""Admin forms of the Newsroom menu.
+
+The entry form only validates and collects input: saving goes through ``wagtail_newsfeed.live``
+(the admin view calls it), so versions, log entries and change signals stay right. The form knows
+the editor (``for_user``) and limits the feeds to the ones the editor may edit; a contributor who
+may not publish a feed can only save drafts in it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.permission_policies.pages import PagePermissionPolicy
+
+from . import live
+from .models import LiveEntry, LiveFeedPage
+
+
+def editable_feeds(user: Any) -> QuerySet:
+    """The live feeds this user may post entries to, following Wagtail's page permissions."""
+    if not (user and user.is_authenticated and user.is_active):
+        return LiveFeedPage.objects.none()
+    if user.is_superuser:
+        return LiveFeedPage.objects.all()
+    # The policy is built for the base page model: on Wagtail 7.4 a policy for a page subclass
+    # would look for "change_livefeedpage" permissions, which groups never hold.
+    pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
+    return LiveFeedPage.objects.filter(pk__in=pages.values("pk"))
+
+
+class SlugFromNameForm(WagtailAdminModelForm):
+    """Topic, author and source form: a blank slug is made from the name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            self.fields["slug"].required = False
+            self.fields["slug"].help_text = _("Used in URLs. Left empty, it is made from the name.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            cleaned["slug"] = slugify(cleaned["name"], allow_unicode=True)[:100]
+            self.instance.slug = cleaned["slug"]
+            if not cleaned["slug"]:
+                self.add_error("slug", _("Enter a slug: the name has no letters or digits."))
+        return cleaned
+
+
+class LiveEntryForm(WagtailAdminModelForm):
+    """Collects an entry; ``live.create_entry`` / ``live.update_entry`` do the saving."""
+
+    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "feed" in self.fields:
+            self.fields["feed"].queryset = editable_feeds(self.for_user).order_by("title")
+            if self.instance.pk:
+                # Entries never move between feeds: the version counter is per feed.
+                self.fields["feed"].disabled = True
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        feed = cleaned.get("feed") or (self.instance.feed if self.instance.pk else None)
+        if feed is None or self.for_user is None:
+            return cleaned
+        if not live.can_edit_feed(self.for_user, feed):
+            self.add_error("feed", _("You do not have permission to edit this live feed."))
+        elif not live.can_publish_feed(self.for_user, feed):
+            if cleaned.get("status") == LiveEntry.Status.PUBLISHED:
+                self.add_error(
+                    "status",
+                    _(
+                        "You may save entries of this live feed as drafts only; "
+                        "an editor publishes them."
+                    ),
+                )
+            if cleaned.get("is_pinned") and not (self.instance.pk and self.instance.is_pinned):
+                self.add_error(
+                    "is_pinned", _("Only editors who may publish this feed can pin entries.")
+                )
+        return cleaned
+
+    def entry_changes(self) -> dict[str, Any]:
+        """The cleaned values in the form ``live.create_entry`` / ``update_entry`` take."""
+        names = [name for name in live.EDITABLE_FIELDS if name in self.cleaned_data]
+        return {name: self.cleaned_data[name] for name in names}
+
+    def keep_as_conflict_base(self, version: int) -> None:
+        """After a conflict, the next save deliberately overwrites the version now stored."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_version")] = str(version)

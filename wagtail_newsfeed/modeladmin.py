@@ -1,0 +1,352 @@
+"""The "Newsroom" admin menu: topics, authors, sources and live entries (wagtail-modeladmin).
+
+Topics, authors and sources are plain models with Django model permissions. Live entries are
+different: who may see and change them follows the Wagtail *page* permissions on the entry's feed
+(``live.can_edit_feed`` / ``live.can_publish_feed``), and every save goes through
+``wagtail_newsfeed.live`` so the feed's version counter, its history and the change signal stay
+right. The views here only parse the form, call one ``live`` function and report the outcome.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin import RelatedOnlyFieldListFilter, display
+from django.contrib.admin.utils import quote
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import redirect
+from django.utils.html import format_html_join, strip_tags
+from django.utils.http import urlencode
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin import messages
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.log_actions import LogFormatter
+from wagtail_modeladmin.helpers import AdminURLHelper, PermissionHelper
+from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
+from wagtail_modeladmin.views import CreateView, DeleteView, EditView
+
+from . import live
+from .forms import LiveEntryForm, SlugFromNameForm, editable_feeds
+from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
+
+#: The query-string key of the entries list's feed filter (Django's RelatedFieldListFilter).
+FEED_FILTER_PARAM = f"feed__{LiveEntry._meta.get_field('feed').target_field.name}__exact"
+
+
+def entry_label(entry: LiveEntry, length: int = 80) -> str:
+    """The entry's headline, or the start of its first text block when it has none."""
+    if entry.headline:
+        return entry.headline
+    for block in entry.body.raw_data if entry.body else []:
+        value = block.get("value")
+        if isinstance(value, dict):
+            value = value.get("text") or value.get("title")
+        text = strip_tags(value).strip() if isinstance(value, str) else ""
+        if text:
+            return Truncator(text).chars(length)
+    return _("Entry %(id)s") % {"id": entry.pk}
+
+
+def entry_admin_urls(feed: LiveFeedPage) -> dict[str, str]:
+    """Links from a feed to its entries in the Newsroom menu (used by ``LiveEntriesPanel``)."""
+    helper = AdminURLHelper(LiveEntry)
+    return {
+        "add_entry_url": f"{helper.create_url}?{urlencode({'feed': feed.pk})}",
+        "entries_list_url": f"{helper.index_url}?{urlencode({FEED_FILTER_PARAM: feed.pk})}",
+    }
+
+
+def entry_edit_url(entry: LiveEntry) -> str:
+    return AdminURLHelper(LiveEntry).get_action_url("edit", quote(entry.pk))
+
+
+# Topics, authors, sources ------------------------------------------------------------------
+
+
+class TopicAdmin(ModelAdmin):
+    model = Topic
+    menu_icon = "tag"
+    list_display = ("name", "slug")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    edit_handler = ObjectList(Topic.panels, base_form_class=SlugFromNameForm)
+
+
+class AuthorAdmin(ModelAdmin):
+    model = Author
+    menu_icon = "user"
+    list_display = ("name", "role", "slug")
+    search_fields = ("name", "role")
+    prepopulated_fields = {"slug": ("name",)}
+    edit_handler = ObjectList(Author.panels, base_form_class=SlugFromNameForm)
+
+
+class SourceAdmin(ModelAdmin):
+    model = Source
+    menu_icon = "globe"
+    list_display = ("name", "url", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    edit_handler = ObjectList(Source.panels, base_form_class=SlugFromNameForm)
+
+
+# Live entries ------------------------------------------------------------------------------
+
+
+class LiveEntryPermissionHelper(PermissionHelper):
+    """Entry permissions from the feed page's permissions, not from Django model permissions."""
+
+    def user_can_list(self, user: Any) -> bool:
+        return user.is_active and (user.is_superuser or editable_feeds(user).exists())
+
+    def user_can_create(self, user: Any) -> bool:
+        return self.user_can_list(user)
+
+    def user_can_edit_obj(self, user: Any, obj: LiveEntry) -> bool:
+        if obj.deleted_at is not None or not live.can_edit_feed(user, obj.feed):
+            return False
+        return obj.status != LiveEntry.Status.PUBLISHED or live.can_publish_feed(user, obj.feed)
+
+    def user_can_delete_obj(self, user: Any, obj: LiveEntry) -> bool:
+        return self.user_can_edit_obj(user, obj)
+
+    def user_can_inspect_obj(self, user: Any, obj: LiveEntry) -> bool:
+        return False
+
+
+def _report_refusal(form: forms.Form, error: Exception) -> None:
+    form.add_error(None, str(error) or _("You do not have permission to do this."))
+
+
+class LiveEntryCreateView(CreateView):
+    def get_initial(self) -> dict[str, Any]:
+        initial = super().get_initial()
+        feed_id = self.request.GET.get("feed", "")
+        if feed_id.isdigit():
+            feed = editable_feeds(self.request.user).filter(pk=int(feed_id)).first()
+            if feed is not None:
+                initial["feed"] = feed.pk
+        return initial
+
+    def form_valid(self, form: LiveEntryForm):
+        try:
+            self.instance = live.create_entry(
+                form.cleaned_data["feed"],
+                self.request.user,
+                authors=list(form.cleaned_data.get("authors") or []),
+                **form.entry_changes(),
+            )
+        except PermissionDenied as error:
+            _report_refusal(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Entry '%(entry)s' saved.") % {"entry": entry_label(self.instance)},
+            buttons=self.get_success_message_buttons(self.instance),
+        )
+        return redirect(entry_admin_urls(self.instance.feed)["entries_list_url"])
+
+
+def _redirect_if_deleted(view: Any, request) -> Any:
+    if view.instance.deleted_at is not None:
+        messages.error(request, _("This entry has been deleted."))
+        return redirect(view.index_url)
+    return None
+
+
+class LiveEntryEditView(EditView):
+    def check_action_permitted(self, user: Any) -> bool:
+        # Anyone who may edit the feed gets the form; if the entry is published and the user
+        # may not publish, ``live.update_entry`` refuses the save with a form error, so an
+        # entry published while a contributor was editing it costs them nothing they typed.
+        return live.can_edit_feed(user, self.instance.feed)
+
+    def dispatch(self, request, *args: Any, **kwargs: Any):
+        return _redirect_if_deleted(self, request) or super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args: Any, **kwargs: Any):
+        if not self.permission_helper.user_can_edit_obj(request.user, self.instance):
+            messages.warning(
+                request,
+                _("This entry is published: only editors who may publish the feed can change it."),
+            )
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form: LiveEntryForm):
+        # Compare against the stored row, not ``form.instance`` (the form has written the new
+        # values onto it), so the permission check sees what readers see now.
+        stored = LiveEntry.objects.select_related("feed").get(pk=self.instance.pk)
+        try:
+            self.instance = live.update_entry(
+                stored,
+                self.request.user,
+                expected_version=form.cleaned_data.get("expected_version"),
+                authors=list(form.cleaned_data.get("authors") or []),
+                **form.entry_changes(),
+            )
+        except PermissionDenied as error:
+            _report_refusal(form, error)
+            return self.form_invalid(form)
+        except live.EntryConflict as error:
+            form.add_error(
+                None,
+                _("%(error)s Your version is kept below: saving again replaces theirs.")
+                % {"error": error},
+            )
+            form.keep_as_conflict_base(LiveEntry.objects.get(pk=stored.pk).version)
+            return self.form_invalid(form)
+        except LiveEntry.DoesNotExist:
+            messages.error(self.request, _("This entry was deleted while you were editing it."))
+            return redirect(self.index_url)
+        messages.success(
+            self.request,
+            _("Entry '%(entry)s' updated.") % {"entry": entry_label(self.instance)},
+            buttons=self.get_success_message_buttons(self.instance),
+        )
+        return redirect(entry_admin_urls(self.instance.feed)["entries_list_url"])
+
+
+class LiveEntryDeleteView(DeleteView):
+    def dispatch(self, request, *args: Any, **kwargs: Any):
+        return _redirect_if_deleted(self, request) or super().dispatch(request, *args, **kwargs)
+
+    def confirmation_message(self) -> str:
+        return _(
+            "Delete this entry? It disappears from the live page and from apps at their next "
+            "update. The feed's history keeps a record of the deletion."
+        )
+
+    def post(self, request, *args: Any, **kwargs: Any):
+        label = entry_label(self.instance)
+        try:
+            live.delete_entry(self.instance, request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
+            return redirect(self.index_url)
+        messages.success(request, _("Entry '%(entry)s' deleted.") % {"entry": label})
+        return redirect(entry_admin_urls(self.instance.feed)["entries_list_url"])
+
+
+class LiveEntryAdmin(ModelAdmin):
+    model = LiveEntry
+    menu_label = gettext_lazy("Live entries")
+    menu_icon = "time"
+    permission_helper_class = LiveEntryPermissionHelper
+    create_view_class = LiveEntryCreateView
+    edit_view_class = LiveEntryEditView
+    delete_view_class = LiveEntryDeleteView
+    # An entry's history is logged against its feed page (see ``live._log``).
+    history_view_enabled = False
+    list_display = ("entry", "feed", "status", "flags", "display_time")
+    list_filter = (("feed", RelatedOnlyFieldListFilter), "status", "is_key_event", "is_pinned")
+    list_select_related = ("feed",)
+    search_fields = ("headline",)
+    list_per_page = 50
+    edit_handler = ObjectList(
+        [
+            FieldPanel("feed", widget=forms.Select),
+            FieldPanel("headline"),
+            FieldPanel("body"),
+            MultiFieldPanel(
+                [
+                    FieldPanel("status"),
+                    FieldPanel("display_time"),
+                    FieldPanel("is_key_event"),
+                    FieldPanel("is_pinned"),
+                ],
+                heading=gettext_lazy("Publishing"),
+            ),
+            FieldPanel("authors", widget=forms.CheckboxSelectMultiple),
+            # The form's hidden ``expected_version`` is rendered outside the panels.
+        ],
+        base_form_class=LiveEntryForm,
+    )
+
+    def get_queryset(self, request) -> QuerySet:
+        """Only entries of feeds the editor may edit; soft-deleted entries are left out."""
+        entries = LiveEntry.objects.not_deleted()
+        if not request.user.is_superuser:
+            entries = entries.filter(feed__in=editable_feeds(request.user))
+        return entries
+
+    def get_permissions_for_registration(self) -> QuerySet:
+        # Page permissions on the feed decide; Django's liveentry permissions would mislead.
+        return Permission.objects.none()
+
+    @display(description=gettext_lazy("Entry"))
+    def entry(self, obj: LiveEntry) -> str:
+        return entry_label(obj)
+
+    @display(description=gettext_lazy("Badges"))
+    def flags(self, obj: LiveEntry) -> str:
+        badges = []
+        if obj.is_pinned:
+            badges.append((_("Pinned"),))
+        if obj.is_key_event:
+            badges.append((_("Key event"),))
+        return format_html_join(" ", '<span class="w-status w-status--primary">{}</span>', badges)
+
+    flags.allow_tags = True  # format_html_join escaped the labels
+
+
+class NewsroomGroup(ModelAdminGroup):
+    menu_label = gettext_lazy("Newsroom")
+    menu_icon = "doc-full-inverse"
+    menu_order = 250
+    items = (LiveEntryAdmin, TopicAdmin, AuthorAdmin, SourceAdmin)
+
+
+# History messages ----------------------------------------------------------------------------
+
+
+class EntryLogFormatter(LogFormatter):
+    """Describes an entry change in the feed page's history, naming the entry."""
+
+    template = ""
+
+    def format_message(self, log_entry: Any) -> str:
+        entry = (log_entry.data or {}).get("entry") or {}
+        name = entry.get("headline") or _("entry %(id)s") % {"id": entry.get("id", "?")}
+        return self.template % {"entry": name}
+
+
+def _entry_formatter(label: str, template: str) -> type[EntryLogFormatter]:
+    return type("EntryLogFormatter", (EntryLogFormatter,), {"label": label, "template": template})
+
+
+#: (action, formatter) pairs registered by ``wagtail_hooks.register_log_actions``.
+ENTRY_LOG_ACTIONS = [
+    (
+        "wagtail_newsfeed.entry.publish",
+        _entry_formatter(
+            gettext_lazy("Publish live entry"), gettext_lazy("Published entry '%(entry)s'")
+        ),
+    ),
+    (
+        "wagtail_newsfeed.entry.create_draft",
+        _entry_formatter(
+            gettext_lazy("Draft live entry"), gettext_lazy("Saved draft entry '%(entry)s'")
+        ),
+    ),
+    (
+        "wagtail_newsfeed.entry.edit",
+        _entry_formatter(gettext_lazy("Edit live entry"), gettext_lazy("Edited entry '%(entry)s'")),
+    ),
+    (
+        "wagtail_newsfeed.entry.unpublish",
+        _entry_formatter(
+            gettext_lazy("Unpublish live entry"), gettext_lazy("Unpublished entry '%(entry)s'")
+        ),
+    ),
+    (
+        "wagtail_newsfeed.entry.delete",
+        _entry_formatter(
+            gettext_lazy("Delete live entry"), gettext_lazy("Deleted entry '%(entry)s'")
+        ),
+    ),
+]
