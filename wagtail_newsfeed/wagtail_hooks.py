@@ -1,0 +1,37 @@
+"""Wagtail hooks of wagtail-newsfeed: registration only, the behaviour lives in its modules."""
+
+from wagtail import hooks
+from wagtail_modeladmin.options import modeladmin_register
+
+from .modeladmin import ENTRY_LOG_ACTIONS, NewsroomGroup
+
+modeladmin_register(NewsroomGroup)
+
+
+@hooks.register("register_log_actions")
+def register_entry_log_actions(actions):
+    for action, formatter in ENTRY_LOG_ACTIONS:
+        actions.register_action(action)(formatter)
+
+
+@hooks.register("register_admin_urls")
+def register_live_console_urls():
+    from django.urls import include, path
+
+    from .views import console_urls
+
+    return [path("newsfeed/feeds/", include(console_urls))]
+
+
+@hooks.register("register_page_header_buttons")
+def live_console_header_button(page, user, view_name=None, next_url=None):
+    from .views.buttons import live_console_buttons
+
+    return live_console_buttons(page, user)
+
+
+@hooks.register("register_page_listing_more_buttons")
+def live_console_listing_button(page, user, next_url=None):
+    from .views.buttons import live_console_buttons
+
+    return live_console_buttons(page, user)
