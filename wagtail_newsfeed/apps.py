@@ -12,3 +12,6 @@ class WagtailNewsfeedConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401
+        from .signal_handlers import register_signal_handlers
+
+        register_signal_handlers()

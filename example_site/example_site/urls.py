@@ -5,12 +5,30 @@ from django.contrib import admin
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
+
+from wagtail_newsfeed import sitemaps as newsfeed_sitemaps
+
+wagtail_api_router = WagtailAPIRouter("wagtailapi")
+wagtail_api_router.register_endpoint("pages", PagesAPIViewSet)
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # The headless news API (docs/api.md) and Wagtail's own pages API (api_fields).
+    path("api/newsfeed/", include("wagtail_newsfeed.api.urls")),
+    path("api/v2/", wagtail_api_router.urls),
+    # Feeds, and the sitemaps at the root (a sitemap lists only URLs under its own folder).
+    path("newsfeed/", include("wagtail_newsfeed.urls")),
+    path("sitemap.xml", newsfeed_sitemaps.page_sitemap, name="sitemap"),
+    path(
+        "news-sitemap.xml",
+        newsfeed_sitemaps.news_sitemap,
+        name="wagtail_newsfeed_news_sitemap",
+    ),
 ]
 
 if settings.DEBUG:

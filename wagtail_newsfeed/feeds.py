@@ -1,0 +1,287 @@
+"""RSS 2.0 and Atom feeds built on Django's syndication framework.
+
+Four feeds, each in both formats: the site's latest articles, one news index's articles, one
+topic's articles, and one live feed's latest entries. Every list comes from ``visibility`` so
+drafts, private, scheduled, expired and deleted content never reach a feed reader; a hidden or
+unknown index, topic or live feed is a 404. Links and enclosures are absolute; dates are the
+reader-facing ones (``published_at`` for articles, ``display_time`` for entries).
+"""
+
+from __future__ import annotations
+
+import copy
+import mimetypes
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import NoReverseMatch, reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+from .conf import settings
+from .jsonld import absolute_url, get_site, publisher_name, stream_text
+
+FORMATS = ("rss", "atom")
+MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+@dataclass
+class FeedSource:
+    """What one feed request is about: its title, links and the queryset of its items."""
+
+    title: str
+    link: str
+    description: str
+    items: QuerySet
+    page: Page | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def article_items(queryset: QuerySet) -> QuerySet:
+    """Newest first, limited, with everything an item needs fetched up front."""
+    images = get_image_model().objects.prefetch_renditions(settings.SEO_IMAGE_RENDITIONS[0])
+    return (
+        queryset.order_by("-published_at", "-pk")
+        .select_related("source")
+        .prefetch_related(
+            Prefetch("lead_image", queryset=images), "topics", "article_authors__author"
+        )[: settings.FEED_ITEMS]
+    )
+
+
+class NewsFeed(Feed):
+    """Shared behaviour; one copy per request so ``self.request`` is safe across threads."""
+
+    feed_type = Rss201rev2Feed
+    request: HttpRequest | None = None
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
+
+    def title(self, obj: FeedSource) -> str:
+        return obj.title
+
+    def link(self, obj: FeedSource) -> str:
+        return obj.link
+
+    def description(self, obj: FeedSource) -> str:
+        return obj.description or obj.title
+
+    subtitle = description
+
+    def author_name(self, obj: FeedSource) -> str:
+        return publisher_name(self.request)
+
+    def items(self, obj: FeedSource) -> QuerySet:
+        return obj.items
+
+    # Articles
+
+    def item_title(self, item: Any) -> str:
+        return item.title
+
+    def item_description(self, item: Any) -> str:
+        return item.standfirst or Truncator(stream_text(item.body)).words(60)
+
+    def item_link(self, item: Any) -> str:
+        return item.get_full_url(self.request)
+
+    def item_guid(self, item: Any) -> str:
+        return self.item_link(item)
+
+    def item_pubdate(self, item: Any):
+        return item.display_date
+
+    def item_updateddate(self, item: Any):
+        return max(filter(None, [item.updated_at, item.display_date]), default=None)
+
+    def item_author_name(self, item: Any) -> str:
+        return ", ".join(author.name for author in item.get_authors())
+
+    def item_categories(self, item: Any) -> list[str]:
+        return [topic.name for topic in item.topics.all()]
+
+    def item_enclosures(self, item: Any) -> list[Enclosure]:
+        if item.lead_image is None:
+            return []
+        rendition = item.lead_image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
+        try:
+            length = rendition.file.size
+        except OSError:
+            length = 0
+        mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+        return [Enclosure(absolute_url(rendition.url, self.request), str(length), mime_type)]
+
+
+def _site_articles(request: HttpRequest) -> QuerySet:
+    from .visibility import visible_articles
+
+    site = get_site(request)
+    articles = visible_articles()
+    return articles.in_site(site) if site is not None else articles
+
+
+def _site_root(request: HttpRequest) -> str:
+    site = get_site(request)
+    return site.root_page.get_full_url(request) if site else request.build_absolute_uri("/")
+
+
+class LatestArticlesFeed(NewsFeed):
+    """The site's latest articles (the site the request is for)."""
+
+    def get_object(self, request: HttpRequest) -> FeedSource:
+        name = publisher_name(request)
+        return FeedSource(
+            title=_("%(publisher)s: latest news") % {"publisher": name}
+            if name
+            else _("Latest news"),
+            link=_site_root(request),
+            description=_("The latest articles."),
+            items=article_items(_site_articles(request)),
+        )
+
+
+class IndexArticlesFeed(NewsFeed):
+    """The articles of one news index page."""
+
+    def get_object(self, request: HttpRequest, page_id: int) -> FeedSource:
+        from .models import NewsIndexPage
+        from .visibility import visible_articles, visible_pages
+
+        index = visible_pages(NewsIndexPage.objects.filter(pk=page_id)).first()
+        if index is None:
+            raise Http404(_("No news index with id %(id)s.") % {"id": page_id})
+        return FeedSource(
+            title=index.seo_title or index.title,
+            link=index.get_full_url(request),
+            description=index.search_description or " ".join(strip_tags(index.intro).split()),
+            items=article_items(visible_articles().child_of(index)),
+            page=index,
+        )
+
+
+class TopicArticlesFeed(NewsFeed):
+    """The articles on one topic, across the site."""
+
+    def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
+        from .models import Topic
+
+        topic = Topic.objects.filter(slug=slug).first()
+        if topic is None:
+            raise Http404(_("No topic %(slug)r.") % {"slug": slug})
+        return FeedSource(
+            title=topic.name,
+            link=_site_root(request),
+            description=topic.description,
+            items=article_items(_site_articles(request).filter(topics=topic)),
+            extra={"topic": topic},
+        )
+
+
+class LiveFeedEntriesFeed(NewsFeed):
+    """The latest published entries of one live feed; each item links to its ``#entry-<id>``."""
+
+    def get_object(self, request: HttpRequest, page_id: int) -> FeedSource:
+        from .models import LiveFeedPage
+        from .visibility import visible_entries, visible_feeds
+
+        feed = visible_feeds().filter(pk=page_id).first()
+        if feed is None:
+            raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})
+        if not isinstance(feed, LiveFeedPage):  # pragma: no cover - defensive
+            raise Http404
+        entries = (
+            visible_entries(feed)
+            .prefetch_related("authors")
+            .order_by("-display_time", "-pk")[: settings.FEED_ITEMS]
+        )
+        feed_url = feed.get_full_url(request)
+        return FeedSource(
+            title=feed.seo_title or feed.title,
+            link=feed_url,
+            description=feed.search_description or " ".join(strip_tags(feed.summary).split()),
+            items=entries,
+            page=feed,
+            extra={"feed_url": feed_url},
+        )
+
+    def get_feed(self, obj: FeedSource, request: HttpRequest):
+        self._feed_url = obj.extra["feed_url"]
+        return super().get_feed(obj, request)
+
+    def item_title(self, item: Any) -> str:
+        return item.headline or Truncator(stream_text(item.body)).words(12)
+
+    def item_description(self, item: Any) -> str:
+        return stream_text(item.body)
+
+    def item_link(self, item: Any) -> str:
+        return f"{self._feed_url}#{item.anchor}"
+
+    def item_pubdate(self, item: Any):
+        return item.display_time
+
+    def item_updateddate(self, item: Any):
+        return max(item.updated_at, item.display_time)
+
+    def item_author_name(self, item: Any) -> str:
+        return ", ".join(author.name for author in item.authors.all())
+
+    def item_categories(self, item: Any) -> list[str]:
+        return [_("Key event")] if item.is_key_event else []
+
+    def item_enclosures(self, item: Any) -> list[Enclosure]:
+        return []
+
+
+def atom(feed_class: type[NewsFeed]) -> type[NewsFeed]:
+    """The Atom twin of an RSS feed class."""
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
+
+
+# Links to feeds, for <link rel="alternate"> and for cache purging -----------------------------
+
+
+def feed_paths(kind: str, *args: Any) -> dict[str, str]:
+    """``{"rss": path, "atom": path}`` of the ``kind`` feed ("latest", "index", "topic", "live"),
+    or ``{}`` when the site has not mounted ``wagtail_newsfeed.urls``."""
+    paths = {}
+    for fmt in FORMATS:
+        try:
+            paths[fmt] = reverse(f"wagtail_newsfeed:{kind}_{fmt}", args=args)
+        except NoReverseMatch:
+            return {}
+    return paths
+
+
+def alternate_feeds(page: Page | None, request: HttpRequest | None = None) -> list[dict[str, str]]:
+    """The feeds a page should advertise: ``[{"title", "type", "href"}]``, absolute URLs."""
+    from .models import LiveFeedMixin, NewsIndexPage
+
+    wanted: list[tuple[str, str, tuple]] = []
+    specific = page.specific if page is not None else None
+    if isinstance(specific, LiveFeedMixin):
+        wanted.append((specific.title, "live", (specific.pk,)))
+    elif isinstance(specific, NewsIndexPage):
+        wanted.append((specific.title, "index", (specific.pk,)))
+    wanted.append((publisher_name(request) or _("Latest news"), "latest", ()))
+    links = []
+    for title, kind, args in wanted:
+        for fmt, path in feed_paths(kind, *args).items():
+            links.append(
+                {
+                    "title": f"{title} ({fmt.upper() if fmt == 'rss' else 'Atom'})",
+                    "type": MIME_TYPES[fmt],
+                    "href": absolute_url(path, request),
+                }
+            )
+    return links

@@ -1,0 +1,204 @@
+"""schema.org structured data for search engines: ``NewsArticle`` and ``LiveBlogPosting``.
+
+The data is built as plain Python dicts (easy to test, easy for a site to extend) and serialised by
+``dumps_jsonld``, which escapes ``<``, ``>`` and ``&`` so that no text an editor writes (say a
+headline containing ``</script>`` or ``<!--``) can end the ``<script>`` element it is embedded in.
+Live entries come from ``visibility.visible_entries``: drafts and deleted entries never appear.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from wagtail.models import Page, Site
+
+from .conf import settings
+
+SCHEMA_CONTEXT = "https://schema.org"
+
+# Characters that could end a <script> element or open an HTML comment inside it; JSON readers
+# decode the \uXXXX forms back to the same text.
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    ord("\u2028"): "\\u2028",
+    ord("\u2029"): "\\u2029",
+}
+
+
+# Helpers shared with feeds.py ---------------------------------------------------------------
+
+
+def dumps_jsonld(data: Any) -> str:
+    """JSON safe to place inside ``<script type="application/ld+json">``."""
+    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+
+
+def absolute_url(url: str, request: HttpRequest | None = None) -> str:
+    """Make a (possibly relative) URL absolute, against the request or the default site."""
+    if not url or url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return f"{request.scheme if request else 'https'}:{url}"
+    if request is not None:
+        return request.build_absolute_uri(url)
+    site = Site.objects.filter(is_default_site=True).first()
+    return f"{site.root_url}{url}" if site else url
+
+
+def get_site(request: HttpRequest | None) -> Site | None:
+    site = Site.find_for_request(request) if request is not None else None
+    return site or Site.objects.filter(is_default_site=True).first()
+
+
+def publisher_name(request: HttpRequest | None = None) -> str:
+    """``PUBLISHER_NAME``, else the Wagtail site's name, else its hostname."""
+    if settings.PUBLISHER_NAME:
+        return settings.PUBLISHER_NAME
+    site = get_site(request)
+    if site is None:
+        return ""
+    return site.site_name or site.hostname
+
+
+def stream_text(stream: Any) -> str:
+    """The plain text of a StreamField value (what the search index sees), for summaries."""
+    if not stream:
+        return ""
+    parts = stream.stream_block.get_searchable_content(stream)
+    return " ".join(" ".join(strip_tags(str(part)).split()) for part in parts if part).strip()
+
+
+def isoformat(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+
+
+def image_urls(image: Any, request: HttpRequest | None = None) -> list[str]:
+    """Absolute rendition URLs of ``image`` for each spec in ``SEO_IMAGE_RENDITIONS``."""
+    if image is None:
+        return []
+    urls = []
+    for spec in settings.SEO_IMAGE_RENDITIONS:
+        url = absolute_url(image.get_rendition(spec).url, request)
+        if url not in urls:
+            urls.append(url)
+    return urls
+
+
+# The documents -------------------------------------------------------------------------------
+
+
+def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+def publisher_jsonld(request: HttpRequest | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {"@type": "Organization", "name": publisher_name(request)}
+    site = get_site(request)
+    if site is not None:
+        data["url"] = site.root_url + "/"
+    if settings.PUBLISHER_LOGO_URL:
+        data["logo"] = {
+            "@type": "ImageObject",
+            "url": absolute_url(settings.PUBLISHER_LOGO_URL, request),
+        }
+    return data
+
+
+def _person(author: Any) -> dict[str, Any]:
+    return _without_empty({"@type": "Person", "name": author.name, "jobTitle": author.role})
+
+
+def article_jsonld(article: Any, request: HttpRequest | None = None) -> dict[str, Any]:
+    """A ``NewsArticle`` for a news article page."""
+    url = article.get_full_url(request)
+    published = article.display_date
+    modified = article.updated_at or article.last_published_at or published
+    return _without_empty(
+        {
+            "@context": SCHEMA_CONTEXT,
+            "@type": "NewsArticle",
+            "headline": Truncator(article.seo_title or article.title).chars(110),
+            "description": article.search_description or article.standfirst,
+            "image": image_urls(article.lead_image, request),
+            "datePublished": isoformat(published),
+            "dateModified": isoformat(max(modified, published) if published else modified),
+            "author": [_person(author) for author in article.get_authors()],
+            "publisher": publisher_jsonld(request),
+            "articleSection": [topic.name for topic in article.topics.all()],
+            "keywords": [tag.name for tag in article.tags.all()]
+            if hasattr(article, "tags")
+            else [],
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "url": url,
+        }
+    )
+
+
+def entry_jsonld(entry: Any, feed_url: str) -> dict[str, Any]:
+    """A ``BlogPosting`` for one live entry (``liveBlogUpdate`` item)."""
+    text = stream_text(entry.body)
+    return _without_empty(
+        {
+            "@type": "BlogPosting",
+            "headline": Truncator(entry.headline or text).chars(110),
+            "datePublished": isoformat(entry.display_time),
+            "dateModified": isoformat(max(entry.updated_at, entry.display_time)),
+            "articleBody": text,
+            "author": [_person(author) for author in entry.authors.all()],
+            "url": f"{feed_url}#{entry.anchor}",
+        }
+    )
+
+
+def live_feed_jsonld(feed: Any, request: HttpRequest | None = None) -> dict[str, Any]:
+    """A ``LiveBlogPosting`` with the latest visible entries as ``liveBlogUpdate``."""
+    from .visibility import visible_entries
+
+    url = feed.get_full_url(request)
+    entries = list(
+        visible_entries(feed)
+        .prefetch_related("authors")
+        .order_by("-display_time", "-pk")[: settings.ENTRIES_PER_PAGE]
+    )
+    modified = max(
+        (t for t in [feed.last_published_at, *(e.updated_at for e in entries)] if t), default=None
+    )
+    return _without_empty(
+        {
+            "@context": SCHEMA_CONTEXT,
+            "@type": "LiveBlogPosting",
+            "headline": Truncator(feed.seo_title or feed.title).chars(110),
+            "description": feed.search_description or " ".join(strip_tags(feed.summary).split()),
+            "url": url,
+            "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+            "datePublished": isoformat(feed.first_published_at),
+            "dateModified": isoformat(modified),
+            "coverageStartTime": isoformat(feed.coverage_start or feed.first_published_at),
+            "coverageEndTime": isoformat(feed.coverage_end),
+            "publisher": publisher_jsonld(request),
+            "liveBlogUpdate": [entry_jsonld(entry, url) for entry in entries],
+        }
+    )
+
+
+def page_jsonld(page: Page, request: HttpRequest | None = None) -> dict[str, Any] | None:
+    """The structured data for any newsfeed page, or ``None`` for pages that have none."""
+    from .models import LiveFeedMixin, NewsArticleMixin
+
+    page = page.specific
+    if isinstance(page, NewsArticleMixin):
+        return article_jsonld(page, request)
+    if isinstance(page, LiveFeedMixin):
+        return live_feed_jsonld(page, request)
+    return None

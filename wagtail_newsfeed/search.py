@@ -1,0 +1,67 @@
+"""Searching articles and live entries through Wagtail search, for the reader pages and the API.
+
+Wagtail search backends only filter on fields declared as ``index.FilterField``; the visibility rule
+also uses ``expire_at`` and view restrictions, which are not. So the candidates are chosen by the
+ordinary queryset (``visibility``) and the search runs over "articles whose id is among them": one
+SQL subquery on the database backends, and never a hidden article in the results.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from .models import LiveEntry, LiveFeedPage, NewsArticlePage
+
+#: Longer queries are cut, not refused: a pasted paragraph still finds its article.
+MAX_QUERY_LENGTH = 200
+
+#: Orderings a caller may ask for instead of relevance (must be ``FilterField``s).
+ORDERINGS = ("-published_at", "published_at")
+
+
+def clean_query(query: str | None) -> str:
+    """The query as searched: whitespace collapsed, at most ``MAX_QUERY_LENGTH`` characters."""
+    return " ".join((query or "").split())[:MAX_QUERY_LENGTH].strip()
+
+
+def search_articles(
+    query: str,
+    index: Page | None = None,
+    *,
+    within: QuerySet | None = None,
+    ordering: str | None = None,
+):
+    """Visible articles matching ``query``, most relevant first (or in ``ordering``).
+
+    ``index`` limits the search to one news index's articles; ``within`` to a queryset the caller
+    has already filtered (topic, author, dates...), so the API's ``q`` combines with its filters.
+    Returns Wagtail search results: slice them or hand them to a ``Paginator``.
+    """
+    from .visibility import visible_articles
+
+    if ordering is not None and ordering not in ORDERINGS:
+        raise ValueError(f"Unsupported ordering {ordering!r}; use one of {ORDERINGS}.")
+    candidates = visible_articles()
+    if index is not None:
+        candidates = candidates.child_of(index)
+    if within is not None:
+        candidates = candidates.filter(pk__in=within.values("pk"))
+    articles = (
+        NewsArticlePage.objects.filter(pk__in=candidates.values("pk"))
+        .select_related("lead_image", "source")
+        .prefetch_related("topics", "article_authors__author")
+    )
+    if ordering:
+        return articles.order_by(ordering).search(clean_query(query), order_by_relevance=False)
+    return articles.search(clean_query(query))
+
+
+def search_entries(query: str, feed: LiveFeedPage | None = None):
+    """Published entries of visible feeds (or of ``feed``) matching ``query``, best first."""
+    from .visibility import visible_entries
+
+    # visible_entries filters only on LiveEntry's FilterFields (status, deleted_at, feed).
+    entries = visible_entries(feed).select_related("feed").prefetch_related("authors")
+    return get_search_backend().search(clean_query(query), entries)

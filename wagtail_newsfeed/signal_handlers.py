@@ -1,0 +1,67 @@
+"""Signal handlers: purge the CDN when articles and live feeds change, and keep search current.
+
+Connected in ``WagtailNewsfeedConfig.ready()``. Handlers accept any page built on the mixins
+(``NewsArticleMixin``, ``LiveFeedMixin``), so sites with their own page classes are covered too.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.search import index
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from . import purging
+from .live import entries_changed
+from .models import LiveFeedMixin, NewsArticleMixin
+
+
+def _page_changed(instance: Any, **kwargs: Any) -> None:
+    if not purging.frontend_cache_enabled():
+        return
+    if isinstance(instance, NewsArticleMixin):
+        purging.purge(purging.article_urls(instance))
+    elif isinstance(instance, LiveFeedMixin):
+        purging.purge(purging.live_feed_urls(instance, with_index=True))
+
+
+def reindex_published_article(instance: Any, **kwargs: Any) -> None:
+    """Index the article again once its topics and tags are saved.
+
+    Wagtail indexes a page on ``post_save``, before modelcluster writes the page's
+    ``ParentalManyToManyField``s; with an immediate task backend the index would miss the topics.
+    """
+    if isinstance(instance, NewsArticleMixin):
+        index.insert_or_update_object(instance)
+
+
+def page_moved(
+    instance: Any,
+    parent_page_before: Any = None,
+    url_path_before: str = "",
+    **kwargs: Any,
+) -> None:
+    specific = instance.specific
+    if not isinstance(specific, NewsArticleMixin | LiveFeedMixin):
+        return
+    if not purging.frontend_cache_enabled():
+        return
+    urls = purging.moved_page_urls(specific, parent_page_before, url_path_before)
+    if isinstance(specific, NewsArticleMixin):
+        urls |= purging.article_urls(specific)
+    else:
+        urls |= purging.live_feed_urls(specific, with_index=True)
+    purging.purge(urls)
+
+
+def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
+    if purging.frontend_cache_enabled():
+        purging.purge(purging.live_feed_urls(feed))
+
+
+def register_signal_handlers() -> None:
+    page_published.connect(reindex_published_article, dispatch_uid="newsfeed_reindex")
+    page_published.connect(_page_changed, dispatch_uid="newsfeed_purge_published")
+    page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
+    post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
+    entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")

@@ -1,0 +1,106 @@
+"""Sitemaps: a Google News sitemap of recent articles, and Wagtail's sitemap minus hidden pages.
+
+Google News reads only articles published in the last two days (``NEWS_SITEMAP_MAX_AGE_DAYS``) and
+at most 1,000 URLs per sitemap, each with ``news:publication`` (name and language),
+``news:publication_date`` and ``news:title``. Wagtail's own sitemap lists live, public pages but
+keeps a page whose ``expire_at`` has passed until ``publish_scheduled`` runs; ``PageSitemap`` asks
+``visibility.visible_pages`` instead so both sitemaps follow the one rule.
+
+A sitemap may only list URLs under its own folder, so mount both views at the site root.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings as django_settings
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
+
+from .conf import settings
+from .jsonld import publisher_name
+
+NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more than this per sitemap
+NEWS_SITEMAP_TEMPLATE = "wagtail_newsfeed/sitemaps/news_sitemap.xml"
+# Google News wants ISO 639 codes, except for these two.
+_NEWS_LANGUAGE_EXCEPTIONS = {
+    "zh-cn": "zh-cn",
+    "zh-tw": "zh-tw",
+    "zh-hans": "zh-cn",
+    "zh-hant": "zh-tw",
+}
+
+
+def news_language(code: str) -> str:
+    """The Google News form of a language code: ``en-gb`` -> ``en``, ``zh-hant`` -> ``zh-tw``."""
+    code = (code or django_settings.LANGUAGE_CODE).lower().replace("_", "-")
+    return _NEWS_LANGUAGE_EXCEPTIONS.get(code, code.split("-")[0])
+
+
+class PageSitemap(Sitemap):
+    """Wagtail's sitemap of the request's site, listing only pages readers may see."""
+
+    def items(self) -> QuerySet:
+        from .visibility import visible_pages
+
+        root = self.get_wagtail_site().root_page
+        return (
+            visible_pages(root.get_descendants(inclusive=True))
+            .order_by("path")
+            .defer_streamfields()
+            .specific()
+        )
+
+
+class NewsSitemap(Sitemap):
+    """Visible articles of the request's site published in the last two days, newest first."""
+
+    limit = NEWS_SITEMAP_LIMIT
+
+    def items(self) -> QuerySet:
+        from .visibility import visible_articles
+
+        cutoff = timezone.now() - timedelta(days=settings.NEWS_SITEMAP_MAX_AGE_DAYS)
+        return (
+            visible_articles()
+            .in_site(self.get_wagtail_site())
+            .filter(published_at__gte=cutoff)
+            .select_related("locale")
+            .defer_streamfields()
+            .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]
+        )
+
+    def _urls(self, page: int, protocol: str, domain: str) -> list[dict[str, Any]]:
+        name = publisher_name(self.request)
+        urls = []
+        for article in self.paginator.page(page).object_list:
+            location = article.get_full_url(self.request)
+            if not location:
+                continue
+            urls.append(
+                {
+                    "item": article,
+                    "location": location,
+                    "publication_name": name,
+                    "language": news_language(article.locale.language_code),
+                    "publication_date": timezone.localtime(article.published_at).isoformat(),
+                    "title": article.title,
+                }
+            )
+        return urls
+
+
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """The Google News sitemap (mount at the root, e.g. ``/news-sitemap.xml``)."""
+    return wagtail_sitemap_views.sitemap(
+        request, sitemaps={"news": NewsSitemap}, template_name=NEWS_SITEMAP_TEMPLATE
+    )
+
+
+def page_sitemap(request: HttpRequest) -> HttpResponse:
+    """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml``)."""
+    return wagtail_sitemap_views.sitemap(request, sitemaps={"pages": PageSitemap})

@@ -1,0 +1,29 @@
+"""Syndication URLs: RSS and Atom feeds of articles and live feeds.
+
+Mount with ``path("newsfeed/", include("wagtail_newsfeed.urls"))`` before Wagtail's own URLs. The
+Google News sitemap is not here: a sitemap may only list URLs under its own folder, so sites mount
+``wagtail_newsfeed.sitemaps.news_sitemap`` at the root (see docs/distribution.md).
+"""
+
+from django.urls import path
+
+from .feeds import (
+    IndexArticlesFeed,
+    LatestArticlesFeed,
+    LiveFeedEntriesFeed,
+    TopicArticlesFeed,
+    atom,
+)
+
+app_name = "wagtail_newsfeed"
+
+urlpatterns = [
+    path("feeds/latest.rss", LatestArticlesFeed(), name="latest_rss"),
+    path("feeds/latest.atom", atom(LatestArticlesFeed)(), name="latest_atom"),
+    path("feeds/index/<int:page_id>.rss", IndexArticlesFeed(), name="index_rss"),
+    path("feeds/index/<int:page_id>.atom", atom(IndexArticlesFeed)(), name="index_atom"),
+    path("feeds/topics/<str:slug>.rss", TopicArticlesFeed(), name="topic_rss"),
+    path("feeds/topics/<str:slug>.atom", atom(TopicArticlesFeed)(), name="topic_atom"),
+    path("feeds/live/<int:page_id>.rss", LiveFeedEntriesFeed(), name="live_rss"),
+    path("feeds/live/<int:page_id>.atom", atom(LiveFeedEntriesFeed)(), name="live_atom"),
+]
