@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import Panel
 
@@ -34,5 +35,6 @@ class LiveEntriesPanel(Panel):
                     for e in context["entries"]
                 ]
                 context.update(entry_admin_urls(feed))
+                context["console_url"] = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
             context["help"] = _("Save the feed once before adding entries.")
             return context
