@@ -16,6 +16,8 @@ from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from . import serialization
+
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript"]
 
 
@@ -27,6 +29,10 @@ class ParagraphBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_TEXT_FEATURES)
         super().__init__(**kwargs)
+
+    def get_api_representation(self, value, context=None):
+        """HTML with internal page and document links resolved."""
+        return serialization.rich_text_html(value.source if value else "", context)
 
     class Meta:
         icon = "pilcrow"
@@ -56,6 +62,16 @@ class ImageBlock(blocks.StructBlock):
     )
     caption = blocks.CharBlock(required=False, max_length=500)
     credit = blocks.CharBlock(required=False, max_length=255, help_text=_("e.g. Reuters/Jane Doe"))
+
+    def get_api_representation(self, value, context=None):
+        image = value.get("image")
+        alt = value.get("alt_text") or None
+        return {
+            "image": serialization.image_json(image, context, alt=alt),
+            "alt": alt or (image.default_alt_text if image else ""),
+            "caption": value.get("caption") or "",
+            "credit": value.get("credit") or "",
+        }
 
     class Meta:
         icon = "image"
@@ -87,6 +103,14 @@ class NewsEmbedBlock(blocks.StructBlock):
     embed = EmbedBlock(help_text=_("A link to a video, post or map (YouTube, Vimeo, X, ...)."))
     caption = blocks.CharBlock(required=False, max_length=500)
 
+    def get_api_representation(self, value, context=None):
+        embed = value.get("embed")
+        return {
+            "url": embed.url if embed else None,
+            "html": embed.html if embed else "",
+            "caption": value.get("caption") or "",
+        }
+
     class Meta:
         icon = "media"
         template = _template("embed")
@@ -114,6 +138,18 @@ class FactBoxBlock(blocks.StructBlock):
 
 
 class NewsTableBlock(TableBlock):
+    def get_api_representation(self, value, context=None):
+        value = value or {}
+        return {
+            "caption": value.get("table_caption") or "",
+            "first_row_is_header": bool(value.get("first_row_is_table_header")),
+            "first_col_is_header": bool(value.get("first_col_is_header")),
+            "rows": [
+                [cell if cell is not None else "" for cell in row]
+                for row in value.get("data") or []
+            ],
+        }
+
     class Meta:
         icon = "table"
         template = _template("table")
@@ -126,6 +162,14 @@ class RelatedArticleBlock(blocks.StructBlock):
         required=False, max_length=255, help_text=_("Defaults to 'Read more'.")
     )
 
+    def get_api_representation(self, value, context=None):
+        """The linked article only while readers may see it; otherwise ``page`` is null."""
+        page = value.get("page")
+        return {
+            "page": serialization.page_link_json(page.specific if page else None, context),
+            "label": value.get("label") or "",
+        }
+
     class Meta:
         icon = "link"
         template = _template("related_article")
@@ -135,6 +179,13 @@ class RelatedArticleBlock(blocks.StructBlock):
 class DocumentBlock(blocks.StructBlock):
     document = DocumentChooserBlock()
     title = blocks.CharBlock(required=False, max_length=255, help_text=_("Defaults to its title."))
+
+    def get_api_representation(self, value, context=None):
+        document = value.get("document")
+        return {
+            "document": serialization.document_json(document, context),
+            "title": value.get("title") or (document.title if document else ""),
+        }
 
     class Meta:
         icon = "doc-full"
@@ -157,6 +208,9 @@ class SourceChooserBlock(blocks.ChooserBlock):
 
     def get_form_state(self, value):
         return value.pk if value else None
+
+    def get_api_representation(self, value, context=None):
+        return serialization.source_json(value)
 
     class Meta:
         icon = "site"

@@ -29,6 +29,7 @@ DEFAULTS: dict[str, Any] = {
     "API_CACHE_MAX_AGE": 60,
     "API_LIVE_CACHE_MAX_AGE": 2,
     "API_WRITE_THROTTLE_RATE": "120/min",
+    "API_SEARCH_MAX_RESULTS": 1000,
     "API_RENDITIONS": {
         "thumbnail": "fill-400x225",
         "medium": "width-800",

@@ -1,0 +1,142 @@
+"""What every API view shares: JSON in and out, problem-details errors, authentication, write
+throttling, and HTTP caching (``ETag``, ``Cache-Control`` and 304 on ``If-None-Match``).
+
+Reads are public and identical for every caller, so GET requests skip authentication entirely
+(no session or token lookup): a poll costs only the queries that fetch the content.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.apps import apps
+from django.utils.cache import get_conditional_response, patch_cache_control
+from rest_framework import authentication, permissions, throttling
+from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ..conf import settings
+from .exceptions import ProblemJSONRenderer, problem_exception_handler
+
+
+class WagtailAPITokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer wagtail_...`` with Wagtail 8's own API tokens (``APIToken``).
+
+    Not used on Wagtail versions without that model.
+    """
+
+    keyword = "Bearer"
+
+    @staticmethod
+    def token_model() -> Any:
+        try:
+            from wagtail.models import APIToken
+        except ImportError:  # Wagtail < 8
+            return None
+        return APIToken
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        parts = authentication.get_authorization_header(request).split()
+        if len(parts) != 2 or parts[0].lower() != self.keyword.lower().encode():
+            return None
+        model = self.token_model()
+        try:
+            token = parts[1].decode()
+        except UnicodeError:
+            return None
+        if model is None or not model.validate_token_format(token):
+            return None  # not a Wagtail token: let the other authenticators try
+        api_token = (
+            model.objects.select_related("user")
+            .filter(key_hash__in=model.candidate_key_hashes(token), revoked_at__isnull=True)
+            .first()
+        )
+        if api_token is None or not api_token.user.is_active:
+            from rest_framework.exceptions import AuthenticationFailed
+
+            raise AuthenticationFailed("Invalid or revoked API token.")
+        return api_token.user, api_token
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+def api_authenticators() -> list[authentication.BaseAuthentication]:
+    """DRF tokens (``Authorization: Token ...``), Wagtail 8 API tokens (``Bearer``), and the
+    session (with CSRF) for the site's own JavaScript."""
+    found: list[authentication.BaseAuthentication] = []
+    if apps.is_installed("rest_framework.authtoken"):
+        found.append(authentication.TokenAuthentication())
+    if WagtailAPITokenAuthentication.token_model() is not None:
+        found.append(WagtailAPITokenAuthentication())
+    found.append(authentication.SessionAuthentication())
+    return found
+
+
+class ReadAnyoneWriteAuthenticated(permissions.BasePermission):
+    """Anyone may read; writing needs a signed-in user (401 otherwise). Whether that user may
+    change a given feed is decided by ``wagtail_newsfeed.live`` (403)."""
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        return bool(request.user and request.user.is_authenticated)
+
+
+class WriteRateThrottle(throttling.UserRateThrottle):
+    """Per-user limit on writes; the rate is ``API_WRITE_THROTTLE_RATE`` (``None`` disables)."""
+
+    scope = "wagtail_newsfeed_write"
+
+    def get_rate(self) -> str | None:
+        return settings.API_WRITE_THROTTLE_RATE
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        self.rate = self.get_rate()
+        self.num_requests, self.duration = self.parse_rate(self.rate)
+        return super().allow_request(request, view)
+
+
+class NewsfeedAPIView(APIView):
+    """Base of every endpoint. ``cache_max_age`` is the name of the setting giving max-age."""
+
+    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
+    parser_classes = [JSONParser]
+    permission_classes = [ReadAnyoneWriteAuthenticated]
+    throttle_classes = [WriteRateThrottle]
+    cache_max_age_setting = "API_CACHE_MAX_AGE"
+
+    def get_authenticators(self) -> list[authentication.BaseAuthentication]:
+        return api_authenticators()
+
+    def get_exception_handler(self) -> Any:
+        return problem_exception_handler
+
+    def perform_authentication(self, request: Request) -> None:
+        # Reads are the same for everyone: don't touch the session or token tables for them.
+        if request.method not in permissions.SAFE_METHODS:
+            request.user  # noqa: B018 - evaluating it authenticates
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in permissions.SAFE_METHODS and response.status_code == 200:
+            return self._cacheable(request, response)
+        if request.method not in permissions.SAFE_METHODS:
+            patch_cache_control(response, no_store=True)
+        return response
+
+    def _cacheable(self, request: Request, response: Any) -> Any:
+        if isinstance(response, Response):
+            response.render()
+        etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+        response["ETag"] = etag
+        patch_cache_control(
+            response, public=True, max_age=int(getattr(settings, self.cache_max_age_setting))
+        )
+        return get_conditional_response(request._request, etag=etag, response=response)

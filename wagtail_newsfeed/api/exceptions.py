@@ -1,0 +1,130 @@
+"""RFC 9457 problem details for every API error.
+
+DRF's default handler answers ``{"detail": ...}``; frontends get one error shape instead:
+``{type, title, status, detail, errors}`` served as ``application/problem+json``, where ``errors``
+maps each bad parameter or field to its messages.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import set_rollback
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:wagtail-newsfeed:problem:"
+
+
+class ProblemJSONRenderer(JSONRenderer):
+    """Lets clients that ask for ``application/problem+json`` get it (errors use it anyway)."""
+
+    media_type = PROBLEM_CONTENT_TYPE
+
+
+class InvalidParameter(exceptions.ValidationError):
+    """A 400 naming one query parameter: ``raise InvalidParameter("limit", "Must be ...")``."""
+
+    def __init__(self, name: str, message: str) -> None:
+        super().__init__({name: [message]})
+
+
+class Conflict(exceptions.APIException):
+    status_code = 409
+    default_detail = "The resource changed since it was loaded."
+    default_code = "conflict"
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as ``{"field" or "field.sub" or "field.0": [messages]}``."""
+    if isinstance(detail, dict):
+        flat: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "non_field_errors" and prefix:
+                name = prefix
+            for field, messages in flatten_errors(value, name).items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return {prefix or "non_field_errors": [str(item) for item in detail]}
+        flat = {}
+        for index, item in enumerate(detail):
+            for field, messages in flatten_errors(item, f"{prefix}.{index}").items():
+                flat.setdefault(field, []).extend(messages)
+        return flat
+    return {prefix or "non_field_errors": [str(detail)]}
+
+
+def problem(
+    status: int,
+    detail: str,
+    *,
+    code: str | None = None,
+    errors: dict[str, list[str]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """The problem-details body for ``status``."""
+    body: dict[str, Any] = {
+        "type": f"{PROBLEM_TYPE_PREFIX}{code}" if code else "about:blank",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    return body
+
+
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF ``EXCEPTION_HANDLER`` (set per view by the API's base view)."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(_("Not found."))
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
+    if not isinstance(exc, exceptions.APIException):
+        return None
+
+    headers: dict[str, str] = {}
+    if getattr(exc, "auth_header", None):
+        headers["WWW-Authenticate"] = exc.auth_header
+    if getattr(exc, "wait", None):
+        headers["Retry-After"] = f"{int(exc.wait)}"
+
+    extra: dict[str, Any] = {}
+    if isinstance(exc, exceptions.ValidationError):
+        detail_data = exc.detail
+        block_errors = getattr(exc, "block_errors", None)
+        if block_errors:
+            extra["block_errors"] = block_errors
+        errors = flatten_errors(detail_data)
+        names = ", ".join(sorted(errors))
+        detail = _("Invalid value for: %(names)s.") % {"names": names}
+        body = problem(exc.status_code, detail, code="invalid", errors=errors, **extra)
+    else:
+        detail_value = exc.detail
+        detail = str(detail_value) if not isinstance(detail_value, (dict, list)) else ""
+        code = exc.get_codes() if isinstance(exc.get_codes(), str) else None
+        body = problem(exc.status_code, detail, code=code)
+
+    set_rollback()
+    response = Response(body, status=exc.status_code, headers=headers)
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
+    """404 for API paths that match no endpoint (instead of the site's HTML 404 page)."""
+    return JsonResponse(
+        problem(404, _("No API endpoint at this path."), code="not_found"),
+        status=404,
+        content_type=PROBLEM_CONTENT_TYPE,
+    )

@@ -1,0 +1,372 @@
+"""Live feeds, their entries and delta sync (read), and the live-entry write endpoints.
+
+Views stay thin: visibility comes from ``wagtail_newsfeed.visibility``, reading order, cursors and
+every write from ``wagtail_newsfeed.live``. A delta poll that finds nothing new costs two queries
+(the view-restriction lookup inside the visibility rule, and the feed with its change counter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    inline_serializer,
+)
+from rest_framework import generics, serializers
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from .. import live
+from ..conf import settings
+from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
+from ..visibility import is_entry_visible, visible_entries, visible_feeds
+from .base import NewsfeedAPIView
+from .exceptions import Conflict, InvalidParameter
+from .pagination import NewsCursorPagination, validated_limit
+from .serializers import (
+    EntrySerializer,
+    EntryWriteSerializer,
+    FeedDetailSerializer,
+    FeedSerializer,
+    TombstoneSerializer,
+    page_urls,
+)
+
+
+def feeds_queryset() -> QuerySet:
+    """Visible feeds annotated with their change counter and last entry change, in one query."""
+    counter = LiveFeedCounter.objects.filter(feed=OuterRef("pk")).values("version")[:1]
+    changed = (
+        LiveEntry.objects.filter(feed=OuterRef("pk"))
+        .filter(Q(status=LiveEntry.Status.PUBLISHED) | Q(deleted_at__isnull=False))
+        .order_by("-updated_at")
+        .values("updated_at")[:1]
+    )
+    return visible_feeds().annotate(
+        api_version=Subquery(counter), api_entries_changed_at=Subquery(changed)
+    )
+
+
+def get_visible_feed(pk: int) -> LiveFeedPage:
+    feed = feeds_queryset().filter(pk=pk).first()
+    if feed is None:
+        raise Http404
+    return feed
+
+
+def parse_bool(request: Request, name: str) -> bool | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if raw.lower() in ("true", "1", "yes"):
+        return True
+    if raw.lower() in ("false", "0", "no"):
+        return False
+    raise InvalidParameter(name, _("Must be true or false."))
+
+
+def delta_limit(request: Request) -> int:
+    raw = request.query_params.get("limit")
+    maximum = max(int(settings.API_DELTA_PAGE_SIZE), int(settings.API_MAX_PAGE_SIZE))
+    if raw in (None, ""):
+        return int(settings.API_DELTA_PAGE_SIZE)
+    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+        raise InvalidParameter(
+            "limit", _("Must be a whole number from 1 to %(m)d.") % {"m": maximum}
+        )
+    return int(raw)
+
+
+class FeedList(NewsfeedAPIView, generics.ListAPIView):
+    serializer_class = FeedSerializer
+    pagination_class = NewsCursorPagination
+    cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
+
+    def get_list_ordering(self, request: Request) -> tuple[str, ...]:
+        return ("-first_published_at", "-id")
+
+    @extend_schema(
+        summary="Live feeds",
+        parameters=[
+            OpenApiParameter(
+                "status", str, enum=["upcoming", "live", "ended"], description="Coverage status."
+            )
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self) -> QuerySet:
+        queryset = feeds_queryset()
+        status = self.request.query_params.get("status")
+        if status:
+            if status not in LiveFeedPage.Status.values:
+                raise InvalidParameter("status", _("Must be one of: upcoming, live, ended."))
+            queryset = queryset.filter(coverage_status=status)
+        return queryset
+
+
+class FeedDetail(NewsfeedAPIView):
+    cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
+
+    @extend_schema(
+        summary="One live feed, with its pinned entry and key events",
+        responses=FeedDetailSerializer,
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        feed = get_visible_feed(pk)
+        entries = visible_entries(feed).prefetch_related("authors")
+        key_events = list(
+            entries.filter(is_key_event=True).order_by(*live.reading_order(feed))[
+                : settings.KEY_EVENTS_LIMIT
+            ]
+        )
+        context = {
+            "request": request,
+            "feed_url": page_urls(feed, request)[0],
+            "pinned": entries.filter(is_pinned=True).first(),
+            "key_events": key_events,
+        }
+        return Response(FeedDetailSerializer(feed, context=context).data)
+
+
+DeltaResponse = inline_serializer(
+    "DeltaSync",
+    fields={
+        "results": serializers.ListField(
+            child=serializers.JSONField(),
+            help_text="Changed entries (Entry) and tombstones {id, deleted: true}, oldest first.",
+        ),
+        "cursor": serializers.CharField(help_text="Send back as `since` on the next poll."),
+        "has_more": serializers.BooleanField(help_text="More changes wait: poll again at once."),
+    },
+)
+EntryPage = inline_serializer(
+    "EntryPage",
+    fields={
+        "cursor": serializers.CharField(
+            help_text="The feed's current cursor, to start delta sync from."
+        ),
+        "next": serializers.URLField(allow_null=True),
+        "previous": serializers.URLField(allow_null=True),
+        "results": EntrySerializer(many=True),
+    },
+)
+
+
+class FeedEntries(NewsfeedAPIView):
+    """``GET``: a page of entries, or the changes since a cursor; ``POST``: a new entry."""
+
+    cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
+
+    @extend_schema(
+        summary="Entries of a feed, or delta sync with `since`",
+        description=(
+            "Without `since`: published entries in the feed's reading order (newest first "
+            "unless the feed reads oldest first), paged with `before`. With `since=<cursor>`: "
+            "every change after that cursor, oldest change first, as `{results, cursor, "
+            "has_more}` (DeltaSync); deleted or unpublished entries appear as tombstones "
+            "`{id, deleted: true}`."
+        ),
+        parameters=[
+            OpenApiParameter("since", str, description="Delta-sync cursor (from `cursor`)."),
+            OpenApiParameter(
+                "before",
+                int,
+                description="Entry id: the page of entries after it in reading order.",
+            ),
+            OpenApiParameter("key_events", bool, description="Only key events."),
+            OpenApiParameter(
+                "limit", int, description="Page size (default 20, max 100; delta default 100)."
+            ),
+        ],
+        responses={
+            200: OpenApiResponse(
+                response=EntryPage,
+                description="An EntryPage, or a DeltaSync object when `since` is given.",
+            ),
+            400: OpenApiResponse(description="Invalid parameter (problem+json)."),
+            404: OpenApiResponse(description="No such public feed."),
+        },
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        feed = get_visible_feed(pk)
+        since = request.query_params.get("since")
+        if since is not None:
+            return Response(self.delta(request, feed, since))
+        return Response(self.page(request, feed))
+
+    def delta(self, request: Request, feed: LiveFeedPage, since: str) -> dict[str, Any]:
+        try:
+            version = live.decode_cursor(feed, since)
+        except live.InvalidCursor as error:
+            raise InvalidParameter("since", str(error)) from None
+        limit = delta_limit(request)
+        if version >= (feed.api_version or 0):
+            return {"results": [], "cursor": live.encode_cursor(feed, version), "has_more": False}
+        rows, has_more = live.changes_since(feed, version, limit)
+        published = [row for row in rows if row.is_published]
+        prefetch_related_objects(published, "authors")
+        context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+        results = [
+            EntrySerializer(row, context=context).data
+            if row.is_published
+            else TombstoneSerializer({"id": row.pk, "deleted": True}).data
+            for row in rows
+        ]
+        return {
+            "results": results,
+            "cursor": live.encode_cursor(feed, rows[-1].version if rows else version),
+            "has_more": has_more,
+        }
+
+    def page(self, request: Request, feed: LiveFeedPage) -> dict[str, Any]:
+        limit = validated_limit(request)
+        entries = visible_entries(feed)
+        if parse_bool(request, "key_events"):
+            entries = entries.filter(is_key_event=True)
+        following = None
+        before = request.query_params.get("before")
+        if before not in (None, ""):
+            if not before.isdigit():
+                raise InvalidParameter("before", _("Must be an entry id."))
+            following = entries.filter(pk=int(before)).first()
+            if following is None:
+                raise InvalidParameter("before", _("No such entry in this feed."))
+        rows, has_more = live.entries_following(
+            entries.prefetch_related("authors"), feed, following, limit
+        )
+        url = request.build_absolute_uri()
+        context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+        return {
+            "cursor": live.encode_cursor(feed, feed.api_version or 0),
+            "next": replace_query_param(url, "before", rows[-1].pk) if has_more and rows else None,
+            "previous": self.previous_link(url, entries, feed, following, limit),
+            "results": EntrySerializer(rows, many=True, context=context).data,
+        }
+
+    @staticmethod
+    def previous_link(
+        url: str, entries: QuerySet, feed: LiveFeedPage, following: LiveEntry | None, limit: int
+    ) -> str | None:
+        """The page before this one: the ``limit`` entries up to and including ``following``."""
+        if following is None:
+            return None
+        t, pk = following.display_time, following.pk
+        if feed.oldest_first:
+            earlier = entries.filter(Q(display_time__lt=t) | Q(display_time=t, pk__lte=pk))
+            earlier = earlier.order_by("-display_time", "-pk")
+        else:
+            earlier = entries.filter(Q(display_time__gt=t) | Q(display_time=t, pk__gte=pk))
+            earlier = earlier.order_by("display_time", "pk")
+        ids = list(earlier.values_list("pk", flat=True)[: limit + 1])
+        if len(ids) <= limit:
+            return remove_query_param(url, "before")
+        return replace_query_param(url, "before", ids[limit])
+
+    @extend_schema(
+        summary="Post an entry",
+        request=EntryWriteSerializer,
+        responses={201: EntrySerializer, 400: None, 401: None, 403: None, 404: None, 429: None},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        feed = get_writable_feed(request, pk)
+        serializer = EntryWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = live.create_entry(feed, request.user, **serializer.validated_data)
+        data = entry_json(request, feed, entry)
+        location = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
+        return Response(
+            data, status=201, headers={"Location": request.build_absolute_uri(location)}
+        )
+
+
+def get_writable_feed(request: Request, pk: int) -> LiveFeedPage:
+    """The feed to write to: 404 if it does not exist or the user may neither see nor edit it,
+    403 if the user may see it but not edit it."""
+    feed = get_object_or_404(LiveFeedPage, pk=pk)
+    if not live.can_edit_feed(request.user, feed):
+        if not visible_feeds().filter(pk=pk).exists():
+            raise Http404
+        raise PermissionDenied(_("You do not have permission to edit this live feed."))
+    return feed
+
+
+def entry_json(request: Request, feed: LiveFeedPage, entry: LiveEntry) -> dict[str, Any]:
+    entry.feed = feed
+    context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+    return EntrySerializer(entry, context=context).data
+
+
+class FeedEntryDetail(NewsfeedAPIView):
+    cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
+
+    @extend_schema(summary="One published entry", responses=EntrySerializer)
+    def get(self, request: Request, pk: int, entry_id: int) -> Response:
+        feed = get_visible_feed(pk)
+        entry = visible_entries(feed).prefetch_related("authors").filter(pk=entry_id).first()
+        if entry is None:
+            raise Http404
+        return Response(entry_json(request, feed, entry))
+
+    def _editable_entry(self, request: Request, pk: int, entry_id: int) -> LiveEntry:
+        feed = get_writable_feed(request, pk)
+        entry = LiveEntry.objects.not_deleted().filter(feed=feed, pk=entry_id).first()
+        if entry is None:
+            raise Http404
+        entry.feed = feed
+        return entry
+
+    @extend_schema(
+        summary="Edit an entry",
+        request=EntryWriteSerializer,
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                description="Optional: the entry's `version`; 409 if it changed.",
+            )
+        ],
+        responses={200: EntrySerializer, 400: None, 401: None, 403: None, 404: None, 409: None},
+    )
+    def patch(self, request: Request, pk: int, entry_id: int) -> Response:
+        entry = self._editable_entry(request, pk, entry_id)
+        serializer = EntryWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        expected = request.headers.get("If-Match", "").strip('"') or None
+        if expected is not None and not expected.isdigit():
+            raise InvalidParameter("If-Match", _("Must be the entry's version number."))
+        try:
+            entry = live.update_entry(
+                entry,
+                request.user,
+                expected_version=int(expected) if expected else None,
+                **serializer.validated_data,
+            )
+        except live.EntryConflict as error:
+            raise Conflict(str(error)) from None
+        prefetch_related_objects([entry], "authors")
+        return Response(entry_json(request, entry.feed, entry))
+
+    @extend_schema(
+        summary="Delete an entry (readers get a tombstone)",
+        responses={204: None, 401: None, 403: None, 404: None},
+    )
+    def delete(self, request: Request, pk: int, entry_id: int) -> Response:
+        entry = self._editable_entry(request, pk, entry_id)
+        live.delete_entry(entry, request.user)
+        return Response(status=204)
+
+
+__all__ = ["FeedDetail", "FeedEntries", "FeedEntryDetail", "FeedList", "is_entry_visible"]

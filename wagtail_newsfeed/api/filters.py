@@ -1,0 +1,98 @@
+"""Query-parameter filters of the article list (django-filter), each validated so a bad value is a
+400 naming the parameter.
+
+Search goes through Wagtail's search backend, the same index the site's search page uses.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext_lazy as _
+from wagtail.search.backends import get_search_backend
+
+from ..conf import settings
+from ..models import ArticleAuthor, ArticleTag, NewsArticlePage
+
+ORDERINGS = {"-published_at": ("-published_at", "-id"), "published_at": ("published_at", "id")}
+
+
+class DateOrDateTimeField(forms.Field):
+    """An ISO 8601 date (midnight, site time zone) or date-time (naive ones in site time)."""
+
+    default_error_messages = {"invalid": _("Enter an ISO 8601 date or date-time.")}
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in (None, ""):
+            return None
+        try:
+            parsed = parse_datetime(value)
+            if parsed is None:
+                day = parse_date(value)
+                parsed = datetime.combine(day, time.min) if day else None
+        except ValueError:
+            parsed = None
+        if parsed is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed
+
+
+class DateOrDateTimeFilter(django_filters.Filter):
+    field_class = DateOrDateTimeField
+
+
+def search_ids(query: str) -> list[int]:
+    """Ids of live articles matching ``query`` in the site's search index (capped)."""
+    backend = get_search_backend()
+    results = backend.search(query, NewsArticlePage.objects.live(), order_by_relevance=False)
+    return [page.pk for page in results[: settings.API_SEARCH_MAX_RESULTS]]
+
+
+class ArticleFilter(django_filters.FilterSet):
+    topic = django_filters.CharFilter(method="filter_topic", help_text="Topic slug.")
+    tag = django_filters.CharFilter(method="filter_tag", help_text="Tag slug or name.")
+    author = django_filters.CharFilter(method="filter_author", help_text="Author slug.")
+    source = django_filters.CharFilter(field_name="source__slug", help_text="Source slug.")
+    published_after = DateOrDateTimeFilter(
+        field_name="published_at", lookup_expr="gte", help_text="ISO date or date-time."
+    )
+    published_before = DateOrDateTimeFilter(
+        field_name="published_at", lookup_expr="lt", help_text="ISO date or date-time."
+    )
+    q = django_filters.CharFilter(method="filter_search", help_text="Search words.")
+    ordering = django_filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="filter_nothing",
+        help_text="`-published_at` (default, newest first) or `published_at`.",
+    )
+
+    class Meta:
+        model = NewsArticlePage
+        fields: list[str] = []
+
+    def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(topics__slug=value)
+
+    def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        tagged = ArticleTag.objects.filter(tag__slug=value) | ArticleTag.objects.filter(
+            tag__name__iexact=value
+        )
+        return queryset.filter(pk__in=tagged.values("content_object_id"))
+
+    def filter_author(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        links = ArticleAuthor.objects.filter(author__slug=value).values("page_id")
+        return queryset.filter(pk__in=links)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(pk__in=search_ids(value))
+
+    def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset  # applied by the paginator, which orders the keyset

@@ -1,0 +1,81 @@
+"""Paging for every API list: a ``limit`` with a hard maximum, and opaque cursors.
+
+Cursor (keyset) paging on the list's ordering rather than offsets keeps ``next`` and ``previous``
+stable while new articles are published at the top, and costs the same on page 1 and page 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
+from rest_framework.pagination import CursorPagination
+from rest_framework.request import Request
+
+from ..conf import settings
+from .exceptions import InvalidParameter
+
+
+def validated_limit(request: Request, name: str = "limit") -> int:
+    """The ``limit`` parameter: default ``API_PAGE_SIZE``, 400 if not 1..``API_MAX_PAGE_SIZE``."""
+    raw = request.query_params.get(name)
+    maximum = int(settings.API_MAX_PAGE_SIZE)
+    if raw in (None, ""):
+        return min(int(settings.API_PAGE_SIZE), maximum)
+    try:
+        value = int(raw)
+    except ValueError:
+        raise InvalidParameter(name, _("Must be a whole number.")) from None
+    if value < 1:
+        raise InvalidParameter(name, _("Must be at least 1."))
+    if value > maximum:
+        raise InvalidParameter(name, _("Must be at most %(maximum)d.") % {"maximum": maximum})
+    return value
+
+
+class NewsCursorPagination(CursorPagination):
+    """DRF cursor paging with ``limit`` validation and a 400 (not 404) for a bad cursor.
+
+    Views give their ordering through ``get_list_ordering(request)``; the first field is the
+    cursor position, later ones break ties.
+    """
+
+    cursor_query_param = "cursor"
+    cursor_query_description = _("Opaque page cursor from a `next` or `previous` link.")
+    page_size_query_param = "limit"
+    page_size_query_description = _("Items per page (default 20, maximum 100).")
+    ordering = ("-id",)
+
+    def get_page_size(self, request: Request) -> int:
+        return validated_limit(request, self.page_size_query_param)
+
+    def get_ordering(self, request: Request, queryset: QuerySet, view: Any) -> tuple[str, ...]:
+        if view is not None and hasattr(view, "get_list_ordering"):
+            return tuple(view.get_list_ordering(request))
+        return tuple(self.ordering)
+
+    def decode_cursor(self, request: Request) -> Any:
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise InvalidParameter(
+                self.cursor_query_param, _("This page cursor is not valid.")
+            ) from None
+
+    def paginate_queryset(
+        self, queryset: QuerySet, request: Request, view: Any = None
+    ) -> list[Any] | None:
+        cursor = self.decode_cursor(request)
+        if cursor is not None and cursor.position is not None:
+            field = self.get_ordering(request, queryset, view)[0].lstrip("-")
+            try:
+                queryset.model._meta.get_field(field).to_python(cursor.position)
+            except (DjangoValidationError, FieldDoesNotExist, ValueError, TypeError):
+                raise InvalidParameter(
+                    self.cursor_query_param, _("This page cursor is not valid.")
+                ) from None
+        return super().paginate_queryset(queryset, request, view)

@@ -1,0 +1,380 @@
+"""Output and input shapes of the API's resources.
+
+Read serializers turn prefetched model instances into the documented JSON (blocks, images and
+links through ``wagtail_newsfeed.serialization``); the entry write serializer validates bodies with
+the very block definitions the admin uses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
+
+from .. import live, serialization
+from ..blocks import RICH_TEXT_FEATURES, ParagraphBlock
+from ..models import LiveEntry
+from . import schema
+
+
+def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
+    """``(absolute url, path)`` of a page within its site."""
+    parts = page.get_url_parts(request=request)
+    if parts is None:
+        return None, None
+    _site_id, root_url, page_path = parts
+    return f"{root_url}{page_path}", page_path
+
+
+def body_json(value: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
+    return value.stream_block.get_api_representation(value, context)
+
+
+class _Base(serializers.Serializer):
+    @property
+    def request(self) -> Any:
+        return self.context.get("request")
+
+
+# Taxonomy -------------------------------------------------------------------------------------
+
+
+class TopicSerializer(_Base):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    description = serializers.CharField()
+
+
+class SourceSerializer(_Base):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.URLField(allow_null=True)
+
+    def to_representation(self, instance: Any) -> dict[str, Any]:
+        return serialization.source_json(instance)
+
+
+class AuthorSerializer(_Base):
+    name = serializers.CharField()
+    slug = serializers.CharField()
+    role = serializers.CharField()
+    bio = serializers.CharField()
+    photo = serializers.SerializerMethodField()
+
+    @extend_schema_field(schema.ImageSchema(allow_null=True))
+    def get_photo(self, author: Any) -> Any:
+        return serialization.image_json(author.photo, self.context) if author.photo_id else None
+
+
+# Articles -------------------------------------------------------------------------------------
+
+
+class ArticleSummarySerializer(_Base):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    path = serializers.SerializerMethodField()
+    standfirst = serializers.CharField()
+    published_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+    is_breaking = serializers.BooleanField()
+    dateline = serializers.CharField()
+    lead_image = serializers.SerializerMethodField()
+    topics = serializers.SerializerMethodField()
+    authors = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()
+    tags = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, page: Any) -> str | None:
+        return page_urls(page, self.request)[0]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_path(self, page: Any) -> str | None:
+        return page_urls(page, self.request)[1]
+
+    @extend_schema_field(schema.ImageSchema(allow_null=True))
+    def get_lead_image(self, page: Any) -> Any:
+        if not page.lead_image_id:
+            return None
+        return serialization.image_json(page.lead_image, self.context)
+
+    @extend_schema_field(schema.TopicSchema(many=True))
+    def get_topics(self, page: Any) -> list[dict[str, Any]]:
+        return [
+            serialization.topic_json(t) for t in sorted(page.topics.all(), key=lambda t: t.name)
+        ]
+
+    @extend_schema_field(schema.AuthorSchema(many=True))
+    def get_authors(self, page: Any) -> list[dict[str, Any]]:
+        return [
+            serialization.author_json(link.author, self.context)
+            for link in page.article_authors.all()
+        ]
+
+    @extend_schema_field(schema.SourceSchema(allow_null=True))
+    def get_source(self, page: Any) -> Any:
+        return serialization.source_json(page.source)
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_tags(self, page: Any) -> list[str]:
+        return sorted(tag.name for tag in page.tags.all())
+
+
+class CorrectionSerializer(_Base):
+    kind = serializers.CharField()
+    noted_at = serializers.DateTimeField()
+    text = serializers.CharField()
+
+
+class ArticleDetailSerializer(ArticleSummarySerializer):
+    first_published_at = serializers.DateTimeField()
+    last_published_at = serializers.DateTimeField()
+    lead_image_caption = serializers.CharField()
+    lead_image_credit = serializers.CharField()
+    body = serializers.SerializerMethodField()
+    corrections = serializers.SerializerMethodField()
+    related = serializers.SerializerMethodField()
+    seo = serializers.SerializerMethodField()
+
+    @extend_schema_field(schema.body_schema())
+    def get_body(self, page: Any) -> list[dict[str, Any]]:
+        return body_json(page.body, self.context)
+
+    @extend_schema_field(CorrectionSerializer(many=True))
+    def get_corrections(self, page: Any) -> list[dict[str, Any]]:
+        return CorrectionSerializer(page.corrections.all(), many=True).data
+
+    @extend_schema_field(schema.PageLinkSchema(many=True))
+    def get_related(self, page: Any) -> list[dict[str, Any]]:
+        return [
+            {"id": p.pk, "title": p.title, "url": page_urls(p, self.request)[0]}
+            for p in page.get_related_articles()
+        ]
+
+    @extend_schema_field(
+        serializers.DictField(
+            child=serializers.CharField(), help_text="`title` (SEO title) and `description`."
+        )
+    )
+    def get_seo(self, page: Any) -> dict[str, str]:
+        return {"title": page.seo_title or page.title, "description": page.search_description}
+
+
+# Live feeds and entries -----------------------------------------------------------------------
+
+
+class EntrySerializer(_Base):
+    id = serializers.IntegerField()
+    feed = serializers.IntegerField(source="feed_id")
+    headline = serializers.CharField()
+    body = serializers.SerializerMethodField()
+    display_time = serializers.DateTimeField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    authors = serializers.SerializerMethodField()
+    is_pinned = serializers.BooleanField()
+    is_key_event = serializers.BooleanField()
+    status = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    version = serializers.IntegerField(help_text="Send as `If-Match` when editing.")
+    deleted = serializers.SerializerMethodField()
+
+    @extend_schema_field(schema.body_schema())
+    def get_body(self, entry: LiveEntry) -> list[dict[str, Any]]:
+        return body_json(entry.body, self.context)
+
+    @extend_schema_field(schema.AuthorSchema(many=True))
+    def get_authors(self, entry: LiveEntry) -> list[dict[str, Any]]:
+        return [serialization.author_json(a, self.context) for a in entry.authors.all()]
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, entry: LiveEntry) -> str | None:
+        feed_url = self.context.get("feed_url")
+        if feed_url is None:
+            feed_url = page_urls(entry.feed, self.request)[0]
+        return f"{feed_url}#{entry.anchor}" if feed_url else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_deleted(self, entry: LiveEntry) -> bool:
+        return False
+
+
+class EntrySummarySerializer(_Base):
+    id = serializers.IntegerField()
+    headline = serializers.CharField()
+    display_time = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, entry: LiveEntry) -> str | None:
+        feed_url = self.context.get("feed_url")
+        return f"{feed_url}#{entry.anchor}" if feed_url else None
+
+
+class TombstoneSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    deleted = serializers.BooleanField(help_text="Always true.")
+
+
+class FeedSerializer(_Base):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    path = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    status = serializers.ChoiceField(
+        source="coverage_status", choices=["upcoming", "live", "ended"]
+    )
+    coverage_start = serializers.DateTimeField(allow_null=True)
+    coverage_end = serializers.DateTimeField(allow_null=True)
+    entry_order = serializers.ChoiceField(choices=["newest_first", "oldest_first"])
+    cursor = serializers.SerializerMethodField()
+    updated_at = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, feed: Any) -> str | None:
+        return page_urls(feed, self.request)[0]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_path(self, feed: Any) -> str | None:
+        return page_urls(feed, self.request)[1]
+
+    @extend_schema_field(serializers.CharField(help_text="HTML with links resolved."))
+    def get_summary(self, feed: Any) -> str:
+        return serialization.rich_text_html(feed.summary, self.context)
+
+    @extend_schema_field(serializers.CharField(help_text="Delta-sync cursor for `?since=`."))
+    def get_cursor(self, feed: Any) -> str:
+        version = getattr(feed, "api_version", None)
+        if version is None:
+            version = live.current_version(feed)
+        return live.encode_cursor(feed, version or 0)
+
+    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    def get_updated_at(self, feed: Any) -> Any:
+        times = [
+            t for t in (feed.last_published_at, getattr(feed, "api_entries_changed_at", None)) if t
+        ]
+        value = max(times) if times else None
+        return serializers.DateTimeField().to_representation(value) if value else None
+
+
+class FeedDetailSerializer(FeedSerializer):
+    pinned = serializers.SerializerMethodField()
+    key_events = serializers.SerializerMethodField()
+
+    @extend_schema_field(EntrySerializer(allow_null=True))
+    def get_pinned(self, feed: Any) -> Any:
+        entry = self.context.get("pinned")
+        return EntrySerializer(entry, context=self.context).data if entry else None
+
+    @extend_schema_field(EntrySummarySerializer(many=True))
+    def get_key_events(self, feed: Any) -> Any:
+        return EntrySummarySerializer(
+            self.context.get("key_events", []), many=True, context=self.context
+        ).data
+
+
+# Writing entries ------------------------------------------------------------------------------
+
+
+class BlockValidationError(serializers.ValidationError):
+    """A 400 whose problem body also carries Wagtail's structured ``block_errors``."""
+
+    def __init__(self, messages: list[str], block_errors: Any) -> None:
+        super().__init__({"body": messages})
+        self.block_errors = block_errors
+
+
+def _error_messages(error: Any, path: str = "body") -> list[str]:
+    data = error.as_json_data() if hasattr(error, "as_json_data") else {"messages": error.messages}
+    out: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for message in node.get("messages", []):
+                out.append(f"{where}: {message}")
+            children = node.get("blockErrors") or {}
+            items = children.items() if isinstance(children, dict) else enumerate(children)
+            for key, child in items:
+                if child:
+                    step = f"[{key}]" if isinstance(key, int) or str(key).isdigit() else f".{key}"
+                    walk(child, f"{where}{step}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+        elif node:
+            out.append(f"{where}: {node}")
+
+    walk(data, path)
+    return out or [_("Invalid blocks.")]
+
+
+_sanitiser = EditorHTMLConverter(features=RICH_TEXT_FEATURES)
+
+
+def _sanitise(block: Any, value: Any) -> Any:
+    """Rich text from API clients keeps only the tags and attributes the editor allows."""
+    if isinstance(block, ParagraphBlock) and isinstance(value, str):
+        return _sanitiser.to_database_format(value)
+    return value
+
+
+def clean_body(raw: Any) -> Any:
+    """Validate ``[{type, value}]`` with the block library; 400 with block errors otherwise."""
+    stream_block = LiveEntry._meta.get_field("body").stream_block
+    if not isinstance(raw, list):
+        raise serializers.ValidationError({"body": [_("Expected a list of blocks.")]})
+    prepared = []
+    for index, item in enumerate(raw):
+        if not isinstance(item, dict) or "type" not in item or "value" not in item:
+            raise serializers.ValidationError(
+                {
+                    "body": [
+                        _("Block %(i)d: expected an object with `type` and `value`.") % {"i": index}
+                    ]
+                }
+            )
+        child = stream_block.child_blocks.get(item["type"])
+        if child is None:
+            known = ", ".join(stream_block.child_blocks)
+            raise serializers.ValidationError(
+                {
+                    "body": [
+                        _("Block %(i)d: unknown type %(type)r (known: %(known)s).")
+                        % {"i": index, "type": item["type"], "known": known}
+                    ]
+                }
+            )
+        block = {"type": item["type"], "value": _sanitise(child, item["value"])}
+        if item.get("id"):
+            block["id"] = str(item["id"])
+        prepared.append(block)
+    try:
+        value = stream_block.to_python(prepared)
+        return stream_block.clean(value)
+    except DjangoValidationError as error:
+        data = error.as_json_data() if hasattr(error, "as_json_data") else None
+        raise BlockValidationError(_error_messages(error), data) from None
+    except (TypeError, ValueError, AttributeError, KeyError) as error:
+        raise serializers.ValidationError(
+            {"body": [_("Invalid block value: %(e)s") % {"e": error}]}
+        ) from None
+
+
+class EntryWriteSerializer(serializers.Serializer):
+    headline = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    body = serializers.ListField(child=serializers.JSONField(), required=True)
+    is_pinned = serializers.BooleanField(required=False)
+    is_key_event = serializers.BooleanField(required=False)
+    status = serializers.ChoiceField(choices=LiveEntry.Status.choices, required=False)
+    display_time = serializers.DateTimeField(required=False, allow_null=True)
+
+    def validate_body(self, value: Any) -> Any:
+        return clean_body(value)

@@ -1,0 +1,48 @@
+"""URLs of the headless API. Include under any prefix, e.g.
+``path("api/newsfeed/", include("wagtail_newsfeed.api.urls"))``.
+
+URL names (namespace ``wagtail_newsfeed_api``) are stable: the live page's JavaScript polls
+``feed-entries`` for delta sync.
+"""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import feeds, views
+from .exceptions import not_found_view
+from .schema import SCHEMA_SETTINGS, NewsfeedSchemaGenerator
+
+app_name = "wagtail_newsfeed_api"
+
+urlpatterns = [
+    path("v1/articles/", views.ArticleList.as_view(), name="article-list"),
+    path("v1/articles/find/", views.ArticleFind.as_view(), name="article-find"),
+    path("v1/articles/<int:pk>/", views.ArticleDetail.as_view(), name="article-detail"),
+    path("v1/feeds/", feeds.FeedList.as_view(), name="feed-list"),
+    path("v1/feeds/<int:pk>/", feeds.FeedDetail.as_view(), name="feed-detail"),
+    path("v1/feeds/<int:pk>/entries/", feeds.FeedEntries.as_view(), name="feed-entries"),
+    path(
+        "v1/feeds/<int:pk>/entries/<int:entry_id>/",
+        feeds.FeedEntryDetail.as_view(),
+        name="feed-entry-detail",
+    ),
+    path("v1/topics/", views.TopicList.as_view(), name="topic-list"),
+    path("v1/topics/<str:slug>/", views.TopicDetail.as_view(), name="topic-detail"),
+    path("v1/authors/", views.AuthorList.as_view(), name="author-list"),
+    path("v1/authors/<str:slug>/", views.AuthorDetail.as_view(), name="author-detail"),
+    path("v1/sources/", views.SourceList.as_view(), name="source-list"),
+    path("v1/sources/<str:slug>/", views.SourceDetail.as_view(), name="source-detail"),
+    path(
+        "v1/schema/",
+        SpectacularAPIView.as_view(
+            generator_class=NewsfeedSchemaGenerator, custom_settings=SCHEMA_SETTINGS
+        ),
+        name="schema",
+    ),
+    path(
+        "v1/docs/",
+        SpectacularSwaggerView.as_view(url_name="wagtail_newsfeed_api:schema"),
+        name="docs",
+    ),
+    re_path(r"^v1/", not_found_view),
+]

@@ -1,0 +1,175 @@
+"""Article and taxonomy endpoints: thin DRF views over the visibility rule, the article filters
+and the shared serializers. Lists prefetch everything they show, so a page of 100 articles costs
+the same number of queries as a page of 5."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics
+from rest_framework.request import Request
+from rest_framework.response import Response
+from wagtail.images import get_image_model
+from wagtail.models import Site
+
+from ..models import ArticleAuthor, Author, Source, Topic
+from ..serialization import rendition_specs
+from ..visibility import visible_articles
+from .base import NewsfeedAPIView
+from .exceptions import InvalidParameter
+from .filters import ORDERINGS, ArticleFilter
+from .pagination import NewsCursorPagination
+from .serializers import (
+    ArticleDetailSerializer,
+    ArticleSummarySerializer,
+    AuthorSerializer,
+    SourceSerializer,
+    TopicSerializer,
+)
+
+
+def images_with_renditions() -> QuerySet:
+    return get_image_model().objects.prefetch_renditions(*rendition_specs().values())
+
+
+def articles_queryset(*, detail: bool = False) -> QuerySet:
+    """Visible articles with everything their JSON shows prefetched."""
+    queryset = (
+        visible_articles()
+        .select_related("source")
+        .prefetch_related(
+            Prefetch("lead_image", queryset=images_with_renditions()),
+            "topics",
+            "tags",
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
+            Prefetch("article_authors__author__photo", queryset=images_with_renditions()),
+        )
+    )
+    if detail:
+        queryset = queryset.prefetch_related("corrections", "related_links")
+    return queryset
+
+
+class ArticleList(NewsfeedAPIView, generics.ListAPIView):
+    serializer_class = ArticleSummarySerializer
+    pagination_class = NewsCursorPagination
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = ArticleFilter
+
+    def get_queryset(self) -> QuerySet:
+        return articles_queryset()
+
+    def get_list_ordering(self, request: Request) -> tuple[str, ...]:
+        return ORDERINGS.get(request.query_params.get("ordering"), ORDERINGS["-published_at"])
+
+    @extend_schema(summary="Article summaries, newest first")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class ArticleDetail(NewsfeedAPIView, generics.RetrieveAPIView):
+    serializer_class = ArticleDetailSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return articles_queryset(detail=True)
+
+    @extend_schema(summary="One article with its body")
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+
+class ArticleFind(NewsfeedAPIView):
+    """The article at a URL path, for frontends that route by path."""
+
+    @extend_schema(
+        summary="Find an article by its URL path",
+        parameters=[
+            OpenApiParameter("path", str, required=True, description="e.g. /news/my-story/"),
+            OpenApiParameter("site", str, description="Site hostname (or id); default: this one."),
+        ],
+        responses=ArticleDetailSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        path = request.query_params.get("path", "").strip()
+        if not path.startswith("/"):
+            raise InvalidParameter("path", _("Give the article's URL path, starting with '/'."))
+        site = self.get_site(request)
+        url_path = site.root_page.url_path + path.strip("/") + "/"
+        if path.strip("/") == "":
+            url_path = site.root_page.url_path
+        article = articles_queryset(detail=True).filter(url_path=url_path).first()
+        if article is None:
+            raise Http404
+        return Response(ArticleDetailSerializer(article, context={"request": request}).data)
+
+    @staticmethod
+    def get_site(request: Request) -> Site:
+        name = request.query_params.get("site", "").strip()
+        sites = Site.objects.select_related("root_page")
+        if not name:
+            site = Site.find_for_request(request._request)
+            if site is None:
+                raise Http404
+            return sites.get(pk=site.pk) if not hasattr(site, "root_page") else site
+        hostname, _sep, port = name.partition(":")
+        found = sites.filter(hostname=hostname)
+        if port.isdigit():
+            found = found.filter(port=int(port))
+        site = found.first() or (sites.filter(pk=int(name)).first() if name.isdigit() else None)
+        if site is None:
+            raise InvalidParameter("site", _("No site with this hostname or id."))
+        return site
+
+
+def _taxonomy_views(
+    model: type, serializer: type, label: str, make_queryset: Any = None
+) -> tuple[type, type]:
+    def base_queryset() -> QuerySet:
+        return make_queryset() if make_queryset else model.objects.all()
+
+    class ListView(NewsfeedAPIView, generics.ListAPIView):
+        serializer_class = serializer
+        pagination_class = NewsCursorPagination
+
+        def get_queryset(self) -> QuerySet:
+            return base_queryset()
+
+        def get_list_ordering(self, request: Request) -> tuple[str, ...]:
+            return ("name", "id")
+
+        @extend_schema(summary=f"{label.title()}s, by name")
+        def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+            return super().get(request, *args, **kwargs)
+
+    class DetailView(NewsfeedAPIView, generics.RetrieveAPIView):
+        serializer_class = serializer
+        lookup_field = "slug"
+
+        def get_queryset(self) -> QuerySet:
+            return base_queryset()
+
+        @extend_schema(summary=f"One {label} by slug")
+        def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+            return super().get(request, *args, **kwargs)
+
+    ListView.__name__ = f"{model.__name__}List"
+    DetailView.__name__ = f"{model.__name__}Detail"
+    return ListView, DetailView
+
+
+TopicList, TopicDetail = _taxonomy_views(Topic, TopicSerializer, "topic")
+AuthorList, AuthorDetail = _taxonomy_views(
+    Author,
+    AuthorSerializer,
+    "author",
+    lambda: Author.objects.prefetch_related(Prefetch("photo", queryset=images_with_renditions())),
+)
+SourceList, SourceDetail = _taxonomy_views(Source, SourceSerializer, "source")

@@ -1,0 +1,111 @@
+"""JSON shapes of images, documents, pages, sources and rich text, shared by blocks and the API.
+
+Block ``get_api_representation`` methods, the REST serializers and anything else that emits JSON
+call these functions, so an image (say) looks the same in an article body, a lead image and an
+author photo. Nothing here imports Django REST Framework: the block library stays usable without it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wagtail.rich_text import expand_db_html
+
+from .conf import settings
+
+
+def _request(context: dict[str, Any] | None) -> Any:
+    return (context or {}).get("request")
+
+
+def absolute_url(url: str | None, context: dict[str, Any] | None = None) -> str | None:
+    """``url`` made absolute against the current request, when there is one."""
+    if not url:
+        return None
+    request = _request(context)
+    if request is None or url.startswith(("http://", "https://")):
+        return url
+    return request.build_absolute_uri(url)
+
+
+def rich_text_html(source: str | None, context: dict[str, Any] | None = None) -> str:
+    """Stored rich text as front-end HTML: internal page and document links resolved to URLs."""
+    return expand_db_html(source or "") if source else ""
+
+
+def rendition_specs() -> dict[str, str]:
+    """Rendition name -> Wagtail filter spec, from ``API_RENDITIONS``."""
+    return dict(settings.API_RENDITIONS)
+
+
+def image_json(
+    image: Any, context: dict[str, Any] | None = None, *, alt: str | None = None
+) -> dict[str, Any] | None:
+    """``{id, title, alt, width, height, renditions: {name: {url, width, height}}}``.
+
+    Renditions are fetched (or created) in one call to ``get_renditions``, which reuses those
+    prefetched with ``Image.objects.prefetch_renditions``.
+    """
+    if image is None:
+        return None
+    specs = rendition_specs()
+    renditions = image.get_renditions(*specs.values()) if specs else {}
+    return {
+        "id": image.pk,
+        "title": image.title,
+        "alt": alt or getattr(image, "default_alt_text", None) or image.title,
+        "width": image.width,
+        "height": image.height,
+        "renditions": {
+            name: {
+                "url": absolute_url(renditions[spec].url, context),
+                "width": renditions[spec].width,
+                "height": renditions[spec].height,
+            }
+            for name, spec in specs.items()
+            if spec in renditions
+        },
+    }
+
+
+def document_json(document: Any, context: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    if document is None:
+        return None
+    return {
+        "id": document.pk,
+        "title": document.title,
+        "url": absolute_url(document.url, context),
+        "file_extension": document.file_extension,
+    }
+
+
+def page_link_json(page: Any, context: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """``{id, title, url}`` for a page readers may see; ``None`` for any other page."""
+    from .visibility import is_page_visible
+
+    if page is None or not is_page_visible(page):
+        return None
+    return {
+        "id": page.pk,
+        "title": page.title,
+        "url": page.get_full_url(request=_request(context)),
+    }
+
+
+def source_json(source: Any) -> dict[str, Any] | None:
+    if source is None:
+        return None
+    return {"name": source.name, "slug": source.slug, "url": source.url or None}
+
+
+def topic_json(topic: Any) -> dict[str, Any]:
+    return {"name": topic.name, "slug": topic.slug}
+
+
+def author_json(author: Any, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {
+        "name": author.name,
+        "slug": author.slug,
+        "role": author.role,
+        "photo": image_json(author.photo, context) if author.photo_id else None,
+    }
