@@ -1,0 +1,170 @@
+"""RSS and Atom feeds: valid XML listing exactly the visible items, with absolute URLs."""
+
+from datetime import UTC, datetime, timedelta
+from xml.etree import ElementTree
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import PageViewRestriction
+
+from tests import factories
+from wagtail_newsfeed import live
+
+feedparser = pytest.importorskip("feedparser")
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, name, *args):
+    response = client.get(reverse(f"wagtail_newsfeed:{name}", args=args))
+    assert response.status_code == 200, response.content[:500]
+    ElementTree.fromstring(response.content)  # well-formed XML
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.bozo_exception
+    return response, parsed
+
+
+def _hidden_articles(index):
+    draft = factories.make_article(index, "Draft", publish=False)
+    private = factories.make_article(index, "Private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    expired = factories.make_article(index, "Expired")
+    type(expired).objects.filter(pk=expired.pk).update(
+        expire_at=timezone.now() - timedelta(minutes=1)
+    )
+    unpublished = factories.make_article(index, "Unpublished")
+    unpublished.unpublish()
+    return [draft, private, expired, unpublished]
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_latest_feed_lists_exactly_the_visible_articles_newest_first(client, news_index, fmt):
+    now = timezone.now()
+    old = factories.make_article(news_index, "Older", published_at=now - timedelta(hours=2))
+    new = factories.make_article(news_index, "Newer", published_at=now - timedelta(hours=1))
+    _hidden_articles(news_index)
+    _, parsed = _get(client, f"latest_{fmt}")
+    assert [e.title for e in parsed.entries] == ["Newer", "Older"]
+    assert [e.link for e in parsed.entries] == [new.get_full_url(), old.get_full_url()]
+    assert all(e.link.startswith("http://") for e in parsed.entries)
+    assert parsed.feed.title == "Test Newsroom: latest news"
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_article_items_carry_dates_authors_topics_and_summary(client, news_index, fmt):
+    published = timezone.now().replace(microsecond=0) - timedelta(hours=3)
+    topic = factories.make_topic("Elections")
+    author = factories.make_author("Ada Reporter")
+    factories.make_article(
+        news_index,
+        "Count begins",
+        standfirst="Polls have closed.",
+        published_at=published,
+        topics=[topic],
+        authors=[author],
+    )
+    _, parsed = _get(client, f"latest_{fmt}")
+    (item,) = parsed.entries
+    assert item.summary == "Polls have closed."
+    assert item.author == "Ada Reporter"
+    assert [tag.term for tag in item.tags] == ["Elections"]
+    assert datetime(*item.published_parsed[:6], tzinfo=UTC) == published
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_lead_image_is_an_absolute_enclosure_with_length_and_type(client, news_index, fmt):
+    image = factories.make_image(width=1600, height=900)
+    factories.make_article(news_index, "With picture", lead_image=image)
+    factories.make_article(news_index, "Without picture")
+    _, parsed = _get(client, f"latest_{fmt}")
+    by_title = {e.title: e for e in parsed.entries}
+    (enclosure,) = by_title["With picture"].enclosures
+    rendition = image.get_rendition("fill-1200x675")
+    assert enclosure.href == f"http://testserver{rendition.url}"
+    assert int(enclosure.length) == rendition.file.size > 0
+    assert enclosure.type == "image/png"
+    assert by_title["Without picture"].enclosures == []
+
+
+def test_latest_feed_costs_a_fixed_number_of_queries(
+    client, news_index, django_assert_max_num_queries
+):
+    topic = factories.make_topic()
+    author = factories.make_author()
+    image = factories.make_image()
+    for _ in range(8):
+        factories.make_article(news_index, lead_image=image, topics=[topic], authors=[author])
+    client.get(reverse("wagtail_newsfeed:latest_rss"))  # renditions generated once
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("wagtail_newsfeed:latest_rss"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_index_feed_lists_only_that_indexs_visible_articles(client, news_index, fmt):
+    factories.make_article(news_index, "Ours")
+    _hidden_articles(news_index)
+    factories.make_article(factories.make_index(title="Sport"), "Theirs")
+    _, parsed = _get(client, f"index_{fmt}", news_index.pk)
+    assert [e.title for e in parsed.entries] == ["Ours"]
+    assert parsed.feed.link == news_index.get_full_url()
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_topic_feed_lists_the_topics_visible_articles(client, news_index, fmt):
+    topic = factories.make_topic("Weather", slug="weather")
+    factories.make_article(news_index, "Storm", topics=[topic])
+    factories.make_article(news_index, "Budget")
+    factories.make_article(news_index, "Secret storm", topics=[topic], publish=False)
+    _, parsed = _get(client, f"topic_{fmt}", "weather")
+    assert [e.title for e in parsed.entries] == ["Storm"]
+    assert parsed.feed.title == "Weather"
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_live_feed_lists_its_published_entries_with_permalinks(client, feed, superuser, fmt):
+    first = factories.make_entry(feed, superuser, headline="Polls open", text="Doors open.")
+    second = factories.make_entry(feed, superuser, text="Turnout is high in the north.")
+    factories.make_entry(feed, superuser, headline="Draft", status="draft")
+    gone = factories.make_entry(feed, superuser, headline="Deleted")
+    live.delete_entry(gone, superuser)
+    _, parsed = _get(client, f"live_{fmt}", feed.pk)
+    assert [e.title for e in parsed.entries] == ["Turnout is high in the north.", "Polls open"]
+    assert [e.link for e in parsed.entries] == [
+        f"{feed.get_full_url()}#entry-{second.pk}",
+        f"{feed.get_full_url()}#entry-{first.pk}",
+    ]
+    assert "Doors open." in parsed.entries[1].summary
+
+
+@pytest.mark.parametrize(
+    "name,arg",
+    [("index_rss", 999999), ("live_atom", 999999), ("topic_rss", "no-such-topic")],
+)
+def test_unknown_things_are_404(client, db, name, arg):
+    assert client.get(reverse(f"wagtail_newsfeed:{name}", args=[arg])).status_code == 404
+
+
+def test_hidden_index_and_feed_are_404(client, news_index, feed):
+    factories.make_entry(feed, text="Secret")
+    PageViewRestriction.objects.create(
+        page=news_index, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    for name, page in [("index_rss", news_index), ("live_rss", feed), ("live_atom", feed)]:
+        assert client.get(reverse(f"wagtail_newsfeed:{name}", args=[page.pk])).status_code == 404
+    unpublished = factories.make_feed(factories.make_index(), publish=False)
+    assert (
+        client.get(reverse("wagtail_newsfeed:live_rss", args=[unpublished.pk])).status_code == 404
+    )
+    # The index page id is not a live feed, and vice versa.
+    assert client.get(reverse("wagtail_newsfeed:live_rss", args=[news_index.pk])).status_code == 404
+
+
+def test_a_feed_is_served_with_its_content_type(client, news_index):
+    rss = client.get(reverse("wagtail_newsfeed:latest_rss"))
+    atom = client.get(reverse("wagtail_newsfeed:latest_atom"))
+    assert rss["Content-Type"].startswith("application/rss+xml")
+    assert atom["Content-Type"].startswith("application/atom+xml")
