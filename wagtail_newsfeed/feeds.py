@@ -263,8 +263,14 @@ def feed_paths(kind: str, *args: Any) -> dict[str, str]:
     return paths
 
 
-def alternate_feeds(page: Page | None, request: HttpRequest | None = None) -> list[dict[str, str]]:
-    """The feeds a page should advertise: ``[{"title", "type", "href"}]``, absolute URLs."""
+def alternate_feeds(
+    page: Page | None, request: HttpRequest | None = None, *, topic: Any = None
+) -> list[dict[str, str]]:
+    """The feeds a page should advertise: ``[{"title", "type", "href"}]``, absolute URLs.
+
+    A live feed page offers its entries; a news index its articles (and the topic it is
+    filtered by); every page the site's latest articles.
+    """
     from .models import LiveFeedMixin, NewsIndexPage
 
     wanted: list[tuple[str, str, tuple]] = []
@@ -272,6 +278,8 @@ def alternate_feeds(page: Page | None, request: HttpRequest | None = None) -> li
     if isinstance(specific, LiveFeedMixin):
         wanted.append((specific.title, "live", (specific.pk,)))
     elif isinstance(specific, NewsIndexPage):
+        if topic is not None:
+            wanted.append((topic.name, "topic", (topic.slug,)))
         wanted.append((specific.title, "index", (specific.pk,)))
     wanted.append((publisher_name(request) or _("Latest news"), "latest", ()))
     links = []
@@ -279,7 +287,7 @@ def alternate_feeds(page: Page | None, request: HttpRequest | None = None) -> li
         for fmt, path in feed_paths(kind, *args).items():
             links.append(
                 {
-                    "title": f"{title} ({fmt.upper() if fmt == 'rss' else 'Atom'})",
+                    "title": f"{title} ({'RSS' if fmt == 'rss' else 'Atom'})",
                     "type": MIME_TYPES[fmt],
                     "href": absolute_url(path, request),
                 }

@@ -74,7 +74,8 @@ def stream_text(stream: Any) -> str:
     if not stream:
         return ""
     parts = stream.stream_block.get_searchable_content(stream)
-    return " ".join(" ".join(strip_tags(str(part)).split()) for part in parts if part).strip()
+    # Blocks give text already (rich text is stripped and unescaped): only collapse whitespace.
+    return " ".join(" ".join(str(part).split()) for part in parts if part).strip()
 
 
 def isoformat(value: datetime | None) -> str | None:

@@ -104,6 +104,7 @@ def live_feed_urls(feed: Any, *, with_index: bool = False) -> set[str]:
     urls = page_urls(feed)
     paths = [
         *feed_paths("live", feed.pk).values(),
+        _reverse("wagtail_newsfeed:live_fragments", feed.pk),
         _reverse(f"{API_NAMESPACE}:feed-detail", feed.pk),
         _reverse(f"{API_NAMESPACE}:feed-entries", feed.pk),
     ]

@@ -32,3 +32,32 @@ def entry_permalink(context: dict[str, Any], entry: LiveEntry) -> str:
     if page is None or page.pk != entry.feed_id:
         page = entry.feed
     return f"{page.get_url(request=request) or ''}#{entry.anchor}"
+
+
+@register.simple_tag(takes_context=True)
+def newsfeed_jsonld(context: dict[str, Any], page: Page | None) -> str:
+    """``<script type="application/ld+json">`` with the page's schema.org data (see jsonld.py)."""
+    from django.utils.safestring import mark_safe
+
+    from ..jsonld import dumps_jsonld, page_jsonld
+
+    data = page_jsonld(page, context.get("request")) if page is not None else None
+    if data is None:
+        return ""
+    # dumps_jsonld escapes <, > and &, so the JSON cannot close the script element.
+    return mark_safe(f'<script type="application/ld+json">{dumps_jsonld(data)}</script>')
+
+
+@register.simple_tag(takes_context=True)
+def newsfeed_alternate_links(context: dict[str, Any], page: Page | None) -> str:
+    """``<link rel="alternate">`` tags for the RSS and Atom feeds that cover this page."""
+    from django.utils.html import format_html_join
+
+    from ..feeds import alternate_feeds
+
+    links = alternate_feeds(page, context.get("request"), topic=context.get("topic"))
+    return format_html_join(
+        "\n",
+        '<link rel="alternate" type="{}" title="{}" href="{}">',
+        ((link["type"], link["title"], link["href"]) for link in links),
+    )
