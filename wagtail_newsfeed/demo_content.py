@@ -53,7 +53,7 @@ IMAGES = [
     ("River embankment under construction", (40, 90, 60), (150, 200, 160), "waves"),
     ("Hydrothermal vent chimney", (6, 16, 40), (30, 110, 140), "bubbles"),
     ("Sun over a dry field", (250, 170, 40), (200, 60, 30), "sun"),
-    ("Negotiating table with flags", (90, 30, 40), (220, 200, 170), "columns"),
+    ("Negotiating table with flags", (90, 30, 40), (220, 200, 170), "flags"),
     ("Delegates in the summit hall", (20, 60, 50), (200, 220, 150), "bubbles"),
 ]
 

@@ -304,6 +304,11 @@ def draw_picture(top: tuple, bottom: tuple, motif: str, seed: int) -> PILImage.I
         for x in range(340, 1300, 130):
             draw.rectangle([x, 270, x + 60, 760], fill=light)
         draw.rectangle([260, 760, 1340, 820], fill=light)
+    elif motif == "flags":
+        draw.rectangle([200, 620, 1400, 700], fill=dark)
+        for x, colour in [(420, (200, 30, 40)), (800, (30, 60, 140)), (1180, (240, 200, 40))]:
+            draw.rectangle([x, 220, x + 10, 620], fill=light)
+            draw.rectangle([x + 10, 220, x + 190, 340], fill=colour)
     elif motif == "cranes":
         for x in range(150, width, 380):
             draw.rectangle([x, 250, x + 30, height], fill=dark)
