@@ -147,7 +147,7 @@ def test_hidden_articles_are_absent_from_the_index_and_home_page(client, news_in
         assert page.title not in home_html
 
 
-@pytest.mark.parametrize("reason", ["draft", "unpublished", "private"])
+@pytest.mark.parametrize("reason", ["draft", "unpublished", "private", "expired"])
 def test_hidden_article_pages_do_not_show_their_content(client, news_index, reason):
     page = hidden_articles(news_index)[reason]
     response = client.get(page.url)
