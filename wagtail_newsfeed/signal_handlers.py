@@ -39,8 +39,11 @@ def page_moved(
     instance: Any,
     parent_page_before: Any = None,
     url_path_before: str = "",
+    url_path_after: str = "",
     **kwargs: Any,
 ) -> None:
+    if url_path_before == url_path_after:  # a reorder among siblings: no URL changed
+        return
     specific = instance.specific
     if not isinstance(specific, NewsArticleMixin | LiveFeedMixin):
         return

@@ -1,0 +1,167 @@
+"""Cache purging: each change reaches the frontend-cache backend with the affected URLs."""
+
+import pytest
+from django.test import override_settings
+from django.urls import NoReverseMatch, reverse
+from django_tasks.signals import task_enqueued
+
+from tests import factories
+from tests.purge_backend import RecordingBackend
+from wagtail_newsfeed import live, purging
+
+pytestmark = pytest.mark.django_db
+
+ROOT = "http://localhost"
+
+
+@pytest.fixture
+def purged():
+    RecordingBackend.reset()
+    with override_settings(
+        WAGTAILFRONTENDCACHE={"test": {"BACKEND": "tests.purge_backend.RecordingBackend"}}
+    ):
+        yield RecordingBackend.purged
+    RecordingBackend.reset()
+
+
+def _article_urls(article, index, topic_slugs=()):
+    urls = {
+        article.get_full_url(),
+        index.get_full_url(),
+        f"{ROOT}/newsfeed/feeds/latest.rss",
+        f"{ROOT}/newsfeed/feeds/latest.atom",
+        f"{ROOT}/newsfeed/feeds/index/{index.pk}.rss",
+        f"{ROOT}/newsfeed/feeds/index/{index.pk}.atom",
+        f"{ROOT}/news-sitemap.xml",
+        f"{ROOT}/api/newsfeed/v1/articles/",
+        f"{ROOT}/api/newsfeed/v1/articles/{article.pk}/",
+    }
+    for slug in topic_slugs:
+        urls |= {
+            f"{index.get_full_url()}?topic={slug}",
+            f"{ROOT}/newsfeed/feeds/topics/{slug}.rss",
+            f"{ROOT}/newsfeed/feeds/topics/{slug}.atom",
+        }
+    return urls
+
+
+def _feed_urls(feed):
+    urls = {
+        feed.get_full_url(),
+        f"{ROOT}/newsfeed/feeds/live/{feed.pk}.rss",
+        f"{ROOT}/newsfeed/feeds/live/{feed.pk}.atom",
+        f"{ROOT}/api/newsfeed/v1/feeds/{feed.pk}/",
+        f"{ROOT}/api/newsfeed/v1/feeds/{feed.pk}/entries/",
+    }
+    try:  # the live page's auto-update endpoint, where the reader pages ship it
+        urls.add(ROOT + reverse("wagtail_newsfeed:live_fragments", args=[feed.pk]))
+    except NoReverseMatch:
+        pass
+    return urls
+
+
+def test_publishing_an_article_purges_its_page_index_topics_feeds_and_api(news_index, purged):
+    topic = factories.make_topic(slug="weather")
+    article = factories.make_article(news_index, publish=False, topics=[topic])
+    assert purged == []
+    article.save_revision().publish()
+    assert set(purged) >= _article_urls(article, news_index, ["weather"])
+    assert all(url.startswith(ROOT + "/") for url in purged)
+
+
+def test_saving_a_draft_purges_nothing(news_index, purged):
+    article = factories.make_article(news_index)
+    RecordingBackend.reset()
+    article.title = "Not yet"
+    article.save_revision()
+    assert purged == []
+
+
+def test_unpublishing_an_article_purges_the_same_urls(news_index, purged):
+    article = factories.make_article(news_index, topics=[factories.make_topic(slug="sport")])
+    RecordingBackend.reset()
+    article.unpublish()
+    assert set(purged) >= _article_urls(article, news_index, ["sport"])
+
+
+def test_moving_an_article_purges_old_and_new_places(news_index, purged):
+    other_index = factories.make_index(title="World")
+    article = factories.make_article(news_index, topics=[factories.make_topic(slug="asia")])
+    old_url = article.get_full_url()
+    RecordingBackend.reset()
+    article.move(other_index, pos="last-child")
+    article.refresh_from_db()
+    assert article.get_full_url() != old_url
+    urls = set(purged)
+    assert old_url in urls
+    assert f"{news_index.get_full_url()}?topic=asia" in urls
+    assert f"{ROOT}/newsfeed/feeds/index/{news_index.pk}.rss" in urls
+    assert urls >= _article_urls(article, other_index, ["asia"])
+
+
+def test_publishing_a_live_feed_purges_it_and_its_index(news_index, purged):
+    feed = factories.make_feed(news_index, publish=False)
+    feed.save_revision().publish()
+    assert set(purged) >= _feed_urls(feed) | {
+        news_index.get_full_url(),
+        f"{ROOT}/api/newsfeed/v1/feeds/",
+    }
+
+
+ENTRY_CHANGES = {
+    "edit": lambda entry, user: live.update_entry(entry, user, headline="Edited"),
+    "pin": lambda entry, user: live.set_pinned(entry, user),
+    "key_event": lambda entry, user: live.set_key_event(entry, user),
+    "unpublish": lambda entry, user: live.unpublish_entry(entry, user),
+    "delete": lambda entry, user: live.delete_entry(entry, user),
+}
+
+
+def test_creating_a_live_entry_purges_the_feed_urls(
+    feed, superuser, purged, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.make_entry(feed, superuser)
+    assert set(purged) == _feed_urls(feed)
+
+
+@pytest.mark.parametrize("change", sorted(ENTRY_CHANGES))
+def test_each_live_entry_change_purges_the_feed_urls(
+    feed, superuser, purged, django_capture_on_commit_callbacks, change
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = factories.make_entry(feed, superuser)
+    RecordingBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        ENTRY_CHANGES[change](entry, superuser)
+    assert set(purged) == _feed_urls(feed)
+
+
+def test_a_draft_entry_change_still_purges_the_feed_only(feed, superuser, purged):
+    # Purging is cheap and a draft may have been live a moment ago: feed URLs only, no index.
+    urls = purging.live_feed_urls(feed)
+    assert feed.get_parent().get_full_url() not in urls
+    assert urls == _feed_urls(feed)
+
+
+def test_nothing_is_enqueued_without_a_frontend_cache_backend(
+    news_index, feed, superuser, django_capture_on_commit_callbacks
+):
+    purges = []
+
+    def record(sender, task_result, **kwargs):
+        if task_result.task.name == "purge_urls_from_cache_task":
+            purges.extend(task_result.args[0])
+
+    task_enqueued.connect(record)
+    try:
+        article = factories.make_article(news_index)
+        article.unpublish()
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            live.delete_entry(factories.make_entry(feed, superuser), superuser)
+        assert callbacks  # entries_changed was sent
+    finally:
+        task_enqueued.disconnect(record)
+    # Wagtail's own handler still enqueues the page itself; ours adds nothing.
+    assert purges and not [url for url in purges if "/newsfeed/" in url or "/api/" in url]
+    assert purging.purge(["http://localhost/x/"]) == set()
