@@ -14,6 +14,7 @@ from .feeds import (
     TopicArticlesFeed,
     atom,
 )
+from .views.live_fragments import live_fragments
 
 app_name = "wagtail_newsfeed"
 
@@ -26,4 +27,6 @@ urlpatterns = [
     path("feeds/topics/<str:slug>.atom", atom(TopicArticlesFeed)(), name="topic_atom"),
     path("feeds/live/<int:page_id>.rss", LiveFeedEntriesFeed(), name="live_rss"),
     path("feeds/live/<int:page_id>.atom", atom(LiveFeedEntriesFeed)(), name="live_atom"),
+    # HTML of changed entries for the live page's auto-update (live.js).
+    path("live/<int:feed_id>/fragments/", live_fragments, name="live_fragments"),
 ]

@@ -1,0 +1,85 @@
+"""Server-rendered HTML of changed live entries, for the reader page's ``live.js``.
+
+``live.js`` polls the API's delta endpoint (cheap, cacheable JSON). Only when that reports changed
+entries does it ask this view for their HTML, rendered with the very templates the page itself
+uses, so an entry that arrives by auto-update looks exactly like one that was there on load.
+Readers see only what ``visibility`` allows.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from ..conf import settings
+from ..models import LiveFeedPage
+from ..visibility import visible_entries, visible_feeds
+
+#: The most entries one request may ask for (a delta page is at most this long by default).
+MAX_IDS = 100
+ENTRY_TEMPLATE = "wagtail_newsfeed/includes/live_entry.html"
+KEY_EVENTS_TEMPLATE = "wagtail_newsfeed/includes/live_key_events.html"
+
+
+def parse_ids(raw: str | None) -> list[int] | None:
+    """``"3,5,8"`` as ``[3, 5, 8]``; ``None`` if malformed or too long."""
+    if not raw:
+        return []
+    parts = raw.split(",")
+    if len(parts) > MAX_IDS or not all(part.isdigit() for part in parts):
+        return None
+    return [int(part) for part in parts]
+
+
+def problem(detail: str, status: int = 400) -> JsonResponse:
+    return JsonResponse(
+        {
+            "type": "about:blank",
+            "title": _("Invalid parameter"),
+            "status": status,
+            "detail": detail,
+            "errors": {"ids": [detail]},
+        },
+        status=status,
+        content_type="application/problem+json",
+    )
+
+
+def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
+    """``?ids=1,2``: those entries' HTML (visible ones only), the key events list and the status."""
+    feed: LiveFeedPage | None = visible_feeds().filter(pk=feed_id).first()
+    if feed is None:
+        raise Http404
+    ids = parse_ids(request.GET.get("ids"))
+    if ids is None:
+        return problem(
+            _("Give up to %(n)d entry ids separated by commas, e.g. ids=3,5.") % {"n": MAX_IDS}
+        )
+    entries = visible_entries(feed)
+    changed = entries.filter(pk__in=ids).prefetch_related("authors") if ids else []
+    key_events = list(
+        entries.filter(is_key_event=True).order_by("-display_time", "-pk")[
+            : settings.KEY_EVENTS_LIMIT
+        ]
+    )
+    context = {"page": feed, "self": feed}
+    response = JsonResponse(
+        {
+            "status": feed.coverage_status,
+            "entries": {
+                str(entry.pk): render_to_string(
+                    ENTRY_TEMPLATE,
+                    {**context, "entry": entry, "pinned": entry.is_pinned},
+                    request=request,
+                )
+                for entry in changed
+            },
+            "key_events": render_to_string(
+                KEY_EVENTS_TEMPLATE, {**context, "key_events": key_events}, request=request
+            ).strip(),
+        }
+    )
+    patch_cache_control(response, public=True, max_age=settings.API_LIVE_CACHE_MAX_AGE)
+    return response
