@@ -117,3 +117,57 @@ def test_edited_entry_is_found_by_its_new_words(feed, superuser):
     entry = factories.make_entry(feed, superuser, text="first version")
     live.update_entry(entry, superuser, body=factories.paragraph("corrected capybara"))
     assert [e.pk for e in search_entries("capybara")] == [entry.pk]
+
+
+def test_news_index_search_box_shows_only_matching_visible_articles(client, news_index):
+    factories.make_article(news_index, "Bridge reopens", body=factories.paragraph("ferry chaos"))
+    factories.make_article(news_index, "Budget day")
+    factories.make_article(
+        news_index, "Ferry draft", publish=False, body=factories.paragraph("ferry")
+    )
+    factories.make_article(factories.make_index(), "Elsewhere", body=factories.paragraph("ferry"))
+    html = client.get(news_index.url, {"q": "ferry"}).content.decode()
+    assert 'name="q" value="ferry"' in html
+    assert "Bridge reopens" in html
+    for absent in ("Budget day", "Ferry draft", "Elsewhere"):
+        assert absent not in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert "noindex" not in client.get(news_index.url).content.decode()
+
+
+def test_news_index_search_combines_with_topic_and_keeps_query_in_pagination(
+    client, news_index, settings
+):
+    settings.WAGTAIL_NEWSFEED = {"ARTICLES_PER_PAGE": 2}
+    topic = factories.make_topic(slug="harbour")
+    for n in range(3):
+        factories.make_article(
+            news_index, f"Harbour {n}", body=factories.paragraph("tide"), topics=[topic]
+        )
+    factories.make_article(news_index, "Untagged tide", body=factories.paragraph("tide"))
+    response = client.get(news_index.url, {"q": "tide", "topic": "harbour"})
+    page = response.context["articles"]
+    assert page.paginator.count == 3
+    assert "Untagged tide" not in response.content.decode()
+    assert "q=tide&amp;page=2" in response.content.decode()
+
+
+def test_news_index_search_with_no_match_says_so(client, news_index):
+    factories.make_article(news_index, "Something")
+    html = client.get(news_index.url, {"q": "zzzxqy"}).content.decode()
+    assert "No stories match" in html
+
+
+def test_news_index_search_costs_a_fixed_number_of_queries(
+    client, news_index, django_assert_max_num_queries
+):
+    topic = factories.make_topic()
+    author = factories.make_author()
+    for _ in range(6):
+        factories.make_article(
+            news_index, body=factories.paragraph("lighthouse"), topics=[topic], authors=[author]
+        )
+    client.get(news_index.url, {"q": "lighthouse"})
+    with django_assert_max_num_queries(20):
+        response = client.get(news_index.url, {"q": "lighthouse"})
+    assert response.context["articles"].paginator.count == 6

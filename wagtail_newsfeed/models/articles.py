@@ -53,6 +53,7 @@ class NewsIndexPage(Page):
         return visible_articles().child_of(self)
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        from ..search import clean_query, search_articles
         from ..visibility import visible_feeds
         from .live import LiveFeedPage
 
@@ -65,15 +66,21 @@ class NewsIndexPage(Page):
             if topic is None:
                 raise Http404(f"No topic {topic_slug!r}.")
             articles = articles.filter(topics=topic)
-        articles = (
-            articles.order_by("-published_at", "-pk")
-            .select_related("lead_image", "source")
-            .prefetch_related("topics", "article_authors__author")
-        )
+        # ?q= searches this index's visible articles (most relevant first); see search.py.
+        search_query = clean_query(request.GET.get("q"))
+        if search_query:
+            articles = search_articles(search_query, self, within=articles)
+        else:
+            articles = (
+                articles.order_by("-published_at", "-pk")
+                .select_related("lead_image", "source")
+                .prefetch_related("topics", "article_authors__author")
+            )
         paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         context.update(
             articles=paginator.get_page(request.GET.get("page")),
             topic=topic,
+            search_query=search_query,
             topics=Topic.objects.filter(pk__in=self.get_articles().values("topics")).order_by(
                 "name"
             ),
