@@ -238,6 +238,7 @@ def test_entry_list_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(len(few.captured_queries)) as many:
         response = client.get(url(LiveEntry, "index"))
     print(f"entries list: {len(few)} queries for 3 entries, {len(many)} for 23")
+    assert '<span class="w-status w-status--primary">Key event</span>' in listing(response)
     assert "More 19" in listing(response)
 
 
