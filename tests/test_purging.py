@@ -85,6 +85,14 @@ def test_unpublishing_an_article_purges_the_same_urls(news_index, purged):
     assert set(purged) >= _article_urls(article, news_index, ["sport"])
 
 
+def test_deleting_a_live_article_purges_its_urls(news_index, purged):
+    article = factories.make_article(news_index)
+    expected = _article_urls(article, news_index)
+    RecordingBackend.reset()
+    article.delete()
+    assert set(purged) >= expected
+
+
 def test_moving_an_article_purges_old_and_new_places(news_index, purged):
     other_index = factories.make_index(title="World")
     article = factories.make_article(news_index, topics=[factories.make_topic(slug="asia")])
