@@ -281,9 +281,8 @@ class FeedEntries(NewsfeedAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         feed = get_writable_feed(request, pk)
-        serializer = EntryWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        entry = live.create_entry(feed, request.user, **serializer.validated_data)
+        data = EntryWriteSerializer(data=request.data).validated()
+        entry = live.create_entry(feed, request.user, **data)
         data = entry_json(request, feed, entry)
         location = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
         return Response(
@@ -342,8 +341,7 @@ class FeedEntryDetail(NewsfeedAPIView):
     )
     def patch(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self._editable_entry(request, pk, entry_id)
-        serializer = EntryWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
+        data = EntryWriteSerializer(data=request.data, partial=True).validated()
         expected = request.headers.get("If-Match", "").strip('"') or None
         if expected is not None and not expected.isdigit():
             raise InvalidParameter("If-Match", _("Must be the entry's version number."))
@@ -352,7 +350,7 @@ class FeedEntryDetail(NewsfeedAPIView):
                 entry,
                 request.user,
                 expected_version=int(expected) if expected else None,
-                **serializer.validated_data,
+                **data,
             )
         except live.EntryConflict as error:
             raise Conflict(str(error)) from None

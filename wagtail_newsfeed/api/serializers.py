@@ -288,7 +288,7 @@ class BlockValidationError(serializers.ValidationError):
     """A 400 whose problem body also carries Wagtail's structured ``block_errors``."""
 
     def __init__(self, messages: list[str], block_errors: Any) -> None:
-        super().__init__({"body": messages})
+        super().__init__(messages)
         self.block_errors = block_errors
 
 
@@ -330,27 +330,21 @@ def clean_body(raw: Any) -> Any:
     """Validate ``[{type, value}]`` with the block library; 400 with block errors otherwise."""
     stream_block = LiveEntry._meta.get_field("body").stream_block
     if not isinstance(raw, list):
-        raise serializers.ValidationError({"body": [_("Expected a list of blocks.")]})
+        raise serializers.ValidationError([_("Expected a list of blocks.")])
     prepared = []
     for index, item in enumerate(raw):
         if not isinstance(item, dict) or "type" not in item or "value" not in item:
             raise serializers.ValidationError(
-                {
-                    "body": [
-                        _("Block %(i)d: expected an object with `type` and `value`.") % {"i": index}
-                    ]
-                }
+                [_("Block %(i)d: expected an object with `type` and `value`.") % {"i": index}]
             )
         child = stream_block.child_blocks.get(item["type"])
         if child is None:
             known = ", ".join(stream_block.child_blocks)
             raise serializers.ValidationError(
-                {
-                    "body": [
-                        _("Block %(i)d: unknown type %(type)r (known: %(known)s).")
-                        % {"i": index, "type": item["type"], "known": known}
-                    ]
-                }
+                [
+                    _("Block %(i)d: unknown type %(type)r (known: %(known)s).")
+                    % {"i": index, "type": item["type"], "known": known}
+                ]
             )
         block = {"type": item["type"], "value": _sanitise(child, item["value"])}
         if item.get("id"):
@@ -364,7 +358,7 @@ def clean_body(raw: Any) -> Any:
         raise BlockValidationError(_error_messages(error), data) from None
     except (TypeError, ValueError, AttributeError, KeyError) as error:
         raise serializers.ValidationError(
-            {"body": [_("Invalid block value: %(e)s") % {"e": error}]}
+            [_("Invalid block value: %(e)s") % {"e": error}]
         ) from None
 
 
@@ -377,4 +371,16 @@ class EntryWriteSerializer(serializers.Serializer):
     display_time = serializers.DateTimeField(required=False, allow_null=True)
 
     def validate_body(self, value: Any) -> Any:
-        return clean_body(value)
+        try:
+            return clean_body(value)
+        except BlockValidationError as error:
+            self.block_errors = error.block_errors
+            raise serializers.ValidationError(error.detail) from None
+
+    def validated(self) -> dict[str, Any]:
+        """``validated_data``, or a 400 carrying the field errors and any ``block_errors``."""
+        if not self.is_valid():
+            error = serializers.ValidationError(self.errors)
+            error.block_errors = getattr(self, "block_errors", None)
+            raise error
+        return dict(self.validated_data)

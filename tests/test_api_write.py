@@ -1,0 +1,219 @@
+"""Writing live entries over HTTP: tokens, Wagtail page permissions, block validation, throttling,
+and the delta sync that reports each write."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from tests import factories
+from wagtail_newsfeed.models import LiveEntry
+
+
+def entries_url(feed) -> str:
+    return reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+
+
+def entry_url(feed, entry_id) -> str:
+    return reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry_id])
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.fixture
+def editor(feed):
+    return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])
+
+
+@pytest.fixture
+def writer(editor):
+    return client_for(editor)
+
+
+BODY = [{"type": "paragraph", "value": "<p>Turnout is <b>high</b>.</p>"}]
+
+
+def test_create_edit_delete_and_delta_sync_sees_each(writer, feed):
+    cursor = APIClient().get(entries_url(feed)).json()["cursor"]
+
+    created = writer.post(
+        entries_url(feed), {"headline": "Turnout", "body": BODY, "is_key_event": True}, "json"
+    )
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["headline"] == "Turnout"
+    assert data["is_key_event"] is True
+    assert data["status"] == "published"
+    assert data["body"][0]["value"] == "<p>Turnout is <b>high</b>.</p>"
+    assert created["Location"].endswith(entry_url(feed, data["id"]))
+    assert created["Cache-Control"] == "no-store"
+
+    edited = writer.patch(entry_url(feed, data["id"]), {"headline": "Turnout record"}, "json")
+    assert edited.status_code == 200
+    assert edited.json()["headline"] == "Turnout record"
+    assert edited.json()["body"] == data["body"]  # untouched fields stay
+
+    delta = APIClient().get(entries_url(feed), {"since": cursor}).json()
+    assert [(r["id"], r["headline"]) for r in delta["results"]] == [(data["id"], "Turnout record")]
+
+    deleted = writer.delete(entry_url(feed, data["id"]))
+    assert deleted.status_code == 204
+    assert LiveEntry.objects.get(pk=data["id"]).deleted_at is not None
+    delta = APIClient().get(entries_url(feed), {"since": delta["cursor"]}).json()
+    assert delta["results"] == [{"id": data["id"], "deleted": True}]
+    assert writer.delete(entry_url(feed, data["id"])).status_code == 404
+
+
+def test_drafts_are_not_shown_to_readers(writer, feed):
+    response = writer.post(entries_url(feed), {"body": BODY, "status": "draft"}, "json")
+    assert response.status_code == 201
+    assert APIClient().get(entries_url(feed)).json()["results"] == []
+
+
+def test_invalid_blocks_are_400_with_block_errors(writer, feed):
+    bad = [
+        {"type": "paragraph", "value": "<p>fine</p>"},
+        {"type": "heading", "value": {"text": "", "level": "h2"}},
+    ]
+    response = writer.post(entries_url(feed), {"body": bad}, "json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    problem = response.json()
+    assert "body" in problem["errors"]
+    assert any("body[1]" in message for message in problem["errors"]["body"])
+    assert "1" in problem["block_errors"]["blockErrors"]
+    assert LiveEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        "not a list",
+        [{"type": "no_such_block", "value": "x"}],
+        [{"value": "missing type"}],
+        [{"type": "image", "value": {"image": 999999}}],
+    ],
+)
+def test_other_bad_bodies_are_400_naming_body(writer, feed, body):
+    response = writer.post(entries_url(feed), {"body": body}, "json")
+    assert response.status_code == 400, response.content
+    assert "body" in response.json()["errors"]
+
+
+def test_other_bad_fields_are_400(writer, feed):
+    response = writer.post(entries_url(feed), {"body": BODY, "status": "shouting"}, "json")
+    assert response.status_code == 400
+    assert "status" in response.json()["errors"]
+
+
+def test_rich_text_from_clients_is_sanitised(writer, feed):
+    body = [
+        {
+            "type": "paragraph",
+            "value": "<p>Hi<script>alert(1)</script> "
+            '<a href="https://x.example" onclick="evil()">x</a></p>',
+        }
+    ]
+    data = writer.post(entries_url(feed), {"body": body}, "json").json()
+    html = data["body"][0]["value"]
+    assert "<script" not in html and "onclick" not in html
+    assert 'href="https://x.example"' in html
+
+
+def test_no_credentials_is_401(feed):
+    response = APIClient().post(entries_url(feed), {"body": BODY}, "json")
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"]
+    assert response["Content-Type"].startswith("application/problem+json")
+
+
+def test_bad_token_is_401(feed):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 401
+
+
+def test_user_without_permission_on_this_feed_is_403(feed, news_index, superuser):
+    other_feed = factories.make_feed(news_index)
+    outsider = factories.make_user(groups=[factories.feed_group(other_feed, publish=True)])
+    entry = factories.make_entry(feed, superuser)
+    client = client_for(outsider)
+
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 403
+    assert client.patch(entry_url(feed, entry.pk), {"headline": "x"}, "json").status_code == 403
+    assert client.delete(entry_url(feed, entry.pk)).status_code == 403
+    assert client.post(entries_url(other_feed), {"body": BODY}, "json").status_code == 201
+
+
+def test_editor_who_may_not_publish_gets_403_publishing_but_may_save_drafts(feed):
+    drafter = factories.make_user(groups=[factories.feed_group(feed, publish=False)])
+    client = client_for(drafter)
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 403
+    assert (
+        client.post(entries_url(feed), {"body": BODY, "status": "draft"}, "json").status_code == 201
+    )
+
+
+def test_stale_version_is_409(writer, feed, editor):
+    entry = factories.make_entry(feed, editor)
+    stale = entry.version
+    factories.live.update_entry(entry, editor, headline="Newer")
+    response = writer.patch(
+        entry_url(feed, entry.pk), {"headline": "Older"}, "json", HTTP_IF_MATCH=str(stale)
+    )
+    assert response.status_code == 409
+    assert LiveEntry.objects.get(pk=entry.pk).headline == "Newer"
+
+
+def test_writes_are_throttled_per_user(writer, feed, editor, settings):
+    settings.WAGTAIL_NEWSFEED = {"API_WRITE_THROTTLE_RATE": "2/min"}
+    for _ in range(2):
+        assert writer.post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+    response = writer.post(entries_url(feed), {"body": BODY}, "json")
+    assert response.status_code == 429
+    assert response["Retry-After"]
+    # Reads are never throttled, and another user has their own budget.
+    assert writer.get(entries_url(feed)).status_code == 200
+    other = factories.make_user(groups=[factories.feed_group(feed, publish=True)])
+    assert client_for(other).post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+
+
+def test_session_auth_needs_csrf(feed, editor):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+    response = client.post(entries_url(feed), {"body": BODY}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_wagtail_api_token_if_available(feed, editor):
+    APIToken = pytest.importorskip("wagtail.models").__dict__.get("APIToken")
+    if APIToken is None:
+        pytest.skip("Wagtail without APIToken")
+    _token, plaintext = APIToken.create_token(user=editor, name="newsroom bot")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+    _token.revoke()
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 401
+
+
+def test_writing_to_a_hidden_feed_is_404_for_outsiders(news_index, superuser):
+    draft_feed = factories.make_feed(news_index, publish=False)
+    outsider = factories.make_user()
+    assert (
+        client_for(outsider).post(entries_url(draft_feed), {"body": BODY}, "json").status_code
+        == 404
+    )
+    # ... while its editors may prepare entries before it goes live
+    assert (
+        client_for(superuser).post(entries_url(draft_feed), {"body": BODY}, "json").status_code
+        == 201
+    )
