@@ -377,3 +377,24 @@ def test_contributor_edit_of_a_published_entry_is_refused_and_keeps_their_text(c
     assert_refused(client.post(url(LiveEntry, "delete", entry.pk)))
     entry.refresh_from_db()
     assert entry.deleted_at is None
+
+
+def test_create_view_ignores_a_feed_the_editor_may_not_edit(client, feed, other_feed):
+    login_with(client, feed, publish=True)
+    response = client.get(entry_admin_urls(other_feed)["add_entry_url"])
+    assert response.status_code == 200
+    assert f'<option value="{other_feed.pk}"' not in response.text
+    assert f'<option value="{feed.pk}" selected>' not in response.text
+
+
+def test_taxonomy_needs_django_model_permissions(client, feed):
+    user = login_with(client, feed, publish=True)
+    assert_refused(client.get(url(Topic, "index")))
+    assert_refused(client.post(url(Topic, "create"), {"name": "Sneaky", "slug": "sneaky"}))
+    assert not Topic.objects.exists()
+    group = Group.objects.create(name="Topic editors")
+    group.permissions.add(*Permission.objects.filter(codename__in=["add_topic", "change_topic"]))
+    user.groups.add(group)
+    assert client.get(url(Topic, "index")).status_code == 200
+    assert client.post(url(Topic, "create"), {"name": "Allowed", "slug": ""}).status_code == 302
+    assert Topic.objects.filter(slug="allowed").exists()

@@ -263,6 +263,8 @@ def test_feed_edit_view_shows_latest_entries_and_the_add_entry_link(admin_client
     urls = entry_admin_urls(feed)
     assert f'href="{urls["add_entry_url"]}"' in html.replace("&amp;", "&")
     assert "Add entry" in html
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    assert f'href="{console}"' in html
     assert "Polls close" in html and "Pinned" in html
     assert "First results from Ohio." in html and "Draft" in html
 
