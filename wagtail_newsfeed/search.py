@@ -12,7 +12,7 @@ from django.db.models import QuerySet
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
-from .models import LiveEntry, LiveFeedPage, NewsArticlePage
+from .models import LiveFeedPage, NewsArticlePage
 
 #: Longer queries are cut, not refused: a pasted paragraph still finds its article.
 MAX_QUERY_LENGTH = 200
