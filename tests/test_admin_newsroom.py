@@ -223,6 +223,32 @@ def test_entry_list_filters_by_feed_and_searches_headlines(admin_client, feed, n
     assert "Results are in" not in found and "Kick-off" not in found
 
 
+def test_entry_list_of_a_feed_without_entries_is_empty(admin_client, feed, news_index):
+    quiet = factories.make_feed(news_index, "Quiet feed")
+    factories.make_entry(feed, headline="Elsewhere")
+    response = admin_client.get(entry_admin_urls(quiet)["entries_list_url"])
+    assert response.status_code == 200
+    assert "Elsewhere" not in listing(response)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "feed__page_ptr__exact=abc",  # malformed value of a real filter
+        "is_pinned__exact=7",
+        "no_such_field=1",  # unknown keys are ignored, not passed to QuerySet.filter
+        "created_by__password__startswith=zzz",
+        "p=abc",
+        "o=abc",
+    ],
+)
+def test_entry_list_survives_hand_edited_query_strings(admin_client, feed, query):
+    factories.make_entry(feed, headline="Still listed")
+    response = admin_client.get(f"{url(LiveEntry, 'index')}?{query}", follow=True)
+    assert response.status_code == 200
+    assert "Still listed" in listing(response)
+
+
 def test_entry_list_costs_a_fixed_number_of_queries(
     client, feed, news_index, django_assert_max_num_queries
 ):

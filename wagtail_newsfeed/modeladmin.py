@@ -13,6 +13,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
@@ -28,7 +29,7 @@ from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.helpers import AdminURLHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, DeleteView, EditView
+from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
 
 from . import live
 from .forms import LiveEntryForm, SlugFromNameForm, editable_feeds
@@ -65,10 +66,49 @@ def entry_edit_url(entry: LiveEntry) -> str:
     return AdminURLHelper(LiveEntry).get_action_url("edit", quote(entry.pk))
 
 
+# Listing -------------------------------------------------------------------------------------
+
+
+def filter_params(model: type, list_filter: tuple) -> set[str]:
+    """The query-string keys Django's list filters read for these fields."""
+    params: set[str] = set()
+    for item in list_filter:
+        name = item[0] if isinstance(item, tuple) else item
+        field = model._meta.get_field(name)
+        lookup = f"{name}__{field.target_field.name}" if field.is_relation else name
+        params |= {f"{lookup}__exact", f"{name}__isnull"}
+    return params
+
+
+class NewsroomIndexView(IndexView):
+    """The modeladmin listing, hardened: the query string may only hold the declared filters
+    (modeladmin would pass any other key to ``QuerySet.filter``, a 500 for an unknown field and an
+    oracle on related fields), and a malformed filter value is a message, not a 500."""
+
+    def get_filters_params(self, params: Any = None) -> dict[str, Any]:
+        allowed = filter_params(self.model, self.model_admin.list_filter)
+        return {k: v for k, v in super().get_filters_params(params).items() if k in allowed}
+
+    def dispatch(self, request, *args: Any, **kwargs: Any):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except IncorrectLookupParameters:
+            messages.error(request, _("That filter is not valid; showing the whole list."))
+            return redirect(self.index_url)
+
+
+class FeedListFilter(RelatedOnlyFieldListFilter):
+    """Filter by feed, offered even for one feed so a link to one feed's entries always works."""
+
+    def has_output(self) -> bool:
+        return True
+
+
 # Topics, authors, sources ------------------------------------------------------------------
 
 
 class TopicAdmin(ModelAdmin):
+    index_view_class = NewsroomIndexView
     model = Topic
     menu_icon = "tag"
     list_display = ("name", "slug")
@@ -78,6 +118,7 @@ class TopicAdmin(ModelAdmin):
 
 
 class AuthorAdmin(ModelAdmin):
+    index_view_class = NewsroomIndexView
     model = Author
     menu_icon = "user"
     list_display = ("name", "role", "slug")
@@ -87,6 +128,7 @@ class AuthorAdmin(ModelAdmin):
 
 
 class SourceAdmin(ModelAdmin):
+    index_view_class = NewsroomIndexView
     model = Source
     menu_icon = "globe"
     list_display = ("name", "url", "slug")
@@ -237,13 +279,14 @@ class LiveEntryAdmin(ModelAdmin):
     menu_label = gettext_lazy("Live entries")
     menu_icon = "time"
     permission_helper_class = LiveEntryPermissionHelper
+    index_view_class = NewsroomIndexView
     create_view_class = LiveEntryCreateView
     edit_view_class = LiveEntryEditView
     delete_view_class = LiveEntryDeleteView
     # An entry's history is logged against its feed page (see ``live._log``).
     history_view_enabled = False
     list_display = ("entry", "feed", "status", "flags", "display_time")
-    list_filter = (("feed", RelatedOnlyFieldListFilter), "status", "is_key_event", "is_pinned")
+    list_filter = (("feed", FeedListFilter), "status", "is_key_event", "is_pinned")
     list_select_related = ("feed",)
     search_fields = ("headline",)
     list_per_page = 50
