@@ -148,6 +148,17 @@ def test_an_empty_body_is_refused_with_a_form_error(admin_client, feed):
     assert not LiveEntry.objects.exists()
 
 
+def test_a_body_of_empty_paragraphs_is_refused(admin_client, feed):
+    data = entry_data("", headline="Nothing below")
+
+    response = admin_client.post(console(feed), data)
+
+    assert response.status_code == 200
+    assert "would be empty" in str(response.context["form"].errors["body"])
+    assert "Nothing below" in response.content.decode()
+    assert not LiveEntry.objects.exists()
+
+
 def test_edit_with_the_current_version_saves(admin_client, feed):
     entry = factories.make_entry(feed, headline="Old headline")
 

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from django import forms
+from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -30,9 +31,25 @@ class LiveEntryForm(WagtailAdminModelForm):
         model = LiveEntry
         fields = list(ENTRY_FIELDS)
 
+    def clean_body(self) -> Any:
+        body = self.cleaned_data["body"]
+        if not any(block_has_content(block) for block in body):
+            raise forms.ValidationError(
+                _("Write something in the body: as it is, this entry would be empty.")
+            )
+        return body
+
     def entry_values(self) -> dict[str, Any]:
         """The cleaned values, as keyword arguments for the write path."""
         return {name: self.cleaned_data[name] for name in ENTRY_FIELDS}
+
+
+def block_has_content(block: Any) -> bool:
+    """False for a rich text block with no text (what an untouched paragraph block submits)."""
+    source = getattr(block.value, "source", None)
+    if isinstance(source, str):
+        return bool(strip_tags(source).strip()) or "<embed" in source
+    return True
 
 
 @cache

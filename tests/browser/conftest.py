@@ -1,0 +1,46 @@
+"""Headless Chromium for the browser tests (Debian's package, driven by Playwright's sync API).
+
+Every test here is marked ``browser`` and skipped cleanly when Chromium or Playwright is missing.
+Playwright's sync API runs an event loop in the test thread, which trips Django's async-safety
+check on ORM calls made from the test itself; the check is switched off for this folder only.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+def pytest_collection_modifyitems(config, items):
+    here = Path(__file__).parent
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(here):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def docs_img() -> Path:
+    DOCS_IMG.mkdir(parents=True, exist_ok=True)
+    return DOCS_IMG
