@@ -191,14 +191,11 @@ class LiveFeedEntriesFeed(NewsFeed):
     """The latest published entries of one live feed; each item links to its ``#entry-<id>``."""
 
     def get_object(self, request: HttpRequest, page_id: int) -> FeedSource:
-        from .models import LiveFeedPage
         from .visibility import visible_entries, visible_feeds
 
         feed = visible_feeds().filter(pk=page_id).first()
         if feed is None:
             raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})
-        if not isinstance(feed, LiveFeedPage):  # pragma: no cover - defensive
-            raise Http404
         entries = (
             visible_entries(feed)
             .prefetch_related("authors")
