@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..conf import settings
-from .exceptions import ProblemJSONRenderer, problem_exception_handler
+from .exceptions import problem_exception_handler
 
 
 class WagtailAPITokenAuthentication(authentication.BaseAuthentication):
@@ -106,7 +106,7 @@ class WriteRateThrottle(throttling.UserRateThrottle):
 class NewsfeedAPIView(APIView):
     """Base of every endpoint. ``cache_max_age`` is the name of the setting giving max-age."""
 
-    renderer_classes = [JSONRenderer, ProblemJSONRenderer]
+    renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
     permission_classes = [ReadAnyoneWriteAuthenticated]
     throttle_classes = [WriteRateThrottle]

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema,
-    inline_serializer,
 )
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +34,8 @@ from .base import NewsfeedAPIView
 from .exceptions import Conflict, InvalidParameter
 from .pagination import NewsCursorPagination, validated_limit
 from .serializers import (
+    DeltaSyncSerializer,
+    EntryPageSerializer,
     EntrySerializer,
     EntryWriteSerializer,
     FeedDetailSerializer,
@@ -88,6 +90,8 @@ def delta_limit(request: Request) -> int:
 
 
 class FeedList(NewsfeedAPIView, generics.ListAPIView):
+    """Live feeds readers can see, most recently started first."""
+
     serializer_class = FeedSerializer
     pagination_class = NewsCursorPagination
     cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
@@ -117,6 +121,8 @@ class FeedList(NewsfeedAPIView, generics.ListAPIView):
 
 
 class FeedDetail(NewsfeedAPIView):
+    """One live feed with its pinned entry and key events."""
+
     cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
 
     @extend_schema(
@@ -138,30 +144,6 @@ class FeedDetail(NewsfeedAPIView):
             "key_events": key_events,
         }
         return Response(FeedDetailSerializer(feed, context=context).data)
-
-
-DeltaResponse = inline_serializer(
-    "DeltaSync",
-    fields={
-        "results": serializers.ListField(
-            child=serializers.JSONField(),
-            help_text="Changed entries (Entry) and tombstones {id, deleted: true}, oldest first.",
-        ),
-        "cursor": serializers.CharField(help_text="Send back as `since` on the next poll."),
-        "has_more": serializers.BooleanField(help_text="More changes wait: poll again at once."),
-    },
-)
-EntryPage = inline_serializer(
-    "EntryPage",
-    fields={
-        "cursor": serializers.CharField(
-            help_text="The feed's current cursor, to start delta sync from."
-        ),
-        "next": serializers.URLField(allow_null=True),
-        "previous": serializers.URLField(allow_null=True),
-        "results": EntrySerializer(many=True),
-    },
-)
 
 
 class FeedEntries(NewsfeedAPIView):
@@ -192,11 +174,13 @@ class FeedEntries(NewsfeedAPIView):
         ],
         responses={
             200: OpenApiResponse(
-                response=EntryPage,
+                response=PolymorphicProxySerializer(
+                    component_name="EntriesOrDelta",
+                    serializers=[EntryPageSerializer, DeltaSyncSerializer],
+                    resource_type_field_name=None,
+                ),
                 description="An EntryPage, or a DeltaSync object when `since` is given.",
             ),
-            400: OpenApiResponse(description="Invalid parameter (problem+json)."),
-            404: OpenApiResponse(description="No such public feed."),
         },
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -308,9 +292,13 @@ def entry_json(request: Request, feed: LiveFeedPage, entry: LiveEntry) -> dict[s
 
 
 class FeedEntryDetail(NewsfeedAPIView):
+    """One entry: read (published only), edit or delete it."""
+
     cache_max_age_setting = "API_LIVE_CACHE_MAX_AGE"
 
-    @extend_schema(summary="One published entry", responses=EntrySerializer)
+    @extend_schema(
+        summary="One published entry", responses=EntrySerializer, operation_id="feeds_entry_get"
+    )
     def get(self, request: Request, pk: int, entry_id: int) -> Response:
         feed = get_visible_feed(pk)
         entry = visible_entries(feed).prefetch_related("authors").filter(pk=entry_id).first()

@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from wagtail.search.backends import get_search_backend
 
 from ..conf import settings
@@ -45,6 +46,9 @@ class DateOrDateTimeField(forms.Field):
         return parsed
 
 
+@extend_schema_field(
+    {"type": "string", "description": "ISO 8601 date or date-time", "example": "2026-06-01"}
+)
 class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField
 

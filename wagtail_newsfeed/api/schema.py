@@ -205,6 +205,59 @@ class NewsfeedSchemaGenerator(SchemaGenerator):
         ]
 
 
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "description": "RFC 9457 problem details (application/problem+json).",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "example": "urn:wagtail-newsfeed:problem:invalid"},
+        "title": {"type": "string", "example": "Bad Request"},
+        "status": {"type": "integer", "example": 400},
+        "detail": {"type": "string", "example": "Invalid value for: limit."},
+        "errors": {
+            "type": "object",
+            "description": "Each bad parameter or field, with its messages.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}},
+            "example": {"limit": ["Must be at most 100."]},
+        },
+        "block_errors": {
+            "type": "object",
+            "description": "Wagtail's structured StreamField errors, for invalid `body` blocks.",
+        },
+    },
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "A parameter or field is invalid; `errors` names it.",
+    "401": "No or invalid credentials.",
+    "403": "Not allowed to change this feed (Wagtail page permissions), or CSRF failed.",
+    "404": "No such public resource.",
+    "409": "The entry changed since the given version (If-Match).",
+    "429": "Too many writes; retry after `Retry-After` seconds.",
+}
+
+
+def problem_responses_hook(result: dict, generator: object, request: object, public: bool) -> dict:
+    """drf-spectacular post-processing: every error response is a ``Problem``; GETs say 304."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in result.get("paths", {}).values():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            codes = {"400", "404"} if method == "get" else {"400", "401", "403", "404", "429"}
+            codes |= {code for code in responses if code.startswith("4")}
+            for code in sorted(codes):
+                entry = responses.get(code) or {}
+                description = entry.get("description")
+                if not description or description == "No response body":
+                    entry["description"] = ERROR_DESCRIPTIONS.get(code, "Error.")
+                entry["content"] = content
+                responses[code] = entry
+            if method == "get":
+                responses["304"] = {"description": "Not modified: If-None-Match matched the ETag."}
+    return result
+
+
 SCHEMA_SETTINGS = {
     "TITLE": "wagtail-newsfeed API",
     "DESCRIPTION": (
@@ -213,4 +266,12 @@ SCHEMA_SETTINGS = {
     ),
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": r"/.*v1",
+    "ENUM_NAME_OVERRIDES": {
+        "CoverageStatusEnum": ["upcoming", "live", "ended"],
+        "EntryStatusEnum": ["published", "draft"],
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "wagtail_newsfeed.api.schema.problem_responses_hook",
+    ],
 }

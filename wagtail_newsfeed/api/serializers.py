@@ -11,7 +11,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
@@ -218,8 +218,40 @@ class EntrySummarySerializer(_Base):
 
 
 class TombstoneSerializer(serializers.Serializer):
+    """A deleted or unpublished entry, in delta sync."""
+
     id = serializers.IntegerField()
     deleted = serializers.BooleanField(help_text="Always true.")
+
+
+class DeltaSyncSerializer(serializers.Serializer):
+    """``?since=<cursor>``: the changes after that cursor."""
+
+    results = serializers.SerializerMethodField(
+        help_text="Changed entries in full and tombstones, oldest change first."
+    )
+    cursor = serializers.CharField(help_text="Send back as `since` on the next poll.")
+    has_more = serializers.BooleanField(help_text="More changes wait: poll again at once.")
+
+    @extend_schema_field(
+        PolymorphicProxySerializer(
+            component_name="EntryOrTombstone",
+            serializers=[EntrySerializer, TombstoneSerializer],
+            resource_type_field_name=None,
+            many=True,
+        )
+    )
+    def get_results(self, data: Any) -> Any:
+        return data["results"]
+
+
+class EntryPageSerializer(serializers.Serializer):
+    """A page of published entries in the feed's reading order."""
+
+    cursor = serializers.CharField(help_text="The feed's current cursor, to start delta sync.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = EntrySerializer(many=True)
 
 
 class FeedSerializer(_Base):
@@ -362,9 +394,17 @@ def clean_body(raw: Any) -> Any:
         ) from None
 
 
+@extend_schema_field(schema.BlockInputSchema(many=True))
+class BlockListField(serializers.ListField):
+    child = serializers.JSONField()
+
+
 class EntryWriteSerializer(serializers.Serializer):
+    """Fields of a new or edited entry (PATCH: any subset). Draft entries need edit permission
+    on the feed; anything readers see needs publish permission."""
+
     headline = serializers.CharField(required=False, allow_blank=True, max_length=255)
-    body = serializers.ListField(child=serializers.JSONField(), required=True)
+    body = BlockListField(required=True, help_text="Blocks as `[{type, value}]`.")
     is_pinned = serializers.BooleanField(required=False)
     is_key_event = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=LiveEntry.Status.choices, required=False)

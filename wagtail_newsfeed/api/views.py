@@ -59,6 +59,8 @@ def articles_queryset(*, detail: bool = False) -> QuerySet:
 
 
 class ArticleList(NewsfeedAPIView, generics.ListAPIView):
+    """Article summaries, newest first unless `ordering` says otherwise, filtered."""
+
     serializer_class = ArticleSummarySerializer
     pagination_class = NewsCursorPagination
     filter_backends = [DjangoFilterBackend]
@@ -76,6 +78,8 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
 
 
 class ArticleDetail(NewsfeedAPIView, generics.RetrieveAPIView):
+    """One article, with its body, corrections, related articles and SEO fields."""
+
     serializer_class = ArticleDetailSerializer
 
     def get_queryset(self) -> QuerySet:
@@ -160,6 +164,8 @@ def _taxonomy_views(
         def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
             return super().get(request, *args, **kwargs)
 
+    ListView.__doc__ = f"Every {label}, by name."
+    DetailView.__doc__ = f"One {label}, by slug."
     ListView.__name__ = f"{model.__name__}List"
     DetailView.__name__ = f"{model.__name__}Detail"
     return ListView, DetailView
