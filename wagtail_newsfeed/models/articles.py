@@ -26,10 +26,20 @@ from wagtail.admin.panels import (
     PageChooserPanel,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from ..api.fields import (
+    AuthorsJSONField,
+    CorrectionsJSONField,
+    ImageJSONField,
+    RichTextHTMLField,
+    SourceJSONField,
+    TagsJSONField,
+    TopicsJSONField,
+)
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from .taxonomy import Topic
@@ -43,6 +53,7 @@ class NewsIndexPage(Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["wagtail_newsfeed.NewsArticlePage", "wagtail_newsfeed.LiveFeedPage"]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    api_fields = [APIField("intro", serializer=RichTextHTMLField())]
 
     class Meta:
         verbose_name = _("news index")
@@ -222,6 +233,23 @@ class NewsArticlePage(NewsArticleMixin, Page):
             index.RelatedFields("tags", [index.SearchField("name")]),
         ]
     )
+
+    api_fields = [
+        APIField("standfirst"),
+        APIField("lead_image", serializer=ImageJSONField()),
+        APIField("lead_image_caption"),
+        APIField("lead_image_credit"),
+        APIField("dateline"),
+        APIField("published_at"),
+        APIField("updated_at"),
+        APIField("is_breaking"),
+        APIField("source", serializer=SourceJSONField()),
+        APIField("topics", serializer=TopicsJSONField()),
+        APIField("authors", serializer=AuthorsJSONField(source="get_authors")),
+        APIField("tags", serializer=TagsJSONField()),
+        APIField("body"),
+        APIField("corrections", serializer=CorrectionsJSONField()),
+    ]
 
     class Meta:
         verbose_name = _("news article")

@@ -15,10 +15,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ..api.fields import RichTextHTMLField
 from ..blocks import NewsStreamBlock
 from ..panels import LiveEntriesPanel
 
@@ -106,6 +108,13 @@ class LiveFeedPage(LiveFeedMixin, Page):
     )
     subpage_types: list[str] = []
     search_fields = Page.search_fields + LiveFeedMixin.search_fields
+    api_fields = [
+        APIField("summary", serializer=RichTextHTMLField()),
+        APIField("coverage_status"),
+        APIField("coverage_start"),
+        APIField("coverage_end"),
+        APIField("entry_order"),
+    ]
 
     class Meta:
         verbose_name = _("live feed")
