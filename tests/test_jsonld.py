@@ -58,7 +58,7 @@ def test_article_page_has_a_news_article(client, news_index):
     assert data["url"] == url
     assert len(data["image"]) == 3
     assert data["image"] == [
-        f"http://testserver{image.get_rendition(spec).url}"
+        f"http://localhost{image.get_rendition(spec).url}"
         for spec in ("fill-1200x675", "fill-1200x900", "fill-1200x1200")
     ]
 
@@ -73,7 +73,7 @@ def test_publisher_falls_back_to_the_site_name_and_carries_the_logo(client, news
     assert data["publisher"]["name"] == "Harbour Gazette"
     assert data["publisher"]["logo"] == {
         "@type": "ImageObject",
-        "url": "http://testserver/static/logo.png",
+        "url": "http://localhost/static/logo.png",
     }
 
 
@@ -139,9 +139,9 @@ def test_pages_link_their_rss_and_atom_feeds(client, news_index, feed):
     article = factories.make_article(news_index)
     article_html = client.get(article.url).content.decode()
     assert 'type="application/rss+xml"' in article_html
-    assert 'href="http://testserver/newsfeed/feeds/latest.atom"' in article_html
+    assert 'href="http://localhost/newsfeed/feeds/latest.atom"' in article_html
     feed_html = client.get(feed.url).content.decode()
-    assert f'href="http://testserver/newsfeed/feeds/live/{feed.pk}.rss"' in feed_html
+    assert f'href="http://localhost/newsfeed/feeds/live/{feed.pk}.rss"' in feed_html
     index_html = client.get(news_index.url).content.decode()
-    assert f'href="http://testserver/newsfeed/feeds/index/{news_index.pk}.atom"' in index_html
+    assert f'href="http://localhost/newsfeed/feeds/index/{news_index.pk}.atom"' in index_html
     assert not SCRIPT.findall(index_html)

@@ -43,15 +43,20 @@ def dumps_jsonld(data: Any) -> str:
 
 
 def absolute_url(url: str, request: HttpRequest | None = None) -> str:
-    """Make a (possibly relative) URL absolute, against the request or the default site."""
+    """Make a (possibly relative) URL absolute on the request's Wagtail site.
+
+    The site's ``root_url`` (not the request's host) is used, as Wagtail does for page URLs, so
+    page, image and feed URLs agree and stay https behind a proxy that forwards plain http.
+    """
     if not url or url.startswith(("http://", "https://")):
         return url
+    site = get_site(request)
     if url.startswith("//"):
-        return f"{request.scheme if request else 'https'}:{url}"
-    if request is not None:
-        return request.build_absolute_uri(url)
-    site = Site.objects.filter(is_default_site=True).first()
-    return f"{site.root_url}{url}" if site else url
+        scheme = site.root_url.split(":")[0] if site else "https"
+        return f"{scheme}:{url}"
+    if site is not None:
+        return f"{site.root_url}{url}"
+    return request.build_absolute_uri(url) if request is not None else url
 
 
 def get_site(request: HttpRequest | None) -> Site | None:
