@@ -127,6 +127,15 @@ def test_rich_text_from_clients_is_sanitised(writer, feed):
     assert 'href="https://x.example"' in html
 
 
+def test_internal_links_written_in_stored_form_are_kept_and_resolved(writer, feed, news_index):
+    article = factories.make_article(news_index, "Linked")
+    body = [{"type": "paragraph", "value": f'<p><a linktype="page" id="{article.pk}">it</a></p>'}]
+    data = writer.post(entries_url(feed), {"body": body}, "json").json()
+    assert data["body"][0]["value"] == f'<p><a href="{article.url}">it</a></p>'
+    stored = LiveEntry.objects.get(pk=data["id"]).body.raw_data[0]["value"]
+    assert f'id="{article.pk}"' in stored and 'linktype="page"' in stored
+
+
 def test_no_credentials_is_401(feed):
     response = APIClient().post(entries_url(feed), {"body": BODY}, "json")
     assert response.status_code == 401

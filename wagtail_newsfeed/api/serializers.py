@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
@@ -352,10 +353,19 @@ _sanitiser = EditorHTMLConverter(features=RICH_TEXT_FEATURES)
 
 
 def _sanitise(block: Any, value: Any) -> Any:
-    """Rich text from API clients keeps only the tags and attributes the editor allows."""
-    if isinstance(block, ParagraphBlock) and isinstance(value, str):
-        return _sanitiser.to_database_format(value)
-    return value
+    """Rich text from API clients keeps only the tags and attributes the editor allows.
+
+    Clients write the stored format (``<a linktype="page" id="3">``); the whitelister reads the
+    editor's (``data-linktype``/``data-id``), so internal links are renamed first to survive it.
+    """
+    if not (isinstance(block, ParagraphBlock) and isinstance(value, str)):
+        return value
+    soup = BeautifulSoup(value, "html.parser")
+    for link in soup.find_all("a", attrs={"linktype": True}):
+        link["data-linktype"] = link.attrs.pop("linktype")
+        if "id" in link.attrs:
+            link["data-id"] = link.attrs.pop("id")
+    return _sanitiser.to_database_format(str(soup))
 
 
 def clean_body(raw: Any) -> Any:
