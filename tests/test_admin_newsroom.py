@@ -78,6 +78,15 @@ def test_taxonomy_create_saves_and_makes_slug_from_name(admin_client, model, mak
 
 
 @pytest.mark.parametrize(("model", "make", "fields"), TAXONOMY)
+def test_taxonomy_name_fills_the_slug_only_while_new(admin_client, model, make, fields):
+    create = admin_client.get(url(model, "create")).text
+    assert 'data-w-sync-target-value="#id_slug"' in create
+    assert "keyup-&gt;w-sync#apply" in create or "keyup->w-sync#apply" in create
+    edit = admin_client.get(url(model, "edit", make().pk)).text
+    assert "w-sync#apply" not in edit
+
+
+@pytest.mark.parametrize(("model", "make", "fields"), TAXONOMY)
 def test_taxonomy_create_without_name_shows_error_and_saves_nothing(
     admin_client, model, make, fields
 ):

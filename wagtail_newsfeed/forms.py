@@ -15,6 +15,8 @@ from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
+from wagtail.admin.widgets.slug import SlugInput
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import live
@@ -50,6 +52,28 @@ class SlugFromNameForm(WagtailAdminModelForm):
             if not cleaned["slug"]:
                 self.add_error("slug", _("Enter a slug: the name has no letters or digits."))
         return cleaned
+
+
+class NameFieldPanel(TitleFieldPanel):
+    """The name field of a topic, author or source: while it is new, typing the name fills in
+    the slug (Wagtail's own title-to-slug sync); later renames keep the slug, and so its URLs."""
+
+    def __init__(self, field_name: str = "name", **kwargs: Any) -> None:
+        kwargs.setdefault("classname", "")
+        kwargs.setdefault("placeholder", False)
+        super().__init__(field_name, **kwargs)
+
+    class BoundPanel(TitleFieldPanel.BoundPanel):
+        def get_should_apply(self) -> bool:
+            return self.instance.pk is None
+
+
+def named_edit_handler(*panels: FieldPanel) -> ObjectList:
+    """Name, slug (made from the name) and the model's other fields."""
+    return ObjectList(
+        [NameFieldPanel(), FieldPanel("slug", widget=SlugInput), *panels],
+        base_form_class=SlugFromNameForm,
+    )
 
 
 class LiveEntryForm(WagtailAdminModelForm):

@@ -32,7 +32,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
 
 from . import live
-from .forms import LiveEntryForm, SlugFromNameForm, editable_feeds
+from .forms import LiveEntryForm, editable_feeds, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
 
 #: The query-string key of the entries list's feed filter (Django's RelatedFieldListFilter).
@@ -113,8 +113,7 @@ class TopicAdmin(ModelAdmin):
     menu_icon = "tag"
     list_display = ("name", "slug")
     search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    edit_handler = ObjectList(Topic.panels, base_form_class=SlugFromNameForm)
+    edit_handler = named_edit_handler(FieldPanel("description"))
 
 
 class AuthorAdmin(ModelAdmin):
@@ -123,8 +122,7 @@ class AuthorAdmin(ModelAdmin):
     menu_icon = "user"
     list_display = ("name", "role", "slug")
     search_fields = ("name", "role")
-    prepopulated_fields = {"slug": ("name",)}
-    edit_handler = ObjectList(Author.panels, base_form_class=SlugFromNameForm)
+    edit_handler = named_edit_handler(FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"))
 
 
 class SourceAdmin(ModelAdmin):
@@ -133,8 +131,7 @@ class SourceAdmin(ModelAdmin):
     menu_icon = "globe"
     list_display = ("name", "url", "slug")
     search_fields = ("name",)
-    prepopulated_fields = {"slug": ("name",)}
-    edit_handler = ObjectList(Source.panels, base_form_class=SlugFromNameForm)
+    edit_handler = named_edit_handler(FieldPanel("url"))
 
 
 # Live entries ------------------------------------------------------------------------------
