@@ -26,12 +26,24 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(scope="session")
-def chromium():
+def chromium(django_db_setup):
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+
+    serialized = {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
     with sync_api.sync_playwright() as playwright:
+        # Under Playwright's sync API Django hands the test fresh connection objects, which
+        # lack the test database's serialized contents that ``serialized_rollback`` restores
+        # (the Wagtail root page and site) before each test: give them the same contents.
+        for alias, contents in serialized.items():
+            if contents is not None:
+                connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
             args=CHROMIUM_ARGS,
