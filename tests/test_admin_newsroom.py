@@ -354,6 +354,8 @@ def test_admin_user_without_any_feed_permission_is_kept_out(client, feed):
 
 def test_contributor_saves_a_draft(client, feed):
     user = login_with(client, feed, publish=False)
+    form = client.get(entry_admin_urls(feed)["add_entry_url"]).text
+    assert '<option value="draft" selected>' in form
     data = entry_data(feed, "Draft for the desk", status=LiveEntry.Status.DRAFT)
     assert client.post(url(LiveEntry, "create"), data).status_code == 302
     entry = LiveEntry.objects.get(feed=feed)

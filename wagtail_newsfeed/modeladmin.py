@@ -170,6 +170,8 @@ class LiveEntryCreateView(CreateView):
             feed = editable_feeds(self.request.user).filter(pk=int(feed_id)).first()
             if feed is not None:
                 initial["feed"] = feed.pk
+                if not live.can_publish_feed(self.request.user, feed):
+                    initial["status"] = LiveEntry.Status.DRAFT  # all a contributor may save
         return initial
 
     def form_valid(self, form: LiveEntryForm):
