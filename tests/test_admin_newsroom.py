@@ -113,6 +113,8 @@ def test_taxonomy_edit_saves_changes(admin_client, model, make, fields):
     assert response.status_code == 302
     obj.refresh_from_db()
     assert (obj.name, obj.slug) == (fields["name"], "renamed")
+    history = admin_client.get(url(model, "history", obj.pk))
+    assert history.status_code == 200 and "Edited" in history.text
 
 
 @pytest.mark.parametrize(("model", "make", "fields"), TAXONOMY)
