@@ -127,6 +127,17 @@ class TestPermissions:
         entry.refresh_from_db()
         assert entry.version == 1
 
+    def test_contributor_may_not_pin_even_a_draft(self, feed, superuser):
+        contributor = factories.make_user(groups=[factories.feed_group(feed, publish=False)])
+        pinned = factories.make_entry(feed, superuser, is_pinned=True)
+        with pytest.raises(PermissionDenied):
+            factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT, is_pinned=True)
+        draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
+        with pytest.raises(PermissionDenied):
+            live.set_pinned(draft, contributor)
+        pinned.refresh_from_db()
+        assert pinned.is_pinned
+
     def test_editor_publishes_a_contributors_draft(self, feed):
         contributor = factories.make_user(groups=[factories.feed_group(feed, publish=False)])
         editor = factories.make_user(groups=[factories.feed_group(feed, publish=True)])

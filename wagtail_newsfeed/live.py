@@ -118,7 +118,8 @@ def create_entry(
     authors: Iterable[Any] = (),
 ) -> LiveEntry:
     """Post a new entry. Raises ``PermissionDenied`` if the user may not post (or publish) it."""
-    _check_permission(user, feed, publishing=status == LiveEntry.Status.PUBLISHED)
+    # Pinning unpins the feed's live pinned entry, so it changes what readers see too.
+    _check_permission(user, feed, publishing=status == LiveEntry.Status.PUBLISHED or is_pinned)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
         entry = LiveEntry(
@@ -160,7 +161,11 @@ def update_entry(
     feed = entry.feed
     if entry.deleted_at is not None:
         raise LiveEntry.DoesNotExist(_("This entry has been deleted."))
-    touches_readers = entry.is_published or changes.get("status") == LiveEntry.Status.PUBLISHED
+    touches_readers = (
+        entry.is_published
+        or changes.get("status") == LiveEntry.Status.PUBLISHED
+        or bool(changes.get("is_pinned"))
+    )
     _check_permission(user, feed, publishing=touches_readers)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
