@@ -164,3 +164,29 @@ def test_taxonomy_lists_and_details(api, db):
     assert len(api.get("/api/newsfeed/v1/sources/").json()["results"]) == 1
     for kind in ("topics", "authors", "sources"):
         assert api.get(f"/api/newsfeed/v1/{kind}/missing/").status_code == 404
+
+
+def _queries(api, url, params=None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api.get(url, params)  # warm caches (site root paths)
+    with CaptureQueriesContext(connection) as captured:
+        assert api.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_entry_pages_and_feed_lists_cost_a_fixed_number_of_queries(api, news_index, superuser):
+    feed = factories.make_feed(news_index)
+    author = factories.make_author()
+    for i in range(5):
+        factories.make_entry(feed, superuser, authors=[author], is_key_event=i % 2 == 0)
+    url = entries_url(feed)
+    detail = reverse("wagtail_newsfeed_api:feed-detail", args=[feed.pk])
+    feeds = reverse("wagtail_newsfeed_api:feed-list")
+    few = (_queries(api, url), _queries(api, detail), _queries(api, feeds))
+    for i in range(25):
+        factories.make_entry(feed, superuser, authors=[author], is_key_event=i % 2 == 0)
+        factories.make_feed(news_index) if i < 5 else None
+    many = (_queries(api, url, {"limit": 30}), _queries(api, detail), _queries(api, feeds))
+    assert many == few

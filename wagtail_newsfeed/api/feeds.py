@@ -222,7 +222,7 @@ class FeedEntries(NewsfeedAPIView):
         following = None
         before = request.query_params.get("before")
         if before not in (None, ""):
-            if not before.isdigit():
+            if not before.isdigit() or len(before) > 18:
                 raise InvalidParameter("before", _("Must be an entry id."))
             following = entries.filter(pk=int(before)).first()
             if following is None:

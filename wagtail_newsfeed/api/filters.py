@@ -1,7 +1,8 @@
 """Query-parameter filters of the article list (django-filter), each validated so a bad value is a
 400 naming the parameter.
 
-Search goes through Wagtail's search backend, the same index the site's search page uses.
+Search goes through ``wagtail_newsfeed.search``, the same Wagtail index and rules as the site's
+search box.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
-from wagtail.search.backends import get_search_backend
 
 from ..conf import settings
 from ..models import ArticleAuthor, ArticleTag, NewsArticlePage
+from ..search import search_articles
 
 ORDERINGS = {"-published_at": ("-published_at", "-id"), "published_at": ("published_at", "id")}
 
@@ -53,10 +54,12 @@ class DateOrDateTimeFilter(django_filters.Filter):
     field_class = DateOrDateTimeField
 
 
-def search_ids(query: str) -> list[int]:
-    """Ids of live articles matching ``query`` in the site's search index (capped)."""
-    backend = get_search_backend()
-    results = backend.search(query, NewsArticlePage.objects.live(), order_by_relevance=False)
+def search_ids(query: str, within: QuerySet) -> list[int]:
+    """Ids of visible articles in ``within`` matching ``query``, through the site's search
+    (``wagtail_newsfeed.search``), at most ``API_SEARCH_MAX_RESULTS`` of them."""
+    if query.count('"') % 2:
+        query = query.replace('"', " ")  # an unbalanced quote is a syntax error for SQLite FTS5
+    results = search_articles(query, within=within, ordering="-published_at")
     return [page.pk for page in results[: settings.API_SEARCH_MAX_RESULTS]]
 
 
@@ -96,7 +99,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=links)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(pk__in=search_ids(value))
+        return queryset.filter(pk__in=search_ids(value, queryset))
 
     def filter_nothing(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied by the paginator, which orders the keyset

@@ -270,6 +270,7 @@ SCHEMA_SETTINGS = {
         "CoverageStatusEnum": ["upcoming", "live", "ended"],
         "EntryStatusEnum": ["published", "draft"],
     },
+    "PATH_CONVERTER_OVERRIDES": {"newsfeed_id": int},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "wagtail_newsfeed.api.schema.problem_responses_hook",

@@ -284,10 +284,11 @@ class FeedSerializer(_Base):
 
     @extend_schema_field(serializers.CharField(help_text="Delta-sync cursor for `?since=`."))
     def get_cursor(self, feed: Any) -> str:
-        version = getattr(feed, "api_version", None)
-        if version is None:
+        if hasattr(feed, "api_version"):  # annotated by the view (None: no entry yet)
+            version = feed.api_version or 0
+        else:
             version = live.current_version(feed)
-        return live.encode_cursor(feed, version or 0)
+        return live.encode_cursor(feed, version)
 
     @extend_schema_field(serializers.DateTimeField(allow_null=True))
     def get_updated_at(self, feed: Any) -> Any:

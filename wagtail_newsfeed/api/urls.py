@@ -5,7 +5,7 @@ URL names (namespace ``wagtail_newsfeed_api``) are stable: the live page's JavaS
 ``feed-entries`` for delta sync.
 """
 
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from . import feeds, views
@@ -14,15 +14,31 @@ from .schema import SCHEMA_SETTINGS, NewsfeedSchemaGenerator
 
 app_name = "wagtail_newsfeed_api"
 
+
+class IdConverter:
+    """A database id: at most 18 digits, so no lookup overflows a 64-bit column (longer ids
+    match no route and get the API's 404)."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "newsfeed_id")
+
 urlpatterns = [
     path("v1/articles/", views.ArticleList.as_view(), name="article-list"),
     path("v1/articles/find/", views.ArticleFind.as_view(), name="article-find"),
-    path("v1/articles/<int:pk>/", views.ArticleDetail.as_view(), name="article-detail"),
+    path("v1/articles/<newsfeed_id:pk>/", views.ArticleDetail.as_view(), name="article-detail"),
     path("v1/feeds/", feeds.FeedList.as_view(), name="feed-list"),
-    path("v1/feeds/<int:pk>/", feeds.FeedDetail.as_view(), name="feed-detail"),
-    path("v1/feeds/<int:pk>/entries/", feeds.FeedEntries.as_view(), name="feed-entries"),
+    path("v1/feeds/<newsfeed_id:pk>/", feeds.FeedDetail.as_view(), name="feed-detail"),
+    path("v1/feeds/<newsfeed_id:pk>/entries/", feeds.FeedEntries.as_view(), name="feed-entries"),
     path(
-        "v1/feeds/<int:pk>/entries/<int:entry_id>/",
+        "v1/feeds/<newsfeed_id:pk>/entries/<newsfeed_id:entry_id>/",
         feeds.FeedEntryDetail.as_view(),
         name="feed-entry-detail",
     ),

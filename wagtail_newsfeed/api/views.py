@@ -127,7 +127,9 @@ class ArticleFind(NewsfeedAPIView):
         found = sites.filter(hostname=hostname)
         if port.isdigit():
             found = found.filter(port=int(port))
-        site = found.first() or (sites.filter(pk=int(name)).first() if name.isdigit() else None)
+        site = found.first() or (
+            sites.filter(pk=int(name)).first() if name.isdigit() and len(name) < 19 else None
+        )
         if site is None:
             raise InvalidParameter("site", _("No site with this hostname or id."))
         return site
