@@ -70,6 +70,17 @@ def test_create_edit_delete_and_delta_sync_sees_each(writer, feed):
     assert writer.delete(entry_url(feed, data["id"])).status_code == 404
 
 
+def test_authors_by_slug(writer, feed):
+    factories.make_author("Dee", slug="dee")
+    data = writer.post(entries_url(feed), {"body": BODY, "authors": ["dee"]}, "json").json()
+    assert [a["slug"] for a in data["authors"]] == ["dee"]
+    edited = writer.patch(entry_url(feed, data["id"]), {"authors": []}, "json").json()
+    assert edited["authors"] == []
+    response = writer.post(entries_url(feed), {"body": BODY, "authors": ["nobody"]}, "json")
+    assert response.status_code == 400
+    assert "authors" in response.json()["errors"]
+
+
 def test_drafts_are_not_shown_to_readers(writer, feed):
     response = writer.post(entries_url(feed), {"body": BODY, "status": "draft"}, "json")
     assert response.status_code == 201
@@ -200,6 +211,15 @@ def test_session_auth_needs_csrf(feed, editor):
     response = client.post(entries_url(feed), {"body": BODY}, format="json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
+
+
+def test_session_auth_with_csrf_token_works(feed, editor):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(editor)
+    client.get("/admin/")  # sets the CSRF cookie, as any admin page does
+    token = client.cookies["csrftoken"].value
+    response = client.post(entries_url(feed), {"body": BODY}, format="json", HTTP_X_CSRFTOKEN=token)
+    assert response.status_code == 201
 
 
 def test_wagtail_api_token_if_available(feed, editor):

@@ -18,7 +18,7 @@ from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
 from .. import live, serialization
 from ..blocks import RICH_TEXT_FEATURES, ParagraphBlock
-from ..models import LiveEntry
+from ..models import Author, LiveEntry
 from . import schema
 
 
@@ -420,6 +420,13 @@ class EntryWriteSerializer(serializers.Serializer):
     is_key_event = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=LiveEntry.Status.choices, required=False)
     display_time = serializers.DateTimeField(required=False, allow_null=True)
+    authors = serializers.SlugRelatedField(
+        slug_field="slug",
+        queryset=Author.objects.all(),
+        many=True,
+        required=False,
+        help_text="Author slugs for the entry's byline.",
+    )
 
     def validate_body(self, value: Any) -> Any:
         try:
