@@ -53,6 +53,10 @@ def chromium(django_db_setup):
 
 
 @pytest.fixture
-def docs_img() -> Path:
-    DOCS_IMG.mkdir(parents=True, exist_ok=True)
-    return DOCS_IMG
+def docs_img(tmp_path) -> Path:
+    """Where screenshots go: ``docs/img/`` with ``NEWSFEED_SCREENSHOTS=1`` (to refresh the docs'
+    pictures), else a temporary folder so a test run leaves the work tree clean."""
+    if os.environ.get("NEWSFEED_SCREENSHOTS"):
+        DOCS_IMG.mkdir(parents=True, exist_ok=True)
+        return DOCS_IMG
+    return tmp_path
