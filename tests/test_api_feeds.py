@@ -190,3 +190,30 @@ def test_entry_pages_and_feed_lists_cost_a_fixed_number_of_queries(api, news_ind
         factories.make_feed(news_index) if i < 5 else None
     many = (_queries(api, url, {"limit": 30}), _queries(api, detail), _queries(api, feeds))
     assert many == few
+
+
+def _image_entry(feed, user):
+    image = factories.make_image()
+    body = [
+        {"type": "paragraph", "value": "<p>Photo:</p>"},
+        {"type": "image", "value": {"image": image.pk, "caption": "c"}},
+    ]
+    return factories.make_entry(feed, user, body=body)
+
+
+def test_entries_with_images_cost_the_same_queries_for_few_and_many(api, feed, superuser):
+    for _ in range(3):
+        _image_entry(feed, superuser)
+    cursor = api.get(entries_url(feed)).json()["cursor"]
+    few = (_queries(api, entries_url(feed)),)
+    for _ in range(12):
+        _image_entry(feed, superuser)
+    page = api.get(entries_url(feed)).json()
+    assert len(page["results"]) == 15
+    assert page["results"][0]["body"][1]["value"]["image"]["renditions"]["thumbnail"]["url"]
+    many = _queries(api, entries_url(feed))
+    assert many == few[0]
+    # Delta sync with images: the cost does not grow with the number of changed entries either.
+    old = api.get(entries_url(feed), {"since": cursor}).json()
+    assert len(old["results"]) == 12
+    assert _queries(api, entries_url(feed), {"since": cursor}) <= few[0] + 1

@@ -109,3 +109,42 @@ def author_json(author: Any, context: dict[str, Any] | None = None) -> dict[str,
         "role": author.role,
         "photo": image_json(author.photo, context) if author.photo_id else None,
     }
+
+
+def prefetch_stream_values(values: list[Any]) -> None:
+    """Resolve the blocks of many StreamField values at once: one ``bulk_to_python`` per block
+    type across all of them (so one image query for a whole page of entries, not one per entry),
+    then the API renditions of every image found in one more query.
+
+    Wagtail does this per stream value; this does the same across values through the same
+    ``StreamChild`` hook. Values it does not recognise are left to Wagtail's lazy loading.
+    """
+    from django.db.models import Prefetch, prefetch_related_objects
+    from wagtail.blocks import StreamValue
+
+    pending: dict[str, list[tuple[Any, int]]] = {}
+    for value in values:
+        raw, bound = getattr(value, "_raw_data", None), getattr(value, "_bound_blocks", None)
+        if raw is None or bound is None:
+            continue
+        for index, item in enumerate(raw):
+            if bound[index] is None and item.get("type") in value.stream_block.child_blocks:
+                pending.setdefault(item["type"], []).append((value, index))
+    images = []
+    for type_name, places in pending.items():
+        block = places[0][0].stream_block.child_blocks[type_name]
+        converted = block.bulk_to_python([value._raw_data[i]["value"] for value, i in places])
+        for (value, index), item in zip(places, converted, strict=True):
+            value._bound_blocks[index] = StreamValue.StreamChild(
+                block, item, id=value._raw_data[index].get("id")
+            )
+            image = item.get("image") if hasattr(item, "get") else None
+            if image is not None and hasattr(image, "get_renditions"):
+                images.append(image)
+    specs = list(rendition_specs().values())
+    if images and specs:
+        rendition_model = images[0].get_rendition_model()
+        prefetch_related_objects(
+            images,
+            Prefetch("renditions", queryset=rendition_model.objects.filter(filter_spec__in=specs)),
+        )

@@ -29,6 +29,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from .. import live
 from ..conf import settings
 from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
+from ..serialization import prefetch_stream_values
 from ..visibility import is_entry_visible, visible_entries, visible_feeds
 from .base import NewsfeedAPIView
 from .exceptions import Conflict, InvalidParameter
@@ -201,6 +202,7 @@ class FeedEntries(NewsfeedAPIView):
         rows, has_more = live.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
         prefetch_related_objects(published, "authors")
+        prefetch_stream_values([row.body for row in published])
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
         results = [
             EntrySerializer(row, context=context).data
@@ -230,6 +232,7 @@ class FeedEntries(NewsfeedAPIView):
         rows, has_more = live.entries_following(
             entries.prefetch_related("authors"), feed, following, limit
         )
+        prefetch_stream_values([row.body for row in rows])
         url = request.build_absolute_uri()
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
         return {
