@@ -38,12 +38,12 @@ from .serializers import (
     DeltaSyncSerializer,
     EntryPageSerializer,
     EntrySerializer,
-    EntryWriteSerializer,
     FeedDetailSerializer,
     FeedSerializer,
     TombstoneSerializer,
     page_urls,
 )
+from .writing import EntryWriteSerializer
 
 
 def feeds_queryset() -> QuerySet:
