@@ -120,3 +120,10 @@ def test_errors_and_304_are_documented(schema):
     }  # fmt: skip
     delta = schema["components"]["schemas"]["DeltaSync"]["properties"]
     assert set(delta) == {"results", "cursor", "has_more"}
+
+
+def test_reads_are_documented_as_public_and_writes_as_authenticated(schema):
+    assert schema["paths"]["/api/newsfeed/v1/articles/"]["get"]["security"] == [{}]
+    post = schema["paths"]["/api/newsfeed/v1/feeds/{id}/entries/"]["post"]
+    assert {"tokenAuth": []} in post["security"]
+    assert {} not in post["security"]

@@ -238,7 +238,8 @@ ERROR_DESCRIPTIONS = {
 
 
 def problem_responses_hook(result: dict, generator: object, request: object, public: bool) -> dict:
-    """drf-spectacular post-processing: every error response is a ``Problem``; GETs say 304."""
+    """drf-spectacular post-processing: every error response is a ``Problem``; GETs are public
+    and may answer 304."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operations in result.get("paths", {}).values():
@@ -255,6 +256,7 @@ def problem_responses_hook(result: dict, generator: object, request: object, pub
                 responses[code] = entry
             if method == "get":
                 responses["304"] = {"description": "Not modified: If-None-Match matched the ETag."}
+                operation["security"] = [{}]  # reads are public and ignore credentials
     return result
 
 
