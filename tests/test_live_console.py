@@ -357,3 +357,23 @@ def test_console_costs_a_fixed_number_of_queries(admin_client, feed, django_asse
         factories.make_entry(feed, text=f"More {n}")
     with django_assert_max_num_queries(len(few.captured_queries)):
         admin_client.get(console(feed))
+
+
+def test_console_list_refreshes_from_a_partial_with_the_feeds_version(admin_client, feed):
+    factories.make_entry(feed, text="From a colleague", headline="Colleague")
+
+    response = admin_client.get(console(feed), {"partial": "entries"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'data-console-version="{live.current_version(feed)}"' in html
+    assert "Colleague" in html and "<form" in html and "New entry" not in html
+
+
+def test_partial_list_is_refused_to_users_without_permission(client, feed, outsider):
+    factories.make_entry(feed, headline="Private draft", status=LiveEntry.Status.DRAFT)
+    client.force_login(outsider)
+
+    response = client.get(console(feed), {"partial": "entries"})
+
+    assert response.status_code == 302 and "Private draft" not in response.content.decode()

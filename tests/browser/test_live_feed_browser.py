@@ -108,6 +108,12 @@ def test_editor_posts_edits_and_deletes_while_a_reader_watches(
     reader.locator(f"#entry-{entry.pk}").wait_for(state="detached", timeout=SHOWS_WITHIN_MS)
     assert reader.locator("[data-newsfeed-entries] > [data-entry-id]").count() == 1
 
+    # A colleague's entry shows up in this editor's open console too, composer untouched.
+    editor.fill("input[name=headline]", "Half-typed headline")
+    colleague = factories.make_entry(feed, text="From the desk.", headline="Desk update")
+    editor.locator(f"#console-entry-{colleague.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    assert editor.input_value("input[name=headline]") == "Half-typed headline"
+
     reader_context.close()
     editor_context.close()
 

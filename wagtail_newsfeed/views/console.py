@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.forms import Media
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,7 @@ from wagtail.admin.telepath import JSContext
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import live
+from ..conf import settings
 from ..console_forms import LiveEntryForm, entry_panel
 from ..models import LiveEntry, LiveFeedPage
 
@@ -90,6 +92,8 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             can_publish=self.can_publish,
             console_url=console_url(self.feed),
             live_url=self.feed.get_url(self.request) if self.feed.live else None,
+            # The console's own list refreshes at the readers' pace, but not more than every 2 s.
+            refresh_ms=int(max(float(settings.POLL_INTERVAL), 2.0) * 1000),
         )
         return context
 
@@ -101,6 +105,11 @@ class ConsoleView(FeedConsoleMixin, View):
     page_title = gettext_lazy("Live console")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get("partial") == "entries":
+            # The console refreshes its list every few seconds to show colleagues' entries.
+            return TemplateResponse(
+                request, "wagtail_newsfeed/admin/console/_entries.html", self.entries_context()
+            )
         return self.render(entry_panel().get_form_class()(for_user=request.user))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -119,14 +128,21 @@ class ConsoleView(FeedConsoleMixin, View):
             messages.success(request, _("Entry “%(entry)s” saved as a draft.") % {"entry": entry})
         return redirect(console_url(self.feed))
 
+    def entries_context(self) -> dict[str, Any]:
+        return {
+            "feed": self.feed,
+            "can_publish": self.can_publish,
+            "console_version": live.current_version(self.feed),
+            "entries": list(
+                LiveEntry.objects.filter(feed=self.feed)
+                .not_deleted()
+                .select_related("created_by")
+                .order_by("-display_time", "-pk")[:CONSOLE_ENTRIES]
+            ),
+        }
+
     def render(self, form: LiveEntryForm, status: int = 200) -> HttpResponse:
-        entries = list(
-            LiveEntry.objects.filter(feed=self.feed)
-            .not_deleted()
-            .select_related("created_by")
-            .order_by("-display_time", "-pk")[:CONSOLE_ENTRIES]
-        )
-        context = self.get_context_data(entries=entries, **self.form_context(form))
+        context = self.get_context_data(**self.entries_context(), **self.form_context(form))
         return self.render_to_response(context, status=status)
 
 
