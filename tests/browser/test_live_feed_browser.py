@@ -65,7 +65,9 @@ def test_editor_posts_edits_and_deletes_while_a_reader_watches(
     chromium, live_server, live_feed_site, docs_img
 ):
     feed = live_feed_site
-    factories.make_entry(feed, text="Polls opened at 7am.", headline="Polls open")
+    factories.make_entry(
+        feed, text="Polls opened at 7am.", headline="Polls open", is_key_event=True
+    )
     reader_context = chromium.new_context(viewport={"width": 1100, "height": 900})
     reader = reader_context.new_page()
     reader.goto(f"{live_server.url}{feed.url}")
