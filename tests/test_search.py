@@ -171,3 +171,10 @@ def test_news_index_search_costs_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(news_index.url, {"q": "lighthouse"})
     assert response.context["articles"].paginator.count == 6
+
+
+@pytest.mark.parametrize("query", ['"', 'Anchorage "talks', "NOT", "(", "*", "a:b", "x" * 500])
+def test_search_syntax_in_a_query_never_breaks_the_search_box(client, news_index, query):
+    factories.make_article(news_index, body=factories.paragraph("Anchorage talks"))
+    assert client.get(news_index.url, {"q": query}).status_code == 200
+    assert client.get("/api/newsfeed/v1/articles/", {"q": query}).status_code == 200

@@ -22,8 +22,14 @@ ORDERINGS = ("-published_at", "published_at")
 
 
 def clean_query(query: str | None) -> str:
-    """The query as searched: whitespace collapsed, at most ``MAX_QUERY_LENGTH`` characters."""
-    return " ".join((query or "").split())[:MAX_QUERY_LENGTH].strip()
+    """The query as searched: whitespace collapsed, at most ``MAX_QUERY_LENGTH`` characters.
+
+    An unbalanced double quote is dropped: SQLite's full-text engine rejects it as a syntax error.
+    """
+    query = query or ""
+    if query.count('"') % 2:
+        query = query.replace('"', " ")
+    return " ".join(query.split())[:MAX_QUERY_LENGTH].strip()
 
 
 def search_articles(
