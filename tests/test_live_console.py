@@ -266,6 +266,40 @@ def test_contributor_sees_no_publish_buttons_and_can_save_drafts(client, feed, c
     assert entry.status == LiveEntry.Status.DRAFT and entry.created_by == contributor
 
 
+def test_contributor_cannot_pin_but_keeps_the_text_as_a_draft(client, feed, contributor):
+    pinned = factories.make_entry(feed, text="The live pinned entry", is_pinned=True)
+    client.force_login(contributor)
+
+    page = client.get(console(feed))
+    assert page.context["form"].fields["is_pinned"].disabled
+    assert action(pinned, "unpin") not in page.content.decode()
+    response = client.post(
+        console(feed), entry_data("Reporter's note", action_name="draft", is_pinned="on")
+    )
+
+    assert response.status_code == 302
+    draft = LiveEntry.objects.get(feed=feed, status=LiveEntry.Status.DRAFT)
+    assert "Reporter's note" in body_text(draft) and not draft.is_pinned
+    assert LiveEntry.objects.get(pk=pinned.pk).is_pinned
+
+
+def test_contributor_edits_a_draft_an_editor_pinned_without_losing_the_pin(
+    client, feed, contributor, superuser
+):
+    draft = factories.make_entry(
+        feed, superuser, text="Prepared", status=LiveEntry.Status.DRAFT, is_pinned=True
+    )
+    client.force_login(contributor)
+
+    response = client.post(
+        edit_url(draft), entry_data("Prepared and polished", expected_version=draft.version)
+    )
+
+    assert response.status_code == 302
+    stored = LiveEntry.objects.get(pk=draft.pk)
+    assert "Prepared and polished" in body_text(stored) and stored.is_pinned
+
+
 def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contributor):
     client.force_login(contributor)
     draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)

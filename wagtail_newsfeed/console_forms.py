@@ -40,8 +40,18 @@ class LiveEntryForm(WagtailAdminModelForm):
         return body
 
     def entry_values(self) -> dict[str, Any]:
-        """The cleaned values, as keyword arguments for the write path."""
-        return {name: self.cleaned_data[name] for name in ENTRY_FIELDS}
+        """The cleaned values of the fields the editor may change, for the write path."""
+        return {
+            name: self.cleaned_data[name] for name in ENTRY_FIELDS if not self.fields[name].disabled
+        }
+
+
+def restrict_to_drafts(form: LiveEntryForm) -> None:
+    """For contributors without publish permission: pinning changes what readers see (it
+    unpins the live pinned entry), so the field is shown but locked and never submitted."""
+    field = form.fields["is_pinned"]
+    field.disabled = True
+    field.help_text = _("Only editors who may publish this feed can pin entries.")
 
 
 def block_has_content(block: Any) -> bool:

@@ -26,7 +26,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import live
 from ..conf import settings
-from ..console_forms import LiveEntryForm, entry_panel
+from ..console_forms import LiveEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
 
 #: How many of the latest entries the console lists.
@@ -71,6 +71,12 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             LiveEntry.objects.not_deleted(), feed=self.feed, pk=self.kwargs["entry_id"]
         )
 
+    def make_form(self, data: Any = None, **kwargs: Any) -> LiveEntryForm:
+        form = entry_panel().get_form_class()(data, for_user=self.request.user, **kwargs)
+        if not self.can_publish:
+            restrict_to_drafts(form)
+        return form
+
     def form_context(self, form: LiveEntryForm) -> dict[str, Any]:
         """The bound panel and the media (block editor JS and CSS) a form needs."""
         panel = entry_panel().get_bound_panel(
@@ -110,13 +116,13 @@ class ConsoleView(FeedConsoleMixin, View):
             return TemplateResponse(
                 request, "wagtail_newsfeed/admin/console/_entries.html", self.entries_context()
             )
-        return self.render(entry_panel().get_form_class()(for_user=request.user))
+        return self.render(self.make_form())
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publish = request.POST.get("action") == "publish"
         if publish and not self.can_publish:
             raise PermissionDenied
-        form = entry_panel().get_form_class()(request.POST, for_user=request.user)
+        form = self.make_form(request.POST)
         if not form.is_valid():
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(form, status=200)
@@ -156,19 +162,15 @@ class EditEntryView(FeedConsoleMixin, View):
         entry = self.get_entry()
         if entry.is_published and not self.can_publish:
             raise PermissionDenied
-        form_class = entry_panel().get_form_class()
-        form = form_class(
-            instance=entry, initial={"expected_version": entry.version}, for_user=request.user
-        )
+        form = self.make_form(instance=entry, initial={"expected_version": entry.version})
         return self.render(entry, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
         if entry.is_published and not self.can_publish:
             raise PermissionDenied
-        form_class = entry_panel().get_form_class()
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
-        form = form_class(request.POST, instance=self.get_entry(), for_user=request.user)
+        form = self.make_form(request.POST, instance=self.get_entry())
         if not form.is_valid():
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(entry, form)
@@ -189,8 +191,7 @@ class EditEntryView(FeedConsoleMixin, View):
         entry.refresh_from_db()
         data = form.data.copy()
         data["expected_version"] = str(entry.version)
-        form_class = entry_panel().get_form_class()
-        kept = form_class(data, instance=self.get_entry(), for_user=self.request.user)
+        kept = self.make_form(data, instance=self.get_entry())
         kept.is_valid()
         messages.error(
             self.request,
