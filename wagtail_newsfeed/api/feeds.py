@@ -46,22 +46,28 @@ from .serializers import (
 from .writing import EntryWriteSerializer
 
 
-def feeds_queryset() -> QuerySet:
-    """Visible feeds annotated with their change counter and last entry change, in one query."""
+def feeds_queryset(*, with_changed_at: bool = True) -> QuerySet:
+    """Visible feeds annotated with their change counter (and, for the feed objects themselves,
+    the time of the last reader-visible entry change), in one query.
+
+    The entries endpoints and delta sync leave out the last-change time: a poll costs what it
+    returns, and needs only the counter.
+    """
     counter = LiveFeedCounter.objects.filter(feed=OuterRef("pk")).values("version")[:1]
+    feeds = visible_feeds().annotate(api_version=Subquery(counter))
+    if not with_changed_at:
+        return feeds
     changed = (
         LiveEntry.objects.filter(feed=OuterRef("pk"))
         .filter(Q(status=LiveEntry.Status.PUBLISHED) | Q(deleted_at__isnull=False))
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
-    return visible_feeds().annotate(
-        api_version=Subquery(counter), api_entries_changed_at=Subquery(changed)
-    )
+    return feeds.annotate(api_entries_changed_at=Subquery(changed))
 
 
-def get_visible_feed(pk: int) -> LiveFeedPage:
-    feed = feeds_queryset().filter(pk=pk).first()
+def get_visible_feed(pk: int, *, with_changed_at: bool = False) -> LiveFeedPage:
+    feed = feeds_queryset(with_changed_at=with_changed_at).filter(pk=pk).first()
     if feed is None:
         raise Http404
     return feed
@@ -131,7 +137,7 @@ class FeedDetail(NewsfeedAPIView):
         responses=FeedDetailSerializer,
     )
     def get(self, request: Request, pk: int) -> Response:
-        feed = get_visible_feed(pk)
+        feed = get_visible_feed(pk, with_changed_at=True)
         entries = visible_entries(feed).prefetch_related("authors")
         key_events = list(
             entries.filter(is_key_event=True).order_by(*live.reading_order(feed))[

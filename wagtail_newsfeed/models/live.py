@@ -210,6 +210,8 @@ class LiveEntry(index.Indexed, models.Model):
             models.Index(
                 fields=["feed", "status", "display_time"], name="newsfeed_entry_feed_time"
             ),
+            # A feed's "updated at" in the API: its entries' latest change.
+            models.Index(fields=["feed", "updated_at"], name="newsfeed_entry_feed_updated"),
         ]
 
     def __str__(self) -> str:
