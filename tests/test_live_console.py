@@ -300,6 +300,25 @@ def test_contributor_edits_a_draft_an_editor_pinned_without_losing_the_pin(
     assert "Prepared and polished" in body_text(stored) and stored.is_pinned
 
 
+def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text(
+    client, feed, contributor, superuser
+):
+    draft = factories.make_entry(feed, text="First take", status=LiveEntry.Status.DRAFT)
+    client.force_login(contributor)
+    assert client.get(edit_url(draft)).status_code == 200
+    live.publish_entry(draft, superuser)
+    version = live.current_version(feed)
+
+    response = client.post(
+        edit_url(draft), entry_data("Second take, unsaved", expected_version=draft.version)
+    )
+
+    assert response.status_code == 403
+    assert "Second take, unsaved" in response.content.decode()
+    assert "not publish or change live ones" in response.content.decode()
+    assert live.current_version(feed) == version
+
+
 def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contributor):
     client.force_login(contributor)
     draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)

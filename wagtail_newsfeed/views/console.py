@@ -127,7 +127,12 @@ class ConsoleView(FeedConsoleMixin, View):
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(form, status=200)
         status = LiveEntry.Status.PUBLISHED if publish else LiveEntry.Status.DRAFT
-        entry = live.create_entry(self.feed, request.user, status=status, **form.entry_values())
+        try:
+            entry = live.create_entry(self.feed, request.user, status=status, **form.entry_values())
+        except PermissionDenied as error:
+            # E.g. permissions changed since the page loaded: refuse, but keep the text.
+            messages.error(request, str(error))
+            return self.render(form, status=403)
         if publish:
             messages.success(request, _("Entry “%(entry)s” published.") % {"entry": entry})
         else:
@@ -167,8 +172,6 @@ class EditEntryView(FeedConsoleMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
-        if entry.is_published and not self.can_publish:
-            raise PermissionDenied
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
         if not form.is_valid():
@@ -183,6 +186,10 @@ class EditEntryView(FeedConsoleMixin, View):
             )
         except live.EntryConflict:
             return self.render_conflict(entry, form)
+        except PermissionDenied as error:
+            # E.g. an editor published this draft meanwhile: refuse, but keep the text.
+            messages.error(request, str(error))
+            return self.render(entry, form, status=403)
         messages.success(request, _("Entry “%(entry)s” updated.") % {"entry": entry})
         return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
