@@ -7,6 +7,7 @@ scheduled, expired, private (view-restricted) and deleted content is hidden ever
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -39,6 +40,16 @@ def visible_entries(feed: LiveFeedPage | None = None) -> QuerySet:
             return entries.none()
         return entries.filter(feed=feed)
     return entries.filter(feed__in=visible_feeds().values("pk"))
+
+
+def is_expired(page: Page) -> bool:
+    return page.expire_at is not None and page.expire_at <= timezone.now()
+
+
+def refuse_expired_page(page: Page) -> None:
+    """404 for an expired page that Wagtail still serves until ``publish_scheduled`` runs."""
+    if is_expired(page):
+        raise Http404("This page has expired.")
 
 
 def is_page_visible(page: Page) -> bool:

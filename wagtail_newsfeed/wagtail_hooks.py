@@ -39,10 +39,6 @@ def live_console_listing_button(page, user, next_url=None):
 
 @hooks.register("before_serve_page")
 def hide_expired_page(page, request, serve_args, serve_kwargs):
-    # Wagtail keeps an expired page live until ``publish_scheduled`` runs; readers must not see it
-    # in that gap (visibility.visible_pages already hides it from every list).
-    from django.http import Http404
-    from django.utils import timezone
+    from .visibility import refuse_expired_page
 
-    if page.expire_at is not None and page.expire_at <= timezone.now():
-        raise Http404("This page has expired.")
+    refuse_expired_page(page)
