@@ -31,11 +31,19 @@ def test_unknown_attribute_raises():
         ({"POLL_INTERVAL": "5"}, "wagtail_newsfeed.E003"),
         ({"API_PAGE_SIZE": 500}, "wagtail_newsfeed.E004"),
         ({"API_RENDITIONS": ["width-800"]}, "wagtail_newsfeed.E005"),
+        ({"API_WRITE_THROTTLE_RATE": "lots"}, "wagtail_newsfeed.E006"),
+        ({"API_SEARCH_MAX_RESULTS": -1}, "wagtail_newsfeed.E003"),
+        ({"SEO_IMAGE_RENDITIONS": "fill-1200x675"}, "wagtail_newsfeed.E007"),
     ],
 )
 def test_bad_values_are_reported_by_system_checks(value, error_id):
     with override_settings(WAGTAIL_NEWSFEED=value):
         assert error_id in [error.id for error in check_settings()]
+
+
+def test_throttling_may_be_switched_off():
+    with override_settings(WAGTAIL_NEWSFEED={"API_WRITE_THROTTLE_RATE": None}):
+        assert not check_settings()
 
 
 def test_the_shipped_configuration_passes_the_checks():

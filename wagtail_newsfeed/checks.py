@@ -30,6 +30,7 @@ POSITIVE_INTS = [
     "API_PAGE_SIZE",
     "API_MAX_PAGE_SIZE",
     "API_DELTA_PAGE_SIZE",
+    "API_SEARCH_MAX_RESULTS",
     "FEED_ITEMS",
     "NEWS_SITEMAP_MAX_AGE_DAYS",
 ]
@@ -89,4 +90,33 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 id="wagtail_newsfeed.E005",
             )
         )
+    rate = settings.API_WRITE_THROTTLE_RATE
+    if rate is not None and not _is_throttle_rate(rate):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['API_WRITE_THROTTLE_RATE'] must be None or like '120/min', "
+                f"not {rate!r}.",
+                id="wagtail_newsfeed.E006",
+            )
+        )
+    specs = settings.SEO_IMAGE_RENDITIONS
+    if (
+        not isinstance(specs, list | tuple)
+        or not specs
+        or not all(isinstance(s, str) for s in specs)
+    ):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['SEO_IMAGE_RENDITIONS'] must be a non-empty list of Wagtail "
+                "filter specs, e.g. ['fill-1200x675'].",
+                id="wagtail_newsfeed.E007",
+            )
+        )
     return errors
+
+
+def _is_throttle_rate(rate: Any) -> bool:
+    if not isinstance(rate, str) or "/" not in rate:
+        return False
+    count, period = rate.split("/", 1)
+    return count.isdigit() and period[:1] in ("s", "m", "h", "d")
