@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.helpers import AdminURLHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
@@ -341,54 +340,3 @@ class NewsroomGroup(ModelAdminGroup):
     menu_icon = "doc-full-inverse"
     menu_order = 250
     items = (LiveEntryAdmin, TopicAdmin, AuthorAdmin, SourceAdmin)
-
-
-# History messages ----------------------------------------------------------------------------
-
-
-class EntryLogFormatter(LogFormatter):
-    """Describes an entry change in the feed page's history, naming the entry."""
-
-    template = ""
-
-    def format_message(self, log_entry: Any) -> str:
-        entry = (log_entry.data or {}).get("entry") or {}
-        name = entry.get("headline") or _("entry %(id)s") % {"id": entry.get("id", "?")}
-        return self.template % {"entry": name}
-
-
-def _entry_formatter(label: str, template: str) -> type[EntryLogFormatter]:
-    return type("EntryLogFormatter", (EntryLogFormatter,), {"label": label, "template": template})
-
-
-#: (action, formatter) pairs registered by ``wagtail_hooks.register_log_actions``.
-ENTRY_LOG_ACTIONS = [
-    (
-        "wagtail_newsfeed.entry.publish",
-        _entry_formatter(
-            gettext_lazy("Publish live entry"), gettext_lazy("Published entry '%(entry)s'")
-        ),
-    ),
-    (
-        "wagtail_newsfeed.entry.create_draft",
-        _entry_formatter(
-            gettext_lazy("Draft live entry"), gettext_lazy("Saved draft entry '%(entry)s'")
-        ),
-    ),
-    (
-        "wagtail_newsfeed.entry.edit",
-        _entry_formatter(gettext_lazy("Edit live entry"), gettext_lazy("Edited entry '%(entry)s'")),
-    ),
-    (
-        "wagtail_newsfeed.entry.unpublish",
-        _entry_formatter(
-            gettext_lazy("Unpublish live entry"), gettext_lazy("Unpublished entry '%(entry)s'")
-        ),
-    ),
-    (
-        "wagtail_newsfeed.entry.delete",
-        _entry_formatter(
-            gettext_lazy("Delete live entry"), gettext_lazy("Deleted entry '%(entry)s'")
-        ),
-    ),
-]

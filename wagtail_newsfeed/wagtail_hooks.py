@@ -3,7 +3,8 @@
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from .modeladmin import ENTRY_LOG_ACTIONS, NewsroomGroup
+from .log_actions import ENTRY_LOG_ACTIONS
+from .modeladmin import NewsroomGroup
 
 modeladmin_register(NewsroomGroup)
 
