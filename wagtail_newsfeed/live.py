@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -100,9 +101,15 @@ def _log(feed: LiveFeedPage, entry: LiveEntry, action: str, user: Any) -> None:
 
 
 def _notify(feed: LiveFeedPage, entries: list[LiveEntry], action: str) -> None:
-    transaction.on_commit(
-        lambda: entries_changed.send(sender=LiveEntry, feed=feed, entries=entries, action=action)
-    )
+    # Forget the cached version now and again at commit: a poll between the two could have
+    # cached the version this transaction is about to replace.
+    forget_feed_version(feed.pk)
+
+    def committed() -> None:
+        forget_feed_version(feed.pk)
+        entries_changed.send(sender=LiveEntry, feed=feed, entries=entries, action=action)
+
+    transaction.on_commit(committed)
 
 
 def create_entry(
@@ -279,13 +286,17 @@ def entries_following(
 _signer = signing.Signer(salt="wagtail_newsfeed.cursor")
 
 
-def encode_cursor(feed: LiveFeedPage, version: int) -> str:
+def _feed_id(feed: LiveFeedPage | int) -> int:
+    return feed if isinstance(feed, int) else feed.pk
+
+
+def encode_cursor(feed: LiveFeedPage | int, version: int) -> str:
     """An opaque token for "this feed, up to version N"; clients store it and send it back."""
-    signed = _signer.sign(f"{feed.pk}.{version}")
+    signed = _signer.sign(f"{_feed_id(feed)}.{version}")
     return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
 
 
-def decode_cursor(feed: LiveFeedPage, token: str) -> int:
+def decode_cursor(feed: LiveFeedPage | int, token: str) -> int:
     """The version a cursor stands for; ``InvalidCursor`` if it is malformed, forged or
     belongs to another feed."""
     try:
@@ -294,9 +305,37 @@ def decode_cursor(feed: LiveFeedPage, token: str) -> int:
         feed_id, version = (int(part) for part in value.split("."))
     except (binascii.Error, UnicodeDecodeError, ValueError, signing.BadSignature) as error:
         raise InvalidCursor(_("This cursor is not valid.")) from error
-    if feed_id != feed.pk or version < 0:
+    if feed_id != _feed_id(feed) or version < 0:
         raise InvalidCursor(_("This cursor belongs to another feed."))
     return version
+
+
+# The version cache ---------------------------------------------------------------------------
+#
+# Most polls of a live feed find no news. The feed's current version is kept in Django's cache
+# (shared by every process when it is Redis) for at most ``API_LIVE_CACHE_MAX_AGE`` seconds, the
+# same staleness a CDN in front is allowed, so such a poll is answered without the database.
+# Every entry change forgets it on commit, and so do publishing, unpublishing, moving and deleting
+# the feed page (signal_handlers). Only versions of visible feeds are remembered.
+
+
+def _version_key(feed_id: int) -> str:
+    return f"wagtail_newsfeed:feed-version:{feed_id}"
+
+
+def cached_feed_version(feed_id: int) -> int | None:
+    """The current version of a visible feed, if the cache holds it."""
+    return cache.get(_version_key(feed_id))
+
+
+def remember_feed_version(feed_id: int, version: int) -> None:
+    """Note the version of a feed just found visible (no-op when live caching is off)."""
+    if settings.API_LIVE_CACHE_MAX_AGE > 0:
+        cache.set(_version_key(feed_id), version, settings.API_LIVE_CACHE_MAX_AGE)
+
+
+def forget_feed_version(feed_id: int) -> None:
+    cache.delete(_version_key(feed_id))
 
 
 # The reader page -----------------------------------------------------------------------------

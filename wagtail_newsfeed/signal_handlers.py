@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.signals import pre_delete
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import purging
+from . import live, purging
 from .live import entries_changed
-from .models import LiveFeedMixin, NewsArticleMixin
+from .models import LiveFeedMixin, LiveFeedPage, NewsArticleMixin
 
 
 def _page_changed(instance: Any, **kwargs: Any) -> None:
@@ -62,7 +63,19 @@ def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
         purging.purge(purging.live_feed_urls(feed))
 
 
+def feed_page_changed(instance: Any, **kwargs: Any) -> None:
+    """Publishing, unpublishing, moving or deleting a feed may change whether it is visible:
+    drop its cached version so the next poll asks the database (``live.cached_feed_version``).
+    Any page will do (a cache delete of a missing key is cheap); ancestors' changes reach their
+    feeds within ``API_LIVE_CACHE_MAX_AGE``."""
+    live.forget_feed_version(instance.pk)
+
+
 def register_signal_handlers() -> None:
+    page_published.connect(feed_page_changed, dispatch_uid="newsfeed_version_published")
+    page_unpublished.connect(feed_page_changed, dispatch_uid="newsfeed_version_unpublished")
+    post_page_move.connect(feed_page_changed, dispatch_uid="newsfeed_version_moved")
+    pre_delete.connect(feed_page_changed, sender=LiveFeedPage, dispatch_uid="newsfeed_version_del")
     page_published.connect(reindex_published_article, dispatch_uid="newsfeed_reindex")
     page_published.connect(_page_changed, dispatch_uid="newsfeed_purge_published")
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")

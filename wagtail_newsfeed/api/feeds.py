@@ -84,6 +84,18 @@ def parse_bool(request: Request, name: str) -> bool | None:
     raise InvalidParameter(name, _("Must be true or false."))
 
 
+def since_version(feed_id: int, since: str) -> int:
+    try:
+        return live.decode_cursor(feed_id, since)
+    except live.InvalidCursor as error:
+        raise InvalidParameter("since", str(error)) from None
+
+
+def quiet_delta(feed_id: int, version: int) -> dict[str, Any]:
+    """The answer to a poll with no news: nothing, and the same cursor back."""
+    return {"results": [], "cursor": live.encode_cursor(feed_id, version), "has_more": False}
+
+
 def delta_limit(request: Request) -> int:
     raw = request.query_params.get("limit")
     maximum = max(int(settings.API_DELTA_PAGE_SIZE), int(settings.API_MAX_PAGE_SIZE))
@@ -191,20 +203,26 @@ class FeedEntries(NewsfeedAPIView):
         },
     )
     def get(self, request: Request, pk: int) -> Response:
-        feed = get_visible_feed(pk)
         since = request.query_params.get("since")
         if since is not None:
-            return Response(self.delta(request, feed, since))
+            version = since_version(pk, since)
+            limit = delta_limit(request)
+            known = live.cached_feed_version(pk)
+            if known is not None and version >= known:
+                # No news, known from the cache: the common poll costs no query.
+                return Response(quiet_delta(pk, version))
+            feed = get_visible_feed(pk)
+            live.remember_feed_version(feed.pk, feed.api_version or 0)
+            return Response(self.delta(request, feed, version, limit))
+        feed = get_visible_feed(pk)
+        live.remember_feed_version(feed.pk, feed.api_version or 0)
         return Response(self.page(request, feed))
 
-    def delta(self, request: Request, feed: LiveFeedPage, since: str) -> dict[str, Any]:
-        try:
-            version = live.decode_cursor(feed, since)
-        except live.InvalidCursor as error:
-            raise InvalidParameter("since", str(error)) from None
-        limit = delta_limit(request)
+    def delta(
+        self, request: Request, feed: LiveFeedPage, version: int, limit: int
+    ) -> dict[str, Any]:
         if version >= (feed.api_version or 0):
-            return {"results": [], "cursor": live.encode_cursor(feed, version), "has_more": False}
+            return quiet_delta(feed.pk, version)
         rows, has_more = live.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
         prefetch_related_objects(published, "authors")

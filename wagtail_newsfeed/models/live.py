@@ -212,6 +212,18 @@ class LiveEntry(index.Indexed, models.Model):
             ),
             # A feed's "updated at" in the API: its entries' latest change.
             models.Index(fields=["feed", "updated_at"], name="newsfeed_entry_feed_updated"),
+            # The pinned entry and the key events: small partial indexes, so finding them does
+            # not scan a long feed.
+            models.Index(
+                fields=["feed", "display_time"],
+                condition=models.Q(is_pinned=True),
+                name="newsfeed_entry_pinned",
+            ),
+            models.Index(
+                fields=["feed", "display_time"],
+                condition=models.Q(is_key_event=True),
+                name="newsfeed_entry_key_events",
+            ),
         ]
 
     def __str__(self) -> str:

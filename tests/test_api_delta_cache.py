@@ -1,0 +1,78 @@
+"""The feed-version cache behind delta sync: quiet polls skip the database, changes never wait."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from tests import factories
+from wagtail_newsfeed import live
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def poll(api, feed, cursor, **params):
+    url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+    return api.get(url, {"since": cursor, **params})
+
+
+def current_cursor(api, feed):
+    url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+    return api.get(url).json()["cursor"]
+
+
+def test_a_quiet_poll_after_the_first_costs_no_query(
+    api, feed, superuser, django_assert_num_queries
+):
+    factories.make_entry(feed, superuser)
+    cursor = current_cursor(api, feed)
+    with django_assert_num_queries(0):
+        response = poll(api, feed, cursor)
+    assert response.json() == {"results": [], "cursor": cursor, "has_more": False}
+
+
+def test_a_new_entry_is_seen_at_once_despite_the_cache(api, feed, superuser):
+    cursor = current_cursor(api, feed)
+    assert poll(api, feed, cursor).json()["results"] == []
+    entry = factories.make_entry(feed, superuser, headline="Breaking")
+    assert [item["id"] for item in poll(api, feed, cursor).json()["results"]] == [entry.pk]
+
+
+def test_an_unpublished_feed_is_gone_at_once_despite_the_cache(api, feed):
+    cursor = current_cursor(api, feed)
+    assert poll(api, feed, cursor).status_code == 200
+    feed.unpublish()
+    assert poll(api, feed, cursor).status_code == 404
+
+
+def test_a_deleted_feed_is_gone_at_once_despite_the_cache(api, feed):
+    cursor = current_cursor(api, feed)
+    assert live.cached_feed_version(feed.pk) is not None
+    feed_id = feed.pk
+    feed.delete()
+    assert live.cached_feed_version(feed_id) is None
+    response = APIClient().get(
+        reverse("wagtail_newsfeed_api:feed-entries", args=[feed_id]), {"since": cursor}
+    )
+    assert response.status_code == 404
+
+
+def test_bad_input_is_still_refused_when_the_answer_is_cached(api, feed):
+    cursor = current_cursor(api, feed)
+    assert poll(api, feed, "garbage").status_code == 400
+    response = poll(api, feed, cursor, limit="lots")
+    assert response.status_code == 400
+    assert "limit" in response.json()["errors"]
+
+
+@override_settings(WAGTAIL_NEWSFEED={"API_LIVE_CACHE_MAX_AGE": 0})
+def test_nothing_is_cached_when_live_caching_is_off(api, feed, django_assert_max_num_queries):
+    cursor = current_cursor(api, feed)
+    assert live.cached_feed_version(feed.pk) is None
+    with django_assert_max_num_queries(2):
+        assert poll(api, feed, cursor).status_code == 200
