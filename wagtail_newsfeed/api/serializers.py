@@ -118,7 +118,7 @@ class ArticleSummarySerializer(_Base):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, page: Any) -> list[str]:
-        return sorted(tag.name for tag in page.tags.all())
+        return sorted(item.tag.name for item in page.tagged_items.all())
 
 
 class CorrectionSerializer(_Base):
