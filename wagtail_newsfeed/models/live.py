@@ -207,20 +207,21 @@ class LiveEntry(index.Indexed, models.Model):
             # "Changes since a cursor" is a range scan on this index.
             models.Index(fields=["feed", "version"], name="newsfeed_entry_feed_version"),
             # The reader page and the entries list: visible entries of one feed by time.
+            # (display_time, id) is the keyset order, so a page is an index scan, not a sort.
             models.Index(
-                fields=["feed", "status", "display_time"], name="newsfeed_entry_feed_time"
+                fields=["feed", "status", "display_time", "id"], name="newsfeed_entry_feed_time"
             ),
             # A feed's "updated at" in the API: its entries' latest change.
             models.Index(fields=["feed", "updated_at"], name="newsfeed_entry_feed_updated"),
             # The pinned entry and the key events: small partial indexes, so finding them does
             # not scan a long feed.
             models.Index(
-                fields=["feed", "display_time"],
+                fields=["feed", "display_time", "id"],
                 condition=models.Q(is_pinned=True),
                 name="newsfeed_entry_pinned",
             ),
             models.Index(
-                fields=["feed", "display_time"],
+                fields=["feed", "display_time", "id"],
                 condition=models.Q(is_key_event=True),
                 name="newsfeed_entry_key_events",
             ),
