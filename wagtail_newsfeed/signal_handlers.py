@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.images import get_image_model
+from wagtail.models import PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from . import live, purging
+from .api import response_cache
 from .live import entries_changed
-from .models import LiveFeedMixin, LiveFeedPage, NewsArticleMixin
+from .models import (
+    Author,
+    LiveFeedMixin,
+    LiveFeedPage,
+    NewsArticleMixin,
+    NewsArticlePage,
+    Source,
+    Topic,
+)
 
 
 def _page_changed(instance: Any, **kwargs: Any) -> None:
@@ -71,7 +82,23 @@ def feed_page_changed(instance: Any, **kwargs: Any) -> None:
     live.forget_feed_version(instance.pk)
 
 
+def api_content_changed(**kwargs: Any) -> None:
+    """What the API's cached article and taxonomy responses show may have changed."""
+    response_cache.bump_generation()
+
+
 def register_signal_handlers() -> None:
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(api_content_changed, dispatch_uid=f"newsfeed_api_cache_{id(signal)}")
+    for model in (Topic, Author, Source, PageViewRestriction, get_image_model()):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                api_content_changed,
+                sender=model,
+                dispatch_uid=f"newsfeed_api_cache_{model._meta.label}_{id(signal)}",
+            )
+    # Deleting a page deletes its specific row too; Django sends that model's signals.
+    post_delete.connect(api_content_changed, sender=NewsArticlePage, dispatch_uid="nf_api_del")
     page_published.connect(feed_page_changed, dispatch_uid="newsfeed_version_published")
     page_unpublished.connect(feed_page_changed, dispatch_uid="newsfeed_version_unpublished")
     post_page_move.connect(feed_page_changed, dispatch_uid="newsfeed_version_moved")

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..conf import settings
+from . import response_cache
 from .exceptions import problem_exception_handler
 
 
@@ -104,13 +105,28 @@ class WriteRateThrottle(throttling.UserRateThrottle):
 
 
 class NewsfeedAPIView(APIView):
-    """Base of every endpoint. ``cache_max_age`` is the name of the setting giving max-age."""
+    """Base of every endpoint. ``cache_max_age_setting`` names the setting giving max-age;
+    ``cache_responses`` keeps whole GET bodies in the response cache for that long."""
 
     renderer_classes = [JSONRenderer]
     parser_classes = [JSONParser]
     permission_classes = [ReadAnyoneWriteAuthenticated]
     throttle_classes = [WriteRateThrottle]
     cache_max_age_setting = "API_CACHE_MAX_AGE"
+    cache_responses = False
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        max_age = int(getattr(settings, self.cache_max_age_setting))
+        if not (self.cache_responses and request.method == "GET" and max_age > 0):
+            return super().dispatch(request, *args, **kwargs)
+        key = response_cache.response_key(request)
+        hit = response_cache.cached_response(key, request)
+        if hit is not None:
+            return hit
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200:
+            response_cache.store_response(key, response, max_age)
+        return response
 
     def get_authenticators(self) -> list[authentication.BaseAuthentication]:
         return api_authenticators()

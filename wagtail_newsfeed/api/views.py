@@ -65,6 +65,7 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
 
     serializer_class = ArticleSummarySerializer
     pagination_class = NewsCursorPagination
+    cache_responses = True
     filter_backends = [DjangoFilterBackend]
     filterset_class = ArticleFilter
 
@@ -83,6 +84,7 @@ class ArticleDetail(NewsfeedAPIView, generics.RetrieveAPIView):
     """One article, with its body, corrections, related articles and SEO fields."""
 
     serializer_class = ArticleDetailSerializer
+    cache_responses = True
 
     def get_queryset(self) -> QuerySet:
         return articles_queryset(detail=True)
@@ -94,6 +96,8 @@ class ArticleDetail(NewsfeedAPIView, generics.RetrieveAPIView):
 
 class ArticleFind(NewsfeedAPIView):
     """The article at a URL path, for frontends that route by path."""
+
+    cache_responses = True
 
     @extend_schema(
         summary="Find an article by its URL path",
@@ -145,6 +149,7 @@ def _taxonomy_views(
 
     class ListView(NewsfeedAPIView, generics.ListAPIView):
         serializer_class = serializer
+        cache_responses = True
         pagination_class = NewsCursorPagination
 
         def get_queryset(self) -> QuerySet:
@@ -159,6 +164,7 @@ def _taxonomy_views(
 
     class DetailView(NewsfeedAPIView, generics.RetrieveAPIView):
         serializer_class = serializer
+        cache_responses = True
         lookup_field = "slug"
 
         def get_queryset(self) -> QuerySet:

@@ -1,0 +1,97 @@
+"""The API's response cache for articles and taxonomy: repeat reads skip the database, and every
+change an editor makes is visible at once."""
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+from wagtail.models import PageViewRestriction
+
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+ARTICLES = "/api/newsfeed/v1/articles/"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def titles(api, url=ARTICLES):
+    return [item["title"] for item in api.get(url).json()["results"]]
+
+
+def test_a_repeated_read_costs_no_query(api, news_index, django_assert_num_queries):
+    factories.make_article(news_index, "Cached")
+    first = api.get(ARTICLES)
+    with django_assert_num_queries(0):
+        again = api.get(ARTICLES)
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == first["Cache-Control"]
+
+
+def test_a_cached_read_still_answers_304(api, news_index):
+    factories.make_article(news_index)
+    etag = api.get(ARTICLES)["ETag"]
+    api.get(ARTICLES)
+    response = api.get(ARTICLES, HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 304
+    assert response.content == b""
+
+
+def test_publishing_and_unpublishing_show_at_once(api, news_index):
+    first = factories.make_article(news_index, "First")
+    assert titles(api) == ["First"]
+    factories.make_article(news_index, "Second")
+    assert titles(api) == ["Second", "First"]
+    first.unpublish()
+    assert titles(api) == ["Second"]
+    assert api.get(f"{ARTICLES}{first.pk}/").status_code == 404
+
+
+def test_a_new_view_restriction_hides_at_once(api, news_index):
+    article = factories.make_article(news_index, "Soon private")
+    assert api.get(f"{ARTICLES}{article.pk}/").status_code == 200
+    PageViewRestriction.objects.create(page=news_index, restriction_type=PageViewRestriction.LOGIN)
+    assert api.get(f"{ARTICLES}{article.pk}/").status_code == 404
+    assert titles(api) == []
+
+
+def test_a_renamed_author_shows_at_once(api, news_index):
+    author = factories.make_author("Jane Roe")
+    factories.make_article(news_index, authors=[author])
+    assert api.get(f"/api/newsfeed/v1/authors/{author.slug}/").json()["name"] == "Jane Roe"
+    assert api.get(ARTICLES).json()["results"][0]["authors"][0]["name"] == "Jane Roe"
+    author.name = "Jane Doe"
+    author.save()
+    assert api.get(f"/api/newsfeed/v1/authors/{author.slug}/").json()["name"] == "Jane Doe"
+    assert api.get(ARTICLES).json()["results"][0]["authors"][0]["name"] == "Jane Doe"
+
+
+def test_a_deleted_article_is_gone_at_once(api, news_index):
+    article = factories.make_article(news_index, "Doomed")
+    assert titles(api) == ["Doomed"]
+    article.delete()
+    assert titles(api) == []
+
+
+def test_links_built_from_the_request_are_cached_per_host(api, news_index):
+    factories.make_article(news_index)
+    factories.make_article(news_index)
+    one = api.get(ARTICLES, {"limit": 1}, HTTP_HOST="one.example").json()["next"]
+    two = api.get(ARTICLES, {"limit": 1}, HTTP_HOST="two.example").json()["next"]
+    assert one.startswith("http://one.example/")
+    assert two.startswith("http://two.example/")
+
+
+@override_settings(WAGTAIL_NEWSFEED={"API_CACHE_MAX_AGE": 0})
+def test_nothing_is_cached_when_max_age_is_zero(api, news_index):
+    factories.make_article(news_index)
+    api.get(ARTICLES)
+    with CaptureQueriesContext(connection) as queries:
+        api.get(ARTICLES)
+    assert len(queries) > 0

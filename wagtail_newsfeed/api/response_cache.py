@@ -1,0 +1,58 @@
+"""A response cache for the API's non-live endpoints: articles, topics, authors and sources.
+
+Each cached body is keyed by a *content generation* that any change to what those endpoints show
+moves on (publishing, unpublishing, moving or deleting a page, editing a topic, author, source,
+image or view restriction; see ``signal_handlers``), so an edit is visible at once. What changes
+with the clock alone (an article passing its expiry time) is visible within
+``API_CACHE_MAX_AGE`` seconds, the staleness a CDN in front is allowed anyway. Bodies live in
+Django's cache, shared by every process when it is Redis.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_conditional_response
+
+GENERATION_KEY = "wagtail_newsfeed:api-generation"
+#: Response headers worth replaying from the cache.
+KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Allow")
+
+
+def generation() -> str:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        value = cache.get(GENERATION_KEY)
+    return value
+
+
+def bump_generation() -> None:
+    """Something the cached endpoints show has changed: forget every cached body."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def response_key(request: HttpRequest) -> str:
+    # Links in the bodies are absolute, so scheme and host are part of the key.
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    return f"wagtail_newsfeed:api:{generation()}:{digest}"
+
+
+def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
+    stored = cache.get(key)
+    if stored is None:
+        return None
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return get_conditional_response(request, etag=headers.get("ETag"), response=response)
+
+
+def store_response(key: str, response: HttpResponse, timeout: int) -> None:
+    headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
+    cache.set(key, (response.content, headers), timeout)
