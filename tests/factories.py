@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -13,7 +13,7 @@ from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
 from wagtail.images.models import Image
-from wagtail.models import GroupPagePermission, Page, Site
+from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 
 from wagtail_newsfeed import live
 from wagtail_newsfeed.models import (
@@ -158,3 +158,18 @@ def _system_user():
     User = get_user_model()
     user = User.objects.filter(username="entry-bot").first()
     return user or make_superuser("entry-bot")
+
+
+def make_hidden_articles(index: NewsIndexPage) -> list[NewsArticlePage]:
+    """One article of each kind readers must not see: draft, private, expired, unpublished."""
+    draft = make_article(index, "Draft", publish=False)
+    private = make_article(index, "Private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    expired = make_article(index, "Expired")
+    # Still marked live: publish_scheduled has not run since it expired.
+    Page.objects.filter(pk=expired.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    unpublished = make_article(index, "Unpublished")
+    unpublished.unpublish()
+    return [draft, private, expired, unpublished]

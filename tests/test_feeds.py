@@ -25,27 +25,12 @@ def _get(client, name, *args):
     return response, parsed
 
 
-def _hidden_articles(index):
-    draft = factories.make_article(index, "Draft", publish=False)
-    private = factories.make_article(index, "Private")
-    PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
-    )
-    expired = factories.make_article(index, "Expired")
-    type(expired).objects.filter(pk=expired.pk).update(
-        expire_at=timezone.now() - timedelta(minutes=1)
-    )
-    unpublished = factories.make_article(index, "Unpublished")
-    unpublished.unpublish()
-    return [draft, private, expired, unpublished]
-
-
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_latest_feed_lists_exactly_the_visible_articles_newest_first(client, news_index, fmt):
     now = timezone.now()
     old = factories.make_article(news_index, "Older", published_at=now - timedelta(hours=2))
     new = factories.make_article(news_index, "Newer", published_at=now - timedelta(hours=1))
-    _hidden_articles(news_index)
+    factories.make_hidden_articles(news_index)
     _, parsed = _get(client, f"latest_{fmt}")
     assert [e.title for e in parsed.entries] == ["Newer", "Older"]
     assert [e.link for e in parsed.entries] == [new.get_full_url(), old.get_full_url()]
@@ -106,7 +91,7 @@ def test_latest_feed_costs_a_fixed_number_of_queries(
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_index_feed_lists_only_that_indexs_visible_articles(client, news_index, fmt):
     factories.make_article(news_index, "Ours")
-    _hidden_articles(news_index)
+    factories.make_hidden_articles(news_index)
     factories.make_article(factories.make_index(title="Sport"), "Theirs")
     _, parsed = _get(client, f"index_{fmt}", news_index.pk)
     assert [e.title for e in parsed.entries] == ["Ours"]

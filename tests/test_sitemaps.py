@@ -79,17 +79,7 @@ def test_news_sitemap_window_follows_the_setting(client, news_index, settings):
 
 def test_news_sitemap_excludes_hidden_articles(client, news_index):
     factories.make_article(news_index, "Visible")
-    factories.make_article(news_index, "Draft", publish=False)
-    private = factories.make_article(news_index, "Private")
-    PageViewRestriction.objects.create(
-        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
-    )
-    expired = factories.make_article(news_index, "Expired")
-    type(expired).objects.filter(pk=expired.pk).update(
-        expire_at=timezone.now() - timedelta(minutes=1)
-    )
-    gone = factories.make_article(news_index, "Unpublished")
-    gone.unpublish()
+    factories.make_hidden_articles(news_index)
     titles = [_validate_news_url(url)["title"] for url in _news_urls(client)]
     assert titles == ["Visible"]
 

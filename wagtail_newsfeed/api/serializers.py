@@ -35,6 +35,24 @@ class _Base(serializers.Serializer):
         return self.context.get("request")
 
 
+class _PageBase(_Base):
+    """The fields every page object carries: id, title, slug, absolute URL and URL path."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    slug = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    path = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_url(self, page: Any) -> str | None:
+        return page_urls(page, self.request)[0]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_path(self, page: Any) -> str | None:
+        return page_urls(page, self.request)[1]
+
+
 # Taxonomy -------------------------------------------------------------------------------------
 
 
@@ -68,12 +86,7 @@ class AuthorSerializer(_Base):
 # Articles -------------------------------------------------------------------------------------
 
 
-class ArticleSummarySerializer(_Base):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    slug = serializers.CharField()
-    url = serializers.SerializerMethodField()
-    path = serializers.SerializerMethodField()
+class ArticleSummarySerializer(_PageBase):
     standfirst = serializers.CharField()
     published_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField(allow_null=True)
@@ -84,14 +97,6 @@ class ArticleSummarySerializer(_Base):
     authors = serializers.SerializerMethodField()
     source = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_url(self, page: Any) -> str | None:
-        return page_urls(page, self.request)[0]
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_path(self, page: Any) -> str | None:
-        return page_urls(page, self.request)[1]
 
     @extend_schema_field(schema.ImageSchema(allow_null=True))
     def get_lead_image(self, page: Any) -> Any:
@@ -249,11 +254,7 @@ class EntryPageSerializer(serializers.Serializer):
     results = EntrySerializer(many=True)
 
 
-class FeedSerializer(_Base):
-    id = serializers.IntegerField()
-    title = serializers.CharField()
-    url = serializers.SerializerMethodField()
-    path = serializers.SerializerMethodField()
+class FeedSerializer(_PageBase):
     summary = serializers.SerializerMethodField()
     status = serializers.ChoiceField(
         source="coverage_status", choices=["upcoming", "live", "ended"]
@@ -263,14 +264,6 @@ class FeedSerializer(_Base):
     entry_order = serializers.ChoiceField(choices=["newest_first", "oldest_first"])
     cursor = serializers.SerializerMethodField()
     updated_at = serializers.SerializerMethodField()
-
-    @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_url(self, feed: Any) -> str | None:
-        return page_urls(feed, self.request)[0]
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_path(self, feed: Any) -> str | None:
-        return page_urls(feed, self.request)[1]
 
     @extend_schema_field(serializers.CharField(help_text="HTML with links resolved."))
     def get_summary(self, feed: Any) -> str:
