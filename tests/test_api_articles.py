@@ -272,10 +272,12 @@ def test_article_list_costs_the_same_queries_for_5_and_100_items(api, news_index
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     }
+    # Count the queries of building the list, not of replaying it from the response cache.
+    settings.WAGTAIL_NEWSFEED = {**settings.WAGTAIL_NEWSFEED, "API_CACHE_MAX_AGE": 0}
     _make_rich_articles(news_index, 100)
     api.get(LIST, {"limit": 100})  # renditions are made on the first view of each image
     api.get(LIST, {"limit": 5})
     big = _count_queries(api, 100)
     small = _count_queries(api, 5)
     assert big == small
-    assert small <= 10
+    assert 0 < small <= 10
