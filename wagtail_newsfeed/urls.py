@@ -1,4 +1,4 @@
-"""Syndication URLs: RSS and Atom feeds of articles and live feeds.
+"""Reader-facing URLs besides the pages: RSS and Atom feeds, and the live page's entry fragments.
 
 Mount with ``path("newsfeed/", include("wagtail_newsfeed.urls"))`` before Wagtail's own URLs. The
 Google News sitemap is not here: a sitemap may only list URLs under its own folder, so sites mount

@@ -28,7 +28,8 @@ def parse_ids(raw: str | None) -> list[int] | None:
     if not raw:
         return []
     parts = raw.split(",")
-    if len(parts) > MAX_IDS or not all(part.isdigit() for part in parts):
+    # At most 18 digits: larger numbers overflow the database's integer (a 500 on SQLite).
+    if len(parts) > MAX_IDS or not all(part.isdigit() and len(part) <= 18 for part in parts):
         return None
     return [int(part) for part in parts]
 
