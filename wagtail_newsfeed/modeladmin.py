@@ -165,7 +165,7 @@ class LiveEntryCreateView(CreateView):
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
         feed_id = self.request.GET.get("feed", "")
-        if feed_id.isdigit():
+        if feed_id.isdigit() and len(feed_id) <= 18:  # longer would overflow the column
             feed = editable_feeds(self.request.user).filter(pk=int(feed_id)).first()
             if feed is not None:
                 initial["feed"] = feed.pk

@@ -8,6 +8,8 @@ SQL subquery on the database backends, and never a hidden article in the results
 
 from __future__ import annotations
 
+import unicodedata
+
 from django.db.models import QuerySet
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
@@ -24,9 +26,10 @@ ORDERINGS = ("-published_at", "published_at")
 def clean_query(query: str | None) -> str:
     """The query as searched: whitespace collapsed, at most ``MAX_QUERY_LENGTH`` characters.
 
-    An unbalanced double quote is dropped: SQLite's full-text engine rejects it as a syntax error.
+    Control characters and an unbalanced double quote are dropped: SQLite's full-text engine
+    rejects them as syntax errors.
     """
-    query = query or ""
+    query = "".join(" " if unicodedata.category(c) == "Cc" else c for c in query or "")
     if query.count('"') % 2:
         query = query.replace('"', " ")
     return " ".join(query.split())[:MAX_QUERY_LENGTH].strip()

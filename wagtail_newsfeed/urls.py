@@ -7,6 +7,7 @@ Google News sitemap is not here: a sitemap may only list URLs under its own fold
 
 from django.urls import path
 
+from . import converters  # noqa: F401  (registers <newsfeed_id:...>)
 from .feeds import (
     IndexArticlesFeed,
     LatestArticlesFeed,
@@ -21,12 +22,12 @@ app_name = "wagtail_newsfeed"
 urlpatterns = [
     path("feeds/latest.rss", LatestArticlesFeed(), name="latest_rss"),
     path("feeds/latest.atom", atom(LatestArticlesFeed)(), name="latest_atom"),
-    path("feeds/index/<int:page_id>.rss", IndexArticlesFeed(), name="index_rss"),
-    path("feeds/index/<int:page_id>.atom", atom(IndexArticlesFeed)(), name="index_atom"),
+    path("feeds/index/<newsfeed_id:page_id>.rss", IndexArticlesFeed(), name="index_rss"),
+    path("feeds/index/<newsfeed_id:page_id>.atom", atom(IndexArticlesFeed)(), name="index_atom"),
     path("feeds/topics/<str:slug>.rss", TopicArticlesFeed(), name="topic_rss"),
     path("feeds/topics/<str:slug>.atom", atom(TopicArticlesFeed)(), name="topic_atom"),
-    path("feeds/live/<int:page_id>.rss", LiveFeedEntriesFeed(), name="live_rss"),
-    path("feeds/live/<int:page_id>.atom", atom(LiveFeedEntriesFeed)(), name="live_atom"),
+    path("feeds/live/<newsfeed_id:page_id>.rss", LiveFeedEntriesFeed(), name="live_rss"),
+    path("feeds/live/<newsfeed_id:page_id>.atom", atom(LiveFeedEntriesFeed)(), name="live_atom"),
     # HTML of changed entries for the live page's auto-update (live.js).
-    path("live/<int:feed_id>/fragments/", live_fragments, name="live_fragments"),
+    path("live/<newsfeed_id:feed_id>/fragments/", live_fragments, name="live_fragments"),
 ]

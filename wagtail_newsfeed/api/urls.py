@@ -5,30 +5,16 @@ URL names (namespace ``wagtail_newsfeed_api``) are stable: the live page's JavaS
 ``feed-entries`` for delta sync.
 """
 
-from django.urls import path, re_path, register_converter
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
 from . import feeds, views
 from .exceptions import not_found_view
 from .schema import SCHEMA_SETTINGS, NewsfeedSchemaGenerator
 
 app_name = "wagtail_newsfeed_api"
 
-
-class IdConverter:
-    """A database id: at most 18 digits, so no lookup overflows a 64-bit column (longer ids
-    match no route and get the API's 404)."""
-
-    regex = "[0-9]{1,18}"
-
-    def to_python(self, value: str) -> int:
-        return int(value)
-
-    def to_url(self, value: int) -> str:
-        return str(value)
-
-
-register_converter(IdConverter, "newsfeed_id")
 
 urlpatterns = [
     path("v1/articles/", views.ArticleList.as_view(), name="article-list"),

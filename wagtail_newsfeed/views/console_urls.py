@@ -2,19 +2,20 @@
 
 from django.urls import path, re_path
 
+from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
 from . import console
 
 app_name = "wagtail_newsfeed_console"
 
 urlpatterns = [
-    path("<int:feed_id>/console/", console.ConsoleView.as_view(), name="console"),
+    path("<newsfeed_id:feed_id>/console/", console.ConsoleView.as_view(), name="console"),
     path(
-        "<int:feed_id>/console/entries/<int:entry_id>/edit/",
+        "<newsfeed_id:feed_id>/console/entries/<newsfeed_id:entry_id>/edit/",
         console.EditEntryView.as_view(),
         name="edit",
     ),
     path(
-        "<int:feed_id>/console/entries/<int:entry_id>/delete/",
+        "<newsfeed_id:feed_id>/console/entries/<newsfeed_id:entry_id>/delete/",
         console.DeleteEntryView.as_view(),
         name="delete",
     ),
