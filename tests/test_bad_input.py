@@ -37,6 +37,9 @@ def site(news_index, feed, superuser):
         "/api/newsfeed/v1/feeds/{feed_id}/entries/?before=" + HUGE,
         "/api/newsfeed/v1/articles/?q=%00",
         "/api/newsfeed/v1/articles/find/?path=%00",
+        "/api/newsfeed/v1/topics/%00/",
+        "/api/newsfeed/v1/authors/%00/",
+        "/newsfeed/feeds/topics/%00.rss",
     ],
 )
 def test_reader_urls_never_fail_on_bad_input(client, site, url):
@@ -54,6 +57,10 @@ def test_reader_urls_never_fail_on_bad_input(client, site, url):
         "/admin/wagtail_newsfeed/liveentry/create/?feed=abc",
         "/admin/wagtail_newsfeed/liveentry/?p=abc",
         "/admin/wagtail_newsfeed/topic/?o=zzz",
+        "/admin/wagtail_newsfeed/topic/?q=%00",
+        "/admin/wagtail_newsfeed/liveentry/?q=%00",
+        "/admin/wagtail_newsfeed/liveentry/?status=%00",
+        "/admin/wagtail_newsfeed/liveentry/create/?feed=%00",
     ],
 )
 def test_admin_urls_never_fail_on_bad_input(admin_client, site, url):

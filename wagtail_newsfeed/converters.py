@@ -1,4 +1,6 @@
-"""URL path converters shared by the app's URLconfs."""
+"""URL path converters shared by the app's URLconfs, and the same rules for query parameters."""
+
+import re
 
 from django.urls import register_converter
 
@@ -16,4 +18,23 @@ class IdConverter:
         return str(value)
 
 
+class SlugConverter:
+    """A slug as the app's models allow it (Unicode letters, digits, ``-`` and ``_``). Anything
+    else, a NUL byte included, matches no route: a 404, not a database error."""
+
+    regex = r"[-\w]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
 register_converter(IdConverter, "newsfeed_id")
+register_converter(SlugConverter, "newsfeed_slug")
+
+
+def is_slug(value: str) -> bool:
+    """Whether a query parameter could be a slug (checked before it reaches the database)."""
+    return re.fullmatch(SlugConverter.regex, value) is not None

@@ -88,6 +88,10 @@ class NewsroomIndexView(IndexView):
         allowed = filter_params(self.model, self.model_admin.list_filter)
         return {k: v for k, v in super().get_filters_params(params).items() if k in allowed}
 
+    def get_search_results(self, request, queryset: QuerySet, search_term: str):
+        # PostgreSQL refuses a NUL in a text comparison (a 500); no stored text holds one.
+        return super().get_search_results(request, queryset, search_term.replace("\x00", ""))
+
     def dispatch(self, request, *args: Any, **kwargs: Any):
         try:
             return super().dispatch(request, *args, **kwargs)

@@ -24,8 +24,8 @@ urlpatterns = [
     path("feeds/latest.atom", atom(LatestArticlesFeed)(), name="latest_atom"),
     path("feeds/index/<newsfeed_id:page_id>.rss", IndexArticlesFeed(), name="index_rss"),
     path("feeds/index/<newsfeed_id:page_id>.atom", atom(IndexArticlesFeed)(), name="index_atom"),
-    path("feeds/topics/<str:slug>.rss", TopicArticlesFeed(), name="topic_rss"),
-    path("feeds/topics/<str:slug>.atom", atom(TopicArticlesFeed)(), name="topic_atom"),
+    path("feeds/topics/<newsfeed_slug:slug>.rss", TopicArticlesFeed(), name="topic_rss"),
+    path("feeds/topics/<newsfeed_slug:slug>.atom", atom(TopicArticlesFeed)(), name="topic_atom"),
     path("feeds/live/<newsfeed_id:page_id>.rss", LiveFeedEntriesFeed(), name="live_rss"),
     path("feeds/live/<newsfeed_id:page_id>.atom", atom(LiveFeedEntriesFeed)(), name="live_atom"),
     # HTML of changed entries for the live page's auto-update (live.js).

@@ -29,11 +29,11 @@ urlpatterns = [
         name="feed-entry-detail",
     ),
     path("v1/topics/", views.TopicList.as_view(), name="topic-list"),
-    path("v1/topics/<str:slug>/", views.TopicDetail.as_view(), name="topic-detail"),
+    path("v1/topics/<newsfeed_slug:slug>/", views.TopicDetail.as_view(), name="topic-detail"),
     path("v1/authors/", views.AuthorList.as_view(), name="author-list"),
-    path("v1/authors/<str:slug>/", views.AuthorDetail.as_view(), name="author-detail"),
+    path("v1/authors/<newsfeed_slug:slug>/", views.AuthorDetail.as_view(), name="author-detail"),
     path("v1/sources/", views.SourceList.as_view(), name="source-list"),
-    path("v1/sources/<str:slug>/", views.SourceDetail.as_view(), name="source-detail"),
+    path("v1/sources/<newsfeed_slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path(
         "v1/schema/",
         SpectacularAPIView.as_view(

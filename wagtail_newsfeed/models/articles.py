@@ -42,6 +42,7 @@ from ..api.fields import (
 )
 from ..blocks import NewsStreamBlock
 from ..conf import settings
+from ..converters import is_slug
 from .taxonomy import Topic
 
 
@@ -73,7 +74,7 @@ class NewsIndexPage(Page):
         topic = None
         topic_slug = request.GET.get("topic")
         if topic_slug:
-            topic = Topic.objects.filter(slug=topic_slug).first()
+            topic = Topic.objects.filter(slug=topic_slug).first() if is_slug(topic_slug) else None
             if topic is None:
                 raise Http404(f"No topic {topic_slug!r}.")
             articles = articles.filter(topics=topic)
