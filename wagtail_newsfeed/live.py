@@ -281,6 +281,16 @@ def entries_following(
     return rows[:limit], len(rows) > limit
 
 
+def latest_key_events(entries: QuerySet) -> list[LiveEntry]:
+    """The newest ``KEY_EVENTS_LIMIT`` key events among ``entries`` (a feed's visible entries),
+    as the page, its auto-update and the API list them."""
+    return list(
+        entries.filter(is_key_event=True).order_by("-display_time", "-pk")[
+            : settings.KEY_EVENTS_LIMIT
+        ]
+    )
+
+
 # Cursors -------------------------------------------------------------------------------------
 
 _signer = signing.Signer(salt="wagtail_newsfeed.cursor")
@@ -362,17 +372,12 @@ def feed_page_context(feed: LiveFeedPage, following_id: str | None = None) -> di
         following,
         settings.ENTRIES_PER_PAGE,
     )
-    key_events = list(
-        entries.filter(is_key_event=True).order_by("-display_time", "-pk")[
-            : settings.KEY_EVENTS_LIMIT
-        ]
-    )
     version = current_version(feed)
     return {
         "pinned_entry": pinned if following is None else None,
         "entries": page,
         "has_more_entries": has_more,
         "next_entries_after": page[-1].pk if has_more and page else None,
-        "key_events": key_events,
+        "key_events": latest_key_events(entries),
         "live_cursor": encode_cursor(feed, version),
     }

@@ -151,11 +151,7 @@ class FeedDetail(NewsfeedAPIView):
     def get(self, request: Request, pk: int) -> Response:
         feed = get_visible_feed(pk, with_changed_at=True)
         entries = visible_entries(feed).prefetch_related("authors")
-        key_events = list(
-            entries.filter(is_key_event=True).order_by(*live.reading_order(feed))[
-                : settings.KEY_EVENTS_LIMIT
-            ]
-        )
+        key_events = live.latest_key_events(entries)
         context = {
             "request": request,
             "feed_url": page_urls(feed, request)[0],

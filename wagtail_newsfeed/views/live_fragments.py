@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from .. import live
 from ..conf import settings
 from ..models import LiveFeedPage
 from ..visibility import visible_entries, visible_feeds
@@ -60,11 +61,7 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
         )
     entries = visible_entries(feed)
     changed = entries.filter(pk__in=ids).prefetch_related("authors") if ids else []
-    key_events = list(
-        entries.filter(is_key_event=True).order_by("-display_time", "-pk")[
-            : settings.KEY_EVENTS_LIMIT
-        ]
-    )
+    key_events = live.latest_key_events(entries)
     context = {"page": feed, "self": feed}
     response = JsonResponse(
         {
