@@ -175,6 +175,13 @@ def test_entry_create_with_empty_body_is_a_form_error(admin_client, feed):
     assert not LiveEntry.objects.exists()
 
 
+def test_entry_create_with_only_an_empty_paragraph_is_a_form_error(admin_client, feed):
+    response = admin_client.post(url(LiveEntry, "create"), entry_data(feed, text=""))
+    assert response.status_code == 200
+    assert "this entry would be empty" in response.text
+    assert not LiveEntry.objects.exists()
+
+
 def test_entry_edit_updates_bumps_version_and_logs(admin_client, feed):
     entry = factories.make_entry(feed, headline="Old")
     before = entry.version

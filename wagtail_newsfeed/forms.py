@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -76,10 +77,32 @@ def named_edit_handler(*panels: FieldPanel) -> ObjectList:
     )
 
 
-class LiveEntryForm(WagtailAdminModelForm):
-    """Collects an entry; ``live.create_entry`` / ``live.update_entry`` do the saving."""
+def block_has_content(block: Any) -> bool:
+    """False for a rich text block with no text (what an untouched paragraph block submits)."""
+    source = getattr(block.value, "source", None)
+    if isinstance(source, str):
+        return bool(strip_tags(source).strip()) or "<embed" in source
+    return True
 
-    expected_version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+class EntryFormBase(WagtailAdminModelForm):
+    """What every entry form checks; ``expected_version`` carries the version the editor
+    started from, so ``live.update_entry`` can refuse to overwrite a newer edit."""
+
+    expected_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean_body(self) -> Any:
+        body = self.cleaned_data["body"]
+        if not any(block_has_content(block) for block in body):
+            raise forms.ValidationError(
+                _("Write something in the body: as it is, this entry would be empty.")
+            )
+        return body
+
+
+class LiveEntryForm(EntryFormBase):
+    """Collects an entry in the Newsroom menu; ``live.create_entry`` / ``live.update_entry`` do
+    the saving."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -26,7 +26,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import live
 from ..conf import settings
-from ..console_forms import LiveEntryForm, entry_panel, restrict_to_drafts
+from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
 
 #: How many of the latest entries the console lists.
@@ -71,13 +71,13 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             LiveEntry.objects.not_deleted(), feed=self.feed, pk=self.kwargs["entry_id"]
         )
 
-    def make_form(self, data: Any = None, **kwargs: Any) -> LiveEntryForm:
+    def make_form(self, data: Any = None, **kwargs: Any) -> ConsoleEntryForm:
         form = entry_panel().get_form_class()(data, for_user=self.request.user, **kwargs)
         if not self.can_publish:
             restrict_to_drafts(form)
         return form
 
-    def form_context(self, form: LiveEntryForm) -> dict[str, Any]:
+    def form_context(self, form: ConsoleEntryForm) -> dict[str, Any]:
         """The bound panel and the media (block editor JS and CSS) a form needs."""
         panel = entry_panel().get_bound_panel(
             instance=form.instance, request=self.request, form=form
@@ -152,7 +152,7 @@ class ConsoleView(FeedConsoleMixin, View):
             ),
         }
 
-    def render(self, form: LiveEntryForm, status: int = 200) -> HttpResponse:
+    def render(self, form: ConsoleEntryForm, status: int = 200) -> HttpResponse:
         context = self.get_context_data(**self.entries_context(), **self.form_context(form))
         return self.render_to_response(context, status=status)
 
@@ -193,7 +193,7 @@ class EditEntryView(FeedConsoleMixin, View):
         messages.success(request, _("Entry “%(entry)s” updated.") % {"entry": entry})
         return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
-    def render_conflict(self, entry: LiveEntry, form: LiveEntryForm) -> HttpResponse:
+    def render_conflict(self, entry: LiveEntry, form: ConsoleEntryForm) -> HttpResponse:
         """Keep the editor's text, show what changed, and let a second save overwrite it."""
         entry.refresh_from_db()
         data = form.data.copy()
@@ -211,7 +211,7 @@ class EditEntryView(FeedConsoleMixin, View):
         return self.render(entry, kept, conflict=True, status=409)
 
     def render(
-        self, entry: LiveEntry, form: LiveEntryForm, *, conflict: bool = False, status: int = 200
+        self, entry: LiveEntry, form: ConsoleEntryForm, *, conflict: bool = False, status: int = 200
     ) -> HttpResponse:
         context = self.get_context_data(entry=entry, conflict=conflict, **self.form_context(form))
         return self.render_to_response(context, status=status)
