@@ -30,7 +30,7 @@ from .. import live
 from ..conf import settings
 from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
 from ..serialization import prefetch_stream_values
-from ..visibility import is_entry_visible, visible_entries, visible_feeds
+from ..visibility import visible_entries, visible_feeds
 from .base import NewsfeedAPIView
 from .exceptions import Conflict, InvalidParameter
 from .pagination import NewsCursorPagination, validated_limit
@@ -378,4 +378,4 @@ class FeedEntryDetail(NewsfeedAPIView):
         return Response(status=204)
 
 
-__all__ = ["FeedDetail", "FeedEntries", "FeedEntryDetail", "FeedList", "is_entry_visible"]
+__all__ = ["FeedDetail", "FeedEntries", "FeedEntryDetail", "FeedList"]
