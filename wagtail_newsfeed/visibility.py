@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from wagtail.models import Page
 
-from .models import LiveEntry, LiveFeedPage, NewsArticlePage
+from .models import ArticleAuthor, Author, LiveEntry, LiveFeedPage, NewsArticlePage, Source, Topic
 
 
 def visible_pages(queryset: QuerySet) -> QuerySet:
@@ -40,6 +40,26 @@ def visible_entries(feed: LiveFeedPage | None = None) -> QuerySet:
             return entries.none()
         return entries.filter(feed=feed)
     return entries.filter(feed__in=visible_feeds().values("pk"))
+
+
+def visible_topics() -> QuerySet:
+    """Topics of at least one visible article: a topic used only by drafts, private or expired
+    stories is not public (its name could give the story away)."""
+    return Topic.objects.filter(pk__in=visible_articles().values("topics"))
+
+
+def visible_authors() -> QuerySet:
+    """Authors on the byline of a visible article or of a visible live entry."""
+    on_articles = ArticleAuthor.objects.filter(page__in=visible_articles().values("pk"))
+    return Author.objects.filter(
+        Q(pk__in=on_articles.values("author")) | Q(pk__in=visible_entries().values("authors"))
+    )
+
+
+def visible_sources() -> QuerySet:
+    """Sources credited by a visible article. (A source named only in a ``source_credit`` block
+    reaches readers inside that block's JSON, not through the sources endpoints.)"""
+    return Source.objects.filter(pk__in=visible_articles().values("source"))
 
 
 def is_expired(page: Page) -> bool:

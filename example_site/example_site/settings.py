@@ -87,6 +87,12 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take SQLite's write lock when their transaction begins and wait up to 20 s for it,
+    # so concurrent posts queue instead of failing with "database is locked" (Django >= 5.1).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 
 if os.environ.get("REDIS_URL"):
     CACHES = {
