@@ -125,6 +125,34 @@ def test_live_feed_lists_its_published_entries_with_permalinks(client, feed, sup
     assert "Doors open." in parsed.entries[1].summary
 
 
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_topic_feed_is_404_for_a_topic_no_visible_article_uses(client, news_index, fmt):
+    hidden = {kind: factories.make_topic(slug=f"{kind}-only") for kind in ("draft", "private")}
+    hidden["unused"] = factories.make_topic(slug="unused")
+    factories.make_article(news_index, "Draft", topics=[hidden["draft"]], publish=False)
+    private = factories.make_article(news_index, "Private", topics=[hidden["private"]])
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    factories.make_article(news_index, "Visible, other topic", topics=[factories.make_topic()])
+    for topic in hidden.values():
+        response = client.get(reverse(f"wagtail_newsfeed:topic_{fmt}", args=[topic.slug]))
+        assert response.status_code == 404, topic.slug
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_topic_feed_is_404_once_its_only_article_expires(client, news_index, fmt):
+    topic = factories.make_topic(slug="fading")
+    article = factories.make_article(news_index, "Soon gone", topics=[topic])
+    url = reverse(f"wagtail_newsfeed:topic_{fmt}", args=["fading"])
+    assert client.get(url).status_code == 200
+    # Still marked live: publish_scheduled has not run since it expired.
+    type(article).objects.filter(pk=article.pk).update(
+        expire_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert client.get(url).status_code == 404
+
+
 @pytest.mark.parametrize(
     "name,arg",
     [("index_rss", 999999), ("live_atom", 999999), ("topic_rss", "no-such-topic")],

@@ -5,11 +5,19 @@ topic's articles, and one live feed's latest entries. Every list comes from ``vi
 drafts, private, scheduled, expired and deleted content never reach a feed reader; a hidden or
 unknown index, topic or live feed is a 404. Links and enclosures are absolute; dates are the
 reader-facing ones (``published_at`` for articles, ``display_time`` for entries).
+
+Stored text is never trusted to be writable: the feed generators drop the characters XML 1.0
+cannot carry (see ``xml.py``) from every value, so one pasted control character cannot turn the
+site-wide feed into a 500. Each field is written as the type readers take it to be: titles, the
+Atom subtitle and names are plain text (the XML writer escapes them); RSS ``<description>`` and
+Atom ``<summary type="html">`` are HTML, so their plain text is HTML-escaped once, and a standfirst
+such as ``Tom & Jerry <script>`` reaches readers as words, not markup.
 """
 
 from __future__ import annotations
 
 import copy
+import html
 import mimetypes
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,8 +26,9 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
-from django.utils.html import strip_tags
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
+from django.utils.functional import Promise
+from django.utils.html import escape, strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -27,9 +36,61 @@ from wagtail.models import Page
 
 from .conf import settings
 from .jsonld import absolute_url, get_site, publisher_name, stream_text
+from .xml import xml_safe
 
 FORMATS = ("rss", "atom")
 MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
+
+
+def _xml_safe_value(value: Any) -> Any:
+    """A feed generator argument with every string in it made XML-safe (lists and enclosures
+    included); dates, numbers, booleans and ``None`` pass through."""
+    if isinstance(value, (str, Promise)):
+        return xml_safe(value)
+    if isinstance(value, (list, tuple)):
+        return [_xml_safe_value(part) for part in value]
+    if isinstance(value, Enclosure):
+        return Enclosure(
+            xml_safe(value.url), xml_safe(str(value.length)), xml_safe(value.mime_type)
+        )
+    return value
+
+
+class XMLSafeFeedMixin(SyndicationFeed):
+    """Cleans every argument of the feed and of each item before Django's generator sees it.
+
+    Django's ``SimplerXMLGenerator`` raises on control characters and cannot encode a lone
+    surrogate, so without this one bad stored value makes the whole feed a 500.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(
+            *map(_xml_safe_value, args),
+            **{key: _xml_safe_value(value) for key, value in kwargs.items()},
+        )
+
+    def add_item(self, *args: Any, **kwargs: Any) -> None:
+        super().add_item(
+            *map(_xml_safe_value, args),
+            **{key: _xml_safe_value(value) for key, value in kwargs.items()},
+        )
+
+
+class XMLSafeRssFeed(XMLSafeFeedMixin, Rss201rev2Feed):
+    """RSS 2.0 that any stored text can be written to."""
+
+
+class XMLSafeAtomFeed(XMLSafeFeedMixin, Atom1Feed):
+    """Atom 1.0 that any stored text can be written to."""
+
+
+def plain_text(rich_text: str) -> str:
+    """The words of a rich text (HTML) value: tags stripped, entities decoded, spaces collapsed.
+
+    Decoding matters: the result is escaped again where a field is HTML, and must not be escaped
+    twice (``&amp;`` shown to readers), nor show ``&amp;`` where a field is plain text.
+    """
+    return " ".join(html.unescape(strip_tags(rich_text)).split())
 
 
 @dataclass
@@ -59,7 +120,7 @@ def article_items(queryset: QuerySet) -> QuerySet:
 class NewsFeed(Feed):
     """Shared behaviour; one copy per request so ``self.request`` is safe across threads."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = XMLSafeRssFeed
     request: HttpRequest | None = None
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -73,10 +134,13 @@ class NewsFeed(Feed):
     def link(self, obj: FeedSource) -> str:
         return obj.link
 
-    def description(self, obj: FeedSource) -> str:
+    def subtitle(self, obj: FeedSource) -> str:
+        """Plain text: Atom's ``<subtitle>`` has no type, so it is text."""
         return obj.description or obj.title
 
-    subtitle = description
+    def description(self, obj: FeedSource) -> str:
+        """RSS's channel ``<description>``, which readers render as HTML."""
+        return escape(self.subtitle(obj))
 
     def author_name(self, obj: FeedSource) -> str:
         return publisher_name(self.request)
@@ -89,8 +153,13 @@ class NewsFeed(Feed):
     def item_title(self, item: Any) -> str:
         return item.title
 
-    def item_description(self, item: Any) -> str:
+    def item_summary(self, item: Any) -> str:
+        """The item's summary as plain text."""
         return item.standfirst or Truncator(stream_text(item.body)).words(60)
+
+    def item_description(self, item: Any) -> str:
+        """RSS ``<description>`` / Atom ``<summary type="html">``: the summary, HTML-escaped."""
+        return escape(self.item_summary(item))
 
     def item_link(self, item: Any) -> str:
         return item.get_full_url(self.request)
@@ -163,19 +232,20 @@ class IndexArticlesFeed(NewsFeed):
         return FeedSource(
             title=index.seo_title or index.title,
             link=index.get_full_url(request),
-            description=index.search_description or " ".join(strip_tags(index.intro).split()),
+            description=index.search_description or plain_text(index.intro),
             items=article_items(visible_articles().child_of(index)),
             page=index,
         )
 
 
 class TopicArticlesFeed(NewsFeed):
-    """The articles on one topic, across the site."""
+    """The articles on one topic, across the site. A topic no visible article uses is a 404: its
+    name alone could give away an unpublished story."""
 
     def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
-        from .models import Topic
+        from .visibility import visible_topics
 
-        topic = Topic.objects.filter(slug=slug).first()
+        topic = visible_topics().filter(slug=slug).first()
         if topic is None:
             raise Http404(_("No topic %(slug)r.") % {"slug": slug})
         return FeedSource(
@@ -205,7 +275,7 @@ class LiveFeedEntriesFeed(NewsFeed):
         return FeedSource(
             title=feed.seo_title or feed.title,
             link=feed_url,
-            description=feed.search_description or " ".join(strip_tags(feed.summary).split()),
+            description=feed.search_description or plain_text(feed.summary),
             items=entries,
             page=feed,
             extra={"feed_url": feed_url},
@@ -218,7 +288,7 @@ class LiveFeedEntriesFeed(NewsFeed):
     def item_title(self, item: Any) -> str:
         return item.headline or Truncator(stream_text(item.body)).words(12)
 
-    def item_description(self, item: Any) -> str:
+    def item_summary(self, item: Any) -> str:
         return stream_text(item.body)
 
     def item_link(self, item: Any) -> str:
@@ -242,7 +312,7 @@ class LiveFeedEntriesFeed(NewsFeed):
 
 def atom(feed_class: type[NewsFeed]) -> type[NewsFeed]:
     """The Atom twin of an RSS feed class."""
-    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": Atom1Feed})
+    return type(f"{feed_class.__name__}Atom", (feed_class,), {"feed_type": XMLSafeAtomFeed})
 
 
 # Links to feeds, for <link rel="alternate"> and for cache purging -----------------------------

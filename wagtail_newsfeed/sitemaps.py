@@ -7,6 +7,10 @@ keeps a page whose ``expire_at`` has passed until ``publish_scheduled`` runs; ``
 ``visibility.visible_pages`` instead so both sitemaps follow the one rule.
 
 A sitemap may only list URLs under its own folder, so mount both views at the site root.
+
+The news sitemap's text is stored content (titles, the publisher's name): ``xml_safe`` drops the
+characters XML 1.0 cannot carry, so one pasted control character cannot make the sitemap
+ill-formed (or a 500, for a lone surrogate) and drop every story from Google News.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
 from .conf import settings
 from .jsonld import publisher_name
+from .xml import xml_safe
 
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more than this per sitemap
 NEWS_SITEMAP_TEMPLATE = "wagtail_newsfeed/sitemaps/news_sitemap.xml"
@@ -75,7 +80,7 @@ class NewsSitemap(Sitemap):
         )
 
     def _urls(self, page: int, protocol: str, domain: str) -> list[dict[str, Any]]:
-        name = publisher_name(self.request)
+        name = xml_safe(publisher_name(self.request))
         urls = []
         for article in self.paginator.page(page).object_list:
             location = article.get_full_url(self.request)
@@ -84,11 +89,11 @@ class NewsSitemap(Sitemap):
             urls.append(
                 {
                     "item": article,
-                    "location": location,
+                    "location": xml_safe(location),
                     "publication_name": name,
                     "language": news_language(article.locale.language_code),
                     "publication_date": timezone.localtime(article.published_at).isoformat(),
-                    "title": article.title,
+                    "title": xml_safe(article.title),
                 }
             )
         return urls
