@@ -144,10 +144,18 @@ def test_unknown_feed_is_404(api, db):
     assert api.get("/api/newsfeed/v1/feeds/424242/entries/").status_code == 404
 
 
-def test_taxonomy_lists_and_details(api, db):
-    factories.make_topic("Weather", slug="weather", description="Storms")
-    factories.make_author("Bea", slug="bea", role="Reporter", photo=factories.make_image("Bea"))
-    factories.make_source("AP", slug="ap", url="https://ap.example")
+def test_taxonomy_lists_and_details(api, news_index):
+    # Only taxonomy that visible content uses is public (tests/test_taxonomy_visibility.py).
+    factories.make_article(
+        news_index,
+        topics=[factories.make_topic("Weather", slug="weather", description="Storms")],
+        authors=[
+            factories.make_author(
+                "Bea", slug="bea", role="Reporter", photo=factories.make_image("Bea")
+            )
+        ],
+        source=factories.make_source("AP", slug="ap", url="https://ap.example"),
+    )
 
     topics = api.get("/api/newsfeed/v1/topics/").json()
     assert topics["results"] == [{"name": "Weather", "slug": "weather", "description": "Storms"}]

@@ -1,11 +1,21 @@
-"""The page models' ``api_fields``: Wagtail's own pages API (v2, mounted by the example site at
-/api/v2/) shows articles, indexes and feeds with their fields, in this app's JSON shapes."""
+"""Wagtail's own pages API (v2, mounted by the example site at /api/v2/ through
+``VisiblePagesAPIViewSet``): the page models' ``api_fields`` show articles, indexes and feeds in
+this app's JSON shapes, and the API hides what the site hides, expired pages included."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+from django.urls import resolve
+from django.utils import timezone
 from rest_framework.test import APIClient
+from wagtail.models import Page
 
 from tests import factories
+from wagtail_newsfeed.api.wagtail_pages import VisiblePagesAPIViewSet
+
+PAGES = "/api/v2/pages/"
 
 
 def test_article_fields_in_wagtail_pages_api(news_index):
@@ -42,3 +52,81 @@ def test_feed_and_index_fields_in_wagtail_pages_api(feed, news_index):
     assert data["entry_order"] == "newest_first"
     assert "summary" in data
     assert "intro" in APIClient().get(f"/api/v2/pages/{news_index.pk}/").json()
+
+
+def expire(page) -> None:
+    """Expired a minute ago, still marked live: publish_scheduled has not run yet."""
+    Page.objects.filter(pk=page.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+
+
+def listed_ids(**params: str) -> set[int]:
+    response = APIClient().get(PAGES, params)
+    assert response.status_code == 200
+    return {item["id"] for item in response.json()["items"]}
+
+
+@pytest.fixture
+def expired_article(news_index):
+    article = factories.make_article(news_index, "Expired story")
+    expire(article)
+    return article
+
+
+@pytest.fixture
+def expired_feed(news_index):
+    feed = factories.make_feed(news_index, "Expired live feed")
+    expire(feed)
+    return feed
+
+
+def test_example_site_registers_the_visible_pages_viewset(db):
+    match = resolve(PAGES)
+    assert match.func.cls is VisiblePagesAPIViewSet
+
+
+def test_expired_pages_are_not_listed(news_index, expired_article, expired_feed):
+    article = factories.make_article(news_index, "Fresh story")
+    ids = listed_ids()
+    assert article.pk in ids
+    assert not {expired_article.pk, expired_feed.pk} & ids
+
+
+def test_expired_article_is_not_listed_by_type(news_index, expired_article):
+    article = factories.make_article(news_index, "Fresh story")
+    assert listed_ids(type="wagtail_newsfeed.NewsArticlePage") == {article.pk}
+
+
+def test_expired_feed_is_not_listed_by_type(news_index, feed, expired_feed):
+    assert listed_ids(type="wagtail_newsfeed.LiveFeedPage") == {feed.pk}
+
+
+def test_expired_pages_are_not_listed_as_children(news_index, expired_article, expired_feed):
+    article = factories.make_article(news_index, "Fresh story")
+    assert listed_ids(child_of=str(news_index.pk)) == {article.pk}
+
+
+def test_expired_pages_have_no_detail(expired_article, expired_feed):
+    for page in (expired_article, expired_feed):
+        assert APIClient().get(f"{PAGES}{page.pk}/").status_code == 404
+
+
+def test_find_does_not_find_expired_pages(expired_article, expired_feed):
+    for page in (expired_article, expired_feed):
+        response = APIClient().get(f"{PAGES}find/", {"html_path": page.url})
+        assert response.status_code == 404
+
+
+def test_find_still_finds_a_visible_article(news_index):
+    article = factories.make_article(news_index, "Fresh story")
+    response = APIClient().get(f"{PAGES}find/", {"html_path": article.url})
+    assert response.status_code == 302
+    assert f"{PAGES}{article.pk}/" in response["Location"]
+
+
+@pytest.mark.parametrize("kind", ["draft", "private"])
+def test_draft_and_private_articles_stay_hidden(news_index, kind):
+    draft, private, _expired, _unpublished = factories.make_hidden_articles(news_index)
+    page = {"draft": draft, "private": private}[kind]
+    assert page.pk not in listed_ids()
+    assert page.pk not in listed_ids(type="wagtail_newsfeed.NewsArticlePage")
+    assert APIClient().get(f"{PAGES}{page.pk}/").status_code == 404

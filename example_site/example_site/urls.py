@@ -6,13 +6,14 @@ from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.api.v2.router import WagtailAPIRouter
-from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents import urls as wagtaildocs_urls
 
 from wagtail_newsfeed import sitemaps as newsfeed_sitemaps
+from wagtail_newsfeed.api.wagtail_pages import VisiblePagesAPIViewSet
 
 wagtail_api_router = WagtailAPIRouter("wagtailapi")
-wagtail_api_router.register_endpoint("pages", PagesAPIViewSet)
+# Not Wagtail's PagesAPIViewSet: that one still lists expired pages until publish_scheduled runs.
+wagtail_api_router.register_endpoint("pages", VisiblePagesAPIViewSet)
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

@@ -192,6 +192,19 @@ class WagtailAPITokenScheme(OpenApiAuthenticationExtension):
         return {"type": "http", "scheme": "bearer", "description": "Wagtail 8 API token."}
 
 
+def is_newsfeed_endpoint(view_class: type | None) -> bool:
+    """A view of this API; not Wagtail's pages API, even through ``VisiblePagesAPIViewSet``."""
+    # Imported here, not at the top: the serializers import this module, and only schema
+    # generation needs Wagtail's API views.
+    from wagtail.api.v2.views import PagesAPIViewSet
+
+    return (
+        view_class is not None
+        and view_class.__module__.startswith("wagtail_newsfeed.api.")
+        and not issubclass(view_class, PagesAPIViewSet)
+    )
+
+
 class NewsfeedSchemaGenerator(SchemaGenerator):
     """Describes only this API's endpoints, at the paths where the site mounted them."""
 
@@ -200,8 +213,7 @@ class NewsfeedSchemaGenerator(SchemaGenerator):
         self.endpoints = [
             endpoint
             for endpoint in self.endpoints
-            if getattr(endpoint[3], "cls", None) is not None
-            and endpoint[3].cls.__module__.startswith("wagtail_newsfeed.api.")
+            if is_newsfeed_endpoint(getattr(endpoint[3], "cls", None))
         ]
 
 

@@ -4,6 +4,7 @@ the same number of queries as a page of 5."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -19,7 +20,7 @@ from wagtail.models import Site
 
 from ..models import ArticleAuthor, ArticleTag, Author, Source, Topic
 from ..serialization import rendition_specs
-from ..visibility import visible_articles
+from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
 from .filters import ORDERINGS, ArticleFilter
@@ -142,10 +143,11 @@ class ArticleFind(NewsfeedAPIView):
 
 
 def _taxonomy_views(
-    model: type, serializer: type, label: str, make_queryset: Any = None
+    model: type, serializer: type, label: str, base_queryset: Callable[[], QuerySet]
 ) -> tuple[type, type]:
-    def base_queryset() -> QuerySet:
-        return make_queryset() if make_queryset else model.objects.all()
+    """List and detail views of one taxonomy. ``base_queryset`` gives only the items that visible
+    content uses: one named only by drafts, private or expired stories would give them away, so it
+    is absent from the list and its detail is a 404, like an unknown slug."""
 
     class ListView(NewsfeedAPIView, generics.ListAPIView):
         serializer_class = serializer
@@ -174,18 +176,18 @@ def _taxonomy_views(
         def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
             return super().get(request, *args, **kwargs)
 
-    ListView.__doc__ = f"Every {label}, by name."
-    DetailView.__doc__ = f"One {label}, by slug."
+    ListView.__doc__ = f"Every {label} that live, public content uses, by name."
+    DetailView.__doc__ = f"One {label}, by slug (404 unless live, public content uses it)."
     ListView.__name__ = f"{model.__name__}List"
     DetailView.__name__ = f"{model.__name__}Detail"
     return ListView, DetailView
 
 
-TopicList, TopicDetail = _taxonomy_views(Topic, TopicSerializer, "topic")
-AuthorList, AuthorDetail = _taxonomy_views(
-    Author,
-    AuthorSerializer,
-    "author",
-    lambda: Author.objects.prefetch_related(Prefetch("photo", queryset=images_with_renditions())),
-)
-SourceList, SourceDetail = _taxonomy_views(Source, SourceSerializer, "source")
+def authors_queryset() -> QuerySet:
+    """Visible authors with their photos' renditions prefetched."""
+    return visible_authors().prefetch_related(Prefetch("photo", queryset=images_with_renditions()))
+
+
+TopicList, TopicDetail = _taxonomy_views(Topic, TopicSerializer, "topic", visible_topics)
+AuthorList, AuthorDetail = _taxonomy_views(Author, AuthorSerializer, "author", authors_queryset)
+SourceList, SourceDetail = _taxonomy_views(Source, SourceSerializer, "source", visible_sources)

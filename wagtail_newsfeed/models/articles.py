@@ -64,6 +64,11 @@ class NewsIndexPage(Page):
 
         return visible_articles().child_of(self)
 
+    def get_topics(self) -> models.QuerySet:
+        """Topics of this index's visible articles: the only ones it lists or filters by, so a
+        topic used only by hidden stories (or by other indexes) is a 404 here, not an empty page."""
+        return Topic.objects.filter(pk__in=self.get_articles().values("topics"))
+
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from ..search import clean_query, search_articles
         from ..visibility import visible_feeds
@@ -74,7 +79,9 @@ class NewsIndexPage(Page):
         topic = None
         topic_slug = request.GET.get("topic")
         if topic_slug:
-            topic = Topic.objects.filter(slug=topic_slug).first() if is_slug(topic_slug) else None
+            topic = (
+                self.get_topics().filter(slug=topic_slug).first() if is_slug(topic_slug) else None
+            )
             if topic is None:
                 raise Http404(f"No topic {topic_slug!r}.")
             articles = articles.filter(topics=topic)
@@ -93,9 +100,7 @@ class NewsIndexPage(Page):
             articles=paginator.get_page(request.GET.get("page")),
             topic=topic,
             search_query=search_query,
-            topics=Topic.objects.filter(pk__in=self.get_articles().values("topics")).order_by(
-                "name"
-            ),
+            topics=self.get_topics().order_by("name"),
             live_feeds=visible_feeds()
             .child_of(self)
             .filter(coverage_status=LiveFeedPage.Status.LIVE)
