@@ -7,7 +7,10 @@ override one block's markup the Django way, and owns its API shape through
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.db.models import Model
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -17,12 +20,49 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 
 from . import serialization
+from .converters import parse_id
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript"]
 
 
 def _template(name: str) -> str:
     return f"wagtail_newsfeed/blocks/{name}.html"
+
+
+def _id_or_none(value: Any) -> Any:
+    if value is None or isinstance(value, Model) or parse_id(value) is not None:
+        return value
+    return None
+
+
+class BoundedIdChooserMixin:
+    """A chooser whose ids the database could not hold, or that are not ids at all, reads as
+    "nothing chosen" instead of failing its query: neither a crafted form post nor a stored
+    value can turn into a 500. (Wagtail's choosers pass any value to the database.)"""
+
+    def to_python(self, value: Any) -> Any:
+        return super().to_python(_id_or_none(value))
+
+    def bulk_to_python(self, values: Any) -> list[Any]:
+        return super().bulk_to_python([_id_or_none(value) for value in values])
+
+    def value_from_form(self, value: Any) -> Any:
+        return super().value_from_form(_id_or_none(value))
+
+
+# Same behaviour and form as Wagtail's choosers; migrations keep naming Wagtail's classes.
+
+
+class NewsImageChooserBlock(BoundedIdChooserMixin, ImageChooserBlock):
+    canonical_module_path = "wagtail.images.blocks.ImageChooserBlock"
+
+
+class NewsDocumentChooserBlock(BoundedIdChooserMixin, DocumentChooserBlock):
+    canonical_module_path = "wagtail.documents.blocks.DocumentChooserBlock"
+
+
+class NewsPageChooserBlock(BoundedIdChooserMixin, blocks.PageChooserBlock):
+    canonical_module_path = "wagtail.blocks.PageChooserBlock"
 
 
 class ParagraphBlock(blocks.RichTextBlock):
@@ -54,7 +94,7 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
+    image = NewsImageChooserBlock()
     alt_text = blocks.CharBlock(
         required=False,
         max_length=255,
@@ -157,7 +197,7 @@ class NewsTableBlock(TableBlock):
 
 
 class RelatedArticleBlock(blocks.StructBlock):
-    page = blocks.PageChooserBlock(page_type="wagtail_newsfeed.NewsArticlePage")
+    page = NewsPageChooserBlock(page_type="wagtail_newsfeed.NewsArticlePage")
     label = blocks.CharBlock(
         required=False, max_length=255, help_text=_("Defaults to 'Read more'.")
     )
@@ -177,7 +217,7 @@ class RelatedArticleBlock(blocks.StructBlock):
 
 
 class DocumentBlock(blocks.StructBlock):
-    document = DocumentChooserBlock()
+    document = NewsDocumentChooserBlock()
     title = blocks.CharBlock(required=False, max_length=255, help_text=_("Defaults to its title."))
 
     def get_api_representation(self, value, context=None):
@@ -193,7 +233,7 @@ class DocumentBlock(blocks.StructBlock):
         label = _("Document")
 
 
-class SourceChooserBlock(blocks.ChooserBlock):
+class SourceChooserBlock(BoundedIdChooserMixin, blocks.ChooserBlock):
     """Chooses a news agency from the Newsroom's sources (a plain select; sources are few)."""
 
     @cached_property
@@ -260,6 +300,12 @@ class NewsStreamBlock(blocks.StreamBlock):
     document = DocumentBlock()
     source_credit = SourceCreditBlock()
     timeline = TimelineBlock()
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        """Block by block, so one damaged stored value cannot stop an entry being saved."""
+        from .rendering import body_text_parts
+
+        return body_text_parts(value)
 
     class Meta:
         block_counts = {}

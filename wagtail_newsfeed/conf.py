@@ -35,6 +35,13 @@ DEFAULTS: dict[str, Any] = {
         "medium": "width-800",
         "large": "width-1600",
     },
+    # Writing: caps on what one write may hold (see docs/security.md)
+    "ENTRY_BODY_MAX_BYTES": 64_000,
+    "ARTICLE_BODY_MAX_BYTES": 512_000,
+    "BODY_MAX_BLOCKS": 500,
+    "BODY_MAX_DEPTH": 12,
+    "TABLE_MAX_CELLS": 2_500,
+    "ENTRY_MAX_AUTHORS": 10,
     # Syndication and SEO
     "PUBLISHER_NAME": "",
     "PUBLISHER_LOGO_URL": "",

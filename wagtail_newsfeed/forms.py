@@ -20,7 +20,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import live
+from . import live, validation
 from .models import LiveEntry, LiveFeedPage
 
 
@@ -87,12 +87,16 @@ def block_has_content(block: Any) -> bool:
 
 class EntryFormBase(WagtailAdminModelForm):
     """What every entry form checks; ``expected_version`` carries the version the editor
-    started from, so ``live.update_entry`` can refuse to overwrite a newer edit."""
+    started from, so ``live.update_entry`` can refuse to overwrite a newer edit.
+
+    The body goes through the app's one write validator with the editor's choose permissions,
+    the same function the API calls.
+    """
 
     expected_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     def clean_body(self) -> Any:
-        body = self.cleaned_data["body"]
+        body = validation.clean_entry_body(self.cleaned_data["body"], self.for_user)
         if not any(block_has_content(block) for block in body):
             raise forms.ValidationError(
                 _("Write something in the body: as it is, this entry would be empty.")

@@ -33,6 +33,7 @@ from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
 from . import live
 from .forms import LiveEntryForm, editable_feeds, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
+from .views.console import repaired_body
 
 #: The query-string key of the entries list's feed filter (Django's RelatedFieldListFilter).
 FEED_FILTER_PARAM = f"feed__{LiveEntry._meta.get_field('feed').target_field.name}__exact"
@@ -214,6 +215,7 @@ class LiveEntryEditView(EditView):
         return _redirect_if_deleted(self, request) or super().dispatch(request, *args, **kwargs)
 
     def get(self, request, *args: Any, **kwargs: Any):
+        self.instance.body = repaired_body(request, self.instance.body)
         if not self.permission_helper.user_can_edit_obj(request.user, self.instance):
             messages.warning(
                 request,

@@ -133,7 +133,12 @@ def prefetch_stream_values(values: list[Any]) -> None:
     images = []
     for type_name, places in pending.items():
         block = places[0][0].stream_block.child_blocks[type_name]
-        converted = block.bulk_to_python([value._raw_data[i]["value"] for value, i in places])
+        try:
+            converted = block.bulk_to_python(
+                [value._raw_data[i].get("value") for value, i in places]
+            )
+        except Exception:  # noqa: BLE001 - a damaged stored value: ``rendering`` reads these one by one
+            continue
         for (value, index), item in zip(places, converted, strict=True):
             value._bound_blocks[index] = StreamValue.StreamChild(
                 block, item, id=value._raw_data[index].get("id")

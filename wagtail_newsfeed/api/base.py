@@ -13,7 +13,6 @@ from typing import Any
 from django.apps import apps
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework import authentication, permissions, throttling
-from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +21,7 @@ from rest_framework.views import APIView
 from ..conf import settings
 from . import response_cache
 from .exceptions import problem_exception_handler
+from .parsers import WriteJSONParser
 
 
 class WagtailAPITokenAuthentication(authentication.BaseAuthentication):
@@ -109,7 +109,7 @@ class NewsfeedAPIView(APIView):
     ``cache_responses`` keeps whole GET bodies in the response cache for that long."""
 
     renderer_classes = [JSONRenderer]
-    parser_classes = [JSONParser]
+    parser_classes = [WriteJSONParser]
     permission_classes = [ReadAnyoneWriteAuthenticated]
     throttle_classes = [WriteRateThrottle]
     cache_max_age_setting = "API_CACHE_MAX_AGE"

@@ -288,7 +288,7 @@ class FeedEntries(NewsfeedAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         feed = get_writable_feed(request, pk)
-        data = EntryWriteSerializer(data=request.data).validated()
+        data = EntryWriteSerializer(data=request.data, context={"request": request}).validated()
         entry = live.create_entry(feed, request.user, **data)
         data = entry_json(request, feed, entry)
         location = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
@@ -352,7 +352,9 @@ class FeedEntryDetail(NewsfeedAPIView):
     )
     def patch(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self._editable_entry(request, pk, entry_id)
-        data = EntryWriteSerializer(data=request.data, partial=True).validated()
+        data = EntryWriteSerializer(
+            data=request.data, partial=True, context={"request": request}
+        ).validated()
         expected = request.headers.get("If-Match", "").strip('"') or None
         if expected is not None and not expected.isdigit():
             raise InvalidParameter("If-Match", _("Must be the entry's version number."))

@@ -11,7 +11,7 @@ from typing import Any
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from .. import live, serialization
+from .. import live, rendering, serialization
 from ..models import LiveEntry
 from . import schema
 
@@ -26,7 +26,7 @@ def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
 
 
 def body_json(value: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
-    return value.stream_block.get_api_representation(value, context)
+    return rendering.body_json(value, context)
 
 
 class _Base(serializers.Serializer):

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-from ..blocks import RICH_TEXT_FEATURES, ParagraphBlock
+from .. import validation
+from ..conf import settings
 from ..models import Author, LiveEntry
 from . import schema
 
@@ -26,88 +25,43 @@ class BlockValidationError(serializers.ValidationError):
         self.block_errors = block_errors
 
 
-def _error_messages(error: Any, path: str = "body") -> list[str]:
-    data = error.as_json_data() if hasattr(error, "as_json_data") else {"messages": error.messages}
-    out: list[str] = []
-
-    def walk(node: Any, where: str) -> None:
-        if isinstance(node, dict):
-            for message in node.get("messages", []):
-                out.append(f"{where}: {message}")
-            children = node.get("blockErrors") or {}
-            items = children.items() if isinstance(children, dict) else enumerate(children)
-            for key, child in items:
-                if child:
-                    step = f"[{key}]" if isinstance(key, int) or str(key).isdigit() else f".{key}"
-                    walk(child, f"{where}{step}")
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, where)
-        elif node:
-            out.append(f"{where}: {node}")
-
-    walk(data, path)
-    return out or [_("Invalid blocks.")]
-
-
-_sanitiser = EditorHTMLConverter(features=RICH_TEXT_FEATURES)
-
-
-def _sanitise(block: Any, value: Any) -> Any:
-    """Rich text from API clients keeps only the tags and attributes the editor allows.
-
-    Clients write the stored format (``<a linktype="page" id="3">``); the whitelister reads the
-    editor's (``data-linktype``/``data-id``), so internal links are renamed first to survive it.
-    """
-    if not (isinstance(block, ParagraphBlock) and isinstance(value, str)):
-        return value
-    soup = BeautifulSoup(value, "html.parser")
-    for link in soup.find_all("a", attrs={"linktype": True}):
-        link["data-linktype"] = link.attrs.pop("linktype")
-        if "id" in link.attrs:
-            link["data-id"] = link.attrs.pop("id")
-    return _sanitiser.to_database_format(str(soup))
-
-
-def clean_body(raw: Any) -> Any:
-    """Validate ``[{type, value}]`` with the block library; 400 with block errors otherwise."""
-    stream_block = LiveEntry._meta.get_field("body").stream_block
-    if not isinstance(raw, list):
-        raise serializers.ValidationError([_("Expected a list of blocks.")])
-    prepared = []
-    for index, item in enumerate(raw):
-        if not isinstance(item, dict) or "type" not in item or "value" not in item:
-            raise serializers.ValidationError(
-                [_("Block %(i)d: expected an object with `type` and `value`.") % {"i": index}]
-            )
-        child = stream_block.child_blocks.get(item["type"])
-        if child is None:
-            known = ", ".join(stream_block.child_blocks)
-            raise serializers.ValidationError(
-                [
-                    _("Block %(i)d: unknown type %(type)r (known: %(known)s).")
-                    % {"i": index, "type": item["type"], "known": known}
-                ]
-            )
-        block = {"type": item["type"], "value": _sanitise(child, item["value"])}
-        if item.get("id"):
-            block["id"] = str(item["id"])
-        prepared.append(block)
+def clean_body(raw: Any, user: Any = None) -> Any:
+    """The entry body through the app's one write validator (``wagtail_newsfeed.validation``);
+    a 400 naming each bad block's path otherwise."""
     try:
-        value = stream_block.to_python(prepared)
-        return stream_block.clean(value)
+        return validation.clean_entry_body(raw, user)
     except DjangoValidationError as error:
         data = error.as_json_data() if hasattr(error, "as_json_data") else None
-        raise BlockValidationError(_error_messages(error), data) from None
-    except (TypeError, ValueError, AttributeError, KeyError) as error:
-        raise serializers.ValidationError(
-            [_("Invalid block value: %(e)s") % {"e": error}]
-        ) from None
+        raise BlockValidationError(validation.error_messages(error), data) from None
 
 
 @extend_schema_field(schema.BlockInputSchema(many=True))
 class BlockListField(serializers.ListField):
     child = serializers.JSONField()
+
+
+class AuthorSlugsField(serializers.ListField):
+    """Author slugs, in byline order: at most ``ENTRY_MAX_AUTHORS``, none twice, all resolved in
+    one query."""
+
+    child = serializers.CharField(max_length=255)
+
+    def to_internal_value(self, data: Any) -> list[Author]:
+        slugs = super().to_internal_value(data)
+        maximum = settings.ENTRY_MAX_AUTHORS
+        if len(slugs) > maximum:
+            raise serializers.ValidationError(
+                _("At most %(n)d authors may be named.") % {"n": maximum}
+            )
+        if len(set(slugs)) != len(slugs):
+            raise serializers.ValidationError(_("An author is named twice."))
+        found = Author.objects.in_bulk(slugs, field_name="slug")
+        missing = [slug for slug in slugs if slug not in found]
+        if missing:
+            raise serializers.ValidationError(
+                _("No author with the slug %(slug)r.") % {"slug": missing[0]}
+            )
+        return [found[slug] for slug in slugs]
 
 
 class EntryWriteSerializer(serializers.Serializer):
@@ -120,17 +74,12 @@ class EntryWriteSerializer(serializers.Serializer):
     is_key_event = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=LiveEntry.Status.choices, required=False)
     display_time = serializers.DateTimeField(required=False, allow_null=True)
-    authors = serializers.SlugRelatedField(
-        slug_field="slug",
-        queryset=Author.objects.all(),
-        many=True,
-        required=False,
-        help_text="Author slugs for the entry's byline.",
-    )
+    authors = AuthorSlugsField(required=False, help_text="Author slugs for the entry's byline.")
 
     def validate_body(self, value: Any) -> Any:
+        request = self.context.get("request")
         try:
-            return clean_body(value)
+            return clean_body(value, getattr(request, "user", None))
         except BlockValidationError as error:
             self.block_errors = error.block_errors
             raise serializers.ValidationError(error.detail) from None

@@ -43,10 +43,11 @@ from ..api.fields import (
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug
+from .cleaning import CleanFieldsMixin
 from .taxonomy import Topic
 
 
-class NewsIndexPage(Page):
+class NewsIndexPage(CleanFieldsMixin, Page):
     """Lists its articles newest first, paginated and filterable by topic."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -109,7 +110,7 @@ class NewsIndexPage(Page):
         return context
 
 
-class NewsArticleMixin(models.Model):
+class NewsArticleMixin(CleanFieldsMixin, models.Model):
     """The fields and behaviour of a news article, for any Wagtail page base class."""
 
     standfirst = models.TextField(
@@ -299,7 +300,7 @@ class ArticleAuthor(Orderable):
         verbose_name = _("article author")
 
 
-class ArticleCorrection(Orderable):
+class ArticleCorrection(CleanFieldsMixin, Orderable):
     """One entry in an article's public corrections and updates log."""
 
     class Kind(models.TextChoices):

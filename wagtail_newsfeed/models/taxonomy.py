@@ -7,8 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from .cleaning import CleanFieldsMixin
 
-class Topic(index.Indexed, models.Model):
+
+class Topic(CleanFieldsMixin, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
@@ -25,7 +27,7 @@ class Topic(index.Indexed, models.Model):
         return self.name
 
 
-class Author(index.Indexed, models.Model):
+class Author(CleanFieldsMixin, index.Indexed, models.Model):
     name = models.CharField(_("name"), max_length=255)
     slug = models.SlugField(_("slug"), max_length=255, unique=True, allow_unicode=True)
     role = models.CharField(
@@ -59,7 +61,7 @@ class Author(index.Indexed, models.Model):
         return self.name
 
 
-class Source(index.Indexed, models.Model):
+class Source(CleanFieldsMixin, index.Indexed, models.Model):
     """A news agency or wire service credited on stories, e.g. Reuters."""
 
     name = models.CharField(_("name"), max_length=255, unique=True)

@@ -25,6 +25,18 @@ def newsfeed_visible(page: Page | None) -> bool:
 
 
 @register.simple_tag(takes_context=True)
+def newsfeed_body(context: Any, value: Any, editor: bool | None = None) -> str:
+    """A StreamField body, block by block, each with its own template (``rendering``): a block
+    whose stored value cannot render is left out, or shown as a placeholder to editors (in the
+    admin, and in Wagtail's preview when ``editor`` is not given)."""
+    from ..rendering import render_body
+
+    if editor is None:
+        editor = bool(getattr(context.get("request"), "is_preview", False))
+    return render_body(value, context.flatten(), editor=editor)
+
+
+@register.simple_tag(takes_context=True)
 def entry_permalink(context: dict[str, Any], entry: LiveEntry) -> str:
     """The URL of one entry: its feed page's URL with the ``#entry-<id>`` anchor."""
     page = context.get("page")

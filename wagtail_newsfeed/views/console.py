@@ -24,7 +24,7 @@ from wagtail.admin.auth import permission_denied
 from wagtail.admin.telepath import JSContext
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .. import live
+from .. import live, validation
 from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
@@ -35,6 +35,22 @@ CONSOLE_ENTRIES = 50
 
 def console_url(feed: LiveFeedPage | int) -> str:
     return reverse("wagtail_newsfeed_console:console", args=[getattr(feed, "pk", feed)])
+
+
+def repaired_body(request: HttpRequest, body: Any) -> Any:
+    """The body an editor can open: blocks damaged in storage are left out of the form (the
+    editor would fail to load them), and the editor is told which; saving drops them for good."""
+    body, left_out = validation.repair_body(body)
+    if left_out:
+        messages.warning(
+            request,
+            _(
+                "Parts of this entry could not be shown and were left out below; they stay "
+                "stored until you save: %(parts)s"
+            )
+            % {"parts": "; ".join(left_out)},
+        )
+    return body
 
 
 class FeedConsoleMixin(WagtailAdminTemplateMixin):
@@ -167,7 +183,9 @@ class EditEntryView(FeedConsoleMixin, View):
         entry = self.get_entry()
         if entry.is_published and not self.can_publish:
             raise PermissionDenied
-        form = self.make_form(instance=entry, initial={"expected_version": entry.version})
+        editable = self.get_entry()
+        editable.body = repaired_body(request, editable.body)
+        form = self.make_form(instance=editable, initial={"expected_version": entry.version})
         return self.render(entry, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

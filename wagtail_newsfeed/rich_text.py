@@ -1,0 +1,93 @@
+"""Rich text as the app accepts it: whitelisted by the editor's own rules, whatever door it came by.
+
+Draftail (the admin's editor) can only produce what its features allow, but the API, crafted
+form posts and importers send HTML. ``sanitise`` puts any of it through Wagtail's whitelister for
+the block's features, exactly the rules the editor applies, so what is stored is what an editor
+could have written. Input may use the stored form of internal links (``<a linktype="page"
+id="3">``, what API clients and exports carry) or the editor form (``data-linktype``/``data-id``).
+
+``references`` lists the internal links and embeds of stored rich text, for the validator to
+check that each id is well formed and points at something the writer may choose.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from bs4 import BeautifulSoup
+from wagtail.admin.rich_text.converters.editor_html import DbWhitelister, EditorHTMLConverter
+from wagtail.rich_text import features as feature_registry
+from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
+
+
+def _escape(text: str) -> str:
+    """Escape what HTML needs (``& < > "``; attributes are always double-quoted), leaving
+    apostrophes as Draftail writes them so the stored text round-trips unchanged."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
+
+
+class _Whitelister(DbWhitelister):
+    """Wagtail's whitelister (same parser and rules), reading stored-form links too."""
+
+    def clean(self, html: str) -> str:
+        doc = BeautifulSoup(html, "html.parser")
+        for tag in doc.find_all(["a", "embed"]):
+            kind = "linktype" if tag.name == "a" else "embedtype"
+            if kind in tag.attrs and f"data-{kind}" not in tag.attrs:
+                tag[f"data-{kind}"] = tag.attrs.pop(kind)
+                for name in ("id", "format", "alt"):
+                    if name in tag.attrs:
+                        tag[f"data-{name}"] = tag.attrs.pop(name)
+            if f"data-{kind}" in tag.attrs:
+                # Wagtail's handlers read data-id without a default (a KeyError, a 500):
+                # an empty id is kept so the validator can name the broken link instead.
+                tag.attrs.setdefault("data-id", "")
+        self.clean_node(doc, doc)
+        return doc.decode(formatter=_escape)
+
+
+@cache
+def _whitelister(features: tuple[str, ...] | None) -> _Whitelister:
+    converter = EditorHTMLConverter(features=list(features) if features is not None else None)
+    return _Whitelister(converter.converter_rules)
+
+
+def sanitise(html: str, features: list[str] | tuple[str, ...] | None = None) -> str:
+    """``html`` with only what the editor's ``features`` allow (Wagtail's defaults if None)."""
+    if not html:
+        return ""
+    return _whitelister(tuple(features) if features is not None else None).clean(html)
+
+
+def markup_signature(html: str) -> str:
+    """The tags, attributes and text of ``html``, however they were written down (attribute
+    order, quoting, entities): equal signatures mean the same markup."""
+    doc = BeautifulSoup(html, "html.parser")
+    tags = [(tag.name, sorted((k, str(v)) for k, v in tag.attrs.items())) for tag in doc.find_all()]
+    return repr((tags, doc.get_text()))
+
+
+def references(html: str) -> list[tuple[type, str]]:
+    """``(model, id as written)`` for each internal link and embed in stored rich text."""
+    found: list[tuple[type, str]] = []
+    for pattern, kind, handlers in (
+        (FIND_A_TAG, "linktype", feature_registry.get_link_types()),
+        (FIND_EMBED_TAG, "embedtype", feature_registry.get_embed_types()),
+    ):
+        for match in pattern.findall(html):
+            attrs = extract_attrs(match)
+            handler: Any = handlers.get(attrs.get(kind, ""))
+            model = _handler_model(handler)
+            if model is not None:
+                found.append((model, attrs.get("id", "")))
+    return found
+
+
+def _handler_model(handler: Any) -> type | None:
+    try:
+        return handler.get_model() if handler is not None else None
+    except NotImplementedError:  # a handler for something that is not a database object
+        return None

@@ -1,0 +1,587 @@
+"""The one write validator: every body written to an article or a live entry passes through here,
+whatever door it came by (the API, the live console, the Newsroom and page forms, importers).
+
+``clean_body`` walks the whole block tree against the block definitions before Wagtail converts
+anything, so no value can reach a database query, a template or a rendition in a shape that
+breaks it:
+
+- sizes are capped (bytes, blocks at any depth, nesting: ``conf`` settings);
+- every string loses the characters XML cannot carry (they would break RSS, Atom and sitemaps);
+- every rich-text value, at any depth, is cleaned with its editor's feature whitelist;
+- every chooser, link and embed id is parsed and bounded, then must resolve to an object the
+  writing user could pick in Wagtail's own choosers (its ``choose`` permissions);
+- tables must have the shape Wagtail's table template renders;
+
+and only then does Wagtail's own block validation run. Problems are raised as Wagtail's
+structured block errors, so the admin shows each one beside its block and the API names its
+path (``body[2].body``); nothing is saved.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
+from django.utils.translation import gettext as _
+from wagtail import blocks
+from wagtail.blocks.list_block import ListBlockValidationError
+from wagtail.blocks.stream_block import StreamBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.models import Page
+
+from . import rich_text
+from .conf import settings
+from .converters import parse_id
+from .xml import xml_safe
+
+TABLE_HEADER_CHOICES = {"row", "column", "col", "both", "neither"}
+
+
+@dataclass
+class _Reference:
+    model: type
+    pk: int
+    path: tuple
+    page_types: tuple[type, ...] = ()
+
+
+@dataclass
+class _Walk:
+    """One pass over a raw block tree: the cleaned tree, its problems and its references."""
+
+    max_blocks: int
+    blocks: int = 0
+    errors: list[tuple[tuple, str]] = field(default_factory=list)
+    references: list[_Reference] = field(default_factory=list)
+
+    def error(self, path: tuple, message: str) -> None:
+        self.errors.append((path, message))
+
+    def visit(self, block: blocks.Block, value: Any, path: tuple) -> Any:
+        if isinstance(block, blocks.StreamBlock):
+            return self.stream(block, value, path)
+        if isinstance(block, blocks.ListBlock):
+            return self.list(block, value, path)
+        if isinstance(block, blocks.StructBlock):
+            return self.struct(block, value, path)
+        if isinstance(block, blocks.RichTextBlock):
+            return self.rich_text(block, value, path)
+        if isinstance(block, TableBlock):
+            return clean_table(value, lambda message: self.error(path, message))
+        if isinstance(block, blocks.ChooserBlock):
+            return self.chooser(block, value, path)
+        return self.scalar(value, path)
+
+    def count(self, path: tuple) -> bool:
+        self.blocks += 1
+        if self.blocks == self.max_blocks + 1:
+            self.error((), _("A body may hold at most %(n)d blocks.") % {"n": self.max_blocks})
+        return self.blocks <= self.max_blocks
+
+    def stream(self, block: blocks.StreamBlock, value: Any, path: tuple) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(path, _("Expected a list of blocks."))
+            return []
+        cleaned = []
+        for index, item in enumerate(value):
+            if not self.count(path):
+                break
+            if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+                self.error((*path, (index, None)), _("Expected an object with `type` and `value`."))
+                continue
+            child = block.child_blocks.get(item["type"])
+            if child is None:
+                known = ", ".join(block.child_blocks)
+                self.error(
+                    (*path, (index, None)),
+                    _("Unknown block type %(type)r (known: %(known)s).")
+                    % {"type": xml_safe(item["type"])[:50], "known": known},
+                )
+                continue
+            here = (*path, (index, child))
+            cleaned.append(
+                {
+                    "type": item["type"],
+                    "value": self.visit(child, item.get("value"), here),
+                    "id": _block_id(item.get("id")),
+                }
+            )
+        return cleaned
+
+    def list(self, block: blocks.ListBlock, value: Any, path: tuple) -> list[Any]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(path, _("Expected a list."))
+            return []
+        cleaned = []
+        for index, item in enumerate(value):
+            if not self.count(path):
+                break
+            # Wagtail stores items as {"type": "item", "value": ..., "id": ...}; plain values
+            # (the older format) are read too.
+            is_wrapped = isinstance(item, dict) and item.get("type") == "item" and "value" in item
+            raw = item["value"] if is_wrapped else item
+            here = (*path, (index, block.child_block))
+            cleaned.append(
+                {
+                    "type": "item",
+                    "value": self.visit(block.child_block, raw, here),
+                    "id": _block_id(item.get("id") if is_wrapped else None),
+                }
+            )
+        return cleaned
+
+    def struct(self, block: blocks.StructBlock, value: Any, path: tuple) -> dict[str, Any]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(
+                path,
+                _("Expected an object with the fields %(names)s.")
+                % {"names": ", ".join(block.child_blocks)},
+            )
+            return {}
+        return {
+            name: self.visit(child, value[name], (*path, (name, child)))
+            for name, child in block.child_blocks.items()
+            if name in value
+        }
+
+    def rich_text(self, block: blocks.RichTextBlock, value: Any, path: tuple) -> str:
+        return self.rich_html(value, block.features, path)
+
+    def rich_html(self, value: Any, features: Any, path: tuple) -> str:
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.error(path, _("Expected rich text (an HTML string)."))
+            return ""
+        html = rich_text.sanitise(xml_safe(value), features)
+        for model, raw_id in rich_text.references(html):
+            self.reference(model, raw_id, path, _("link"))
+        return html
+
+    def chooser(self, block: blocks.ChooserBlock, value: Any, path: tuple) -> Any:
+        if value in (None, ""):
+            return None
+        page_types = tuple(getattr(block, "target_models", ()) or ())
+        pk = self.reference(block.model_class, value, path, None, page_types)
+        return pk
+
+    def reference(
+        self,
+        model: type,
+        raw_id: Any,
+        path: tuple,
+        kind: str | None,
+        page_types: tuple[type, ...] = (),
+    ) -> int | None:
+        pk = parse_id(raw_id)
+        if pk is None:
+            self.error(
+                path,
+                _("%(what)s has an invalid id %(id)s.")
+                % {"what": _describe(model, kind), "id": _shown(raw_id)},
+            )
+            return None
+        self.references.append(_Reference(model, pk, path, page_types))
+        return pk
+
+    def scalar(self, value: Any, path: tuple) -> Any:
+        if isinstance(value, str):
+            return xml_safe(value)
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        self.error(path, _("Expected a single value, not a list or an object."))
+        return None
+
+
+def clean_table(value: Any, error: Any) -> dict[str, Any] | None:
+    """A table value in exactly the shape Wagtail's table template reads, or ``error(message)``.
+
+    Cells are text (numbers become text); ``cell`` and ``mergeCells`` items need their
+    coordinates; the header flags follow ``table_header_choice`` as Wagtail's own clean does.
+    """
+    if value in (None, ""):
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("data"), list):
+        error(_("A table needs `data`: a list of rows, each a list of cells."))
+        return None
+    rows = value["data"]
+    if not all(isinstance(row, list) for row in rows):
+        error(_("Each row of a table is a list of cells."))
+        return None
+    cells = sum(len(row) for row in rows)
+    if cells > settings.TABLE_MAX_CELLS:
+        error(_("A table may have at most %(n)d cells.") % {"n": settings.TABLE_MAX_CELLS})
+        return None
+    data = []
+    for row in rows:
+        if not all(cell is None or isinstance(cell, str | int | float) for cell in row):
+            error(_("Table cells must be text."))
+            return None
+        data.append([None if c is None else xml_safe(str(c)) for c in row])
+    choice = value.get("table_header_choice") or _header_choice(value)
+    if choice not in TABLE_HEADER_CHOICES:
+        error(_("`table_header_choice` must be one of: row, column, both, neither."))
+        return None
+    cleaned: dict[str, Any] = {
+        "data": data,
+        "table_header_choice": choice,
+        "first_row_is_table_header": choice in ("row", "both"),
+        "first_col_is_header": choice in ("column", "col", "both"),
+        "table_caption": xml_safe(str(value.get("table_caption") or "")),
+    }
+    for key, fields in (("cell", ("row", "col")), ("mergeCells", ("row", "col", "rowspan"))):
+        items = value.get(key) or []
+        if not isinstance(items, list) or len(items) > cells:
+            error(_("`%(key)s` must be a list of at most one item per cell.") % {"key": key})
+            return None
+        if key == "mergeCells":
+            fields = (*fields, "colspan")
+        kept = []
+        for item in items:
+            if not isinstance(item, dict) or not all(_is_count(item.get(f)) for f in fields):
+                error(
+                    _("Each item of `%(key)s` needs whole numbers %(fields)s.")
+                    % {"key": key, "fields": ", ".join(fields)}
+                )
+                return None
+            kept.append(_table_meta(item, key))
+        if kept:
+            cleaned[key] = kept
+    return cleaned
+
+
+def _header_choice(value: dict[str, Any]) -> str:
+    row, col = bool(value.get("first_row_is_table_header")), bool(value.get("first_col_is_header"))
+    return {(True, True): "both", (True, False): "row", (False, True): "column"}.get(
+        (row, col), "neither"
+    )
+
+
+def _is_count(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
+
+
+def _table_meta(item: dict[str, Any], key: str) -> dict[str, Any]:
+    if key == "mergeCells":
+        return {name: item[name] for name in ("row", "col", "rowspan", "colspan")}
+    kept: dict[str, Any] = {"row": item["row"], "col": item["col"]}
+    if isinstance(item.get("className"), str):
+        kept["className"] = xml_safe(item["className"])[:100]
+    if isinstance(item.get("hidden"), bool):
+        kept["hidden"] = item["hidden"]
+    return kept
+
+
+def _block_id(value: Any) -> str:
+    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
+        return value
+    return str(uuid.uuid4())
+
+
+def _shown(value: Any) -> str:
+    text = xml_safe(value if isinstance(value, str) else json.dumps(value, default=str))
+    return repr(text[:30] + ("…" if len(text) > 30 else ""))
+
+
+def _describe(model: type, kind: str | None) -> str:
+    name = model._meta.verbose_name
+    return _("A %(kind)s to a %(name)s") % {"kind": kind, "name": name} if kind else str(name)
+
+
+def _depth(value: Any, limit: int) -> int:
+    """How deeply lists and objects nest in ``value``, counting up to ``limit + 1`` at most."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, level = stack.pop()
+        if isinstance(node, dict | list) and level > deepest:
+            deepest = level
+            if deepest > limit:
+                return deepest
+        if isinstance(node, dict):
+            stack.extend((child, level + 1) for child in node.values())
+        elif isinstance(node, list):
+            stack.extend((child, level + 1) for child in node)
+    return deepest
+
+
+# References ----------------------------------------------------------------------------------
+
+
+def _choosable(model: type, ids: set[int], user: Any, page_types: tuple[type, ...]) -> set[int]:
+    """Which of ``ids`` ``user`` could pick in Wagtail's chooser for ``model`` (any existing
+    object when there is no user: imports and management commands)."""
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+
+    if issubclass(model, Page):
+        found = Page.objects.filter(pk__in=ids).exclude(depth=1)
+        if page_types:
+            found = found.type(*page_types)
+    elif user is not None and model in (get_image_model(), get_document_model()):
+        found = (
+            _permission_policy(model)
+            .instances_user_has_any_permission_for(user, ["choose"])
+            .filter(pk__in=ids)
+        )
+    else:
+        found = model._default_manager.filter(pk__in=ids)
+    return set(found.values_list("pk", flat=True))
+
+
+def _permission_policy(model: type) -> Any:
+    try:  # Wagtail 8
+        from wagtail.permissions import policy_registry
+    except ImportError:  # Wagtail 7.4
+        from wagtail.documents import get_document_model
+        from wagtail.documents.permissions import permission_policy as documents
+        from wagtail.images.permissions import permission_policy as images
+
+        return documents if model is get_document_model() else images
+    return policy_registry.get_by_type(model)
+
+
+def _check_references(walk: _Walk, user: Any) -> None:
+    """One query per kind of object, however many references the body holds."""
+    groups: dict[tuple[type, tuple[type, ...]], list[_Reference]] = {}
+    for ref in walk.references:
+        groups.setdefault((ref.model, ref.page_types), []).append(ref)
+    for (model, page_types), refs in groups.items():
+        found = _choosable(model, {ref.pk for ref in refs}, user, page_types)
+        for ref in refs:
+            if ref.pk not in found:
+                walk.error(
+                    ref.path,
+                    _("There is no %(name)s with id %(id)d that you may choose.")
+                    % {"name": _target_name(model, page_types), "id": ref.pk},
+                )
+
+
+def _target_name(model: type, page_types: tuple[type, ...]) -> str:
+    names = [str(m._meta.verbose_name) for m in page_types] or [str(model._meta.verbose_name)]
+    return " or ".join(names)
+
+
+# Errors --------------------------------------------------------------------------------------
+
+
+def path_label(path: Iterable[tuple[Any, Any]], root: str = "body") -> str:
+    """``body[2].body`` for a path of (index or field name, block) steps."""
+    return root + "".join(f"[{key}]" if isinstance(key, int) else f".{key}" for key, _b in path)
+
+
+def _nested_error(block: Any, errors: list[tuple[tuple, str]]) -> ValidationError:
+    """Wagtail's structured block error for ``errors`` (paths relative to ``block``)."""
+    here = [message for path, message in errors if not path]
+    children: dict[Any, tuple[Any, list[tuple[tuple, str]]]] = {}
+    for path, message in errors:
+        if path:
+            (key, child), rest = path[0], path[1:]
+            children.setdefault(key, (child, []))[1].append((rest, message))
+    nested = {
+        key: _nested_error(child, sub)
+        if child is not None
+        else ValidationError([m for _p, m in sub])
+        for key, (child, sub) in children.items()
+    }
+    if isinstance(block, blocks.StreamBlock):
+        return StreamBlockValidationError(block_errors=nested, non_block_errors=ErrorList(here))
+    if isinstance(block, blocks.ListBlock):
+        return ListBlockValidationError(block_errors=nested, non_block_errors=ErrorList(here))
+    if isinstance(block, blocks.StructBlock):
+        return StructBlockValidationError(block_errors=nested, non_block_errors=ErrorList(here))
+    return ValidationError(here)
+
+
+# The validator -------------------------------------------------------------------------------
+
+
+def clean_strings(data: Any, max_depth: int = 64) -> Any:
+    """Parsed JSON with every string (keys too) cleaned by ``xml_safe``; ``ValueError`` if it
+    nests deeper than ``max_depth``. Iterative, so no input can exhaust the stack."""
+    if _depth(data, max_depth) > max_depth:
+        raise ValueError(_("The JSON nests deeper than %(n)d levels.") % {"n": max_depth})
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, str):
+            return xml_safe(node)
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if isinstance(node, dict):
+            return {xml_safe(key): clean(item) for key, item in node.items()}
+        return node
+
+    return clean(data)
+
+
+def clean_rich_text(value: Any, features: Any = None, user: Any = None) -> str:
+    """One rich-text value (a ``RichTextField``'s) cleaned and checked like those in bodies."""
+    walk = _Walk(max_blocks=0)
+    html = walk.rich_html(value, features, ())
+    if not walk.errors:
+        _check_references(walk, user)
+    if walk.errors:
+        raise ValidationError([message for _path, message in walk.errors])
+    return html
+
+
+def clean_entry_body(value: Any, user: Any = None) -> blocks.StreamValue:
+    """``clean_body`` for a live entry (``ENTRY_BODY_MAX_BYTES``)."""
+    from .models import LiveEntry
+
+    stream_block = LiveEntry._meta.get_field("body").stream_block
+    return clean_body(value, stream_block, user, max_bytes=settings.ENTRY_BODY_MAX_BYTES)
+
+
+def clean_article_body(value: Any, user: Any = None, model: Any = None) -> blocks.StreamValue:
+    """``clean_body`` for an article (``ARTICLE_BODY_MAX_BYTES``)."""
+    from .models import NewsArticlePage
+
+    stream_block = (model or NewsArticlePage)._meta.get_field("body").stream_block
+    return clean_body(value, stream_block, user, max_bytes=settings.ARTICLE_BODY_MAX_BYTES)
+
+
+def clean_body(
+    value: Any,
+    stream_block: blocks.StreamBlock,
+    user: Any = None,
+    *,
+    max_bytes: int,
+    block_validation: bool = True,
+) -> blocks.StreamValue:
+    """``value`` (raw ``[{type, value}]`` JSON or a ``StreamValue``) checked and cleaned as
+    described above; raises Wagtail's ``StreamBlockValidationError`` naming each problem.
+
+    ``user`` is the writer whose choose permissions references must respect (None for trusted
+    system writes such as imports). ``block_validation=False`` leaves out Wagtail's own block
+    ``clean`` (required fields, embed lookups), for callers whose form field has just run it.
+    """
+    raw = stream_block.get_prep_value(value) if isinstance(value, blocks.StreamValue) else value
+    limit_errors = _limit_errors(raw, max_bytes)
+    if limit_errors:
+        raise StreamBlockValidationError(non_block_errors=ErrorList(limit_errors))
+    walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
+    cleaned = walk.stream(stream_block, raw, ())
+    if not walk.errors:
+        _check_references(walk, user)
+    if walk.errors:
+        raise _nested_error(stream_block, walk.errors)
+    try:
+        converted = stream_block.to_python(cleaned)
+        return stream_block.clean(converted) if block_validation else converted
+    except ValidationError:
+        raise
+    except (TypeError, ValueError, AttributeError, KeyError, LookupError) as error:
+        # The walk should leave nothing for this to catch; if it does, it is still a 4xx.
+        raise StreamBlockValidationError(
+            non_block_errors=ErrorList([_("Invalid block value: %(e)s") % {"e": error}])
+        ) from None
+
+
+def body_problems(value: blocks.StreamValue | None) -> list[tuple[int, str]]:
+    """``(block index, "body[i]...: problem")`` for each stored block the validator would refuse
+    or whose rich text holds markup the editor cannot write. Checks shapes and ids, not whether
+    referenced objects still exist (a link to a deleted page is Wagtail's to show)."""
+    if not value:
+        return []
+    stream_block = value.stream_block
+    problems: list[tuple[int, str]] = []
+    for index, raw in enumerate(value.raw_data):
+        walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
+        cleaned = walk.stream(stream_block, [raw], ())
+        for path, message in walk.errors:
+            problems.append((index, f"{path_label(((index, None), *path[1:]))}: {message}"))
+        if not walk.errors and _markup_removed(raw, cleaned[0]):
+            problems.append(
+                (index, _("body[%(i)d]: holds markup the editor cannot write") % {"i": index})
+            )
+    return problems
+
+
+def repair_body(value: blocks.StreamValue) -> tuple[blocks.StreamValue, list[str]]:
+    """For an editor opening a body with damaged blocks: the body without them (so the editor
+    can open at all), and what was left out. The stored row is unchanged until they save."""
+    problems = body_problems(value)
+    broken = {index for index, _message in problems if "markup" not in _message}
+    if not broken:
+        return value, []
+    kept = [raw for index, raw in enumerate(value.raw_data) if index not in broken]
+    messages = [message for index, message in problems if index in broken]
+    return value.stream_block.to_python(kept), messages
+
+
+def _markup_removed(raw: Any, cleaned: dict[str, Any]) -> bool:
+    """Whether cleaning changed any rich text beyond how it is written down."""
+    before, after = _rich_texts(raw.get("value")), _rich_texts(cleaned.get("value"))
+    return Counter(map(rich_text.markup_signature, before)) != Counter(
+        map(rich_text.markup_signature, after)
+    )
+
+
+def _rich_texts(value: Any) -> list[str]:
+    """Every string in a raw block value that looks like HTML (cheap pre-filter)."""
+    found, stack = [], [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            if "<" in node:
+                found.append(node)
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return found
+
+
+def _limit_errors(raw: Any, max_bytes: int) -> list[str]:
+    depth_limit = settings.BODY_MAX_DEPTH
+    if _depth(raw, depth_limit) > depth_limit:
+        return [_("The body nests deeper than %(n)d levels.") % {"n": depth_limit}]
+    size = len(json.dumps(raw, ensure_ascii=False, default=str).encode())
+    if size > max_bytes:
+        return [
+            _("The body is %(size)s; the most it may be is %(max)s.")
+            % {"size": _kilobytes(size), "max": _kilobytes(max_bytes)}
+        ]
+    return []
+
+
+def _kilobytes(size: int) -> str:
+    return _("%(n)s KB") % {"n": f"{size / 1000:,.1f}"}
+
+
+def error_messages(error: ValidationError, root: str = "body") -> list[str]:
+    """A structured block error as flat ``"body[1].text: message"`` lines (for the API)."""
+    data = error.as_json_data() if hasattr(error, "as_json_data") else {"messages": error.messages}
+    out: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for message in node.get("messages", []):
+                out.append(f"{where}: {message}")
+            children = node.get("blockErrors") or {}
+            items = children.items() if isinstance(children, dict) else enumerate(children)
+            for key, child in items:
+                if child:
+                    step = f"[{key}]" if isinstance(key, int) or str(key).isdigit() else f".{key}"
+                    walk(child, f"{where}{step}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+        elif node:
+            out.append(f"{where}: {node}")
+
+    walk(data, root)
+    return out or [_("Invalid blocks.")]
