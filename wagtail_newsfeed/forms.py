@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -125,7 +126,13 @@ class LiveEntryForm(EntryFormBase):
             return cleaned
         if not live.can_edit_feed(self.for_user, feed):
             self.add_error("feed", _("You do not have permission to edit this live feed."))
-        elif not live.can_publish_feed(self.for_user, feed):
+            return cleaned
+        if "display_time" in self.changed_data or not self.instance.pk:
+            try:
+                live.check_display_time(self.for_user, feed, cleaned.get("display_time"))
+            except ValidationError as error:
+                self.add_error(None, error)
+        if not live.can_publish_feed(self.for_user, feed):
             if cleaned.get("status") == LiveEntry.Status.PUBLISHED:
                 self.add_error(
                     "status",

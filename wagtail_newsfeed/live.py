@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.core import signing
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import Signal
@@ -53,6 +54,37 @@ def can_edit_feed(user: Any, feed: LiveFeedPage) -> bool:
 def can_publish_feed(user: Any, feed: LiveFeedPage) -> bool:
     """May this user change what readers see: publish, pin, edit or delete published entries?"""
     return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_publish())
+
+
+#: How far ahead of the server's clock a contributor's display time may be (clock skew).
+DISPLAY_TIME_SKEW = timedelta(seconds=60)
+#: The range a display time must fall in: earlier or later is a typo, and near the ends of
+#: Python's calendar a conversion to the site's time zone would overflow.
+EARLIEST_DISPLAY_TIME = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_DISPLAY_TIME_AHEAD = timedelta(days=366)
+
+
+def check_display_time(user: Any, feed: LiveFeedPage, value: datetime | None) -> None:
+    """A display time within range; in the future only for editors who may publish the feed.
+
+    An entry's display time orders the feed, so a contributor's far-future time would keep
+    their entry on top like a pin once it is published.
+    """
+    if value is None:
+        return
+    now = timezone.now()
+    if not EARLIEST_DISPLAY_TIME <= value <= now + LATEST_DISPLAY_TIME_AHEAD:
+        raise ValidationError(
+            {"display_time": _("Give a time after 1900 and at most a year from now.")}
+        )
+    if value > now + DISPLAY_TIME_SKEW and not can_publish_feed(user, feed):
+        raise ValidationError(
+            {
+                "display_time": _(
+                    "Only editors who may publish this feed can give an entry a time in the future."
+                )
+            }
+        )
 
 
 def _check_permission(user: Any, feed: LiveFeedPage, *, publishing: bool) -> None:
@@ -124,11 +156,15 @@ def create_entry(
     display_time: Any = None,
     authors: Iterable[Any] = (),
 ) -> LiveEntry:
-    """Post a new entry. Raises ``PermissionDenied`` if the user may not post (or publish) it."""
+    """Post a new entry. Raises ``PermissionDenied`` if the user may not post (or publish) it,
+    ``ValidationError`` for a display time they may not give."""
     # Pinning unpins the feed's live pinned entry, so it changes what readers see too.
-    _check_permission(user, feed, publishing=status == LiveEntry.Status.PUBLISHED or is_pinned)
+    publishing = status == LiveEntry.Status.PUBLISHED or is_pinned
+    check_display_time(user, feed, display_time)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
+        _check_permission(user, feed, publishing=publishing)
+        now = timezone.now()
         entry = LiveEntry(
             feed=feed,
             headline=headline or "",
@@ -136,7 +172,8 @@ def create_entry(
             status=status,
             is_pinned=is_pinned,
             is_key_event=is_key_event,
-            display_time=display_time or timezone.now(),
+            display_time=display_time or now,
+            first_published_at=now if status == LiveEntry.Status.PUBLISHED else None,
             created_by=user if getattr(user, "pk", None) else None,
         )
         changed = [entry]
@@ -166,24 +203,31 @@ def update_entry(
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
     feed = entry.feed
-    if entry.deleted_at is not None:
-        raise LiveEntry.DoesNotExist(_("This entry has been deleted."))
-    touches_readers = (
-        entry.is_published
-        or changes.get("status") == LiveEntry.Status.PUBLISHED
-        or bool(changes.get("is_pinned"))
-    )
-    _check_permission(user, feed, publishing=touches_readers)
+    # Whether the change touches what readers see is decided on the row locked below, not on
+    # ``entry`` as the caller loaded it: an editor may have published it meanwhile.
+    _check_permission(user, feed, publishing=False)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
         current = LiveEntry.objects.select_for_update().get(pk=entry.pk)
         if current.deleted_at is not None:
             raise LiveEntry.DoesNotExist(_("This entry has been deleted."))
+        touches_readers = (
+            current.is_published
+            or changes.get("status") == LiveEntry.Status.PUBLISHED
+            or bool(changes.get("is_pinned"))
+        )
+        _check_permission(user, feed, publishing=touches_readers)
+        if "display_time" in changes and changes["display_time"] is None:
+            raise ValidationError({"display_time": _("Give the time to show.")})
+        if changes.get("display_time", current.display_time) != current.display_time:
+            check_display_time(user, feed, changes["display_time"])
         if expected_version is not None and current.version != expected_version:
             raise EntryConflict(_("Someone else changed this entry; reload it and try again."))
         was_published = current.is_published
         for field, value in changes.items():
             setattr(current, field, value)
+        if current.is_published and current.first_published_at is None:
+            current.first_published_at = timezone.now()
         changed = [current]
         if changes.get("is_pinned"):
             changed += _unpin_others(feed.pk, current.pk)
@@ -224,10 +268,12 @@ def set_key_event(entry: LiveEntry, user: Any, key_event: bool = True) -> LiveEn
 def delete_entry(entry: LiveEntry, user: Any) -> LiveEntry:
     """Soft-delete: the row stays as a tombstone so pollers learn of the deletion."""
     feed = entry.feed
-    _check_permission(user, feed, publishing=entry.is_published)
+    _check_permission(user, feed, publishing=False)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
         current = LiveEntry.objects.select_for_update().get(pk=entry.pk)
+        # Decided on the locked row: it may have been published since the caller loaded it.
+        _check_permission(user, feed, publishing=current.is_published)
         if current.deleted_at is None:
             current.deleted_at = timezone.now()
             current.is_pinned = False
@@ -249,12 +295,19 @@ def current_version(feed: LiveFeedPage) -> int:
 
 
 def changes_since(feed: LiveFeedPage, version: int, limit: int) -> tuple[list[LiveEntry], bool]:
-    """Entries changed after ``version``, oldest change first; an index range scan on
-    ``(feed, version)`` whose cost follows the number of changes, not the feed's size."""
+    """Reader-visible changes after ``version``, oldest first: published entries, and entries
+    that readers once saw and that are now unpublished or deleted (their tombstones). Drafts
+    that were never published are not readers' business, not even as an id.
+
+    An index range scan on ``(feed, version)``: its cost follows the number of changes, not the
+    feed's size."""
+    seen_by_readers = Q(status=LiveEntry.Status.PUBLISHED, deleted_at__isnull=True) | Q(
+        first_published_at__isnull=False
+    )
     rows = list(
-        LiveEntry.objects.filter(feed_id=feed.pk, version__gt=version).order_by("version")[
-            : limit + 1
-        ]
+        LiveEntry.objects.filter(seen_by_readers, feed_id=feed.pk, version__gt=version).order_by(
+            "version"
+        )[: limit + 1]
     )
     return rows[:limit], len(rows) > limit
 

@@ -16,7 +16,7 @@ from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.shortcuts import redirect
 from django.utils.html import format_html_join, strip_tags
@@ -189,6 +189,9 @@ class LiveEntryCreateView(CreateView):
         except PermissionDenied as error:
             _report_refusal(form, error)
             return self.form_invalid(form)
+        except ValidationError as error:  # a rule of the write path, e.g. the display time
+            form.add_error(None, error)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             _("Entry '%(entry)s' saved.") % {"entry": entry_label(self.instance)},
@@ -237,6 +240,9 @@ class LiveEntryEditView(EditView):
             )
         except PermissionDenied as error:
             _report_refusal(form, error)
+            return self.form_invalid(form)
+        except ValidationError as error:
+            form.add_error(None, error)
             return self.form_invalid(form)
         except live.EntryConflict as error:
             form.add_error(

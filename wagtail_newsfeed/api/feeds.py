@@ -230,9 +230,13 @@ class FeedEntries(NewsfeedAPIView):
             else TombstoneSerializer({"id": row.pk, "deleted": True}).data
             for row in rows
         ]
+        # Without more to come, the cursor moves up to the feed's version even past changes
+        # readers are not shown (drafts), so the next poll can be answered as "no news".
+        last = rows[-1].version if rows else version
+        cursor = last if has_more else max(last, feed.api_version or 0)
         return {
             "results": results,
-            "cursor": live.encode_cursor(feed, rows[-1].version if rows else version),
+            "cursor": live.encode_cursor(feed, cursor),
             "has_more": has_more,
         }
 

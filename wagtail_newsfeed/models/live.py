@@ -176,6 +176,13 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PUBLISHED
     )
+    first_published_at = models.DateTimeField(
+        _("first published at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("When readers could first see the entry; never-published drafts have none."),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
