@@ -11,6 +11,13 @@ from wagtail_newsfeed import live
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _shared_cache(settings):
+    """The fast path of a cache every process shares (Redis): one test process shares its
+    local-memory cache with itself. ``test_caches_across_processes`` covers the default path."""
+    settings.WAGTAIL_NEWSFEED = {**settings.WAGTAIL_NEWSFEED, "SHARED_CACHE": True}
+
+
 @pytest.fixture
 def api():
     return APIClient()

@@ -118,6 +118,14 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 id="wagtail_newsfeed.E007",
             )
         )
+    if settings.SHARED_CACHE not in (None, True, False):
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['SHARED_CACHE'] must be None (decided from the cache backend), "
+                f"True or False, not {settings.SHARED_CACHE!r}.",
+                id="wagtail_newsfeed.E008",
+            )
+        )
     return errors
 
 

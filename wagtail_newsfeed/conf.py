@@ -29,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "API_CACHE_MAX_AGE": 60,
     "API_LIVE_CACHE_MAX_AGE": 2,
     "API_WRITE_THROTTLE_RATE": "120/min",
+    # Whether every process shares Django's cache: None guesses from the backend (Redis,
+    # Memcached and the database cache are shared; local memory, files and dummy are not).
+    "SHARED_CACHE": None,
     "API_SEARCH_MAX_RESULTS": 1000,
     "API_RENDITIONS": {
         "thumbnail": "fill-400x225",

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from .caching import cache_is_shared
 from .conf import settings
 from .models import LiveEntry, LiveFeedCounter, LiveFeedPage
 
@@ -375,11 +376,13 @@ def decode_cursor(feed: LiveFeedPage | int, token: str) -> int:
 
 # The version cache ---------------------------------------------------------------------------
 #
-# Most polls of a live feed find no news. The feed's current version is kept in Django's cache
-# (shared by every process when it is Redis) for at most ``API_LIVE_CACHE_MAX_AGE`` seconds, the
-# same staleness a CDN in front is allowed, so such a poll is answered without the database.
-# Every entry change forgets it on commit, and so do publishing, unpublishing, moving and deleting
-# the feed page (signal_handlers). Only versions of visible feeds are remembered.
+# Most polls of a live feed find no news. Where every process shares Django's cache (Redis; see
+# ``caching.cache_is_shared``), the feed's current version is kept there for at most
+# ``API_LIVE_CACHE_MAX_AGE`` seconds, the same staleness a CDN in front is allowed, so such a poll
+# is answered without the database. Every entry change forgets it now and on commit, and so do
+# publishing, unpublishing, moving and deleting the feed page (signal_handlers). Only versions of
+# visible feeds are remembered. With a cache of one's own per process (local memory) a change in
+# another process could not clear it, so the version is always read from the database.
 
 
 def _version_key(feed_id: int) -> str:
@@ -387,13 +390,14 @@ def _version_key(feed_id: int) -> str:
 
 
 def cached_feed_version(feed_id: int) -> int | None:
-    """The current version of a visible feed, if the cache holds it."""
-    return cache.get(_version_key(feed_id))
+    """The current version of a visible feed, if a cache every process shares holds it."""
+    return cache.get(_version_key(feed_id)) if cache_is_shared() else None
 
 
 def remember_feed_version(feed_id: int, version: int) -> None:
-    """Note the version of a feed just found visible (no-op when live caching is off)."""
-    if settings.API_LIVE_CACHE_MAX_AGE > 0:
+    """Note the version of a feed just found visible (no-op when live caching is off or the
+    cache is not shared)."""
+    if settings.API_LIVE_CACHE_MAX_AGE > 0 and cache_is_shared():
         cache.set(_version_key(feed_id), version, settings.API_LIVE_CACHE_MAX_AGE)
 
 

@@ -14,8 +14,7 @@ from wagtail.models import PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import live, purging
-from .api import response_cache
+from . import caching, live, purging
 from .live import entries_changed
 from .models import (
     Author,
@@ -83,8 +82,9 @@ def feed_page_changed(instance: Any, **kwargs: Any) -> None:
 
 
 def api_content_changed(**kwargs: Any) -> None:
-    """What the API's cached article and taxonomy responses show may have changed."""
-    response_cache.bump_generation()
+    """What the API's cached article and taxonomy responses show may have changed (a live
+    entry's change may make its authors visible or hidden)."""
+    caching.bump_generation()
 
 
 def register_signal_handlers() -> None:
@@ -108,3 +108,4 @@ def register_signal_handlers() -> None:
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
     entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")
+    entries_changed.connect(api_content_changed, dispatch_uid="newsfeed_api_cache_entries")

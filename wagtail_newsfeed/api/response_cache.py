@@ -1,38 +1,26 @@
 """A response cache for the API's non-live endpoints: articles, topics, authors and sources.
 
-Each cached body is keyed by a *content generation* that any change to what those endpoints show
-moves on (publishing, unpublishing, moving or deleting a page, editing a topic, author, source,
-image or view restriction; see ``signal_handlers``), so an edit is visible at once. What changes
-with the clock alone (an article passing its expiry time) is visible within
+Each cached body is keyed by a *content generation* (``wagtail_newsfeed.caching``) that any
+change to what those endpoints show moves on (publishing, unpublishing, moving or deleting a page,
+editing a topic, author, source, image, view restriction or live entry; see
+``signal_handlers``), so an edit is visible at once in every process, whatever the cache backend.
+What changes with the clock alone (an article passing its expiry time) is visible within
 ``API_CACHE_MAX_AGE`` seconds, the staleness a CDN in front is allowed anyway. Bodies live in
-Django's cache, shared by every process when it is Redis.
+Django's cache: shared by every process with Redis, one copy per process with local memory.
 """
 
 from __future__ import annotations
 
 import hashlib
-import uuid
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response
 
-GENERATION_KEY = "wagtail_newsfeed:api-generation"
+from ..caching import generation
+
 #: Response headers worth replaying from the cache.
 KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Allow")
-
-
-def generation() -> str:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        value = cache.get(GENERATION_KEY)
-    return value
-
-
-def bump_generation() -> None:
-    """Something the cached endpoints show has changed: forget every cached body."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 def response_key(request: HttpRequest) -> str:

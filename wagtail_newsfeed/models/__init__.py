@@ -9,6 +9,7 @@ from .articles import (
     NewsArticlePage,
     NewsIndexPage,
 )
+from .caching import CacheGeneration
 from .live import (
     CoverageStatus,
     EntryOrder,
@@ -25,6 +26,7 @@ __all__ = [
     "ArticleRelatedLink",
     "ArticleTag",
     "Author",
+    "CacheGeneration",
     "CoverageStatus",
     "EntryOrder",
     "LiveEntry",

@@ -1,0 +1,83 @@
+"""Caches that stay correct with any number of processes, whatever the cache backend.
+
+Django's default cache keeps one copy per process (local memory). A change made in one process
+cannot clear another process's copy, so nothing there may be trusted to be current. Two rules
+follow, and every cache of the app goes through them:
+
+- ``cache_is_shared()`` says whether every process shares Django's cache (Redis, Memcached, the
+  database cache), as guessed from the backend or set with ``SHARED_CACHE``. Only then may a
+  value be trusted without asking the database (the live feeds' version cache, for instance).
+- ``generation()`` is the key part that every cached API response carries. Any change to what
+  those responses show calls ``bump_generation()``. With a shared cache the generation is a
+  token in the cache, replaced when the change is made and again when it commits (a request
+  in between could have cached the old content under the new token). Otherwise it is a row in
+  the database, moved on in the same transaction as the change: one indexed read per request
+  instead of none, and every process sees the change on its next request.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache, caches
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.memcached import BaseMemcachedCache
+from django.core.cache.backends.redis import RedisCache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from .conf import settings
+
+API_GENERATION = "api"
+
+
+def cache_is_shared() -> bool:
+    """Whether every process of the site reads and writes the same cache."""
+    if settings.SHARED_CACHE is not None:
+        return bool(settings.SHARED_CACHE)
+    return _shared_backend(caches["default"])
+
+
+def _shared_backend(backend: object) -> bool:
+    if isinstance(backend, RedisCache | BaseMemcachedCache | DatabaseCache):
+        return True
+    # django-redis and other network caches are shared too; local memory, files and the dummy
+    # cache are not (a file cache is not shared between machines).
+    return type(backend).__module__.startswith(("django_redis", "django_valkey"))
+
+
+def _cache_key(name: str) -> str:
+    return f"wagtail_newsfeed:generation:{name}"
+
+
+def generation(name: str = API_GENERATION) -> str:
+    """The current generation of ``name``: a cached response keyed by it is current."""
+    if cache_is_shared():
+        key = _cache_key(name)
+        value = cache.get(key)
+        if value is None:
+            cache.add(key, uuid.uuid4().hex, None)
+            value = cache.get(key)
+        return str(value)
+    from .models import CacheGeneration
+
+    value = CacheGeneration.objects.filter(name=name).values_list("value", flat=True).first()
+    return f"db{value or 0}"
+
+
+def bump_generation(name: str = API_GENERATION) -> None:
+    """Something ``name``'s cached responses show has changed: make them all stale."""
+    if cache_is_shared():
+        key = _cache_key(name)
+        cache.set(key, uuid.uuid4().hex, None)
+        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+        return
+    from .models import CacheGeneration
+
+    if CacheGeneration.objects.filter(name=name).update(value=F("value") + 1):
+        return
+    try:
+        with transaction.atomic():
+            CacheGeneration.objects.create(name=name, value=1)
+    except IntegrityError:  # created by a concurrent bump meanwhile
+        CacheGeneration.objects.filter(name=name).update(value=F("value") + 1)
