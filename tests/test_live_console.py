@@ -423,6 +423,20 @@ def test_console_list_refreshes_from_a_partial_with_the_feeds_version(admin_clie
     assert "Colleague" in html and "<form" in html and "New entry" not in html
 
 
+def test_the_partial_renders_nothing_while_the_version_shown_is_current(
+    admin_client, feed, django_assert_max_num_queries
+):
+    factories.make_entry(feed, headline="First")
+    shown = str(live.current_version(feed))
+    with django_assert_max_num_queries(12):  # session, user, permissions, the version
+        quiet = admin_client.get(console(feed), {"partial": "entries", "version": shown})
+    assert quiet.status_code == 204 and quiet.content == b""
+
+    factories.make_entry(feed, headline="Second")
+    changed = admin_client.get(console(feed), {"partial": "entries", "version": shown})
+    assert changed.status_code == 200 and "Second" in changed.content.decode()
+
+
 def test_partial_list_is_refused_to_users_without_permission(client, feed, outsider):
     factories.make_entry(feed, headline="Private draft", status=LiveEntry.Status.DRAFT)
     client.force_login(outsider)

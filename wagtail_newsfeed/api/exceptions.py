@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -34,6 +35,16 @@ class InvalidParameter(exceptions.ValidationError):
 
     def __init__(self, name: str, message: str) -> None:
         super().__init__({name: [message]})
+
+
+class ServiceUnavailable(exceptions.APIException):
+    """The database could not take the request right now (a lock held too long, a restart):
+    nothing was done, and the same request may simply be sent again."""
+
+    status_code = 503
+    default_detail = "The service is busy; nothing was changed. Try again shortly."
+    default_code = "unavailable"
+    wait = 5
 
 
 class Conflict(exceptions.APIException):
@@ -91,6 +102,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound(_("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
+    elif isinstance(exc, OperationalError):
+        exc = ServiceUnavailable()
     elif isinstance(exc, DjangoValidationError):  # from the rules (e.g. live.check_display_time)
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or exc.messages)
     if not isinstance(exc, exceptions.APIException):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.forms import Media
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
@@ -31,6 +32,11 @@ from ..models import LiveEntry, LiveFeedPage
 
 #: How many of the latest entries the console lists.
 CONSOLE_ENTRIES = 50
+#: A write the database could not take (locked, restarting): nothing was saved, the text stays.
+DATABASE_BUSY = gettext_lazy(
+    "The database is busy and your entry was not saved. Your text is kept below: "
+    "try again in a moment."
+)
 
 
 def console_url(feed: LiveFeedPage | int) -> str:
@@ -128,9 +134,15 @@ class ConsoleView(FeedConsoleMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.GET.get("partial") == "entries":
-            # The console refreshes its list every few seconds to show colleagues' entries.
+            # The console polls every few seconds for colleagues' entries; the list is rendered
+            # again only when the feed's version has moved since the one the console shows.
+            version = live.current_version(self.feed)
+            if request.GET.get("version") == str(version):
+                return HttpResponse(status=204)
             return TemplateResponse(
-                request, "wagtail_newsfeed/admin/console/_entries.html", self.entries_context()
+                request,
+                "wagtail_newsfeed/admin/console/_entries.html",
+                self.entries_context(version),
             )
         return self.render(self.make_form())
 
@@ -149,17 +161,20 @@ class ConsoleView(FeedConsoleMixin, View):
             # E.g. permissions changed since the page loaded: refuse, but keep the text.
             messages.error(request, str(error))
             return self.render(form, status=403)
+        except OperationalError:
+            messages.error(request, DATABASE_BUSY)
+            return self.render(form, status=503)
         if publish:
             messages.success(request, _("Entry “%(entry)s” published.") % {"entry": entry})
         else:
             messages.success(request, _("Entry “%(entry)s” saved as a draft.") % {"entry": entry})
         return redirect(console_url(self.feed))
 
-    def entries_context(self) -> dict[str, Any]:
+    def entries_context(self, version: int | None = None) -> dict[str, Any]:
         return {
             "feed": self.feed,
             "can_publish": self.can_publish,
-            "console_version": live.current_version(self.feed),
+            "console_version": live.current_version(self.feed) if version is None else version,
             "entries": list(
                 LiveEntry.objects.filter(feed=self.feed)
                 .not_deleted()
@@ -208,6 +223,9 @@ class EditEntryView(FeedConsoleMixin, View):
             # E.g. an editor published this draft meanwhile: refuse, but keep the text.
             messages.error(request, str(error))
             return self.render(entry, form, status=403)
+        except OperationalError:
+            messages.error(request, DATABASE_BUSY)
+            return self.render(entry, form, status=503)
         messages.success(request, _("Entry “%(entry)s” updated.") % {"entry": entry})
         return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
