@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _shared_cache(settings):
     """The fast path of a cache every process shares (Redis): one test process shares its
-    local-memory cache with itself. ``test_caches_across_processes`` covers the default path."""
+    local-memory cache with itself. ``test_caching`` and ``processes/`` cover the default path."""
     settings.WAGTAIL_NEWSFEED = {**settings.WAGTAIL_NEWSFEED, "SHARED_CACHE": True}
 
 

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _shared_cache(settings):
     """The fast path of a cache every process shares (Redis): one test process shares its
-    local-memory cache with itself. ``test_caches_across_processes`` covers the default path."""
+    local-memory cache with itself. ``test_caching`` and ``processes/`` cover the default path."""
     settings.WAGTAIL_NEWSFEED = {**settings.WAGTAIL_NEWSFEED, "SHARED_CACHE": True}
+
 
 ARTICLES = "/api/newsfeed/v1/articles/"
 
@@ -102,3 +103,24 @@ def test_nothing_is_cached_when_max_age_is_zero(api, news_index):
     with CaptureQueriesContext(connection) as queries:
         api.get(ARTICLES)
     assert len(queries) > 0
+
+
+def test_parameters_an_endpoint_does_not_read_neither_bypass_nor_fill_the_cache(
+    api, news_index, django_assert_num_queries
+):
+    for n in range(3):
+        factories.make_article(news_index, f"Story {n}")
+    first = api.get(ARTICLES, {"limit": 2})
+    with django_assert_num_queries(0):
+        for junk in ("utm_source=x", "_=1700000000", "fbclid=abc", "limit=2&limit=2&zz=9"):
+            again = api.get(f"{ARTICLES}?limit=2&{junk}")
+            assert again.content == first.content
+    assert "utm_source" not in first.json()["next"]
+
+
+def test_parameters_an_endpoint_reads_still_make_their_own_entries(api, news_index):
+    topic = factories.make_topic("Science")
+    factories.make_article(news_index, "On topic", topics=[topic])
+    factories.make_article(news_index, "Off topic")
+    assert titles(api, f"{ARTICLES}?topic={topic.slug}&utm_source=x") == ["On topic"]
+    assert titles(api, f"{ARTICLES}?utm_source=x") == ["Off topic", "On topic"]

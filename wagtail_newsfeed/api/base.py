@@ -106,7 +106,8 @@ class WriteRateThrottle(throttling.UserRateThrottle):
 
 class NewsfeedAPIView(APIView):
     """Base of every endpoint. ``cache_max_age_setting`` names the setting giving max-age;
-    ``cache_responses`` keeps whole GET bodies in the response cache for that long."""
+    ``cache_responses`` keeps whole GET bodies in the response cache for that long, keyed by
+    the ``query_params`` the endpoint reads."""
 
     renderer_classes = [JSONRenderer]
     parser_classes = [WriteJSONParser]
@@ -114,11 +115,16 @@ class NewsfeedAPIView(APIView):
     throttle_classes = [WriteRateThrottle]
     cache_max_age_setting = "API_CACHE_MAX_AGE"
     cache_responses = False
+    #: The query parameters a cached endpoint reads. Others (tracking tags, cache busters) are
+    #: dropped before it runs, so they neither bypass the response cache nor fill it, and never
+    #: reach the links in its answers.
+    query_params: tuple[str, ...] = ()
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         max_age = int(getattr(settings, self.cache_max_age_setting))
         if not (self.cache_responses and request.method == "GET" and max_age > 0):
             return super().dispatch(request, *args, **kwargs)
+        response_cache.keep_query_params(request, self.query_params)
         key = response_cache.response_key(request)
         hit = response_cache.cached_response(key, request)
         if hit is not None:

@@ -12,15 +12,27 @@ Django's cache: shared by every process with Redis, one copy per process with lo
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response
 
 from ..caching import generation
 
 #: Response headers worth replaying from the cache.
 KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Allow")
+
+
+def keep_query_params(request: HttpRequest, names: Iterable[str]) -> None:
+    """Reduce ``request``'s query string to ``names``, each once (the value the view reads, the
+    last), in a fixed order, before the view runs: the view reads nothing else, and the response
+    cache key and the links in the answer follow the query string."""
+    kept = QueryDict(mutable=True)
+    for name in sorted(set(names) & set(request.GET)):
+        kept[name] = request.GET[name]
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def response_key(request: HttpRequest) -> str:

@@ -67,6 +67,7 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
     serializer_class = ArticleSummarySerializer
     pagination_class = NewsCursorPagination
     cache_responses = True
+    query_params = (*ArticleFilter.base_filters, "cursor", "limit")
     filter_backends = [DjangoFilterBackend]
     filterset_class = ArticleFilter
 
@@ -99,6 +100,7 @@ class ArticleFind(NewsfeedAPIView):
     """The article at a URL path, for frontends that route by path."""
 
     cache_responses = True
+    query_params = ("path", "site")
 
     @extend_schema(
         summary="Find an article by its URL path",
@@ -153,6 +155,7 @@ def _taxonomy_views(
         serializer_class = serializer
         cache_responses = True
         pagination_class = NewsCursorPagination
+        query_params = ("cursor", "limit")
 
         def get_queryset(self) -> QuerySet:
             return base_queryset()
