@@ -234,6 +234,23 @@ def test_wagtail_api_token_if_available(feed, editor):
     assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 401
 
 
+def test_a_wagtail_api_token_records_its_last_use_at_most_once_a_minute(feed, editor, settings):
+    APIToken = pytest.importorskip("wagtail.models").__dict__.get("APIToken")
+    if APIToken is None:
+        pytest.skip("Wagtail without APIToken")
+    token, plaintext = APIToken.create_token(user=editor, name="newsroom bot")
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {plaintext}")
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+    first_use = APIToken.objects.get(pk=token.pk).last_used_at
+    assert first_use is not None
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+    assert APIToken.objects.get(pk=token.pk).last_used_at == first_use  # within the minute
+    settings.WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 0
+    assert client.post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+    assert APIToken.objects.get(pk=token.pk).last_used_at > first_use
+
+
 def test_writing_to_a_hidden_feed_is_404_for_outsiders(news_index, superuser):
     draft_feed = factories.make_feed(news_index, publish=False)
     outsider = factories.make_user()

@@ -11,6 +11,8 @@ import hashlib
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings as django_settings
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework import authentication, permissions, throttling
 from rest_framework.renderers import JSONRenderer
@@ -60,7 +62,21 @@ class WagtailAPITokenAuthentication(authentication.BaseAuthentication):
             from rest_framework.exceptions import AuthenticationFailed
 
             raise AuthenticationFailed("Invalid or revoked API token.")
+        self.touch_last_used(model, api_token)
         return api_token.user, api_token
+
+    @staticmethod
+    def touch_last_used(model: Any, api_token: Any) -> None:
+        """Record the token's use, as Wagtail's own API does: at most once per
+        ``WAGTAILAPI_TOKEN_LAST_USED_INTERVAL`` seconds (default 60; None turns it off), so the
+        admin's token list shows tokens in use without a write on every request."""
+        interval = getattr(django_settings, "WAGTAILAPI_TOKEN_LAST_USED_INTERVAL", 60)
+        if interval is None:
+            return
+        now = timezone.now()
+        last = api_token.last_used_at
+        if last is None or (now - last).total_seconds() >= interval:
+            model.objects.filter(pk=api_token.pk).update(last_used_at=now)
 
     def authenticate_header(self, request: Request) -> str:
         return self.keyword
