@@ -190,3 +190,11 @@ def test_check_command_reports_markup_the_editor_cannot_write(feed, superuser):
     with pytest.raises(CommandError):
         call_command("check_newsfeed_content", stdout=out)
     assert f"live entry {entry.pk} (feed {feed.pk}): body[0]: holds markup" in out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["page link id not a number", "table rows that are not lists"])
+def test_the_page_editor_opens_an_article_with_a_damaged_body(admin_client, news_index, kind):
+    article = factories.make_article(news_index, "Damaged")
+    store(NewsArticlePage, article.pk, [BROKEN[kind], GOOD])
+    response = admin_client.get(f"/admin/pages/{article.pk}/edit/")
+    assert response.status_code == 200

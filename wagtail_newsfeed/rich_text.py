@@ -8,6 +8,10 @@ id="3">``, what API clients and exports carry) or the editor form (``data-linkty
 
 ``references`` lists the internal links and embeds of stored rich text, for the validator to
 check that each id is well formed and points at something the writer may choose.
+
+``register_sturdy_link_conversion`` makes Draftail open rich text whose link ids are not ids
+(crafted posts, old data): Wagtail's converters look each linked page or document up with the id
+as written, and one bad id would fail the whole edit form.
 """
 
 from __future__ import annotations
@@ -17,8 +21,12 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 from wagtail.admin.rich_text.converters.editor_html import DbWhitelister, EditorHTMLConverter
+from wagtail.admin.rich_text.converters.html_to_contentstate import PageLinkElementHandler
+from wagtail.documents.rich_text.contentstate import DocumentLinkElementHandler
 from wagtail.rich_text import features as feature_registry
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
+
+from .converters import parse_id
 
 
 def _escape(text: str) -> str:
@@ -91,3 +99,41 @@ def _handler_model(handler: Any) -> type | None:
         return handler.get_model() if handler is not None else None
     except NotImplementedError:  # a handler for something that is not a database object
         return None
+
+
+# Opening rich text in Draftail ---------------------------------------------------------------
+
+
+class SturdyPageLinkElementHandler(PageLinkElementHandler):
+    """A page link whose id is not an id opens as a link to a missing page (id 0), which the
+    validator refuses to save until the editor fixes or removes it."""
+
+    def get_attribute_data(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if parse_id(attrs.get("id")) is None:
+            return {"id": 0, "url": None, "parentId": None}
+        return super().get_attribute_data(attrs)
+
+
+class SturdyDocumentLinkElementHandler(DocumentLinkElementHandler):
+    """A document link whose id no database column could hold opens without its document, as
+    Wagtail already does for ids that are not numbers."""
+
+    def get_attribute_data(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if parse_id(attrs.get("id")) is None:
+            return {}
+        return super().get_attribute_data(attrs)
+
+
+def register_sturdy_link_conversion(features: Any) -> None:
+    """Swap the sturdy handlers into the contentstate rules Wagtail registered for links
+    (run after Wagtail's own ``register_rich_text_features`` hooks)."""
+    rules = features.converter_rules_by_converter.get("contentstate", {})
+    for feature, selector, handler in (
+        ("link", 'a[linktype="page"]', SturdyPageLinkElementHandler("LINK")),
+        ("document-link", 'a[linktype="document"]', SturdyDocumentLinkElementHandler("DOCUMENT")),
+    ):
+        rule = rules.get(feature)
+        if rule and selector in rule.get("from_database_format", {}):
+            rule = {**rule, "from_database_format": {**rule["from_database_format"]}}
+            rule["from_database_format"][selector] = handler
+            features.register_converter_rule("contentstate", feature, rule)

@@ -15,6 +15,13 @@ def register_entry_log_actions(actions):
         actions.register_action(action)(formatter)
 
 
+@hooks.register("register_rich_text_features", order=100)  # after Wagtail's own features
+def sturdy_link_conversion(features):
+    from .rich_text import register_sturdy_link_conversion
+
+    register_sturdy_link_conversion(features)
+
+
 @hooks.register("register_admin_urls")
 def register_live_console_urls():
     from django.urls import include, path

@@ -1,0 +1,387 @@
+"""The one write validator at each door (API, live console, Newsroom form, page editor): hostile
+and malformed bodies are refused with a 4xx or a form error naming the block path, nothing is
+saved, and what is accepted is safe to render."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+from wagtail.documents.models import Document
+from wagtail.models import Collection, GroupCollectionPermission
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+from tests import factories
+from wagtail_newsfeed import live, validation
+from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
+
+pytestmark = pytest.mark.django_db
+
+XSS = (
+    '<p>ok<img src=x onerror="alert(1)"><script>alert(2)</script>'
+    '<a href="javascript:alert(3)">j</a><a href=" JaVa\tScRiPt:alert(4)">k</a>'
+    '<svg onload="alert(5)"></svg><iframe src="https://evil.example"></iframe>'
+    '<p style="x" onclick="alert(6)">c</p></p>'
+)
+
+
+def api_for(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+def post(client, feed, body, **fields):
+    return client.post(
+        f"/api/newsfeed/v1/feeds/{feed.pk}/entries/", {"body": body, **fields}, "json"
+    )
+
+
+def stored_json(entry_id: int) -> str:
+    return json.dumps(list(LiveEntry.objects.get(pk=entry_id).body.raw_data))
+
+
+def entry_html(page: str, entry_id: int) -> str:
+    """One entry's <article> on the live page (the page has scripts of its own)."""
+    start = page.index(f'id="entry-{entry_id}"')
+    return page[start : page.index("</article>", start)]
+
+
+def assert_refused(response, feed, *paths: str) -> None:
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"].startswith("application/problem+json")
+    messages = response.json()["errors"]["body"]
+    for path in paths:
+        assert any(message.startswith(f"{path}:") for message in messages), messages
+    assert not LiveEntry.objects.filter(feed=feed).exists()
+    assert live.current_version(feed) == 0
+
+
+@pytest.fixture
+def writer(superuser):
+    return api_for(superuser)
+
+
+@pytest.fixture
+def contributor(feed):
+    return factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
+
+
+# Rich text at any depth ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        {"type": "paragraph", "value": XSS},
+        {"type": "fact_box", "value": {"title": "Box", "body": XSS}},
+    ],
+    ids=["paragraph", "fact_box.body"],
+)
+def test_hostile_rich_text_is_stored_and_served_clean_at_any_depth(writer, feed, client, block):
+    created = post(writer, feed, [block])
+    assert created.status_code == 201, created.content
+    entry_id = created.json()["id"]
+    served = [
+        stored_json(entry_id),
+        created.content.decode(),
+        entry_html(client.get(feed.url).content.decode(), entry_id),
+        client.get(f"/newsfeed/live/{feed.pk}/fragments/", {"ids": entry_id}).content.decode(),
+        APIClient().get(f"/api/newsfeed/v1/feeds/{feed.pk}/entries/").content.decode(),
+    ]
+    for text in served:
+        lowered = text.lower()
+        for bad in ("<script", "onerror", "onload", "onclick", "javascript:", "<iframe", "<svg"):
+            assert bad not in lowered, (bad, text[:300])
+    assert "ok" in served[0]
+
+
+@pytest.mark.parametrize(
+    "html,path",
+    [
+        ('<p><a linktype="page" id="abc">x</a></p>', "body[0]"),
+        (f'<p><a linktype="page" id="{"9" * 30}">x</a></p>', "body[0]"),
+        ('<p><a linktype="page" id="-3">x</a></p>', "body[0]"),
+        ('<p><a linktype="page" id="">x</a></p>', "body[0]"),
+        ('<p><a linktype="page">x</a></p>', "body[0]"),
+        ('<p><a data-linktype="page">x</a></p>', "body[0]"),
+        ('<p><a linktype="document" id="1e3">x</a></p>', "body[0]"),
+        ('<p><a linktype="page" id="999999">x</a></p>', "body[0]"),
+    ],
+)
+def test_a_link_id_that_is_not_a_choosable_object_is_refused(writer, feed, html, path):
+    assert_refused(post(writer, feed, [{"type": "paragraph", "value": html}]), feed, path)
+
+
+def test_a_bad_link_inside_a_struct_names_its_path(writer, feed):
+    body = [
+        {"type": "paragraph", "value": "<p>fine</p>"},
+        {"type": "fact_box", "value": {"title": "t", "body": '<p><a linktype="page" id="x">'}},
+    ]
+    assert_refused(post(writer, feed, body), feed, "body[1].body")
+
+
+def test_a_link_to_a_page_that_exists_is_kept(writer, feed, news_index):
+    article = factories.make_article(news_index)
+    html = f'<p><a linktype="page" id="{article.pk}">it</a></p>'
+    assert post(writer, feed, [{"type": "paragraph", "value": html}]).status_code == 201
+
+
+# Chooser ids and permissions ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", [10**30, -1, 0, "abc", "1e3", "０１", " 12", True, [1], {"a": 1}])
+@pytest.mark.parametrize(
+    "block,field",
+    [
+        ("image", "image"),
+        ("document", "document"),
+        ("related_article", "page"),
+        ("source_credit", "source"),
+    ],
+)
+def test_a_chooser_id_that_is_not_an_id_is_refused(writer, feed, block, field, value):
+    response = post(writer, feed, [{"type": block, "value": {field: value}}])
+    assert_refused(response, feed, f"body[0].{field}")
+
+
+def test_a_related_article_must_be_a_news_article(writer, feed, news_index):
+    response = post(writer, feed, [{"type": "related_article", "value": {"page": news_index.pk}}])
+    assert_refused(response, feed, "body[0].page")
+
+
+def private_collection(name: str = "Private") -> Collection:
+    return Collection.get_first_root_node().add_child(name=name)
+
+
+def test_an_image_the_writer_may_not_choose_is_refused(feed, contributor):
+    image = factories.make_image("Embargoed")
+    image.collection = private_collection()
+    image.save()
+    response = post(
+        api_for(contributor),
+        feed,
+        [{"type": "image", "value": {"image": image.pk}}],
+        status="draft",
+    )
+    assert_refused(response, feed, "body[0].image")
+
+
+def test_an_image_in_a_collection_the_writer_may_choose_from_is_accepted(feed, contributor):
+    collection = private_collection("Shared")
+    image = factories.make_image("Shared photo")
+    image.collection = collection
+    image.save()
+    group = Group.objects.create(name="Choosers")
+    GroupCollectionPermission.objects.create(
+        group=group,
+        collection=collection,
+        permission=Permission.objects.get(codename="choose_image"),
+    )
+    contributor.groups.add(group)
+    response = post(
+        api_for(contributor),
+        feed,
+        [{"type": "image", "value": {"image": image.pk}}],
+        status="draft",
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_a_document_link_the_writer_may_not_choose_is_refused(feed, contributor):
+    document = Document.objects.create(
+        title="Leaked memo",
+        file=ContentFile(b"%PDF", name="memo.pdf"),
+        collection=private_collection(),
+    )
+    html = f'<p><a linktype="document" id="{document.pk}">memo</a></p>'
+    response = post(
+        api_for(contributor), feed, [{"type": "paragraph", "value": html}], status="draft"
+    )
+    assert_refused(response, feed, "body[0]")
+    assert "Leaked memo" not in response.content.decode()
+
+
+# Tables -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"data": [1, 2]},
+        {"data": "rows"},
+        {"data": [["a", {"x": 1}]]},
+        {"data": [["a"]], "cell": [{"className": "x"}]},
+        {"data": [["a"]], "cell": [{"row": "0", "col": 0}]},
+        {"data": [["a", "b"]], "mergeCells": [{"row": 0, "col": 0}]},
+        {"data": [["a"]], "mergeCells": "all"},
+        {"data": [["a"]], "table_header_choice": "diagonal"},
+        {"data": [["x"] * 60] * 60},
+        ["not", "a", "dict"],
+    ],
+)
+def test_a_table_the_template_could_not_render_is_refused(writer, feed, value):
+    assert_refused(post(writer, feed, [{"type": "table", "value": value}]), feed, "body[0]")
+
+
+def test_a_good_table_is_stored_in_the_shape_wagtail_renders(writer, feed, client):
+    value = {
+        "data": [["Party", "Seats"], ["A", 10]],
+        "first_row_is_table_header": True,
+        "cell": [{"row": 1, "col": 1, "className": "num"}],
+        "junk": "dropped",
+    }
+    created = post(writer, feed, [{"type": "table", "value": value}])
+    assert created.status_code == 201, created.content
+    stored = LiveEntry.objects.get(pk=created.json()["id"]).body.raw_data[0]["value"]
+    assert stored["data"] == [["Party", "Seats"], ["A", "10"]]
+    assert stored["table_header_choice"] == "row" and "junk" not in stored
+    assert client.get(feed.url).status_code == 200
+
+
+# Caps ---------------------------------------------------------------------------------------
+
+
+def test_a_body_over_the_byte_cap_is_refused(writer, feed, settings):
+    settings.WAGTAIL_NEWSFEED = {"ENTRY_BODY_MAX_BYTES": 1_000}
+    body = [{"type": "paragraph", "value": "<p>" + "x" * 2_000 + "</p>"}]
+    response = post(writer, feed, body)
+    assert_refused(response, feed, "body")
+    assert "1.0 KB" in response.content.decode()
+
+
+def test_a_body_with_too_many_blocks_is_refused(writer, feed, settings):
+    settings.WAGTAIL_NEWSFEED = {"BODY_MAX_BLOCKS": 5}
+    body = [{"type": "key_points", "value": {"points": ["a", "b", "c", "d", "e"]}}]
+    assert_refused(post(writer, feed, body), feed, "body")
+
+
+def test_a_body_nested_too_deeply_is_refused(writer, feed, settings):
+    settings.WAGTAIL_NEWSFEED = {"BODY_MAX_DEPTH": 3}
+    body = [{"type": "timeline", "value": {"events": [{"when": "1", "title": "t"}]}}]
+    assert_refused(post(writer, feed, body), feed, "body")
+
+
+def test_the_largest_allowed_body_is_accepted(writer, feed):
+    # Just under ENTRY_BODY_MAX_BYTES (64 KB) of ordinary paragraphs.
+    para = '<p>Polls <b>closed</b> at 10pm, <a href="https://example.com/x">see</a> more.</p>'
+    body = [{"type": "paragraph", "value": para * 20} for _ in range(35)]
+    assert len(json.dumps(body)) < 64_000
+    assert post(writer, feed, body).status_code == 201
+
+
+def test_authors_are_capped_unique_and_resolved_in_one_query(
+    writer, feed, settings, django_assert_max_num_queries
+):
+    slugs = [factories.make_author().slug for _ in range(12)]
+    body = [{"type": "paragraph", "value": "<p>x</p>"}]
+    assert post(writer, feed, body, authors=slugs).status_code == 400
+    assert post(writer, feed, body, authors=[slugs[0], slugs[0]]).status_code == 400
+    assert post(writer, feed, body, authors=["nobody\x00"]).status_code == 400
+    created = post(writer, feed, body, authors=slugs[:10])
+    assert created.status_code == 201
+    assert [a["slug"] for a in created.json()["authors"]] == slugs[:10]
+
+
+# Control characters -------------------------------------------------------------------------
+
+
+def test_control_characters_are_stripped_from_every_string_written(writer, feed, client):
+    body = [
+        {"type": "paragraph", "value": "<p>Line\x0bbreak\x01</p>"},
+        {"type": "quote", "value": {"text": "Said\x0c so\ufffe", "attribution": "A\x1fB"}},
+        {"type": "table", "value": {"data": [["c\x08ell"]]}},
+    ]
+    created = post(writer, feed, body, headline="Head\x0bline\x00")
+    assert created.status_code == 201, created.content
+    entry = LiveEntry.objects.get(pk=created.json()["id"])
+    assert entry.headline == "Headline"
+    raw = json.dumps(list(entry.body.raw_data), ensure_ascii=False)
+    assert all(ch not in raw for ch in "\x0b\x01\x0c\ufffe\x1f\x08")
+    assert "Linebreak" in raw and "Said so" in raw and "cell" in raw
+    assert client.get(f"/newsfeed/feeds/live/{feed.pk}.rss").status_code == 200
+
+
+# Other doors --------------------------------------------------------------------------------
+
+
+def contentstate_link(link_id: str) -> str:
+    """What a crafted Draftail post carries for a page link (Draftail itself sends real ids)."""
+    return json.dumps(
+        {
+            "blocks": [
+                {
+                    "key": "a1",
+                    "type": "unstyled",
+                    "depth": 0,
+                    "text": "see this",
+                    "inlineStyleRanges": [],
+                    "entityRanges": [{"offset": 0, "length": 3, "key": 0}],
+                    "data": {},
+                }
+            ],
+            "entityMap": {"0": {"type": "LINK", "mutability": "MUTABLE", "data": {"id": link_id}}},
+        }
+    )
+
+
+def test_the_console_refuses_a_crafted_link_and_keeps_the_text(admin_client, feed):
+    data = nested_form_data(
+        {"headline": "Kept", "body": streamfield([("paragraph", contentstate_link("abc"))])}
+    )
+    data["action"] = "publish"
+    response = admin_client.post(f"/admin/newsfeed/feeds/{feed.pk}/console/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "invalid id" in html and "Kept" in html
+    assert not LiveEntry.objects.exists()
+
+
+def test_the_newsroom_form_refuses_a_crafted_link(admin_client, feed):
+    data = nested_form_data(
+        {
+            "feed": feed.pk,
+            "headline": "",
+            "body": streamfield([("paragraph", contentstate_link("99999999999999999999999"))]),
+            "status": "published",
+            "display_time": "",
+        }
+    )
+    data["authors"] = []
+    url = reverse("wagtail_newsfeed_liveentry_modeladmin_create")
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "invalid id" in response.content.decode()
+    assert not LiveEntry.objects.exists()
+
+
+def test_the_page_editor_refuses_a_crafted_link_and_strips_control_characters(
+    admin_client, news_index
+):
+    from tests.test_admin_pages import add_url, article_data  # the editor's full post
+
+    bad = article_data(body=streamfield([("paragraph", contentstate_link("abc"))]))
+    response = admin_client.post(add_url(NewsArticlePage, news_index), bad)
+    assert response.status_code == 200
+    assert "invalid id" in response.content.decode()
+    assert not NewsArticlePage.objects.exists()
+
+    good = article_data(
+        title="Storm\x0b warning",
+        standfirst="Winds\x01 rise",
+        body=streamfield([("paragraph", rich_text("<p>Fine</p>"))]),
+    )
+    assert admin_client.post(add_url(NewsArticlePage, news_index), good).status_code == 302
+    article = NewsArticlePage.objects.get()
+    assert (article.title, article.standfirst) == ("Storm warning", "Winds rise")
+
+
+def test_the_validator_is_one_function_for_every_door(feed, superuser):
+    body = [{"type": "fact_box", "value": {"title": "t", "body": XSS}}]
+    cleaned = validation.clean_entry_body(body, superuser)
+    assert "<script" not in json.dumps(cleaned.get_prep_value())
