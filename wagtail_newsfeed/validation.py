@@ -28,6 +28,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
@@ -39,9 +40,8 @@ from wagtail.models import Page
 from . import rich_text
 from .conf import settings
 from .converters import parse_id
+from .tables import clean_table
 from .xml import xml_safe
-
-TABLE_HEADER_CHOICES = {"row", "column", "col", "both", "neither"}
 
 
 @dataclass
@@ -79,7 +79,7 @@ class _Walk:
             return self.chooser(block, value, path)
         return self.scalar(value, path)
 
-    def count(self, path: tuple) -> bool:
+    def count(self) -> bool:
         self.blocks += 1
         if self.blocks == self.max_blocks + 1:
             self.error((), _("A body may hold at most %(n)d blocks.") % {"n": self.max_blocks})
@@ -93,7 +93,7 @@ class _Walk:
             return []
         cleaned = []
         for index, item in enumerate(value):
-            if not self.count(path):
+            if not self.count():
                 break
             if not isinstance(item, dict) or not isinstance(item.get("type"), str):
                 self.error((*path, (index, None)), _("Expected an object with `type` and `value`."))
@@ -125,7 +125,7 @@ class _Walk:
             return []
         cleaned = []
         for index, item in enumerate(value):
-            if not self.count(path):
+            if not self.count():
                 break
             # Wagtail stores items as {"type": "item", "value": ..., "id": ...}; plain values
             # (the older format) are read too.
@@ -206,85 +206,6 @@ class _Walk:
         return None
 
 
-def clean_table(value: Any, error: Any) -> dict[str, Any] | None:
-    """A table value in exactly the shape Wagtail's table template reads, or ``error(message)``.
-
-    Cells are text (numbers become text); ``cell`` and ``mergeCells`` items need their
-    coordinates; the header flags follow ``table_header_choice`` as Wagtail's own clean does.
-    """
-    if value in (None, ""):
-        return None
-    if not isinstance(value, dict) or not isinstance(value.get("data"), list):
-        error(_("A table needs `data`: a list of rows, each a list of cells."))
-        return None
-    rows = value["data"]
-    if not all(isinstance(row, list) for row in rows):
-        error(_("Each row of a table is a list of cells."))
-        return None
-    cells = sum(len(row) for row in rows)
-    if cells > settings.TABLE_MAX_CELLS:
-        error(_("A table may have at most %(n)d cells.") % {"n": settings.TABLE_MAX_CELLS})
-        return None
-    data = []
-    for row in rows:
-        if not all(cell is None or isinstance(cell, str | int | float) for cell in row):
-            error(_("Table cells must be text."))
-            return None
-        data.append([None if c is None else xml_safe(str(c)) for c in row])
-    choice = value.get("table_header_choice") or _header_choice(value)
-    if choice not in TABLE_HEADER_CHOICES:
-        error(_("`table_header_choice` must be one of: row, column, both, neither."))
-        return None
-    cleaned: dict[str, Any] = {
-        "data": data,
-        "table_header_choice": choice,
-        "first_row_is_table_header": choice in ("row", "both"),
-        "first_col_is_header": choice in ("column", "col", "both"),
-        "table_caption": xml_safe(str(value.get("table_caption") or "")),
-    }
-    for key, fields in (("cell", ("row", "col")), ("mergeCells", ("row", "col", "rowspan"))):
-        items = value.get(key) or []
-        if not isinstance(items, list) or len(items) > cells:
-            error(_("`%(key)s` must be a list of at most one item per cell.") % {"key": key})
-            return None
-        if key == "mergeCells":
-            fields = (*fields, "colspan")
-        kept = []
-        for item in items:
-            if not isinstance(item, dict) or not all(_is_count(item.get(f)) for f in fields):
-                error(
-                    _("Each item of `%(key)s` needs whole numbers %(fields)s.")
-                    % {"key": key, "fields": ", ".join(fields)}
-                )
-                return None
-            kept.append(_table_meta(item, key))
-        if kept:
-            cleaned[key] = kept
-    return cleaned
-
-
-def _header_choice(value: dict[str, Any]) -> str:
-    row, col = bool(value.get("first_row_is_table_header")), bool(value.get("first_col_is_header"))
-    return {(True, True): "both", (True, False): "row", (False, True): "column"}.get(
-        (row, col), "neither"
-    )
-
-
-def _is_count(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10_000
-
-
-def _table_meta(item: dict[str, Any], key: str) -> dict[str, Any]:
-    if key == "mergeCells":
-        return {name: item[name] for name in ("row", "col", "rowspan", "colspan")}
-    kept: dict[str, Any] = {"row": item["row"], "col": item["col"]}
-    if isinstance(item.get("className"), str):
-        kept["className"] = xml_safe(item["className"])[:100]
-    if isinstance(item.get("hidden"), bool):
-        kept["hidden"] = item["hidden"]
-    return kept
-
-
 def _block_id(value: Any) -> str:
     if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
         return value
@@ -298,7 +219,7 @@ def _shown(value: Any) -> str:
 
 def _describe(model: type, kind: str | None) -> str:
     name = model._meta.verbose_name
-    return _("A %(kind)s to a %(name)s") % {"kind": kind, "name": name} if kind else str(name)
+    return _("A %(kind)s to a %(name)s") % {"kind": kind, "name": name} if kind else capfirst(name)
 
 
 def _depth(value: Any, limit: int) -> int:
@@ -560,28 +481,3 @@ def _limit_errors(raw: Any, max_bytes: int) -> list[str]:
 
 def _kilobytes(size: int) -> str:
     return _("%(n)s KB") % {"n": f"{size / 1000:,.1f}"}
-
-
-def error_messages(error: ValidationError, root: str = "body") -> list[str]:
-    """A structured block error as flat ``"body[1].text: message"`` lines (for the API)."""
-    data = error.as_json_data() if hasattr(error, "as_json_data") else {"messages": error.messages}
-    out: list[str] = []
-
-    def walk(node: Any, where: str) -> None:
-        if isinstance(node, dict):
-            for message in node.get("messages", []):
-                out.append(f"{where}: {message}")
-            children = node.get("blockErrors") or {}
-            items = children.items() if isinstance(children, dict) else enumerate(children)
-            for key, child in items:
-                if child:
-                    step = f"[{key}]" if isinstance(key, int) or str(key).isdigit() else f".{key}"
-                    walk(child, f"{where}{step}")
-        elif isinstance(node, list):
-            for item in node:
-                walk(item, where)
-        elif node:
-            out.append(f"{where}: {node}")
-
-    walk(data, root)
-    return out or [_("Invalid blocks.")]

@@ -25,6 +25,31 @@ class BlockValidationError(serializers.ValidationError):
         self.block_errors = block_errors
 
 
+def error_messages(error: DjangoValidationError, root: str = "body") -> list[str]:
+    """A structured block error as flat ``"body[1].text: message"`` lines (for the API)."""
+    data = error.as_json_data() if hasattr(error, "as_json_data") else {"messages": error.messages}
+    out: list[str] = []
+
+    def walk(node: Any, where: str) -> None:
+        if isinstance(node, dict):
+            for message in node.get("messages", []):
+                out.append(f"{where}: {message}")
+            children = node.get("blockErrors") or {}
+            items = children.items() if isinstance(children, dict) else enumerate(children)
+            for key, child in items:
+                if child:
+                    step = f"[{key}]" if isinstance(key, int) or str(key).isdigit() else f".{key}"
+                    walk(child, f"{where}{step}")
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, where)
+        elif node:
+            out.append(f"{where}: {node}")
+
+    walk(data, root)
+    return out or [_("Invalid blocks.")]
+
+
 def clean_body(raw: Any, user: Any = None) -> Any:
     """The entry body through the app's one write validator (``wagtail_newsfeed.validation``);
     a 400 naming each bad block's path otherwise."""
@@ -32,7 +57,7 @@ def clean_body(raw: Any, user: Any = None) -> Any:
         return validation.clean_entry_body(raw, user)
     except DjangoValidationError as error:
         data = error.as_json_data() if hasattr(error, "as_json_data") else None
-        raise BlockValidationError(validation.error_messages(error), data) from None
+        raise BlockValidationError(error_messages(error), data) from None
 
 
 @extend_schema_field(schema.BlockInputSchema(many=True))
