@@ -35,6 +35,10 @@ BROKEN = {
         "type": "fact_box",
         "value": {"title": "Box", "body": '<p><a linktype="page" id="-1">x</a></p>'},
     },
+    "rich text the editor cannot open": {
+        "type": "paragraph",
+        "value": "<p>Intro</p><b><p>Bold paragraph</p></b>",
+    },
     "table rows that are not lists": {"type": "table", "value": {"data": [1, 2]}},
     "table cell meta without coordinates": {
         "type": "table",
@@ -192,7 +196,14 @@ def test_check_command_reports_markup_the_editor_cannot_write(feed, superuser):
     assert f"live entry {entry.pk} (feed {feed.pk}): body[0]: holds markup" in out.getvalue()
 
 
-@pytest.mark.parametrize("kind", ["page link id not a number", "table rows that are not lists"])
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "page link id not a number",
+        "table rows that are not lists",
+        "rich text the editor cannot open",
+    ],
+)
 def test_the_page_editor_opens_an_article_with_a_damaged_body(admin_client, news_index, kind):
     article = factories.make_article(news_index, "Damaged")
     store(NewsArticlePage, article.pk, [BROKEN[kind], GOOD])

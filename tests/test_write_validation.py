@@ -132,6 +132,24 @@ def test_a_link_to_a_page_that_exists_is_kept(writer, feed, news_index):
     assert post(writer, feed, [{"type": "paragraph", "value": html}]).status_code == 201
 
 
+def test_a_list_item_pasted_without_its_list_becomes_a_paragraph(writer, feed, admin_client):
+    created = post(writer, feed, [{"type": "paragraph", "value": "<p>Intro</p><li>Point</li>"}])
+    assert created.status_code == 201, created.content
+    assert "<p>Point</p>" in stored_json(created.json()["id"])
+    edit = f"/admin/newsfeed/feeds/{feed.pk}/console/entries/{created.json()['id']}/edit/"
+    assert admin_client.get(edit).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["<b><p>Bold paragraphs</p></b>", '<a href="https://x.example"><p>Linked paragraph</p></a>'],
+)
+def test_rich_text_the_editor_could_not_open_is_refused(writer, feed, html):
+    response = post(writer, feed, [{"type": "fact_box", "value": {"title": "t", "body": html}}])
+    assert_refused(response, feed, "body[0].body")
+    assert "editor cannot open" in response.content.decode()
+
+
 # Chooser ids and permissions ----------------------------------------------------------------
 
 

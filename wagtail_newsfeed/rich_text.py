@@ -54,6 +54,9 @@ class _Whitelister(DbWhitelister):
                 # an empty id is kept so the validator can name the broken link instead.
                 tag.attrs.setdefault("data-id", "")
         self.clean_node(doc, doc)
+        for item in doc.find_all("li"):
+            if item.find_parent(["ol", "ul"]) is None:  # a list item pasted without its list
+                item.name = "p"
         return doc.decode(formatter=_escape)
 
 
@@ -68,6 +71,34 @@ def sanitise(html: str, features: list[str] | tuple[str, ...] | None = None) -> 
     if not html:
         return ""
     return _whitelister(tuple(features) if features is not None else None).clean(html)
+
+
+@cache
+def _contentstate(features: tuple[str, ...] | None) -> Any:
+    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+
+    return ContentstateConverter(list(features) if features is not None else None)
+
+
+def editor_problem(html: str, features: list[str] | tuple[str, ...] | None = None) -> str | None:
+    """Why Draftail could not open ``html`` (e.g. bold around whole paragraphs, a link around
+    a list), or None if it can. Whitelisted HTML can still nest in ways only the API produces,
+    and Wagtail's editor fails on them instead of opening the form."""
+    try:
+        _contentstate(tuple(features) if features is not None else None).from_database_format(html)
+    except Exception as error:  # noqa: BLE001 - the converter asserts; any failure counts
+        return str(error) or type(error).__name__
+    return None
+
+
+def plain_paragraphs(html: str) -> str:
+    """The text of ``html`` as plain paragraphs: what an editor is offered of rich text the
+    editor cannot open, instead of a form that fails to load."""
+    from django.utils.html import escape
+
+    doc = BeautifulSoup(html, "html.parser")
+    lines = [line.strip() for line in doc.get_text("\n").splitlines() if line.strip()]
+    return "".join(f"<p>{escape(line)}</p>" for line in lines)
 
 
 def markup_signature(html: str) -> str:

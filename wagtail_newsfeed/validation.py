@@ -167,8 +167,17 @@ class _Walk:
             self.error(path, _("Expected rich text (an HTML string)."))
             return ""
         html = rich_text.sanitise(xml_safe(value), features)
-        for model, raw_id in rich_text.references(html):
+        refs = rich_text.references(html)
+        for model, raw_id in refs:
             self.reference(model, raw_id, path, _("link"))
+        if all(parse_id(raw_id) for _model, raw_id in refs):
+            problem = rich_text.editor_problem(html, features)
+            if problem:
+                self.error(
+                    path,
+                    _("This rich text is nested in a way the editor cannot open (%(problem)s).")
+                    % {"problem": problem},
+                )
         return html
 
     def chooser(self, block: blocks.ChooserBlock, value: Any, path: tuple) -> Any:
