@@ -1,9 +1,10 @@
 """Request bodies of API writes: JSON only, bounded in size and nesting, and cleaned of the
 characters XML cannot carry before any field sees them.
 
-A body larger than Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 problem (Django's own check
-only guards ``request.body``, which a streaming parser never touches); JSON nested too deeply for
-the parser is a 400, not a ``RecursionError``.
+A body larger than Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` is a 413 problem: Django refuses it in
+``request.body`` (which DRF 3.16+ reads for JSON; ``exceptions`` turns that into the problem), and
+the parser itself stops reading past the limit where DRF streams the body instead. JSON nested too
+deeply for the parser is a 400, not a ``RecursionError``.
 """
 
 from __future__ import annotations
@@ -12,21 +13,16 @@ from typing import Any
 
 from django.conf import settings as django_settings
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
+from rest_framework import exceptions
 from rest_framework.parsers import JSONParser
 from rest_framework.settings import api_settings
 from rest_framework.utils import json
 
 from .. import validation
+from .exceptions import PayloadTooLarge
 
 #: The deepest JSON a write may send: an entry is at most a dozen levels deep.
 MAX_JSON_DEPTH = 64
-
-
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "The request body is too large."
-    default_code = "payload_too_large"
 
 
 class WriteJSONParser(JSONParser):
