@@ -4,6 +4,11 @@ Idempotent: every object is looked up by a natural key (username, slug, title) a
 place, so running the command again refreshes the demo instead of duplicating it. Pages are
 published through revisions and live entries through ``wagtail_newsfeed.live``, exactly as editors
 would, so the demo exercises the same code paths as real content.
+
+It creates no user anyone can sign in as unless asked: ``--demo-superuser`` (which ``make demo``
+passes) adds the ``admin``/``admin`` superuser of a local demo, and is refused with ``DEBUG`` off,
+where the site may be public. Live entries need a writer with permission on the feed: an existing
+superuser, else a user who cannot sign in and may only edit the demo's live feed.
 """
 
 from __future__ import annotations
@@ -15,15 +20,18 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.images import ImageFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
-from wagtail.models import Page, Site
+from wagtail.models import GroupPagePermission, Page, Site
 
 from wagtail_newsfeed import demo_content as demo
 from wagtail_newsfeed import live
@@ -42,13 +50,40 @@ from wagtail_newsfeed.models import (
 
 IMAGE_SIZE = (1600, 900)
 
+#: The local demo's superuser (``--demo-superuser``): a password everyone knows.
+DEMO_USERNAME = DEMO_PASSWORD = "admin"
+#: Who writes the demo's live entries when the site has no superuser: it cannot sign in, and its
+#: group may only add, edit and publish under the demo's live feed.
+WRITER_USERNAME = "newsfeed-demo-writer"
+WRITER_GROUP = "Newsfeed demo writers"
+WRITER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
+
 
 class Command(BaseCommand):
     help = "Load demo news content (articles, topics, a live feed) into the site. Safe to re-run."
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--demo-superuser",
+            action="store_true",
+            help=(
+                f"Also create the superuser '{DEMO_USERNAME}' with the password "
+                f"'{DEMO_PASSWORD}' for a local demo (unless a user '{DEMO_USERNAME}' exists; its "
+                "password is never changed). Refused with DEBUG off."
+            ),
+        )
+
+    def handle(self, *args: Any, demo_superuser: bool = False, **options: Any) -> None:
+        if demo_superuser and not settings.DEBUG:
+            raise CommandError(
+                f"Refusing to create the superuser '{DEMO_USERNAME}' with the password "
+                f"'{DEMO_PASSWORD}': DEBUG is off, so this may be a production site, and a "
+                "password everyone knows must not exist there. Create a superuser with "
+                "'manage.py createsuperuser' and run this command without --demo-superuser."
+            )
         with transaction.atomic():
-            user = self.ensure_superuser()
+            if demo_superuser:
+                self.ensure_demo_superuser()
             home = self.ensure_home_page()
             index = self.ensure_index(home)
             topics = {
@@ -74,7 +109,7 @@ class Command(BaseCommand):
             for data in demo.ARTICLES:
                 article = self.save_article(index, data, topics, authors, refs)
                 refs.articles[data["slug"]] = article
-            feed = self.save_feed(index, user, authors, refs)
+            feed = self.save_feed(index, authors, refs)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo loaded: {len(refs.articles)} articles, {len(topics)} topics and the live "
@@ -84,13 +119,49 @@ class Command(BaseCommand):
 
     # Users and the page tree ----------------------------------------------------------------
 
-    def ensure_superuser(self):
+    def ensure_demo_superuser(self) -> None:
+        """The local demo's ``admin``/``admin``. An existing ``admin`` is left exactly as it is:
+        resetting its password would hand a real account to anyone who reads the README."""
         User = get_user_model()
-        user = User.objects.filter(username="admin").first()
-        if user is None:
-            user = User.objects.create_superuser("admin", "admin@example.com", "admin")
-            self.stdout.write("Created superuser 'admin' with password 'admin'.")
-        return user
+        if User.objects.filter(username=DEMO_USERNAME).exists():
+            self.stdout.write(f"User '{DEMO_USERNAME}' exists already; left unchanged.")
+            return
+        User.objects.create_superuser(DEMO_USERNAME, "admin@example.com", DEMO_PASSWORD)
+        self.stdout.write(f"Created superuser '{DEMO_USERNAME}' with password '{DEMO_PASSWORD}'.")
+
+    def entry_writer(self, feed: LiveFeedPage) -> Any:
+        """Who the live entries are written by (``live`` checks the writer's page permissions):
+        the oldest active superuser, else a user made for it who can never sign in.
+
+        That user is active, since Wagtail grants an inactive user nothing, but has no usable
+        password (so no sign-in and no password reset), no admin access and no staff flag, and
+        its group may only add, edit and publish pages under the demo feed."""
+        User = get_user_model()
+        superuser = User.objects.filter(is_superuser=True, is_active=True).order_by("pk").first()
+        if superuser is not None:
+            return superuser
+        writer = User.objects.filter(username=WRITER_USERNAME).first()
+        if writer is None:
+            writer = User(username=WRITER_USERNAME)
+            writer.set_unusable_password()
+            writer.save()
+            self.stdout.write(
+                f"Live entries are written by '{WRITER_USERNAME}', a user who cannot sign in "
+                "and may only edit the demo's live feed."
+            )
+        if not writer.is_active:
+            raise CommandError(
+                f"User '{WRITER_USERNAME}' is inactive, so it cannot write the demo's live "
+                "entries: create a superuser ('manage.py createsuperuser') and run this again."
+            )
+        group, _created = Group.objects.get_or_create(name=WRITER_GROUP)
+        page_type = ContentType.objects.get_for_model(Page)
+        for permission in Permission.objects.filter(
+            content_type=page_type, codename__in=WRITER_PAGE_PERMISSIONS
+        ):
+            GroupPagePermission.objects.get_or_create(group=group, page=feed, permission=permission)
+        writer.groups.add(group)
+        return writer
 
     def ensure_home_page(self) -> Page:
         """The example's HomePage as the default site's root, replacing Wagtail's welcome page."""
@@ -179,7 +250,7 @@ class Command(BaseCommand):
         article.save_revision().publish()
         return article
 
-    def save_feed(self, index, user, authors, refs) -> LiveFeedPage:
+    def save_feed(self, index, authors, refs) -> LiveFeedPage:
         data = demo.LIVE_FEED
         feed = LiveFeedPage.objects.child_of(index).filter(slug=data["slug"]).first()
         if feed is None:
@@ -193,6 +264,7 @@ class Command(BaseCommand):
         feed.coverage_end = None
         feed.save_revision().publish()
 
+        user = self.entry_writer(feed)
         existing = {entry_text(e): e for e in feed.entries.not_deleted().order_by("pk")}
         reporter = [authors["sofia-brandt"]]
         for i, (minutes, headline, text, key_event, pinned) in enumerate(demo.LIVE_ENTRIES):
