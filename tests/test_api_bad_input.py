@@ -3,12 +3,16 @@ where out-of-range integers and odd search syntax are real database errors)."""
 
 from __future__ import annotations
 
+import base64
+import json
+
 import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
+from wagtail_newsfeed.models import LiveEntry
 
 HUGE = "9" * 30
 
@@ -72,3 +76,227 @@ def test_bad_writes_are_4xx(feed, superuser):
     )
     assert client.patch(detail, {"headline": "y"}, "json", HTTP_IF_MATCH="abc").status_code == 400
     assert client.delete(f"{url}{HUGE}/").status_code == 404
+
+
+# Precise regressions: each names the status, the parameter and what was (not) saved ----------
+
+FIND = "/api/newsfeed/v1/articles/find/"
+PROBLEM = "application/problem+json"
+HUGE_ID = 10**30
+
+
+def problem_names(response) -> list[str]:
+    """The parameters or fields a 4xx problem names (asserting it is one)."""
+    assert response["Content-Type"].startswith(PROBLEM), response.content[:300]
+    return sorted(response.json().get("errors", {}))
+
+
+@pytest.mark.parametrize(
+    "params,name",
+    [
+        ({"path": "\x00"}, "path"),
+        ({"path": "/news/\x00/"}, "path"),
+        ({"path": "/news/x\x00y/"}, "path"),
+        ({"path": "/news/\x1f/"}, "path"),
+        ({"path": "/x/", "site": "\x00"}, "site"),
+        ({"path": "/x/", "site": "local\x00host"}, "site"),
+        ({"path": "/x/", "site": "localhost:\x00"}, "site"),
+        ({"path": "/x/", "site": "localhost:99999999999999999999"}, "site"),
+        ({"path": "/x/", "site": "localhost:65536"}, "site"),
+        ({"path": "/x/", "site": "localhost:0"}, "site"),
+        ({"path": "/x/", "site": "localhost:abc"}, "site"),
+        ({"path": "/x/", "site": "localhost:\u0661\u0662"}, "site"),  # Arabic-Indic digits
+        ({"path": "/x/", "site": "\u0661"}, "site"),
+        ({"path": "/x/", "site": "x" * 3000}, "site"),
+        ({"path": "/x/", "site": HUGE}, "site"),
+    ],
+)
+def test_article_find_refuses_a_malformed_path_or_site_with_a_400_naming_it(
+    api, news_index, params, name
+):
+    factories.make_article(news_index)
+    response = api.get(FIND, params)
+    assert response.status_code == 400, response.content[:300]
+    assert problem_names(response) == [name]
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "//", "///", "/" + "x" * 3000, "/news/a b/", "/%00/", "/news/%2500/"]
+)
+def test_article_find_answers_404_for_a_well_formed_path_that_is_no_article(api, news_index, path):
+    factories.make_article(news_index)
+    response = api.get(FIND, {"path": path})
+    assert response.status_code == 404, response.content[:300]
+    assert response["Content-Type"].startswith(PROBLEM)
+
+
+def test_article_find_still_finds_an_article_on_a_site_given_with_its_port(api, news_index):
+    article = factories.make_article(news_index)
+    site = factories.root_page().get_site()
+    path = article.url_path.removeprefix(site.root_page.url_path.rstrip("/"))
+    response = api.get(FIND, {"path": path, "site": f"{site.hostname}:{site.port}"})
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["id"] == article.pk
+
+
+def cursor_of(querystring: bytes) -> str:
+    """A DRF cursor as the paginator reads it: base64 of a query string."""
+    return base64.b64encode(querystring).decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/newsfeed/v1/topics/",
+        "/api/newsfeed/v1/authors/",
+        "/api/newsfeed/v1/sources/",
+        "/api/newsfeed/v1/articles/",
+    ],
+)
+@pytest.mark.parametrize(
+    "querystring",
+    [b"p=a%00b", b"p=%00", b"o=1&p=a%00b", b"r=1&p=a%00b", b"p=" + b"x" * 5000],
+)
+def test_a_list_cursor_with_an_impossible_position_is_a_400_naming_cursor(
+    api, news_index, path, querystring
+):
+    author, source, topic = factories.make_author(), factories.make_source(), factories.make_topic()
+    factories.make_article(news_index, topics=[topic], authors=[author], source=source)
+    response = api.get(path, {"cursor": cursor_of(querystring)})
+    assert response.status_code == 400, response.content[:300]
+    assert problem_names(response) == ["cursor"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/newsfeed/v1/topics/", "/api/newsfeed/v1/authors/", "/api/newsfeed/v1/sources/"]
+)
+def test_a_taxonomy_cursor_from_a_next_link_still_pages(api, news_index, path):
+    topics = [factories.make_topic(f"Topic {n}") for n in range(3)]
+    authors = [factories.make_author(f"Author {n}") for n in range(3)]
+    for topic, author in zip(topics, authors, strict=True):
+        factories.make_article(
+            news_index, topics=[topic], authors=[author], source=factories.make_source()
+        )
+    first = api.get(path, {"limit": 2}).json()
+    second = api.get(first["next"])
+    assert second.status_code == 200
+    assert len(first["results"]) + len(second.json()["results"]) == 3
+
+
+# Writes --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def writer(feed, superuser):
+    """A token-authenticated client for ``feed``'s entries, with the URL to post to."""
+    client = APIClient(raise_request_exception=True)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=superuser).key}")
+    client.url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+    return client
+
+
+def entry_count() -> int:
+    return LiveEntry.objects.count()
+
+
+def test_a_json_body_over_the_upload_limit_is_a_413_problem_and_saves_nothing(writer, settings):
+    before = entry_count()
+    text = "x" * (3 * 1024 * 1024)
+    assert len(text) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = json.dumps({"body": [{"type": "paragraph", "value": f"<p>{text}</p>"}]})
+    response = writer.post(writer.url, body, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert entry_count() == before
+
+
+def test_a_form_encoded_body_over_the_upload_limit_is_a_4xx_problem_and_saves_nothing(writer):
+    before = entry_count()
+    body = "body=" + "x" * (3 * 1024 * 1024)
+    response = writer.post(writer.url, body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415, response.content[:300]  # refused before it is read
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert entry_count() == before
+
+
+def test_a_small_form_encoded_body_is_a_415_problem(writer):
+    before = entry_count()
+    response = writer.post(writer.url, "body=x", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 415
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert entry_count() == before
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 5000 + "]" * 5000,
+        '{"body": ' + "[" * 5000 + "]" * 5000 + "}",
+        '{"a":' * 5000 + "1" + "}" * 5000,
+    ],
+)
+def test_json_nested_5000_deep_is_a_400_problem_and_saves_nothing(writer, text):
+    before = entry_count()
+    response = writer.post(writer.url, text, content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert entry_count() == before
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [{"type": ["x"], "value": 1}],
+        [{"type": {"x": 1}, "value": 1}],
+        [{"type": None, "value": 1}],
+        [["paragraph", "<p>x</p>"]],
+        {"type": "paragraph", "value": "<p>x</p>"},
+        [{"type": "image", "value": {"image": HUGE_ID, "alt_text": "x"}}],
+        [{"type": "image", "value": {"image": str(HUGE_ID), "alt_text": "x"}}],
+        [{"type": "image", "value": {"image": -1, "alt_text": "x"}}],
+        [{"type": "image", "value": {"image": 1.5, "alt_text": "x"}}],
+        [{"type": "image", "value": {"image": True, "alt_text": "x"}}],
+        [{"type": "image", "value": {"image": [1], "alt_text": "x"}}],
+        [{"type": "document", "value": {"document": HUGE_ID}}],
+        [{"type": "related_article", "value": {"page": HUGE_ID}}],
+        [{"type": "source_credit", "value": {"source": HUGE_ID}}],
+        [{"type": "fact_box", "value": {"title": "x", "body": {"source": HUGE_ID}}}],
+        [{"type": "paragraph", "value": f'<p><a linktype="page" id="{HUGE_ID}">x</a></p>'}],
+        [{"type": "paragraph", "value": f'<embed embedtype="image" id="{HUGE_ID}"/>'}],
+        [{"type": "paragraph", "value": f'<p><a linktype="document" id="{HUGE_ID}">x</a></p>'}],
+    ],
+    ids=lambda body: json.dumps(body)[:60],
+)
+def test_a_malformed_block_or_an_impossible_id_is_a_400_naming_body(writer, body):
+    before = entry_count()
+    response = writer.post(writer.url, {"body": body}, format="json")
+    assert response.status_code == 400, response.content[:300]
+    assert problem_names(response) == ["body"]
+    assert entry_count() == before
+
+
+def test_nul_in_a_table_cell_is_stripped_and_the_entry_saved(writer):
+    table = {"data": [["Party\x00", "Seats"], ["A\x00B", "12"]], "table_header_choice": "row"}
+    response = writer.post(writer.url, {"body": [{"type": "table", "value": table}]}, "json")
+    assert response.status_code == 201, response.content[:300]
+    entry = LiveEntry.objects.get(pk=response.json()["id"])
+    assert entry.body.raw_data[0]["value"]["data"] == [["Party", "Seats"], ["AB", "12"]]
+
+
+def test_nul_in_an_author_slug_is_stripped_before_the_lookup(writer):
+    author = factories.make_author(slug="jane-doe")
+    body = factories.paragraph("Polls close")
+    response = writer.post(writer.url, {"body": body, "authors": ["jane\x00-doe"]}, "json")
+    assert response.status_code == 201, response.content[:300]
+    assert list(LiveEntry.objects.get(pk=response.json()["id"]).authors.all()) == [author]
+
+
+@pytest.mark.parametrize("authors", [["\x00"], ["no-such\x00-author"], [["x"]], [{"a": 1}], "x"])
+def test_an_author_slug_that_names_nobody_is_a_400_naming_authors(writer, authors):
+    before = entry_count()
+    body = factories.paragraph("Polls close")
+    response = writer.post(writer.url, {"body": body, "authors": authors}, "json")
+    assert response.status_code == 400, response.content[:300]
+    names = problem_names(response)
+    assert names and {name.split(".")[0] for name in names} == {"authors"}
+    assert entry_count() == before

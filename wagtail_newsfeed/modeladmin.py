@@ -17,7 +17,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Field, QuerySet
 from django.shortcuts import redirect
 from django.utils.html import format_html_join, strip_tags
 from django.utils.http import urlencode
@@ -31,6 +31,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
 
 from . import live
+from .converters import parse_id
 from .forms import LiveEntryForm, editable_feeds, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
 from .views.console import repaired_body
@@ -69,15 +70,34 @@ def entry_edit_url(entry: LiveEntry) -> str:
 # Listing -------------------------------------------------------------------------------------
 
 
-def filter_params(model: type, list_filter: tuple) -> set[str]:
-    """The query-string keys Django's list filters read for these fields."""
-    params: set[str] = set()
+def filter_fields(model: type, list_filter: tuple) -> dict[str, Field]:
+    """The query-string keys Django's list filters read for these fields, each with its field."""
+    params: dict[str, Field] = {}
     for item in list_filter:
         name = item[0] if isinstance(item, tuple) else item
         field = model._meta.get_field(name)
         lookup = f"{name}__{field.target_field.name}" if field.is_relation else name
-        params |= {f"{lookup}__exact", f"{name}__isnull"}
+        params |= {f"{lookup}__exact": field, f"{name}__isnull": field}
     return params
+
+
+def is_filter_value(field: Field, key: str, value: Any) -> bool:
+    """Whether ``value`` is one a list filter on ``field`` could have put in its own link.
+
+    Anything else must not reach the query: Django only turns the errors raised while *building*
+    it into ``IncorrectLookupParameters``, and an id too large for SQLite's integers
+    (``OverflowError``) or a NUL in a text comparison on PostgreSQL fails only when it runs."""
+    if key.endswith("__isnull"):
+        return True  # Django reads any value as a boolean
+    if not isinstance(value, str) or "\x00" in value:
+        return False
+    if field.is_relation:
+        return parse_id(value) is not None
+    try:
+        python_value = field.to_python(value)
+    except ValidationError:
+        return False
+    return not field.choices or python_value in {choice for choice, _label in field.flatchoices}
 
 
 class NewsroomIndexView(IndexView):
@@ -86,8 +106,13 @@ class NewsroomIndexView(IndexView):
     oracle on related fields), and a malformed filter value is a message, not a 500."""
 
     def get_filters_params(self, params: Any = None) -> dict[str, Any]:
-        allowed = filter_params(self.model, self.model_admin.list_filter)
-        return {k: v for k, v in super().get_filters_params(params).items() if k in allowed}
+        fields = filter_fields(self.model, self.model_admin.list_filter)
+        kept = {k: v for k, v in super().get_filters_params(params).items() if k in fields}
+        for key, values in kept.items():
+            for value in values if isinstance(values, list) else [values]:
+                if not is_filter_value(fields[key], key, value):
+                    raise IncorrectLookupParameters(key)
+        return kept
 
     def get_search_results(self, request, queryset: QuerySet, search_term: str):
         # PostgreSQL refuses a NUL in a text comparison (a 500); no stored text holds one.
@@ -169,9 +194,9 @@ def _report_refusal(form: forms.Form, error: Exception) -> None:
 class LiveEntryCreateView(CreateView):
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
-        feed_id = self.request.GET.get("feed", "")
-        if feed_id.isdigit() and len(feed_id) <= 18:  # longer would overflow the column
-            feed = editable_feeds(self.request.user).filter(pk=int(feed_id)).first()
+        feed_id = parse_id(self.request.GET.get("feed", ""))
+        if feed_id is not None:
+            feed = editable_feeds(self.request.user).filter(pk=feed_id).first()
             if feed is not None:
                 initial["feed"] = feed.pk
                 if not live.can_publish_feed(self.request.user, feed):

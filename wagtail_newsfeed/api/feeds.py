@@ -28,6 +28,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .. import live
 from ..conf import settings
+from ..converters import parse_id
 from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
 from ..serialization import prefetch_stream_values
 from ..visibility import visible_entries, visible_feeds
@@ -248,9 +249,10 @@ class FeedEntries(NewsfeedAPIView):
         following = None
         before = request.query_params.get("before")
         if before not in (None, ""):
-            if not before.isdigit() or len(before) > 18:
+            before_id = parse_id(before)
+            if before_id is None:
                 raise InvalidParameter("before", _("Must be an entry id."))
-            following = entries.filter(pk=int(before)).first()
+            following = entries.filter(pk=before_id).first()
             if following is None:
                 raise InvalidParameter("before", _("No such entry in this feed."))
         rows, has_more = live.entries_following(

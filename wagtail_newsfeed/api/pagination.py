@@ -72,10 +72,22 @@ class NewsCursorPagination(CursorPagination):
         cursor = self.decode_cursor(request)
         if cursor is not None and cursor.position is not None:
             field = self.get_ordering(request, queryset, view)[0].lstrip("-")
-            try:
-                queryset.model._meta.get_field(field).to_python(cursor.position)
-            except (DjangoValidationError, FieldDoesNotExist, ValueError, TypeError):
-                raise InvalidParameter(
-                    self.cursor_query_param, _("This page cursor is not valid.")
-                ) from None
+            if not is_possible_position(queryset.model, field, cursor.position):
+                raise InvalidParameter(self.cursor_query_param, _("This page cursor is not valid."))
         return super().paginate_queryset(queryset, request, view)
+
+
+def is_possible_position(model: type, field_name: str, position: str) -> bool:
+    """Whether a cursor's position could have come from a stored value of ``field_name``, the
+    list's first ordering field. A cursor is base64 a client can rewrite, and the position goes
+    straight into a ``__gt``/``__lt`` filter: a value of the wrong type, one longer than the
+    column or out of its integer range (``run_validators``), or one holding a NUL (PostgreSQL
+    refuses it in a text comparison) would be a 500 there, and no stored value is like that."""
+    if "\x00" in position:
+        return False
+    try:
+        field = model._meta.get_field(field_name)
+        field.run_validators(field.to_python(position))
+    except (DjangoValidationError, FieldDoesNotExist, ValueError, TypeError):
+        return False
+    return True

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from wagtail.images import get_image_model
 from wagtail.models import Site
 
+from ..converters import parse_id
 from ..models import ArticleAuthor, ArticleTag, Author, Source, Topic
 from ..serialization import rendition_specs
 from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
@@ -32,6 +33,28 @@ from .serializers import (
     SourceSerializer,
     TopicSerializer,
 )
+
+#: The largest TCP port number: ``Site.port`` holds nothing above it.
+MAX_PORT = 65535
+
+
+def text_param(request: Request, name: str) -> str:
+    """A query parameter naming a path or a host, stripped; a 400 naming it if it holds a control
+    character. No URL path or hostname has one, and PostgreSQL refuses a NUL in a text comparison
+    (a 500 otherwise), so such a value can only be a mistake or a probe."""
+    value = request.query_params.get(name, "").strip()
+    if any(ord(char) < 32 or ord(char) == 127 for char in value):
+        raise InvalidParameter(name, _("Must not contain control characters."))
+    return value
+
+
+def parse_port(text: str) -> int | None:
+    """A TCP port (1 to 65535, ASCII digits), else ``None``: a longer number would overflow the
+    integer column in the lookup (SQLite raises ``OverflowError``: a 500)."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PORT))):
+        return None
+    port = int(text)
+    return port if 0 < port <= MAX_PORT else None
 
 
 def images_with_renditions() -> QuerySet:
@@ -106,12 +129,14 @@ class ArticleFind(NewsfeedAPIView):
         summary="Find an article by its URL path",
         parameters=[
             OpenApiParameter("path", str, required=True, description="e.g. /news/my-story/"),
-            OpenApiParameter("site", str, description="Site hostname (or id); default: this one."),
+            OpenApiParameter(
+                "site", str, description="Site hostname, hostname:port or id; default: this one."
+            ),
         ],
         responses=ArticleDetailSerializer,
     )
     def get(self, request: Request) -> Response:
-        path = request.query_params.get("path", "").strip()
+        path = text_param(request, "path")
         if not path.startswith("/"):
             raise InvalidParameter("path", _("Give the article's URL path, starting with '/'."))
         site = self.get_site(request)
@@ -125,20 +150,26 @@ class ArticleFind(NewsfeedAPIView):
 
     @staticmethod
     def get_site(request: Request) -> Site:
-        name = request.query_params.get("site", "").strip()
+        name = text_param(request, "site")
         sites = Site.objects.select_related("root_page")
         if not name:
             site = Site.find_for_request(request._request)
             if site is None:
                 raise Http404
             return sites.get(pk=site.pk) if not hasattr(site, "root_page") else site
-        hostname, _sep, port = name.partition(":")
-        found = sites.filter(hostname=hostname)
-        if port.isdigit():
-            found = found.filter(port=int(port))
-        site = found.first() or (
-            sites.filter(pk=int(name)).first() if name.isdigit() and len(name) < 19 else None
-        )
+        hostname, sep, port_text = name.partition(":")
+        if sep:
+            port = parse_port(port_text)
+            if port is None:
+                raise InvalidParameter(
+                    "site", _("The port after ':' must be a number from 1 to 65535.")
+                )
+            site = sites.filter(hostname=hostname, port=port).first()
+        else:
+            site = sites.filter(hostname=hostname).first()
+            site_id = parse_id(name)
+            if site is None and site_id is not None:
+                site = sites.filter(pk=site_id).first()
         if site is None:
             raise InvalidParameter("site", _("No site with this hostname or id."))
         return site

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from .. import live
 from ..conf import settings
+from ..converters import parse_id
 from ..models import LiveFeedPage
 from ..visibility import visible_entries, visible_feeds
 
@@ -25,14 +26,14 @@ KEY_EVENTS_TEMPLATE = "wagtail_newsfeed/includes/live_key_events.html"
 
 
 def parse_ids(raw: str | None) -> list[int] | None:
-    """``"3,5,8"`` as ``[3, 5, 8]``; ``None`` if malformed or too long."""
+    """``"3,5,8"`` as ``[3, 5, 8]``; ``None`` if malformed or too long (``converters.parse_id``
+    keeps every id within what the database column holds)."""
     if not raw:
         return []
-    parts = raw.split(",")
-    # At most 18 digits: larger numbers overflow the database's integer (a 500 on SQLite).
-    if len(parts) > MAX_IDS or not all(part.isdigit() and len(part) <= 18 for part in parts):
+    ids = [parse_id(part) for part in raw.split(",")]
+    if len(ids) > MAX_IDS or None in ids:
         return None
-    return [int(part) for part in parts]
+    return ids
 
 
 def problem(detail: str, status: int = 400) -> JsonResponse:
