@@ -1,6 +1,6 @@
-"""Validating live-entry writes: the fields a client may send, and bodies checked by the same
-block definitions the admin uses (rich text cleaned to the editor's features), with the block
-errors reported per block."""
+"""Validating live-entry writes: the fields a client may send, and bodies checked by the app's
+one write validator (``wagtail_newsfeed.validation``, the same function every admin form calls),
+with the block errors reported per block path."""
 
 from __future__ import annotations
 
