@@ -16,12 +16,17 @@ as written, and one bad id would fail the whole edit form.
 
 from __future__ import annotations
 
+import threading
 from functools import cache
 from typing import Any
 
 from bs4 import BeautifulSoup
 from wagtail.admin.rich_text.converters.editor_html import DbWhitelister, EditorHTMLConverter
-from wagtail.admin.rich_text.converters.html_to_contentstate import PageLinkElementHandler
+from wagtail.admin.rich_text.converters.html_to_contentstate import (
+    HtmlToContentStateHandler,
+    LinkElementHandler,
+    PageLinkElementHandler,
+)
 from wagtail.documents.rich_text.contentstate import DocumentLinkElementHandler
 from wagtail.rich_text import features as feature_registry
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
@@ -73,20 +78,51 @@ def sanitise(html: str, features: list[str] | tuple[str, ...] | None = None) -> 
     return _whitelister(tuple(features) if features is not None else None).clean(html)
 
 
-@cache
-def _contentstate(features: tuple[str, ...] | None) -> Any:
-    from wagtail.admin.rich_text.converters.contentstate import ContentstateConverter
+class _OfflineLinkHandler(LinkElementHandler):
+    """A link as Draftail reads it, without looking its target up: only the shape matters."""
 
-    return ContentstateConverter(list(features) if features is not None else None)
+    def get_attribute_data(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        return {}
+
+
+class _ShapeReader(HtmlToContentStateHandler):
+    """Draftail's own HTML reader for ``features``, with every link read offline, so checking
+    a body with hundreds of internal links costs no query per link."""
+
+    def __init__(self, features: Any) -> None:
+        super().__init__(features)
+        for rules in self.element_handlers.element_rules.values():
+            rules[:] = [
+                (order, check, _OfflineLinkHandler(handler.entity_type))
+                if isinstance(handler, LinkElementHandler)
+                else (order, check, handler)
+                for order, check, handler in rules
+            ]
+
+
+_readers = threading.local()  # a reader holds parse state: one per thread
+
+
+def _shape_reader(features: tuple[str, ...] | None) -> _ShapeReader:
+    from wagtail.rich_text import features as registry
+
+    cached = _readers.__dict__.setdefault("by_features", {})
+    if features not in cached:
+        chosen = list(features) if features is not None else registry.get_default_features()
+        cached[features] = _ShapeReader(chosen)
+    return cached[features]
 
 
 def editor_problem(html: str, features: list[str] | tuple[str, ...] | None = None) -> str | None:
     """Why Draftail could not open ``html`` (e.g. bold around whole paragraphs, a link around
     a list), or None if it can. Whitelisted HTML can still nest in ways only the API produces,
     and Wagtail's editor fails on them instead of opening the form."""
+    reader = _shape_reader(tuple(features) if features is not None else None)
     try:
-        _contentstate(tuple(features) if features is not None else None).from_database_format(html)
-    except Exception as error:  # noqa: BLE001 - the converter asserts; any failure counts
+        reader.reset()
+        reader.feed(html)
+        reader.close()
+    except Exception as error:  # noqa: BLE001 - the reader asserts; any failure counts
         return str(error) or type(error).__name__
     return None
 
