@@ -34,3 +34,15 @@ def superuser(db):
 def admin_client(client, superuser):
     client.force_login(superuser)
     return client
+
+
+@pytest.fixture
+def contributor(feed):
+    """May save drafts in ``feed`` (Wagtail edit permission) but not publish."""
+    return factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
+
+
+@pytest.fixture
+def editor(feed):
+    """May edit and publish ``feed``."""
+    return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])

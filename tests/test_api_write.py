@@ -27,11 +27,6 @@ def client_for(user) -> APIClient:
 
 
 @pytest.fixture
-def editor(feed):
-    return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])
-
-
-@pytest.fixture
 def writer(editor):
     return client_for(editor)
 

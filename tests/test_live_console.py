@@ -49,16 +49,6 @@ def body_text(entry):
 
 
 @pytest.fixture
-def contributor(feed):
-    return factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
-
-
-@pytest.fixture
-def editor(feed):
-    return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])
-
-
-@pytest.fixture
 def outsider(news_index, feed):
     other = factories.make_feed(news_index, "Another story")
     return factories.make_user("outsider", groups=[factories.feed_group(other, publish=True)])

@@ -18,16 +18,6 @@ from wagtail_newsfeed.models import LiveEntry
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def contributor(feed):
-    return factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
-
-
-@pytest.fixture
-def editor(feed):
-    return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])
-
-
 def api_for(user) -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")

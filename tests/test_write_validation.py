@@ -17,6 +17,7 @@ from wagtail.models import Collection, GroupCollectionPermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
+from tests.page_forms import add_url, article_data
 from wagtail_newsfeed import live, validation
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
@@ -65,11 +66,6 @@ def assert_refused(response, feed, *paths: str) -> None:
 @pytest.fixture
 def writer(superuser):
     return api_for(superuser)
-
-
-@pytest.fixture
-def contributor(feed):
-    return factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
 
 
 # Rich text at any depth ---------------------------------------------------------------------
@@ -381,8 +377,6 @@ def test_the_newsroom_form_refuses_a_crafted_link(admin_client, feed):
 def test_the_page_editor_refuses_a_crafted_link_and_strips_control_characters(
     admin_client, news_index
 ):
-    from tests.test_admin_pages import add_url, article_data  # the editor's full post
-
     bad = article_data(body=streamfield([("paragraph", contentstate_link("abc"))]))
     response = admin_client.post(add_url(NewsArticlePage, news_index), bad)
     assert response.status_code == 200
