@@ -185,11 +185,17 @@ def _start(feed) -> str:
     return live.encode_cursor(feed, 0)
 
 
-def test_check_command_reports_markup_the_editor_cannot_write(feed, superuser):
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<p><img src=x onerror=alert(1)></p>",
+        "<p>Hi<![CDATA[><script>alert(1)</script>]]></p>",
+        "<p>Hi<?x <b>?></p>",
+    ],
+)
+def test_check_command_reports_markup_the_editor_cannot_write(feed, superuser, html):
     entry = factories.make_entry(feed, superuser)
-    store(
-        LiveEntry, entry.pk, [{"type": "paragraph", "value": "<p><img src=x onerror=alert(1)></p>"}]
-    )
+    store(LiveEntry, entry.pk, [{"type": "paragraph", "value": html}])
     out = StringIO()
     with pytest.raises(CommandError):
         call_command("check_newsfeed_content", stdout=out)

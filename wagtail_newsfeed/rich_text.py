@@ -21,6 +21,7 @@ from functools import cache
 from typing import Any
 
 from bs4 import BeautifulSoup
+from bs4.element import PreformattedString
 from wagtail.admin.rich_text.converters.editor_html import DbWhitelister, EditorHTMLConverter
 from wagtail.admin.rich_text.converters.html_to_contentstate import (
     HtmlToContentStateHandler,
@@ -44,6 +45,13 @@ def _escape(text: str) -> str:
 
 class _Whitelister(DbWhitelister):
     """Wagtail's whitelister (same parser and rules), reading stored-form links too."""
+
+    def clean_string_node(self, doc: Any, node: Any) -> None:
+        # Wagtail's removes comments but keeps CDATA sections, processing instructions and
+        # doctypes, and writes them back unescaped: "<![CDATA[><script>..." then runs in a
+        # browser, which ends the section at the first ">". Text is all this keeps.
+        if isinstance(node, PreformattedString):
+            node.extract()
 
     def clean(self, html: str) -> str:
         doc = BeautifulSoup(html, "html.parser")
@@ -142,7 +150,8 @@ def markup_signature(html: str) -> str:
     order, quoting, entities): equal signatures mean the same markup."""
     doc = BeautifulSoup(html, "html.parser")
     tags = [(tag.name, sorted((k, str(v)) for k, v in tag.attrs.items())) for tag in doc.find_all()]
-    return repr((tags, doc.get_text()))
+    other = [str(node) for node in doc.descendants if isinstance(node, PreformattedString)]
+    return repr((tags, doc.get_text(), other))
 
 
 def references(html: str) -> list[tuple[type, str]]:

@@ -479,7 +479,8 @@ def _limit_errors(raw: Any, max_bytes: int) -> list[str]:
     depth_limit = settings.BODY_MAX_DEPTH
     if _depth(raw, depth_limit) > depth_limit:
         return [_("The body nests deeper than %(n)d levels.") % {"n": depth_limit}]
-    size = len(json.dumps(raw, ensure_ascii=False, default=str).encode())
+    # surrogatepass: a lone surrogate (from a Python caller) is removed by the walk, not here.
+    size = len(json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass"))
     if size > max_bytes:
         return [
             _("The body is %(size)s; the most it may be is %(max)s.")

@@ -65,6 +65,17 @@ class BlockListField(serializers.ListField):
     child = serializers.JSONField()
 
 
+class DisplayTimeField(serializers.DateTimeField):
+    """A date-time; one Python cannot convert to UTC (a naive time late on 31 December 9999 in
+    a zone west of UTC) is invalid, not an ``OverflowError``."""
+
+    def to_internal_value(self, value: Any) -> Any:
+        try:
+            return super().to_internal_value(value)
+        except OverflowError:
+            self.fail("invalid", format="ISO 8601")
+
+
 class AuthorSlugsField(serializers.ListField):
     """Author slugs, in byline order: at most ``ENTRY_MAX_AUTHORS``, none twice, all resolved in
     one query."""
@@ -98,7 +109,7 @@ class EntryWriteSerializer(serializers.Serializer):
     is_pinned = serializers.BooleanField(required=False)
     is_key_event = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(choices=LiveEntry.Status.choices, required=False)
-    display_time = serializers.DateTimeField(required=False, allow_null=True)
+    display_time = DisplayTimeField(required=False, allow_null=True)
     authors = AuthorSlugsField(required=False, help_text="Author slugs for the entry's byline.")
 
     def validate_body(self, value: Any) -> Any:
