@@ -24,7 +24,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
@@ -420,36 +420,43 @@ def clean_body(
         ) from None
 
 
-def body_problems(value: blocks.StreamValue | None) -> list[tuple[int, str]]:
-    """``(block index, "body[i]...: problem")`` for each stored block the validator would refuse
-    or whose rich text holds markup the editor cannot write. Checks shapes and ids, not whether
-    referenced objects still exist (a link to a deleted page is Wagtail's to show)."""
+class BodyProblem(NamedTuple):
+    """One stored block the validator would refuse (``damaged``: an editor could not open it)
+    or whose rich text holds markup the editor cannot write (it opens, and saving cleans it)."""
+
+    index: int
+    message: str
+    damaged: bool
+
+
+def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
+    """Each problem of each stored block, as ``"body[i]...: problem"``. Checks shapes and ids,
+    not whether referenced objects still exist (a link to a deleted page is Wagtail's to show)."""
     if not value:
         return []
     stream_block = value.stream_block
-    problems: list[tuple[int, str]] = []
+    problems: list[BodyProblem] = []
     for index, raw in enumerate(value.raw_data):
         walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
         cleaned = walk.stream(stream_block, [raw], ())
         for path, message in walk.errors:
-            problems.append((index, f"{path_label(((index, None), *path[1:]))}: {message}"))
+            label = path_label(((index, None), *path[1:]))
+            problems.append(BodyProblem(index, f"{label}: {message}", damaged=True))
         if not walk.errors and _markup_removed(raw, cleaned[0]):
-            problems.append(
-                (index, _("body[%(i)d]: holds markup the editor cannot write") % {"i": index})
-            )
+            message = _("body[%(i)d]: holds markup the editor cannot write") % {"i": index}
+            problems.append(BodyProblem(index, message, damaged=False))
     return problems
 
 
 def repair_body(value: blocks.StreamValue) -> tuple[blocks.StreamValue, list[str]]:
     """For an editor opening a body with damaged blocks: the body without them (so the editor
     can open at all), and what was left out. The stored row is unchanged until they save."""
-    problems = body_problems(value)
-    broken = {index for index, _message in problems if "markup" not in _message}
-    if not broken:
+    damaged = [problem for problem in body_problems(value) if problem.damaged]
+    if not damaged:
         return value, []
-    kept = [raw for index, raw in enumerate(value.raw_data) if index not in broken]
-    messages = [message for index, message in problems if index in broken]
-    return value.stream_block.to_python(kept), messages
+    left_out = {problem.index for problem in damaged}
+    kept = [raw for index, raw in enumerate(value.raw_data) if index not in left_out]
+    return value.stream_block.to_python(kept), [problem.message for problem in damaged]
 
 
 def _markup_removed(raw: Any, cleaned: dict[str, Any]) -> bool:

@@ -198,9 +198,8 @@ class EditEntryView(FeedConsoleMixin, View):
         entry = self.get_entry()
         if entry.is_published and not self.can_publish:
             raise PermissionDenied
-        editable = self.get_entry()
-        editable.body = repaired_body(request, editable.body)
-        form = self.make_form(instance=editable, initial={"expected_version": entry.version})
+        entry.body = repaired_body(request, entry.body)  # the form's copy; nothing is saved
+        form = self.make_form(instance=entry, initial={"expected_version": entry.version})
         return self.render(entry, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:

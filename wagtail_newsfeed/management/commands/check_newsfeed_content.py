@@ -20,7 +20,7 @@ from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 def body_report(body: Any) -> list[str]:
     """What is wrong with one stored body, one line per problem."""
-    lines = [message for _index, message in validation.body_problems(body)]
+    lines = [problem.message for problem in validation.body_problems(body)]
     lines += [f"body[{index}]: {problem}" for index, problem in rendering.failing_blocks(body)]
     return lines
 
