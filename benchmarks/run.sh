@@ -23,12 +23,13 @@ psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DAT
 "$BIN/python" example_site/manage.py migrate --noinput -v0 --settings=benchmarks.settings
 "$BIN/python" benchmarks/seed.py
 
-read -r F100 F10K CURSOR100 CURSOR10K <<<"$("$BIN/python" - <<'PY'
+read -r F100 F10K CURSOR100 CURSOR10K CURSOR_ONE <<<"$("$BIN/python" - <<'PY'
 import django; django.setup()
 from wagtail_newsfeed import live
 from wagtail_newsfeed.models import LiveFeedPage
 small = LiveFeedPage.objects.get(slug="feed-100"); big = LiveFeedPage.objects.get(slug="feed-10000")
-print(small.pk, big.pk, live.encode_cursor(small, 100), live.encode_cursor(big, 10000))
+print(small.pk, big.pk, live.encode_cursor(small, 100), live.encode_cursor(big, 10000),
+      live.encode_cursor(small, 99))
 PY
 )"
 
@@ -50,7 +51,13 @@ DELTA100="$BASE/api/newsfeed/v1/feeds/$F100/entries/?since=$CURSOR100"
 DELTA10K="$BASE/api/newsfeed/v1/feeds/$F10K/entries/?since=$CURSOR10K"
 ARTICLES="$BASE/api/newsfeed/v1/articles/?limit=20"
 WAGTAIL="$BASE/api/v2/pages/?type=wagtail_newsfeed.NewsArticlePage&limit=20&fields=standfirst,published_at"
-for url in "$DELTA100" "$DELTA10K" "$ARTICLES" "$WAGTAIL" "$BASE/bench-news/feed-100/" "$BASE/bench-news/feed-10000/"; do
+UNCACHED="$BASE/bench/articles-uncached/?limit=20"
+DELTA_ONE="$BASE/api/newsfeed/v1/feeds/$F100/entries/?since=$CURSOR_ONE"
+INDEX="$BASE/bench-news/"
+ARTICLE="$BASE/bench-news/bench-50/"
+RSS="$BASE/newsfeed/feeds/latest.rss"
+for url in "$DELTA100" "$DELTA10K" "$ARTICLES" "$WAGTAIL" "$BASE/bench-news/feed-100/" "$BASE/bench-news/feed-10000/" \
+  "$UNCACHED" "$DELTA_ONE" "$INDEX" "$ARTICLE" "$RSS"; do
   curl -fs -o /dev/null "$url" || { echo "warm-up failed: $url" >&2; exit 1; }
 done
 
@@ -66,3 +73,9 @@ row "article list, 20 items (newsfeed API)" "$(rps "$ARTICLES")"
 row "article list, 20 items (Wagtail pages API)" "$(rps "$WAGTAIL")"
 row "live page HTML, 100 entries" "$(rps "$BASE/bench-news/feed-100/")"
 row "live page HTML, 10,000 entries" "$(rps "$BASE/bench-news/feed-10000/")"
+# What a cache miss costs (an origin render after a purge): every request renders.
+row "news index HTML" "$(rps "$INDEX")"
+row "article page HTML" "$(rps "$ARTICLE")"
+row "RSS, latest" "$(rps "$RSS")"
+row "article list, 20 items, response cache off" "$(rps "$UNCACHED")"
+row "delta poll carrying one change" "$(rps "$DELTA_ONE")"

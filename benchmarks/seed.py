@@ -39,6 +39,36 @@ def publish(parent: Page, page: Page) -> Page:
     return page
 
 
+def article_body(n: int, index_id: int) -> list[dict]:
+    """A body like a real story's: paragraphs with links, a heading, a quote, a fact box."""
+    link = f'<a linktype="page" id="{index_id}">the news index</a>'
+    para = (
+        "<p>Officials said on {d} that crews had worked through the night, and that "
+        "<b>roads would reopen</b> once inspections finished; see {link} for earlier reports.</p>"
+    )
+    blocks = [
+        {"type": "paragraph", "value": para.format(d=f"day {n}", link=link)} for _ in range(4)
+    ]
+    blocks += [
+        {"type": "heading", "value": {"text": "What happens next", "level": "h2"}},
+        {
+            "type": "quote",
+            "value": {"text": "We are not done yet.", "attribution": "A spokesperson"},
+        },
+        {
+            "type": "fact_box",
+            "value": {
+                "title": "Key facts",
+                "body": "<p>Two roads closed.</p><ul><li>One</li></ul>",
+            },
+        },
+    ]
+    blocks += [
+        {"type": "paragraph", "value": para.format(d="Tuesday", link=link)} for _ in range(4)
+    ]
+    return blocks
+
+
 def main() -> None:
     if NewsIndexPage.objects.filter(slug="bench-news").exists():
         print("already seeded")
@@ -52,8 +82,8 @@ def main() -> None:
             NewsArticlePage(
                 title=f"Benchmark article {n}",
                 slug=f"bench-{n}",
-                standfirst="A standfirst.",
-                body=[{"type": "paragraph", "value": f"<p>Body {n}.</p>"}],
+                standfirst="A standfirst of one sentence, as stories have.",
+                body=article_body(n, index.pk),
             ),
         )
         article.topics.set([topic])
@@ -66,7 +96,10 @@ def main() -> None:
             LiveEntry(
                 feed=feed,
                 headline=f"Entry {n}",
-                body=[{"type": "paragraph", "value": f"<p>Entry {n}</p>"}],
+                body=[
+                    {"type": "paragraph", "value": f"<p>Entry {n}: the <i>latest</i> update.</p>"},
+                    {"type": "paragraph", "value": "<p>A second paragraph with more detail.</p>"},
+                ],
                 display_time=now - timedelta(seconds=size - n),
                 version=n + 1,
                 created_by=user,

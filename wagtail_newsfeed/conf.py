@@ -19,6 +19,11 @@ DEFAULTS: dict[str, Any] = {
     "ARTICLES_PER_PAGE": 12,
     "ENTRIES_PER_PAGE": 20,
     "KEY_EVENTS_LIMIT": 10,
+    # HTTP caching of reader pages by browsers, Varnish or a CDN (anonymous readers only), and
+    # how long rendered pieces of them are kept in Django's cache (see fragments.py).
+    "PAGE_CACHE_MAX_AGE": 60,
+    "LIVE_PAGE_CACHE_MAX_AGE": 5,
+    "FRAGMENT_CACHE_TIMEOUT": 3600,
     # Live updates: seconds between polls of the delta endpoint by live.js
     "POLL_INTERVAL": 5,
     "POLL_MAX_INTERVAL": 60,

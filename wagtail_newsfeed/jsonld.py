@@ -167,16 +167,20 @@ def entry_jsonld(entry: Any, feed_url: str) -> dict[str, Any]:
     )
 
 
-def live_feed_jsonld(feed: Any, request: HttpRequest | None = None) -> dict[str, Any]:
-    """A ``LiveBlogPosting`` with the latest visible entries as ``liveBlogUpdate``."""
+def live_feed_jsonld(
+    feed: Any, request: HttpRequest | None = None, entries: list[Any] | None = None
+) -> dict[str, Any]:
+    """A ``LiveBlogPosting`` with the latest visible entries as ``liveBlogUpdate`` (``entries``,
+    newest first, when the caller has them already)."""
     from .visibility import visible_entries
 
     url = feed.get_full_url(request)
-    entries = list(
-        visible_entries(feed)
-        .prefetch_related("authors")
-        .order_by("-display_time", "-pk")[: settings.ENTRIES_PER_PAGE]
-    )
+    if entries is None:
+        entries = list(
+            visible_entries(feed, request)
+            .prefetch_related("authors")
+            .order_by("-display_time", "-pk")[: settings.ENTRIES_PER_PAGE]
+        )
     modified = max(
         (t for t in [feed.last_published_at, *(e.updated_at for e in entries)] if t), default=None
     )
@@ -198,13 +202,31 @@ def live_feed_jsonld(feed: Any, request: HttpRequest | None = None) -> dict[str,
     )
 
 
-def page_jsonld(page: Page, request: HttpRequest | None = None) -> dict[str, Any] | None:
-    """The structured data for any newsfeed page, or ``None`` for pages that have none."""
+def page_jsonld(
+    page: Page, request: HttpRequest | None = None, live_state: Any = None
+) -> dict[str, Any] | None:
+    """The structured data for any newsfeed page, or ``None`` for pages that have none. Kept
+    in the cache (``fragments``) by the page's ``cache_key`` and, for a live feed whose page
+    state (``live_page.LiveFeedPageState``) is given, by the feed's version."""
+    from .fragments import cached
     from .models import LiveFeedMixin, NewsArticleMixin
 
     page = page.specific
+    where = (request.scheme, request.get_host()) if request is not None else None
     if isinstance(page, NewsArticleMixin):
-        return article_jsonld(page, request)
+        return cached(
+            "article_jsonld",
+            (page.pk, page.cache_key, where),
+            lambda: article_jsonld(page, request),
+            request,
+        )
     if isinstance(page, LiveFeedMixin):
-        return live_feed_jsonld(page, request)
+        if live_state is None:
+            return live_feed_jsonld(page, request)
+        return cached(
+            "live_feed_jsonld",
+            (page.pk, page.cache_key, live_state.version, where),
+            lambda: live_feed_jsonld(page, request, live_state.latest),
+            request,
+        )
     return None

@@ -403,38 +403,3 @@ def remember_feed_version(feed_id: int, version: int) -> None:
 
 def forget_feed_version(feed_id: int) -> None:
     cache.delete(_version_key(feed_id))
-
-
-# The reader page -----------------------------------------------------------------------------
-
-
-def feed_page_context(feed: LiveFeedPage, following_id: str | None = None) -> dict[str, Any]:
-    """What the live feed template shows: pinned entry, key events and one page of entries.
-
-    Costs the same number of queries for a feed of 100 entries as for 10,000.
-    """
-    from .visibility import visible_entries
-
-    entries = visible_entries(feed).prefetch_related("authors")
-    following = None
-    if following_id:
-        try:
-            following = entries.get(pk=int(following_id))
-        except (ValueError, LiveEntry.DoesNotExist):
-            following = None
-    pinned = entries.filter(is_pinned=True).first()
-    page, has_more = entries_following(
-        entries.exclude(pk=pinned.pk) if pinned else entries,
-        feed,
-        following,
-        settings.ENTRIES_PER_PAGE,
-    )
-    version = current_version(feed)
-    return {
-        "pinned_entry": pinned if following is None else None,
-        "entries": page,
-        "has_more_entries": has_more,
-        "next_entries_after": page[-1].pk if has_more and page else None,
-        "key_events": latest_key_events(entries),
-        "live_cursor": encode_cursor(feed, version),
-    }

@@ -9,12 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save, pre_delete
+from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import caching, live, purging
+from . import caching, fragments, live, purging
 from .live import entries_changed
 from .models import (
     Author,
@@ -87,6 +88,13 @@ def api_content_changed(**kwargs: Any) -> None:
     caching.bump_generation()
 
 
+def rendered_content_changed(**kwargs: Any) -> None:
+    """A page's URL or visibility, an author's name, an image or a document changed: pieces of
+    reader pages that link to or show them are rendered afresh (``fragments``). Live entry
+    changes are not among these: an entry's version keys its own pieces."""
+    fragments.renders_changed()
+
+
 def register_signal_handlers() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(api_content_changed, dispatch_uid=f"newsfeed_api_cache_{id(signal)}")
@@ -99,6 +107,23 @@ def register_signal_handlers() -> None:
             )
     # Deleting a page deletes its specific row too; Django sends that model's signals.
     post_delete.connect(api_content_changed, sender=NewsArticlePage, dispatch_uid="nf_api_del")
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(rendered_content_changed, dispatch_uid=f"newsfeed_render_{id(signal)}")
+    for model in (
+        Page,
+        Topic,
+        Author,
+        Source,
+        PageViewRestriction,
+        get_image_model(),
+        get_document_model(),
+    ):
+        for signal in (post_save, post_delete) if model is not Page else (post_delete,):
+            signal.connect(
+                rendered_content_changed,
+                sender=model,
+                dispatch_uid=f"newsfeed_render_{model._meta.label}_{id(signal)}",
+            )
     page_published.connect(feed_page_changed, dispatch_uid="newsfeed_version_published")
     page_unpublished.connect(feed_page_changed, dispatch_uid="newsfeed_version_unpublished")
     post_page_move.connect(feed_page_changed, dispatch_uid="newsfeed_version_moved")

@@ -6,10 +6,11 @@ scheduled, expired, private (view-restricted) and deleted content is hidden ever
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Length, Substr
+from django.http import Http404, HttpRequest
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from .models import ArticleAuthor, Author, LiveEntry, LiveFeedPage, NewsArticlePage, Source, Topic
 
@@ -21,7 +22,19 @@ def visible_pages(queryset: QuerySet) -> QuerySet:
     live until ``publish_scheduled`` runs, so expiry is checked here too.
     """
     now = timezone.now()
-    return queryset.live().public().filter(Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+    return queryset.live().filter(
+        ~_in_private_section(), Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+    )
+
+
+def _in_private_section() -> Exists:
+    """A page at or below a page with a view restriction (its path starts with that page's).
+
+    What Wagtail's ``PageQuerySet.public()`` excludes, as a subquery: ``public()`` reads every
+    restriction in a query of its own each time it is called, and a reader page applies this
+    rule several times (the page, its listings, its feeds)."""
+    restricted_path = Substr(OuterRef("path"), 1, Length("page__path"))
+    return Exists(PageViewRestriction.objects.filter(page__path=restricted_path))
 
 
 def visible_articles() -> QuerySet:
@@ -32,11 +45,14 @@ def visible_feeds() -> QuerySet:
     return visible_pages(LiveFeedPage.objects.all())
 
 
-def visible_entries(feed: LiveFeedPage | None = None) -> QuerySet:
-    """Published, not deleted entries of visible feeds (or of ``feed``, which must be visible)."""
+def visible_entries(
+    feed: LiveFeedPage | None = None, request: HttpRequest | None = None
+) -> QuerySet:
+    """Published, not deleted entries of visible feeds (or of ``feed``, which must be visible;
+    with ``request``, that is decided once per request)."""
     entries = LiveEntry.objects.published()
     if feed is not None:
-        if not is_page_visible(feed):
+        if not is_page_visible(feed, request):
             return entries.none()
         return entries.filter(feed=feed)
     return entries.filter(feed__in=visible_feeds().values("pk"))
@@ -72,8 +88,15 @@ def refuse_expired_page(page: Page) -> None:
         raise Http404("This page has expired.")
 
 
-def is_page_visible(page: Page) -> bool:
-    return visible_pages(Page.objects.filter(pk=page.pk)).exists()
+def is_page_visible(page: Page, request: HttpRequest | None = None) -> bool:
+    """Whether readers may see ``page``; with ``request``, asked of the database once per
+    request (a reader page, its JSON-LD and its caching headers all need the answer)."""
+    if request is None:
+        return visible_pages(Page.objects.filter(pk=page.pk)).exists()
+    decided = request.__dict__.setdefault("_newsfeed_visible_pages", {})
+    if page.pk not in decided:
+        decided[page.pk] = visible_pages(Page.objects.filter(pk=page.pk)).exists()
+    return decided[page.pk]
 
 
 def is_entry_visible(entry: LiveEntry) -> bool:

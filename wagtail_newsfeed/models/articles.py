@@ -43,11 +43,12 @@ from ..api.fields import (
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug
+from ..http_caching import ReaderCacheMixin
 from .cleaning import CleanFieldsMixin
 from .taxonomy import Topic
 
 
-class NewsIndexPage(CleanFieldsMixin, Page):
+class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
     """Lists its articles newest first, paginated and filterable by topic."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -99,6 +100,9 @@ class NewsIndexPage(CleanFieldsMixin, Page):
         paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         context.update(
             articles=paginator.get_page(request.GET.get("page")),
+            # The rendered listing is kept (fragments.py) unless it answers a search; expiry
+            # times pass without a signal, so it is kept no longer than a proxy may keep it.
+            listing_cache_timeout=0 if search_query else settings.PAGE_CACHE_MAX_AGE,
             topic=topic,
             search_query=search_query,
             topics=self.get_topics().order_by("name"),
@@ -110,7 +114,7 @@ class NewsIndexPage(CleanFieldsMixin, Page):
         return context
 
 
-class NewsArticleMixin(CleanFieldsMixin, models.Model):
+class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
     """The fields and behaviour of a news article, for any Wagtail page base class."""
 
     standfirst = models.TextField(

@@ -22,6 +22,7 @@ from wagtail.search import index
 
 from ..api.fields import RichTextHTMLField
 from ..blocks import NewsStreamBlock
+from ..http_caching import ReaderCacheMixin
 from ..panels import LiveEntriesPanel
 from .cleaning import CleanFieldsMixin
 
@@ -37,8 +38,10 @@ class EntryOrder(models.TextChoices):
     OLDEST_FIRST = "oldest_first", _("Oldest first (live Q&A, match report)")
 
 
-class LiveFeedMixin(CleanFieldsMixin, models.Model):
+class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
     """The fields and behaviour of a live feed, for any Wagtail page base class."""
+
+    cache_max_age_setting = "LIVE_PAGE_CACHE_MAX_AGE"
 
     Status = CoverageStatus
     Order = EntryOrder
@@ -78,10 +81,10 @@ class LiveFeedMixin(CleanFieldsMixin, models.Model):
         return self.entry_order == EntryOrder.OLDEST_FIRST
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from .. import live
+        from ..live_page import feed_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(live.feed_page_context(self, request.GET.get("before")))
+        context.update(feed_page_context(self, request.GET.get("before"), request))
         return context
 
 

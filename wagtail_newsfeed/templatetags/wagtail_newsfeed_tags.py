@@ -37,6 +37,28 @@ def newsfeed_body(context: Any, value: Any, editor: bool | None = None) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def newsfeed_fragment(context: Any) -> dict[str, Any]:
+    """What ``{% wagtailcache %}`` needs to keep a piece of a reader page (``fragments``):
+    ``timeout`` and ``vary`` (the render generation, language, time zone and host, as links
+    in the piece may be absolute)."""
+    from django.utils import timezone, translation
+
+    from ..conf import settings
+    from ..fragments import render_generation
+
+    request = context.get("request")
+    vary = ":".join(
+        (
+            render_generation(request),
+            translation.get_language() or "",
+            timezone.get_current_timezone_name(),
+            request.get_host() if request is not None else "",
+        )
+    )
+    return {"timeout": settings.FRAGMENT_CACHE_TIMEOUT, "vary": vary}
+
+
+@register.simple_tag(takes_context=True)
 def entry_permalink(context: dict[str, Any], entry: LiveEntry) -> str:
     """The URL of one entry: its feed page's URL with the ``#entry-<id>`` anchor."""
     page = context.get("page")
@@ -53,7 +75,10 @@ def newsfeed_jsonld(context: dict[str, Any], page: Page | None) -> str:
 
     from ..jsonld import dumps_jsonld, page_jsonld
 
-    data = page_jsonld(page, context.get("request")) if page is not None else None
+    request = context.get("request")
+    # A live page hands over its state: the entries it shows are fetched once, if at all.
+    live_state = context.get("newsfeed_live")
+    data = page_jsonld(page, request, live_state=live_state) if page is not None else None
     if data is None:
         return ""
     # dumps_jsonld escapes <, > and &, so the JSON cannot close the script element.

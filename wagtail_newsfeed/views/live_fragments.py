@@ -17,7 +17,7 @@ from .. import live
 from ..conf import settings
 from ..converters import parse_id
 from ..models import LiveFeedPage
-from ..visibility import visible_entries, visible_feeds
+from ..visibility import is_page_visible, visible_entries
 
 #: The most entries one request may ask for (a delta page is at most this long by default).
 MAX_IDS = 100
@@ -52,15 +52,15 @@ def problem(detail: str, status: int = 400) -> JsonResponse:
 
 def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     """``?ids=1,2``: those entries' HTML (visible ones only), the key events list and the status."""
-    feed: LiveFeedPage | None = visible_feeds().filter(pk=feed_id).first()
-    if feed is None:
+    feed: LiveFeedPage | None = LiveFeedPage.objects.filter(pk=feed_id).first()
+    if feed is None or not is_page_visible(feed, request):
         raise Http404
     ids = parse_ids(request.GET.get("ids"))
     if ids is None:
         return problem(
             _("Give up to %(n)d entry ids separated by commas, e.g. ids=3,5.") % {"n": MAX_IDS}
         )
-    entries = visible_entries(feed)
+    entries = visible_entries(feed, request)
     changed = entries.filter(pk__in=ids).prefetch_related("authors") if ids else []
     key_events = live.latest_key_events(entries)
     context = {"page": feed, "self": feed}

@@ -1,0 +1,57 @@
+"""HTTP caching of reader pages: what Varnish, a CDN and browsers may keep, and for how long.
+
+Anonymous readers of a public page all get the same HTML, so it is sent with
+``Cache-Control: public, max-age=<PAGE_CACHE_MAX_AGE>`` (``LIVE_PAGE_CACHE_MAX_AGE`` for live
+feeds, whose script catches up from the page's cursor) and ``Vary: Cookie``. Signed-in users
+(who see Wagtail's user bar), previews and pages behind a view restriction are ``private``.
+Publishing purges the cached copies through ``wagtail.contrib.frontend_cache`` (``purging``),
+so max-age only bounds what changes with the clock alone (an article passing its expiry time)
+and what a site without purging shows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from .conf import settings
+
+
+def set_reader_cache_headers(
+    page: Any, request: HttpRequest, response: HttpResponse, max_age: int
+) -> HttpResponse:
+    """Mark ``response`` (``page`` served to ``request``) public for ``max_age`` seconds when
+    every anonymous reader would get the same one, private otherwise. A response that already
+    says how to cache it is left alone."""
+    from .visibility import is_page_visible
+
+    if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
+        return response
+    patch_vary_headers(response, ["Cookie"])
+    user = getattr(request, "user", None)
+    shared = (
+        response.status_code == 200
+        and not getattr(request, "is_preview", False)
+        and not (user is not None and user.is_authenticated)
+        and max_age > 0
+        and is_page_visible(page, request)
+    )
+    if shared:
+        patch_cache_control(response, public=True, max_age=max_age)
+    else:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
+class ReaderCacheMixin:
+    """Page serving with the caching headers above; ``cache_max_age_setting`` names the
+    setting giving max-age."""
+
+    cache_max_age_setting = "PAGE_CACHE_MAX_AGE"
+
+    def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
+        max_age = int(getattr(settings, self.cache_max_age_setting))
+        return set_reader_cache_headers(self, request, response, max_age)
