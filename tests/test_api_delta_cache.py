@@ -50,6 +50,30 @@ def test_a_new_entry_is_seen_at_once_despite_the_cache(api, feed, superuser):
     assert [item["id"] for item in poll(api, feed, cursor).json()["results"]] == [entry.pk]
 
 
+def test_readers_at_one_cursor_share_one_rendering_of_the_changes(
+    api, feed, superuser, django_assert_num_queries
+):
+    cursor = current_cursor(api, feed)
+    factories.make_entry(feed, superuser, headline="Shared news")
+    first = poll(api, feed, cursor)
+    with django_assert_num_queries(0):
+        second = APIClient().get(first.request["PATH_INFO"], {"since": cursor})
+    assert second.json() == first.json()
+    assert [item["headline"] for item in second.json()["results"]] == ["Shared news"]
+
+
+def test_a_shared_rendering_of_changes_follows_an_author_rename(api, feed, superuser):
+    author = factories.make_author("Jane Smith")
+    cursor = current_cursor(api, feed)
+    factories.make_entry(feed, superuser, authors=[author])
+    assert poll(api, feed, cursor).json()["results"][0]["authors"][0]["name"] == "Jane Smith"
+
+    author.name = "Jane Doe"
+    author.save()
+
+    assert poll(api, feed, cursor).json()["results"][0]["authors"][0]["name"] == "Jane Doe"
+
+
 def test_an_unpublished_feed_is_gone_at_once_despite_the_cache(api, feed):
     cursor = current_cursor(api, feed)
     assert poll(api, feed, cursor).status_code == 200

@@ -88,6 +88,25 @@ def test_latest_feed_costs_a_fixed_number_of_queries(
     assert response.status_code == 200
 
 
+def test_articles_without_a_standfirst_are_summed_up_by_their_body_in_one_query(
+    client, news_index, django_assert_max_num_queries
+):
+    for n in range(2):
+        factories.make_article(news_index, standfirst="", body=factories.paragraph(f"Body {n}"))
+    client.get(reverse("wagtail_newsfeed:latest_rss"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("wagtail_newsfeed:latest_rss"))
+    for n in range(2, 10):
+        factories.make_article(news_index, standfirst="", body=factories.paragraph(f"Body {n}"))
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        _response, parsed = _get(client, "latest_rss")
+
+    assert sorted(entry.summary for entry in parsed.entries) == sorted(
+        f"Body {n}" for n in range(10)
+    )
+
+
 @pytest.mark.parametrize("fmt", ["rss", "atom"])
 def test_index_feed_lists_only_that_indexs_visible_articles(client, news_index, fmt):
     factories.make_article(news_index, "Ours")

@@ -19,6 +19,7 @@ from __future__ import annotations
 import copy
 import html
 import mimetypes
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,15 +107,37 @@ class FeedSource:
 
 
 def article_items(queryset: QuerySet) -> QuerySet:
-    """Newest first, limited, with everything an item needs fetched up front."""
+    """Newest first, limited, with everything an item needs fetched up front. Bodies are
+    left out: an item shows its standfirst, and ``with_summary_bodies`` fetches the bodies of
+    the few that have none."""
     images = get_image_model().objects.prefetch_renditions(settings.SEO_IMAGE_RENDITIONS[0])
     return (
         queryset.order_by("-published_at", "-pk")
+        .defer_streamfields()
         .select_related("source")
         .prefetch_related(
             Prefetch("lead_image", queryset=images), "topics", "article_authors__author"
         )[: settings.FEED_ITEMS]
     )
+
+
+def with_summary_bodies(items: Iterable[Any]) -> list[Any]:
+    """``items``, with the deferred bodies of articles without a standfirst loaded in one
+    query (their summary is the body's first words)."""
+    items = list(items)
+    wanting = [
+        item
+        for item in items
+        if not getattr(item, "standfirst", True) and "body" in item.get_deferred_fields()
+    ]
+    if wanting:
+        model = type(wanting[0])
+        bodies = dict(
+            model.objects.filter(pk__in=[item.pk for item in wanting]).values_list("pk", "body")
+        )
+        for item in wanting:
+            item.body = bodies.get(item.pk)
+    return items
 
 
 class NewsFeed(Feed):
@@ -145,8 +168,8 @@ class NewsFeed(Feed):
     def author_name(self, obj: FeedSource) -> str:
         return publisher_name(self.request)
 
-    def items(self, obj: FeedSource) -> QuerySet:
-        return obj.items
+    def items(self, obj: FeedSource) -> list[Any]:
+        return with_summary_bodies(obj.items)
 
     # Articles
 

@@ -29,6 +29,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from .. import live
 from ..conf import settings
 from ..converters import parse_id
+from ..fragments import cached
 from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
 from ..serialization import prefetch_stream_values
 from ..visibility import visible_entries, visible_feeds
@@ -208,12 +209,32 @@ class FeedEntries(NewsfeedAPIView):
             if known is not None and version >= known:
                 # No news, known from the cache: the common poll costs no query.
                 return Response(quiet_delta(pk, version))
-            feed = get_visible_feed(pk)
-            live.remember_feed_version(feed.pk, feed.api_version or 0)
-            return Response(self.delta(request, feed, version, limit))
+            return Response(self.shared_delta(request, pk, version, limit, known))
         feed = get_visible_feed(pk)
         live.remember_feed_version(feed.pk, feed.api_version or 0)
         return Response(self.page(request, feed))
+
+    def shared_delta(
+        self, request: Request, pk: int, version: int, limit: int, known: int | None
+    ) -> dict[str, Any]:
+        """The changes since ``version``, kept (``fragments``) under the feed's version: every
+        reader whose cursor stands at one version asks the same, so a crowd polling the origin
+        costs one rendering per change, not one per reader. ``known`` is the feed's version
+        from the shared cache; without one it is read from the database."""
+
+        feed = None
+        if known is None:
+            feed = get_visible_feed(pk)
+            known = feed.api_version or 0
+            live.remember_feed_version(pk, known)
+
+        def compute() -> dict[str, Any]:
+            shown = feed or get_visible_feed(pk)
+            live.remember_feed_version(shown.pk, shown.api_version or 0)
+            return self.delta(request, shown, version, limit)
+
+        where = (request.scheme, request.get_host())
+        return cached("delta", (pk, version, limit, known, where), compute, request)
 
     def delta(
         self, request: Request, feed: LiveFeedPage, version: int, limit: int

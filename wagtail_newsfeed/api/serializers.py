@@ -17,12 +17,15 @@ from . import schema
 
 
 def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
-    """``(absolute url, path)`` of a page within its site."""
+    """``(absolute url, path)`` of a page within its site (worked out once per page object:
+    a page's JSON shows both)."""
+    known = page.__dict__.get("_newsfeed_url_parts")
+    if known is not None and known[0] is request:
+        return known[1]
     parts = page.get_url_parts(request=request)
-    if parts is None:
-        return None, None
-    _site_id, root_url, page_path = parts
-    return f"{root_url}{page_path}", page_path
+    urls = (None, None) if parts is None else (f"{parts[1]}{parts[2]}", parts[2])
+    page.__dict__["_newsfeed_url_parts"] = (request, urls)
+    return urls
 
 
 def body_json(value: Any, context: dict[str, Any]) -> list[dict[str, Any]]:

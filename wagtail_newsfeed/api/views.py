@@ -81,6 +81,8 @@ def articles_queryset(*, detail: bool = False) -> QuerySet:
     )
     if detail:
         queryset = queryset.prefetch_related("corrections", "related_links")
+    else:
+        queryset = queryset.defer_streamfields()  # summaries show no body: don't load it
     return queryset
 
 
