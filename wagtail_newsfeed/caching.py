@@ -13,6 +13,12 @@ follow, and every cache of the app goes through them:
   in between could have cached the old content under the new token). Otherwise it is a row in
   the database, moved on in the same transaction as the change: one indexed read per request
   instead of none, and every process sees the change on its next request.
+
+Invalidate by *deleting* keys: a delete a shared cache could not take (Redis down) would leave the
+old value there for when it returns, so ``cache_backends.ResilientRedisCache`` records it with
+``record_missed_invalidation()``, which moves the shared cache's *epoch* on in the database, in
+the change's own transaction. Every key that backend writes carries the epoch, so once Redis is
+back nothing it held from before the change is read again.
 """
 
 from __future__ import annotations
@@ -29,6 +35,8 @@ from django.db.models import F
 from .conf import settings
 
 API_GENERATION = "api"
+#: The ``CacheGeneration`` row counting the invalidations the shared cache missed.
+SHARED_CACHE_EPOCH = "shared-cache-epoch"
 
 
 def cache_is_shared() -> bool:
@@ -58,20 +66,42 @@ def generation(name: str = API_GENERATION) -> str:
         if value is None:
             cache.add(key, uuid.uuid4().hex, None)
             value = cache.get(key)
+        if value is None:  # the cache is unreachable: a token that no cached response carries
+            return f"none{uuid.uuid4().hex}"
         return str(value)
-    from .models import CacheGeneration
-
-    value = CacheGeneration.objects.filter(name=name).values_list("value", flat=True).first()
-    return f"db{value or 0}"
+    return f"db{_database_value(name)}"
 
 
 def bump_generation(name: str = API_GENERATION) -> None:
     """Something ``name``'s cached responses show has changed: make them all stale."""
     if cache_is_shared():
+        # A deleted token is replaced by a new one on the next read (``generation``).
         key = _cache_key(name)
-        cache.set(key, uuid.uuid4().hex, None)
-        transaction.on_commit(lambda: cache.set(key, uuid.uuid4().hex, None))
+        cache.delete(key)
+        transaction.on_commit(lambda: cache.delete(key))
         return
+    _bump_database_value(name)
+
+
+def shared_cache_epoch() -> int:
+    """The shared cache's epoch: how many invalidations it has missed (read from the database)."""
+    return _database_value(SHARED_CACHE_EPOCH)
+
+
+def record_missed_invalidation() -> None:
+    """A delete the shared cache could not take: move its epoch on (in the current
+    transaction, so it commits, or not, with the change that asked for the delete)."""
+    _bump_database_value(SHARED_CACHE_EPOCH)
+
+
+def _database_value(name: str) -> int:
+    from .models import CacheGeneration
+
+    value = CacheGeneration.objects.filter(name=name).values_list("value", flat=True).first()
+    return value or 0
+
+
+def _bump_database_value(name: str) -> None:
     from .models import CacheGeneration
 
     if CacheGeneration.objects.filter(name=name).update(value=F("value") + 1):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import http.client
 import json
 import os
@@ -120,6 +121,13 @@ class Site:
     media_root: Path
     log_dir: Path
     _migration: subprocess.Popen | None = field(default=None, repr=False)
+    #: Set last, over everything else (``with_env``).
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    def with_env(self, **extra: str) -> Site:
+        """This site with more environment, e.g. ``REDIS_URL``, for the processes started with
+        it (the same database, media folder, logs and migration)."""
+        return dataclasses.replace(self, extra_env={**self.extra_env, **extra})
 
     def env(self) -> dict[str, str]:
         env = {
@@ -135,6 +143,7 @@ class Site:
             PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "example_site")]),
             PYTHONUNBUFFERED="1",
         )
+        env.update(self.extra_env)
         return env
 
     def start_migrating(self) -> None:
@@ -376,12 +385,11 @@ def serve(request: Any, site: Site, *specs: tuple[str, int]) -> list[Server]:
 class Helper:
     """The third process (``tests/processes/helper.py``): call it like a function."""
 
-    name = "helper"
-
-    def __init__(self, site: Site) -> None:
+    def __init__(self, site: Site, name: str = "helper") -> None:
         self.site = site
+        self.name = name
         self._newsroom: dict[str, Any] | None = None
-        self.log = site.log_dir / "helper.log"
+        self.log = site.log_dir / f"{name.replace(' ', '-')}.log"
         with self.log.open("wb") as err:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "tests.processes.helper"],
@@ -395,7 +403,7 @@ class Helper:
             )
 
     def __str__(self) -> str:
-        return "helper process"
+        return f"{self.name} process"
 
     def __call__(self, command: str, timeout: float = START_TIMEOUT, **args: Any) -> Any:
         if command != "ping":
@@ -429,3 +437,85 @@ class Helper:
             self.process.kill()
             self.process.wait()
         self.process.stdout.close()
+
+
+# A Redis of the test's own ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class RedisServer:
+    """A ``redis-server`` of the test's own on a free loopback port (never a shared one), that
+    the test may stop, hang and start again. Its data is saved to ``folder`` on a stop and
+    loaded on the next start, as a production Redis keeps it across a restart."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.port = free_port()
+        self.log = folder / "redis.log"
+        self.process: subprocess.Popen | None = None
+
+    def __str__(self) -> str:
+        return f"redis-server (127.0.0.1:{self.port})"
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> Any:
+        import redis
+
+        return redis.Redis(port=self.port, socket_timeout=5)
+
+    def start(self) -> None:
+        command = ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1"]
+        command += ["--save", "", "--appendonly", "no", "--dir", str(self.folder)]
+        command += ["--dbfilename", "dump.rdb", "--logfile", str(self.log)]
+        self.process = subprocess.Popen(
+            command, stdin=subprocess.DEVNULL, preexec_fn=_die_with_parent
+        )
+        deadline = time.monotonic() + 10
+        while True:
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1) as probe,
+            ):
+                probe.sendall(b"PING\r\n")
+                if probe.recv(16).startswith(b"+PONG"):
+                    return
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise ProcessFailure(f"{self} did not start:\n{tail(self.log)}")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        """Save what it holds and exit (``SHUTDOWN SAVE``)."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        with (
+            contextlib.suppress(OSError),
+            socket.create_connection(("127.0.0.1", self.port), timeout=5) as connection,
+        ):
+            connection.sendall(b"SHUTDOWN SAVE\r\n")
+            connection.recv(64)  # returns when it closes the connection, having saved
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def hang(self) -> None:
+        """Freeze it (SIGSTOP): connections are accepted, commands never answered."""
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def kill(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.kill()
+            self.process.wait()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings as django_settings
+from django.db import OperationalError
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework import authentication, permissions, throttling
@@ -141,7 +142,10 @@ class NewsfeedAPIView(APIView):
         if not (self.cache_responses and request.method == "GET" and max_age > 0):
             return super().dispatch(request, *args, **kwargs)
         response_cache.keep_query_params(request, self.query_params)
-        key = response_cache.response_key(request)
+        try:
+            key = response_cache.response_key(request)
+        except OperationalError:  # the generation's database is unreachable: let the view
+            return super().dispatch(request, *args, **kwargs)  # meet it and answer a 503 problem
         hit = response_cache.cached_response(key, request)
         if hit is not None:
             return hit
