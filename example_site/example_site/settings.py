@@ -85,6 +85,9 @@ DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        # A persistent connection outlives a database restart: check it before a request uses
+        # it, so the first request after a restart reconnects instead of answering 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -97,7 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, except that Redis being down is a cache miss, not an error
+            # (see docs/deployment.md, "When Redis or PostgreSQL blinks").
+            "BACKEND": "wagtail_newsfeed.cache_backends.ResilientRedisCache",
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
@@ -123,6 +128,16 @@ WAGTAIL_SITE_NAME = "The Daily Wire Desk"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed"}]
+
+if os.environ.get("FRONTEND_CACHE_URL"):
+    # Varnish in front (example_site/deploy/varnish.vcl): publishing and entry changes send it
+    # PURGE requests, e.g. FRONTEND_CACHE_URL=http://127.0.0.1:6081. See docs/deployment.md.
+    WAGTAILFRONTENDCACHE = {
+        "varnish": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+        }
+    }
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
