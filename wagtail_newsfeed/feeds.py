@@ -37,6 +37,7 @@ from wagtail.models import Page
 
 from .conf import settings
 from .jsonld import absolute_url, get_site, publisher_name, stream_text
+from .models.articles import listing_prefetches
 from .xml import xml_safe
 
 FORMATS = ("rss", "atom")
@@ -115,9 +116,9 @@ def article_items(queryset: QuerySet) -> QuerySet:
         queryset.order_by("-published_at", "-pk")
         .defer_streamfields()
         .select_related("source")
-        .prefetch_related(
-            Prefetch("lead_image", queryset=images), "topics", "article_authors__author"
-        )[: settings.FEED_ITEMS]
+        .prefetch_related(Prefetch("lead_image", queryset=images), *listing_prefetches())[
+            : settings.FEED_ITEMS
+        ]
     )
 
 
@@ -185,7 +186,11 @@ class NewsFeed(Feed):
         return escape(self.item_summary(item))
 
     def item_link(self, item: Any) -> str:
-        return item.get_full_url(self.request)
+        # Asked twice per item (link and guid); working a page's URL out costs more than the rest.
+        url = item.__dict__.get("_newsfeed_feed_link")
+        if url is None:
+            url = item.__dict__["_newsfeed_feed_link"] = item.get_full_url(self.request)
+        return url
 
     def item_guid(self, item: Any) -> str:
         return self.item_link(item)
@@ -200,7 +205,7 @@ class NewsFeed(Feed):
         return ", ".join(author.name for author in item.get_authors())
 
     def item_categories(self, item: Any) -> list[str]:
-        return [topic.name for topic in item.topics.all()]
+        return [topic.name for topic in item.get_topic_list()]
 
     def item_enclosures(self, item: Any) -> list[Enclosure]:
         if item.lead_image is None:

@@ -15,6 +15,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from .models import LiveFeedPage, NewsArticlePage
+from .models.articles import listing_prefetches
 
 #: Longer queries are cut, not refused: a pasted paragraph still finds its article.
 MAX_QUERY_LENGTH = 200
@@ -60,7 +61,7 @@ def search_articles(
     articles = (
         NewsArticlePage.objects.filter(pk__in=candidates.values("pk"))
         .select_related("lead_image", "source")
-        .prefetch_related("topics", "article_authors__author")
+        .prefetch_related(*listing_prefetches())
     )
     if ordering:
         return articles.order_by(ordering).search(clean_query(query), order_by_relevance=False)

@@ -109,16 +109,11 @@ class ArticleSummarySerializer(_PageBase):
 
     @extend_schema_field(schema.TopicSchema(many=True))
     def get_topics(self, page: Any) -> list[dict[str, Any]]:
-        return [
-            serialization.topic_json(t) for t in sorted(page.topics.all(), key=lambda t: t.name)
-        ]
+        return [serialization.topic_json(topic) for topic in page.get_topic_list()]
 
     @extend_schema_field(schema.AuthorSchema(many=True))
     def get_authors(self, page: Any) -> list[dict[str, Any]]:
-        return [
-            serialization.author_json(link.author, self.context)
-            for link in page.article_authors.all()
-        ]
+        return [serialization.author_json(author, self.context) for author in page.get_authors()]
 
     @extend_schema_field(schema.SourceSchema(allow_null=True))
     def get_source(self, page: Any) -> Any:
@@ -126,7 +121,7 @@ class ArticleSummarySerializer(_PageBase):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_tags(self, page: Any) -> list[str]:
-        return sorted(item.tag.name for item in page.tagged_items.all())
+        return page.get_tag_names()
 
 
 class CorrectionSerializer(_Base):

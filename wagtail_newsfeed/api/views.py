@@ -19,7 +19,8 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from ..converters import parse_id
-from ..models import ArticleAuthor, ArticleTag, Author, Source, Topic
+from ..models import Author, Source, Topic
+from ..models.articles import listing_prefetches
 from ..serialization import rendition_specs
 from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
 from .base import NewsfeedAPIView
@@ -68,15 +69,7 @@ def articles_queryset(*, detail: bool = False) -> QuerySet:
         .select_related("source")
         .prefetch_related(
             Prefetch("lead_image", queryset=images_with_renditions()),
-            "topics",
-            # Through the tag rows, not the ClusterTaggableManager: its per-page queryset
-            # building cost more than the rest of the list.
-            Prefetch("tagged_items", queryset=ArticleTag.objects.select_related("tag")),
-            Prefetch(
-                "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
-            ),
-            Prefetch("article_authors__author__photo", queryset=images_with_renditions()),
+            *listing_prefetches(author_photos=images_with_renditions()),
         )
     )
     if detail:

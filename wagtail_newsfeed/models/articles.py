@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -95,7 +96,7 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             articles = (
                 articles.order_by("-published_at", "-pk")
                 .select_related("lead_image", "source")
-                .prefetch_related("topics", "article_authors__author")
+                .prefetch_related(*listing_prefetches())
             )
         paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         context.update(
@@ -267,7 +268,21 @@ class NewsArticlePage(NewsArticleMixin, Page):
         verbose_name_plural = _("news articles")
 
     def get_authors(self) -> list:
-        return [link.author for link in self.article_authors.all()]
+        links = getattr(self, "listed_author_links", None)
+        if links is None:
+            links = self.article_authors.all()
+        return [link.author for link in links]
+
+    def get_topic_list(self) -> list:
+        """The article's topics by name."""
+        topics = getattr(self, "listed_topics", None)
+        return topics if topics is not None else list(self.topics.order_by("name"))
+
+    def get_tag_names(self) -> list[str]:
+        items = getattr(self, "listed_tag_items", None)
+        if items is None:
+            items = self.tagged_items.select_related("tag")
+        return sorted(item.tag.name for item in items)
 
     def get_related_articles(self) -> list:
         from ..visibility import visible_articles
@@ -280,6 +295,30 @@ class NewsArticlePage(NewsArticleMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["related_articles"] = self.get_related_articles()
         return context
+
+
+def listing_prefetches(author_photos: models.QuerySet | None = None) -> list[Prefetch]:
+    """Prefetches of what a list of articles shows (topics, tags, byline, and with
+    ``author_photos`` the authors' photos) into plain lists (``get_topic_list``,
+    ``get_tag_names``, ``get_authors``). Prefetching into the related managers instead makes
+    Django build a queryset per article and relation, which for a list of 20 articles cost
+    more than the queries themselves."""
+    prefetches = [
+        Prefetch("topics", queryset=Topic.objects.order_by("name"), to_attr="listed_topics"),
+        Prefetch(
+            "tagged_items",
+            queryset=ArticleTag.objects.select_related("tag"),
+            to_attr="listed_tag_items",
+        ),
+        Prefetch(
+            "article_authors",
+            queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            to_attr="listed_author_links",
+        ),
+    ]
+    if author_photos is not None:
+        prefetches.append(Prefetch("listed_author_links__author__photo", queryset=author_photos))
+    return prefetches
 
 
 class ArticleTag(TaggedItemBase):
