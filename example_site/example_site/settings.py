@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # A database restart or a lock held too long answers 503 + Retry-After, not 500.
+    "wagtail_newsfeed.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "example_site.urls"

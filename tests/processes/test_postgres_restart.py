@@ -5,7 +5,8 @@ connections (the example site's ``CONN_MAX_AGE``).
 With ``CONN_HEALTH_CHECKS`` (the example site sets it) the first request on each connection the
 restart broke reconnects instead of answering 500. While the database is down, the API answers
 a 503 problem with ``Retry-After`` (reads and writes), and nothing of a refused write is committed.
-(Reader pages answer 500 meanwhile: a proxy in front retries or serves them stale.)
+Reader pages answer a plain 503 with ``Retry-After`` (``middleware``): a proxy in front
+retries them on another server or serves them from its grace period.
 
 Needs root (the cluster runs as ``postgres``) and Debian's PostgreSQL binaries; skipped otherwise.
 """
@@ -191,12 +192,18 @@ def test_while_the_database_is_down_the_api_answers_503_problems_and_saves_nothi
     try:
         refused = post(server, content, "Refused")
         reads_refused = [server.get(url) for url in reads(content) if url.startswith(API)]
+        pages_refused = [server.get(url) for url in reads(content) if not url.startswith(API)]
     finally:
         cluster.start()
     for response in [refused, *reads_refused]:
         assert response.status == 503, str(response)
         assert response.headers["Content-Type"].startswith("application/problem+json")
         assert response.headers.get("Retry-After"), str(response)
+    assert pages_refused
+    for response in pages_refused:
+        assert response.status == 503, str(response)
+        assert response.headers.get("Retry-After"), str(response)
+        assert "no-store" in response.headers.get("Cache-Control", ""), str(response)
     after = content["helper"]("feed_versions", feed=content["feed"]["id"])["entries"]
     assert after == before
     assert post(server, content, "Accepted").status == 201

@@ -1,0 +1,47 @@
+"""A database that cannot answer right now (a restart, a lock held too long) is a 503, not a 500.
+
+The API already answers such requests with a 503 problem and ``Retry-After``
+(``api.exceptions``); ``DatabaseUnavailableMiddleware`` does the same for reader pages and
+everything else the site serves, so browsers, Varnish (which retries another server or serves
+from grace) and monitoring see "try again shortly" rather than a failure. Nothing was changed:
+Django rolls back the request's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+#: Seconds a client is asked to wait before trying again.
+RETRY_AFTER = 5
+TEMPLATE = "503.html"
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer ``OperationalError`` with 503 and ``Retry-After`` (the site's ``503.html`` if it
+    has one)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError):
+            return None
+        try:
+            response = HttpResponse(render_to_string(TEMPLATE), status=503)
+        except (TemplateDoesNotExist, OperationalError):
+            response = HttpResponse(
+                "Service unavailable: please try again in a few seconds.\n",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
+        response["Retry-After"] = str(RETRY_AFTER)
+        response["Cache-Control"] = "no-store"
+        return response
