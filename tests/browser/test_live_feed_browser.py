@@ -202,3 +202,37 @@ def test_pinning_key_events_and_oldest_first_order_follow_along(
     )
     assert ids == [str(first.pk), str(later.pk)]
     context.close()
+
+
+def test_readers_in_the_same_state_ask_for_the_same_urls(chromium, live_server, live_feed_site):
+    """What a proxy needs to serve a crowd: no per-reader cache-busting in any poll."""
+    feed = live_feed_site
+    factories.make_entry(feed, text="Before anyone came.")
+    asked: dict[str, list[str]] = {"a": [], "b": []}
+    contexts = []
+    for name in asked:
+        context = chromium.new_context()
+        contexts.append(context)
+        page = context.new_page()
+        page.on(
+            "request",
+            lambda request, name=name: (
+                asked[name].append(request.url)
+                if "/entries/" in request.url or "/fragments/" in request.url
+                else None
+            ),
+        )
+        page.goto(f"{live_server.url}{feed.url}")
+    fresh = factories.make_entry(feed, text="Seen by both readers.")
+    for context in contexts:
+        context.pages[0].locator(f"#entry-{fresh.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    for context in contexts:
+        context.close()
+
+    first, second = ({url.split("?", 1)[-1] for url in urls} for urls in asked.values())
+    assert any(query.startswith("ids=") for query in first)  # the fragments of the new entry
+    shared = first & second
+    assert any(query.startswith("since=") for query in shared)
+    assert any(query.startswith("ids=") for query in shared)
+    for query in first | second:
+        assert set(re.findall(r"(\w+)=", query)) <= {"since", "ids", "v"}, query
