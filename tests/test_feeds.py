@@ -200,3 +200,14 @@ def test_a_feed_is_served_with_its_content_type(client, news_index):
     atom = client.get(reverse("wagtail_newsfeed:latest_atom"))
     assert rss["Content-Type"].startswith("application/rss+xml")
     assert atom["Content-Type"].startswith("application/atom+xml")
+
+
+def test_feeds_are_public_for_proxies_live_ones_briefly(client, news_index, feed, settings):
+    settings.WAGTAIL_NEWSFEED = {"PAGE_CACHE_MAX_AGE": 90, "LIVE_PAGE_CACHE_MAX_AGE": 4}
+    factories.make_article(news_index)
+
+    latest = client.get(reverse("wagtail_newsfeed:latest_atom"))
+    live_feed = client.get(reverse("wagtail_newsfeed:live_rss", args=[feed.pk]))
+
+    assert latest["Cache-Control"] == "public, max-age=90"
+    assert live_feed["Cache-Control"] == "public, max-age=4"

@@ -132,3 +132,13 @@ def test_page_sitemap_lists_visible_pages_only(client, news_index):
     assert news_index.get_full_url() in locs
     for hidden in (draft, expired, private):
         assert hidden.get_full_url() not in locs
+
+
+def test_sitemaps_are_public_for_proxies(client, news_index, settings):
+    settings.WAGTAIL_NEWSFEED = {"PAGE_CACHE_MAX_AGE": 90}
+    factories.make_article(news_index)
+
+    for url in ("/news-sitemap.xml", "/sitemap.xml"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "public, max-age=90", url

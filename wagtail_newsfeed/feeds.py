@@ -27,6 +27,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.functional import Promise
 from django.utils.html import escape, strip_tags
@@ -147,10 +148,18 @@ class NewsFeed(Feed):
     feed_type = XMLSafeRssFeed
     request: HttpRequest | None = None
 
+    #: The setting giving the max-age that Varnish, a CDN and feed readers may keep it for.
+    cache_max_age_setting = "PAGE_CACHE_MAX_AGE"
+
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        # The same for every reader (nothing per user), and purged on publish (``purging``).
+        max_age = int(getattr(settings, self.cache_max_age_setting))
+        if max_age > 0:
+            patch_cache_control(response, public=True, max_age=max_age)
+        return response
 
     def title(self, obj: FeedSource) -> str:
         return obj.title
@@ -287,6 +296,8 @@ class TopicArticlesFeed(NewsFeed):
 
 class LiveFeedEntriesFeed(NewsFeed):
     """The latest published entries of one live feed; each item links to its ``#entry-<id>``."""
+
+    cache_max_age_setting = "LIVE_PAGE_CACHE_MAX_AGE"
 
     def get_object(self, request: HttpRequest, page_id: int) -> FeedSource:
         from .visibility import visible_entries, visible_feeds

@@ -25,6 +25,8 @@ from .feeds import feed_paths
 
 API_NAMESPACE = "wagtail_newsfeed_api"
 NEWS_SITEMAP_URL_NAME = "wagtail_newsfeed_news_sitemap"
+#: The name docs/installation.md gives the page sitemap's URL (``sitemaps.page_sitemap``).
+PAGE_SITEMAP_URL_NAME = "sitemap"
 
 
 def frontend_cache_enabled() -> bool:
@@ -87,7 +89,11 @@ def article_urls(article: Any) -> set[str]:
     parent = article.get_parent()
     if parent is not None:
         urls |= index_urls(parent, slugs)
-    paths = [*feed_paths("latest").values(), _reverse(NEWS_SITEMAP_URL_NAME)]
+    paths = [
+        *feed_paths("latest").values(),
+        _reverse(NEWS_SITEMAP_URL_NAME),
+        _reverse(PAGE_SITEMAP_URL_NAME),
+    ]
     for slug in slugs:
         paths += feed_paths("topic", slug).values()
     paths += [
@@ -97,9 +103,10 @@ def article_urls(article: Any) -> set[str]:
     return urls | _with_root(root, paths)
 
 
-def live_feed_urls(feed: Any, *, with_index: bool = False) -> set[str]:
-    """A live feed's page, its RSS/Atom feed and its API endpoints (and, on publish or move,
-    the index that lists it and the API's feed list)."""
+def live_feed_urls(feed: Any, *, with_index: bool = False, entries: Iterable[Any] = ()) -> set[str]:
+    """A live feed's page, its RSS/Atom feed and its API endpoints, with the API URL of each
+    changed entry in ``entries`` (and, on publish or move, the index that lists it and the API's
+    feed list)."""
     root = _root_url(feed)
     urls = page_urls(feed)
     paths = [
@@ -107,6 +114,7 @@ def live_feed_urls(feed: Any, *, with_index: bool = False) -> set[str]:
         _reverse("wagtail_newsfeed:live_fragments", feed.pk),
         _reverse(f"{API_NAMESPACE}:feed-detail", feed.pk),
         _reverse(f"{API_NAMESPACE}:feed-entries", feed.pk),
+        *(_reverse(f"{API_NAMESPACE}:feed-entry-detail", feed.pk, entry.pk) for entry in entries),
     ]
     if with_index:
         paths.append(_reverse(f"{API_NAMESPACE}:feed-list"))

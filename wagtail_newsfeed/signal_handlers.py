@@ -71,7 +71,7 @@ def page_moved(
 
 def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
     if purging.frontend_cache_enabled():
-        purging.purge(purging.live_feed_urls(feed))
+        purging.purge(purging.live_feed_urls(feed, entries=entries))
 
 
 def feed_page_changed(instance: Any, **kwargs: Any) -> None:

@@ -22,6 +22,7 @@ from django.conf import settings as django_settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
@@ -99,13 +100,24 @@ class NewsSitemap(Sitemap):
         return urls
 
 
+def _public(response: HttpResponse) -> HttpResponse:
+    """The same for every crawler, and purged on publish (``purging``): proxies may keep it."""
+    max_age = int(settings.PAGE_CACHE_MAX_AGE)
+    if max_age > 0:
+        patch_cache_control(response, public=True, max_age=max_age)
+    return response
+
+
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap (mount at the root, e.g. ``/news-sitemap.xml``)."""
-    return wagtail_sitemap_views.sitemap(
-        request, sitemaps={"news": NewsSitemap}, template_name=NEWS_SITEMAP_TEMPLATE
+    return _public(
+        wagtail_sitemap_views.sitemap(
+            request, sitemaps={"news": NewsSitemap}, template_name=NEWS_SITEMAP_TEMPLATE
+        )
     )
 
 
 def page_sitemap(request: HttpRequest) -> HttpResponse:
-    """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml``)."""
-    return wagtail_sitemap_views.sitemap(request, sitemaps={"pages": PageSitemap})
+    """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml`` with the URL name
+    ``sitemap``, which publishing purges)."""
+    return _public(wagtail_sitemap_views.sitemap(request, sitemaps={"pages": PageSitemap}))

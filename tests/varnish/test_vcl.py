@@ -1,0 +1,99 @@
+"""What the shipped VCL promises besides purging: one cached copy whatever the tracking parameters
+and cookies, PURGE only from its ACL, no reader-visible error while one app server is down, and
+stale copies served when every app server is down."""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from tests.varnish.proxy import Varnish, free_port
+
+pytestmark = pytest.mark.processes
+
+ARTICLES = "/api/newsfeed/v1/articles/"
+
+
+@contextlib.contextmanager
+def varnish_in_front_of(folder, ports: list[int]) -> Iterator[Varnish]:
+    """A second Varnish with the shipped VCL, for tests that take its backends away."""
+    folder.mkdir()
+    proxy = Varnish(folder, free_port(), ports)
+    try:
+        proxy.wait_until_serving()
+        yield proxy
+    finally:
+        proxy.stop()
+
+
+def test_tracking_parameters_share_the_cached_copy(varnish, servers):
+    varnish.cached(f"{ARTICLES}?limit=7")
+
+    tracked = varnish.get(f"{ARTICLES}?utm_source=mail&limit=7&fbclid=abc&utm_medium=email")
+
+    assert tracked.headers["X-Cache"] == "HIT"
+
+
+def test_api_reads_share_one_copy_whatever_the_cookies(varnish, servers):
+    varnish.cached(f"{ARTICLES}?limit=6")
+
+    with_session = varnish.get(f"{ARTICLES}?limit=6", headers={"Cookie": "sessionid=x; a=b"})
+
+    assert with_session.headers["X-Cache"] == "HIT"
+
+
+def test_a_purge_from_outside_the_acl_is_refused(varnish, servers):
+    varnish.cached(f"{ARTICLES}?limit=5")
+
+    refused = varnish.request("PURGE", ARTICLES, source="127.0.0.2")
+
+    assert refused.status == 405
+    assert varnish.get(f"{ARTICLES}?limit=5").headers["X-Cache"] == "HIT"
+    assert varnish.request("PURGE", ARTICLES).status == 200
+    assert varnish.get(f"{ARTICLES}?limit=5").headers["X-Cache"] == "MISS"
+
+
+def test_no_reader_sees_an_error_while_one_app_server_is_down(tmp_path, servers):
+    # The dead backend starts healthy (as after a crash, before its probes fail): round robin
+    # sends it every other fetch, and each must be retried on the live server.
+    with varnish_in_front_of(tmp_path / "varnish", [free_port(), servers[0].port]) as proxy:
+        answers = [proxy.get(f"{ARTICLES}?limit={n}") for n in range(1, 11)]
+
+    assert [answer.status for answer in answers] == [200] * 10
+    assert all(answer.headers["X-Cache"] == "MISS" for answer in answers)
+
+
+class ShortLived(BaseHTTPRequestHandler):
+    """An origin whose answers are fresh for one second."""
+
+    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+        body = b"the only copy"
+        self.send_response(200)
+        self.send_header("Cache-Control", "public, max-age=1")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_an_expired_copy_is_served_while_every_app_server_is_down(tmp_path):
+    origin = ThreadingHTTPServer(("127.0.0.1", 0), ShortLived)
+    thread = threading.Thread(target=origin.serve_forever, daemon=True)
+    thread.start()
+    port = origin.server_address[1]
+    with varnish_in_front_of(tmp_path / "varnish", [port, port]) as proxy:
+        proxy.cached("/story/")
+        origin.shutdown()
+        origin.server_close()
+        threading.Event().wait(1.5)  # past max-age: the copy is stale
+
+        stale = proxy.get("/story/")
+
+    assert (stale.status, stale.body) == (200, b"the only copy")
+    assert int(stale.headers["Age"]) >= 1
