@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -99,18 +100,25 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
                 .prefetch_related(*listing_prefetches())
             )
         paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
+        page_number = request.GET.get("page") or "1"
         context.update(
-            articles=paginator.get_page(request.GET.get("page")),
-            # The rendered listing is kept (fragments.py) unless it answers a search; expiry
-            # times pass without a signal, so it is kept no longer than a proxy may keep it.
+            # Lazy: the listing is a cached piece (fragments.py), read only when rendered afresh.
+            articles=SimpleLazyObject(lambda: paginator.get_page(page_number)),
+            listing_page=page_number if page_number.isdigit() and len(page_number) < 7 else "1",
+            # The rendered listing is kept unless it answers a search; expiry times pass without
+            # a signal, so it is kept no longer than a proxy may keep the page.
             listing_cache_timeout=0 if search_query else settings.PAGE_CACHE_MAX_AGE,
             topic=topic,
             search_query=search_query,
-            topics=self.get_topics().order_by("name"),
-            live_feeds=visible_feeds()
-            .child_of(self)
-            .filter(coverage_status=LiveFeedPage.Status.LIVE)
-            .order_by("-coverage_start"),
+            topics=SimpleLazyObject(lambda: list(self.get_topics().order_by("name"))),
+            live_feeds=SimpleLazyObject(
+                lambda: list(
+                    visible_feeds()
+                    .child_of(self)
+                    .filter(coverage_status=LiveFeedPage.Status.LIVE)
+                    .order_by("-coverage_start")
+                )
+            ),
         )
         return context
 
