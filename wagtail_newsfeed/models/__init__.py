@@ -10,6 +10,7 @@ from .articles import (
     NewsIndexPage,
 )
 from .caching import CacheGeneration
+from .imports import WordPressOrigin
 from .live import (
     CoverageStatus,
     EntryOrder,
@@ -38,4 +39,5 @@ __all__ = [
     "NewsIndexPage",
     "Source",
     "Topic",
+    "WordPressOrigin",
 ]

@@ -1,0 +1,161 @@
+"""Attachments become images and documents from a local uploads folder, never from the network,
+never from outside the folder; a missing or bad file is a report line, never a crash."""
+
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
+
+from tests.wordpress.exports import Export, picture
+from wagtail_newsfeed.models import NewsArticlePage, WordPressOrigin
+
+pytestmark = pytest.mark.django_db
+
+Image = get_image_model()
+Document = get_document_model()
+
+
+def page_of(wp_id: int) -> NewsArticlePage:
+    return NewsArticlePage.objects.get(
+        pk=WordPressOrigin.objects.get(kind="post", wp_id=wp_id).page_id
+    )
+
+
+def with_photo_post(export: Export) -> Export:
+    return export.post(
+        10,
+        "Photo story",
+        '[caption id="attachment_50"]<img class="wp-image-50" src="https://old.example.com/wp-content/uploads/2024/03/harbour-300x200.jpg" alt="Boats at dawn"> The harbour[/caption]\n\n'
+        '<a href="https://old.example.com/wp-content/uploads/2024/03/budget.pdf">The budget</a>',
+        meta={"_thumbnail_id": "50"},
+    )
+
+
+def test_attachments_become_images_and_documents_used_by_the_post(run_import, uploads):
+    picture(uploads / "2024/03/harbour.jpg")
+    (uploads / "2024/03/budget.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    export = Export()
+    export.attachment(
+        50, "Harbour", "2024/03/harbour.jpg", alt="Fishing boats", caption="Dawn at the harbour"
+    )
+    export.attachment(51, "Budget 2024", "2024/03/budget.pdf")
+    output = run_import(with_photo_post(export), uploads=str(uploads))
+    image = Image.objects.get()
+    assert (image.title, image.description, image.width) == ("Harbour", "Fishing boats", 120)
+    assert image.file_hash and image.file_size
+    document = Document.objects.get()
+    assert document.title == "Budget 2024"
+    page = page_of(10)
+    assert (page.lead_image, page.lead_image_caption) == (image, "Dawn at the harbour")
+    blocks = page.body.raw_data
+    assert blocks[0]["value"] == {
+        "image": image.pk,
+        "alt_text": "Boats at dawn",
+        "caption": "The harbour",
+        "credit": "",
+    }
+    assert blocks[1]["value"] == f'<p><a id="{document.pk}" linktype="document">The budget</a></p>'
+    assert "images: 1 created" in output and "documents: 1 created" in output
+
+
+def test_images_are_not_created_again_on_a_re_run(run_import, uploads):
+    picture(uploads / "2024/03/harbour.jpg")
+    export = with_photo_post(Export().attachment(50, "Harbour", "2024/03/harbour.jpg"))
+    run_import(export, uploads=str(uploads))
+    output = run_import(
+        with_photo_post(
+            Export().attachment(50, "Harbour at dawn", "2024/03/harbour.jpg", alt="New alt")
+        ),
+        uploads=str(uploads),
+    )
+    image = Image.objects.get()
+    assert (image.title, image.description) == ("Harbour at dawn", "New alt")
+    assert "images: 1 updated" in output
+
+
+def test_a_missing_file_is_a_report_line_and_the_post_still_imports(run_import, uploads):
+    export = with_photo_post(Export().attachment(50, "Harbour", "2024/03/harbour.jpg"))
+    output = run_import(export, uploads=str(uploads))
+    assert not Image.objects.exists()
+    assert page_of(10).lead_image is None
+    assert "missing_file (1)" in output and "'2024/03/harbour.jpg' is not under --uploads" in output
+    assert "unmatched_image" in output
+
+
+def test_without_uploads_no_file_is_imported_and_the_report_says_so(run_import):
+    output = run_import(with_photo_post(Export().attachment(50, "Harbour", "2024/03/harbour.jpg")))
+    assert not Image.objects.exists()
+    assert "no --uploads folder given: 1 attachments left out" in output
+
+
+@pytest.mark.parametrize(
+    ("attached_file", "url"),
+    [
+        ("../../etc/passwd.jpg", None),
+        ("/etc/passwd.jpg", None),
+        ("2024/../../../secret.jpg", None),
+        ("..\\..\\secret.jpg", None),
+        ("", "https://old.example.com/wp-content/uploads/%2e%2e/%2e%2e/secret.jpg"),
+        ("C:/Windows/win.jpg", None),
+        ("2024/03/\x7fphoto.jpg", None),
+    ],
+)
+def test_paths_out_of_the_uploads_folder_are_refused(
+    run_import, uploads, tmp_path, attached_file, url
+):
+    picture(tmp_path / "secret.jpg")
+    export = Export().attachment(50, "Sneaky", "x.jpg", attached_file=attached_file, url=url)
+    output = run_import(export, uploads=str(uploads))
+    assert not Image.objects.exists()
+    assert "unsafe_path (1)" in output
+
+
+def test_a_symlink_out_of_the_uploads_folder_is_refused(run_import, uploads, tmp_path):
+    secret = picture(tmp_path / "outside.jpg")
+    (uploads / "2024").mkdir()
+    os.symlink(secret, uploads / "2024/linked.jpg")
+    os.symlink(tmp_path, uploads / "escape")
+    export = (
+        Export()
+        .attachment(50, "Link", "2024/linked.jpg")
+        .attachment(51, "Dir", "escape/outside.jpg")
+    )
+    output = run_import(export, uploads=str(uploads))
+    assert not Image.objects.exists()
+    assert "unsafe_path (2)" in output and "is a link to a file outside --uploads" in output
+
+
+def test_a_fifo_is_never_opened(run_import, uploads):
+    os.mkfifo(uploads / "pipe.jpg")
+    output = run_import(Export().attachment(50, "Pipe", "pipe.jpg"), uploads=str(uploads))
+    assert not Image.objects.exists()
+    assert "'pipe.jpg' is not a regular file" in output
+
+
+def test_files_that_are_not_valid_images_are_refused(run_import, uploads, settings):
+    settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS = 10_000
+    (uploads / "fake.jpg").write_bytes(b"<?php system($_GET['c']); ?>")
+    picture(uploads / "huge.png", size=(200, 200))
+    picture(uploads / "really-a-png.jpg").rename(uploads / "really-a-png.jpg")
+    (uploads / "really-a-png.jpg").write_bytes((uploads / "huge.png").read_bytes())
+    (uploads / "script.php").write_bytes(b"<?php ?>")
+    export = Export()
+    export.attachment(50, "Fake", "fake.jpg").attachment(51, "Huge", "huge.png")
+    export.attachment(52, "Mislabelled", "really-a-png.jpg").attachment(53, "Code", "script.php")
+    output = run_import(export, uploads=str(uploads))
+    assert not Image.objects.exists() and not Document.objects.exists()
+    assert "bad_media (4)" in output
+    assert "too many pixels" in output and "'script.php' is not an accepted type" in output
+
+
+def test_old_file_urls_redirect_to_the_imported_files(run_import, uploads, client):
+    picture(uploads / "2024/03/harbour.jpg")
+    run_import(Export().attachment(50, "Harbour", "2024/03/harbour.jpg"), uploads=str(uploads))
+    response = client.get("/wp-content/uploads/2024/03/harbour.jpg")
+    assert response.status_code == 301
+    assert response["Location"] == Image.objects.get().file.url

@@ -1,0 +1,193 @@
+"""Gutenberg block markup: parsing ``<!-- wp:name {attrs} -->`` delimiters into a tree, and
+feeding each block to the body builder.
+
+Blocks that hold content (paragraph, heading, list, quote, image, gallery, table, ...) are read
+from the HTML WordPress saved for them, inner blocks included, exactly as WordPress renders them.
+Layout blocks (group, columns, cover, media-text) are flattened: their inner blocks are read one
+after another. Embeds, custom HTML, shortcodes, reusable blocks and files need their attributes.
+A block the importer does not know becomes a sanitised paragraph and a report line.
+
+The parser finds each delimiter with a regular-expression search and the end of its comment with
+``str.find``, caps depth and block count, and reads attributes with ``json.loads`` under a size
+cap: no post body can make it slow or make it fail.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+_START = re.compile(r"<!--\s+/?wp:")
+_HEAD = re.compile(
+    r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+(\{.*\}\s+)?(/)?-->", re.S
+)
+MAX_DEPTH = 32
+MAX_BLOCKS = 10_000
+MAX_ATTRS_CHARS = 64 << 10
+MAX_REUSABLE_DEPTH = 3
+
+FLATTEN = {
+    "core/group",
+    "core/columns",
+    "core/column",
+    "core/cover",
+    "core/media-text",
+    "core/row",
+    "core/stack",
+    "core/grid",
+    "core/details",
+}
+SKIP = {"core/separator", "core/spacer", "core/more", "core/nextpage", "core/page-break"}
+CONTENT = {
+    "core/paragraph",
+    "core/heading",
+    "core/list",
+    "core/list-item",
+    "core/quote",
+    "core/pullquote",
+    "core/image",
+    "core/gallery",
+    "core/table",
+    "core/code",
+    "core/preformatted",
+    "core/verse",
+    "core/audio",
+    "core/video",
+    "core/buttons",
+    "core/button",
+    "core/footnotes",
+    "core/subhead",
+    "core/text-columns",
+}
+#: Dynamic blocks render lists from the database at view time; their saved HTML is empty.
+DYNAMIC_PREFIXES = ("core/latest-", "core/post-", "core/query", "core/archives", "core/calendar")
+
+
+@dataclass
+class Block:
+    name: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+    parts: list[str | Block] = field(default_factory=list)
+
+    @property
+    def html(self) -> str:
+        """The block's own saved HTML, without its inner blocks."""
+        return "".join(part for part in self.parts if isinstance(part, str))
+
+    @property
+    def inner(self) -> list[Block]:
+        return [part for part in self.parts if isinstance(part, Block)]
+
+    def saved_html(self) -> str:
+        """The block's saved HTML with its inner blocks' in place: what WordPress renders."""
+        return "".join(part if isinstance(part, str) else part.saved_html() for part in self.parts)
+
+
+def has_blocks(content: str) -> bool:
+    return _START.search(content) is not None
+
+
+def _attrs(text: str | None) -> dict[str, Any]:
+    if not text or len(text) > MAX_ATTRS_CHARS:
+        return {}
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def parse(content: str) -> list[str | Block]:
+    """Top-level parts of ``content``: HTML strings outside blocks (classic "freeform" content)
+    and blocks. Unclosed blocks close at the end; stray closers are ignored."""
+    root = Block("")
+    stack, pos, count = [root], 0, 0
+    search_from = 0
+    while match := _START.search(content, search_from):
+        end = content.find("-->", match.end())
+        if end < 0:
+            break
+        head = _HEAD.fullmatch(content, match.start(), end + 3)
+        search_from = end + 3
+        if head is None:
+            continue
+        if match.start() > pos:
+            stack[-1].parts.append(content[pos : match.start()])
+        pos = end + 3
+        closer, name, attrs, void = head.groups()
+        name = name if "/" in name else f"core/{name}"
+        if closer:
+            for depth in range(len(stack) - 1, 0, -1):
+                if stack[depth].name == name:
+                    del stack[depth:]
+                    break
+            continue
+        count += 1
+        if count > MAX_BLOCKS:
+            continue
+        block = Block(name, _attrs(attrs))
+        stack[-1].parts.append(block)
+        if not void and len(stack) <= MAX_DEPTH:
+            stack.append(block)
+    if pos < len(content):
+        stack[-1].parts.append(content[pos:])
+    return root.parts
+
+
+class BlockReader:
+    """Feeds parsed blocks to a body builder (``body.BodyBuilder``)."""
+
+    def __init__(self, builder: Any, classic: Any, reusable: dict[int, str]) -> None:
+        self.builder = builder
+        self.classic = classic  # callable(html): classic-editor content (shortcodes, autop)
+        self.reusable = reusable
+
+    def read(self, parts: list[str | Block], depth: int = 0) -> None:
+        for part in parts:
+            if isinstance(part, str):
+                if part.strip():
+                    self.classic(part)
+            else:
+                self.block(part, depth)
+
+    def block(self, block: Block, depth: int) -> None:
+        name, builder = block.name, self.builder
+        if name in SKIP:
+            builder.flush()
+        elif name == "core/embed" or name.startswith("core-embed/"):
+            builder.embed_markup(str(block.attrs.get("url") or ""), block.saved_html())
+        elif name in ("core/freeform", "core/shortcode"):
+            self.classic(block.saved_html())
+        elif name == "core/html":
+            builder.warn("html_block", "custom HTML block")
+            builder.paragraph_from(block.saved_html())
+        elif name == "core/block":
+            self.reusable_block(block, depth)
+        elif name == "core/file" and builder.document_block(block.attrs.get("id"), block.html):
+            pass
+        elif name in FLATTEN or (name not in CONTENT and block.inner and name != "core/missing"):
+            if name not in FLATTEN:
+                builder.warn("unknown_block", f"{name} (its inner blocks were kept)")
+            for part in block.parts:
+                if isinstance(part, Block):
+                    self.block(part, depth)
+                elif name not in FLATTEN or name in ("core/cover", "core/media-text"):
+                    builder.html(part, autop=False)
+        elif name in CONTENT or name == "core/file":
+            builder.html(block.saved_html(), autop=False)
+        elif name.startswith(DYNAMIC_PREFIXES):
+            builder.warn("removed_markup", f"dynamic block {name}")
+        else:
+            original = block.attrs.get("originalName") if name == "core/missing" else None
+            builder.warn("unknown_block", str(original or name)[:80])
+            builder.paragraph_from(block.saved_html())
+
+    def reusable_block(self, block: Block, depth: int) -> None:
+        ref = block.attrs.get("ref")
+        content = self.reusable.get(ref) if isinstance(ref, int) else None
+        if content is None or depth >= MAX_REUSABLE_DEPTH:
+            self.builder.warn("unknown_block", f"reusable block {str(ref)[:20]} not in the export")
+            return
+        self.read(parse(content), depth + 1)

@@ -1,0 +1,255 @@
+"""Importing a WordPress export, stage by stage, one post per transaction.
+
+1. Survey the export (``survey``): authors, categories, attachments, old URLs, the site's offset.
+2. Media: attachments with a file under ``--uploads`` become images and documents (each in its
+   own transaction), and their old file URLs redirect to the new files.
+3. People and topics used by the posts are found or created.
+4. Posts, read again as a stream: each is planned (``posts``), validated, and written with its
+   redirects and live entries in one transaction. A post that fails is rolled back and reported;
+   the next one goes on. A post whose fingerprint matches the last import is left untouched.
+5. Posts that linked to posts imported after them are written again with those links rewritten.
+
+A dry run does stages 1-4 without writing anything: it checks files, plans and validates every
+post (images it would create are left out of the check), and prints the plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from wagtail.models import Page
+
+from .. import validation
+from ..conf import settings
+from ..models import LiveEntry, NewsArticlePage, WordPressOrigin
+from . import content
+from .files import ExportFiles
+from .liveblog import sync_entries
+from .media import MediaLibrary, Uploads
+from .pages import save_page
+from .people import Mapping, People
+from .posts import SUMMARY_FEATURES, Planner, PostPlan
+from .records import Item
+from .redirects import save_redirects
+from .report import Report
+from .survey import POST_TYPES, survey
+from .taxonomy import Taxonomy
+
+Progress = Callable[[str], Callable[[int, int], None] | None]
+
+
+@dataclass
+class Options:
+    uploads: Path | None = None
+    dry_run: bool = False
+    authors_map: dict[str, Mapping] = field(default_factory=dict)
+    sticky_breaking: bool = False
+    post_types: set[str] = field(default_factory=lambda: set(POST_TYPES))
+
+
+class Importer:
+    def __init__(
+        self,
+        paths: list[Path],
+        index: Page,
+        options: Options,
+        report: Report,
+        *,
+        progress: Progress | None = None,
+        say: Callable[[str], None] | None = None,
+    ) -> None:
+        self.paths, self.index, self.options, self.report = paths, index, options, report
+        self.progress = progress or (lambda label: None)
+        self.say = say or (lambda line: None)
+        self.site = index.get_site()
+        self.dry_run = options.dry_run
+        self.waiting: dict[int, set[int]] = {}
+
+    def run(self) -> Report:
+        catalog = self.catalog = survey(self.read("Survey"), self.report, self.options.post_types)
+        self.media = MediaLibrary(
+            catalog, Uploads(self.options.uploads), self.report, dry_run=self.dry_run
+        )
+        self.media.import_all()
+        if not self.dry_run:
+            self._media_redirects()
+        people = People(catalog, self.options.authors_map, self.report, dry_run=self.dry_run)
+        people.prepare()
+        taxonomy = Taxonomy(catalog, self.report, dry_run=self.dry_run)
+        taxonomy.prepare()
+        self.origins = {
+            origin.wp_id: origin
+            for origin in WordPressOrigin.objects.filter(
+                site=catalog.site, kind=WordPressOrigin.Kind.POST
+            )
+        }
+        self.pages = {
+            wp_id: origin.page_id for wp_id, origin in self.origins.items() if origin.page_id
+        }
+        self.planner = Planner(
+            catalog,
+            self.media,
+            self.pages,
+            people,
+            taxonomy,
+            self.report,
+            sticky_breaking=self.options.sticky_breaking,
+        )
+        for kind, record in self.read("Import"):
+            if kind == "item":
+                self.item(record)
+        ready = {post for post, targets in self.waiting.items() if targets & self.pages.keys()}
+        if ready and not self.dry_run:
+            for kind, record in self.read("Links"):
+                if kind == "item" and record.wp_id in ready:
+                    self.post(record, relinking=True)
+        return self.report
+
+    def read(self, label: str) -> ExportFiles:
+        return ExportFiles(self.paths, label, self.progress)
+
+    def item(self, item: Item) -> None:
+        if item.problems:
+            self.report.warn("unreadable", f"{item.label}: {'; '.join(item.problems)}")
+        elif item.post_type in ("attachment", "wp_block"):
+            return
+        elif item.post_type not in self.options.post_types:
+            self.report.count("items skipped", f"type {item.post_type or 'unknown'}")
+        elif item.status == "trash":
+            self.trashed(item)
+        elif item.status in ("auto-draft", "inherit"):
+            self.report.count("items skipped", item.status)
+        else:
+            self.post(item)
+        if item.other_comments:
+            self.report.count("comments", "not imported", item.other_comments)
+
+    def post(self, item: Item, *, relinking: bool = False) -> None:
+        try:
+            plan = self.planner.plan(item, quiet=relinking)
+            origin = self.origins.get(plan.wp_id)
+            fingerprint = plan.fingerprint()
+            unchanged = bool(origin and origin.page_id and origin.fingerprint == fingerprint)
+            page = None
+            if origin and origin.page_id and (not unchanged or plan.kind == "feed"):
+                page = Page.objects.get(pk=origin.page_id).specific
+            if self.dry_run:
+                self.dry(plan, page, unchanged)
+                return
+            created = False
+            with transaction.atomic():
+                if not unchanged:
+                    page, created = save_page(plan, self.index, page, self.validated(plan))
+                    save_redirects(plan.old_paths, self.site, self.report, plan.label, page=page)
+                    origin, _new = WordPressOrigin.objects.update_or_create(
+                        site=self.catalog.site,
+                        kind=WordPressOrigin.Kind.POST,
+                        wp_id=plan.wp_id,
+                        defaults={"page": page, "fingerprint": fingerprint},
+                    )
+                if plan.kind == "feed":
+                    sync_entries(page, plan.entries, self.catalog.site, self.report, plan.label)
+        except Exception as error:  # one failing post never stops the rest
+            self.report.warn("failed", f"{item.label}: {content.describe(error)}")
+            return
+        self.origins[plan.wp_id], self.pages[plan.wp_id] = origin, origin.page_id
+        if plan.waiting_for and not relinking:
+            self.waiting[plan.wp_id] = plan.waiting_for
+        what = "live feeds" if plan.kind == "feed" else "articles"
+        outcome = "unchanged" if unchanged else ("created" if created else "updated")
+        self.report.count(what, "links rewritten" if relinking else outcome)
+        where = f" at {page.url_path}" if page is not None else ""
+        self.say(f"{outcome} {plan.kind} {plan.title!r} (WordPress {plan.wp_id}){where}")
+
+    def validated(self, plan: PostPlan):
+        if plan.kind == "feed":
+            return validation.clean_rich_text(plan.summary, SUMMARY_FEATURES)
+        stream_block = NewsArticlePage._meta.get_field("body").stream_block
+        return content.clean_blocks(plan.body, stream_block, settings.ARTICLE_BODY_MAX_BYTES)
+
+    def dry(self, plan: PostPlan, page: Page | None, unchanged: bool) -> None:
+        """Check and print what the import would do with a post."""
+        if plan.kind == "feed":
+            validation.clean_rich_text(plan.summary, SUMMARY_FEATURES)
+            stream_block = LiveEntry._meta.get_field("body").stream_block
+            for entry in plan.entries:
+                if not entry.deleted:
+                    body = content.without_pending(entry.body)
+                    content.clean_blocks(body, stream_block, settings.ENTRY_BODY_MAX_BYTES)
+        else:
+            stream_block = NewsArticlePage._meta.get_field("body").stream_block
+            body = content.without_pending(plan.body)
+            content.clean_blocks(body, stream_block, settings.ARTICLE_BODY_MAX_BYTES)
+        action = "keep" if unchanged else ("update" if page is not None else "create")
+        outcome = {"create": "to create", "update": "to update", "keep": "unchanged"}[action]
+        self.report.count("live feeds" if plan.kind == "feed" else "articles", outcome)
+        where = page.url_path if page is not None else f"{self.index.url_path}{plan.slug}/"
+        entries = sum(not entry.deleted for entry in plan.entries)
+        extra = f", {entries} entries" if plan.kind == "feed" else ""
+        self.say(
+            f"{action} {plan.kind} {plan.title!r} (WordPress {plan.wp_id})"
+            + (f" at {where}" if action != "keep" else "")
+            + f" [{plan.status}, {len(plan.body)} blocks{extra}, {len(plan.old_paths)} old URLs]"
+        )
+
+    def trashed(self, item: Item) -> None:
+        """A post in the trash: left out, and unpublished if an earlier import made it live."""
+        origin = self.origins.get(item.wp_id or 0)
+        page = (
+            Page.objects.filter(pk=origin.page_id, live=True).first()
+            if origin and origin.page_id
+            else None
+        )
+        if page is None:
+            self.report.count("items skipped", "trash")
+        elif self.dry_run:
+            self.report.count("articles", "to unpublish (trashed)")
+        else:
+            page.specific.unpublish()
+            self.report.count("articles", "unpublished (trashed)")
+
+    def _media_redirects(self) -> None:
+        for wp_id, url in self.media.files.items():
+            attachment = self.catalog.attachments[wp_id]
+            paths = [self.catalog.old_path(attachment.url), self.catalog.old_path(attachment.link)]
+            save_redirects(
+                [path for path in paths if path],
+                self.site,
+                self.report,
+                f"attachment {wp_id}",
+                link=url,
+            )
+
+
+def find_index(value: str) -> Page:
+    """The news index named by a URL path (``/news/``, on any site, the default site first) or a
+    page id; ``ValueError`` naming the problem otherwise."""
+    from wagtail.models import Site
+
+    from ..converters import parse_id
+    from ..models import LiveFeedPage
+
+    value = (value or "").strip()
+    page = None
+    if value.isdigit():
+        pk = parse_id(value)
+        page = Page.objects.filter(pk=pk).first() if pk else None
+    elif value.startswith("/") and len(value) < 1000 and "\x00" not in value:
+        parts = [part for part in value.split("/") if part]
+        for site in Site.objects.select_related("root_page").order_by("-is_default_site", "pk"):
+            url_path = site.root_page.url_path + "".join(f"{part}/" for part in parts)
+            page = Page.objects.filter(url_path=url_path).first()
+            if page is not None:
+                break
+    if page is None:
+        raise ValueError(f"--index {value[:100]!r}: no page has that path or id")
+    page = page.specific
+    if not (NewsArticlePage.can_create_at(page) and LiveFeedPage.can_create_at(page)):
+        raise ValueError(
+            f"--index {value[:100]!r}: {page.title!r} is a {page._meta.verbose_name}, "
+            "not a news index (news articles and live feeds cannot be added under it)"
+        )
+    return page

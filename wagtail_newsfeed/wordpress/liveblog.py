@@ -1,0 +1,199 @@
+"""Live blogs written with Automattic's Liveblog plugin become live feeds with their entries.
+
+The plugin stores each entry as a comment of type ``liveblog``. Editing an entry adds a later
+comment whose comment meta ``liveblog_replaces`` names the entry it replaces (and, in newer
+versions, also rewrites the original); deleting adds a replacing comment with empty content and
+trashes or deletes the original. So an entry here is an original comment with the content of its
+latest replacement, at the original's time and by the original's author; a deletion leaves it
+out (or, if it was imported before, deletes it here too). A key event is an entry whose content
+holds the ``/key`` command (saved as ``<span class="liveblog-command type-key">``) or whose
+comment meta ``liveblog_key_entry`` is set. Co-authors come from ``liveblog_contributors``.
+
+Entries are written at their original times through the live write path's own rules: one
+transaction that locks the feed's counter and stamps every new or changed entry with the next
+version (``live._lock_counter``/``live._stamp``), so delta sync sees imported entries like any
+other change. (``live.create_entry`` is not used: it refuses a writer of None and stamps the
+first-publish time "now".)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from .. import live
+from ..conf import settings
+from ..models import LiveEntry, LiveFeedPage, WordPressOrigin
+from . import content, values
+from .records import Comment, Item
+from .report import Report
+from .survey import Catalog
+
+DELETED_STATUSES = {"trash", "spam", "post-trashed"}
+#: The plugin saves "/key" as a span; both forms mark a key event. Bounded patterns: linear.
+_COMMAND_SPAN = re.compile(r"<span\b[^>]{0,600}>[^<]{0,20}</span>", re.I)
+_KEY_TEXT = re.compile(r"(?<![\w/])/key\b", re.I)
+
+
+def _key_span(match: re.Match) -> str:
+    span = match.group(0)
+    return "" if "liveblog-command" in span and "type-key" in span else span
+
+
+def strip_key_command(html: str) -> str:
+    return _KEY_TEXT.sub("", _COMMAND_SPAN.sub(_key_span, html))
+
+
+@dataclass
+class EntryPlan:
+    wp_id: int
+    time: datetime
+    html: str
+    key_event: bool
+    deleted: bool
+    comment: Comment
+    body: list[dict] = field(default_factory=list)
+    authors: list[Any] = field(default_factory=list)
+    user: Any = None
+
+    def fingerprint(self) -> str:
+        data = [
+            self.time,
+            self.body,
+            self.key_event,
+            [a.pk for a in self.authors],
+            getattr(self.user, "pk", None),
+        ]
+        encoded = json.dumps(data, default=str, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _key(comment: Comment) -> bool:
+    marked = values.is_true(comment.meta.get("liveblog_key_entry"))
+    return marked or strip_key_command(comment.content) != comment.content
+
+
+def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
+    """The entries of a live blog post as readers last saw them (deleted ones marked)."""
+    latest = timezone.now() + live.DISPLAY_TIME_SKEW
+    timed = []
+    for comment in item.comments:
+        if comment.type != "liveblog":
+            continue
+        if comment.wp_id is None:
+            warn("entry", "an entry without a valid comment id was left out")
+            continue
+        time = values.best_date(comment.date_gmt, comment.date, catalog.offset)
+        if time is None or not live.EARLIEST_DISPLAY_TIME <= time <= latest:
+            warn(
+                "entry",
+                f"entry {comment.wp_id} has no valid time ({values.shown(comment.date_gmt)})",
+            )
+            continue
+        timed.append((time, comment.wp_id, comment))
+    timed.sort(key=lambda row: (row[0], row[1]))
+    entries: dict[int, EntryPlan] = {}
+    root_of: dict[int, int] = {}
+    for time, wp_id, comment in timed:
+        replaces = values.wp_id(comment.meta.get("liveblog_replaces"))
+        if replaces is None:
+            root_of[wp_id] = wp_id
+            deleted = comment.approved in DELETED_STATUSES
+            existing = entries.get(wp_id)
+            if existing is None:
+                entries[wp_id] = EntryPlan(
+                    wp_id, time, comment.content, _key(comment), deleted, comment
+                )
+            else:  # an edit dated before its original: the original keeps time and author
+                existing.time, existing.comment = time, comment
+                existing.deleted = existing.deleted or deleted
+            continue
+        root = root_of.get(replaces, replaces)
+        root_of[wp_id] = root
+        entry = entries.get(root)
+        if not comment.content.strip():
+            if entry is None:
+                entries[root] = EntryPlan(root, time, "", False, True, comment)
+            else:
+                entry.deleted = True
+        elif entry is None:  # replaces an entry the export no longer holds: shown on its own
+            entries[root] = EntryPlan(root, time, comment.content, _key(comment), False, comment)
+        elif not entry.deleted:
+            entry.html = comment.content
+            entry.key_event = _key(comment) or values.is_true(
+                entry.comment.meta.get("liveblog_key_entry")
+            )
+    for entry in entries.values():
+        entry.html = strip_key_command(entry.html)
+    return sorted(entries.values(), key=lambda entry: (entry.time, entry.wp_id))
+
+
+def sync_entries(
+    feed: LiveFeedPage, plans: list[EntryPlan], site: str, report: Report, label: str
+) -> None:
+    """Create, update or delete the feed's imported entries; call inside the post's transaction."""
+    origins = {
+        origin.wp_id: origin
+        for origin in WordPressOrigin.objects.filter(
+            site=site, kind=WordPressOrigin.Kind.ENTRY, wp_id__in=[plan.wp_id for plan in plans]
+        ).select_related("entry")
+    }
+    stream_block = LiveEntry._meta.get_field("body").stream_block
+    counter = live._lock_counter(feed.pk)
+    changed: list[tuple[LiveEntry, EntryPlan | None, str]] = []
+    now = timezone.now()
+    for plan in plans:
+        origin = origins.get(plan.wp_id)
+        entry = origin.entry if origin is not None and origin.entry_id else None
+        if entry is not None and entry.feed_id != feed.pk:
+            entry = None  # the entry was moved to another feed by hand: leave it there
+        if plan.deleted:
+            if entry is None:
+                report.count("live entries", "left out (deleted in WordPress)")
+            elif entry.deleted_at is None:
+                entry.deleted_at, entry.is_pinned = now, False
+                changed.append((entry, None, "delete"))
+            continue
+        fingerprint = plan.fingerprint()
+        if entry is not None and origin.fingerprint == fingerprint and entry.deleted_at is None:
+            report.count("live entries", "unchanged")
+            continue
+        try:
+            body = content.clean_blocks(plan.body, stream_block, settings.ENTRY_BODY_MAX_BYTES)
+        except Exception as error:
+            report.warn("entry", f"{label}: entry {plan.wp_id}: {content.describe(error)}")
+            continue
+        if not body:
+            report.warn("entry", f"{label}: entry {plan.wp_id} has no content left to show")
+            continue
+        action = "edit" if entry is not None else "publish"
+        if entry is None:
+            entry = LiveEntry(feed=feed, headline="", status=LiveEntry.Status.PUBLISHED)
+        entry.body, entry.display_time, entry.is_key_event = body, plan.time, plan.key_event
+        entry.first_published_at = entry.first_published_at or plan.time
+        entry.created_by = entry.created_by or plan.user
+        entry.deleted_at = None
+        changed.append((entry, plan, action))
+    if not changed:
+        return
+    live._stamp(counter, [entry for entry, _plan, _action in changed])
+    for entry, plan, action in changed:
+        if plan is not None:
+            entry.authors.set(plan.authors[: settings.ENTRY_MAX_AUTHORS])
+            WordPressOrigin.objects.update_or_create(
+                site=site,
+                kind=WordPressOrigin.Kind.ENTRY,
+                wp_id=plan.wp_id,
+                defaults={"entry": entry, "fingerprint": plan.fingerprint()},
+            )
+        live._log(feed, entry, action, plan.user if plan else None)
+        report.count(
+            "live entries", {"publish": "created", "edit": "updated", "delete": "deleted"}[action]
+        )
+    live._notify(feed, [entry for entry, _plan, _action in changed], "import")

@@ -1,0 +1,121 @@
+"""Writing a planned post as a page: a news article or a live feed under the chosen index.
+
+Pages are written the way an editor's actions write them, so Wagtail's history, revisions,
+search index, signals (cache purges) and the model's own validation all see an ordinary page:
+a new page is added to the tree, every change is a new revision, and publishing goes through
+``revision.publish``. The WordPress status decides the outcome: published posts go live with their
+original first-publish time, scheduled ones wait for ``go_live_at``, drafts stay drafts (a page
+already live is unpublished), private posts are live behind a login and password-protected ones
+behind their password.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wagtail.models import Page, PageViewRestriction
+
+from ..models import ArticleAuthor, LiveFeedPage, NewsArticlePage
+from .posts import PostPlan
+
+
+class KindChanged(ValueError):
+    """A post imported as one kind of page now needs the other (it became a live blog)."""
+
+
+def unique_slug(parent: Page, base: str, page: Page | None = None) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever no sibling of ``page`` uses."""
+    base = base[:245].strip("-") or "post"
+    siblings = parent.get_children().filter(slug__startswith=base)
+    if page is not None and page.pk:
+        siblings = siblings.exclude(pk=page.pk)
+    taken = set(siblings.values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
+
+
+def _fields(page: Any, plan: PostPlan, body: Any) -> None:
+    page.title = plan.title
+    page.draft_title = plan.title
+    page.seo_title = plan.seo_title
+    page.search_description = plan.search_description
+    page.go_live_at = plan.go_live_at if plan.status == "scheduled" else None
+    if isinstance(page, NewsArticlePage):
+        page.standfirst = plan.standfirst
+        page.body = body
+        page.published_at = plan.published_at
+        page.updated_at = plan.updated_at
+        page.is_breaking = plan.is_breaking
+        page.lead_image_id = plan.lead_image
+        page.lead_image_caption = plan.lead_caption
+        page.topics.set(plan.topics)
+        page.tags.set(plan.tags)
+        page.article_authors = [
+            ArticleAuthor(author=author, sort_order=order)
+            for order, author in enumerate(plan.authors)
+        ]
+    else:
+        page.summary = body
+        page.coverage_status = plan.coverage_status
+        page.coverage_start = plan.coverage_start
+        page.coverage_end = plan.coverage_end
+
+
+def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tuple[Page, bool]:
+    """Create or update the page for ``plan`` (``body``: the validated body or summary); returns
+    the page and whether it was created."""
+    model = LiveFeedPage if plan.kind == "feed" else NewsArticlePage
+    if page is not None and not isinstance(page, model):
+        raise KindChanged(
+            f"it was imported as a {page._meta.verbose_name} and is now a "
+            f"{model._meta.verbose_name}; delete page {page.pk} to import it again"
+        )
+    first_published = plan.published_at if plan.status in ("live", "private") else None
+    created = page is None
+    if page is None:
+        page = model(slug=unique_slug(index, plan.slug), live=False, owner=plan.owner)
+        page.first_published_at = first_published
+        _fields(page, plan, body)
+        index.add_child(instance=page)
+    else:
+        if not re.fullmatch(re.escape(plan.slug[:245]) + r"(-\d+)?", page.slug):
+            page.slug = unique_slug(page.get_parent(), plan.slug, page)
+        if first_published and page.first_published_at != first_published:
+            # Publishing keeps the first-publish time the page row holds, not the revision's.
+            Page.objects.filter(pk=page.pk).update(first_published_at=first_published)
+            page.first_published_at = first_published
+        _fields(page, plan, body)
+    revision = page.save_revision(user=plan.owner, log_action=True)
+    # The owner (from --authors-map) is named in the history; the import itself decides what is
+    # published, whatever that user's own permissions.
+    if plan.status in ("live", "private", "scheduled"):
+        revision.publish(user=plan.owner, skip_permission_checks=True)
+    elif page.live:
+        page.unpublish()
+    _restrict(page, plan)
+    return page, created
+
+
+def _restrict(page: Page, plan: PostPlan) -> None:
+    """Private posts need a login, password-protected ones their password; public posts lose
+    the restrictions an import gave them (the WordPress status wins on a re-run)."""
+    kinds = (PageViewRestriction.LOGIN, PageViewRestriction.PASSWORD)
+    current = list(PageViewRestriction.objects.filter(page=page, restriction_type__in=kinds))
+    if plan.status == "private":
+        wanted = (PageViewRestriction.LOGIN, "")
+    elif plan.password:
+        wanted = (PageViewRestriction.PASSWORD, plan.password)
+    else:
+        wanted = None
+    keep = [r for r in current if wanted and (r.restriction_type, r.password or "") == wanted]
+    for restriction in current:
+        if restriction not in keep:
+            restriction.delete()
+    if wanted and not keep:
+        PageViewRestriction.objects.create(
+            page=page, restriction_type=wanted[0], password=wanted[1]
+        )

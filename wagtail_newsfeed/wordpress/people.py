@@ -1,0 +1,169 @@
+"""Bylines: WordPress users (and Co-Authors Plus guest authors) become newsroom ``Author``s.
+
+An author is found by slug, so a re-run, or a newsroom that already has the author, reuses the
+existing row. ``--authors-map`` (a CSV file) merges several WordPress accounts into one author,
+points an account at an existing author, or links it to a Wagtail user, who then owns the
+imported pages and is recorded as the writer of the imported live entries::
+
+    login,author,username
+    jdoe,jane-doe,jane
+    jdoe2,jane-doe,
+    intern,,
+
+An empty ``author`` keeps the default slug (from the login); ``-`` leaves the account off bylines.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from ..models import Author
+from . import values
+from .records import Comment, Item
+from .report import Report
+from .survey import Catalog
+
+MAX_MAP_BYTES = 10 << 20
+MAX_ROWS = 100_000
+COLUMNS = {"login", "author", "username"}
+_SLUG = re.compile(r"[-\w]{1,255}")
+
+
+class AuthorsMapError(ValueError):
+    """The authors map cannot be used; the message names the row."""
+
+
+@dataclass
+class Mapping:
+    author: str  # an author slug, "" for the default, "-" for none
+    user: Any = None
+
+
+def read_authors_map(path: Path) -> dict[str, Mapping]:
+    """The map, checked whole before anything is imported."""
+    if not path.is_file():
+        raise AuthorsMapError(f"{path} is not a file")
+    if path.stat().st_size > MAX_MAP_BYTES:
+        raise AuthorsMapError(f"{path} is larger than {MAX_MAP_BYTES >> 20} MB")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AuthorsMapError(f"{path} is not UTF-8 text ({error.reason})") from None
+    reader = csv.DictReader(text.splitlines())
+    header = {name.strip().lower() for name in reader.fieldnames or [] if name}
+    if "login" not in header or header - COLUMNS:
+        raise AuthorsMapError(
+            f"{path}: the first row must name the columns login, author, username "
+            f"(found: {', '.join(sorted(header)) or 'nothing'})"
+        )
+    users = get_user_model()
+    found: dict[str, Mapping] = {}
+    try:
+        for number, row in enumerate(reader, start=2):
+            if number > MAX_ROWS:
+                raise AuthorsMapError(f"{path}: more than {MAX_ROWS:,} rows")
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            login, author, username = (
+                row.get("login", ""),
+                row.get("author", ""),
+                row.get("username", ""),
+            )
+            if not login:
+                raise AuthorsMapError(f"{path}, row {number}: the login is empty")
+            if author not in ("", "-") and not _SLUG.fullmatch(author):
+                raise AuthorsMapError(f"{path}, row {number}: {values.shown(author)} is not a slug")
+            user = None
+            if username:
+                user = users._default_manager.filter(
+                    **{users.USERNAME_FIELD: username[:150]}
+                ).first()
+                if user is None:
+                    raise AuthorsMapError(
+                        f"{path}, row {number}: there is no user {values.shown(username)}"
+                    )
+            found[login[:255]] = Mapping(author, user)
+    except csv.Error as error:
+        raise AuthorsMapError(f"{path}: not a CSV file ({error})") from None
+    return found
+
+
+class People:
+    """Authors for the logins an export uses, created once (or planned, in a dry run)."""
+
+    def __init__(
+        self, catalog: Catalog, mapping: dict[str, Mapping], report: Report, *, dry_run: bool
+    ):
+        self.catalog, self.mapping, self.report, self.dry_run = catalog, mapping, report, dry_run
+        self.by_login: dict[str, Author | None] = {}
+
+    def prepare(self) -> None:
+        names = {login: self._name(login) for login in self.catalog.used_logins}
+        names.update(
+            {
+                login: name
+                for login, name in self.catalog.guest_authors.items()
+                if login not in names
+            }
+        )
+        planned: set[str] = set()
+        for login in sorted(names):
+            fallback = "wp-author-" + hashlib.sha1(login.encode()).hexdigest()[:10]
+            mapped = self.mapping.get(login)
+            if mapped is not None and mapped.author == "-":
+                self.by_login[login] = None
+                continue
+            slug = (mapped.author if mapped else "") or values.slug(login) or fallback
+            author = Author.objects.filter(slug=slug).first()
+            if author is not None:
+                self.report.count("authors", "matched")
+            elif self.dry_run:
+                if slug not in planned:
+                    self.report.count("authors", "to create")
+                planned.add(slug)
+            else:
+                author = Author.objects.create(name=names[login][:255], slug=slug)
+                self.report.count("authors", "created")
+            self.by_login[login] = author
+
+    def _name(self, login: str) -> str:
+        author = self.catalog.authors.get(login)
+        return values.plain_text(author.name, 255) if author else login
+
+    def bylines(self, item: Item) -> list[Author]:
+        terms = item.terms_of("author")
+        logins = [term.slug.removeprefix("cap-") for term in terms] if terms else [item.creator]
+        found: list[Author] = []
+        for login in logins:
+            author = self.by_login.get(login)
+            if author is not None and author not in found:
+                found.append(author)
+        return found
+
+    def owner(self, item: Item) -> Any:
+        terms = item.terms_of("author")
+        login = terms[0].slug.removeprefix("cap-") if terms else item.creator
+        mapped = self.mapping.get(login)
+        return mapped.user if mapped else None
+
+    def entry_people(self, comment: Comment) -> tuple[list[Author], Any]:
+        """A liveblog entry's authors (its writer and co-contributors) and Wagtail user."""
+        logins = []
+        for user_id in [
+            comment.user_id,
+            *values.serialized_ids(comment.meta.get("liveblog_contributors")),
+        ]:
+            login = self.catalog.logins_by_id.get(user_id or 0)
+            if login and login not in logins:
+                logins.append(login)
+        authors = [self.by_login[login] for login in logins if self.by_login.get(login)]
+        if values.is_true(comment.meta.get("liveblog_hide_authors")):
+            authors = []
+        mapped = self.mapping.get(logins[0]) if logins else None
+        return authors, (mapped.user if mapped else None)

@@ -1,0 +1,261 @@
+"""From a WordPress post to a plan of the page it becomes, computed without writing anything.
+
+The plan holds every field of the page (and, for a live blog, its entries) in its final form, so
+a dry run can print it, and a re-run can compare its fingerprint with the one stored on the
+post's ``WordPressOrigin`` to tell "changed" from "unchanged" without touching the page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from ..models import LiveFeedPage
+from . import content, liveblog, values
+from .media import MediaLibrary
+from .people import People
+from .records import Item
+from .report import Report
+from .survey import Catalog, is_liveblog, old_urls
+from .taxonomy import Taxonomy
+
+#: Changes when the importer would convert the same post differently: re-runs then update.
+CONVERSION_VERSION = 1
+SUMMARY_FEATURES = ["bold", "italic", "link", "ul", "ol"]
+_YOAST_VARIABLE = re.compile(r"%%([a-z_]{1,40})%%")
+_RANK_MATH_VARIABLE = re.compile(r"%([a-z_]{1,40})%")
+
+
+FINGERPRINTED = [
+    "kind", "title", "slug", "status", "password", "published_at", "updated_at", "go_live_at",
+    "standfirst", "seo_title", "search_description", "body", "lead_image", "lead_caption", "tags",
+    "is_breaking", "summary", "coverage_status", "coverage_start", "coverage_end", "old_paths",
+]  # fmt: skip
+
+
+@dataclass
+class PostPlan:
+    wp_id: int
+    label: str
+    kind: str  # "article" or "feed"
+    title: str
+    slug: str
+    status: str  # "live", "scheduled", "draft" or "private"
+    password: str = ""
+    published_at: datetime | None = None
+    updated_at: datetime | None = None
+    go_live_at: datetime | None = None
+    standfirst: str = ""
+    seo_title: str = ""
+    search_description: str = ""
+    body: list[dict] = field(default_factory=list)
+    lead_image: int | None = None
+    lead_caption: str = ""
+    topics: list[Any] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    authors: list[Any] = field(default_factory=list)
+    owner: Any = None
+    is_breaking: bool = False
+    summary: str = ""
+    coverage_status: str = ""
+    coverage_start: datetime | None = None
+    coverage_end: datetime | None = None
+    entries: list[liveblog.EntryPlan] = field(default_factory=list)
+    old_paths: list[str] = field(default_factory=list)
+    waiting_for: set[int] = field(default_factory=set)
+
+    def fingerprint(self) -> str:
+        """What the page was made from: equal fingerprints mean nothing to update."""
+        data = {
+            "version": CONVERSION_VERSION,
+            **{name: getattr(self, name) for name in FINGERPRINTED},
+            "topics": [topic.pk for topic in self.topics if topic is not None],
+            "authors": [author.pk for author in self.authors if author is not None],
+            "owner": getattr(self.owner, "pk", None),
+        }
+        encoded = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+        return hashlib.sha256(encoded.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def seo_text(template: str, *, title: str, site: str, excerpt: str) -> str:
+    """A Yoast or Rank Math title/description template filled in (``%%title%% %%sep%%
+    %%sitename%%``, ``%title% %sep% %sitename%``); unknown variables are dropped."""
+    known = {"title": title, "sitename": site, "sitetitle": site, "sep": "-", "excerpt": excerpt}
+    known["excerpt_only"] = excerpt
+
+    def fill(match: re.Match) -> str:
+        return known.get(match.group(1), "")
+
+    text = _YOAST_VARIABLE.sub(fill, template)
+    text = _RANK_MATH_VARIABLE.sub(fill, text)
+    text = values.plain_text(text)
+    return text.strip(" -|").strip()
+
+
+class Planner:
+    """Plans posts of one export against the media, pages, people and topics already known."""
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        media: MediaLibrary,
+        pages: dict[int, int],
+        people: People,
+        taxonomy: Taxonomy,
+        report: Report,
+        *,
+        sticky_breaking: bool = False,
+    ) -> None:
+        self.catalog, self.media, self.pages = catalog, media, pages
+        self.people, self.taxonomy, self.report = people, taxonomy, report
+        self.sticky_breaking = sticky_breaking
+
+    def plan(self, item: Item, *, quiet: bool = False) -> PostPlan:
+        wp_id = item.wp_id or 0
+
+        def warn(kind: str, message: str) -> None:
+            if not quiet:
+                self.report.warn(kind, f"{item.label}: {message}")
+
+        for note in item.notes:
+            warn("note", note)
+        title = values.plain_text(item.title, 255)
+        if not title:
+            title = f"Untitled post {wp_id}"
+            warn("note", "it has no title")
+        slug = values.slug(item.name) or values.slug(title) or f"post-{wp_id}"
+        published = values.best_date(item.date_gmt, item.date, self.catalog.offset)
+        modified = values.best_date(item.modified_gmt, item.modified, self.catalog.offset)
+        is_feed = is_liveblog(item)
+        plan = PostPlan(
+            wp_id=wp_id,
+            label=item.label,
+            kind="feed" if is_feed else "article",
+            title=title,
+            slug=slug,
+            status="draft",
+        )
+        self._status(item, plan, published, warn)
+        plan.updated_at = (
+            modified if plan.published_at and modified and modified > plan.published_at else None
+        )
+        resolver = content.Resolver(self.catalog, self.media, self.pages, wp_id)
+        raw = content.convert(item.content, resolver, warn, self.catalog.reusable)
+        plan.waiting_for = resolver.waiting_for
+        excerpt = values.plain_text(item.excerpt, 2000)
+        self._seo(item, plan, excerpt, warn)
+        plan.old_paths = old_urls(self.catalog, item) + self._canonical(item, plan, warn)
+        if is_feed:
+            self._feed(item, plan, raw, resolver, warn)
+        else:
+            plan.standfirst = excerpt
+            plan.body = content.with_ids(raw, f"{self.catalog.site}/{wp_id}")
+            self._article(item, plan, warn)
+        return plan
+
+    def _status(self, item: Item, plan: PostPlan, published: datetime | None, warn) -> None:
+        status = item.status
+        if status not in ("publish", "future", "draft", "pending", "private"):
+            warn("note", f"unknown status {values.shown(status)}: imported as a draft")
+            status = "draft"
+        if status in ("publish", "private", "future") and published is None:
+            warn("bad_date", f"its date {values.shown(item.date_gmt)} is not a valid date")
+            published = values.best_date(item.modified_gmt, item.modified, self.catalog.offset)
+            published = published or timezone.now().replace(microsecond=0)
+        if status == "future":
+            if published and published > timezone.now():
+                plan.status, plan.go_live_at = "scheduled", published
+            else:
+                warn("note", "it was scheduled for a time now past: published")
+                status = "publish"
+        if status in ("publish", "private"):
+            plan.status = "live" if status == "publish" else "private"
+        if status != "draft" and status != "pending":
+            plan.published_at = published
+        plan.password = item.password.strip() if plan.status in ("live", "scheduled") else ""
+
+    def _seo(self, item: Item, plan: PostPlan, excerpt: str, warn) -> None:
+        meta, site = item.meta, self.catalog.channel.title
+        title = meta.get("_yoast_wpseo_title") or meta.get("rank_math_title") or ""
+        description = meta.get("_yoast_wpseo_metadesc") or meta.get("rank_math_description") or ""
+        seo_title = seo_text(title[:2000], title=plan.title, site=site, excerpt=excerpt)
+        plan.seo_title = "" if seo_title == plan.title else values.truncate(seo_title, 255)
+        plan.search_description = values.truncate(
+            seo_text(description[:5000], title=plan.title, site=site, excerpt=excerpt), 1000
+        )
+
+    def _canonical(self, item: Item, plan: PostPlan, warn) -> list[str]:
+        canonical = (
+            item.meta.get("_yoast_wpseo_canonical")
+            or item.meta.get("rank_math_canonical_url")
+            or ""
+        ).strip()
+        if not canonical:
+            return []
+        path = self.catalog.old_path(canonical)
+        if path and path not in plan.old_paths and path != "/":
+            warn(
+                "canonical",
+                f"canonical URL {values.shown(canonical, 120)} kept as a redirect to the page",
+            )
+            return [path]
+        if path is None:
+            warn(
+                "canonical",
+                f"canonical URL {values.shown(canonical, 120)} points to another site; "
+                "Wagtail pages have no canonical override, so it was not kept",
+            )
+        return []
+
+    def _article(self, item: Item, plan: PostPlan, warn) -> None:
+        thumbnail = values.wp_id(item.meta.get("_thumbnail_id"))
+        if thumbnail:
+            plan.lead_image = self.media.ref(thumbnail, "image")
+            if plan.lead_image is None:
+                warn(
+                    "unmatched_image",
+                    f"its featured image (attachment {thumbnail}) was not imported",
+                )
+            attachment = self.catalog.attachments.get(thumbnail)
+            plan.lead_caption = attachment.caption if attachment and plan.lead_image else ""
+        plan.topics = self.taxonomy.topics_for(item)
+        plan.tags = self.taxonomy.tags_for(item)
+        plan.authors = self.people.bylines(item)
+        plan.owner = self.people.owner(item)
+        plan.is_breaking = item.is_sticky and self.sticky_breaking
+
+    def _feed(self, item: Item, plan: PostPlan, raw: list[dict], resolver, warn) -> None:
+        texts = [block["value"] for block in raw if block["type"] == "paragraph"]
+        if len(texts) < len(raw):
+            warn(
+                "note",
+                f"{len(raw) - len(texts)} non-text blocks of the live blog's introduction left out",
+            )
+        plan.summary = "".join(texts)
+        plan.owner = self.people.owner(item)
+        plan.coverage_status = (
+            LiveFeedPage.Status.LIVE
+            if item.meta.get("liveblog") == "enable"
+            else LiveFeedPage.Status.ENDED
+        )
+        plan.entries = liveblog.plan_entries(item, self.catalog, warn)
+        times = [entry.time for entry in plan.entries if not entry.deleted]
+        plan.coverage_start = plan.published_at or (min(times) if times else None)
+        plan.coverage_end = (
+            (max(times) if times else None) if plan.coverage_status == "ended" else None
+        )
+        for entry in plan.entries:
+            if entry.deleted:
+                continue
+            entry_resolver = content.Resolver(self.catalog, self.media, self.pages, plan.wp_id)
+            entry.body = content.with_ids(
+                content.convert(entry.html, entry_resolver, warn, self.catalog.reusable),
+                f"{self.catalog.site}/entry/{entry.wp_id}",
+            )
+            entry.authors, entry.user = self.people.entry_people(entry.comment)

@@ -1,0 +1,223 @@
+"""The first pass over an export: what every post needs to know about the others.
+
+A post's featured image may come later in the file than the post, a link may point at a post not
+yet imported, and the site's time zone is nowhere stated. The survey reads the whole export once
+and keeps a compact catalogue (ids, paths and short texts, never post bodies) so that the second
+pass can import each post on its own.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import timedelta
+from urllib.parse import quote, unquote
+
+from wagtail.contrib.redirects.models import Redirect
+
+from . import values
+from .files import ExportFiles
+from .records import Author, Channel, Item, Term
+from .report import Report
+
+#: Statuses of posts the importer writes (anything else is skipped with a report line).
+IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
+#: Post types imported as articles unless ``--post-types`` names others.
+POST_TYPES = frozenset({"post"})
+#: Post types imported as articles unless ``--post-types`` names others.
+POST_TYPES = frozenset({"post"})
+MAX_REUSABLE_CHARS = 16 << 20
+
+
+@dataclass
+class Attachment:
+    """A media library item: where its file is, and the texts that go with it."""
+
+    wp_id: int
+    relative: str
+    url: str
+    title: str
+    alt: str
+    caption: str
+    parent: int | None = None
+    link: str = ""
+
+
+@dataclass
+class Catalog:
+    channel: Channel = field(default_factory=Channel)
+    site: str = ""
+    hosts: set[str] = field(default_factory=set)
+    base_path: str = ""
+    authors: dict[str, Author] = field(default_factory=dict)
+    logins_by_id: dict[int, str] = field(default_factory=dict)
+    categories: dict[str, Term] = field(default_factory=dict)
+    attachments: dict[int, Attachment] = field(default_factory=dict)
+    attachment_paths: dict[str, int] = field(default_factory=dict)
+    attachments_by_parent: dict[int, list[int]] = field(default_factory=dict)
+    post_paths: dict[str, int] = field(default_factory=dict)
+    reusable: dict[int, str] = field(default_factory=dict)
+    used_logins: set[str] = field(default_factory=set)
+    guest_authors: dict[str, str] = field(default_factory=dict)
+    used_categories: set[str] = field(default_factory=set)
+    offset: timedelta | None = None
+    posts: int = 0
+    post_types: set[str] = field(default_factory=lambda: set(POST_TYPES))
+    post_types: set[str] = field(default_factory=lambda: set(POST_TYPES))
+
+    def old_path(self, url: str) -> str | None:
+        """The normalised path of a URL on the old site (or a relative URL); None elsewhere."""
+        parts = values.url_parts(url)
+        if parts is None or (parts[0] and parts[0] not in self.hosts):
+            return None
+        host, path, query = parts
+        try:
+            return Redirect.normalise_path(path + (f"?{query}" if query else ""))
+        except ValueError:
+            return None
+
+    def post_for_url(self, url: str) -> int | None:
+        path = self.old_path(url)
+        return self.post_paths.get(path) if path else None
+
+    def query_path(self, key: str, wp_id: int) -> str:
+        """``/?p=12`` under the blog's folder: WordPress's plain permalink of an object."""
+        return Redirect.normalise_path(f"{self.base_path}/?{key}={wp_id}")
+
+
+def upload_path(url: str) -> str:
+    """The part of a media URL under ``.../uploads/`` (``2024/03/photo.jpg``), decoded."""
+    parts = values.url_parts(url)
+    if parts is None:
+        return ""
+    path = unquote(parts[1])
+    marker = path.rfind("/uploads/")
+    return path[marker + len("/uploads/") :] if marker >= 0 else ""
+
+
+def is_importable(item: Item, post_types: set[str]) -> bool:
+    return item.post_type in post_types and item.status in IMPORTED_STATUSES and not item.problems
+
+
+def is_liveblog(item: Item) -> bool:
+    """A post written with the Liveblog plugin (enabled, archived, or holding entries)."""
+    return item.meta.get("liveblog") in ("enable", "archive") or any(
+        comment.type == "liveblog" for comment in item.comments
+    )
+
+
+def old_urls(catalog: Catalog, item: Item) -> list[str]:
+    """Every old path of a post: its permalink, its guid (when on the site) and ``?p=<id>``."""
+    paths = []
+    for url in (item.link, item.guid):
+        path = catalog.old_path(url) if url else None
+        if path and path != "/" and path not in paths:
+            paths.append(path)
+    plain = catalog.query_path("p", item.wp_id or 0)
+    if plain not in paths:
+        paths.append(plain)
+    permalink = paths[0] if paths and paths[0] != plain else ""
+    current = values.slug(item.name)
+    for old_slug in item.old_slugs:  # the permalink as it read before a slug change
+        head, _sep, last = permalink.rpartition("/")
+        old = values.slug(old_slug)
+        if permalink and old and old != current and values.slug(last) == current:
+            path = f"{head}/{quote(old)}"
+            if path not in paths:
+                paths.append(Redirect.normalise_path(path))
+    return paths
+
+
+def survey(reader: ExportFiles, report: Report, post_types: set[str] = POST_TYPES) -> Catalog:
+    catalog = Catalog(post_types=set(post_types))
+    offsets: Counter[timedelta] = Counter()
+    reusable_chars = 0
+    for kind, record in reader:
+        if kind == "author":
+            catalog.authors.setdefault(record.login, record)
+            if record.wp_id:
+                catalog.logins_by_id.setdefault(record.wp_id, record.login)
+        elif kind == "term" and record.taxonomy == "category":
+            catalog.categories.setdefault(values.slug(record.slug, 100), record)
+        elif kind == "item":
+            if not catalog.hosts:
+                _site(catalog, reader.channel)
+            item: Item = record
+            local, gmt = values.naive_date(item.date), values.naive_date(item.date_gmt)
+            if local and gmt:
+                offsets[timedelta(minutes=round((local - gmt).total_seconds() / 900) * 15)] += 1
+            if item.problems or item.wp_id is None:
+                continue
+            if item.post_type == "attachment":
+                _attachment(catalog, item)
+            elif item.post_type == "wp_block" and reusable_chars < MAX_REUSABLE_CHARS:
+                catalog.reusable[item.wp_id] = item.content
+                reusable_chars += len(item.content)
+            elif is_importable(item, catalog.post_types):
+                _post(catalog, item)
+    if not catalog.hosts:
+        _site(catalog, reader.channel)
+    catalog.channel = reader.channel
+    if offsets:
+        catalog.offset = offsets.most_common(1)[0][0]
+    if reader.removed_control_characters:
+        report.warn(
+            "note",
+            f"removed {reader.removed_control_characters:,} control characters that XML "
+            "does not allow",
+        )
+    return catalog
+
+
+def _site(catalog: Catalog, channel: Channel) -> None:
+    catalog.site = values.site_key(channel.base_blog_url, channel.base_site_url, channel.link)
+    for url in (channel.base_blog_url, channel.base_site_url, channel.link):
+        parts = values.url_parts(url)
+        if parts and parts[0]:
+            catalog.hosts.add(parts[0])
+    blog = values.url_parts(channel.base_blog_url or channel.base_site_url or channel.link)
+    catalog.base_path = unquote(blog[1]).rstrip("/") if blog else ""
+
+
+def _attachment(catalog: Catalog, item: Item) -> None:
+    relative = item.meta.get("_wp_attached_file", "").strip() or upload_path(item.attachment_url)
+    attachment = Attachment(
+        wp_id=item.wp_id or 0,
+        relative=relative[:1024],
+        url=item.attachment_url,
+        title=values.plain_text(item.title, 255),
+        alt=values.plain_text(item.meta.get("_wp_attachment_image_alt", ""), 255),
+        caption=values.plain_text(item.excerpt, 500),
+        parent=item.parent,
+        link=item.link,
+    )
+    catalog.attachments[attachment.wp_id] = attachment
+    if attachment.parent:
+        catalog.attachments_by_parent.setdefault(attachment.parent, []).append(attachment.wp_id)
+    for path in (relative, upload_path(item.attachment_url)):
+        if path:
+            catalog.attachment_paths.setdefault(path.lower(), attachment.wp_id)
+
+
+def _post(catalog: Catalog, item: Item) -> None:
+    catalog.posts += 1
+    for path in old_urls(catalog, item):
+        catalog.post_paths.setdefault(path, item.wp_id or 0)
+    bylines = item.terms_of("author")
+    if is_liveblog(item):  # a live feed has no byline: its entries have authors
+        pass
+    elif bylines:  # Co-Authors Plus
+        for term in bylines:
+            login = term.slug.removeprefix("cap-")
+            if login in catalog.authors:
+                catalog.used_logins.add(login)
+            elif login:
+                catalog.guest_authors.setdefault(login, term.name or login)
+    elif item.creator:
+        catalog.used_logins.add(item.creator)
+    for comment in item.comments:
+        login = catalog.logins_by_id.get(comment.user_id or 0)
+        if login:
+            catalog.used_logins.add(login)
+    for term in item.terms_of("category"):
+        catalog.used_categories.add(values.slug(term.slug, 100))
