@@ -221,12 +221,13 @@ class FeedEntries(NewsfeedAPIView):
         reader whose cursor stands at one version asks the same, so a crowd polling the origin
         costs one rendering per change, not one per reader. ``known`` is the feed's version
         from the shared cache; without one it is read from the database."""
-
         feed = None
         if known is None:
             feed = get_visible_feed(pk)
             known = feed.api_version or 0
             live.remember_feed_version(pk, known)
+            if version >= known:
+                return quiet_delta(pk, version)  # nothing to share: don't fill the cache
 
         def compute() -> dict[str, Any]:
             shown = feed or get_visible_feed(pk)
