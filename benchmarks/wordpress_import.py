@@ -178,6 +178,29 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+class RssProbe(io.StringIO):
+    """The command's per-post output (verbosity 2): notes the resident memory every 500 posts,
+    to show whether it grows with the number of posts written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posts = 0
+        self.samples: list[tuple[int, float]] = []
+
+    def write(self, text: str) -> int:
+        if text.startswith(("created ", "updated ", "unchanged ")):
+            self.posts += 1
+            if self.posts % 500 == 0:
+                self.samples.append((self.posts, round(rss_mb())))
+            return len(text)
+        return super().write(text)
+
+
 def phase_read(path: Path) -> dict:
     sys.path[:0] = [str(ROOT), str(ROOT / "example_site")]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
@@ -213,20 +236,26 @@ def phase_import(path: Path, database: str) -> dict:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    connection.creation.create_test_db(verbosity=0)
+    connection.creation.create_test_db(verbosity=0, autoclobber=True)
     from tests import factories
     from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
     index = factories.make_index()
     results = {}
     for run in ("first", "second"):
-        out = io.StringIO()
+        out = RssProbe()
         started = time.perf_counter()
         call_command(
-            "import_wordpress", str(path), index=str(index.pk), stdout=out, stderr=io.StringIO()
+            "import_wordpress",
+            str(path),
+            index=str(index.pk),
+            stdout=out,
+            stderr=io.StringIO(),
+            verbosity=2,
         )
         results[run] = time.perf_counter() - started
         results[f"{run}_report"] = out.getvalue()
+        results[f"{run}_rss"] = out.samples
     results["articles"] = NewsArticlePage.objects.count()
     results["entries"] = LiveEntry.objects.count()
     results["peak_mb"] = peak_mb()
@@ -286,6 +315,10 @@ def main() -> None:
         f"| import again (nothing changed) | {imported['second']:.0f} s | {posts / imported['second']:.1f} | (same process) |"
     )
     print(f"\n{imported['articles']:,} articles and {imported['entries']:,} live entries written.")
+    print(
+        "Resident memory during the first import, after N posts: "
+        + ", ".join(f"{n:,}: {mb} MB" for n, mb in imported["first_rss"])
+    )
     print("\nFirst run's report:\n\n" + imported["first_report"])
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from django.db import transaction
 from wagtail.models import Page
@@ -39,6 +40,11 @@ from .survey import POST_TYPES, survey
 from .taxonomy import Taxonomy
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
+
+
+class Origin(NamedTuple):
+    page_id: int | None
+    fingerprint: str
 
 
 @dataclass
@@ -80,11 +86,13 @@ class Importer:
         people.prepare()
         taxonomy = Taxonomy(catalog, self.report, dry_run=self.dry_run)
         taxonomy.prepare()
-        self.origins = {
-            origin.wp_id: origin
-            for origin in WordPressOrigin.objects.filter(
+        # What each post became, as (page id, fingerprint): only ids are kept across posts, so
+        # memory does not grow with the number of pages written.
+        self.origins: dict[int, Origin] = {
+            wp_id: Origin(page_id, fingerprint)
+            for wp_id, page_id, fingerprint in WordPressOrigin.objects.filter(
                 site=catalog.site, kind=WordPressOrigin.Kind.POST
-            )
+            ).values_list("wp_id", "page_id", "fingerprint")
         }
         self.pages = {
             wp_id: origin.page_id for wp_id, origin in self.origins.items() if origin.page_id
@@ -144,12 +152,13 @@ class Importer:
                 if not unchanged:
                     page, created = save_page(plan, self.index, page, self.validated(plan))
                     save_redirects(plan.old_paths, self.site, self.report, plan.label, page=page)
-                    origin, _new = WordPressOrigin.objects.update_or_create(
+                    WordPressOrigin.objects.update_or_create(
                         site=self.catalog.site,
                         kind=WordPressOrigin.Kind.POST,
                         wp_id=plan.wp_id,
                         defaults={"page": page, "fingerprint": fingerprint},
                     )
+                    origin = Origin(page.pk, fingerprint)
                 if plan.kind == "feed":
                     sync_entries(page, plan.entries, self.catalog.site, self.report, plan.label)
         except Exception as error:  # one failing post never stops the rest
