@@ -152,7 +152,7 @@ class Planner:
         self._seo(item, plan, excerpt, warn)
         plan.old_paths = old_urls(self.catalog, item) + self._canonical(item, plan, warn)
         if is_feed:
-            self._feed(item, plan, raw, resolver, warn)
+            self._feed(item, plan, raw, warn)
         else:
             plan.standfirst = excerpt
             plan.body = content.with_ids(raw, f"{self.catalog.site}/{wp_id}")
@@ -230,7 +230,7 @@ class Planner:
         plan.owner = self.people.owner(item)
         plan.is_breaking = item.is_sticky and self.sticky_breaking
 
-    def _feed(self, item: Item, plan: PostPlan, raw: list[dict], resolver, warn) -> None:
+    def _feed(self, item: Item, plan: PostPlan, raw: list[dict], warn) -> None:
         texts = [block["value"] for block in raw if block["type"] == "paragraph"]
         if len(texts) < len(raw):
             warn(
