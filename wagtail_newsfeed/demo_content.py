@@ -565,3 +565,13 @@ LIVE_ENTRIES: list[tuple[int, str, str, bool, bool]] = [
         True,
     ),
 ]
+
+
+def live_entry_byline(position: int) -> list[str]:
+    """The author slugs on the byline of ``LIVE_ENTRIES[position]``: the climate reporter
+    files most updates, the diplomatic correspondent every third, and key events carry both, so
+    the demo shows single and shared bylines in order."""
+    _minutes, _headline, _text, key_event, _pinned = LIVE_ENTRIES[position]
+    if key_event:
+        return ["sofia-brandt", "mei-lin-harper"]
+    return ["mei-lin-harper"] if position % 3 == 1 else ["sofia-brandt"]

@@ -161,7 +161,7 @@ def entry_jsonld(entry: Any, feed_url: str) -> dict[str, Any]:
             "datePublished": isoformat(entry.display_time),
             "dateModified": isoformat(max(entry.updated_at, entry.display_time)),
             "articleBody": text,
-            "author": [_person(author) for author in entry.authors.all()],
+            "author": [_person(author) for author in entry.get_authors()],
             "url": f"{feed_url}#{entry.anchor}",
         }
     )
@@ -172,13 +172,14 @@ def live_feed_jsonld(
 ) -> dict[str, Any]:
     """A ``LiveBlogPosting`` with the latest visible entries as ``liveBlogUpdate`` (``entries``,
     newest first, when the caller has them already)."""
+    from .models.live import byline_prefetches
     from .visibility import visible_entries
 
     url = feed.get_full_url(request)
     if entries is None:
         entries = list(
             visible_entries(feed, request)
-            .prefetch_related("authors")
+            .prefetch_related(*byline_prefetches())
             .order_by("-display_time", "-pk")[: settings.ENTRIES_PER_PAGE]
         )
     modified = max(

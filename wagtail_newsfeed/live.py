@@ -28,6 +28,7 @@ from wagtail.log_actions import log
 from .caching import cache_is_shared
 from .conf import settings
 from .models import LiveEntry, LiveFeedCounter, LiveFeedPage
+from .models.live import LiveEntryAuthor
 
 #: Sent after the transaction that changed entries has committed.
 #: Arguments: ``feed`` (LiveFeedPage), ``entries`` (list of LiveEntry), ``action`` (str).
@@ -124,12 +125,25 @@ def _unpin_others(feed_id: int, keep_pk: int | None) -> list[LiveEntry]:
     )
 
 
+def set_byline(entry: LiveEntry, authors: Iterable[Any]) -> None:
+    """Make ``authors`` (authors or their ids) the entry's byline, in that order; an author
+    named twice keeps their first place. Callers cap the number (``ENTRY_MAX_AUTHORS``)."""
+    ids = list(dict.fromkeys(getattr(author, "pk", author) for author in authors))
+    LiveEntryAuthor.objects.filter(entry=entry).delete()
+    LiveEntryAuthor.objects.bulk_create(
+        LiveEntryAuthor(entry=entry, author_id=author_id, sort_order=position)
+        for position, author_id in enumerate(ids)
+    )
+    entry.__dict__.pop("byline_links", None)
+
+
 def _log(feed: LiveFeedPage, entry: LiveEntry, action: str, user: Any) -> None:
     log(
         instance=feed,
         action=f"wagtail_newsfeed.entry.{action}",
         user=user,
-        data={"entry": {"id": entry.pk, "headline": entry.headline}},
+        # The name as it reads now ("first words… (14:05)" for an entry without a headline).
+        data={"entry": {"id": entry.pk, "headline": entry.headline, "label": str(entry)}},
     )
 
 
@@ -184,7 +198,7 @@ def create_entry(
                 other.is_pinned = False
         _stamp(counter, changed)
         if authors:
-            entry.authors.set(authors)
+            set_byline(entry, authors)
         action = "publish" if status == LiveEntry.Status.PUBLISHED else "create_draft"
         _log(feed, entry, action, user)
         _notify(feed, changed, action)
@@ -236,7 +250,7 @@ def update_entry(
                 other.is_pinned = False
         _stamp(counter, changed)
         if authors is not None:
-            current.authors.set(authors)
+            set_byline(current, authors)
         if current.is_published and not was_published:
             action = "publish"
         elif was_published and not current.is_published:
@@ -246,6 +260,9 @@ def update_entry(
         _log(feed, current, action, user)
         _notify(feed, changed, action)
     entry.__dict__.update(current.__dict__)
+    if authors is not None:  # the caller's copy may hold the old byline, prefetched
+        entry.__dict__.pop("byline_links", None)
+        entry.__dict__.get("_prefetched_objects_cache", {}).pop("authors", None)
     return entry
 
 

@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from .conf import settings
 from .live import current_version, encode_cursor, entries_following, latest_key_events
 from .models import LiveEntry, LiveFeedPage
+from .models.live import byline_prefetches
 
 
 class LiveFeedPageState:
@@ -38,7 +39,7 @@ class LiveFeedPageState:
     def entries(self) -> Any:
         from .visibility import visible_entries
 
-        return visible_entries(self.feed, self.request).prefetch_related("authors")
+        return visible_entries(self.feed, self.request).prefetch_related(*byline_prefetches())
 
     @cached_property
     def following(self) -> LiveEntry | None:

@@ -70,8 +70,9 @@ def search_articles(
 
 def search_entries(query: str, feed: LiveFeedPage | None = None):
     """Published entries of visible feeds (or of ``feed``) matching ``query``, best first."""
+    from .models.live import byline_prefetches
     from .visibility import visible_entries
 
     # visible_entries filters only on LiveEntry's FilterFields (status, deleted_at, feed).
-    entries = visible_entries(feed).select_related("feed").prefetch_related("authors")
+    entries = visible_entries(feed).select_related("feed").prefetch_related(*byline_prefetches())
     return get_search_backend().search(clean_query(query), entries)

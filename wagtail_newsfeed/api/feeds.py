@@ -43,6 +43,7 @@ from .serializers import (
     FeedDetailSerializer,
     FeedSerializer,
     TombstoneSerializer,
+    entry_prefetches,
     page_urls,
 )
 from .writing import EntryWriteSerializer
@@ -152,7 +153,7 @@ class FeedDetail(NewsfeedAPIView):
     )
     def get(self, request: Request, pk: int) -> Response:
         feed = get_visible_feed(pk, with_changed_at=True)
-        entries = visible_entries(feed).prefetch_related("authors")
+        entries = visible_entries(feed).prefetch_related(*entry_prefetches())
         key_events = live.latest_key_events(entries)
         context = {
             "request": request,
@@ -244,7 +245,7 @@ class FeedEntries(NewsfeedAPIView):
             return quiet_delta(feed.pk, version)
         rows, has_more = live.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
-        prefetch_related_objects(published, "authors")
+        prefetch_related_objects(published, *entry_prefetches())
         prefetch_stream_values([row.body for row in published])
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
         results = [
@@ -278,7 +279,7 @@ class FeedEntries(NewsfeedAPIView):
             if following is None:
                 raise InvalidParameter("before", _("No such entry in this feed."))
         rows, has_more = live.entries_following(
-            entries.prefetch_related("authors"), feed, following, limit
+            entries.prefetch_related(*entry_prefetches()), feed, following, limit
         )
         prefetch_stream_values([row.body for row in rows])
         url = request.build_absolute_uri()
@@ -352,7 +353,8 @@ class FeedEntryDetail(NewsfeedAPIView):
     )
     def get(self, request: Request, pk: int, entry_id: int) -> Response:
         feed = get_visible_feed(pk)
-        entry = visible_entries(feed).prefetch_related("authors").filter(pk=entry_id).first()
+        entries = visible_entries(feed).prefetch_related(*entry_prefetches())
+        entry = entries.filter(pk=entry_id).first()
         if entry is None:
             raise Http404
         return Response(entry_json(request, feed, entry))
@@ -395,7 +397,7 @@ class FeedEntryDetail(NewsfeedAPIView):
             )
         except live.EntryConflict as error:
             raise Conflict(str(error)) from None
-        prefetch_related_objects([entry], "authors")
+        prefetch_related_objects([entry], *entry_prefetches())
         return Response(entry_json(request, entry.feed, entry))
 
     @extend_schema(

@@ -89,8 +89,11 @@ class AuthorSlugsField(serializers.ListField):
             raise serializers.ValidationError(
                 _("At most %(n)d authors may be named.") % {"n": maximum}
             )
-        if len(set(slugs)) != len(slugs):
-            raise serializers.ValidationError(_("An author is named twice."))
+        twice = next((slug for i, slug in enumerate(slugs) if slug in slugs[:i]), None)
+        if twice is not None:
+            raise serializers.ValidationError(
+                _("The author %(slug)r is named twice.") % {"slug": twice}
+            )
         found = Author.objects.in_bulk(slugs, field_name="slug")
         missing = [slug for slug in slugs if slug not in found]
         if missing:

@@ -15,11 +15,14 @@ from .live import (
     CoverageStatus,
     EntryOrder,
     LiveEntry,
+    LiveEntryAuthor,
     LiveFeedCounter,
     LiveFeedMixin,
     LiveFeedPage,
 )
+from .previews import HeadlessPreview
 from .taxonomy import Author, Source, Topic
+from .webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 __all__ = [
     "ArticleAuthor",
@@ -30,7 +33,9 @@ __all__ = [
     "CacheGeneration",
     "CoverageStatus",
     "EntryOrder",
+    "HeadlessPreview",
     "LiveEntry",
+    "LiveEntryAuthor",
     "LiveFeedCounter",
     "LiveFeedMixin",
     "LiveFeedPage",
@@ -39,5 +44,8 @@ __all__ = [
     "NewsIndexPage",
     "Source",
     "Topic",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
     "WordPressOrigin",
 ]

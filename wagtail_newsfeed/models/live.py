@@ -14,6 +14,7 @@ from django.conf import settings as django_settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
@@ -24,13 +25,15 @@ from ..api.fields import RichTextHTMLField
 from ..blocks import NewsStreamBlock
 from ..http_caching import ReaderCacheMixin
 from ..panels import LiveEntriesPanel
+from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
 
 
 class CoverageStatus(models.TextChoices):
-    UPCOMING = "upcoming", _("Upcoming")
-    LIVE = "live", _("Live")
-    ENDED = "ended", _("Ended")
+    # With a context: a bare "Live" is Wagtail's word for a published page.
+    UPCOMING = "upcoming", pgettext_lazy("coverage status", "Upcoming")
+    LIVE = "live", pgettext_lazy("coverage status", "Live")
+    ENDED = "ended", pgettext_lazy("coverage status", "Ended")
 
 
 class EntryOrder(models.TextChoices):
@@ -88,7 +91,7 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         return context
 
 
-class LiveFeedPage(LiveFeedMixin, Page):
+class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
@@ -110,6 +113,9 @@ class LiveFeedPage(LiveFeedMixin, Page):
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
     )
+    # Live feeds belong under a news index (its listings, feeds and sitemaps find them there);
+    # feeds made elsewhere before this rule keep working (check wagtail_newsfeed.W004).
+    parent_page_types = ["wagtail_newsfeed.NewsIndexPage"]
     subpage_types: list[str] = []
     search_fields = Page.search_fields + LiveFeedMixin.search_fields
     api_fields = [
@@ -173,6 +179,8 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
         verbose_name=_("authors"),
         blank=True,
         related_name="live_entries",
+        through="wagtail_newsfeed.LiveEntryAuthor",
+        help_text=_("The entry's byline, in order."),
     )
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_key_event = models.BooleanField(_("key event"), default=False)
@@ -239,7 +247,10 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.headline or _("Entry %(id)s") % {"id": self.pk}
+        # Its headline, else its first words and display time: never "Entry 3" (see ``names``).
+        from ..names import entry_name
+
+        return entry_name(self)
 
     def clean_stream_field(self, field: Any, value: Any) -> Any:
         # Every door checks an entry's body with its writer's choose permissions before it
@@ -257,3 +268,51 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
 
     def get_url(self, request=None) -> str:
         return f"{self.feed.get_url(request=request)}#{self.anchor}"
+
+    def get_authors(self) -> list[Any]:
+        """The byline in order. ``authors.all()`` orders by name: the order lives on the links,
+        so lists prefetch them with ``byline_prefetches``."""
+        links = getattr(self, "byline_links", None)
+        if links is None:
+            if self.pk is None:  # an entry being previewed before it is saved
+                return []
+            links = self.author_links.select_related("author").order_by("sort_order", "pk")
+        return [link.author for link in links]
+
+
+class LiveEntryAuthor(models.Model):
+    """An author on a live entry's byline, in byline order."""
+
+    entry = models.ForeignKey(
+        LiveEntry, on_delete=models.CASCADE, related_name="author_links", verbose_name=_("entry")
+    )
+    author = models.ForeignKey(
+        "wagtail_newsfeed.Author",
+        on_delete=models.CASCADE,
+        related_name="entry_links",
+        verbose_name=_("author"),
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=0)
+
+    class Meta:
+        verbose_name = _("live entry author")
+        verbose_name_plural = _("live entry authors")
+        ordering = ["sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "author"], name="newsfeed_entry_author_unique")
+        ]
+
+
+def byline_prefetches(author_photos: models.QuerySet | None = None) -> list[models.Prefetch]:
+    """Prefetches of entries' bylines in order (for ``LiveEntry.get_authors``): one query for
+    any number of entries and authors, and with ``author_photos`` one more for their photos."""
+    prefetches = [
+        models.Prefetch(
+            "author_links",
+            queryset=LiveEntryAuthor.objects.select_related("author").order_by("sort_order", "pk"),
+            to_attr="byline_links",
+        )
+    ]
+    if author_photos is not None:
+        prefetches.append(models.Prefetch("byline_links__author__photo", queryset=author_photos))
+    return prefetches

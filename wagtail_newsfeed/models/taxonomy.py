@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -42,6 +43,18 @@ class Author(CleanFieldsMixin, index.Indexed, models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    user = models.OneToOneField(
+        django_settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="newsfeed_author",
+        help_text=_(
+            "The admin user who writes as this author: the live console signs their "
+            "new entries with this byline."
+        ),
+    )
 
     panels = [
         FieldPanel("name"),
@@ -49,6 +62,7 @@ class Author(CleanFieldsMixin, index.Indexed, models.Model):
         FieldPanel("role"),
         FieldPanel("bio"),
         FieldPanel("photo"),
+        FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 

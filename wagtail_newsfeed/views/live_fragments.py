@@ -17,6 +17,7 @@ from .. import live
 from ..conf import settings
 from ..converters import parse_id
 from ..models import LiveFeedPage
+from ..models.live import byline_prefetches
 from ..visibility import is_page_visible, visible_entries
 
 #: The most entries one request may ask for (a delta page is at most this long by default).
@@ -61,7 +62,7 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
             _("Give up to %(n)d entry ids separated by commas, e.g. ids=3,5.") % {"n": MAX_IDS}
         )
     entries = visible_entries(feed, request)
-    changed = entries.filter(pk__in=ids).prefetch_related("authors") if ids else []
+    changed = entries.filter(pk__in=ids).prefetch_related(*byline_prefetches()) if ids else []
     key_events = live.latest_key_events(entries)
     context = {"page": feed, "self": feed}
     response = JsonResponse(

@@ -185,7 +185,7 @@ def sync_entries(
     live._stamp(counter, [entry for entry, _plan, _action in changed])
     for entry, plan, action in changed:
         if plan is not None:
-            entry.authors.set(plan.authors[: settings.ENTRY_MAX_AUTHORS])
+            live.set_byline(entry, plan.authors[: settings.ENTRY_MAX_AUTHORS])
             WordPressOrigin.objects.update_or_create(
                 site=site,
                 kind=WordPressOrigin.Kind.ENTRY,
