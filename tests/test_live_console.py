@@ -241,7 +241,9 @@ def test_delete_asks_for_confirmation_then_leaves_a_tombstone(admin_client, feed
     assert response.status_code == 302
     stored = LiveEntry.objects.get(pk=entry.pk)
     assert stored.deleted_at is not None and stored.version == live.current_version(feed)
-    assert "To be removed" not in admin_client.get(console(feed)).content.decode()
+    after = admin_client.get(console(feed)).content.decode()
+    assert f'id="console-entry-{entry.pk}"' not in after
+    assert "“To be removed (" in after  # the message names the entry by its first words
     assert admin_client.get(edit_url(entry)).status_code == 404
 
 

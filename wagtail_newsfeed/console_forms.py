@@ -10,28 +10,143 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
+from django import forms
+from django.db.models import Case, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 
+from .conf import settings
 from .forms import EntryFormBase
-from .models import LiveEntry
+from .models import Author, LiveEntry
 
 #: The fields an editor sets in the console; passed to ``live.create_entry`` / ``update_entry``.
-ENTRY_FIELDS = ("headline", "body", "is_pinned", "is_key_event")
+ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event", "authors")
+
+
+def _ids(values: Any) -> list[int]:
+    """The whole-number ids among ``values``, once each, in order."""
+    ids = (int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit()))
+    return list(dict.fromkeys(i for i in ids if 0 < i < 2**63))
+
+
+def authors_in_order(first: list[int]) -> QuerySet:
+    """Every author, those of ``first`` first and in that order, then the rest by name."""
+    authors = Author.objects.all()
+    if not first:
+        return authors.order_by("name", "pk")
+    position = Case(
+        *(When(pk=pk, then=Value(i)) for i, pk in enumerate(first)), default=Value(len(first))
+    )
+    return authors.alias(byline_position=position).order_by("byline_position", "name", "pk")
+
+
+class BylineField(forms.ModelMultipleChoiceField):
+    """The entry's authors in byline order.
+
+    Browsers send ticked boxes in the order they are shown, and the current byline is shown
+    first and in order (``authors_in_order``), so the byline keeps its order and authors ticked
+    now are credited after it. At most ``ENTRY_MAX_AUTHORS``; one query whatever is sent.
+    """
+
+    widget = forms.CheckboxSelectMultiple
+
+    def clean(self, value: Any) -> list[Author]:
+        value = self.prepare_value(value) or []
+        if not isinstance(value, (list, tuple)):
+            raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
+        value = list(dict.fromkeys(str(v) for v in value))
+        for v in value:  # checked here: the database may not take a number of any size
+            if not (v.isdigit() and 0 < int(v) < 2**63):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": v},
+                )
+        maximum = settings.ENTRY_MAX_AUTHORS
+        if len(value) > maximum:
+            raise forms.ValidationError(
+                _("Choose at most %(n)d authors.") % {"n": maximum}, code="too_many"
+            )
+        chosen = {str(author.pk): author for author in super().clean(value)}
+        return [chosen[v] for v in value if v in chosen]
 
 
 class ConsoleEntryForm(EntryFormBase):
     """Validates an entry posted from the live console."""
 
-    class Meta:
+    authors = BylineField(
+        queryset=Author.objects.order_by("name", "pk"),
+        required=False,
+        label=_("Byline"),
+        help_text=_("The authors credited, in order; authors you tick are added at the end."),
+    )
+
+    class Meta(EntryFormBase.Meta):
         model = LiveEntry
         fields = list(ENTRY_FIELDS)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_up_display_time()
+        if "authors" in self.fields:
+            self._order_authors()
+
+    def _order_authors(self) -> None:
+        """Show the byline first, in order: the one sent (a form shown again), the entry's, or
+        for a new entry the poster's own author (a user linked to an author in the Newsroom)."""
+        if self.is_bound:
+            sent = (
+                self.data.getlist(self.add_prefix("authors"))
+                if hasattr(self.data, "getlist")
+                else self.data.get(self.add_prefix("authors"))
+            )
+            first = _ids(sent if isinstance(sent, (list, tuple)) else [sent])
+        elif self.instance.pk:
+            first = [author.pk for author in self.instance.get_authors()]
+        else:
+            user = self.for_user
+            first = (
+                list(Author.objects.filter(user=user).values_list("pk", flat=True))
+                if getattr(user, "pk", None)
+                else []
+            )
+        first = first[: settings.ENTRY_MAX_AUTHORS + 1]
+        self.initial["authors"] = first
+        self.fields["authors"].queryset = authors_in_order(first)
+
+    def _set_up_display_time(self) -> None:
+        """Empty means "now" for a new entry and "unchanged" for an edit. Who may give which
+        time is the write path's rule (``live.check_display_time``), the same for the API."""
+        field = self.fields.get("display_time")
+        if field is None:
+            return
+        field.required = False
+        field.help_text = _(
+            "Leave empty to use the time of posting. Editors may backdate an entry or give a "
+            "later time; contributors may only backdate."
+        )
+        if not self.instance.pk:
+            self.initial["display_time"] = None
+
+    def clean_display_time(self) -> Any:
+        value = self.cleaned_data.get("display_time")
+        stored = self.instance.display_time if self.instance.pk else None
+        if value is None or stored is None:
+            return value
+        # The widget drops microseconds (and seconds, in some formats): an untouched time
+        # keeps its stored value, so entries posted in the same second keep their order.
+        if value in (stored.replace(microsecond=0), stored.replace(second=0, microsecond=0)):
+            return stored
+        return value
+
     def entry_values(self) -> dict[str, Any]:
         """The cleaned values of the fields the editor may change, for the write path."""
-        return {
+        values = {
             name: self.cleaned_data[name] for name in ENTRY_FIELDS if not self.fields[name].disabled
         }
+        if values.get("display_time") is None:
+            values.pop("display_time", None)  # now for a new entry, unchanged for an edit
+        return values
 
 
 def restrict_to_drafts(form: ConsoleEntryForm) -> None:
@@ -49,7 +164,10 @@ def entry_panel() -> ObjectList:
         [
             FieldPanel("headline", heading=_("Headline (optional)")),
             FieldPanel("body"),
-            FieldRowPanel([FieldPanel("is_pinned"), FieldPanel("is_key_event")]),
+            FieldRowPanel(
+                [FieldPanel("display_time"), FieldPanel("is_pinned"), FieldPanel("is_key_event")]
+            ),
+            FieldPanel("authors"),
         ],
         base_form_class=ConsoleEntryForm,
     ).bind_to_model(LiveEntry)

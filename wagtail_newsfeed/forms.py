@@ -1,9 +1,8 @@
-"""Admin forms of the Newsroom menu.
+"""Admin forms: the taxonomy forms of the Newsroom menu and what every entry form checks.
 
-The entry form only validates and collects input: saving goes through ``wagtail_newsfeed.live``
-(the admin view calls it), so versions, log entries and change signals stay right. The form knows
-the editor (``for_user``) and limits the feeds to the ones the editor may edit; a contributor who
-may not publish a feed can only save drafts in it.
+Entries have one form, the live console's (``console_forms``); it only validates and collects
+input, and saving goes through ``wagtail_newsfeed.live``, so versions, log entries and change
+signals stay right.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import slugify
@@ -19,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
+from wagtail.blocks import BlockField, StreamValue
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import live, validation
-from .models import LiveEntry, LiveFeedPage
+from . import validation
+from .models import LiveFeedPage
 
 
 def editable_feeds(user: Any) -> QuerySet:
@@ -78,12 +77,33 @@ def named_edit_handler(*panels: FieldPanel) -> ObjectList:
     )
 
 
+#: The body's error when nothing in it has content.
+EMPTY_BODY = _("Write something in the body: as it is, this entry would be empty.")
+
+
 def block_has_content(block: Any) -> bool:
     """False for a rich text block with no text (what an untouched paragraph block submits)."""
     source = getattr(block.value, "source", None)
     if isinstance(source, str):
-        return bool(strip_tags(source).strip()) or "<embed" in source
+        return bool(strip_tags(source).replace("&nbsp;", " ").strip()) or "<embed" in source
     return True
+
+
+class EntryBodyField(BlockField):
+    """The entry body: empty paragraphs are dropped before the blocks are validated.
+
+    The console opens with one empty paragraph for the caret; an editor who adds an image
+    instead leaves it behind. It is neither stored nor a "This field is required" error; a body
+    with nothing else is one clear error.
+    """
+
+    def clean(self, value: Any) -> Any:
+        if isinstance(value, StreamValue):
+            kept = [(c.block_type, c.value, c.id) for c in value if block_has_content(c)]
+            if not kept:
+                raise forms.ValidationError(EMPTY_BODY, code="required")
+            value = StreamValue(value.stream_block, kept)
+        return super().clean(value)
 
 
 class EntryFormBase(WagtailAdminModelForm):
@@ -96,63 +116,11 @@ class EntryFormBase(WagtailAdminModelForm):
 
     expected_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
+    class Meta:
+        field_classes = {"body": EntryBodyField}
+
     def clean_body(self) -> Any:
         body = validation.clean_entry_body(self.cleaned_data["body"], self.for_user)
         if not any(block_has_content(block) for block in body):
-            raise forms.ValidationError(
-                _("Write something in the body: as it is, this entry would be empty.")
-            )
+            raise forms.ValidationError(EMPTY_BODY)
         return body
-
-
-class LiveEntryForm(EntryFormBase):
-    """Collects an entry in the Newsroom menu; ``live.create_entry`` / ``live.update_entry`` do
-    the saving."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if "feed" in self.fields:
-            self.fields["feed"].queryset = editable_feeds(self.for_user).order_by("title")
-            if self.instance.pk:
-                # Entries never move between feeds: the version counter is per feed.
-                self.fields["feed"].disabled = True
-        if self.instance.pk:
-            self.fields["expected_version"].initial = self.instance.version
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        feed = cleaned.get("feed") or (self.instance.feed if self.instance.pk else None)
-        if feed is None or self.for_user is None:
-            return cleaned
-        if not live.can_edit_feed(self.for_user, feed):
-            self.add_error("feed", _("You do not have permission to edit this live feed."))
-            return cleaned
-        if "display_time" in self.changed_data or not self.instance.pk:
-            try:
-                live.check_display_time(self.for_user, feed, cleaned.get("display_time"))
-            except ValidationError as error:
-                self.add_error(None, error)
-        if not live.can_publish_feed(self.for_user, feed):
-            if cleaned.get("status") == LiveEntry.Status.PUBLISHED:
-                self.add_error(
-                    "status",
-                    _(
-                        "You may save entries of this live feed as drafts only; "
-                        "an editor publishes them."
-                    ),
-                )
-            if cleaned.get("is_pinned") and not (self.instance.pk and self.instance.is_pinned):
-                self.add_error(
-                    "is_pinned", _("Only editors who may publish this feed can pin entries.")
-                )
-        return cleaned
-
-    def entry_changes(self) -> dict[str, Any]:
-        """The cleaned values in the form ``live.create_entry`` / ``update_entry`` take."""
-        names = [name for name in live.EDITABLE_FIELDS if name in self.cleaned_data]
-        return {name: self.cleaned_data[name] for name in names}
-
-    def keep_as_conflict_base(self, version: int) -> None:
-        """After a conflict, the next save deliberately overwrites the version now stored."""
-        self.data = self.data.copy()
-        self.data[self.add_prefix("expected_version")] = str(version)

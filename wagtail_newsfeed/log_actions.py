@@ -1,7 +1,8 @@
 """How live entry changes read in a feed page's history (Wagtail log actions).
 
 ``wagtail_newsfeed.live`` logs every entry change against the feed page with
-``data={"entry": {"id", "headline"}}``; ``wagtail_hooks`` registers these actions.
+``data={"entry": {"id", "headline", "label"}}`` (``label``: the entry's name when it was logged,
+see ``names``); ``wagtail_hooks`` registers these actions.
 """
 
 from __future__ import annotations
@@ -20,7 +21,12 @@ class EntryLogFormatter(LogFormatter):
 
     def format_message(self, log_entry: Any) -> str:
         entry = (log_entry.data or {}).get("entry") or {}
-        name = entry.get("headline") or _("entry %(id)s") % {"id": entry.get("id", "?")}
+        # Entries logged before names existed carry no label.
+        name = (
+            entry.get("label")
+            or entry.get("headline")
+            or _("entry %(id)s") % {"id": entry.get("id", "?")}
+        )
         return self.template % {"entry": name}
 
 
@@ -59,3 +65,20 @@ ENTRY_LOG_ACTIONS = [
         ),
     ),
 ]
+
+#: Changing a feed's coverage status from the live console (``coverage.set_coverage_status``).
+COVERAGE_ACTION = "wagtail_newsfeed.feed.coverage_status"
+
+
+class CoverageLogFormatter(LogFormatter):
+    label = gettext_lazy("Change coverage status")
+
+    def format_message(self, log_entry: Any) -> str:
+        data = log_entry.data or {}
+        return _("Changed coverage status from '%(old)s' to '%(new)s'") % {
+            "old": data.get("old_label", data.get("old", "?")),
+            "new": data.get("new_label", data.get("new", "?")),
+        }
+
+
+LOG_ACTIONS = [*ENTRY_LOG_ACTIONS, (COVERAGE_ACTION, CoverageLogFormatter)]

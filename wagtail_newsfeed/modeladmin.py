@@ -4,67 +4,60 @@ Topics, authors and sources are plain models with Django model permissions. Live
 different: who may see and change them follows the Wagtail *page* permissions on the entry's feed
 (``live.can_edit_feed`` / ``live.can_publish_feed``), and every save goes through
 ``wagtail_newsfeed.live`` so the feed's version counter, its history and the change signal stay
-right. The views here only parse the form, call one ``live`` function and report the outcome.
+right. Entries are written and edited in one place, the feed's live console; this menu lists them
+across feeds (search, filters, bulk unpublish and delete) and its rows open the console.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.admin import RelatedOnlyFieldListFilter, display
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Field, QuerySet
 from django.shortcuts import redirect
-from django.utils.html import format_html_join, strip_tags
+from django.urls import re_path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.admin import messages
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
-from wagtail_modeladmin.helpers import AdminURLHelper, PermissionHelper
+from wagtail.admin.panels import FieldPanel
+from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper, PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, DeleteView, EditView, IndexView
+from wagtail_modeladmin.views import IndexView
 
 from . import live
 from .converters import parse_id
-from .forms import LiveEntryForm, editable_feeds, named_edit_handler
+from .forms import editable_feeds, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
-from .views.console import repaired_body
+from .views import entries as entry_views
+from .views.console import console_url
 
 #: The query-string key of the entries list's feed filter (Django's RelatedFieldListFilter).
 FEED_FILTER_PARAM = f"feed__{LiveEntry._meta.get_field('feed').target_field.name}__exact"
 
 
-def entry_label(entry: LiveEntry, length: int = 80) -> str:
-    """The entry's headline, or the start of its first text block when it has none."""
-    if entry.headline:
-        return entry.headline
-    for block in entry.body.raw_data if entry.body else []:
-        value = block.get("value")
-        if isinstance(value, dict):
-            value = value.get("text") or value.get("title")
-        text = strip_tags(value).strip() if isinstance(value, str) else ""
-        if text:
-            return Truncator(text).chars(length)
-    return _("Entry %(id)s") % {"id": entry.pk}
+def entry_label(entry: LiveEntry) -> str:
+    """The entry's name: its headline, else its first words and display time (``names``)."""
+    return str(entry)
 
 
 def entry_admin_urls(feed: LiveFeedPage) -> dict[str, str]:
-    """Links from a feed to its entries in the Newsroom menu (used by ``LiveEntriesPanel``)."""
+    """Links from a feed to its entries (used by ``LiveEntriesPanel``): entries are written in
+    the feed's live console, and listed across feeds in the Newsroom menu."""
     helper = AdminURLHelper(LiveEntry)
     return {
-        "add_entry_url": f"{helper.create_url}?{urlencode({'feed': feed.pk})}",
+        "add_entry_url": console_url(feed),
         "entries_list_url": f"{helper.index_url}?{urlencode({FEED_FILTER_PARAM: feed.pk})}",
     }
 
 
 def entry_edit_url(entry: LiveEntry) -> str:
-    return AdminURLHelper(LiveEntry).get_action_url("edit", quote(entry.pk))
+    """Where an entry is edited: the live console's editor, whichever list links to it."""
+    return reverse("wagtail_newsfeed_console:edit", args=[entry.feed_id, entry.pk])
 
 
 # Listing -------------------------------------------------------------------------------------
@@ -151,7 +144,9 @@ class AuthorAdmin(ModelAdmin):
     menu_icon = "user"
     list_display = ("name", "role", "slug")
     search_fields = ("name", "role")
-    edit_handler = named_edit_handler(FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"))
+    edit_handler = named_edit_handler(
+        FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("user")
+    )
 
 
 class SourceAdmin(ModelAdmin):
@@ -173,7 +168,7 @@ class LiveEntryPermissionHelper(PermissionHelper):
         return user.is_active and (user.is_superuser or editable_feeds(user).exists())
 
     def user_can_create(self, user: Any) -> bool:
-        return self.user_can_list(user)
+        return False  # entries are written in a feed's live console (the feed is the context)
 
     def user_can_edit_obj(self, user: Any, obj: LiveEntry) -> bool:
         if obj.deleted_at is not None or not live.can_edit_feed(user, obj.feed):
@@ -187,163 +182,57 @@ class LiveEntryPermissionHelper(PermissionHelper):
         return False
 
 
-def _report_refusal(form: forms.Form, error: Exception) -> None:
-    form.add_error(None, str(error) or _("You do not have permission to do this."))
+class LiveEntryButtonHelper(ButtonHelper):
+    """A row's buttons open the live console: its editor and its delete confirmation."""
 
+    def _point_at_console(self, button: dict[str, Any], obj: LiveEntry, action: str) -> dict:
+        name = "edit" if action == "edit" else "delete"
+        return {
+            **button,
+            "url": reverse(f"wagtail_newsfeed_console:{name}", args=[obj.feed_id, obj.pk]),
+        }
 
-class LiveEntryCreateView(CreateView):
-    def get_initial(self) -> dict[str, Any]:
-        initial = super().get_initial()
-        feed_id = parse_id(self.request.GET.get("feed", ""))
-        if feed_id is not None:
-            feed = editable_feeds(self.request.user).filter(pk=feed_id).first()
-            if feed is not None:
-                initial["feed"] = feed.pk
-                if not live.can_publish_feed(self.request.user, feed):
-                    initial["status"] = LiveEntry.Status.DRAFT  # all a contributor may save
-        return initial
+    def get_buttons_for_obj(self, obj: LiveEntry, exclude=None, classnames_add=None, **kwargs):
+        exclude = list(exclude or []) + ["inspect"]
+        buttons = []
+        helper, user = self.permission_helper, self.request.user
+        if "edit" not in exclude and helper.user_can_edit_obj(user, obj):
+            button = self.edit_button(obj.pk, classnames_add, kwargs.get("classnames_exclude"))
+            buttons.append(self._point_at_console(button, obj, "edit"))
+        if "delete" not in exclude and helper.user_can_delete_obj(user, obj):
+            button = self.delete_button(obj.pk, classnames_add, kwargs.get("classnames_exclude"))
+            buttons.append(self._point_at_console(button, obj, "delete"))
+        return buttons
 
-    def form_valid(self, form: LiveEntryForm):
-        try:
-            self.instance = live.create_entry(
-                form.cleaned_data["feed"],
-                self.request.user,
-                authors=list(form.cleaned_data.get("authors") or []),
-                **form.entry_changes(),
-            )
-        except PermissionDenied as error:
-            _report_refusal(form, error)
-            return self.form_invalid(form)
-        except ValidationError as error:  # a rule of the write path, e.g. the display time
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("Entry '%(entry)s' saved.") % {"entry": entry_label(self.instance)},
-            buttons=self.get_success_message_buttons(self.instance),
-        )
-        return redirect(entry_admin_urls(self.instance.feed)["entries_list_url"])
-
-
-def _redirect_if_deleted(view: Any, request) -> Any:
-    if view.instance.deleted_at is not None:
-        messages.error(request, _("This entry has been deleted."))
-        return redirect(view.index_url)
-    return None
-
-
-class LiveEntryEditView(EditView):
-    def check_action_permitted(self, user: Any) -> bool:
-        # Anyone who may edit the feed gets the form; if the entry is published and the user
-        # may not publish, ``live.update_entry`` refuses the save with a form error, so an
-        # entry published while a contributor was editing it costs them nothing they typed.
-        return live.can_edit_feed(user, self.instance.feed)
-
-    def dispatch(self, request, *args: Any, **kwargs: Any):
-        return _redirect_if_deleted(self, request) or super().dispatch(request, *args, **kwargs)
-
-    def get(self, request, *args: Any, **kwargs: Any):
-        self.instance.body = repaired_body(request, self.instance.body)
-        if not self.permission_helper.user_can_edit_obj(request.user, self.instance):
-            messages.warning(
-                request,
-                _("This entry is published: only editors who may publish the feed can change it."),
-            )
-        return super().get(request, *args, **kwargs)
-
-    def form_valid(self, form: LiveEntryForm):
-        # Compare against the stored row, not ``form.instance`` (the form has written the new
-        # values onto it), so the permission check sees what readers see now.
-        stored = LiveEntry.objects.select_related("feed").get(pk=self.instance.pk)
-        try:
-            self.instance = live.update_entry(
-                stored,
-                self.request.user,
-                expected_version=form.cleaned_data.get("expected_version"),
-                authors=list(form.cleaned_data.get("authors") or []),
-                **form.entry_changes(),
-            )
-        except PermissionDenied as error:
-            _report_refusal(form, error)
-            return self.form_invalid(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)
-        except live.EntryConflict as error:
-            form.add_error(
-                None,
-                _("%(error)s Your version is kept below: saving again replaces theirs.")
-                % {"error": error},
-            )
-            form.keep_as_conflict_base(LiveEntry.objects.get(pk=stored.pk).version)
-            return self.form_invalid(form)
-        except LiveEntry.DoesNotExist:
-            messages.error(self.request, _("This entry was deleted while you were editing it."))
-            return redirect(self.index_url)
-        messages.success(
-            self.request,
-            _("Entry '%(entry)s' updated.") % {"entry": entry_label(self.instance)},
-            buttons=self.get_success_message_buttons(self.instance),
-        )
-        return redirect(entry_admin_urls(self.instance.feed)["entries_list_url"])
-
-
-class LiveEntryDeleteView(DeleteView):
-    def dispatch(self, request, *args: Any, **kwargs: Any):
-        return _redirect_if_deleted(self, request) or super().dispatch(request, *args, **kwargs)
-
-    def confirmation_message(self) -> str:
-        return _(
-            "Delete this entry? It disappears from the live page and from apps at their next "
-            "update. The feed's history keeps a record of the deletion."
-        )
-
-    def post(self, request, *args: Any, **kwargs: Any):
-        label = entry_label(self.instance)
-        try:
-            live.delete_entry(self.instance, request.user)
-        except PermissionDenied as error:
-            messages.error(request, str(error))
-            return redirect(self.index_url)
-        messages.success(request, _("Entry '%(entry)s' deleted.") % {"entry": label})
-        return redirect(entry_admin_urls(self.instance.feed)["entries_list_url"])
+    def get_primary_button(self, obj: LiveEntry) -> dict[str, Any] | None:
+        if self.permission_helper.user_can_edit_obj(self.request.user, obj):
+            return self._point_at_console(self.edit_button(obj.pk), obj, "edit")
+        return None
 
 
 class LiveEntryAdmin(ModelAdmin):
+    """The cross-feed list of entries: search, filters, bulk unpublish and delete. Entries are
+    written and edited in their feed's live console; the old create, edit and delete URLs of
+    this menu lead there (``views.entries``)."""
+
     model = LiveEntry
     menu_label = gettext_lazy("Live entries")
     menu_icon = "time"
     permission_helper_class = LiveEntryPermissionHelper
+    button_helper_class = LiveEntryButtonHelper
     index_view_class = NewsroomIndexView
-    create_view_class = LiveEntryCreateView
-    edit_view_class = LiveEntryEditView
-    delete_view_class = LiveEntryDeleteView
+    index_template_name = "wagtail_newsfeed/admin/entries/index.html"
+    create_view_class = entry_views.ConsoleCreateRedirect
+    edit_view_class = entry_views.ConsoleEditRedirect
+    delete_view_class = entry_views.ConsoleDeleteRedirect
     # An entry's history is logged against its feed page (see ``live._log``).
     history_view_enabled = False
-    list_display = ("entry", "feed", "status", "flags", "display_time")
+    list_display = ("select", "entry", "feed", "status", "flags", "display_time")
+    list_display_add_buttons = "entry"
     list_filter = (("feed", FeedListFilter), "status", "is_key_event", "is_pinned")
     list_select_related = ("feed",)
     search_fields = ("headline",)
     list_per_page = 50
-    edit_handler = ObjectList(
-        [
-            FieldPanel("feed", widget=forms.Select),
-            FieldPanel("headline"),
-            FieldPanel("body"),
-            MultiFieldPanel(
-                [
-                    FieldPanel("status"),
-                    FieldPanel("display_time"),
-                    FieldPanel("is_key_event"),
-                    FieldPanel("is_pinned"),
-                ],
-                heading=gettext_lazy("Publishing"),
-            ),
-            FieldPanel("authors", widget=forms.CheckboxSelectMultiple),
-            # The form's hidden ``expected_version`` is rendered outside the panels.
-        ],
-        base_form_class=LiveEntryForm,
-    )
 
     def get_queryset(self, request) -> QuerySet:
         """Only entries of feeds the editor may edit; soft-deleted entries are left out."""
@@ -355,6 +244,23 @@ class LiveEntryAdmin(ModelAdmin):
     def get_permissions_for_registration(self) -> QuerySet:
         # Page permissions on the feed decide; Django's liveentry permissions would mislead.
         return Permission.objects.none()
+
+    def get_admin_urls_for_registration(self) -> tuple:
+        bulk = re_path(
+            rf"^{self.url_helper.base_url_path}/bulk/$",
+            entry_views.BulkEntryActionView.as_view(model_admin=self),
+            name=self.url_helper.get_action_url_name("bulk"),
+        )
+        return (*super().get_admin_urls_for_registration(), bulk)
+
+    @display(description=gettext_lazy("Select"))
+    def select(self, obj: LiveEntry) -> str:
+        return format_html(
+            '<input type="checkbox" name="id" value="{}" form="{}" aria-label="{}">',
+            obj.pk,
+            entry_views.BULK_FORM_ID,
+            _("Select “%(entry)s”") % {"entry": obj},
+        )
 
     @display(description=gettext_lazy("Entry"))
     def entry(self, obj: LiveEntry) -> str:
@@ -377,3 +283,12 @@ class NewsroomGroup(ModelAdminGroup):
     menu_icon = "doc-full-inverse"
     menu_order = 250
     items = (LiveEntryAdmin, TopicAdmin, AuthorAdmin, SourceAdmin)
+
+    def get_submenu_items(self) -> list:
+        """The modeladmin items, then the webhook viewsets (Wagtail ``ModelViewSet``s)."""
+        from .webhooks.viewsets import delivery_viewset, endpoint_viewset
+
+        items = super().get_submenu_items()
+        for viewset in (endpoint_viewset, delivery_viewset):
+            items.append(viewset.get_menu_item(order=len(items) + 1))
+        return items

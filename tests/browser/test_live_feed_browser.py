@@ -90,7 +90,6 @@ def test_editor_posts_edits_and_deletes_while_a_reader_watches(
     # Newest first: the new entry is above the older one, and the page was not reloaded.
     first = reader.locator("[data-newsfeed-entries] > [data-entry-id]").first
     assert first.get_attribute("data-entry-id") == str(entry.pk)
-    editor.screenshot(path=str(docs_img / "console.png"), full_page=False)
 
     # An edit changes it in place.
     editor.locator(f"#console-entry-{entry.pk}").get_by_role("link", name="Edit").click()

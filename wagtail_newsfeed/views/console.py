@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.forms import Media
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import View
@@ -24,11 +25,13 @@ from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.admin.telepath import JSContext
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.rich_text import RichText
 
-from .. import live, validation
+from .. import coverage, live, validation
 from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
+from ..models.live import byline_prefetches
 
 #: How many of the latest entries the console lists.
 CONSOLE_ENTRIES = 50
@@ -119,6 +122,13 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             feed=self.feed,
             can_publish=self.can_publish,
             console_url=console_url(self.feed),
+            coverage_choices=[
+                (value, label, value == coverage.NEXT_STATUS.get(self.feed.coverage_status))
+                for value, label in LiveFeedPage.Status.choices
+                if value != self.feed.coverage_status
+            ],
+            # The site's UTC offset now, for the composer's "backdated to" label.
+            site_utc_offset=int(localtime().utcoffset().total_seconds() // 60),
             live_url=self.feed.get_url(self.request) if self.feed.live else None,
             # The console's own list refreshes at the readers' pace, but not more than every 2 s.
             refresh_ms=int(max(float(settings.POLL_INTERVAL), 2.0) * 1000),
@@ -144,7 +154,9 @@ class ConsoleView(FeedConsoleMixin, View):
                 "wagtail_newsfeed/admin/console/_entries.html",
                 self.entries_context(version),
             )
-        return self.render(self.make_form())
+        # One empty paragraph, focused on load: the editor types at once (see console.html).
+        blank = LiveEntry(feed=self.feed, body=[("paragraph", RichText(""))])
+        return self.render(self.make_form(instance=blank))
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publish = request.POST.get("action") == "publish"
@@ -157,6 +169,10 @@ class ConsoleView(FeedConsoleMixin, View):
         status = LiveEntry.Status.PUBLISHED if publish else LiveEntry.Status.DRAFT
         try:
             entry = live.create_entry(self.feed, request.user, status=status, **form.entry_values())
+        except ValidationError as error:  # a rule of the write path, e.g. the display time
+            form.add_error(None, error)
+            messages.error(request, _("The entry could not be saved due to errors."))
+            return self.render(form, status=200)
         except PermissionDenied as error:
             # E.g. permissions changed since the page loaded: refuse, but keep the text.
             messages.error(request, str(error))
@@ -179,6 +195,7 @@ class ConsoleView(FeedConsoleMixin, View):
                 LiveEntry.objects.filter(feed=self.feed)
                 .not_deleted()
                 .select_related("created_by")
+                .prefetch_related(*byline_prefetches())
                 .order_by("-display_time", "-pk")[:CONSOLE_ENTRIES]
             ),
         }
@@ -218,6 +235,13 @@ class EditEntryView(FeedConsoleMixin, View):
             )
         except live.EntryConflict:
             return self.render_conflict(entry, form)
+        except ValidationError as error:  # a rule of the write path, e.g. the display time
+            form.add_error(None, error)
+            messages.error(request, _("The entry could not be saved due to errors."))
+            return self.render(entry, form)
+        except LiveEntry.DoesNotExist:
+            messages.error(request, _("This entry was deleted while you were editing it."))
+            return redirect(console_url(self.feed))
         except PermissionDenied as error:
             # E.g. an editor published this draft meanwhile: refuse, but keep the text.
             messages.error(request, str(error))
@@ -257,20 +281,24 @@ class EntryActionView(FeedConsoleMixin, View):
 
     http_method_names = ["post"]
     actions = {
-        "pin": (live.set_pinned, {"pinned": True}, gettext_lazy("Entry pinned.")),
-        "unpin": (live.set_pinned, {"pinned": False}, gettext_lazy("Entry unpinned.")),
+        "pin": (live.set_pinned, {"pinned": True}, gettext_lazy("Entry “%(entry)s” pinned.")),
+        "unpin": (live.set_pinned, {"pinned": False}, gettext_lazy("Entry “%(entry)s” unpinned.")),
         "key-event": (
             live.set_key_event,
             {"key_event": True},
-            gettext_lazy("Entry marked as a key event."),
+            gettext_lazy("Entry “%(entry)s” marked as a key event."),
         ),
         "not-key-event": (
             live.set_key_event,
             {"key_event": False},
-            gettext_lazy("Entry is no longer a key event."),
+            gettext_lazy("Entry “%(entry)s” is no longer a key event."),
         ),
-        "publish": (live.publish_entry, {}, gettext_lazy("Entry published.")),
-        "unpublish": (live.unpublish_entry, {}, gettext_lazy("Entry unpublished (now a draft).")),
+        "publish": (live.publish_entry, {}, gettext_lazy("Entry “%(entry)s” published.")),
+        "unpublish": (
+            live.unpublish_entry,
+            {},
+            gettext_lazy("Entry “%(entry)s” unpublished (now a draft)."),
+        ),
     }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -281,7 +309,7 @@ class EntryActionView(FeedConsoleMixin, View):
         except LiveEntry.DoesNotExist:
             messages.error(request, _("This entry has been deleted."))
             return redirect(console_url(self.feed))
-        messages.success(request, str(message))
+        messages.success(request, str(message) % {"entry": entry})
         return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
 
@@ -301,4 +329,25 @@ class DeleteEntryView(FeedConsoleMixin, View):
         entry = self.get_entry()
         live.delete_entry(entry, request.user)
         messages.success(request, _("Entry “%(entry)s” deleted.") % {"entry": entry})
+        return redirect(console_url(self.feed))
+
+
+class CoverageView(FeedConsoleMixin, View):
+    """One click from the console header: the feed's coverage is now upcoming, live or ended.
+
+    ``coverage.set_coverage_status`` publishes the change without publishing draft edits."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        status = request.POST.get("status", "")
+        try:
+            coverage.set_coverage_status(
+                self.feed, request.user, status, expected=request.POST.get("expected") or None
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(console_url(self.feed))
+        label = self.feed.get_coverage_status_display()
+        messages.success(request, _("Coverage is now “%(status)s”.") % {"status": label})
         return redirect(console_url(self.feed))

@@ -10,6 +10,11 @@ app_name = "wagtail_newsfeed_console"
 urlpatterns = [
     path("<newsfeed_id:feed_id>/console/", console.ConsoleView.as_view(), name="console"),
     path(
+        "<newsfeed_id:feed_id>/console/coverage/",
+        console.CoverageView.as_view(),
+        name="coverage",
+    ),
+    path(
         "<newsfeed_id:feed_id>/console/entries/<newsfeed_id:entry_id>/edit/",
         console.EditEntryView.as_view(),
         name="edit",

@@ -1,0 +1,156 @@
+"""The live console in headless Chromium: two-key posting (type, Ctrl+Enter), text typed and
+submitted at once is never lost, and the display-time guard for contributors."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests import factories
+from wagtail_newsfeed.models import LiveEntry
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+]
+
+#: Readers poll every second in these tests; a new entry must show within a few polls.
+SHOWS_WITHIN_MS = 8000
+BODY_EDITOR = "[data-newsfeed-composer] [contenteditable=true]"
+
+
+@pytest.fixture
+def feed(settings, live_server):
+    settings.WAGTAIL_NEWSFEED = {"POLL_INTERVAL": 1, "POLL_MAX_INTERVAL": 4}
+    index = factories.make_index(title="News")
+    feed = factories.make_feed(index, "Election night live", summary="<p>Counting.</p>")
+    factories.make_superuser("editor")
+    return feed
+
+
+def open_console(chromium, live_server, feed, username="editor"):
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+    page.goto(f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/")
+    return context, page
+
+
+def wait_for_caret_in_body(page):
+    """The console puts the caret in the body's empty paragraph once the editor has loaded."""
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.matches({BODY_EDITOR!r})"
+    )
+
+
+def site_time(value):
+    """A time as the display-time field takes it (the site's time zone, to the minute)."""
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+
+
+def test_caret_is_in_the_body_and_ctrl_enter_publishes_to_an_open_reader_page(
+    chromium, live_server, feed, docs_img
+):
+    reader_context = chromium.new_context()
+    reader = reader_context.new_page()  # anonymous
+    reader.goto(f"{live_server.url}{feed.url}")
+    context, page = open_console(chromium, live_server, feed)
+
+    wait_for_caret_in_body(page)
+    assert page.locator(BODY_EDITOR).count() == 1  # one empty paragraph, nothing to click
+    assert page.get_by_role("heading", name=re.compile("Election night live")).count() >= 1
+    page.keyboard.type("Turnout passed 60 percent, officials say.")
+    # docs/img/console.png with NEWSFEED_SCREENSHOTS=1, else a temporary folder.
+    page.screenshot(path=str(docs_img / "console.png"), full_page=False)
+    page.keyboard.press("Control+Enter")
+
+    page.get_by_text("published.").first.wait_for()
+    entry = LiveEntry.objects.get(feed=feed)
+    assert entry.status == LiveEntry.Status.PUBLISHED
+    assert [block.block_type for block in entry.body] == ["paragraph"]
+    reader.locator(f"#entry-{entry.pk}", has_text="Turnout passed 60 percent").wait_for(
+        timeout=SHOWS_WITHIN_MS
+    )
+    # The message names the entry by its first words, not its database id.
+    assert page.get_by_text("“Turnout passed 60 percent, officials say. (").count() == 1
+    # The composer is ready for the next entry, caret in the body again.
+    wait_for_caret_in_body(page)
+    context.close()
+    reader_context.close()
+
+
+@pytest.mark.parametrize("submit", ["ctrl-enter", "click"])
+def test_text_typed_and_submitted_at_once_is_kept(chromium, live_server, feed, submit):
+    context, page = open_console(chromium, live_server, feed)
+    wait_for_caret_in_body(page)
+
+    # No pause: Draftail would copy the text to the form 250 ms after the last keystroke.
+    page.keyboard.type("Breaking: the bridge is closed")
+    if submit == "ctrl-enter":
+        page.keyboard.press("Control+Enter")
+    else:
+        page.locator("button[data-newsfeed-primary]").click()
+
+    page.get_by_text("published.").first.wait_for()
+    assert "This field is required" not in page.content()
+    entry = LiveEntry.objects.get(feed=feed)
+    assert "Breaking: the bridge is closed" in str(entry.body[0].value)
+    context.close()
+
+
+def test_backdated_entry_says_so_on_the_publish_button(chromium, live_server, feed):
+    context, page = open_console(chromium, live_server, feed)
+    wait_for_caret_in_body(page)
+    page.keyboard.type("Earlier: polls opened.")
+    earlier = timezone.now() - timedelta(hours=2)
+    when = page.locator("[data-newsfeed-composer] input[name=display_time]")
+    when.fill(site_time(earlier))
+    when.dispatch_event("change")
+
+    button = page.locator("button[data-newsfeed-primary]")
+    expected = timezone.localtime(earlier).strftime("%H:%M")
+    if timezone.localtime(earlier).date() != timezone.localtime().date():
+        expected = site_time(earlier)
+    assert button.inner_text() == f"Publish (backdated to {expected})"
+    button.click()
+
+    page.get_by_text("published.").first.wait_for()
+    entry = LiveEntry.objects.get(feed=feed)
+    assert site_time(entry.display_time) == site_time(earlier)
+    context.close()
+
+
+def test_contributors_future_display_time_is_refused_and_their_text_kept(
+    chromium, live_server, feed
+):
+    factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
+    context, page = open_console(chromium, live_server, feed, username="contrib")
+    wait_for_caret_in_body(page)
+    page.keyboard.type("Results expected within the hour.")
+    page.fill("[data-newsfeed-composer] input[name=headline]", "Coming up")
+    when = page.locator("[data-newsfeed-composer] input[name=display_time]")
+    when.fill(site_time(timezone.now() + timedelta(hours=3)))
+    when.dispatch_event("change")
+    assert (
+        page.locator("button[data-newsfeed-primary]")
+        .inner_text()
+        .startswith("Save as draft (dated ")
+    )
+
+    page.locator(BODY_EDITOR).first.click()
+    page.keyboard.press("Control+Enter")
+
+    page.get_by_text("could not be saved").first.wait_for()
+    page.get_by_text("Only editors who may publish this feed can give an entry a time").wait_for()
+    assert not LiveEntry.objects.exists()
+    assert page.input_value("[data-newsfeed-composer] input[name=headline]") == "Coming up"
+    assert "Results expected within the hour." in page.locator(BODY_EDITOR).first.inner_text()
+    context.close()

@@ -1,0 +1,138 @@
+"""The console header: the feed's title, its coverage status with a one-click change, and a link
+to the reader page. Changing the status publishes it, and nothing else."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from wagtail.models import PageLogEntry
+
+from tests import factories
+from tests.purge_backend import RecordingBackend
+from wagtail_newsfeed import coverage
+from wagtail_newsfeed.models import LiveFeedPage
+
+pytestmark = pytest.mark.django_db
+
+ACTION = "wagtail_newsfeed.feed.coverage_status"
+
+
+def change(client, feed, status, expected=None):
+    data = {"status": status}
+    if expected is not None:
+        data["expected"] = expected
+    return client.post(reverse("wagtail_newsfeed_console:coverage", args=[feed.pk]), data)
+
+
+def stored(feed) -> LiveFeedPage:
+    return LiveFeedPage.objects.get(pk=feed.pk)
+
+
+def test_header_shows_the_feed_its_status_a_next_step_and_the_reader_page(admin_client, feed):
+    html = admin_client.get(reverse("wagtail_newsfeed_console:console", args=[feed.pk])).text
+    flat = " ".join(html.split())
+    assert re.search(r'id="console-feed-title"[^>]*>.*?Election night live </h2>', flat)
+    assert re.search(r"data-newsfeed-coverage-status>[^/]*Live", flat)
+    assert 'name="status" value="ended"' in html and "End coverage" in html
+    assert 'name="status" value="upcoming"' in html
+    assert f'href="{feed.get_url()}"' in html and "View the live page" in html
+
+
+def test_contributors_see_the_status_but_no_buttons(client, feed, contributor):
+    client.force_login(contributor)
+    html = client.get(reverse("wagtail_newsfeed_console:console", args=[feed.pk])).text
+    assert "data-newsfeed-coverage-status" in html
+    assert "End coverage" not in html
+
+
+def test_one_click_ends_coverage_for_readers_and_logs_it(admin_client, client, feed, superuser):
+    response = change(admin_client, feed, "ended", expected="live")
+
+    assert response.status_code == 302
+    feed = stored(feed)
+    assert feed.coverage_status == "ended" and feed.live and not feed.has_unpublished_changes
+    assert feed.live_revision.as_object().coverage_status == "ended"
+    log = PageLogEntry.objects.get(page=feed, action=ACTION)
+    assert log.user == superuser and log.revision == feed.live_revision
+    assert (log.data["old"], log.data["new"]) == ("live", "ended")
+    history = admin_client.get(reverse("wagtailadmin_pages:history", args=[feed.pk])).text
+    assert "Changed coverage status from &#x27;Live&#x27; to &#x27;Ended&#x27;" in history
+    assert "newsfeed-badge--ended" in client.get(feed.url).text  # readers see it
+
+
+def test_draft_edits_of_the_feed_stay_a_draft(admin_client, client, feed):
+    draft = stored(feed)
+    draft.title = "Unfinished new title"
+    draft.save_revision()
+
+    assert change(admin_client, feed, "ended").status_code == 302
+
+    feed = stored(feed)
+    assert feed.title == "Election night live" and feed.coverage_status == "ended"
+    assert "Unfinished new title" not in client.get(feed.url).text
+    latest = feed.get_latest_revision_as_object()
+    assert (latest.title, latest.coverage_status) == ("Unfinished new title", "ended")
+    assert feed.has_unpublished_changes
+    # Publishing that draft later does not bring the old status back.
+    feed.get_latest_revision().publish()
+    assert (stored(feed).title, stored(feed).coverage_status) == ("Unfinished new title", "ended")
+
+
+def test_a_feed_never_published_only_gets_a_draft(admin_client, news_index):
+    feed = factories.make_feed(news_index, "Not yet", publish=False)
+    assert change(admin_client, feed, "upcoming").status_code == 302
+    feed = stored(feed)
+    assert not feed.live
+    assert feed.get_latest_revision_as_object().coverage_status == "upcoming"
+
+
+def test_the_change_purges_the_feed_like_any_publish(admin_client, feed):
+    RecordingBackend.reset()
+    with override_settings(
+        WAGTAILFRONTENDCACHE={"test": {"BACKEND": "tests.purge_backend.RecordingBackend"}}
+    ):
+        change(admin_client, feed, "ended")
+    assert feed.get_full_url() in RecordingBackend.purged
+    RecordingBackend.reset()
+
+
+def test_contributor_cannot_change_the_status(client, feed, contributor):
+    client.force_login(contributor)
+    response = change(client, feed, "ended")
+    assert response.status_code in (302, 403)
+    assert stored(feed).coverage_status == "live"
+    assert not PageLogEntry.objects.filter(action=ACTION).exists()
+
+
+def test_a_status_changed_meanwhile_is_not_overwritten(admin_client, feed, superuser):
+    coverage.set_coverage_status(feed, superuser, "ended")
+    response = change(admin_client, feed, "upcoming", expected="live")
+    assert response.status_code == 302
+    assert stored(feed).coverage_status == "ended"
+    assert PageLogEntry.objects.filter(action=ACTION).count() == 1
+
+
+@pytest.mark.parametrize("status", ["", "over", "live\x00", "<b>ended</b>", "x" * 5000])
+def test_unknown_statuses_are_refused_without_a_change(admin_client, feed, status):
+    response = change(admin_client, feed, status)
+    assert response.status_code == 302
+    assert stored(feed).coverage_status == "live"
+    assert not PageLogEntry.objects.filter(action=ACTION).exists()
+
+
+def test_the_change_needs_post_and_a_known_feed(admin_client, feed):
+    url = reverse("wagtail_newsfeed_console:coverage", args=[feed.pk])
+    assert admin_client.get(url).status_code == 405
+    missing = reverse("wagtail_newsfeed_console:coverage", args=[feed.pk + 999])
+    assert admin_client.post(missing, {"status": "ended"}).status_code == 404
+
+
+def test_a_page_locked_by_someone_else_is_not_changed(client, feed, editor, superuser):
+    feed.locked, feed.locked_by = True, superuser
+    feed.save(update_fields=["locked", "locked_by"])
+    client.force_login(editor)
+    change(client, feed, "ended")
+    assert stored(feed).coverage_status == "live"

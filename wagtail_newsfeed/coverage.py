@@ -1,0 +1,97 @@
+"""Changing a live feed's coverage status (upcoming → live → ended) in one click from the console.
+
+The status is a field of the feed page, and readers only ever see a page's published revision, so
+the change is published as a revision of its own. What it must not do is publish anything else: a
+page with unpublished draft edits gets a revision made from the *live* content plus the new
+status, which is published, and then the editors' draft is saved again on top of it with the new
+status too, so their edits stay a draft, and publishing that draft later does not bring the old
+status back. A feed that was never published only gets a new draft revision.
+
+Publishing goes through Wagtail (``Revision.publish``), so its ``page_published`` signal purges
+the page, the feeds and the API caches as for any other publish. The feed's history records one
+line, "Changed coverage status from Live to Ended", linked to the published revision.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from .log_actions import COVERAGE_ACTION
+from .models import LiveFeedPage
+from .models.live import CoverageStatus
+
+LABELS = dict(CoverageStatus.choices)
+#: The next step of a feed's coverage, offered first in the console.
+NEXT_STATUS = {
+    CoverageStatus.UPCOMING: CoverageStatus.LIVE,
+    CoverageStatus.LIVE: CoverageStatus.ENDED,
+    CoverageStatus.ENDED: CoverageStatus.LIVE,
+}
+
+
+def can_change_coverage(user: Any, feed: LiveFeedPage) -> bool:
+    """Readers see the change, so it takes the permission to publish the page."""
+    return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_publish())
+
+
+def set_coverage_status(
+    feed: LiveFeedPage, user: Any, status: str, *, expected: str | None = None
+) -> LiveFeedPage:
+    """Publish ``status`` as the feed's coverage status, leaving any draft edits a draft.
+
+    ``expected`` is the status the editor saw: if a colleague changed it meanwhile, nothing
+    happens and ``ValidationError`` says so. ``PermissionDenied`` if the user may not publish
+    the feed or another user holds its lock.
+    """
+    if status not in CoverageStatus.values:
+        raise ValidationError(_("Choose upcoming, live or ended."))
+    with transaction.atomic():
+        # The page row, locked: two clicks at once are applied one after the other.
+        page = LiveFeedPage.objects.select_for_update().get(pk=feed.pk)
+        if not can_change_coverage(user, page):
+            raise PermissionDenied(_("Only editors who may publish this feed can change this."))
+        lock = page.get_lock()
+        if lock and lock.for_user(user):
+            raise PermissionDenied(lock.get_message(user))
+        old = page.coverage_status
+        if expected is not None and expected != old:
+            raise ValidationError(
+                _("Someone changed the coverage status to '%(status)s' meanwhile.")
+                % {"status": page.get_coverage_status_display()}
+            )
+        if old == status:
+            return page
+        draft = page.latest_revision if page.has_unpublished_changes else None
+        if draft is not None and page.live and draft.pk == page.live_revision_id:
+            draft = None  # nothing newer than what readers see
+        published = None
+        if page.live:
+            base = page.live_revision.as_object() if page.live_revision else page
+            base.coverage_status = status
+            published = base.save_revision(user=user, clean=False, log_action=False)
+            published.publish(user=user, log_action=False)
+        if draft is not None or not page.live:
+            edits = draft.as_object() if draft is not None else page
+            edits.coverage_status = status
+            # ``changed``: the draft still differs from what readers see.
+            edits.save_revision(user=user, clean=False, log_action=False, changed=True)
+        page.refresh_from_db()
+        log(
+            instance=page,
+            action=COVERAGE_ACTION,
+            user=user,
+            revision=published,
+            data={
+                "old": old,
+                "new": status,
+                "old_label": str(LABELS.get(old, old)),
+                "new_label": str(LABELS[status]),
+            },
+        )
+    feed.refresh_from_db()
+    return feed

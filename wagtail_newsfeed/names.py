@@ -1,0 +1,83 @@
+"""What an entry is called where people see it: messages, the feed's history and admin lists.
+
+Most live entries have no headline, so naming them after their database id ("Entry 3") says
+nothing to an editor. An entry without a headline is named by the first words of its first
+text-bearing block and its display time, read from the stored JSON without rendering any block.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+#: How many words of the body name an entry without a headline.
+NAME_WORDS = 8
+#: The keys of a block value that hold its text, most telling first (heading, quote, fact box,
+#: key points, image caption, timeline...). Ids, levels and alt text are not names.
+TEXT_KEYS = ("text", "title", "body", "points", "caption", "events", "description", "note")
+#: How deep a stored value is searched: stored JSON is hostile input like any other.
+MAX_DEPTH = 6
+
+
+def _text_of(value: Any, depth: int = 0) -> str:
+    """The first non-empty plain text in a stored block value (rich text, struct, list)."""
+    if depth > MAX_DEPTH:
+        return ""
+    if isinstance(value, str):
+        return " ".join(html.unescape(strip_tags(value)).split())
+    if isinstance(value, dict):
+        if "type" in value and "value" in value:  # a list item or a child stream block
+            return _text_of(value["value"], depth + 1)
+        for key in TEXT_KEYS:
+            if key in value:
+                text = _text_of(value[key], depth + 1)
+                if text:
+                    return text
+        return ""
+    if isinstance(value, list):
+        for item in value[:50]:
+            text = _text_of(item, depth + 1)
+            if text:
+                return text
+    return ""
+
+
+def first_words(raw_blocks: Any, words: int = NAME_WORDS) -> str:
+    """The first ``words`` words of the first block with text, with an ellipsis if cut."""
+    if not isinstance(raw_blocks, list | tuple):
+        return ""
+    for block in raw_blocks[:50]:
+        if isinstance(block, dict):
+            text = _text_of(block.get("value"))
+            if text:
+                return Truncator(text).words(words, truncate="…")
+    return ""
+
+
+def short_time(value: datetime | None) -> str:
+    """A display time as editors read it: the site's local time, with the day."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, "j M, H:i")
+
+
+def entry_name(entry: Any) -> str:
+    """The headline, else "first words… (1 Dec, 14:05)", else "Entry of 1 Dec, 14:05"."""
+    if entry.headline:
+        return entry.headline
+    body = entry.body
+    raw = list(body.raw_data) if hasattr(body, "raw_data") else body
+    words = first_words(raw)
+    when = short_time(entry.display_time)
+    if words:
+        return f"{words} ({when})" if when else words
+    return _("Entry of %(time)s") % {"time": when} if when else _("New entry")

@@ -1,0 +1,162 @@
+"""The Newsroom's cross-feed entries list, beyond listing: bulk unpublish and delete, and the
+old create, edit and delete URLs of that menu sent on to the live console.
+
+Entries have one editor, the feed's live console; the list only selects. Each selected entry is
+changed through ``wagtail_newsfeed.live``, which decides permission on the entry's locked row, so
+a row the editor may not change is refused and reported by name while the others go through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.generic import View
+from wagtail.admin import messages
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from .. import live
+from ..converters import parse_id
+from ..forms import editable_feeds
+from ..models import LiveEntry
+from .console import console_url
+
+#: The id of the list's bulk form; each row's checkbox joins it with ``form="..."``.
+BULK_FORM_ID = "newsfeed-entries-bulk"
+#: At most this many entries per bulk action (two pages of the list).
+MAX_BULK = 100
+
+
+class _ModelAdminRedirect(View):
+    """Old URLs of the Newsroom entry forms: GET leads to the console, anything else is 405."""
+
+    model_admin: Any = None
+    instance_pk: Any = None
+    http_method_names = ["get", "head"]
+
+    def get_entry(self, request: HttpRequest) -> LiveEntry:
+        pk = parse_id(str(self.instance_pk))
+        entry = self.model_admin.get_queryset(request).filter(pk=pk).first() if pk else None
+        if entry is None:
+            raise Http404
+        return entry
+
+
+class ConsoleCreateRedirect(_ModelAdminRedirect):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        feed_id = parse_id(request.GET.get("feed", ""))
+        feed = editable_feeds(request.user).filter(pk=feed_id).first() if feed_id else None
+        if feed is None:
+            messages.info(request, _("Entries are written in a live feed's console: open a feed."))
+            return redirect(self.model_admin.url_helper.index_url)
+        return redirect(console_url(feed))
+
+
+class ConsoleEditRedirect(_ModelAdminRedirect):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry(request)
+        return redirect("wagtail_newsfeed_console:edit", entry.feed_id, entry.pk)
+
+
+class ConsoleDeleteRedirect(_ModelAdminRedirect):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry(request)
+        return redirect("wagtail_newsfeed_console:delete", entry.feed_id, entry.pk)
+
+
+class BulkEntryActionView(WagtailAdminTemplateMixin, View):
+    """POST from the list: unpublish the selected entries, or delete them after a confirmation."""
+
+    model_admin: Any = None
+    http_method_names = ["post"]
+    template_name = "wagtail_newsfeed/admin/entries/confirm_bulk_delete.html"
+    page_title = gettext_lazy("Delete entries")
+    header_icon = "time"
+    actions = {"unpublish": live.unpublish_entry, "delete": live.delete_entry}
+
+    def back(self, request: HttpRequest) -> HttpResponseBase:
+        target = request.POST.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = self.model_admin.url_helper.index_url
+        return redirect(target)
+
+    def selected(self, request: HttpRequest) -> list[LiveEntry] | None:
+        """The selected entries this user may see (``None``: too many or malformed ids)."""
+        values = request.POST.getlist("id")
+        if len(values) > MAX_BULK:
+            return None
+        ids = [parse_id(value) for value in values]
+        if None in ids:
+            return None
+        return list(
+            self.model_admin.get_queryset(request)
+            .filter(pk__in=set(ids))
+            .select_related("feed")
+            .order_by("-display_time", "-pk")
+        )
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        action = request.POST.get("action")
+        entries = self.selected(request)
+        if action not in self.actions:
+            messages.error(request, _("Choose unpublish or delete."))
+            return self.back(request)
+        if entries is None:
+            messages.error(
+                request, _("Select at most %(n)d entries, by their checkboxes.") % {"n": MAX_BULK}
+            )
+            return self.back(request)
+        if not entries:
+            messages.warning(request, _("Select the entries first."))
+            return self.back(request)
+        if action == "delete" and request.POST.get("confirm") != "yes":
+            context = self.get_context_data(
+                entries=entries,
+                bulk_url=request.path,
+                next_url=request.POST.get("next", ""),
+                index_url=self.model_admin.url_helper.index_url,
+            )
+            return self.render_to_response(context)
+        return self.apply(request, action, entries)
+
+    def apply(
+        self, request: HttpRequest, action: str, entries: list[LiveEntry]
+    ) -> HttpResponseBase:
+        done, refused = 0, []
+        for entry in entries:
+            if action == "unpublish" and not entry.is_published:
+                continue  # already a draft: nothing to do, nothing to log
+            try:
+                self.actions[action](entry, request.user)
+            except PermissionDenied:
+                refused.append(str(entry))
+            except LiveEntry.DoesNotExist:
+                continue  # deleted meanwhile by someone else
+            except OperationalError:
+                messages.error(request, _("The database is busy; try the rest again in a moment."))
+                break
+            else:
+                done += 1
+        if done:
+            if action == "delete":
+                text = ngettext("%(n)d entry deleted.", "%(n)d entries deleted.", done)
+            else:
+                text = ngettext("%(n)d entry unpublished.", "%(n)d entries unpublished.", done)
+            messages.success(request, text % {"n": done})
+        elif not refused:
+            messages.info(request, _("Nothing to change: the selected entries are drafts already."))
+        if refused:
+            messages.error(
+                request,
+                _("You may not change these entries: %(entries)s")
+                % {"entries": "; ".join(refused)},
+            )
+        return self.back(request)
