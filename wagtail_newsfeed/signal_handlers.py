@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction
@@ -26,6 +26,7 @@ from .models import (
     Source,
     Topic,
 )
+from .webhooks import events as webhook_events
 
 
 def _page_changed(instance: Any, **kwargs: Any) -> None:
@@ -134,3 +135,17 @@ def register_signal_handlers() -> None:
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
     entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")
     entries_changed.connect(api_content_changed, dispatch_uid="newsfeed_api_cache_entries")
+    # Webhooks: what they send, and when, is decided in webhooks/events.py.
+    pre_save.connect(webhook_events.remember_liveness, dispatch_uid="newsfeed_webhook_live")
+    page_published.connect(webhook_events.page_published, dispatch_uid="newsfeed_webhook_pub")
+    page_unpublished.connect(webhook_events.page_unpublished, dispatch_uid="newsfeed_webhook_unpub")
+    pre_delete.connect(webhook_events.page_deleted, dispatch_uid="newsfeed_webhook_page_del")
+    entries_changed.connect(webhook_events.entries_changed, dispatch_uid="newsfeed_webhook_entries")
+    for model in (Topic, Author, Source):
+        label = model._meta.label
+        post_save.connect(
+            webhook_events.taxonomy_saved, sender=model, dispatch_uid=f"nf_webhook_{label}_save"
+        )
+        pre_delete.connect(
+            webhook_events.taxonomy_deleted, sender=model, dispatch_uid=f"nf_webhook_{label}_del"
+        )

@@ -3,15 +3,29 @@
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from .log_actions import ENTRY_LOG_ACTIONS
+from .log_actions import LOG_ACTIONS
 from .modeladmin import NewsroomGroup
 
 modeladmin_register(NewsroomGroup)
 
 
+@hooks.register("register_admin_viewset")
+def register_webhook_viewsets():
+    from .models import WebhookDelivery
+    from .webhooks.viewsets import DeliveryPermissionPolicy, delivery_viewset, endpoint_viewset
+
+    try:
+        from wagtail.permissions import register_permission_policy
+    except ImportError:  # Wagtail 7.4: the viewset's ``permission_policy`` says it
+        pass
+    else:
+        register_permission_policy(WebhookDelivery, DeliveryPermissionPolicy(WebhookDelivery))
+    return [endpoint_viewset, delivery_viewset]
+
+
 @hooks.register("register_log_actions")
 def register_entry_log_actions(actions):
-    for action, formatter in ENTRY_LOG_ACTIONS:
+    for action, formatter in LOG_ACTIONS:
         actions.register_action(action)(formatter)
 
 

@@ -1,0 +1,357 @@
+"""What each content change sends, and to whom: delivery rows for the subscribed endpoints.
+
+Only public content is reported: a change to a draft, a private (view-restricted) or an
+invisible page sends nothing at all, and a payload carries ids, paths and API URLs, never
+content. Page events are recorded inside the publishing transaction (a rollback drops them) and
+sent after commit. Entry changes of a feed are coalesced per endpoint with a leading and a
+trailing edge: a change when nothing went out for the feed within ``WEBHOOK_COALESCE_SECONDS``
+is sent at once; later ones within the window join one pending ``entry.changed`` delivery due
+one window after the last one went out. So a burst costs at most two deliveries per window, and
+the first change never waits (which matters on a task backend that cannot defer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from ..conf import settings
+from ..models import (
+    LiveEntry,
+    LiveFeedMixin,
+    NewsArticleMixin,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
+from ..models.webhooks import ENTRIES_CHANGED
+from ..visibility import is_page_visible, visible_authors, visible_sources, visible_topics
+from .deliveries import prune_log, schedule
+
+ENTRY_KINDS = {
+    "created": WebhookEvent.ENTRY_CREATED,
+    "updated": WebhookEvent.ENTRY_UPDATED,
+    "deleted": WebhookEvent.ENTRY_DELETED,
+}
+
+
+def subscribed_endpoints(*events: str) -> list[WebhookEndpoint]:
+    """Active endpoints subscribed to any of ``events`` (a short list: filtered in Python, as
+    JSON containment is not portable across databases)."""
+    wanted = set(events)
+    return [e for e in WebhookEndpoint.objects.filter(is_active=True) if wanted & set(e.events)]
+
+
+def _api_url(root_url: str, name: str, **kwargs: Any) -> str | None:
+    try:
+        return root_url + reverse(f"wagtail_newsfeed_api:{name}", kwargs=kwargs or None)
+    except NoReverseMatch:  # the site does not mount the API
+        return None
+
+
+def _page_path(page: Page) -> tuple[str, str | None]:
+    parts = page.get_url_parts()
+    if parts is None:
+        site = Site.objects.filter(is_default_site=True).first()
+        return (site.root_url if site else ""), None
+    _site_id, root_url, path = parts
+    return root_url or "", path
+
+
+def page_data(page: Page) -> dict[str, Any]:
+    """Ids, the paths a frontend should revalidate (the page and its parent listing) and the
+    API URLs that changed with it."""
+    root_url, path = _page_path(page)
+    paths = [path] if path else []
+    parent = page.get_parent()
+    if parent is not None and parent.depth > 1:
+        parent_path = _page_path(parent)[1]
+        if parent_path and parent_path not in paths:
+            paths.append(parent_path)
+    if isinstance(page, NewsArticleMixin):
+        kind, names = "article", [("article-detail", True), ("article-list", False)]
+    else:
+        kind, names = (
+            "feed",
+            [
+                ("feed-detail", True),
+                ("feed-entries", True),
+                ("feed-list", False),
+            ],
+        )
+    api_urls = [_api_url(root_url, name, **({"pk": page.pk} if pk else {})) for name, pk in names]
+    return {
+        "object": kind,
+        "id": page.pk,
+        "site": root_url,
+        "paths": paths,
+        "api_urls": [url for url in api_urls if url],
+    }
+
+
+def _envelope(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data}
+
+
+def record(event_type: str, data: dict[str, Any], endpoints: Iterable[WebhookEndpoint]) -> None:
+    """A delivery per endpoint, written now (in the caller's transaction) and sent after
+    commit."""
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint, event_type=event_type, payload=_envelope(event_type, data)
+        )
+        for endpoint in endpoints
+    )
+    if deliveries:
+        transaction.on_commit(lambda: schedule(deliveries))
+        prune_log()
+
+
+def page_event(page: Page, event_type: str, *, action: str | None = None) -> None:
+    endpoints = subscribed_endpoints(event_type)
+    if endpoints:
+        data = page_data(page)
+        if action:
+            data["action"] = action
+        record(event_type, data, endpoints)
+
+
+# Signal receivers (connected in signal_handlers.py) ------------------------------------------
+
+
+def remember_liveness(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Before a full save of an article or feed (what publishing does), note whether it was live,
+    so ``page_published`` can tell a first publication from an update."""
+    if update_fields is None and isinstance(instance, NewsArticleMixin | LiveFeedMixin):
+        # One cheap query per full save of these pages (publishing is one).
+        instance._newsfeed_was_live = (
+            instance.pk is not None
+            and type(instance).objects.filter(pk=instance.pk, live=True).exists()
+        )
+
+
+def _has_endpoints() -> bool:
+    return WebhookEndpoint.objects.filter(is_active=True).exists()
+
+
+def page_published(instance: Any, **kwargs: Any) -> None:
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not _has_endpoints():
+        return
+    if not is_page_visible(instance):  # private, expired or scheduled: nothing is sent
+        return
+    was_live = getattr(instance, "_newsfeed_was_live", True)
+    if isinstance(instance, NewsArticleMixin):
+        event = WebhookEvent.ARTICLE_UPDATED if was_live else WebhookEvent.ARTICLE_PUBLISHED
+        page_event(instance, event)
+    else:
+        page_event(
+            instance, WebhookEvent.FEED_CHANGED, action="updated" if was_live else "published"
+        )
+
+
+def _was_public(page: Page) -> bool:
+    """Whether readers could see the page before it went (it had no view restriction)."""
+    return not page.get_view_restrictions().exists()
+
+
+def page_unpublished(instance: Any, **kwargs: Any) -> None:
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not _has_endpoints():
+        return
+    if not _was_public(instance):
+        return
+    if Page.objects.filter(pk=instance.pk, live=True).exists():
+        return  # Wagtail unpublishes without saving a page it is about to delete: page_deleted
+    if isinstance(instance, NewsArticleMixin):
+        page_event(instance, WebhookEvent.ARTICLE_UNPUBLISHED)
+    else:
+        page_event(instance, WebhookEvent.FEED_CHANGED, action="unpublished")
+
+
+def page_deleted(instance: Any, **kwargs: Any) -> None:
+    """``pre_delete``: the page is still there to be checked and located."""
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not _has_endpoints():
+        return
+    if not is_page_visible(instance):
+        return
+    if isinstance(instance, NewsArticleMixin):
+        page_event(instance, WebhookEvent.ARTICLE_DELETED)
+    else:
+        page_event(instance, WebhookEvent.FEED_CHANGED, action="deleted")
+
+
+def entry_changes(entries: Iterable[LiveEntry], action: str) -> dict[str, list[int]]:
+    """What readers saw change: a new publication is ``created``, a change to a published entry
+    ``updated``, an unpublished or deleted one that was published ``deleted``; drafts count for
+    nothing."""
+    changes: dict[str, list[int]] = {"created": [], "updated": [], "deleted": []}
+    for index, entry in enumerate(entries):
+        if entry.is_published:
+            kind = "created" if action == "publish" and index == 0 else "updated"
+        elif entry.status == LiveEntry.Status.PUBLISHED or action == "unpublish":
+            kind = "deleted"  # deleted while published, or just unpublished
+        else:
+            continue
+        changes[kind].append(entry.pk)
+    return changes
+
+
+def _merge(pending: dict[str, list[int]], new: dict[str, list[int]]) -> dict[str, list[int]]:
+    """The latest change of an entry wins, except that an update to an entry the receiver has
+    not yet been told about keeps it ``created``."""
+    merged = {kind: list(ids) for kind, ids in pending.items()}
+    for kind, ids in new.items():
+        for entry_id in ids:
+            current = next((k for k, v in merged.items() if entry_id in v), None)
+            if current == "created" and kind == "updated":
+                continue
+            if current:
+                merged[current].remove(entry_id)
+            merged[kind].append(entry_id)
+    return merged
+
+
+def _entry_data(base: dict[str, Any], changes: dict[str, list[int]]) -> dict[str, Any]:
+    return {
+        **base,
+        "entries": changes,
+        "events": [ENTRY_KINDS[kind] for kind, ids in changes.items() if ids],
+    }
+
+
+def _window_opened_at(endpoint: WebhookEndpoint, key: str, now: Any, window: timedelta) -> Any:
+    """When the last delivery of ``key`` to ``endpoint`` went out (or is going out now), if that
+    was within ``window``; ``None`` when the next change may be sent at once."""
+    cutoff = now - window
+    recent = WebhookDelivery.objects.filter(endpoint=endpoint, coalesce_key=key).filter(
+        Q(created_at__gt=cutoff)
+        | Q(delivered_at__gt=cutoff)
+        | Q(status=WebhookDelivery.Status.SENDING)
+    )
+    times = []
+    for status, created_at, delivered_at in recent.values_list(
+        "status", "created_at", "delivered_at"
+    ):
+        times.append(now if status == WebhookDelivery.Status.SENDING else created_at)
+        if delivered_at is not None:
+            times.append(delivered_at)
+    opened = max(times, default=None)
+    return opened if opened is not None and opened > cutoff else None
+
+
+def _coalesce(
+    endpoint: WebhookEndpoint, key: str, base: dict[str, Any], wanted: dict[str, list[int]]
+) -> WebhookDelivery | None:
+    """Record ``wanted`` for ``endpoint``; returns the delivery to schedule after commit (a new
+    one, or a pending one that is already due and now carries more), ``None`` if nothing is
+    due yet."""
+    window = timedelta(seconds=float(settings.WEBHOOK_COALESCE_SECONDS))
+    with transaction.atomic():
+        now = timezone.now()
+        if window:
+            # One writer per endpoint at a time (PostgreSQL): two processes must not both decide
+            # that the window is closed and send two leading deliveries.
+            WebhookEndpoint.objects.select_for_update().filter(pk=endpoint.pk).first()
+            # Not yet attempted: not sent, so it can still take more (``claim`` moves a delivery
+            # it sends out of ``pending`` first, and waits for this lock).
+            pending = (
+                WebhookDelivery.objects.select_for_update()
+                .filter(
+                    endpoint=endpoint,
+                    coalesce_key=key,
+                    status=WebhookDelivery.Status.PENDING,
+                    attempts=0,
+                )
+                .order_by("next_attempt_at", "pk")
+                .first()
+            )
+            if pending is not None:
+                merged = _merge(pending.payload["data"]["entries"], wanted)
+                pending.payload["data"] = _entry_data(base, merged)
+                pending.save(update_fields=["payload"])
+                return pending if pending.next_attempt_at <= now else None
+            opened = _window_opened_at(endpoint, key, now, window)
+            due = opened + window if opened is not None else now
+        else:
+            due = now
+        return WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event_type=ENTRIES_CHANGED,
+            coalesce_key=key,
+            payload=_envelope(ENTRIES_CHANGED, _entry_data(base, wanted)),
+            next_attempt_at=due,
+        )
+
+
+def entries_changed(feed: Any, entries: Any = (), action: str = "", **kwargs: Any) -> None:
+    """``live.entries_changed`` (sent after commit): coalesce per feed and endpoint."""
+    changes = entry_changes(entries, action)
+    if not any(changes.values()):
+        return
+    endpoints = subscribed_endpoints(*ENTRY_KINDS.values())
+    if not endpoints or not is_page_visible(feed):
+        return
+    base = page_data(feed)
+    touched = []
+    for endpoint in endpoints:
+        wanted = {k: ids if ENTRY_KINDS[k] in endpoint.events else [] for k, ids in changes.items()}
+        if any(wanted.values()):
+            delivery = _coalesce(endpoint, f"feed:{feed.pk}", base, wanted)
+            if delivery is not None:
+                touched.append(delivery)
+    if touched:
+        transaction.on_commit(lambda: schedule(touched))
+        prune_log()
+
+
+# Taxonomy ------------------------------------------------------------------------------------
+
+TAXONOMY = {
+    "topic": ("topic", visible_topics),
+    "author": ("author", visible_authors),
+    "source": ("source", visible_sources),
+}
+
+
+def taxonomy_saved(instance: Any, **kwargs: Any) -> None:
+    """``post_save`` of a topic, author or source."""
+    _taxonomy_changed(instance, deleted=False)
+
+
+def taxonomy_deleted(instance: Any, **kwargs: Any) -> None:
+    """``pre_delete`` of a topic, author or source (while it can still be checked)."""
+    _taxonomy_changed(instance, deleted=True)
+
+
+def _taxonomy_changed(instance: Any, *, deleted: bool) -> None:
+    """Only for one that readers can see: one used only by drafts or private stories is not
+    public (its name could give the story away)."""
+    name = instance._meta.model_name
+    if name not in TAXONOMY:
+        return
+    endpoints = subscribed_endpoints(WebhookEvent.TAXONOMY_CHANGED)
+    if not endpoints:
+        return
+    url_name, visible = TAXONOMY[name]
+    if not visible().filter(pk=instance.pk).exists():
+        return
+    site = Site.objects.filter(is_default_site=True).first()
+    root_url = site.root_url if site else ""
+    api_urls = [_api_url(root_url, f"{url_name}-list")]
+    if not deleted:
+        api_urls.append(_api_url(root_url, f"{url_name}-detail", slug=instance.slug))
+    data = {
+        "object": name,
+        "id": instance.pk,
+        "action": "deleted" if deleted else "saved",
+        "site": root_url,
+        "paths": [],
+        "api_urls": [url for url in api_urls if url],
+    }
+    record(WebhookEvent.TAXONOMY_CHANGED, data, endpoints)

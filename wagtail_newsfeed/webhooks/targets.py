@@ -1,0 +1,112 @@
+"""Which webhook targets may be called: public addresses only, checked when the endpoint is saved
+and again, after resolving the name afresh, right before each request.
+
+The request then connects to the very address that was checked (``deliveries`` pins it), so a
+name that resolves to a public address for the check and to ``127.0.0.1`` a moment later (DNS
+rebinding) gains nothing. Non-public networks a site trusts can be allowed with the
+``WEBHOOK_ALLOWED_PRIVATE_NETWORKS`` setting (the tests allow loopback).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext as _
+
+from ..conf import settings
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+class TargetRefused(ValueError):
+    """The URL may never be called (a bad URL or a non-public address): do not retry."""
+
+
+class TargetUnreachable(TargetRefused):
+    """The name does not resolve now; it may later."""
+
+
+@dataclass(frozen=True)
+class Target:
+    scheme: str
+    host: str
+    port: int
+    path: str
+    addresses: tuple[str, ...]
+
+
+def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """The configured networks; a malformed entry allows nothing (it must not turn an endpoint
+    save into a 500, and refusing is the safe side)."""
+    networks = []
+    for cidr in settings.WEBHOOK_ALLOWED_PRIVATE_NETWORKS:
+        try:
+            networks.append(ipaddress.ip_network(cidr, strict=False))
+        except (TypeError, ValueError):
+            continue
+    return networks
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether ``address`` is a global unicast address (not private, loopback, link-local,
+    multicast, reserved, unspecified or shared)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return address.is_global and not (
+        address.is_multicast
+        or address.is_reserved
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_unspecified
+        or address.is_private
+    )
+
+
+def is_allowed(address: IPAddress) -> bool:
+    if is_public(address):
+        return True
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in _allowed_networks())
+
+
+def check_url(url: str) -> Target:
+    """Parse ``url`` and resolve its host; refuse it unless every address it resolves to is
+    allowed (one bad record is enough to refuse: the resolver picks which one is used)."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        raise TargetRefused(_("This is not a valid URL.")) from error
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetRefused(_("Give an http:// or https:// URL with a host name."))
+    if parts.username is not None or parts.password is not None:
+        raise TargetRefused(_("Put credentials in the secret, not in the URL."))
+    port = port or (443 if parts.scheme == "https" else 80)
+    try:
+        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as error:
+        raise TargetUnreachable(
+            _("The host name %(host)s does not resolve.") % {"host": parts.hostname}
+        ) from error
+    addresses: list[str] = []
+    for _family, _type, _proto, _name, sockaddr in infos:
+        text = str(sockaddr[0]).split("%", 1)[0]
+        if not is_allowed(ipaddress.ip_address(text)):
+            raise TargetRefused(
+                _("%(host)s resolves to %(address)s, which is not a public address.")
+                % {"host": parts.hostname, "address": text}
+            )
+        if text not in addresses:
+            addresses.append(text)
+    if not addresses:
+        raise TargetUnreachable(
+            _("The host name %(host)s does not resolve.") % {"host": parts.hostname}
+        )
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return Target(parts.scheme, parts.hostname, port, path, tuple(addresses))

@@ -1,0 +1,207 @@
+"""The admin for webhooks: endpoints (Wagtail ``ModelViewSet``) and the read-only delivery log.
+
+Both appear in the Newsroom menu (``modeladmin.NewsroomGroup`` adds their menu items) and follow
+Django model permissions. A secret is shown once, right after it is made (on creation, or when an
+editor asks for a new one); it is never part of a form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail import VERSION as WAGTAIL_VERSION
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.views.generic import CreateView, EditView, IndexView
+from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
+from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from ..models.webhooks import generate_secret
+
+SECRET_SESSION_KEY = "wagtail_newsfeed_webhook_secret"
+
+
+class WebhookEndpointForm(WagtailAdminModelForm):
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )
+    new_secret = forms.BooleanField(
+        label=_("Make a new secret"),
+        required=False,
+        help_text=_("The old secret stops working at once; the new one is shown once."),
+    )
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["name", "url", "events", "is_active"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:  # a new endpoint gets its first secret anyway
+            del self.fields["new_secret"]
+
+
+def _remember_secret(request: Any, endpoint: WebhookEndpoint) -> None:
+    request.session[SECRET_SESSION_KEY] = {"pk": endpoint.pk, "secret": endpoint.secret}
+
+
+def _secret_url(view: Any, endpoint: WebhookEndpoint) -> str:
+    namespace = view.index_url_name.rsplit(":", 1)[0]
+    return reverse(f"{namespace}:secret", args=[quote(endpoint.pk)])
+
+
+class EndpointCreateView(CreateView):
+    def save_instance(self) -> WebhookEndpoint:
+        instance = super().save_instance()
+        _remember_secret(self.request, instance)
+        return instance
+
+    def get_success_url(self) -> str:
+        return _secret_url(self, self.object)
+
+
+class EndpointEditView(EditView):
+    def save_instance(self) -> WebhookEndpoint:
+        if self.form.cleaned_data.get("new_secret"):
+            self.form.instance.secret = generate_secret()
+        instance = super().save_instance()
+        if self.form.cleaned_data.get("new_secret"):
+            _remember_secret(self.request, instance)
+        return instance
+
+    def get_success_url(self) -> str:
+        if self.form.cleaned_data.get("new_secret"):
+            return _secret_url(self, self.object)
+        return super().get_success_url()
+
+
+class EndpointSecretView(BaseObjectMixin, WagtailAdminTemplateMixin, TemplateView):
+    """Shows a fresh secret once: it is taken out of the session as it is shown."""
+
+    template_name = "wagtail_newsfeed/admin/webhooks/secret.html"
+    model = WebhookEndpoint
+    page_title = _("Webhook secret")
+    header_icon = "link"
+    index_url_name: str = ""
+    edit_url_name: str = ""
+
+    def get_object(self) -> WebhookEndpoint:
+        return get_object_or_404(WebhookEndpoint, pk=self.pk)
+
+    def dispatch(self, request: Any, *args: Any, **kwargs: Any):
+        policy = ModelPermissionPolicy(WebhookEndpoint)
+        if not policy.user_has_any_permission(request.user, ["add", "change"]):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request: Any, *args: Any, **kwargs: Any):
+        kept = request.session.get(SECRET_SESSION_KEY) or {}
+        if kept.get("pk") != self.object.pk:
+            return redirect(reverse(self.edit_url_name, args=[quote(self.object.pk)]))
+        del request.session[SECRET_SESSION_KEY]
+        return self.render_to_response(self.get_context_data(secret=kept["secret"]))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["endpoint"] = self.object
+        context["index_url"] = reverse(self.index_url_name)
+        return context
+
+
+class WebhookEndpointViewSet(ModelViewSet):
+    model = WebhookEndpoint
+    icon = "link"
+    menu_label = _("Webhooks")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    add_view_class = EndpointCreateView
+    edit_view_class = EndpointEditView
+    list_display = ["name", "url", "is_active", "created_at"]
+    search_fields = ["name", "url"]
+    edit_handler = ObjectList(
+        [FieldPanel("name"), FieldPanel("url"), FieldPanel("events"), FieldPanel("is_active")],
+        base_form_class=WebhookEndpointForm,
+    )
+
+    def get_urlpatterns(self) -> list:
+        secret_view = EndpointSecretView.as_view(
+            index_url_name=self.get_url_name("index"), edit_url_name=self.get_url_name("edit")
+        )
+        return [
+            *super().get_urlpatterns(),
+            path("<newsfeed_id:pk>/secret/", secret_view, name="secret"),
+        ]
+
+
+class DeliveryPermissionPolicy(ModelPermissionPolicy):
+    """The log is written by the app only: nobody adds or edits a delivery."""
+
+    def user_has_permission(self, user: Any, action: str) -> bool:
+        return action not in ("add", "change") and super().user_has_permission(user, action)
+
+
+class DeliveryIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("endpoint")
+
+
+class WebhookDeliveryViewSet(ModelViewSet):
+    model = WebhookDelivery
+    icon = "list-ul"
+    menu_label = _("Webhook deliveries")
+    add_to_admin_menu = False
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = DeliveryIndexView
+
+    if WAGTAIL_VERSION < (8,):  # Wagtail 8 takes the policy registered in ``wagtail_hooks``
+
+        @cached_property
+        def permission_policy(self) -> DeliveryPermissionPolicy:
+            return DeliveryPermissionPolicy(self.model)
+
+    list_display = [
+        "event_type",
+        "endpoint",
+        "status",
+        "attempts",
+        "response_code",
+        "duration_ms",
+        "last_error",
+        "created_at",
+    ]
+    list_filter = ["status", "event_type"]
+    inspect_view_fields = [
+        "message_id",
+        "endpoint",
+        "event_type",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "response_code",
+        "duration_ms",
+        "last_error",
+        "created_at",
+        "delivered_at",
+        "payload",
+    ]
+    form_fields = ["status"]  # never shown: nobody may add or change a delivery
+
+
+endpoint_viewset = WebhookEndpointViewSet(
+    "wagtail_newsfeed_webhooks", url_prefix="newsfeed/webhooks"
+)
+delivery_viewset = WebhookDeliveryViewSet(
+    "wagtail_newsfeed_webhook_deliveries", url_prefix="newsfeed/webhook-deliveries"
+)
