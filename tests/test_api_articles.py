@@ -281,3 +281,29 @@ def test_article_list_costs_the_same_queries_for_5_and_100_items(api, news_index
     small = _count_queries(api, 5)
     assert big == small
     assert 0 < small <= 10
+
+
+def test_kept_summaries_follow_every_change_they_show(
+    api, news_index, settings, django_assert_max_num_queries
+):
+    """Each summary's JSON is kept by the article's version and the render generation: the
+    next request reads only the list's rows, and a republish or an author's new name is never
+    answered from a kept piece. (Whole responses are not kept here: max-age 0.)"""
+    settings.WAGTAIL_NEWSFEED = {**settings.WAGTAIL_NEWSFEED, "API_CACHE_MAX_AGE": 0}
+    author = factories.make_author("Ann Reporter", slug="ann")
+    articles = [
+        factories.make_article(news_index, f"Story {n}", authors=[author], published_at=when(n))
+        for n in range(3)
+    ]
+    assert titles(api.get(LIST)) == ["Story 0", "Story 1", "Story 2"]
+    with django_assert_max_num_queries(2):  # the rows, and the render generation
+        assert titles(api.get(LIST)) == ["Story 0", "Story 1", "Story 2"]
+
+    articles[1].title = "Story 1, updated"
+    articles[1].save_revision().publish()
+    author.name = "Ann Editor"
+    author.save()
+
+    response = api.get(LIST)
+    assert titles(response) == ["Story 0", "Story 1, updated", "Story 2"]
+    assert {item["authors"][0]["name"] for item in response.json()["results"]} == {"Ann Editor"}

@@ -300,3 +300,22 @@ def test_an_author_slug_that_names_nobody_is_a_400_naming_authors(writer, author
     names = problem_names(response)
     assert names and {name.split(".")[0] for name in names} == {"authors"}
     assert entry_count() == before
+
+
+@pytest.mark.parametrize(
+    "value, found",
+    [
+        ("5388-11-22T00:02:58-17:43", 0),  # RFC 3339 allows the offset; PostgreSQL does not
+        ("2020-06-01T09:30:00+23:59", 1),
+        ("0001-01-01T00:00:00+05:00", None),  # before year 1 in UTC: a 400
+    ],
+)
+def test_published_after_with_any_rfc3339_offset_is_answered(api, news_index, value, found):
+    factories.make_article(news_index)
+    response = api.get("/api/newsfeed/v1/articles/", {"published_after": value})
+    if found is None:
+        assert response.status_code == 400
+        assert "published_after" in response.content.decode()
+    else:
+        assert response.status_code == 200, response.content[:300]
+        assert len(response.json()["results"]) == found

@@ -7,8 +7,11 @@ author photo. Nothing here imports Django REST Framework: the block library stay
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
+from django.db.models import QuerySet
+from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
 from .conf import settings
@@ -28,6 +31,19 @@ def absolute_url(url: str | None, context: dict[str, Any] | None = None) -> str 
     return request.build_absolute_uri(url)
 
 
+def iso_datetime(value: datetime | None) -> str | None:
+    """``value`` as ISO 8601 in UTC with a ``Z`` and microseconds, e.g.
+    ``2026-06-01T09:30:00.000000Z``: the one time format of every API response, whatever the site's
+    time zone, so clients parse and compare times without knowing it."""
+    if value is None:
+        return None
+    if value.tzinfo is None:  # a naive time from a USE_TZ=False site is in its local zone
+        from django.utils import timezone
+
+        value = timezone.make_aware(value)
+    return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
 def rich_text_html(source: str | None, context: dict[str, Any] | None = None) -> str:
     """Stored rich text as front-end HTML: internal page and document links resolved to URLs."""
     return expand_db_html(source or "") if source else ""
@@ -36,6 +52,11 @@ def rich_text_html(source: str | None, context: dict[str, Any] | None = None) ->
 def rendition_specs() -> dict[str, str]:
     """Rendition name -> Wagtail filter spec, from ``API_RENDITIONS``."""
     return dict(settings.API_RENDITIONS)
+
+
+def images_with_renditions() -> QuerySet:
+    """Images with the API's renditions prefetched."""
+    return get_image_model().objects.prefetch_renditions(*rendition_specs().values())
 
 
 def image_json(

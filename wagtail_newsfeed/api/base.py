@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.db import OperationalError
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
-from rest_framework import authentication, permissions, throttling
+from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -156,6 +156,15 @@ class NewsfeedAPIView(APIView):
 
     def get_authenticators(self) -> list[authentication.BaseAuthentication]:
         return api_authenticators()
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """A method the endpoint does not have (``TRACE``, ``PUT`` on a read endpoint) is a 405
+        with ``Allow`` before anything else: DRF would check permissions first and tell an
+        anonymous caller 401, as if signing in could make the method exist."""
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
     def get_exception_handler(self) -> Any:
         return problem_exception_handler

@@ -16,6 +16,16 @@ class _ReadOnly(serializers.Field):
         super().__init__(**kwargs)
 
 
+class UTCDateTimeField(serializers.DateTimeField):
+    """A time as ISO 8601 in UTC with ``Z`` (``serialization.iso_datetime``), not in the site's
+    time zone as DRF writes it: one format in every response, delta sync included."""
+
+    def to_representation(self, value: Any) -> str | None:
+        if isinstance(value, str):
+            return value
+        return serialization.iso_datetime(value) if value else None
+
+
 class ImageJSONField(_ReadOnly):
     """An image as ``{id, title, alt, width, height, renditions}``."""
 
@@ -48,7 +58,7 @@ class TagsJSONField(_ReadOnly):
 class CorrectionsJSONField(_ReadOnly):
     def to_representation(self, value: Any) -> Any:
         return [
-            {"kind": c.kind, "noted_at": c.noted_at.isoformat(), "text": c.text}
+            {"kind": c.kind, "noted_at": serialization.iso_datetime(c.noted_at), "text": c.text}
             for c in value.all()
         ]
 

@@ -50,6 +50,16 @@ class NewsCursorPagination(CursorPagination):
     page_size_query_description = _("Items per page (default 20, maximum 100).")
     ordering = ("-id",)
 
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """``{next, previous, results}``, all three always present, the links null at either
+        end (JSON Schema's ``null`` type: DRF's ``nullable`` means nothing in OpenAPI 3.1)."""
+        link = {"type": ["string", "null"], "format": "uri"}
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {"next": link, "previous": link, "results": schema},
+        }
+
     def get_page_size(self, request: Request) -> int:
         return validated_limit(request, self.page_size_query_param)
 

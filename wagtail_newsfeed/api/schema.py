@@ -7,9 +7,12 @@ component, ``{type, id, value}``, and a body is a list discriminated by ``type``
 
 from __future__ import annotations
 
+from typing import Any
+
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import PolymorphicProxySerializer
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 
 from ..blocks import NewsStreamBlock
@@ -42,7 +45,7 @@ class DocumentSchema(serializers.Serializer):
 class PageLinkSchema(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    url = serializers.URLField()
+    url = serializers.URLField(allow_null=True, help_text="Null if no site serves the page.")
 
 
 class SourceSchema(serializers.Serializer):
@@ -61,6 +64,20 @@ class AuthorSchema(serializers.Serializer):
     slug = serializers.CharField()
     role = serializers.CharField()
     photo = ImageSchema(allow_null=True)
+
+
+#: ``deleted`` of an entry and of a tombstone: a required constant each, so that in delta sync
+#: (``oneOf`` entry or tombstone) every item matches exactly one of the two.
+NOT_DELETED = {
+    "type": "boolean",
+    "enum": [False],
+    "description": "Always false for an entry (true only in a tombstone).",
+}
+DELETED = {
+    "type": "boolean",
+    "enum": [True],
+    "description": "Always true: the entry was deleted or unpublished.",
+}
 
 
 # Block values ---------------------------------------------------------------------------------
@@ -157,7 +174,11 @@ def _block_component(name: str) -> type[serializers.Serializer]:
         {
             "__doc__": f"A `{name}` block.",
             "type": serializers.ChoiceField(choices=[name]),
-            "id": serializers.CharField(help_text="The block's stable id (a UUID)."),
+            "id": serializers.CharField(
+                allow_null=True,
+                help_text="The block's stable id (a UUID); null only for a block stored "
+                "without one (content imported around Wagtail).",
+            ),
             "value": BLOCK_VALUES[name](),
         },
     )
@@ -201,7 +222,7 @@ def is_newsfeed_endpoint(view_class: type | None) -> bool:
     return (
         view_class is not None
         and view_class.__module__.startswith("wagtail_newsfeed.api.")
-        and not issubclass(view_class, PagesAPIViewSet)
+        and not issubclass(view_class, (PagesAPIViewSet, _ProblemErrors))
     )
 
 
@@ -272,6 +293,58 @@ def problem_responses_hook(result: dict, generator: object, request: object, pub
     return result
 
 
+def parameter_bounds_hook(result: dict, generator: object, request: object, public: bool) -> dict:
+    """drf-spectacular post-processing: the bounds the views enforce, as ``minimum``/``maximum``
+    (read from settings when the schema is generated), so clients and fuzzers know them."""
+    from ..conf import settings
+    from ..converters import MAX_ID
+
+    ids = {"minimum": 1, "maximum": MAX_ID}
+    bounds = {
+        "limit": {"minimum": 1, "maximum": int(settings.API_MAX_PAGE_SIZE)},
+        "id": ids,
+        "entry_id": ids,
+        "before": ids,
+    }
+    strings = {
+        # A URL path: starts with "/", no control characters (either is a 400).
+        "path": {"pattern": r"^/[^\u0000-\u001f\u007f]*$"},
+        "published_after": TIME_FILTER,
+        "published_before": TIME_FILTER,
+        # A hostname[:port] or id: no control characters (a 400 naming `site`).
+        "site": {"pattern": r"^[^\u0000-\u001f\u007f]*$"},
+        # Text filters: any text but NUL (Django's forms refuse it: a 400 naming the filter).
+        **dict.fromkeys(("topic", "tag", "author", "source", "q"), {"pattern": r"^[^\u0000]*$"}),
+    }
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                schema = parameter.get("schema", {})
+                if parameter["in"] == "query" and parameter["name"] in EMPTY_MEANS_ABSENT:
+                    parameter["allowEmptyValue"] = True
+                if parameter["name"] in bounds and schema.get("type") == "integer":
+                    schema.update(bounds[parameter["name"]])
+                elif parameter["name"] in strings and schema.get("type") == "string":
+                    schema.update(strings[parameter["name"]])
+    return result
+
+
+#: Query parameters the views read as not given when empty (``?limit=&topic=`` is the plain
+#: list, as an HTML form would send it); ``since`` and ``path`` are not among them (400).
+EMPTY_MEANS_ABSENT = frozenset(
+    {
+        "limit", "before", "key_events", "status", "cursor", "ordering", "site",
+        "published_after", "published_before", "topic", "tag", "author", "source", "q",
+    }
+)  # fmt: skip
+
+#: ``published_after``/``published_before``: an ISO 8601 date or an RFC 3339 date-time.
+TIME_FILTER = {
+    "anyOf": [{"format": "date"}, {"format": "date-time"}],
+    "description": "ISO 8601 date (midnight, site time) or date-time.",
+}
+
+
 SCHEMA_SETTINGS = {
     "TITLE": "wagtail-newsfeed API",
     "DESCRIPTION": (
@@ -279,6 +352,9 @@ SCHEMA_SETTINGS = {
         "Errors are RFC 9457 problem details (application/problem+json)."
     ),
     "VERSION": "1.0.0",
+    # 3.1: a nullable object is ``oneOf: [{$ref}, {type: "null"}]``, which strict validators and
+    # generated clients honour (3.0's ``nullable`` beside an ``allOf`` is ignored by them).
+    "OAS_VERSION": "3.1.0",
     "SCHEMA_PATH_PREFIX": r"/.*v1",
     "ENUM_NAME_OVERRIDES": {
         "CoverageStatusEnum": ["upcoming", "live", "ended"],
@@ -288,5 +364,37 @@ SCHEMA_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "wagtail_newsfeed.api.schema.problem_responses_hook",
+        "wagtail_newsfeed.api.schema.parameter_bounds_hook",
     ],
 }
+
+
+class _ProblemErrors:
+    """Errors of the schema and docs views (a 405 for ``TRACE``, say) as problem details in JSON,
+    like every other endpoint's, whatever renderer (YAML, HTML) the view would pick."""
+
+    def handle_exception(self, exc: Exception) -> Any:
+        from django.http import JsonResponse
+
+        from .exceptions import PROBLEM_CONTENT_TYPE, problem_exception_handler
+
+        response = problem_exception_handler(exc, self.get_exception_handler_context())
+        if response is None:
+            return super().handle_exception(exc)
+        return JsonResponse(
+            response.data,
+            status=response.status_code,
+            content_type=PROBLEM_CONTENT_TYPE,
+            headers={k: v for k, v in response.headers.items() if k.lower() != "content-type"},
+        )
+
+
+class SchemaView(_ProblemErrors, SpectacularAPIView):
+    """The OpenAPI document of this API only (``NewsfeedSchemaGenerator``)."""
+
+    generator_class = NewsfeedSchemaGenerator
+    custom_settings = SCHEMA_SETTINGS
+
+
+class DocsView(_ProblemErrors, SpectacularSwaggerView):
+    """Swagger UI for the document, with assets from the site's static files."""

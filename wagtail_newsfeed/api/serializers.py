@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
 from .. import live, rendering, serialization
+from ..fragments import cached_many
 from ..models import LiveEntry
+from ..models.articles import listing_prefetches
 from . import schema
+from .fields import UTCDateTimeField
 
 
 def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
@@ -89,10 +93,35 @@ class AuthorSerializer(_Base):
 # Articles -------------------------------------------------------------------------------------
 
 
+class KeptSummariesSerializer(serializers.ListSerializer):
+    """A list whose items' JSON is kept as rendered pieces (``fragments.cached_many``) by each
+    page's version (``Page.cache_key``'s parts) and the request's scheme and host, which the
+    absolute URLs depend on. The list's queryset prefetches nothing: what an item shows is read
+    in one set of queries for the items that missed."""
+
+    def to_representation(self, data: Any) -> list[Any]:
+        pages = {page.pk: page for page in data}
+        request = self.context.get("request")
+        host = (request.scheme, request.get_host()) if request is not None else ()
+
+        def compute(missing: list[int]) -> dict[int, Any]:
+            read = [pages[pk] for pk in missing]
+            prefetch_related_objects(read, *self.child.prefetches())
+            return {page.pk: self.child.to_representation(page) for page in read}
+
+        pieces = cached_many(
+            "api-article-summary",
+            {pk: (pk, page.url_path, page.last_published_at, *host) for pk, page in pages.items()},
+            compute,
+            request,
+        )
+        return [pieces[pk] for pk in pages]
+
+
 class ArticleSummarySerializer(_PageBase):
     standfirst = serializers.CharField()
-    published_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField(allow_null=True)
+    published_at = UTCDateTimeField(allow_null=True)
+    updated_at = UTCDateTimeField(allow_null=True)
     is_breaking = serializers.BooleanField()
     dateline = serializers.CharField()
     lead_image = serializers.SerializerMethodField()
@@ -123,16 +152,25 @@ class ArticleSummarySerializer(_PageBase):
     def get_tags(self, page: Any) -> list[str]:
         return page.get_tag_names()
 
+    class Meta:
+        list_serializer_class = KeptSummariesSerializer
+
+    @staticmethod
+    def prefetches() -> list[Any]:
+        """What a summary shows beyond the page's own row and its source."""
+        images = serialization.images_with_renditions()
+        return [Prefetch("lead_image", queryset=images), *listing_prefetches(author_photos=images)]
+
 
 class CorrectionSerializer(_Base):
     kind = serializers.CharField()
-    noted_at = serializers.DateTimeField()
+    noted_at = UTCDateTimeField()
     text = serializers.CharField()
 
 
 class ArticleDetailSerializer(ArticleSummarySerializer):
-    first_published_at = serializers.DateTimeField()
-    last_published_at = serializers.DateTimeField()
+    first_published_at = UTCDateTimeField(allow_null=True)
+    last_published_at = UTCDateTimeField(allow_null=True)
     lead_image_caption = serializers.CharField()
     lead_image_credit = serializers.CharField()
     body = serializers.SerializerMethodField()
@@ -167,14 +205,27 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
 # Live feeds and entries -----------------------------------------------------------------------
 
 
+def entry_prefetches() -> list[Any]:
+    """What ``EntrySerializer`` reads besides the entry: the byline in order and the authors'
+    photos with their API renditions, for any number of entries in a fixed number of queries."""
+    from wagtail.images import get_image_model
+
+    from ..models.live import byline_prefetches
+
+    photos = get_image_model().objects.prefetch_renditions(
+        *serialization.rendition_specs().values()
+    )
+    return byline_prefetches(author_photos=photos)
+
+
 class EntrySerializer(_Base):
     id = serializers.IntegerField()
     feed = serializers.IntegerField(source="feed_id")
     headline = serializers.CharField()
     body = serializers.SerializerMethodField()
-    display_time = serializers.DateTimeField()
-    created_at = serializers.DateTimeField()
-    updated_at = serializers.DateTimeField()
+    display_time = UTCDateTimeField()
+    created_at = UTCDateTimeField()
+    updated_at = UTCDateTimeField()
     authors = serializers.SerializerMethodField()
     is_pinned = serializers.BooleanField()
     is_key_event = serializers.BooleanField()
@@ -189,7 +240,7 @@ class EntrySerializer(_Base):
 
     @extend_schema_field(schema.AuthorSchema(many=True))
     def get_authors(self, entry: LiveEntry) -> list[dict[str, Any]]:
-        return [serialization.author_json(a, self.context) for a in entry.authors.all()]
+        return [serialization.author_json(a, self.context) for a in entry.get_authors()]
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, entry: LiveEntry) -> str | None:
@@ -198,7 +249,7 @@ class EntrySerializer(_Base):
             feed_url = page_urls(entry.feed, self.request)[0]
         return f"{feed_url}#{entry.anchor}" if feed_url else None
 
-    @extend_schema_field(serializers.BooleanField())
+    @extend_schema_field(schema.NOT_DELETED)
     def get_deleted(self, entry: LiveEntry) -> bool:
         return False
 
@@ -206,7 +257,7 @@ class EntrySerializer(_Base):
 class EntrySummarySerializer(_Base):
     id = serializers.IntegerField()
     headline = serializers.CharField()
-    display_time = serializers.DateTimeField()
+    display_time = UTCDateTimeField()
     url = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.URLField(allow_null=True))
@@ -219,7 +270,11 @@ class TombstoneSerializer(serializers.Serializer):
     """A deleted or unpublished entry, in delta sync."""
 
     id = serializers.IntegerField()
-    deleted = serializers.BooleanField(help_text="Always true.")
+    deleted = serializers.SerializerMethodField()
+
+    @extend_schema_field(schema.DELETED)
+    def get_deleted(self, tombstone: Any) -> bool:
+        return True
 
 
 class DeltaSyncSerializer(serializers.Serializer):
@@ -257,8 +312,8 @@ class FeedSerializer(_PageBase):
     status = serializers.ChoiceField(
         source="coverage_status", choices=["upcoming", "live", "ended"]
     )
-    coverage_start = serializers.DateTimeField(allow_null=True)
-    coverage_end = serializers.DateTimeField(allow_null=True)
+    coverage_start = UTCDateTimeField(allow_null=True)
+    coverage_end = UTCDateTimeField(allow_null=True)
     entry_order = serializers.ChoiceField(choices=["newest_first", "oldest_first"])
     cursor = serializers.SerializerMethodField()
     updated_at = serializers.SerializerMethodField()
@@ -275,13 +330,13 @@ class FeedSerializer(_PageBase):
             version = live.current_version(feed)
         return live.encode_cursor(feed, version)
 
-    @extend_schema_field(serializers.DateTimeField(allow_null=True))
+    @extend_schema_field(UTCDateTimeField(allow_null=True))
     def get_updated_at(self, feed: Any) -> Any:
         times = [
             t for t in (feed.last_published_at, getattr(feed, "api_entries_changed_at", None)) if t
         ]
         value = max(times) if times else None
-        return serializers.DateTimeField().to_representation(value) if value else None
+        return serialization.iso_datetime(value)
 
 
 class FeedDetailSerializer(FeedSerializer):

@@ -6,12 +6,11 @@ URL names (namespace ``wagtail_newsfeed_api``) are stable: the live page's JavaS
 """
 
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
-from . import feeds, views
+from . import feeds, preview, views
 from .exceptions import not_found_view
-from .schema import SCHEMA_SETTINGS, NewsfeedSchemaGenerator
+from .schema import DocsView, SchemaView
 
 app_name = "wagtail_newsfeed_api"
 
@@ -28,6 +27,7 @@ urlpatterns = [
         feeds.FeedEntryDetail.as_view(),
         name="feed-entry-detail",
     ),
+    path("v1/preview/", preview.HeadlessPreview.as_view(), name="preview"),
     path("v1/topics/", views.TopicList.as_view(), name="topic-list"),
     path("v1/topics/<newsfeed_slug:slug>/", views.TopicDetail.as_view(), name="topic-detail"),
     path("v1/authors/", views.AuthorList.as_view(), name="author-list"),
@@ -36,14 +36,12 @@ urlpatterns = [
     path("v1/sources/<newsfeed_slug:slug>/", views.SourceDetail.as_view(), name="source-detail"),
     path(
         "v1/schema/",
-        SpectacularAPIView.as_view(
-            generator_class=NewsfeedSchemaGenerator, custom_settings=SCHEMA_SETTINGS
-        ),
+        SchemaView.as_view(),
         name="schema",
     ),
     path(
         "v1/docs/",
-        SpectacularSwaggerView.as_view(url_name="wagtail_newsfeed_api:schema"),
+        DocsView.as_view(url_name="wagtail_newsfeed_api:schema"),
         name="docs",
     ),
     re_path(r"^v1/", not_found_view),

@@ -15,13 +15,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
-from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from ..converters import parse_id
 from ..models import Author, Source, Topic
 from ..models.articles import listing_prefetches
-from ..serialization import rendition_specs
+from ..serialization import images_with_renditions
 from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
@@ -58,25 +57,18 @@ def parse_port(text: str) -> int | None:
     return port if 0 < port <= MAX_PORT else None
 
 
-def images_with_renditions() -> QuerySet:
-    return get_image_model().objects.prefetch_renditions(*rendition_specs().values())
-
-
 def articles_queryset(*, detail: bool = False) -> QuerySet:
-    """Visible articles with everything their JSON shows prefetched."""
-    queryset = (
-        visible_articles()
-        .select_related("source")
-        .prefetch_related(
+    """Visible articles with everything their JSON shows prefetched; for lists, only their
+    rows (``ArticleSummarySerializer`` reads the rest for the items it renders afresh)."""
+    queryset = visible_articles().select_related("source")
+    if detail:
+        return queryset.prefetch_related(
             Prefetch("lead_image", queryset=images_with_renditions()),
             *listing_prefetches(author_photos=images_with_renditions()),
+            "corrections",
+            "related_links",
         )
-    )
-    if detail:
-        queryset = queryset.prefetch_related("corrections", "related_links")
-    else:
-        queryset = queryset.defer_streamfields()  # summaries show no body: don't load it
-    return queryset
+    return queryset.defer_streamfields()  # summaries show no body: don't load it
 
 
 class ArticleList(NewsfeedAPIView, generics.ListAPIView):
