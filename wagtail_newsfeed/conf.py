@@ -58,6 +58,22 @@ DEFAULTS: dict[str, Any] = {
     # RSS/Atom enclosure.
     "SEO_IMAGE_RENDITIONS": ["fill-1200x675", "fill-1200x900", "fill-1200x1200"],
     "NEWS_SITEMAP_MAX_AGE_DAYS": 2,
+    # Webhooks (see docs/webhooks.md): per-attempt timeout (seconds), response body cap, attempts
+    # per delivery and the first retry's delay (doubled each time), days the delivery log is
+    # kept, the window that coalesces a feed's entry changes, and the non-public networks (CIDR
+    # strings) a target may still resolve to.
+    "WEBHOOK_TIMEOUT": 5,
+    "WEBHOOK_MAX_RESPONSE_BYTES": 65_536,
+    "WEBHOOK_MAX_ATTEMPTS": 8,
+    "WEBHOOK_RETRY_DELAY": 30,
+    "WEBHOOK_LOG_DAYS": 14,
+    "WEBHOOK_COALESCE_SECONDS": 5,
+    "WEBHOOK_ALLOWED_PRIVATE_NETWORKS": [],
+    # Headless preview (see docs/headless.md): the frontend's preview URL (one URL, or a dict
+    # keyed by Wagtail site hostname or id, with "default"), and how long its tokens and their
+    # snapshots (database rows) last, in seconds.
+    "HEADLESS_PREVIEW_URL": None,
+    "HEADLESS_PREVIEW_TOKEN_MAX_AGE": 600,
 }
 
 

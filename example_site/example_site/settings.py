@@ -99,6 +99,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Wagtail's PostgreSQL search index uses django.contrib.postgres fields, which Django 6.1
+    # checks are installed (postgres.E005).
+    INSTALLED_APPS.append("django.contrib.postgres")
+
 if os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -120,6 +125,8 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "static_collected"
+# The reference headless frontend's scripts and styles, served as /static/headless/...
+STATICFILES_DIRS = [("headless", BASE_DIR / "headless")]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
@@ -155,4 +162,6 @@ SPECTACULAR_SETTINGS = {
 
 WAGTAIL_NEWSFEED = {
     "PUBLISHER_NAME": "The Daily Wire Desk",
+    # The admin's "Headless frontend" preview opens the reference frontend (docs/headless.md).
+    "HEADLESS_PREVIEW_URL": "/headless/preview/",
 }

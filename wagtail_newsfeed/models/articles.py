@@ -46,6 +46,7 @@ from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug
 from ..http_caching import ReaderCacheMixin
+from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
 from .taxonomy import Topic
 
@@ -202,7 +203,7 @@ class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         return bool(self.updated_at and self.display_date and self.updated_at > self.display_date)
 
 
-class NewsArticlePage(NewsArticleMixin, Page):
+class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
     tags = ClusterTaggableManager(through="wagtail_newsfeed.ArticleTag", blank=True)
 
     content_panels = Page.content_panels + [
@@ -301,7 +302,8 @@ class NewsArticlePage(NewsArticleMixin, Page):
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
-        context["related_articles"] = self.get_related_articles()
+        # Read only when the cached article fragment that shows them is rendered afresh.
+        context["related_articles"] = SimpleLazyObject(self.get_related_articles)
         return context
 
 

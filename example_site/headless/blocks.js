@@ -1,0 +1,161 @@
+// Every block type of the API's `body` (wagtail_newsfeed/blocks.py, typed as `Block` in the
+// schema), rendered from its JSON. An unknown type (a newer server) is skipped, not an error.
+import { BASE } from "./api.js";
+import { h, picture, richText } from "./dom.js";
+
+const renderers = {
+  paragraph: (value) => richText("div", { class: "block-paragraph" }, value),
+
+  heading: (value) => h(value.level === "h3" ? "h3" : "h2", { class: "block-heading" }, value.text),
+
+  image: (value) =>
+    h(
+      "figure",
+      { class: "block-image" },
+      picture(value.image, "large", value.alt),
+      value.caption || value.credit
+        ? h("figcaption", {}, value.caption, value.credit ? h("span", { class: "credit" }, value.credit) : null)
+        : null,
+    ),
+
+  quote: (value) =>
+    h(
+      "blockquote",
+      { class: "block-quote" },
+      h("p", {}, value.text),
+      value.attribution ? h("cite", {}, value.attribution) : null,
+    ),
+
+  pull_quote: (value) =>
+    h(
+      "aside",
+      { class: "block-pull-quote" },
+      h("p", {}, value.text),
+      value.attribution ? h("cite", {}, value.attribution) : null,
+    ),
+
+  // Provider HTML is not sanitised rich text: link to the media instead of inserting it.
+  embed: (value) =>
+    h(
+      "figure",
+      { class: "block-embed" },
+      value.url ? h("a", { href: value.url, rel: "noopener noreferrer" }, value.url) : null,
+      value.caption ? h("figcaption", {}, value.caption) : null,
+    ),
+
+  key_points: (value) =>
+    h(
+      "section",
+      { class: "block-key-points" },
+      value.title ? h("h3", {}, value.title) : null,
+      h("ul", {}, (value.points || []).map((point) => h("li", {}, point))),
+    ),
+
+  fact_box: (value) =>
+    h(
+      "aside",
+      { class: "block-fact-box" },
+      value.title ? h("h3", {}, value.title) : null,
+      richText("div", {}, value.body),
+    ),
+
+  table: (value) => {
+    const rows = value.rows || [];
+    const cell = (text, rowIndex, colIndex) => {
+      const header =
+        (value.first_row_is_header && rowIndex === 0) || (value.first_col_is_header && colIndex === 0);
+      return h(header ? "th" : "td", {}, text);
+    };
+    const head = value.first_row_is_header && rows.length ? rows[0] : null;
+    const bodyRows = head ? rows.slice(1) : rows;
+    const offset = head ? 1 : 0;
+    return h(
+      "table",
+      { class: "block-table" },
+      value.caption ? h("caption", {}, value.caption) : null,
+      head ? h("thead", {}, h("tr", {}, head.map((text, col) => cell(text, 0, col)))) : null,
+      h(
+        "tbody",
+        {},
+        bodyRows.map((row, index) =>
+          h("tr", {}, row.map((text, col) => cell(text, index + offset, col))),
+        ),
+      ),
+    );
+  },
+
+  related_article: (value) =>
+    value.page
+      ? h(
+          "aside",
+          { class: "block-related" },
+          h("span", { class: "label" }, value.label || "Related"),
+          " ",
+          h("a", { href: articleHref(value.page.id) }, value.page.title),
+        )
+      : null, // not public (any more): nothing to show
+
+  document: (value) =>
+    value.document
+      ? h(
+          "p",
+          { class: "block-document" },
+          h("a", { href: value.document.url }, value.title || value.document.title),
+          value.document.file_extension ? ` (${value.document.file_extension.toUpperCase()})` : "",
+        )
+      : null,
+
+  source_credit: (value) =>
+    h(
+      "p",
+      { class: "block-source-credit" },
+      value.source
+        ? value.source.url
+          ? h("a", { href: value.source.url, rel: "noopener noreferrer" }, value.source.name)
+          : value.source.name
+        : null,
+      value.note ? ` ${value.note}` : "",
+    ),
+
+  timeline: (value) =>
+    h(
+      "section",
+      { class: "block-timeline" },
+      value.title ? h("h3", {}, value.title) : null,
+      h(
+        "ol",
+        {},
+        (value.events || []).map((event) =>
+          h(
+            "li",
+            {},
+            h("strong", { class: "when" }, event.when),
+            " ",
+            h("span", { class: "title" }, event.title),
+            event.description ? h("p", {}, event.description) : null,
+          ),
+        ),
+      ),
+    ),
+};
+
+export function articleHref(id) {
+  return `${BASE}articles/${encodeURIComponent(id)}/`;
+}
+
+/** The DOM of a `body` array. */
+export function renderBody(blocks) {
+  const container = h("div", { class: "body" });
+  for (const block of blocks || []) {
+    const render = renderers[block && block.type];
+    if (!render) continue;
+    const element = render(block.value || {});
+    if (element) {
+      element.dataset.blockType = block.type;
+      container.append(element);
+    }
+  }
+  return container;
+}
+
+export const BLOCK_TYPES = Object.keys(renderers);

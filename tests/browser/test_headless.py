@@ -1,0 +1,274 @@
+"""End to end in headless Chromium with the reference headless frontend (example_site/headless/):
+an editor previews an unpublished article there from the page editor, and a reader's open live
+page follows an entry posted through the API without reloading."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from rest_framework.test import APIClient
+
+from tests import factories
+from wagtail_newsfeed.models import HeadlessPreview, LiveEntry
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning"),
+]
+
+SHOWS_WITHIN_MS = 8000
+#: Reported by the test run (``-s``): admin preview click → the frontend shows the draft.
+ROUND_TRIPS: list[float] = []
+
+
+def log_in(context, live_server, username="editor"):
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+    return page
+
+
+@pytest.fixture
+def headless_site(settings, live_server):
+    settings.WAGTAIL_NEWSFEED = {"HEADLESS_PREVIEW_URL": "/headless/preview/"}
+    index = factories.make_index(title="News")
+    factories.make_superuser("editor")
+    return index
+
+
+def test_editor_previews_an_unpublished_article_in_the_headless_frontend(
+    chromium, live_server, headless_site, docs_img
+):
+    topic = factories.make_topic("Economy")
+    article = factories.make_article(
+        headless_site,
+        "Budget leak (saved draft)",
+        publish=False,
+        topics=[topic],
+        body=[
+            {"type": "paragraph", "value": "<p>The <b>draft</b> budget, seen first.</p>"},
+            {"type": "quote", "value": {"text": "<script>alert(1)</script>", "attribution": "X"}},
+        ],
+    )
+    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    editor = log_in(context, live_server)
+    editor.goto(f"{live_server.url}/admin/pages/{article.pk}/edit/")
+    editor.fill("#id_title", "Budget leak: unsaved headline")  # never saved
+
+    editor.locator('button[data-side-panel-toggle="preview"]').click()
+    # The site's own preview comes first (the default mode); switch once it is up.
+    editor.frame_locator("#w-preview-iframe").locator("h1").filter(
+        has_text="Budget leak: unsaved headline"
+    ).wait_for(timeout=SHOWS_WITHIN_MS)
+    frontend = editor.frame_locator("#w-preview-iframe").frame_locator(
+        "[data-headless-preview-frame]"
+    )
+    heading = frontend.locator("[data-article-id] h1", has_text="Budget leak: unsaved headline")
+    for _ in range(3):  # the round trip, measured a few times (each click signs a new token)
+        started = time.perf_counter()
+        editor.select_option("#id_preview_mode", "headless")
+        heading.wait_for(timeout=SHOWS_WITHIN_MS)
+        ROUND_TRIPS.append(time.perf_counter() - started)
+        editor.select_option("#id_preview_mode", "")
+        editor.frame_locator("#w-preview-iframe").locator("[data-headless-preview-frame]").wait_for(
+            state="detached", timeout=SHOWS_WITHIN_MS
+        )
+    editor.select_option("#id_preview_mode", "headless")
+    heading.wait_for(timeout=SHOWS_WITHIN_MS)
+
+    assert frontend.locator("[data-preview]").is_visible()
+    body = frontend.locator("[data-article-id] .body")
+    assert body.locator("[data-block-type=paragraph] b").inner_text() == "draft"
+    # Text is text: the quote's markup shows as characters and never runs.
+    assert "<script>alert(1)</script>" in body.locator("[data-block-type=quote]").inner_text()
+    assert frontend.locator("[data-article-id] .topics a").inner_text() == "Economy"
+    editor.screenshot(path=str(docs_img / "headless-preview.png"), full_page=False)
+
+    # The snapshots are database rows: with every cache emptied (as in a worker process that
+    # never saw the preview), the link still opens the draft in a tab of its own.
+    assert HeadlessPreview.objects.filter(page=article).count() >= 4
+    link = (
+        editor.frame_locator("#w-preview-iframe")
+        .locator("[data-headless-preview-link]")
+        .get_attribute("href")
+    )
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    tab = context.new_page()
+    tab.goto(link if link.startswith("http") else f"{live_server.url}{link}")
+    tab.locator("[data-article-id] h1", has_text="Budget leak: unsaved headline").wait_for(
+        timeout=SHOWS_WITHIN_MS
+    )
+
+    article.refresh_from_db()
+    assert article.title == "Budget leak (saved draft)" and not article.live  # nothing saved
+    times = ", ".join(f"{t * 1000:.0f}" for t in ROUND_TRIPS)
+    print(f"\nHeadless preview round trips (click to draft shown): {times} ms")
+    context.close()
+
+
+def test_entry_posted_through_the_api_appears_on_the_headless_live_page(
+    chromium, live_server, headless_site
+):
+    feed = factories.make_feed(headless_site, "Election night live")
+    first = factories.make_entry(feed, text="Polls opened at 7am.", headline="Polls open")
+    context = chromium.new_context(viewport={"width": 1100, "height": 900})
+    reader = context.new_page()
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=1")
+    reader.locator(f"#entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    reader.evaluate("window.__notReloaded = true")
+
+    api = APIClient()
+    api.force_authenticate(factories.make_superuser("desk"))
+    url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
+    posted = api.post(
+        url,
+        {
+            "headline": "Record turnout",
+            "body": [{"type": "paragraph", "value": "<p>Turnout passed 60 percent.</p>"}],
+            "status": "published",
+        },
+        format="json",
+    )
+    assert posted.status_code == 201, posted.content
+    new_id = posted.json()["id"]
+    entry = reader.locator(f"#entry-{new_id}")
+    entry.wait_for(timeout=SHOWS_WITHIN_MS)
+    assert "Turnout passed 60 percent." in entry.inner_text()
+    # Newest first: above the older entry.
+    assert reader.locator("[data-entries] > [data-entry]").first.get_attribute("id") == (
+        f"entry-{new_id}"
+    )
+
+    # Edited in place, pinned to the top, and deleted: all followed without a reload.
+    api.patch(f"{url}{new_id}/", {"headline": "Record turnout confirmed"}, format="json")
+    reader.locator(f"#entry-{new_id} h3", has_text="Record turnout confirmed").wait_for(
+        timeout=SHOWS_WITHIN_MS
+    )
+    api.patch(f"{url}{first.pk}/", {"is_pinned": True}, format="json")
+    reader.locator(f"[data-pinned] #entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    api.delete(f"{url}{new_id}/")
+    reader.locator(f"#entry-{new_id}").wait_for(state="detached", timeout=SHOWS_WITHIN_MS)
+    assert reader.evaluate("window.__notReloaded") is True
+    assert LiveEntry.objects.filter(pk=new_id, deleted_at__isnull=False).exists()
+    context.close()
+
+
+VIDEO = "https://video.example/watch/1"
+XSS = '<img src=x onerror="window.__xss = 1">'
+
+
+def every_block(index) -> list[dict]:
+    """One block of every type the API knows (see wagtail_newsfeed/blocks.py)."""
+    from django.core.files.base import ContentFile
+    from wagtail.documents.models import Document
+    from wagtail.embeds.embeds import get_embed_hash
+    from wagtail.embeds.models import Embed
+
+    Embed.objects.create(  # stored, so no finder goes to the network
+        url=VIDEO, hash=get_embed_hash(VIDEO), type="video", html="<iframe></iframe>", title="V"
+    )
+    image = factories.make_image("Flood", width=1200, height=800)
+    other = factories.make_article(index, "Earlier story")
+    source = factories.make_source("Reuters", slug="reuters", url="https://reuters.example")
+    document = Document.objects.create(title="Report", file=ContentFile(b"%PDF-1.4", name="r.pdf"))
+    table = {
+        "data": [["Party", "Seats"], ["A", XSS], ["B", None]],
+        "first_row_is_table_header": True,
+        "first_col_is_header": False,
+        "table_caption": "Results",
+    }
+    return [
+        {"type": "paragraph", "value": "<p>Rain <b>fell</b> all night.</p>"},
+        {"type": "heading", "value": {"text": XSS, "level": "h2"}},
+        {"type": "image", "value": {"image": image.pk, "alt_text": "", "caption": "Water"}},
+        {"type": "quote", "value": {"text": "We will rebuild", "attribution": "Mayor"}},
+        {"type": "pull_quote", "value": {"text": "Rebuild", "attribution": ""}},
+        {"type": "embed", "value": {"embed": VIDEO, "caption": "Footage"}},
+        {"type": "key_points", "value": {"title": "Key points", "points": ["One", XSS]}},
+        {"type": "fact_box", "value": {"title": "Facts", "body": "<p><b>3</b> rivers</p>"}},
+        {"type": "table", "value": table},
+        {"type": "related_article", "value": {"page": other.pk, "label": "Background"}},
+        {"type": "document", "value": {"document": document.pk, "title": ""}},
+        {"type": "source_credit", "value": {"source": source.pk, "note": "Extra reporting"}},
+        {
+            "type": "timeline",
+            "value": {
+                "title": "How it happened",
+                "events": [{"when": "09:00", "title": "Rain", "description": XSS}],
+            },
+        },
+    ]
+
+
+def test_headless_list_filters_by_topic_and_article_renders_every_block(
+    chromium, live_server, headless_site
+):
+    floods = factories.make_topic("Floods", slug="floods")
+    politics = factories.make_topic("Politics", slug="politics")
+    article = factories.make_article(
+        headless_site, XSS, topics=[floods], body=every_block(headless_site)
+    )
+    factories.make_article(headless_site, "Vote count", topics=[politics])
+    context = chromium.new_context()
+    reader = context.new_page()
+    reader.goto(f"{live_server.url}/headless/")
+    reader.locator("[data-articles] [data-article]").first.wait_for()
+    assert reader.locator("[data-articles] [data-article]").count() == 3
+
+    reader.click("[data-topic=floods]")
+    reader.wait_for_url(re.compile(r".*/headless/\?topic=floods$"))
+    reader.locator("[data-topic=floods][aria-current=page]").wait_for()  # re-rendered
+    cards = reader.locator("[data-articles] [data-article]")
+    assert cards.count() == 1 and cards.first.get_attribute("data-article") == str(article.pk)
+
+    cards.first.locator("h2 a").click()
+    reader.locator("[data-article-id] .body").wait_for()
+    shown = reader.eval_on_selector_all(
+        "[data-article-id] .body > [data-block-type]",
+        "nodes => nodes.map(n => n.dataset.blockType)",
+    )
+    assert shown == [block["type"] for block in article.body.raw_data]
+    assert reader.locator("[data-article-id] h1").inner_text() == XSS  # text, not markup
+    assert reader.locator("[data-block-type=paragraph] b").inner_text() == "fell"
+    assert reader.locator("[data-block-type=table] th").all_inner_texts() == ["Party", "Seats"]
+    assert reader.locator("[data-block-type=image] img").get_attribute("src").startswith("http")
+    assert reader.locator("[data-article-id] img[src=x]").count() == 0
+    assert reader.evaluate("window.__xss") is None
+    context.close()
+
+
+def test_headless_live_page_backs_off_on_failures_and_stops_when_the_feed_is_gone(
+    chromium, live_server, headless_site
+):
+    feed = factories.make_feed(headless_site, "Storm live")
+    factories.make_entry(feed, text="Wind rising.")
+    context = chromium.new_context()
+    reader = context.new_page()
+    polls: list[float] = []
+    answers = iter([503, 503, 503, 404])
+
+    def failing(route):
+        polls.append(time.perf_counter())
+        route.fulfill(status=next(answers, 404), body="{}", content_type="application/json")
+
+    reader.route(re.compile(r".*/entries/\?since=.*"), failing)
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=0.5")
+    reader.locator("[data-live][data-live-stopped]").wait_for(timeout=20000)
+    gaps = [later - earlier for earlier, later in zip(polls, polls[1:], strict=False)]
+    # 0.5 s interval; after n failures the wait is 0.5 * 2**n s with "equal jitter" (half to all).
+    assert len(polls) == 4, polls
+    for failures, gap in enumerate(gaps, start=1):
+        full = 0.5 * 2**failures
+        assert full / 2 - 0.1 <= gap <= full + 0.5, (failures, gaps)
+    reader.wait_for_timeout(2500)
+    assert len(polls) == 4  # stopped for good after the 404
+    context.close()
