@@ -215,7 +215,8 @@ def test_article_renders_all_its_parts(client, news_index):
     assert 'class="newsfeed-dateline">ANCHORAGE<' in html
     assert '<span class="newsfeed-author">Mei Lin Harper</span>' in html
     assert '(<a href="https://www.reuters.com/" rel="noopener">Reuters</a>)' in html
-    assert f'<time datetime="{timezone.localtime(article.published_at).isoformat()}"' in html
+    published = timezone.localtime(article.published_at).isoformat(timespec="seconds")
+    assert f'<time datetime="{published}"' in html
     assert "Updated <time" in html
     assert "Breaking news" in html
     assert 'alt="Anchorage harbour"' in html and "srcset=" in html
@@ -261,7 +262,7 @@ def test_live_page_shows_pinned_entry_key_events_and_permalinks(client, feed):
     assert f'href="#entry-{key.pk}"' in html.split("data-newsfeed-key-events", 1)[1]
     assert f'href="{feed.url}#entry-{first.pk}"' in html
     assert f'data-entry-id="{first.pk}" data-version="{first.version}"' in html
-    local = timezone.localtime(first.display_time).isoformat()
+    local = timezone.localtime(first.display_time).isoformat(timespec="seconds")
     assert f'<time datetime="{local}">' in html
     assert "By Sofia Brandt" in html
     assert f'data-live-cursor="{live.encode_cursor(feed, live.current_version(feed))}"' in html

@@ -1,14 +1,22 @@
-"""System checks for the ``WAGTAIL_NEWSFEED`` setting, the apps the newsroom needs, and settings
-that turn a Redis or database blink into errors for readers."""
+"""System checks for the ``WAGTAIL_NEWSFEED`` setting, the apps the newsroom needs, settings that
+turn a Redis or database blink into errors for readers, and the installation mistakes a new site
+makes: sitemaps routed without their app, and a Wagtail Site still called ``localhost``.
+
+Checks that read the database are tagged ``database``: Django runs them only when asked for a
+database (``check --database default``, and ``migrate``), never at import time, and they say
+nothing when the tables do not exist yet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings as django_settings
-from django.core.checks import Error, Tags, Warning, register
-from django.db import connections
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.db import DatabaseError, connections, router
+from django.urls import URLResolver, get_resolver
 
 from .conf import DEFAULTS, SETTING_NAME, settings
 
@@ -42,6 +50,7 @@ POSITIVE_INTS = [
     "BODY_MAX_DEPTH",
     "TABLE_MAX_CELLS",
     "ENTRY_MAX_AUTHORS",
+    "HEADLESS_PREVIEW_TOKEN_MAX_AGE",
 ]
 NON_NEGATIVE_INTS = ["API_CACHE_MAX_AGE", "API_LIVE_CACHE_MAX_AGE"]
 
@@ -132,6 +141,39 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     return errors
 
 
+@register(Tags.compatibility)
+def check_headless_preview_url(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A bad preview URL would only show up as a broken frame in the editor's preview panel."""
+    configured = settings.HEADLESS_PREVIEW_URL
+    if configured is None or configured == "":
+        return []
+    if isinstance(configured, dict):
+        bad = [v for v in configured.values() if not _is_preview_url(v)]
+    else:
+        bad = [] if _is_preview_url(configured) else [configured]
+    return [
+        Error(
+            f"{SETTING_NAME}['HEADLESS_PREVIEW_URL'] must be an http(s) URL or a path starting "
+            f"with '/', or a dict of them keyed by site hostname or id; {value!r} is not.",
+            hint="e.g. 'https://www.example.com/api/preview' or {'default': '/preview/'}.",
+            id="wagtail_newsfeed.E010",
+        )
+        for value in bad
+    ]
+
+
+def _is_preview_url(value: Any) -> bool:
+    if not isinstance(value, str) or not value or value != value.strip():
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    if parts.scheme or parts.netloc:
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return value.startswith("/") and not value.startswith("//")
+
+
 def _is_throttle_rate(rate: Any) -> bool:
     if not isinstance(rate, str) or "/" not in rate:
         return False
@@ -188,3 +230,138 @@ def unchecked_persistent_connections(databases: dict[str, dict[str, Any]]) -> li
                 )
             )
     return warnings
+
+
+# Installation mistakes --------------------------------------------------------------------------
+
+#: Hostnames that only mean something on the machine the site runs on.
+LOCAL_HOSTNAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+
+def _sitemap_views() -> set[Callable]:
+    from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
+
+    from . import sitemaps
+
+    return {sitemaps.page_sitemap, sitemaps.news_sitemap, wagtail_sitemap_views.sitemap}
+
+
+def routed_views(patterns: list[Any]) -> Iterator[Callable]:
+    """Every view the URL patterns route to, through all their includes."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from routed_views(pattern.url_patterns)
+        else:
+            yield pattern.callback
+
+
+@register(Tags.urls)
+def check_sitemaps_app(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    try:
+        patterns = get_resolver().url_patterns
+    except Exception:  # a broken URLconf is reported by Django's own URL checks
+        return []
+    return sitemaps_without_app(
+        [config.name for config in apps.get_app_configs()], list(routed_views(patterns))
+    )
+
+
+def sitemaps_without_app(installed_apps: list[str], views: list[Callable]) -> list[Error]:
+    """The sitemap views render Django's ``sitemap.xml`` template: without
+    ``django.contrib.sitemaps`` every request to them is a 500."""
+    if "django.contrib.sitemaps" in installed_apps or not set(views) & _sitemap_views():
+        return []
+    return [
+        Error(
+            "The sitemap URLs are routed but 'django.contrib.sitemaps' is not in "
+            "INSTALLED_APPS: /sitemap.xml and /news-sitemap.xml answer 500.",
+            hint="Add 'django.contrib.sitemaps' (and 'wagtail.contrib.sitemaps') to "
+            "INSTALLED_APPS (see docs/installation.md).",
+            id="wagtail_newsfeed.E009",
+        )
+    ]
+
+
+def _site_database(databases: Any) -> str | None:
+    """The database to read Wagtail's sites from, if this check run was given it."""
+    from wagtail.models import Site
+
+    alias = router.db_for_read(Site)
+    return alias if databases and alias in databases else None
+
+
+@register(Tags.database)
+def check_site_hostname(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Warning]:
+    """Feeds, sitemaps, JSON-LD and share tags make their links absolute with the default
+    Wagtail Site's root URL: a new project's site is ``localhost``."""
+    alias = _site_database(databases)
+    if alias is None or django_settings.DEBUG:
+        return []
+    from wagtail.models import Site
+
+    try:
+        site = Site.objects.using(alias).filter(is_default_site=True).first()
+    except DatabaseError:  # not migrated yet: nothing to check
+        return []
+    if site is None:
+        return []
+    hostname = (urlsplit(site.root_url).hostname or site.hostname or "").lower()
+    if hostname not in LOCAL_HOSTNAMES and site.hostname.lower() not in LOCAL_HOSTNAMES:
+        return []
+    return [
+        Warning(
+            f"The default Wagtail Site's root URL is {site.root_url!r}: links in RSS/Atom "
+            "feeds, sitemaps, JSON-LD and share tags point at it, so readers and search "
+            "engines get links to their own machine.",
+            hint="Set the site's real hostname and port in the Wagtail admin under Settings "
+            f"→ Sites{_admin_url('wagtailsites:edit', site.pk)}, or run 'manage.py "
+            "load_newsfeed_demo --site-url https://your.domain' for the demo.",
+            id="wagtail_newsfeed.W003",
+        )
+    ]
+
+
+def _admin_url(name: str, pk: Any) -> str:
+    """`` (/admin/...)`` for the hint, where the admin is routed."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return f" ({reverse(name, args=[pk])})"
+    except NoReverseMatch:
+        return ""
+
+
+@register(Tags.database)
+def check_live_feed_parents(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Live feeds belong under a news index (``LiveFeedPage.parent_page_types``). Feeds created
+    elsewhere before that rule keep working; the warning says where they are."""
+    from .models import LiveFeedPage, NewsIndexPage
+
+    alias = router.db_for_read(LiveFeedPage)
+    if not databases or alias not in databases:
+        return []
+    try:
+        index_paths = set(NewsIndexPage.objects.using(alias).values_list("path", flat=True))
+        feeds = list(LiveFeedPage.objects.using(alias).values_list("pk", "title", "path"))
+    except DatabaseError:  # not migrated yet: nothing to check
+        return []
+    steplen = LiveFeedPage.steplen
+    outside = [(pk, title) for pk, title, path in feeds if path[:-steplen] not in index_paths]
+    if not outside:
+        return []
+    named = ", ".join(f"{title!r} (id {pk})" for pk, title in outside[:5])
+    more = f" and {len(outside) - 5} more" if len(outside) > 5 else ""
+    return [
+        Warning(
+            f"{len(outside)} live feed(s) are not under a news index: {named}{more}. They keep "
+            "working, but news indexes do not list them and new feeds can only be added under "
+            "a news index.",
+            hint="Move them under a News index page in the Wagtail admin (the page's ⋯ menu → "
+            "Move).",
+            id="wagtail_newsfeed.W004",
+        )
+    ]

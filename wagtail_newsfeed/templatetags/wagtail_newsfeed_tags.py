@@ -19,6 +19,15 @@ register = template.Library()
 
 
 @register.filter
+def newsfeed_datetime(value: Any) -> str:
+    """A ``<time datetime>`` value: ISO 8601 in whole seconds, as HTML allows at most three
+    fractional digits (Django's ``date:"c"`` gives six)."""
+    from .wagtail_newsfeed_share import html_datetime
+
+    return html_datetime(value)
+
+
+@register.filter
 def newsfeed_visible(page: Page | None) -> bool:
     """True if readers may see ``page`` (live, public, not expired)."""
     return bool(page) and is_page_visible(page)
@@ -44,11 +53,12 @@ def newsfeed_fragment(context: Any) -> dict[str, Any]:
     from django.utils import timezone, translation
 
     from ..conf import settings
-    from ..fragments import render_generation
+    from ..fragments import PIECES_FORMAT, render_generation
 
     request = context.get("request")
     vary = ":".join(
         (
+            str(PIECES_FORMAT),
             render_generation(request),
             translation.get_language() or "",
             timezone.get_current_timezone_name(),

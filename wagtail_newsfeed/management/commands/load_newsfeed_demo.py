@@ -7,8 +7,12 @@ would, so the demo exercises the same code paths as real content.
 
 It creates no user anyone can sign in as unless asked: ``--demo-superuser`` (which ``make demo``
 passes) adds the ``admin``/``admin`` superuser of a local demo, and is refused with ``DEBUG`` off,
-where the site may be public. Live entries need a writer with permission on the feed: an existing
-superuser, else a user who cannot sign in and may only edit the demo's live feed.
+where the site may be public. ``--site-url`` (default ``http://127.0.0.1:8000``, where ``make
+demo`` serves it) sets the default Wagtail Site's hostname and port, so the demo's feeds, sitemaps
+and JSON-LD link to where it runs; the default is applied only to a site still called
+``localhost``, never over an address someone set. Live entries need a writer with permission on
+the feed: an existing superuser, else a user who cannot sign in and may only edit the demo's live
+feed.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import math
 import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
@@ -50,6 +55,9 @@ from wagtail_newsfeed.models import (
 
 IMAGE_SIZE = (1600, 900)
 
+#: Where ``make demo`` (and the README) serves the demo.
+DEFAULT_SITE_URL = "http://127.0.0.1:8000"
+
 #: The local demo's superuser (``--demo-superuser``): a password everyone knows.
 DEMO_USERNAME = DEMO_PASSWORD = "admin"
 #: Who writes the demo's live entries when the site has no superuser: it cannot sign in, and its
@@ -72,8 +80,25 @@ class Command(BaseCommand):
                 "password is never changed). Refused with DEBUG off."
             ),
         )
+        parser.add_argument(
+            "--site-url",
+            default=None,
+            help=(
+                "Where the demo is served, e.g. https://news.example.org: sets the default "
+                "Wagtail Site's hostname and port, which every absolute link (feeds, sitemaps, "
+                f"JSON-LD) uses. Default {DEFAULT_SITE_URL}, applied only while the site is "
+                "still 'localhost'."
+            ),
+        )
 
-    def handle(self, *args: Any, demo_superuser: bool = False, **options: Any) -> None:
+    def handle(
+        self,
+        *args: Any,
+        demo_superuser: bool = False,
+        site_url: str | None = None,
+        **options: Any,
+    ) -> None:
+        address = parse_site_url(site_url or DEFAULT_SITE_URL)
         if demo_superuser and not settings.DEBUG:
             raise CommandError(
                 f"Refusing to create the superuser '{DEMO_USERNAME}' with the password "
@@ -85,6 +110,7 @@ class Command(BaseCommand):
             if demo_superuser:
                 self.ensure_demo_superuser()
             home = self.ensure_home_page()
+            self.set_site_address(*address, only_if_local=site_url is None)
             index = self.ensure_index(home)
             topics = {
                 slug: Topic.objects.update_or_create(
@@ -201,6 +227,19 @@ class Command(BaseCommand):
         home.save_revision().publish()
         return home
 
+    def set_site_address(self, hostname: str, port: int, *, only_if_local: bool) -> None:
+        """Point the default Wagtail Site at where the demo runs (see ``--site-url``)."""
+        site = Site.objects.filter(is_default_site=True).first()
+        if site is None or (site.hostname, site.port) == (hostname, port):
+            return
+        if only_if_local and site.hostname != "localhost":
+            return
+        if Site.objects.exclude(pk=site.pk).filter(hostname=hostname, port=port).exists():
+            raise CommandError(f"Another Wagtail Site already uses {hostname}:{port}.")
+        site.hostname, site.port = hostname, port
+        site.save(update_fields=["hostname", "port"])
+        self.stdout.write(f"The default site's address is now {site.root_url}/.")
+
     def ensure_index(self, home: Page) -> NewsIndexPage:
         index = NewsIndexPage.objects.child_of(home).filter(slug="news").first()
         if index is None:
@@ -266,7 +305,6 @@ class Command(BaseCommand):
 
         user = self.entry_writer(feed)
         existing = {entry_text(e): e for e in feed.entries.not_deleted().order_by("pk")}
-        reporter = [authors["sofia-brandt"]]
         for i, (minutes, headline, text, key_event, pinned) in enumerate(demo.LIVE_ENTRIES):
             body = [demo.p(text)]
             if i == 0:
@@ -290,12 +328,13 @@ class Command(BaseCommand):
                 "is_key_event": key_event,
                 "is_pinned": pinned,
             }
+            byline = [authors[slug] for slug in demo.live_entry_byline(i)]
             entry = existing.get(text)
             if entry is None:
-                live.create_entry(feed, user, authors=reporter, **fields)
+                live.create_entry(feed, user, authors=byline, **fields)
             else:
                 live.update_entry(
-                    entry, user, authors=reporter, status=LiveEntry.Status.PUBLISHED, **fields
+                    entry, user, authors=byline, status=LiveEntry.Status.PUBLISHED, **fields
                 )
         return feed
 
@@ -317,6 +356,27 @@ class Refs:
             elif block["type"] == "image":
                 value["image"] = self.images[value["image"]].pk
         return {"type": block["type"], "value": value}
+
+
+def parse_site_url(url: str) -> tuple[str, int]:
+    """``(hostname, port)`` of an ``http(s)://host[:port]`` URL, as Wagtail's Site stores it
+    (its root URL is https only on port 443)."""
+    try:
+        parts = urlsplit(url.strip())
+        hostname, port = parts.hostname, parts.port
+    except ValueError as error:
+        raise CommandError(f"--site-url {url!r} is not a URL: {error}.") from None
+    if parts.scheme not in ("http", "https") or not hostname:
+        raise CommandError(f"--site-url must look like http://127.0.0.1:8000, not {url!r}.")
+    if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
+        raise CommandError(f"--site-url must be a scheme, host and port only, not {url!r}.")
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
+    if parts.scheme == "https" and port != 443:
+        raise CommandError("Wagtail serves https sites on port 443 only; use http or port 443.")
+    if len(hostname) > 255:
+        raise CommandError("--site-url has a hostname longer than 255 characters.")
+    return (f"[{hostname}]" if ":" in hostname else hostname), port
 
 
 def entry_text(entry: LiveEntry) -> str:

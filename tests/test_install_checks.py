@@ -1,0 +1,245 @@
+"""Installation that works from the README alone: system checks for the sitemaps app and a Wagtail
+Site still at localhost, feeds outside a news index, and the demo's ``--site-url``."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from django.apps import apps
+from django.core.checks import ERROR
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver
+from wagtail.models import Page, Site
+
+from tests import factories
+from wagtail_newsfeed import checks
+from wagtail_newsfeed import sitemaps as newsfeed_sitemaps
+from wagtail_newsfeed.models import LiveFeedPage
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def ids(messages) -> list[str]:
+    return [message.id for message in messages]
+
+
+# Sitemaps routed without django.contrib.sitemaps ----------------------------------------------
+
+
+def installed_apps_without_sitemaps() -> list[str]:
+    return [c.name for c in apps.get_app_configs() if c.name != "django.contrib.sitemaps"]
+
+
+def views_of(urlconf: str) -> list:
+    return list(checks.routed_views(get_resolver(urlconf).url_patterns))
+
+
+def test_routed_sitemaps_without_the_sitemaps_app_is_an_error(settings):
+    [error] = checks.sitemaps_without_app(
+        installed_apps_without_sitemaps(), views_of(settings.ROOT_URLCONF)
+    )
+
+    assert error.id == "wagtail_newsfeed.E009"
+    assert error.level == ERROR
+    assert "django.contrib.sitemaps" in error.msg and "django.contrib.sitemaps" in error.hint
+
+
+def test_sitemaps_app_installed_passes_the_check():
+    assert checks.check_sitemaps_app() == []
+
+
+def test_unrouted_sitemaps_need_no_sitemaps_app():
+    views = views_of("tests.urls_without_api")
+
+    assert checks.sitemaps_without_app(installed_apps_without_sitemaps(), views) == []
+
+
+def test_sitemaps_app_check_finds_views_inside_includes():
+    views = views_of("example_site.urls")
+
+    assert newsfeed_sitemaps.page_sitemap in views and newsfeed_sitemaps.news_sitemap in views
+
+
+# A default site at localhost with DEBUG off -----------------------------------------------------
+
+
+def set_default_site(hostname: str, port: int = 80) -> Site:
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = hostname, port
+    site.save()
+    return site
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hostname", ["localhost", "127.0.0.1"])
+def test_localhost_site_with_debug_off_warns_where_to_fix_it(settings, hostname):
+    settings.DEBUG = False
+    site = set_default_site(hostname, 8000)
+
+    [warning] = checks.check_site_hostname(databases=["default"])
+
+    assert warning.id == "wagtail_newsfeed.W003"
+    assert site.root_url in warning.msg
+    assert "Settings → Sites" in warning.hint
+    assert f"/admin/sites/edit/{site.pk}/" in warning.hint
+
+
+@pytest.mark.django_db
+def test_real_hostname_passes_the_localhost_check(settings):
+    settings.DEBUG = False
+    set_default_site("news.example.org", 443)
+
+    assert checks.check_site_hostname(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_localhost_is_fine_with_debug_on(settings):
+    settings.DEBUG = True
+    set_default_site("localhost")
+
+    assert checks.check_site_hostname(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_localhost_check_reads_the_database_only_when_asked_for_it(settings):
+    settings.DEBUG = False
+    set_default_site("localhost")
+
+    with CaptureQueriesContext(connection) as queries:
+        assert checks.check_site_hostname(databases=None) == []
+        assert checks.check_live_feed_parents(databases=None) == []
+
+    assert len(queries) == 0
+
+
+@pytest.mark.django_db
+def test_database_checks_say_nothing_before_migrate(settings):
+    """On a database without Wagtail's tables (a fresh project before ``migrate``)."""
+    settings.DEBUG = False
+    cascade = " CASCADE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:  # rolled back with the test's transaction
+        cursor.execute(f"DROP TABLE wagtailcore_site{cascade}")
+        cursor.execute(f"DROP TABLE wagtail_newsfeed_newsindexpage{cascade}")
+
+    assert checks.check_site_hostname(databases=["default"]) == []
+    assert checks.check_live_feed_parents(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_database_checks_run_from_manage_py_check(settings):
+    settings.DEBUG = False
+    set_default_site("localhost")
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("check", "--database", "default", stdout=out, stderr=err)
+
+    assert "wagtail_newsfeed.W003" in out.getvalue() + err.getvalue()
+
+
+# Live feeds outside a news index ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_feeds_under_a_news_index_pass_the_parent_check(feed):
+    assert checks.check_live_feed_parents(databases=["default"]) == []
+
+
+@pytest.mark.django_db
+def test_feed_made_elsewhere_before_the_rule_is_named_and_keeps_working(client, news_index):
+    stray = factories.make_feed(factories.root_page(), "Old stray feed")
+
+    [warning] = checks.check_live_feed_parents(databases=["default"])
+
+    assert warning.id == "wagtail_newsfeed.W004"
+    assert "'Old stray feed'" in warning.msg and f"id {stray.pk}" in warning.msg
+    assert client.get(stray.url).status_code == 200
+
+
+# load_newsfeed_demo --site-url ---------------------------------------------------------------
+
+
+def load_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("load_newsfeed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_points_the_localhost_site_at_the_readme_address_by_default(client):
+    load_demo()
+
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://127.0.0.1:8000"
+    assert "http://127.0.0.1:8000" in (ROOT / "README.md").read_text()
+    feed = LiveFeedPage.objects.get()
+    html = client.get(feed.url, HTTP_HOST="127.0.0.1:8000").content.decode()
+    assert f'"url": "http://127.0.0.1:8000{feed.url}"' in html
+
+
+@pytest.mark.django_db
+def test_demo_site_url_sets_the_sites_hostname_and_port(client):
+    load_demo("--site-url", "https://news.example.org")
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("news.example.org", 443)
+    rss = client.get("/newsfeed/feeds/latest.rss", HTTP_HOST="news.example.org").content
+    assert b"<link>https://news.example.org/" in rss
+
+
+@pytest.mark.django_db
+def test_demo_default_never_overwrites_an_address_someone_set():
+    set_default_site("news.example.org", 443)
+
+    load_demo()
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("news.example.org", 443)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "news.example.org",
+        "ftp://news.example.org",
+        "http://",
+        "http://news.example.org/path",
+        "http://news.example.org:99999",
+        "https://news.example.org:8443",
+        "http://user:pw@news.example.org",
+        "http://" + "a" * 300,
+    ],
+)
+def test_demo_refuses_a_bad_site_url_and_saves_nothing(url):
+    pages = Page.objects.count()
+
+    with pytest.raises(CommandError, match="site-url|https|URL"):
+        load_demo("--site-url", url)
+
+    assert Page.objects.count() == pages
+    assert Site.objects.get(is_default_site=True).hostname == "localhost"
+
+
+# The README and installation guide --------------------------------------------------------------
+
+
+def test_readme_install_snippet_has_every_app_and_setting_the_guide_has():
+    readme = (ROOT / "README.md").read_text()
+    guide = (ROOT / "docs" / "installation.md").read_text()
+
+    for needed in [
+        '"django.contrib.sitemaps"',
+        '"wagtail.contrib.sitemaps"',
+        "SPECTACULAR_SETTINGS",
+        '"drf_spectacular_sidecar"',
+        "docs/configuration.md",
+        "Settings → Sites",
+        "--site-url",
+    ]:
+        assert needed in readme, needed
+    for needed in ['"django.contrib.sitemaps"', "SPECTACULAR_SETTINGS", "Settings → Sites"]:
+        assert needed in guide, needed

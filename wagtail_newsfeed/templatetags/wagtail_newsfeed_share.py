@@ -1,0 +1,168 @@
+"""``{% newsfeed_share_meta %}`` and ``{% newsfeed_publisher %}``: what a shared link shows.
+
+The canonical link and the OpenGraph and Twitter card tags give a link pasted into a social
+network or a chat its title, summary and picture. Only pages readers may see get them
+(``visibility``): a draft's preview or a private page would otherwise hand its URL, title and
+image to wherever the HTML goes, and a draft has no URL to be canonical to yet. URLs are absolute
+on the Wagtail Site's root URL, like the JSON-LD's. A paginated index page is canonical to itself
+(its topic and page number), as search engines now ask, never to the first page. A live feed is one
+story at one URL, as in its JSON-LD: its pages of older entries are canonical to the feed.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from django import template
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext
+from wagtail.models import Page
+
+from ..conf import settings
+from ..jsonld import absolute_url, get_site, publisher_name
+from ..visibility import is_page_visible
+
+register = template.Library()
+
+#: Longest description sent: what the networks show before they cut it themselves.
+DESCRIPTION_CHARS = 200
+
+
+def html_datetime(value: datetime | date | None) -> str:
+    """``value`` as the HTML/ISO 8601 text ``<time datetime>`` and OpenGraph accept: whole
+    seconds (HTML allows at most three fractional digits), in the current time zone."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
+
+
+def _text(value: Any) -> str:
+    return Truncator(" ".join(strip_tags(str(value or "")).split())).chars(DESCRIPTION_CHARS)
+
+
+def canonical_url(page: Page, request: HttpRequest | None, query: dict[str, Any]) -> str:
+    """The page's absolute URL with the query parameters that choose what it shows."""
+    url = absolute_url(page.get_full_url(request) or "", request)
+    query = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{url}?{urlencode(query)}" if url and query else url
+
+
+def share_meta(
+    page: Page, request: HttpRequest | None, query: dict[str, Any], live_state: Any = None
+) -> dict[str, Any]:
+    """The values of the share tags of a visible newsfeed (or any other) page."""
+    from ..models import LiveFeedMixin, NewsArticleMixin, NewsIndexPage
+
+    page = page.specific
+    meta: dict[str, Any] = {
+        "canonical": canonical_url(page, request, query),
+        "title": page.seo_title or page.title,
+        "site_name": publisher_name(request),
+        "type": "website",
+        "description": _text(page.search_description),
+        "image": None,
+        "published": "",
+        "modified": "",
+        "section": "",
+    }
+    if isinstance(page, NewsArticleMixin):
+        published = page.display_date
+        modified = page.updated_at or page.last_published_at or published
+        topic = page.topics.order_by("name").first()
+        meta.update(
+            type="article",
+            description=meta["description"] or _text(page.standfirst),
+            published=html_datetime(published),
+            modified=html_datetime(max(modified, published) if published else modified),
+            section=topic.name if topic else "",
+            image=_image(page.lead_image, request),
+        )
+    elif isinstance(page, LiveFeedMixin):
+        latest = live_state.latest if live_state is not None else []
+        modified = max(
+            (t for t in [page.last_published_at, *(e.updated_at for e in latest)] if t),
+            default=None,
+        )
+        meta.update(
+            type="article",
+            description=meta["description"] or _text(page.summary),
+            published=html_datetime(page.first_published_at),
+            modified=html_datetime(modified),
+        )
+    elif isinstance(page, NewsIndexPage):
+        meta["description"] = meta["description"] or _text(page.intro)
+    return meta
+
+
+def _image(image: Any, request: HttpRequest | None) -> dict[str, Any] | None:
+    """The lead image's first ``SEO_IMAGE_RENDITIONS`` rendition, with its size and alt text."""
+    if image is None:
+        return None
+    rendition = image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
+    return {
+        "url": absolute_url(rendition.url, request),
+        "width": rendition.width,
+        "height": rendition.height,
+        "alt": getattr(image, "default_alt_text", "") or image.title,
+    }
+
+
+def _query(context: Any, page: Page) -> dict[str, Any]:
+    """What selects this view of the page, read from the validated context (never raw GET)."""
+    query: dict[str, Any] = {}
+    topic = context.get("topic")
+    if getattr(topic, "slug", None):
+        query["topic"] = topic.slug
+    articles = context.get("articles")
+    number = getattr(articles, "number", 1)
+    # Search results are not indexed (robots noindex): they point at the listing they search.
+    if isinstance(number, int) and number > 1 and not context.get("search_query"):
+        query["page"] = number
+    return query
+
+
+@register.inclusion_tag("wagtail_newsfeed/includes/share_meta.html", takes_context=True)
+def newsfeed_share_meta(context: Any, page: Page | None) -> dict[str, Any]:
+    """The canonical link and share tags, or nothing for a preview, draft or private page."""
+    from ..fragments import cached
+
+    request = context.get("request")
+    if (
+        page is None
+        or not page.pk
+        or getattr(request, "is_preview", False)
+        or not is_page_visible(page, request)
+    ):
+        return {"meta": None}
+    query = _query(context, page)
+    live_state = context.get("newsfeed_live")
+    where = (request.scheme, request.get_host()) if request is not None else None
+    version = live_state.version if live_state is not None else None
+    meta = cached(
+        "share_meta",
+        (page.pk, page.cache_key, version, where, sorted(query.items())),
+        lambda: share_meta(page, request, query, live_state),
+        request,
+    )
+    # A page outside every Wagtail Site has no URL to be canonical to.
+    return {"meta": meta if meta["canonical"] else None}
+
+
+@register.simple_tag(takes_context=True)
+def newsfeed_publisher(context: Any) -> str:
+    """The masthead's name: ``PUBLISHER_NAME``, else the Wagtail Site's name, else "News"."""
+    if settings.PUBLISHER_NAME:
+        return settings.PUBLISHER_NAME
+    site = get_site(context.get("request"))
+    return (site.site_name if site else "") or gettext("News")
