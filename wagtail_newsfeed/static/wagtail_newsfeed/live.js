@@ -1,222 +1,382 @@
 /*
- * wagtail-newsfeed live.js: keeps a live feed page up to date without reloading.
+ * wagtail-newsfeed live.js: keeps a live feed page, and the editors' live console, up to date
+ * without reloading.
  *
- * Plain JavaScript, no build step, no dependencies. The page works without it; this script only
- * improves it. It polls the API's delta endpoint with the page's cursor, and when entries changed
- * it fetches their HTML (rendered by the same templates as the page) from the fragments endpoint.
- * Configuration comes from data attributes on its own <script> tag (rendered by
- * {% live_feed_script page %}) and on [data-newsfeed-live]. See docs/live-feeds.md.
+ * An ES2020 module with no build step and no dependencies, served as a static file and loaded with
+ * <script type="module">. The pages work without it; it only improves them.
+ *
+ * - Poller: one polling loop (timeout per request, exponential back-off with jitter on failures
+ *   and timeouts, pause while the tab is hidden, stop for good only when the feed is gone).
+ * - LiveFeed: the reader's live page. Polls the API's delta endpoint with the page's cursor and,
+ *   when entries changed, fetches their HTML (rendered by the same templates as the page) from the
+ *   fragments endpoint. Configured by data attributes on its <script data-newsfeed-live-script>
+ *   (written by {% live_feed_script page %}); its words come from <script
+ *   id="newsfeed-live-strings">. See docs/live-feeds.md and docs/templates.md.
+ * - ConsoleEntries: the admin console's list of entries, refreshed from ?partial=entries.
+ *
+ * Every reader in the same state asks for the same URLs (no per-reader cache-busting): a cache in
+ * front of the site (Varnish) answers them all with one response.
+ *
+ * The browser (fetch, timers, document) comes in as `env`, so the tests (tests/js/) drive it with
+ * a fake clock and a fake fetch.
  */
-(function () {
-  "use strict";
 
-  var script = document.currentScript;
+/** A response that was not 2xx. `status` decides whether polling backs off or stops. */
+export class HttpError extends Error {
+  constructor(status) {
+    super(`HTTP ${status}`);
+    this.name = "HttpError";
+    this.status = status;
+  }
+}
 
-  function LiveFeed(root, config) {
+/** A request that took longer than the poller's timeout: a failure like any other. */
+export class TimeoutError extends Error {
+  constructor(url) {
+    super(`Timed out: ${url}`);
+    this.name = "TimeoutError";
+  }
+}
+
+/** The browser's globals, or a test's stand-ins for any of them. */
+export function browserEnv(overrides = {}) {
+  const g = globalThis;
+  return {
+    window: g.window,
+    document: g.document,
+    fetch: g.fetch ? g.fetch.bind(g) : undefined,
+    setTimeout: g.setTimeout.bind(g),
+    clearTimeout: g.clearTimeout.bind(g),
+    random: Math.random,
+    ...overrides,
+  };
+}
+
+/**
+ * Fetch `url` and read its body, giving up after `timeout` ms: the request is aborted and the
+ * promise rejects with a TimeoutError (even if the fetch ignores the abort signal). The timeout
+ * covers reading the body too, so a response that stalls halfway cannot hang the poller.
+ */
+export function request(env, url, { timeout, accept = "application/json", read = "json" } = {}) {
+  const controller = typeof AbortController === "function" ? new AbortController() : null;
+  let timer = null;
+  const expired = new Promise((resolve, reject) => {
+    timer = env.setTimeout(() => {
+      if (controller) {
+        controller.abort();
+      }
+      reject(new TimeoutError(url));
+    }, timeout);
+  });
+  const work = (async () => {
+    const response = await env.fetch(url, {
+      credentials: "same-origin",
+      headers: { Accept: accept },
+      signal: controller ? controller.signal : undefined,
+    });
+    if (response.status === 204) {
+      return { status: 204, body: null };
+    }
+    if (!response.ok) {
+      throw new HttpError(response.status);
+    }
+    const body = read === "text" ? await response.text() : await response.json();
+    return { status: response.status, body };
+  })();
+  return Promise.race([work, expired]).finally(() => env.clearTimeout(timer));
+}
+
+/**
+ * One polling loop. `step()` does one poll and resolves to the delay before the next (or
+ * undefined for the normal interval); if it throws, the loop backs off, unless the error's HTTP
+ * status is in `stopOn` (the feed is gone), which ends polling for good.
+ */
+export class Poller {
+  constructor({ step, interval, maxInterval, stopOn = [404, 410], env, onStop = null }) {
+    this.step = step;
+    this.interval = interval;
+    this.maxInterval = Math.max(interval, maxInterval || interval);
+    this.stopOn = stopOn;
+    this.env = env;
+    this.onStop = onStop;
+    this.failures = 0;
+    this.timer = null;
+    this.busy = false;
+    this.stopped = false;
+  }
+
+  get hidden() {
+    return Boolean(this.env.document && this.env.document.hidden);
+  }
+
+  /** Wait `delay` ms (the interval by default), then poll; replaces any wait already set. */
+  schedule(delay = this.interval) {
+    this.clearTimer();
+    if (this.stopped || this.hidden) {
+      return;
+    }
+    this.timer = this.env.setTimeout(() => {
+      this.timer = null;
+      this.poll();
+    }, delay);
+  }
+
+  clearTimer() {
+    if (this.timer !== null) {
+      this.env.clearTimeout(this.timer);
+      this.timer = null;
+    }
+  }
+
+  /**
+   * The wait after `failures` failures in a row: the interval doubled each time up to the
+   * maximum, with "equal jitter" (half of it fixed, half random), so that thousands of readers
+   * whose polls failed together (a deploy, a blip) do not all come back in the same second.
+   */
+  backoff(failures = this.failures) {
+    const delay = Math.min(this.maxInterval, this.interval * 2 ** failures);
+    return delay / 2 + this.env.random() * (delay / 2);
+  }
+
+  async poll() {
+    if (this.busy || this.stopped || this.hidden) {
+      return;
+    }
+    this.busy = true;
+    let next;
+    try {
+      next = await this.step();
+    } catch (error) {
+      this.busy = false;
+      if (error instanceof HttpError && this.stopOn.includes(error.status)) {
+        this.stop();
+        return;
+      }
+      this.failures += 1;
+      this.schedule(this.backoff());
+      return;
+    }
+    this.busy = false;
+    this.failures = 0;
+    this.schedule(next === undefined || next === null ? this.interval : next);
+  }
+
+  stop() {
+    if (this.stopped) {
+      return;
+    }
+    this.stopped = true;
+    this.clearTimer();
+    if (this.onStop) {
+      this.onStop();
+    }
+  }
+
+  /** Poll while the tab is visible; catch up as soon as it is shown again. */
+  watchVisibility() {
+    const document = this.env.document;
+    if (!document) {
+      return;
+    }
+    document.addEventListener("visibilitychange", () => {
+      if (document.hidden) {
+        this.clearTimer();
+      } else if (!this.stopped) {
+        this.schedule(0);
+      }
+    });
+  }
+}
+
+/** `base` with `params` appended to its query string, in the order given (stable URLs). */
+export function withQuery(base, params) {
+  const query = Object.entries(params)
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join("&");
+  return base + (base.includes("?") ? "&" : "?") + query;
+}
+
+/** Seconds from a data attribute as ms, at least `min` seconds, `fallback` seconds if unset. */
+function seconds(value, fallback, min = 0.5) {
+  const number = parseFloat(value);
+  return Math.max(min, Number.isFinite(number) ? number : fallback) * 1000;
+}
+
+/** The words live.js shows, in the reader's language, from the page: none are built in. */
+export function readStrings(document) {
+  const element = document.getElementById("newsfeed-live-strings");
+  try {
+    return (element && JSON.parse(element.textContent)) || {};
+  } catch (error) {
+    return {};
+  }
+}
+
+/** The reader's live page. */
+export class LiveFeed {
+  constructor(root, config, env = browserEnv()) {
+    this.env = env;
+    this.window = env.window;
+    this.document = env.document;
     this.root = root;
     this.deltaUrl = config.deltaUrl;
     this.feedUrl = config.feedUrl;
     this.fragmentsUrl = config.fragmentsUrl;
-    this.interval = Math.max(0.5, parseFloat(config.pollInterval) || 5) * 1000;
-    this.maxInterval = Math.max(this.interval, (parseFloat(config.pollMaxInterval) || 60) * 1000);
+    const interval = seconds(config.pollInterval, 5);
+    this.interval = interval;
+    this.timeout = seconds(config.pollTimeout, 10, 1);
     // Check the coverage status (which changes without any entry changing) about every 20 s.
-    this.statusEvery = Math.max(2, Math.round(20000 / this.interval));
+    this.statusEvery = Math.max(2, Math.round(20000 / interval));
     this.cursor = root.getAttribute("data-live-cursor");
     this.oldestFirst = root.getAttribute("data-entry-order") === "oldest_first";
     this.paginated = root.hasAttribute("data-paginated");
     this.list = root.querySelector("[data-newsfeed-entries]");
-    this.baseTitle = document.title;
+    this.baseTitle = this.document.title;
     this.unseen = [];
     this.displaced = {};
-    this.failures = 0;
     this.polls = 0;
-    this.timer = null;
-    this.busy = false;
-    this.stopped = false;
+    this.scrollQueued = false;
+    this.strings = config.strings || {};
     this.timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
     this.dayTimeFormat = new Intl.DateTimeFormat(undefined, {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
+      day: "numeric",
+      month: "short",
+      hour: "2-digit",
+      minute: "2-digit",
     });
     this.fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+    this.poller = new Poller({
+      step: () => this.step(),
+      interval,
+      maxInterval: seconds(config.pollMaxInterval, 60),
+      // 400: the cursor is no longer valid (keys rotated); 404/410: the feed is gone.
+      stopOn: [400, 404, 410],
+      env,
+      onStop: () => this.root.setAttribute("data-live-stopped", ""),
+    });
   }
 
-  LiveFeed.prototype.start = function () {
-    var self = this;
+  get stopped() {
+    return this.poller.stopped;
+  }
+
+  start() {
     this.localiseTimes(this.root);
     this.notice = this.buildNotice();
-    document.addEventListener("visibilitychange", function () {
-      if (document.hidden) {
-        self.clearTimer();
-      } else if (!self.stopped) {
-        self.schedule(0);
-      }
-    });
-    window.addEventListener("scroll", function () { self.onScroll(); }, { passive: true });
+    this.poller.watchVisibility();
+    if (this.window) {
+      this.window.addEventListener("scroll", () => this.onScroll(), { passive: true });
+    }
     this.setStatus(this.root.getAttribute("data-coverage-status"));
-    if (!this.stopped) {
-      this.schedule(this.interval);
+    this.poller.schedule(this.interval);
+  }
+
+  stop() {
+    this.poller.stop();
+  }
+
+  getJSON(url) {
+    return request(this.env, url, { timeout: this.timeout }).then((answer) => answer.body || {});
+  }
+
+  /** The URL of the changes since `cursor`: the same for every reader at the same cursor. */
+  deltaUrlFor(cursor) {
+    return withQuery(this.deltaUrl, { since: cursor });
+  }
+
+  /** One poll; resolves to the delay before the next (0 while the server has more). */
+  async step() {
+    const delta = await this.getJSON(this.deltaUrlFor(this.cursor));
+    await this.apply(delta.results || []);
+    // Only move the cursor once the changes are on the page: a failure retries them.
+    if (delta.cursor) {
+      this.cursor = delta.cursor;
     }
-  };
-
-  // Polling ---------------------------------------------------------------------------------
-
-  LiveFeed.prototype.clearTimer = function () {
-    if (this.timer !== null) {
-      window.clearTimeout(this.timer);
-      this.timer = null;
+    this.polls += 1;
+    if (this.polls % this.statusEvery === 0) {
+      await this.checkStatus();
     }
-  };
+    return delta.has_more ? 0 : this.interval;
+  }
 
-  LiveFeed.prototype.schedule = function (delay) {
-    var self = this;
-    this.clearTimer();
-    if (this.stopped || document.hidden) {
-      return;
-    }
-    this.timer = window.setTimeout(function () {
-      self.timer = null;
-      self.poll();
-    }, delay);
-  };
+  async checkStatus() {
+    const feed = await this.getJSON(this.feedUrl);
+    this.setStatus(feed.status);
+  }
 
-  LiveFeed.prototype.backoff = function () {
-    // Exponential backoff with "equal jitter", so that thousands of readers whose polls failed
-    // together (a deploy, a blip) do not all come back in the same second.
-    var delay = Math.min(this.maxInterval, this.interval * Math.pow(2, this.failures));
-    return delay / 2 + Math.random() * (delay / 2);
-  };
-
-  LiveFeed.prototype.getJSON = function (url) {
-    return window.fetch(url, {
-      credentials: "same-origin",
-      headers: { Accept: "application/json" }
-    }).then(function (response) {
-      if (!response.ok) {
-        var error = new Error("HTTP " + response.status);
-        error.status = response.status;
-        throw error;
-      }
-      return response.json();
-    });
-  };
-
-  LiveFeed.prototype.poll = function () {
-    var self = this;
-    if (this.busy || this.stopped || document.hidden) {
-      return;
-    }
-    this.busy = true;
-    var url = this.deltaUrl + "?since=" + encodeURIComponent(this.cursor);
-    this.getJSON(url)
-      .then(function (delta) {
-        return self.apply(delta.results || []).then(function () {
-          // Only move the cursor once the changes are on the page: a failure retries them.
-          self.cursor = delta.cursor;
-          self.polls += 1;
-          if (self.polls % self.statusEvery === 0) {
-            return self.checkStatus().then(function () { return delta; });
-          }
-          return delta;
-        });
-      })
-      .then(function (delta) {
-        self.busy = false;
-        self.failures = 0;
-        self.schedule(delta.has_more ? 0 : self.interval);
-      })
-      .catch(function (error) {
-        self.busy = false;
-        if (error && (error.status === 400 || error.status === 404 || error.status === 410)) {
-          // The cursor or the feed is gone (feed unpublished, keys rotated): stay static.
-          self.stop();
-          return;
-        }
-        self.failures += 1;
-        self.schedule(self.backoff());
-      });
-  };
-
-  LiveFeed.prototype.checkStatus = function () {
-    var self = this;
-    return this.getJSON(this.feedUrl).then(function (feed) {
-      self.setStatus(feed.status);
-    });
-  };
-
-  LiveFeed.prototype.stop = function () {
-    this.stopped = true;
-    this.clearTimer();
-    this.root.setAttribute("data-live-stopped", "");
-  };
-
-  LiveFeed.prototype.setStatus = function (status) {
+  setStatus(status) {
     if (!status) {
       return;
     }
     this.root.setAttribute("data-coverage-status", status);
-    var badge = this.root.querySelector("[data-newsfeed-status]");
+    const badge = this.root.querySelector("[data-newsfeed-status]");
     if (badge) {
-      badge.className = "newsfeed-badge newsfeed-badge--" + status;
-      badge.textContent = { live: "Live", upcoming: "Upcoming", ended: "Ended" }[status] || status;
+      badge.className = `newsfeed-badge newsfeed-badge--${status}`;
+      badge.textContent = (this.strings.status || {})[status] || status;
     }
     if (status === "ended") {
       this.stop();
     }
-  };
+  }
 
-  // Applying changes ------------------------------------------------------------------------
+  // Applying changes ----------------------------------------------------------------------------
 
-  LiveFeed.prototype.apply = function (results) {
-    var self = this;
+  /** The fragments URL for these ids at this cursor: the same for every reader in that state. */
+  fragmentsUrlFor(ids, cursor) {
+    return withQuery(this.fragmentsUrl, { ids: ids.join(","), v: cursor });
+  }
+
+  async apply(results) {
     if (!results.length) {
-      return Promise.resolve();
+      return;
     }
-    var latest = {};
-    var order = [];
-    results.forEach(function (item) {
-      if (!(item.id in latest)) {
-        order.push(item.id);
+    const latest = new Map();
+    for (const item of results) {
+      latest.delete(item.id); // The last change of an entry decides where it goes.
+      latest.set(item.id, item);
+    }
+    const order = [...latest.keys()];
+    const wanted = order.filter((id) => !latest.get(id).deleted);
+    const fragments = await this.getJSON(this.fragmentsUrlFor(wanted, this.cursor));
+    const html = fragments.entries || {};
+    this.displaced = {};
+    for (const id of order) {
+      if (latest.get(id).deleted || !(String(id) in html)) {
+        this.removeEntry(id);
+      } else {
+        this.placeEntry(id, html[String(id)]);
       }
-      latest[item.id] = item;
-    });
-    var wanted = order.filter(function (id) { return !latest[id].deleted; });
-    var url = this.fragmentsUrl + "?ids=" + wanted.join(",") + "&v=" + encodeURIComponent(this.cursor);
-    return this.getJSON(url).then(function (fragments) {
-      var html = fragments.entries || {};
-      self.displaced = {};
-      order.forEach(function (id) {
-        if (latest[id].deleted || !(String(id) in html)) {
-          self.removeEntry(id);
-        } else {
-          self.placeEntry(id, html[String(id)]);
-        }
-      });
-      self.replaceKeyEvents(fragments.key_events || "");
-      self.setStatus(fragments.status);
-      self.updateNotice();
-      self.root.dispatchEvent(new CustomEvent("newsfeed:updated", {
-        bubbles: true, detail: { ids: order }
-      }));
-    });
-  };
+    }
+    this.replaceKeyEvents(fragments.key_events || "");
+    this.setStatus(fragments.status);
+    this.updateNotice();
+    const CustomEventClass = (this.window && this.window.CustomEvent) || globalThis.CustomEvent;
+    this.root.dispatchEvent(
+      new CustomEventClass("newsfeed:updated", { bubbles: true, detail: { ids: order } }),
+    );
+  }
 
-  LiveFeed.prototype.fromHTML = function (html) {
-    var holder = document.createElement("div");
+  fromHTML(html) {
+    const holder = this.document.createElement("div");
     holder.innerHTML = html.trim();
-    var element = holder.firstElementChild;
+    const element = holder.firstElementChild;
     if (element) {
       this.localiseTimes(element);
     }
     return element;
-  };
+  }
 
-  LiveFeed.prototype.placeEntry = function (id, html) {
-    var element = this.fromHTML(html);
+  entryElement(id) {
+    return this.root.querySelector(`#entry-${CSS_ESCAPE(String(id))}`);
+  }
+
+  placeEntry(id, html) {
+    const element = this.fromHTML(html);
     if (!element) {
       return;
     }
-    var existing = document.getElementById("entry-" + id);
-    var pinned = element.hasAttribute("data-pinned");
+    const existing = this.entryElement(id);
+    const pinned = element.hasAttribute("data-pinned");
     if (existing && existing.hasAttribute("data-pinned") === pinned) {
       // Edited in place: same spot, same visibility (a not yet revealed entry stays unrevealed).
       element.hidden = existing.hidden;
@@ -233,60 +393,62 @@
     } else {
       this.insertInOrder(element, !existing && !this.displaced[String(id)]);
     }
-  };
+  }
 
-  LiveFeed.prototype.placePinned = function (element) {
+  placePinned(element) {
     if (this.paginated) {
       return; // Older pages do not show the pinned entry.
     }
-    var section = this.root.querySelector("[data-newsfeed-pinned]");
+    let section = this.root.querySelector("[data-newsfeed-pinned]");
     if (!section) {
-      section = document.createElement("section");
+      section = this.document.createElement("section");
       section.className = "newsfeed-pinned";
-      section.setAttribute("aria-label", "Pinned");
+      if (this.strings.pinned) {
+        section.setAttribute("aria-label", this.strings.pinned);
+      }
       section.setAttribute("data-newsfeed-pinned", "");
-      var entries = this.list.closest("section") || this.list;
+      const entries = this.list.closest("section") || this.list;
       entries.parentNode.insertBefore(section, entries);
     }
     // A feed has one pinned entry; the one it replaces arrives in this same delta, unpinned,
     // and goes back among the other entries (not as a new one).
-    var displaced = this.displaced;
-    Array.prototype.forEach.call(section.querySelectorAll("[data-entry-id]"), function (old) {
-      displaced[old.getAttribute("data-entry-id")] = true;
+    for (const old of section.querySelectorAll("[data-entry-id]")) {
+      this.displaced[old.getAttribute("data-entry-id")] = true;
       old.remove();
-    });
+    }
     section.appendChild(element);
-  };
+  }
 
-  LiveFeed.prototype.sortKey = function (element) {
-    var time = element.querySelector("time[datetime]");
-    return [time ? Date.parse(time.getAttribute("datetime")) : 0,
-      parseInt(element.getAttribute("data-entry-id"), 10)];
-  };
+  sortKey(element) {
+    const time = element.querySelector("time[datetime]");
+    return [
+      time ? Date.parse(time.getAttribute("datetime")) : 0,
+      parseInt(element.getAttribute("data-entry-id"), 10),
+    ];
+  }
 
-  LiveFeed.prototype.comesBefore = function (a, b) {
-    // Does key a come before key b in this feed's reading order?
-    var newer = a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+  /** Does key a come before key b in this feed's reading order? */
+  comesBefore(a, b) {
+    const newer = a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
     return this.oldestFirst ? !newer : newer;
-  };
+  }
 
-  LiveFeed.prototype.insertInOrder = function (element, isNew) {
+  insertInOrder(element, isNew) {
     if (isNew && this.paginated) {
       return; // New entries belong on the first page, not on "older entries" pages.
     }
-    var key = this.sortKey(element);
-    var items = this.list.querySelectorAll(":scope > [data-entry-id]");
-    var before = null;
-    for (var i = 0; i < items.length; i += 1) {
-      if (this.comesBefore(key, this.sortKey(items[i]))) {
-        before = items[i];
+    const key = this.sortKey(element);
+    let before = null;
+    for (const item of this.list.querySelectorAll(":scope > [data-entry-id]")) {
+      if (this.comesBefore(key, this.sortKey(item))) {
+        before = item;
         break;
       }
     }
     if (!before && this.root.querySelector("[data-newsfeed-older]")) {
       return; // It belongs on a later page of the pagination.
     }
-    var empty = this.list.querySelector("[data-newsfeed-empty]");
+    const empty = this.list.querySelector("[data-newsfeed-empty]");
     if (empty) {
       empty.remove();
     }
@@ -297,166 +459,264 @@
     if (isNew && (element.hidden || !this.isInView(element))) {
       this.unseen.push(element);
     }
-  };
+  }
 
-  LiveFeed.prototype.removeEntry = function (id) {
-    var existing = document.getElementById("entry-" + id);
+  removeEntry(id) {
+    const existing = this.entryElement(id);
     if (existing) {
       this.dropUnseen(existing);
       this.removeElement(existing);
     }
-  };
+  }
 
-  LiveFeed.prototype.removeElement = function (element) {
-    var section = element.closest("[data-newsfeed-pinned]");
+  removeElement(element) {
+    const section = element.closest("[data-newsfeed-pinned]");
     element.remove();
     if (section && !section.querySelector("[data-entry-id]")) {
       section.remove();
     }
-  };
+  }
 
-  LiveFeed.prototype.replaceKeyEvents = function (html) {
-    var list = this.root.querySelector("[data-newsfeed-key-events]");
-    var current = list ? list.closest("nav") || list : null;
-    var next = html ? this.fromHTML(html) : null;
+  replaceKeyEvents(html) {
+    const list = this.root.querySelector("[data-newsfeed-key-events]");
+    const current = list ? list.closest("nav") || list : null;
+    const next = html ? this.fromHTML(html) : null;
     if (current && next) {
       current.replaceWith(next);
     } else if (current) {
       current.remove();
     } else if (next) {
-      var anchor = this.root.querySelector("[data-newsfeed-pinned]") ||
-        this.list.closest("section") || this.list;
+      const anchor =
+        this.root.querySelector("[data-newsfeed-pinned]") ||
+        this.list.closest("section") ||
+        this.list;
       anchor.parentNode.insertBefore(next, anchor);
     }
-  };
+  }
 
-  // "N new updates" ---------------------------------------------------------------------------
+  // "N new updates" -----------------------------------------------------------------------------
 
-  LiveFeed.prototype.readerHasScrolled = function () {
+  readerHasScrolled() {
     return this.list.getBoundingClientRect().top < 0;
-  };
+  }
 
-  LiveFeed.prototype.isInView = function (element) {
-    var box = element.getBoundingClientRect();
-    return box.bottom > 0 && box.top < window.innerHeight;
-  };
+  isInView(element) {
+    const box = element.getBoundingClientRect();
+    const height = (this.window && this.window.innerHeight) || 0;
+    return box.bottom > 0 && box.top < height;
+  }
 
-  LiveFeed.prototype.swapUnseen = function (old, replacement) {
-    var index = this.unseen.indexOf(old);
+  swapUnseen(old, replacement) {
+    const index = this.unseen.indexOf(old);
     if (index !== -1) {
       this.unseen[index] = replacement;
     }
-  };
+  }
 
-  LiveFeed.prototype.dropUnseen = function (element) {
-    var index = this.unseen.indexOf(element);
+  dropUnseen(element) {
+    const index = this.unseen.indexOf(element);
     if (index !== -1) {
       this.unseen.splice(index, 1);
     }
-  };
+  }
 
-  LiveFeed.prototype.buildNotice = function () {
-    var self = this;
-    var holder = document.createElement("div");
+  /** The "N new updates" button; styled by newsfeed.css (--newsfeed-new-updates-* properties). */
+  buildNotice() {
+    const holder = this.document.createElement("div");
     holder.className = "newsfeed-new-updates";
     holder.setAttribute("aria-live", "polite");
-    holder.style.cssText = "position:sticky;top:0.75rem;z-index:10;text-align:center;height:0;";
-    var button = document.createElement("button");
+    const button = this.document.createElement("button");
     button.type = "button";
     button.hidden = true;
+    button.className = "newsfeed-new-updates__button";
     button.setAttribute("data-newsfeed-new-updates", "");
-    button.style.cssText = "cursor:pointer;border:0;border-radius:999px;padding:0.5rem 1rem;" +
-      "font:inherit;font-weight:600;background:#c8102e;color:#fff;" +
-      "box-shadow:0 2px 8px rgba(0,0,0,0.25);";
-    button.addEventListener("click", function () { self.revealUnseen(true); });
+    button.addEventListener("click", () => this.revealUnseen(true));
     holder.appendChild(button);
     this.list.parentNode.insertBefore(holder, this.list);
     return button;
-  };
+  }
 
-  LiveFeed.prototype.revealUnseen = function (scroll) {
-    var first = null;
-    var self = this;
-    this.unseen.forEach(function (element) {
+  revealUnseen(scroll) {
+    let first = null;
+    for (const element of this.unseen) {
       element.hidden = false;
-      if (!first || self.comesBefore(self.sortKey(element), self.sortKey(first))) {
+      if (!first || this.comesBefore(this.sortKey(element), this.sortKey(first))) {
         first = element;
       }
-    });
+    }
     this.unseen = [];
     this.updateNotice();
     if (scroll && first) {
-      var target = this.oldestFirst ? first : (this.list.closest("section") || this.list);
-      target.scrollIntoView({ behavior: "smooth", block: "start" });
+      const target = this.oldestFirst ? first : this.list.closest("section") || this.list;
+      if (target.scrollIntoView) {
+        target.scrollIntoView({ behavior: "smooth", block: "start" });
+      }
       first.setAttribute("tabindex", "-1");
       first.focus({ preventScroll: true });
     }
-  };
+  }
 
-  LiveFeed.prototype.onScroll = function () {
-    var self = this;
+  onScroll() {
     if (!this.unseen.length || this.scrollQueued) {
       return;
     }
     this.scrollQueued = true;
-    window.requestAnimationFrame(function () {
-      self.scrollQueued = false;
-      if (!self.oldestFirst && !self.readerHasScrolled()) {
-        self.revealUnseen(false); // Back at the top: show them where they belong.
-      } else if (self.oldestFirst) {
-        self.unseen = self.unseen.filter(function (element) { return !self.isInView(element); });
-        self.updateNotice();
+    const later = (this.window && this.window.requestAnimationFrame) || ((fn) => fn());
+    later.call(this.window, () => {
+      this.scrollQueued = false;
+      if (!this.oldestFirst && !this.readerHasScrolled()) {
+        this.revealUnseen(false); // Back at the top: show them where they belong.
+      } else if (this.oldestFirst) {
+        this.unseen = this.unseen.filter((element) => !this.isInView(element));
+        this.updateNotice();
       }
     });
-  };
+  }
 
-  LiveFeed.prototype.updateNotice = function () {
-    var count = this.unseen.length;
-    this.notice.hidden = count === 0;
-    this.notice.textContent = count === 1 ? "1 new update" : count + " new updates";
-    document.title = count ? "(" + count + ") " + this.baseTitle : this.baseTitle;
-  };
-
-  // Times in the reader's locale and time zone ---------------------------------------------------
-
-  LiveFeed.prototype.localiseTimes = function (container) {
-    var self = this;
-    var now = new Date();
-    Array.prototype.forEach.call(container.querySelectorAll("time[datetime]"), function (time) {
-      var date = new Date(time.getAttribute("datetime"));
-      if (isNaN(date.getTime())) {
-        return;
-      }
-      time.title = self.fullFormat.format(date);
-      if (time.closest(".newsfeed-live__header")) {
-        time.textContent = self.fullFormat.format(date);
-      } else if (date.toDateString() === now.toDateString()) {
-        time.textContent = self.timeFormat.format(date);
-      } else {
-        time.textContent = self.dayTimeFormat.format(date);
-      }
-    });
-  };
-
-  function start() {
-    var root = document.querySelector("[data-newsfeed-live]");
-    if (!root || !script || !window.fetch || !root.querySelector("[data-newsfeed-entries]")) {
+  updateNotice() {
+    if (!this.notice) {
       return;
     }
-    var feed = new LiveFeed(root, {
-      deltaUrl: script.getAttribute("data-delta-url"),
-      feedUrl: script.getAttribute("data-feed-url"),
-      fragmentsUrl: script.getAttribute("data-fragments-url"),
-      pollInterval: script.getAttribute("data-poll-interval"),
-      pollMaxInterval: script.getAttribute("data-poll-max-interval")
-    });
-    root.newsfeedLive = feed;
-    feed.start();
+    const count = this.unseen.length;
+    this.notice.hidden = count === 0;
+    const text = (count === 1 ? this.strings.newUpdate : this.strings.newUpdates) || "+{count}";
+    this.notice.textContent = text.replace("{count}", String(count));
+    this.document.title = count ? `(${count}) ${this.baseTitle}` : this.baseTitle;
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  // Times in the reader's locale and time zone --------------------------------------------------
+
+  localiseTimes(container) {
+    const now = new Date();
+    for (const time of container.querySelectorAll("time[datetime]")) {
+      const date = new Date(time.getAttribute("datetime"));
+      if (Number.isNaN(date.getTime())) {
+        continue;
+      }
+      time.title = this.fullFormat.format(date);
+      if (time.closest(".newsfeed-live__header")) {
+        time.textContent = this.fullFormat.format(date);
+      } else if (date.toDateString() === now.toDateString()) {
+        time.textContent = this.timeFormat.format(date);
+      } else {
+        time.textContent = this.dayTimeFormat.format(date);
+      }
+    }
   }
-})();
+}
+
+/** Entry ids are digits; anything else is escaped rather than trusted in a selector. */
+function CSS_ESCAPE(value) {
+  return /^[0-9]+$/.test(value) ? value : value.replace(/[^a-zA-Z0-9_-]/g, (c) => `\\${c}`);
+}
+
+/**
+ * The admin console's list of entries: every interval it asks `?partial=entries&version=<shown>`;
+ * the console answers 204 when nothing changed and the list's HTML otherwise. The list is left
+ * alone while an editor has focus in it (a menu open, a button about to be pressed).
+ */
+export class ConsoleEntries {
+  constructor(box, config, env = browserEnv()) {
+    this.env = env;
+    this.box = box;
+    this.url = config.url;
+    this.timeout = seconds(config.pollTimeout, 10, 1);
+    this.poller = new Poller({
+      step: () => this.step(),
+      interval: seconds(config.pollInterval, 5),
+      maxInterval: seconds(config.pollMaxInterval, 60),
+      stopOn: [404, 410],
+      env,
+      onStop: () => this.box.setAttribute("data-live-stopped", ""),
+    });
+  }
+
+  start() {
+    this.poller.watchVisibility();
+    this.poller.schedule();
+  }
+
+  current() {
+    const list = this.box.querySelector("[data-console-version]");
+    return list ? list.getAttribute("data-console-version") : "";
+  }
+
+  /** The URL for the version shown: the same for every console showing it. */
+  urlFor(version) {
+    return withQuery(this.url, { version: version || "" });
+  }
+
+  async step() {
+    const document = this.env.document;
+    if (document && this.box.contains(document.activeElement)) {
+      return undefined; // Try again at the next interval.
+    }
+    const answer = await request(this.env, this.urlFor(this.current()), {
+      timeout: this.timeout,
+      accept: "text/html",
+      read: "text",
+    });
+    if (answer.status === 204 || !answer.body) {
+      return undefined; // Nothing changed since the version shown, so nothing was rendered.
+    }
+    const holder = this.box.ownerDocument.createElement("div");
+    holder.innerHTML = answer.body;
+    const fresh = holder.querySelector("[data-console-version]");
+    if (fresh && fresh.getAttribute("data-console-version") !== this.current()) {
+      this.box.replaceChildren(...holder.childNodes);
+    }
+    return undefined;
+  }
+}
+
+/** Start whatever the page has: the reader's live feed, the console's list, or neither. */
+export function boot(env = browserEnv()) {
+  const document = env.document;
+  if (!document || !env.fetch) {
+    return {};
+  }
+  const started = {};
+  const root = document.querySelector("[data-newsfeed-live]");
+  const script = document.querySelector("script[data-newsfeed-live-script]");
+  if (root && script && root.querySelector("[data-newsfeed-entries]")) {
+    const feed = new LiveFeed(
+      root,
+      {
+        deltaUrl: script.getAttribute("data-delta-url"),
+        feedUrl: script.getAttribute("data-feed-url"),
+        fragmentsUrl: script.getAttribute("data-fragments-url"),
+        pollInterval: script.getAttribute("data-poll-interval"),
+        pollMaxInterval: script.getAttribute("data-poll-max-interval"),
+        pollTimeout: script.getAttribute("data-poll-timeout"),
+        strings: readStrings(document),
+      },
+      env,
+    );
+    root.newsfeedLive = feed;
+    feed.start();
+    started.feed = feed;
+  }
+  const box = document.querySelector("[data-newsfeed-console-entries]");
+  if (box && box.getAttribute("data-url")) {
+    const list = new ConsoleEntries(
+      box,
+      {
+        url: box.getAttribute("data-url"),
+        // The console renders its pace in ms (never under 2 s); the reader's script in seconds.
+        pollInterval: parseFloat(box.getAttribute("data-poll-interval-ms")) / 1000,
+        pollMaxInterval: box.getAttribute("data-poll-max-interval"),
+      },
+      env,
+    );
+    box.newsfeedLive = list;
+    list.start();
+    started.console = list;
+  }
+  return started;
+}
+
+// In a browser, start on load (a module runs after the document is parsed); imported by the tests
+// (no global document), it only exports.
+if (typeof document !== "undefined" && typeof window !== "undefined" && !window.__newsfeedNoBoot) {
+  boot();
+}

@@ -1,0 +1,459 @@
+// live.js on the reader's live page, with jsdom, a fake clock and a fake fetch (no server).
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+
+import { Poller, boot, readStrings } from "../../wagtail_newsfeed/static/wagtail_newsfeed/live.js";
+import {
+  FakeClock,
+  STRINGS,
+  entryHTML,
+  envFor,
+  fakeFetch,
+  flush,
+  listedIds,
+  livePage,
+  pinnedIds,
+  response,
+} from "./helpers.mjs";
+
+const T = (hour, minute = 0) =>
+  `2026-12-01T${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}:00Z`;
+
+/**
+ * A page whose API answers the deltas in `deltas` one after the other (then empty deltas) and
+ * whose fragments endpoint renders `html` by id.
+ */
+function feedWith({ entries, order, deltas = [], html = {}, statusCodes = {} }) {
+  const dom = livePage({ entries, order });
+  const clock = new FakeClock();
+  const queue = [...deltas];
+  const fetch = fakeFetch(clock, (url) => {
+    if (url.startsWith("/api/feeds/7/entries/")) {
+      const next = queue.shift();
+      if (typeof next === "number" || next === "hang") {
+        return next;
+      }
+      const cursor = new URL(url, "https://x").searchParams.get("since");
+      return response(200, next || { results: [], cursor, has_more: false });
+    }
+    if (url.startsWith("/feeds/7/fragments/")) {
+      const ids = new URL(url, "https://x").searchParams.get("ids").split(",").filter(Boolean);
+      const entries = Object.fromEntries(
+        ids.filter((id) => id in html).map((id) => [id, html[id]]),
+      );
+      return response(200, { entries, key_events: "", status: "live" });
+    }
+    if (url === "/api/feeds/7/") {
+      return statusCodes.feed || response(200, { status: "live" });
+    }
+    return 404;
+  });
+  const env = envFor(dom, clock, fetch);
+  const { feed } = boot(env);
+  return { dom, clock, fetch, feed };
+}
+
+const deltaUrls = (fetch) => fetch.urls().filter((url) => url.startsWith("/api/feeds/7/entries/"));
+
+test("follows the cursor: each poll asks for the changes since the last cursor applied", async () => {
+  const { clock, fetch } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [
+      { results: [], cursor: "c1", has_more: false },
+      { results: [], cursor: "c2", has_more: true },
+      { results: [], cursor: "c3", has_more: false },
+    ],
+  });
+
+  await clock.advance(999);
+  assert.deepEqual(fetch.urls(), []); // The first poll waits one interval.
+  await clock.advance(1);
+  assert.deepEqual(deltaUrls(fetch), ["/api/feeds/7/entries/?since=c0"]);
+  // has_more: the next page of changes is asked for at once, then the interval again.
+  await clock.advance(1000);
+  assert.deepEqual(deltaUrls(fetch).slice(1), [
+    "/api/feeds/7/entries/?since=c1",
+    "/api/feeds/7/entries/?since=c2",
+  ]);
+  assert.deepEqual(fetch.times(), [1000, 2000, 2000]);
+  await clock.advance(1000);
+  assert.deepEqual(deltaUrls(fetch).slice(3), ["/api/feeds/7/entries/?since=c3"]);
+});
+
+test("the cursor does not move when the changes could not be fetched: the retry asks again", async () => {
+  const { dom, clock, fetch } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [
+      { results: [{ id: 2 }], cursor: "c1" },
+      { results: [{ id: 2 }], cursor: "c1" },
+    ],
+    html: {},
+  });
+  // The fragments endpoint fails once.
+  const original = fetch;
+  let failed = false;
+  const env = envFor(dom, clock, (url, init) => {
+    if (url.startsWith("/feeds/") && !failed) {
+      failed = true;
+      original.calls.push({ at: clock.now, url, init });
+      return Promise.resolve(response(503));
+    }
+    return original(url, init);
+  });
+  dom.window.document.querySelector("[data-newsfeed-live]").newsfeedLive.stop();
+  dom.window.document.querySelector("[data-newsfeed-live]").removeAttribute("data-live-stopped");
+  const { feed } = boot(env);
+
+  await clock.advance(1000);
+  assert.equal(feed.cursor, "c0");
+  await clock.advance(1000); // Back-off after one failure, random 0: half of 2 s.
+  assert.equal(feed.cursor, "c1");
+  assert.deepEqual(
+    original.urls().filter((url) => url.includes("entries")),
+    ["/api/feeds/7/entries/?since=c0", "/api/feeds/7/entries/?since=c0"],
+  );
+});
+
+test("newest first: new entries go in time order, edits stay in place, deletions go", async () => {
+  const { dom, clock, feed } = feedWith({
+    entries: [entryHTML(2, T(11)), entryHTML(1, T(10))],
+    deltas: [
+      { results: [{ id: 3 }, { id: 4 }], cursor: "c1" },
+      { results: [{ id: 2 }], cursor: "c2" },
+      { results: [{ id: 4, deleted: true }], cursor: "c3" },
+    ],
+    html: {
+      3: entryHTML(3, T(12)),
+      4: entryHTML(4, T(10, 30)),
+      2: entryHTML(2, T(11), { text: "Corrected" }),
+    },
+  });
+
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [3, 2, 4, 1]);
+  assert.equal(feed.unseen.length, 2); // Not in view (jsdom lays nothing out): counted as new.
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [3, 2, 4, 1]);
+  assert.equal(dom.window.document.querySelector("#entry-2 p").textContent, "Corrected");
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [3, 2, 1]);
+  assert.equal(feed.unseen.length, 1);
+});
+
+test("oldest first: new entries go at the end, earlier ones before", async () => {
+  const { dom, clock } = feedWith({
+    order: "oldest_first",
+    entries: [entryHTML(1, T(10)), entryHTML(2, T(11))],
+    deltas: [
+      { results: [{ id: 3 }, { id: 5 }], cursor: "c1" },
+      { results: [{ id: 2 }], cursor: "c2" },
+    ],
+    html: {
+      3: entryHTML(3, T(12)),
+      5: entryHTML(5, T(9)),
+      2: entryHTML(2, T(11), { text: "Edited" }),
+    },
+  });
+
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [5, 1, 2, 3]);
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [5, 1, 2, 3]);
+  assert.equal(dom.window.document.querySelector("#entry-2 p").textContent, "Edited");
+});
+
+test("entries with the same time are ordered by id, in both orders", async () => {
+  for (const [order, expected] of [
+    ["newest_first", [3, 2, 1]],
+    ["oldest_first", [1, 2, 3]],
+  ]) {
+    const entries =
+      order === "newest_first"
+        ? [entryHTML(3, T(10)), entryHTML(1, T(10))]
+        : [entryHTML(1, T(10)), entryHTML(3, T(10))];
+    const { dom, clock } = feedWith({
+      order,
+      entries,
+      deltas: [{ results: [{ id: 2 }], cursor: "c1" }],
+      html: { 2: entryHTML(2, T(10)) },
+    });
+    await clock.advance(1000);
+    assert.deepEqual(listedIds(dom), expected, order);
+  }
+});
+
+test("pinning moves an entry above the list; a new pin sends the old one back in order", async () => {
+  for (const order of ["newest_first", "oldest_first"]) {
+    const entries = [entryHTML(1, T(10)), entryHTML(2, T(11)), entryHTML(3, T(12))];
+    const { dom, clock, feed } = feedWith({
+      order,
+      entries: order === "newest_first" ? entries.reverse() : entries,
+      deltas: [
+        { results: [{ id: 2 }], cursor: "c1" },
+        { results: [{ id: 3 }, { id: 2 }], cursor: "c2" },
+        { results: [{ id: 3 }], cursor: "c3" },
+      ],
+    });
+    const html = (id, pinned) => entryHTML(id, T(9 + id), { pinned });
+    // Answers per delta: 2 pinned; then 3 pinned and 2 unpinned; then 3 unpinned.
+    const answers = [
+      { 2: html(2, true) },
+      { 3: html(3, true), 2: html(2, false) },
+      { 3: html(3, false) },
+    ];
+    const fetch = feed.env.fetch;
+    feed.env.fetch = (url, init) => {
+      if (url.startsWith("/feeds/7/fragments/")) {
+        fetch.calls.push({ at: clock.now, url, init });
+        return Promise.resolve(response(200, { entries: answers.shift(), key_events: "" }));
+      }
+      return fetch(url, init);
+    };
+    const inOrder =
+      order === "newest_first"
+        ? (ids) => ids.sort((a, b) => b - a)
+        : (ids) => ids.sort((a, b) => a - b);
+
+    await clock.advance(1000);
+    assert.deepEqual(pinnedIds(dom), [2], order);
+    assert.deepEqual(listedIds(dom), inOrder([1, 3]), order);
+    const section = dom.window.document.querySelector("[data-newsfeed-pinned]");
+    assert.equal(section.getAttribute("aria-label"), "Angeheftet"); // The page's word for it.
+    assert.equal(section.nextElementSibling.className, "newsfeed-entries"); // Above the list.
+
+    await clock.advance(1000);
+    assert.deepEqual(pinnedIds(dom), [3], order);
+    assert.deepEqual(listedIds(dom), inOrder([1, 2]), order);
+    assert.equal(feed.unseen.length, 0, "an entry coming back from the pin is not new");
+
+    await clock.advance(1000);
+    assert.equal(dom.window.document.querySelector("[data-newsfeed-pinned]"), null, order);
+    assert.deepEqual(listedIds(dom), inOrder([1, 2, 3]), order);
+  }
+});
+
+test("back-off on errors: the interval doubles per failure up to the maximum, with jitter", async () => {
+  const { clock, fetch, feed } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [503, 500, 502, 503, 503, { results: [], cursor: "c1" }],
+  });
+
+  await clock.advance(30000);
+  const times = fetch.times();
+  // 1 s interval, 8 s maximum, random() = 0: waits of 1, 2, 4, 4, 4 s after 1..5 failures, then
+  // the normal interval once a poll succeeds.
+  assert.deepEqual(times.slice(0, 8), [1000, 2000, 4000, 8000, 12000, 16000, 17000, 18000]);
+  assert.equal(feed.poller.failures, 0);
+  assert.equal(feed.stopped, false);
+});
+
+test("the jitter spreads a wait between half and all of it", () => {
+  const clock = new FakeClock();
+  const at = (random) =>
+    new Poller({
+      step: async () => {},
+      interval: 1000,
+      maxInterval: 60000,
+      env: { ...clock, random: () => random },
+    });
+  assert.deepEqual(
+    [1, 2, 3, 6, 7].map((failures) => at(0).backoff(failures)),
+    [1000, 2000, 4000, 30000, 30000],
+  );
+  assert.deepEqual(
+    [1, 2, 3, 6, 7].map((failures) => at(1).backoff(failures)),
+    [2000, 4000, 8000, 60000, 60000],
+  );
+  assert.equal(at(0.5).backoff(1), 1500);
+});
+
+test("a hung request times out, is aborted, counts as a failure and polling goes on", async () => {
+  const dom = livePage({ entries: [entryHTML(1, T(10))] });
+  dom.window.document
+    .querySelector("[data-newsfeed-live-script]")
+    .setAttribute("data-poll-timeout", "2");
+  const clock = new FakeClock();
+  const answers = ["hang", "hang", { results: [], cursor: "c1" }];
+  const fetch = fakeFetch(clock, () => {
+    const next = answers.shift();
+    return next === undefined
+      ? response(200, { results: [], cursor: "c1" })
+      : typeof next === "string"
+        ? next
+        : response(200, next);
+  });
+  const { feed } = boot(envFor(dom, clock, fetch));
+
+  await clock.advance(3000);
+  assert.equal(fetch.calls[0].init.signal.aborted, true);
+  assert.equal(feed.poller.failures, 1);
+  // Polls at 1 s (times out at 3 s), 4 s (times out at 6 s, then waits 2 s), 8 s succeeds.
+  await clock.advance(5000);
+  assert.deepEqual(fetch.times(), [1000, 4000, 8000]);
+  assert.equal(feed.poller.failures, 0);
+  assert.equal(feed.cursor, "c1");
+  await clock.advance(1000);
+  assert.deepEqual(fetch.times().slice(3), [9000]);
+  assert.equal(clock.pending, 1); // Exactly one timer: the next poll (no leaked timeouts).
+});
+
+test("a body that stalls after the headers also times out", async () => {
+  const dom = livePage({ entries: [entryHTML(1, T(10))] });
+  const clock = new FakeClock();
+  const fetch = fakeFetch(clock, () => ({
+    status: 200,
+    ok: true,
+    json: () => new Promise(() => {}),
+  }));
+  const { feed } = boot(envFor(dom, clock, fetch));
+
+  await clock.advance(1000 + 10000); // The default timeout is 10 s.
+  assert.equal(feed.poller.failures, 1);
+  assert.equal(feed.stopped, false);
+});
+
+for (const status of [404, 410, 400]) {
+  test(`stops for good on ${status} (the feed or the cursor is gone)`, async () => {
+    const { dom, clock, fetch, feed } = feedWith({
+      entries: [entryHTML(1, T(10))],
+      deltas: [503, status],
+    });
+
+    await clock.advance(60000);
+    assert.equal(fetch.calls.length, 2);
+    assert.equal(feed.stopped, true);
+    assert.ok(
+      dom.window.document.querySelector("[data-newsfeed-live]").hasAttribute("data-live-stopped"),
+    );
+    assert.equal(clock.pending, 0);
+    dom.window.document.dispatchEvent(new dom.window.Event("visibilitychange"));
+    await clock.advance(60000);
+    assert.equal(fetch.calls.length, 2);
+  });
+}
+
+test("other errors never stop polling", async () => {
+  const { clock, fetch, feed } = feedWith({
+    entries: [],
+    deltas: [500, 403, 429, 502, 503, 504, 500, 500, 500],
+  });
+
+  await clock.advance(120000);
+  assert.equal(feed.stopped, false);
+  assert.ok(fetch.calls.length > 10);
+});
+
+test("readers in the same state ask for the same URLs: no per-reader cache-busting", async () => {
+  const run = async (random) => {
+    const dom = livePage({ entries: [entryHTML(1, T(10))], cursor: "abc:1" });
+    const clock = new FakeClock();
+    const fetch = fakeFetch(clock, (url) =>
+      url.startsWith("/api/")
+        ? response(200, { results: [{ id: 5 }], cursor: "abc:2" })
+        : response(200, { entries: { 5: entryHTML(5, T(12)) } }),
+    );
+    boot(envFor(dom, clock, fetch, () => random));
+    await clock.advance(1000);
+    return fetch.urls();
+  };
+
+  const first = await run(0.1);
+  const second = await run(0.9);
+  assert.deepEqual(first, second);
+  assert.deepEqual(first, [
+    "/api/feeds/7/entries/?since=abc%3A1",
+    "/feeds/7/fragments/?ids=5&v=abc%3A1",
+  ]);
+});
+
+test("the words come from the page: status, pinned, new updates", async () => {
+  const { dom, clock, feed } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [{ results: [{ id: 2 }, { id: 3 }], cursor: "c1" }],
+    html: { 2: entryHTML(2, T(11)), 3: entryHTML(3, T(12)) },
+  });
+  const document = dom.window.document;
+
+  await clock.advance(1000);
+  const button = document.querySelector("[data-newsfeed-new-updates]");
+  assert.equal(button.textContent, "2 neue Updates");
+  assert.equal(button.hidden, false);
+  assert.equal(document.title, "(2) Storm live");
+  feed.setStatus("upcoming");
+  assert.equal(document.querySelector("[data-newsfeed-status]").textContent, "Demnächst");
+  button.click();
+  assert.equal(button.hidden, true);
+  assert.equal(document.title, "Storm live");
+  feed.setStatus("ended");
+  assert.equal(document.querySelector("[data-newsfeed-status]").textContent, "Beendet");
+  assert.equal(feed.stopped, true);
+});
+
+test("without the strings element no English appears: the count stands alone", async () => {
+  const dom = livePage({ entries: [], strings: null });
+  assert.deepEqual(readStrings(dom.window.document), {});
+  const broken = livePage({ entries: [] });
+  broken.window.document.getElementById("newsfeed-live-strings").textContent = "{not json";
+  assert.deepEqual(readStrings(broken.window.document), {});
+  assert.deepEqual(readStrings(livePage().window.document), STRINGS);
+
+  const clock = new FakeClock();
+  const fetch = fakeFetch(clock, (url) =>
+    url.startsWith("/api/")
+      ? response(200, { results: [{ id: 4 }], cursor: "c1" })
+      : response(200, { entries: { 4: entryHTML(4, T(10)) } }),
+  );
+  boot(envFor(dom, clock, fetch));
+  await clock.advance(1000);
+  assert.equal(dom.window.document.querySelector("[data-newsfeed-new-updates]").textContent, "+1");
+});
+
+test("the status is checked about every 20 s and an ended feed stops", async () => {
+  const { dom, clock, fetch, feed } = feedWith({
+    entries: [],
+    statusCodes: { feed: response(200, { status: "ended" }) },
+  });
+
+  await clock.advance(20000);
+  assert.ok(fetch.urls().includes("/api/feeds/7/"));
+  assert.equal(feed.stopped, true);
+  assert.equal(dom.window.document.querySelector("[data-newsfeed-status]").textContent, "Beendet");
+});
+
+test("no polling while the tab is hidden; it catches up when shown", async () => {
+  const { dom, clock, fetch } = feedWith({ entries: [] });
+  Object.defineProperty(dom.window.document, "hidden", { configurable: true, get: () => true });
+  dom.window.document.dispatchEvent(new dom.window.Event("visibilitychange"));
+
+  await clock.advance(10000);
+  assert.equal(fetch.calls.length, 0);
+  Object.defineProperty(dom.window.document, "hidden", { configurable: true, get: () => false });
+  dom.window.document.dispatchEvent(new dom.window.Event("visibilitychange"));
+  await clock.advance(0);
+  assert.equal(fetch.calls.length, 1);
+});
+
+test("no inline styles: the notice is styled by classes and newsfeed.css custom properties", async () => {
+  const source = readFileSync(
+    new URL("../../wagtail_newsfeed/static/wagtail_newsfeed/live.js", import.meta.url),
+    "utf8",
+  );
+  assert.doesNotMatch(source, /\.style\b|cssText|#[0-9a-f]{3,6}\b/i);
+  const css = readFileSync(
+    new URL("../../wagtail_newsfeed/static/wagtail_newsfeed/newsfeed.css", import.meta.url),
+    "utf8",
+  );
+  assert.match(css, /--newsfeed-new-updates-background:/);
+  assert.match(
+    css,
+    /\.newsfeed-new-updates__button \{[^}]*var\(--newsfeed-new-updates-background\)/,
+  );
+
+  const { dom } = feedWith({ entries: [] });
+  const button = dom.window.document.querySelector("[data-newsfeed-new-updates]");
+  assert.equal(button.className, "newsfeed-new-updates__button");
+  assert.equal(button.getAttribute("style"), null);
+  assert.equal(button.parentElement.getAttribute("style"), null);
+  await flush();
+});
