@@ -10,6 +10,7 @@ from wagtail.models import PageViewRestriction
 
 from tests import factories
 from wagtail_newsfeed import live
+from wagtail_newsfeed.fragments import renders_changed
 
 feedparser = pytest.importorskip("feedparser")
 
@@ -93,17 +94,36 @@ def test_articles_without_a_standfirst_are_summed_up_by_their_body_in_one_query(
 ):
     for n in range(2):
         factories.make_article(news_index, standfirst="", body=factories.paragraph(f"Body {n}"))
-    client.get(reverse("wagtail_newsfeed:latest_rss"))
+    renders_changed()  # nothing kept: every item is read afresh
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("wagtail_newsfeed:latest_rss"))
     for n in range(2, 10):
         factories.make_article(news_index, standfirst="", body=factories.paragraph(f"Body {n}"))
 
+    renders_changed()
     with django_assert_max_num_queries(len(few.captured_queries)):
         _response, parsed = _get(client, "latest_rss")
 
     assert sorted(entry.summary for entry in parsed.entries) == sorted(
         f"Body {n}" for n in range(10)
+    )
+
+
+def test_feed_items_are_kept_between_renders_and_a_publish_shows_its_new_state(
+    client, news_index, django_assert_max_num_queries
+):
+    articles = [factories.make_article(news_index, f"Story {n}") for n in range(5)]
+    _get(client, "latest_rss")
+    with django_assert_max_num_queries(3):  # the list of versions; every item kept
+        _get(client, "latest_rss")
+
+    changed = articles[2]
+    changed.title = "Story 2, updated"
+    changed.save_revision().publish()
+
+    _response, parsed = _get(client, "latest_rss")
+    assert sorted(entry.title for entry in parsed.entries) == sorted(
+        ["Story 0", "Story 1", "Story 2, updated", "Story 3", "Story 4"]
     )
 
 

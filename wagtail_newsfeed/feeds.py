@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import copy
 import html
+import io
 import mimetypes
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +37,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from .conf import settings
+from .fragments import cached_many
 from .jsonld import absolute_url, get_site, publisher_name, stream_text
 from .models.articles import listing_prefetches
 from .xml import xml_safe
@@ -78,6 +79,14 @@ class XMLSafeFeedMixin(SyndicationFeed):
             **{key: _xml_safe_value(value) for key, value in kwargs.items()},
         )
 
+    def write(self, outfile: Any, encoding: str) -> None:
+        """Written to ``outfile`` at once: the XML writer makes thousands of small writes, and
+        each write to an ``HttpResponse`` is encoded and stored as a chunk of its own (most of
+        a feed's time before this)."""
+        buffer = io.StringIO()
+        super().write(buffer, encoding)
+        outfile.write(buffer.getvalue())
+
 
 class XMLSafeRssFeed(XMLSafeFeedMixin, Rss201rev2Feed):
     """RSS 2.0 that any stored text can be written to."""
@@ -109,37 +118,80 @@ class FeedSource:
 
 
 def article_items(queryset: QuerySet) -> QuerySet:
-    """Newest first, limited, with everything an item needs fetched up front. Bodies are
-    left out: an item shows its standfirst, and ``with_summary_bodies`` fetches the bodies of
-    the few that have none."""
-    images = get_image_model().objects.prefetch_renditions(settings.SEO_IMAGE_RENDITIONS[0])
-    return (
-        queryset.order_by("-published_at", "-pk")
-        .defer_streamfields()
-        .select_related("source")
-        .prefetch_related(Prefetch("lead_image", queryset=images), *listing_prefetches())[
-            : settings.FEED_ITEMS
-        ]
-    )
+    """Newest first, limited: the articles a feed lists (``FeedArticle.for_pages`` reads what
+    each shows)."""
+    return queryset.order_by("-published_at", "-pk")[: settings.FEED_ITEMS]
 
 
-def with_summary_bodies(items: Iterable[Any]) -> list[Any]:
-    """``items``, with the deferred bodies of articles without a standfirst loaded in one
-    query (their summary is the body's first words)."""
-    items = list(items)
-    wanting = [
-        item
-        for item in items
-        if not getattr(item, "standfirst", True) and "body" in item.get_deferred_fields()
-    ]
-    if wanting:
-        model = type(wanting[0])
-        bodies = dict(
-            model.objects.filter(pk__in=[item.pk for item in wanting]).values_list("pk", "body")
+@dataclass(frozen=True)
+class FeedArticle:
+    """What a feed shows of one article, kept as a rendered piece by the article's version
+    (``Page.cache_key``), so a feed after one publish reads only that article afresh."""
+
+    title: str
+    link: str
+    summary: str
+    pubdate: Any
+    updateddate: Any
+    author_name: str
+    categories: tuple[str, ...]
+    enclosure: tuple[str, str, str] | None
+
+    @classmethod
+    def for_pages(cls, queryset: QuerySet, request: HttpRequest | None) -> list[FeedArticle]:
+        """The items of ``queryset`` (already ordered and limited), in order."""
+        versions = {
+            pk: (pk, url_path, last_published_at)
+            for pk, url_path, last_published_at in queryset.values_list(
+                "pk", "url_path", "last_published_at"
+            )
+        }
+        host = (request.scheme, request.get_host()) if request is not None else ()
+        pieces = cached_many(
+            "feed-article",
+            {pk: (*version, *host) for pk, version in versions.items()},
+            lambda missing: cls.compute(queryset.model, missing, request),
+            request,
         )
-        for item in wanting:
-            item.body = bodies.get(item.pk)
-    return items
+        return [pieces[pk] for pk in versions]
+
+    @classmethod
+    def compute(
+        cls, model: type[Page], pks: list[int], request: HttpRequest | None
+    ) -> dict[int, FeedArticle]:
+        images = get_image_model().objects.prefetch_renditions(settings.SEO_IMAGE_RENDITIONS[0])
+        pages = (
+            model.objects.filter(pk__in=pks)
+            .select_related("source")
+            .prefetch_related(Prefetch("lead_image", queryset=images), *listing_prefetches())
+        )
+        return {page.pk: cls.from_page(page, request) for page in pages}
+
+    @classmethod
+    def from_page(cls, page: Any, request: HttpRequest | None) -> FeedArticle:
+        return cls(
+            title=page.title,
+            link=page.get_full_url(request),
+            summary=page.standfirst or Truncator(stream_text(page.body)).words(60),
+            pubdate=page.display_date,
+            updateddate=max(filter(None, [page.updated_at, page.display_date]), default=None),
+            author_name=", ".join(author.name for author in page.get_authors()),
+            categories=tuple(topic.name for topic in page.get_topic_list()),
+            enclosure=lead_image_enclosure(page.lead_image, request),
+        )
+
+
+def lead_image_enclosure(image: Any, request: HttpRequest | None) -> tuple[str, str, str] | None:
+    """``(url, length, mime type)`` of an image's feed rendition."""
+    if image is None:
+        return None
+    rendition = image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
+    try:
+        length = rendition.file.size
+    except OSError:
+        length = 0
+    mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
+    return (absolute_url(rendition.url, request), str(length), mime_type)
 
 
 class NewsFeed(Feed):
@@ -179,53 +231,37 @@ class NewsFeed(Feed):
         return publisher_name(self.request)
 
     def items(self, obj: FeedSource) -> list[Any]:
-        return with_summary_bodies(obj.items)
+        return FeedArticle.for_pages(obj.items, self.request)
 
-    # Articles
+    # Articles (``FeedArticle`` items)
 
     def item_title(self, item: Any) -> str:
         return item.title
 
-    def item_summary(self, item: Any) -> str:
-        """The item's summary as plain text."""
-        return item.standfirst or Truncator(stream_text(item.body)).words(60)
-
     def item_description(self, item: Any) -> str:
         """RSS ``<description>`` / Atom ``<summary type="html">``: the summary, HTML-escaped."""
-        return escape(self.item_summary(item))
+        return escape(item.summary)
 
     def item_link(self, item: Any) -> str:
-        # Asked twice per item (link and guid); working a page's URL out costs more than the rest.
-        url = item.__dict__.get("_newsfeed_feed_link")
-        if url is None:
-            url = item.__dict__["_newsfeed_feed_link"] = item.get_full_url(self.request)
-        return url
+        return item.link
 
     def item_guid(self, item: Any) -> str:
         return self.item_link(item)
 
     def item_pubdate(self, item: Any):
-        return item.display_date
+        return item.pubdate
 
     def item_updateddate(self, item: Any):
-        return max(filter(None, [item.updated_at, item.display_date]), default=None)
+        return item.updateddate
 
     def item_author_name(self, item: Any) -> str:
-        return ", ".join(author.name for author in item.get_authors())
+        return item.author_name
 
     def item_categories(self, item: Any) -> list[str]:
-        return [topic.name for topic in item.get_topic_list()]
+        return list(item.categories)
 
     def item_enclosures(self, item: Any) -> list[Enclosure]:
-        if item.lead_image is None:
-            return []
-        rendition = item.lead_image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
-        try:
-            length = rendition.file.size
-        except OSError:
-            length = 0
-        mime_type = mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg"
-        return [Enclosure(absolute_url(rendition.url, self.request), str(length), mime_type)]
+        return [Enclosure(*item.enclosure)] if item.enclosure else []
 
 
 def _site_articles(request: HttpRequest) -> QuerySet:
@@ -300,6 +336,7 @@ class LiveFeedEntriesFeed(NewsFeed):
     cache_max_age_setting = "LIVE_PAGE_CACHE_MAX_AGE"
 
     def get_object(self, request: HttpRequest, page_id: int) -> FeedSource:
+        from .models.live import byline_prefetches
         from .visibility import visible_entries, visible_feeds
 
         feed = visible_feeds().filter(pk=page_id).first()
@@ -307,7 +344,7 @@ class LiveFeedEntriesFeed(NewsFeed):
             raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})
         entries = (
             visible_entries(feed)
-            .prefetch_related("authors")
+            .prefetch_related(*byline_prefetches())
             .order_by("-display_time", "-pk")[: settings.FEED_ITEMS]
         )
         feed_url = feed.get_full_url(request)
@@ -324,11 +361,14 @@ class LiveFeedEntriesFeed(NewsFeed):
         self._feed_url = obj.extra["feed_url"]
         return super().get_feed(obj, request)
 
+    def items(self, obj: FeedSource) -> list[Any]:
+        return list(obj.items)
+
     def item_title(self, item: Any) -> str:
         return item.headline or Truncator(stream_text(item.body)).words(12)
 
-    def item_summary(self, item: Any) -> str:
-        return stream_text(item.body)
+    def item_description(self, item: Any) -> str:
+        return escape(stream_text(item.body))
 
     def item_link(self, item: Any) -> str:
         return f"{self._feed_url}#{item.anchor}"
@@ -340,7 +380,7 @@ class LiveFeedEntriesFeed(NewsFeed):
         return max(item.updated_at, item.display_time)
 
     def item_author_name(self, item: Any) -> str:
-        return ", ".join(author.name for author in item.authors.all())
+        return ", ".join(author.name for author in item.get_authors())
 
     def item_categories(self, item: Any) -> list[str]:
         return [_("Key event")] if item.is_key_event else []

@@ -29,9 +29,13 @@ from .caching import bump_generation, generation
 from .conf import settings
 
 RENDER_GENERATION = "render"
+#: Part of every key: raised when what a piece holds changes shape (a new field, another time
+#: format), so an upgrade never shows pieces rendered by the previous release.
+PIECES_FORMAT = 2
 _REQUEST_ATTRIBUTE = "_newsfeed_render_generation"
 
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 def render_generation(request: HttpRequest | None = None) -> str:
@@ -50,15 +54,7 @@ def renders_changed() -> None:
     bump_generation(RENDER_GENERATION)
 
 
-def cached(
-    name: str, parts: Iterable[Any], compute: Callable[[], T], request: HttpRequest | None = None
-) -> T:
-    """``compute()``, kept for ``FRAGMENT_CACHE_TIMEOUT`` seconds under ``name`` and ``parts``
-    (which must include the version of what it shows), the render generation, the language and
-    the time zone. A timeout of 0 turns the cache off."""
-    timeout = settings.FRAGMENT_CACHE_TIMEOUT
-    if not timeout or getattr(request, "is_preview", False):
-        return compute()
+def _key(name: str, parts: Iterable[Any], request: HttpRequest | None) -> str:
     raw = repr(
         (
             *parts,
@@ -68,9 +64,44 @@ def cached(
         )
     )
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    key = f"wagtail_newsfeed:fragment:{name}:{digest}"
+    return f"wagtail_newsfeed:fragment:{PIECES_FORMAT}:{name}:{digest}"
+
+
+def cached(
+    name: str, parts: Iterable[Any], compute: Callable[[], T], request: HttpRequest | None = None
+) -> T:
+    """``compute()``, kept for ``FRAGMENT_CACHE_TIMEOUT`` seconds under ``name`` and ``parts``
+    (which must include the version of what it shows), the render generation, the language and
+    the time zone. A timeout of 0 turns the cache off."""
+    timeout = settings.FRAGMENT_CACHE_TIMEOUT
+    if not timeout or getattr(request, "is_preview", False):
+        return compute()
+    key = _key(name, parts, request)
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout)
     return value
+
+
+def cached_many(
+    name: str,
+    parts: dict[K, Iterable[Any]],
+    compute: Callable[[list[K]], dict[K, T]],
+    request: HttpRequest | None = None,
+) -> dict[K, T]:
+    """``cached`` for a list: the pieces of every item of ``parts`` (item → the parts keying its
+    piece), read in one cache round trip; ``compute`` gets the items that missed, in order, and
+    returns their pieces. A list after one change costs one item's work, not the list's."""
+    timeout = settings.FRAGMENT_CACHE_TIMEOUT
+    if not timeout or getattr(request, "is_preview", False):
+        return compute(list(parts))
+    keys = {item: _key(name, item_parts, request) for item, item_parts in parts.items()}
+    found = cache.get_many(list(keys.values()))
+    values = {item: found[key] for item, key in keys.items() if key in found}
+    missing = [item for item in parts if item not in values]
+    if missing:
+        computed = compute(missing)
+        cache.set_many({keys[item]: computed[item] for item in missing}, timeout)
+        values.update(computed)
+    return values
