@@ -1,27 +1,33 @@
 # Two commands for a fresh clone:
 #   make demo   builds a virtual environment, loads demo content into SQLite and serves the example site
 #   make test   builds a virtual environment and runs lint, migration checks and the whole test suite
-# WAGTAIL=7.4 make test runs against the oldest supported Wagtail (in .venv-wagtail7.4).
+# WAGTAIL=7.4 make test runs against the oldest supported Wagtail (in .venv-wagtail7.4);
+# PYTHON=python3.13 DJANGO=6.1 make test against Python 3.13 and Django 6.1 (in .venv-django6.1).
 
 PYTHON ?= python3
 WAGTAIL ?=
-VENV ?= $(if $(WAGTAIL),.venv-wagtail$(WAGTAIL),.venv)
+DJANGO ?=
+VENV ?= $(if $(WAGTAIL),.venv-wagtail$(WAGTAIL),$(if $(DJANGO),.venv-django$(DJANGO),.venv))
 BIN := $(VENV)/bin
 WAGTAIL_PIN := $(if $(WAGTAIL),"wagtail==$(WAGTAIL).*",)
+DJANGO_PIN := $(if $(DJANGO),"django==$(DJANGO).*",)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes: pytest-xdist spreads test files over the cores (a file's tests stay together, so
+# the servers a file starts are started once).
+JOBS ?= auto
 
-.PHONY: demo test lint check browser-deps clean
+.PHONY: demo test lint check messages browser-deps js clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[test,postgres,redis]" $(WAGTAIL_PIN)
+	$(BIN)/pip install --quiet -e ".[test,postgres,redis]" $(WAGTAIL_PIN) $(DJANGO_PIN)
 	touch $@
 
 demo: $(BIN)/.installed
 	cd example_site && ../$(BIN)/python manage.py migrate --noinput
-	cd example_site && ../$(BIN)/python manage.py load_newsfeed_demo --demo-superuser
+	cd example_site && ../$(BIN)/python manage.py load_newsfeed_demo --demo-superuser --site-url http://$(HOST):$(PORT)
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/ (user: admin, password: admin)"
 	cd example_site && ../$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
@@ -33,11 +39,25 @@ check: $(BIN)/.installed
 	cd example_site && ../$(BIN)/python manage.py check --fail-level WARNING
 	cd example_site && ../$(BIN)/python manage.py makemigrations --check --dry-run
 
-browser-deps:
+# Compile the translations (GNU gettext's msgfmt): a broken .po fails the build.
+messages: $(BIN)/.installed
+	@bash scripts/ensure-gettext
+	cd wagtail_newsfeed && ../$(BIN)/django-admin compilemessages
+
+# Debian's Chromium, and from the npm registry (package-lock.json) axe-core for the accessibility
+# tests and jsdom for live.js's unit tests; npm ci again whenever the lock file is newer.
+browser-deps: node_modules/.package-lock.json
 	@bash scripts/ensure-chromium
 
-test: $(BIN)/.installed browser-deps lint check
-	$(BIN)/pytest
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# live.js's unit tests: Node's own test runner, jsdom, a fake clock and a fake fetch (no server).
+js: node_modules/.package-lock.json
+	node --test tests/js/
+
+test: $(BIN)/.installed browser-deps js lint check messages
+	$(BIN)/pytest -n $(JOBS) --dist loadfile
 
 clean:
 	rm -rf .venv .venv-wagtail* build dist *.egg-info example_site/db.sqlite3 example_site/media
