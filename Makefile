@@ -16,6 +16,11 @@ PORT ?= 8000
 # Test processes: pytest-xdist spreads test files over the cores (a file's tests stay together, so
 # the servers a file starts are started once).
 JOBS ?= auto
+# Which tests: MARKERS narrows the selection (e.g. MARKERS="not processes"); BROWSERS=0 leaves out
+# the browser tests, which run in a pytest of their own (a worker must not go on to other tests
+# with Playwright's event loop and its connections behind it).
+MARKERS ?=
+BROWSERS ?= 1
 
 .PHONY: demo test lint check messages browser-deps js clean
 
@@ -57,7 +62,10 @@ js: node_modules/.package-lock.json
 	node --test tests/js/
 
 test: $(BIN)/.installed browser-deps js lint check messages
-	$(BIN)/pytest -n $(JOBS) --dist loadfile
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not browser$(if $(MARKERS), and ($(MARKERS)),)"
+ifeq ($(BROWSERS),1)
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "browser$(if $(MARKERS), and ($(MARKERS)),)"
+endif
 
 clean:
 	rm -rf .venv .venv-wagtail* build dist *.egg-info example_site/db.sqlite3 example_site/media

@@ -25,7 +25,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API runs, Django hands out other
+# connection objects, so a worker that goes on to other test files after the browser tests
+# (pytest-xdist) must be back on its own connections by then.
+@pytest.fixture(scope="module")
 def chromium(django_db_setup):
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
         pytest.skip("Chromium is not installed (apt-get install chromium)")
