@@ -124,8 +124,12 @@ def _query(context: Any, page: Page) -> dict[str, Any]:
     topic = context.get("topic")
     if getattr(topic, "slug", None):
         query["topic"] = topic.slug
-    articles = context.get("articles")
-    number = getattr(articles, "number", 1)
+    # The requested page number (validated digits): reading ``articles.number`` would count the
+    # listing on every request, though the listing itself is a cached piece.
+    number = context.get("listing_page")
+    if number is None:
+        number = getattr(context.get("articles"), "number", 1)
+    number = int(number) if str(number).isdigit() else 1
     # Search results are not indexed (robots noindex): they point at the listing they search.
     if isinstance(number, int) and number > 1 and not context.get("search_query"):
         query["page"] = number
