@@ -28,7 +28,8 @@ def feed(settings, live_server):
     settings.WAGTAIL_NEWSFEED = {"POLL_INTERVAL": 1, "POLL_MAX_INTERVAL": 4}
     index = factories.make_index(title="News")
     feed = factories.make_feed(index, "Election night live", summary="<p>Counting.</p>")
-    factories.make_superuser("editor")
+    editor = factories.make_superuser("editor")
+    factories.make_author("Eda Editor", slug="eda-editor", role="Live editor", user=editor)
     return feed
 
 
@@ -56,7 +57,7 @@ def site_time(value):
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
 
 
-def test_caret_is_in_the_body_and_ctrl_enter_publishes_to_an_open_reader_page(
+def test_caret_is_in_the_body_and_ctrl_enter_publishes_with_a_byline_to_an_open_reader_page(
     chromium, live_server, feed, docs_img
 ):
     reader_context = chromium.new_context()
@@ -76,9 +77,11 @@ def test_caret_is_in_the_body_and_ctrl_enter_publishes_to_an_open_reader_page(
     entry = LiveEntry.objects.get(feed=feed)
     assert entry.status == LiveEntry.Status.PUBLISHED
     assert [block.block_type for block in entry.body] == ["paragraph"]
-    reader.locator(f"#entry-{entry.pk}", has_text="Turnout passed 60 percent").wait_for(
-        timeout=SHOWS_WITHIN_MS
-    )
+    # With the poster's byline (their Author is the console's default).
+    assert [author.name for author in entry.get_authors()] == ["Eda Editor"]
+    shown = reader.locator(f"#entry-{entry.pk}", has_text="Turnout passed 60 percent")
+    shown.wait_for(timeout=SHOWS_WITHIN_MS)
+    assert "Eda Editor" in shown.inner_text()
     # The message names the entry by its first words, not its database id.
     assert page.get_by_text("“Turnout passed 60 percent, officials say. (").count() == 1
     # The composer is ready for the next entry, caret in the body again.
