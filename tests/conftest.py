@@ -15,6 +15,35 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _migration_data(request):
+    """The Wagtail root page and default site (made by migrations) for every database test.
+
+    A transactional test ends by flushing the database; Django reloads the migrations' data only
+    at the start of the next ``serialized_rollback`` test, and pytest-django runs transactional
+    tests last for that reason. pytest-xdist hands each worker whole files, so there they can run
+    mid-way: a test that finds the database flushed gets that data back, in its own transaction.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    uses_db = marker is not None or "db" in request.fixturenames
+    transactional = (
+        (marker is not None and marker.kwargs.get("transaction", False))
+        or "transactional_db" in request.fixturenames
+        or "live_server" in request.fixturenames
+    )
+    if not uses_db or transactional:
+        yield
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+    from wagtail.models import Site
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents and not Site.objects.exists():
+        connection.creation.deserialize_db_from_string(contents)
+    yield
+
+
 @pytest.fixture
 def news_index(db):
     return factories.make_index()
