@@ -12,6 +12,7 @@ from django.utils import timezone
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests import factories
+from tests.webhooks.conftest import serving
 from wagtail_newsfeed.models import WebhookDelivery, WebhookEvent
 from wagtail_newsfeed.webhooks.deliveries import send_due_deliveries
 
@@ -246,8 +247,7 @@ def test_the_log_is_pruned_after_the_configured_days(make_endpoint, webhook_sett
 
 
 def test_an_endless_response_is_read_only_up_to_the_cap(make_endpoint, webhook_settings, committed):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     webhook_settings(WEBHOOK_MAX_RESPONSE_BYTES=1024, WEBHOOK_TIMEOUT=2)
     sent = []
@@ -267,16 +267,11 @@ def test_an_endless_response_is_read_only_up_to_the_cap(make_endpoint, webhook_s
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        make_endpoint(f"http://127.0.0.1:{server.server_port}/", [WebhookEvent.ARTICLE_PUBLISHED])
+    with serving(Endless) as port:
+        make_endpoint(f"http://127.0.0.1:{port}/", [WebhookEvent.ARTICLE_PUBLISHED])
         index = factories.make_index()
         with committed():
             factories.make_article(index)
-    finally:
-        server.shutdown()
-        server.server_close()
     delivery = WebhookDelivery.objects.get()
     assert (delivery.status, delivery.response_code) == ("succeeded", 200)
     assert delivery.duration_ms < 2000

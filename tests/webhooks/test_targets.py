@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests import factories
+from tests.webhooks.conftest import serving
 from wagtail_newsfeed.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from wagtail_newsfeed.webhooks.targets import TargetRefused, check_url
 
@@ -131,8 +132,7 @@ def test_the_request_goes_to_the_address_that_was_checked(
 
 
 def test_a_redirect_is_not_followed(make_endpoint, committed):
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     hits = []
 
@@ -147,16 +147,11 @@ def test_a_redirect_is_not_followed(make_endpoint, committed):
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        make_endpoint(f"http://127.0.0.1:{server.server_port}/", [WebhookEvent.ARTICLE_PUBLISHED])
+    with serving(Redirect) as port:
+        make_endpoint(f"http://127.0.0.1:{port}/", [WebhookEvent.ARTICLE_PUBLISHED])
         index = factories.make_index()
         with committed():
             factories.make_article(index)
-    finally:
-        server.shutdown()
-        server.server_close()
     delivery = WebhookDelivery.objects.get()
     assert hits == ["/"]
     assert (delivery.status, delivery.response_code) == ("pending", 307)
