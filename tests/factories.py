@@ -15,7 +15,7 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
 
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import (
     ArticleAuthor,
     Author,
@@ -146,7 +146,7 @@ def feed_group(feed: Page, *, publish: bool, name: str | None = None) -> Group:
 def make_entry(feed: LiveFeedPage, user=None, text: str | None = None, **kwargs: Any) -> LiveEntry:
     user = user or _system_user()
     n = next(_seq)
-    return live.create_entry(
+    return entry_rules.create_entry(
         feed,
         user,
         body=kwargs.pop("body", paragraph(text or f"Entry text {n}.")),

@@ -8,7 +8,7 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.modeladmin import entry_admin_urls
 from wagtail_newsfeed.models import Author, LiveEntry, Source, Topic
 
@@ -164,7 +164,7 @@ def test_old_urls_of_unknown_entries_are_404(admin_client, feed, pk):
 
 def test_old_edit_url_of_a_deleted_entry_is_404(admin_client, feed):
     entry = factories.make_entry(feed)
-    live.delete_entry(entry, entry.created_by)
+    entry_rules.delete_entry(entry, entry.created_by)
     assert admin_client.get(url(LiveEntry, "edit", entry.pk)).status_code == 404
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_live_data_has_the_short_max_age_and_entry_changes_change_the_etag(
     assert "max-age=3" in first["Cache-Control"]
     assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
 
-    live.update_entry(entry, superuser, headline="Edited")
+    entry_rules.update_entry(entry, superuser, headline="Edited")
     assert api.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
 
 
@@ -66,7 +66,7 @@ def test_live_data_has_the_short_max_age_and_entry_changes_change_the_etag(
 )
 def test_every_get_is_cacheable(api, feed, news_index, path):
     article = factories.make_article(news_index)
-    cursor = live.encode_cursor(feed, 0)
+    cursor = entry_rules.encode_cursor(feed, 0)
     url = path.format(feed=feed.pk, article=article.pk, cursor=cursor)
     response = api.get(url)
     assert response.status_code == 200

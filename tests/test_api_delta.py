@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 
 
 def entries_url(feed) -> str:
@@ -39,10 +39,10 @@ def test_create_edit_pin_unpublish_and_delete_arrive_in_order_with_tombstones(ap
     cursor = api.get(entries_url(feed)).json()["cursor"]
 
     created = factories.make_entry(feed, superuser, text="Brand new", headline="New")
-    live.update_entry(kept, superuser, headline="Kept, edited")
-    live.set_pinned(created, superuser)
-    live.unpublish_entry(hidden, superuser)
-    live.delete_entry(doomed, superuser)
+    entry_rules.update_entry(kept, superuser, headline="Kept, edited")
+    entry_rules.set_pinned(created, superuser)
+    entry_rules.unpublish_entry(hidden, superuser)
+    entry_rules.delete_entry(doomed, superuser)
 
     data = poll(api, feed, cursor)
     assert data["has_more"] is False
@@ -85,7 +85,7 @@ def test_pinning_also_reports_the_entry_it_unpinned(api, feed, superuser):
     second = factories.make_entry(feed, superuser)
     cursor = api.get(entries_url(feed)).json()["cursor"]
 
-    live.set_pinned(second, superuser)
+    entry_rules.set_pinned(second, superuser)
 
     results = poll(api, feed, cursor)["results"]
     assert {(r["id"], r["is_pinned"]) for r in results} == {(second.pk, True), (first.pk, False)}

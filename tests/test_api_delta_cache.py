@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +83,10 @@ def test_an_unpublished_feed_is_gone_at_once_despite_the_cache(api, feed):
 
 def test_a_deleted_feed_is_gone_at_once_despite_the_cache(api, feed):
     cursor = current_cursor(api, feed)
-    assert live.cached_feed_version(feed.pk) is not None
+    assert entry_rules.cached_feed_version(feed.pk) is not None
     feed_id = feed.pk
     feed.delete()
-    assert live.cached_feed_version(feed_id) is None
+    assert entry_rules.cached_feed_version(feed_id) is None
     response = APIClient().get(
         reverse("wagtail_newsfeed_api:feed-entries", args=[feed_id]), {"since": cursor}
     )
@@ -104,6 +104,6 @@ def test_bad_input_is_still_refused_when_the_answer_is_cached(api, feed):
 @override_settings(WAGTAIL_NEWSFEED={"API_LIVE_CACHE_MAX_AGE": 0})
 def test_nothing_is_cached_when_live_caching_is_off(api, feed, django_assert_max_num_queries):
     cursor = current_cursor(api, feed)
-    assert live.cached_feed_version(feed.pk) is None
+    assert entry_rules.cached_feed_version(feed.pk) is None
     with django_assert_max_num_queries(2):
         assert poll(api, feed, cursor).status_code == 200

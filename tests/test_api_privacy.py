@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from wagtail.models import Page, PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 
 ARTICLES = "/api/newsfeed/v1/articles/"
 
@@ -115,9 +115,9 @@ def test_draft_and_deleted_entries_are_absent_and_404(reader, feed, superuser, s
         feed, superuser, headline="Hidden", is_pinned=True, is_key_event=True
     )
     if state == "draft":
-        live.unpublish_entry(entry, superuser)
+        entry_rules.unpublish_entry(entry, superuser)
     else:
-        live.delete_entry(entry, superuser)
+        entry_rules.delete_entry(entry, superuser)
 
     listing = reader.get(reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])).json()
     assert [e["headline"] for e in listing["results"]] == ["Public"]

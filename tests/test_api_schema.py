@@ -26,7 +26,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.blocks import NewsStreamBlock
 from wagtail_newsfeed.models import ArticleCorrection
 
@@ -107,14 +107,14 @@ def seed_scenario() -> dict[str, Any]:
     plain = factories.make_article(index, "Plain story", slug="plain-story")
     feed = factories.make_feed(index, "Flood live", coverage_start=None)
     writer = factories.make_superuser("schema-writer")
-    start = live.encode_cursor(feed, live.current_version(feed))
+    start = entry_rules.encode_cursor(feed, entry_rules.current_version(feed))
     entries = [
         factories.make_entry(feed, writer, "First update."),
         factories.make_entry(feed, writer, "Key moment.", is_key_event=True, is_pinned=True),
         factories.make_entry(feed, writer, "Retracted."),
         factories.make_entry(feed, writer, body=every_block_body(index)),
     ]
-    live.delete_entry(entries[2], writer)
+    entry_rules.delete_entry(entries[2], writer)
     return {
         "index": index,
         "article": full,
@@ -307,7 +307,7 @@ def test_entries_and_tombstones_are_told_apart(schema):
 def test_every_entry_matches_only_the_entry_schema(schema, news_index, superuser):
     feed = factories.make_feed(news_index)
     factories.make_entry(feed, superuser, body=every_block_body(news_index))
-    cursor = live.encode_cursor(feed, 0)
+    cursor = entry_rules.encode_cursor(feed, 0)
     delta = APIClient().get(f"{API}/feeds/{feed.pk}/entries/", {"since": cursor}).json()
     (entry,) = delta["results"]
     assert component_validator(schema, "Entry").is_valid(entry)

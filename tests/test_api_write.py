@@ -179,7 +179,7 @@ def test_editor_who_may_not_publish_gets_403_publishing_but_may_save_drafts(feed
 def test_stale_version_is_409(writer, feed, editor):
     entry = factories.make_entry(feed, editor)
     stale = entry.version
-    factories.live.update_entry(entry, editor, headline="Newer")
+    factories.entry_rules.update_entry(entry, editor, headline="Newer")
     response = writer.patch(
         entry_url(feed, entry.pk), {"headline": "Older"}, "json", HTTP_IF_MATCH=str(stale)
     )

@@ -13,7 +13,7 @@ from rest_framework.test import APIClient
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry, LiveFeedCounter
 
 pytestmark = [
@@ -53,7 +53,9 @@ def feed_locked_elsewhere(feed):
 def feed_with_counter(news_index):
     feed = factories.make_feed(news_index)
     editor = factories.make_superuser("busy-editor")
-    live.create_entry(feed, editor, body=factories.paragraph("First"))  # makes the counter row
+    entry_rules.create_entry(
+        feed, editor, body=factories.paragraph("First")
+    )  # makes the counter row
     return feed, editor
 
 

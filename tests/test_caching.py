@@ -8,7 +8,7 @@ from django.db.models import F
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import caching, live
+from wagtail_newsfeed import caching, entry_rules
 from wagtail_newsfeed.models import CacheGeneration
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,6 @@ def test_without_a_shared_cache_feed_versions_are_never_cached(feed, superuser):
     url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
     cursor = api.get(url).json()["cursor"]
     api.get(url, {"since": cursor})
-    assert live.cached_feed_version(feed.pk) is None
-    live.remember_feed_version(feed.pk, 5)
-    assert live.cached_feed_version(feed.pk) is None
+    assert entry_rules.cached_feed_version(feed.pk) is None
+    entry_rules.remember_feed_version(feed.pk, 5)
+    assert entry_rules.cached_feed_version(feed.pk) is None

@@ -10,7 +10,7 @@ from django.urls import reverse
 from wagtail.models import PageLogEntry
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 from wagtail_newsfeed.names import entry_name, first_words
 
@@ -90,7 +90,7 @@ def test_an_unsaved_entry_has_a_name(feed):
 
 def test_history_names_the_entry_as_it_read_when_logged(admin_client, feed, superuser):
     entry = make(feed, factories.paragraph("Counting has begun in the north."))
-    live.update_entry(entry, superuser, body=factories.paragraph("Counting is over."))
+    entry_rules.update_entry(entry, superuser, body=factories.paragraph("Counting is over."))
 
     response = admin_client.get(reverse("wagtailadmin_pages:history", args=[feed.pk]))
 

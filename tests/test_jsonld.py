@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.jsonld import dumps_jsonld
 
 pytestmark = pytest.mark.django_db
@@ -107,7 +107,7 @@ def test_live_feed_page_has_a_live_blog_posting_with_visible_updates(client, new
     )
     factories.make_entry(feed, superuser, headline="Unchecked rumour", status="draft")
     deleted = factories.make_entry(feed, superuser, headline="Retracted")
-    live.delete_entry(deleted, superuser)
+    entry_rules.delete_entry(deleted, superuser)
 
     data, html = _jsonld(client, feed)
     url = feed.get_full_url()

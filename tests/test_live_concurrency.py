@@ -12,7 +12,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -63,7 +63,7 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
         with stamped_lock:
             stamped.extend((entry.version, entry.pk) for entry in entries)
 
-    live.entries_changed.connect(record, weak=False)
+    entry_rules.entries_changed.connect(record, weak=False)
     created: list[str] = []
     conflicts = [0]
     start = threading.Barrier(WRITERS + 1)
@@ -80,7 +80,7 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
             if not mine or roll < 0.45:
                 headline = f"w{worker}-e{n}"
                 status = rng.choice([LiveEntry.Status.PUBLISHED, LiveEntry.Status.DRAFT])
-                entry = live.create_entry(
+                entry = entry_rules.create_entry(
                     feed,
                     editor,
                     headline=headline,
@@ -95,19 +95,19 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
                 entry = rng.choice(mine)
                 stale = entry.version
                 try:
-                    live.update_entry(
+                    entry_rules.update_entry(
                         entry, editor, expected_version=stale, headline=f"{entry.headline}+"
                     )
-                except live.EntryConflict:
+                except entry_rules.EntryConflict:
                     # Another writer's pin change touched it: reload and apply on top.
                     conflicts[0] += 1
                     entry.refresh_from_db()
-                    live.update_entry(entry, editor, headline=f"{entry.headline}+")
+                    entry_rules.update_entry(entry, editor, headline=f"{entry.headline}+")
             elif roll < 0.8:
-                live.set_pinned(rng.choice(mine), editor, True)
+                entry_rules.set_pinned(rng.choice(mine), editor, True)
             elif roll < 0.9:
                 entry = rng.choice(mine)
-                live.update_entry(
+                entry_rules.update_entry(
                     entry,
                     editor,
                     status=LiveEntry.Status.DRAFT
@@ -115,14 +115,14 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
                     else LiveEntry.Status.PUBLISHED,
                 )
             else:
-                live.delete_entry(mine.pop(rng.randrange(len(mine))), editor)
+                entry_rules.delete_entry(mine.pop(rng.randrange(len(mine))), editor)
 
     def poll() -> None:
-        cursor = live.decode_cursor(feed, live.encode_cursor(feed, 0))
+        cursor = entry_rules.decode_cursor(feed, entry_rules.encode_cursor(feed, 0))
         start.wait()
         while True:
             finished = writers_done.is_set()
-            rows, has_more = live.changes_since(feed, cursor, 7)
+            rows, has_more = entry_rules.changes_since(feed, cursor, 7)
             for row in rows:
                 assert row.version > cursor, "a change arrived out of commit order"
                 poller_state[row.pk] = snapshot(row)
@@ -150,7 +150,7 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
         writers_done.set()
         poller.join(timeout=120)
     finally:
-        live.entries_changed.disconnect(record)
+        entry_rules.entries_changed.disconnect(record)
 
     for errors in [*errors_by_thread, poll_errors]:
         if errors:
@@ -163,7 +163,7 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
     assert headlines == sorted(created)
     assert len(rows) == len(created) >= WRITERS
     # Versions: each issued exactly once, 1..N without gaps, and N is the feed's counter.
-    total = live.current_version(feed)
+    total = entry_rules.current_version(feed)
     assert sorted(version for version, _pk in stamped) == list(range(1, total + 1))
     assert len({row.version for row in rows}) == len(rows)
     assert max(row.version for row in rows) == total

@@ -9,7 +9,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_console_lists_latest_entries_with_drafts_and_without_deleted(admin_clie
     factories.make_entry(feed, text="Published one", headline="First results")
     factories.make_entry(feed, text="A draft", status=LiveEntry.Status.DRAFT)
     gone = factories.make_entry(feed, text="Deleted text")
-    live.delete_entry(gone, gone.created_by)
+    entry_rules.delete_entry(gone, gone.created_by)
 
     response = admin_client.get(console(feed))
 
@@ -75,7 +75,7 @@ def test_console_lists_latest_entries_with_drafts_and_without_deleted(admin_clie
 
 def test_composer_publishes_an_entry_with_the_next_version(admin_client, feed, superuser):
     factories.make_entry(feed)
-    before = live.current_version(feed)
+    before = entry_rules.current_version(feed)
 
     response = admin_client.post(
         console(feed), entry_data("Turnout is at a record high.", headline="Turnout")
@@ -84,7 +84,7 @@ def test_composer_publishes_an_entry_with_the_next_version(admin_client, feed, s
     assert response.status_code == 302 and response.url == console(feed)
     entry = LiveEntry.objects.get(headline="Turnout")
     assert entry.status == LiveEntry.Status.PUBLISHED
-    assert entry.version == before + 1 == live.current_version(feed)
+    assert entry.version == before + 1 == entry_rules.current_version(feed)
     assert "Turnout is at a record high." in body_text(entry)
     assert entry.created_by == superuser
     assert PageLogEntry.objects.filter(page=feed, action="wagtail_newsfeed.entry.publish").exists()
@@ -162,13 +162,13 @@ def test_edit_with_the_current_version_saves(admin_client, feed):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.headline == "New headline" and "Corrected text" in body_text(entry)
-    assert entry.version == live.current_version(feed)
+    assert entry.version == entry_rules.current_version(feed)
 
 
 def test_edit_conflict_keeps_the_editors_text_and_changes_nothing(admin_client, feed, superuser):
     entry = factories.make_entry(feed, text="Original")
     loaded_version = entry.version
-    live.update_entry(entry, superuser, headline="Someone else's headline")
+    entry_rules.update_entry(entry, superuser, headline="Someone else's headline")
     entry.refresh_from_db()
 
     response = admin_client.post(
@@ -240,7 +240,7 @@ def test_delete_asks_for_confirmation_then_leaves_a_tombstone(admin_client, feed
     response = admin_client.post(delete_url(entry))
     assert response.status_code == 302
     stored = LiveEntry.objects.get(pk=entry.pk)
-    assert stored.deleted_at is not None and stored.version == live.current_version(feed)
+    assert stored.deleted_at is not None and stored.version == entry_rules.current_version(feed)
     after = admin_client.get(console(feed)).content.decode()
     assert f'id="console-entry-{entry.pk}"' not in after
     assert "“To be removed (" in after  # the message names the entry by its first words
@@ -298,8 +298,8 @@ def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text
     draft = factories.make_entry(feed, text="First take", status=LiveEntry.Status.DRAFT)
     client.force_login(contributor)
     assert client.get(edit_url(draft)).status_code == 200
-    live.publish_entry(draft, superuser)
-    version = live.current_version(feed)
+    entry_rules.publish_entry(draft, superuser)
+    version = entry_rules.current_version(feed)
 
     response = client.post(
         edit_url(draft), entry_data("Second take, unsaved", expected_version=draft.version)
@@ -308,14 +308,14 @@ def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text
     assert response.status_code == 403
     assert "Second take, unsaved" in response.content.decode()
     assert "not publish or change live ones" in response.content.decode()
-    assert live.current_version(feed) == version
+    assert entry_rules.current_version(feed) == version
 
 
 def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contributor):
     client.force_login(contributor)
     draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
     published = factories.make_entry(feed, text="Live text")
-    version = live.current_version(feed)
+    version = entry_rules.current_version(feed)
 
     client.post(console(feed), entry_data("Sneaky", action_name="publish"))
     client.post(action(draft, "publish"))
@@ -323,7 +323,7 @@ def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contribu
     client.post(delete_url(published))
     client.post(edit_url(published), entry_data("Changed", expected_version=published.version))
 
-    assert live.current_version(feed) == version
+    assert entry_rules.current_version(feed) == version
     assert LiveEntry.objects.filter(feed=feed).count() == 2
     assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.DRAFT
     stored = LiveEntry.objects.get(pk=published.pk)
@@ -343,7 +343,7 @@ def test_editor_with_publish_permission_publishes_a_contributors_draft(client, f
 
 def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(client, feed, outsider):
     entry = factories.make_entry(feed, text="Untouched")
-    version = live.current_version(feed)
+    version = entry_rules.current_version(feed)
     logs = PageLogEntry.objects.count() + ModelLogEntry.objects.count()
     client.force_login(outsider)
 
@@ -358,7 +358,7 @@ def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(clie
     ]:
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
-    assert live.current_version(feed) == version
+    assert entry_rules.current_version(feed) == version
     assert list(LiveEntry.objects.values_list("pk", flat=True)) == [entry.pk]
     stored = LiveEntry.objects.get(pk=entry.pk)
     assert "Untouched" in body_text(stored) and stored.deleted_at is None
@@ -411,7 +411,7 @@ def test_console_list_refreshes_from_a_partial_with_the_feeds_version(admin_clie
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'data-console-version="{live.current_version(feed)}"' in html
+    assert f'data-console-version="{entry_rules.current_version(feed)}"' in html
     assert "Colleague" in html and "<form" in html and "New entry" not in html
 
 
@@ -419,7 +419,7 @@ def test_the_partial_renders_nothing_while_the_version_shown_is_current(
     admin_client, feed, django_assert_max_num_queries
 ):
     factories.make_entry(feed, headline="First")
-    shown = str(live.current_version(feed))
+    shown = str(entry_rules.current_version(feed))
     with django_assert_max_num_queries(12):  # session, user, permissions, the version
         quiet = admin_client.get(console(feed), {"partial": "entries", "version": shown})
     assert quiet.status_code == 204 and quiet.content == b""

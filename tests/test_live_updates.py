@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,10 @@ def test_page_carries_the_script_with_urls_and_poll_settings(client, feed):
     parts = reverse("wagtail_newsfeed:live_fragments", args=[feed.pk])
     assert f'data-delta-url="{delta}"' in html and f'data-fragments-url="{parts}"' in html
     assert 'data-poll-interval="3.0"' in html and 'data-poll-max-interval="45.0"' in html
-    assert f'data-live-cursor="{live.encode_cursor(feed, live.current_version(feed))}"' in html
+    assert (
+        f'data-live-cursor="{entry_rules.encode_cursor(feed, entry_rules.current_version(feed))}"'
+        in html
+    )
 
 
 def test_an_ended_feed_ships_no_script(client, news_index):
@@ -68,7 +71,7 @@ def test_fragments_render_entries_exactly_like_the_page(client, feed):
 def test_fragments_leave_out_drafts_deleted_and_other_feeds_entries(client, feed, news_index):
     draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT, text="Secret draft")
     gone = factories.make_entry(feed, text="Gone")
-    live.delete_entry(gone, gone.created_by)
+    entry_rules.delete_entry(gone, gone.created_by)
     other = factories.make_entry(factories.make_feed(news_index), text="Elsewhere")
 
     data = fragments(client, feed, [draft.pk, gone.pk, other.pk]).json()

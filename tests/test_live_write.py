@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import PageLogEntry
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db
 def test_each_change_takes_the_next_version_of_its_feed(feed, superuser):
     first = factories.make_entry(feed, superuser)
     second = factories.make_entry(feed, superuser)
-    live.update_entry(first, superuser, headline="Edited")
+    entry_rules.update_entry(first, superuser, headline="Edited")
     assert (first.version, second.version) == (3, 2)
-    assert live.current_version(feed) == 3
+    assert entry_rules.current_version(feed) == 3
 
 
 def test_versions_are_counted_per_feed(news_index, superuser):
@@ -30,16 +30,16 @@ def test_versions_are_counted_per_feed(news_index, superuser):
 def test_pinning_an_entry_unpins_the_other_and_stamps_both(feed, superuser):
     old = factories.make_entry(feed, superuser, is_pinned=True)
     new = factories.make_entry(feed, superuser)
-    live.set_pinned(new, superuser)
+    entry_rules.set_pinned(new, superuser)
     old.refresh_from_db()
     assert new.is_pinned and not old.is_pinned
-    changes, _ = live.changes_since(feed, 2, limit=10)
+    changes, _ = entry_rules.changes_since(feed, 2, limit=10)
     assert {entry.pk for entry in changes} == {old.pk, new.pk}
 
 
 def test_delete_leaves_a_tombstone_with_a_new_version(feed, superuser):
     entry = factories.make_entry(feed, superuser)
-    live.delete_entry(entry, superuser)
+    entry_rules.delete_entry(entry, superuser)
     entry.refresh_from_db()
     assert entry.deleted_at is not None
     assert entry.version == 2
@@ -48,24 +48,24 @@ def test_delete_leaves_a_tombstone_with_a_new_version(feed, superuser):
 
 def test_deleting_twice_changes_nothing_more(feed, superuser):
     entry = factories.make_entry(feed, superuser)
-    live.delete_entry(entry, superuser)
-    live.delete_entry(entry, superuser)
-    assert live.current_version(feed) == 2
+    entry_rules.delete_entry(entry, superuser)
+    entry_rules.delete_entry(entry, superuser)
+    assert entry_rules.current_version(feed) == 2
 
 
 def test_editing_a_deleted_entry_is_refused(feed, superuser):
     entry = factories.make_entry(feed, superuser)
-    live.delete_entry(entry, superuser)
+    entry_rules.delete_entry(entry, superuser)
     with pytest.raises(LiveEntry.DoesNotExist):
-        live.update_entry(entry, superuser, headline="Back from the dead")
+        entry_rules.update_entry(entry, superuser, headline="Back from the dead")
 
 
 def test_stale_expected_version_raises_conflict_and_keeps_the_newer_edit(feed, superuser):
     entry = factories.make_entry(feed, superuser)
     loaded_version = entry.version
-    live.update_entry(entry, superuser, headline="First editor")
-    with pytest.raises(live.EntryConflict):
-        live.update_entry(
+    entry_rules.update_entry(entry, superuser, headline="First editor")
+    with pytest.raises(entry_rules.EntryConflict):
+        entry_rules.update_entry(
             entry, superuser, headline="Second editor", expected_version=loaded_version
         )
     entry.refresh_from_db()
@@ -75,21 +75,21 @@ def test_stale_expected_version_raises_conflict_and_keeps_the_newer_edit(feed, s
 def test_unknown_fields_are_rejected(feed, superuser):
     entry = factories.make_entry(feed, superuser)
     with pytest.raises(TypeError):
-        live.update_entry(entry, superuser, version=99)
+        entry_rules.update_entry(entry, superuser, version=99)
 
 
 def test_changes_since_pages_with_has_more(feed, superuser):
     for _ in range(5):
         factories.make_entry(feed, superuser)
-    page, has_more = live.changes_since(feed, 0, limit=3)
+    page, has_more = entry_rules.changes_since(feed, 0, limit=3)
     assert [e.version for e in page] == [1, 2, 3] and has_more
-    page, has_more = live.changes_since(feed, 3, limit=3)
+    page, has_more = entry_rules.changes_since(feed, 3, limit=3)
     assert [e.version for e in page] == [4, 5] and not has_more
 
 
 def test_changes_are_logged_in_the_feed_history(feed, superuser):
     entry = factories.make_entry(feed, superuser, headline="Polls close")
-    live.delete_entry(entry, superuser)
+    entry_rules.delete_entry(entry, superuser)
     actions = list(
         PageLogEntry.objects.filter(page=feed, action__startswith="wagtail_newsfeed.entry")
         .order_by("pk")
@@ -110,7 +110,7 @@ class TestPermissions:
         draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
         assert draft.status == LiveEntry.Status.DRAFT
         with pytest.raises(PermissionDenied):
-            live.publish_entry(draft, contributor)
+            entry_rules.publish_entry(draft, contributor)
         with pytest.raises(PermissionDenied):
             factories.make_entry(feed, contributor)
 
@@ -118,9 +118,9 @@ class TestPermissions:
         contributor = factories.make_user(groups=[factories.feed_group(feed, publish=False)])
         entry = factories.make_entry(feed, superuser)
         for change in (
-            lambda: live.update_entry(entry, contributor, headline="x"),
-            lambda: live.delete_entry(entry, contributor),
-            lambda: live.set_pinned(entry, contributor),
+            lambda: entry_rules.update_entry(entry, contributor, headline="x"),
+            lambda: entry_rules.delete_entry(entry, contributor),
+            lambda: entry_rules.set_pinned(entry, contributor),
         ):
             with pytest.raises(PermissionDenied):
                 change()
@@ -134,7 +134,7 @@ class TestPermissions:
             factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT, is_pinned=True)
         draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
         with pytest.raises(PermissionDenied):
-            live.set_pinned(draft, contributor)
+            entry_rules.set_pinned(draft, contributor)
         pinned.refresh_from_db()
         assert pinned.is_pinned
 
@@ -142,26 +142,26 @@ class TestPermissions:
         contributor = factories.make_user(groups=[factories.feed_group(feed, publish=False)])
         editor = factories.make_user(groups=[factories.feed_group(feed, publish=True)])
         draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
-        live.publish_entry(draft, editor)
+        entry_rules.publish_entry(draft, editor)
         assert draft.is_published
 
     def test_permission_on_one_feed_gives_none_on_another(self, news_index, feed):
         other = factories.make_feed(news_index)
         editor = factories.make_user(groups=[factories.feed_group(feed, publish=True)])
-        assert live.can_publish_feed(editor, feed)
-        assert not live.can_edit_feed(editor, other)
+        assert entry_rules.can_publish_feed(editor, feed)
+        assert not entry_rules.can_edit_feed(editor, other)
 
 
 class TestCursor:
     def test_round_trip(self, feed):
-        assert live.decode_cursor(feed, live.encode_cursor(feed, 42)) == 42
+        assert entry_rules.decode_cursor(feed, entry_rules.encode_cursor(feed, 42)) == 42
 
     @pytest.mark.parametrize("token", ["", "garbage", "MTIz", "!!!", "a" * 500])
     def test_garbage_is_rejected(self, feed, token):
-        with pytest.raises(live.InvalidCursor):
-            live.decode_cursor(feed, token)
+        with pytest.raises(entry_rules.InvalidCursor):
+            entry_rules.decode_cursor(feed, token)
 
     def test_a_cursor_of_another_feed_is_rejected(self, news_index, feed):
         other = factories.make_feed(news_index)
-        with pytest.raises(live.InvalidCursor):
-            live.decode_cursor(other, live.encode_cursor(feed, 3))
+        with pytest.raises(entry_rules.InvalidCursor):
+            entry_rules.decode_cursor(other, entry_rules.encode_cursor(feed, 3))

@@ -12,7 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -32,10 +32,10 @@ def test_a_contributors_edit_loaded_before_an_editor_published_is_refused(
 ):
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT, text="Mine")
     loaded_by_contributor = LiveEntry.objects.get(pk=draft.pk)  # still a draft in their hands
-    live.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
+    entry_rules.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
 
     with pytest.raises(PermissionDenied):
-        live.update_entry(loaded_by_contributor, contributor, headline="Sneaky change")
+        entry_rules.update_entry(loaded_by_contributor, contributor, headline="Sneaky change")
     stored = LiveEntry.objects.get(pk=draft.pk)
     assert stored.is_published and stored.headline == ""
 
@@ -45,21 +45,21 @@ def test_a_contributors_delete_loaded_before_an_editor_published_is_refused(
 ):
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
     loaded_by_contributor = LiveEntry.objects.get(pk=draft.pk)
-    live.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
+    entry_rules.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
 
     with pytest.raises(PermissionDenied):
-        live.delete_entry(loaded_by_contributor, contributor)
+        entry_rules.delete_entry(loaded_by_contributor, contributor)
     assert LiveEntry.objects.get(pk=draft.pk).deleted_at is None
 
 
 def test_a_refused_write_leaves_the_feed_version_alone(feed, contributor, editor):
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
     stale = LiveEntry.objects.get(pk=draft.pk)
-    live.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
-    version = live.current_version(feed)
+    entry_rules.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
+    version = entry_rules.current_version(feed)
     with pytest.raises(PermissionDenied):
-        live.update_entry(stale, contributor, headline="x")
-    assert live.current_version(feed) == version
+        entry_rules.update_entry(stale, contributor, headline="x")
+    assert entry_rules.current_version(feed) == version
 
 
 def test_an_api_patch_by_a_contributor_after_publication_is_403(feed, contributor, editor):
@@ -67,7 +67,7 @@ def test_an_api_patch_by_a_contributor_after_publication_is_403(feed, contributo
     url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
     body = [{"type": "paragraph", "value": "<p>Draft</p>"}]
     created = api.post(url, {"body": body, "status": "draft"}, "json").json()
-    live.publish_entry(LiveEntry.objects.get(pk=created["id"]), editor)
+    entry_rules.publish_entry(LiveEntry.objects.get(pk=created["id"]), editor)
     response = api.patch(f"{url}{created['id']}/", {"headline": "Changed"}, "json")
     assert response.status_code == 403
     assert LiveEntry.objects.get(pk=created["id"]).headline == ""
@@ -102,7 +102,9 @@ def test_a_contributor_may_backdate_and_an_editor_may_do_both(feed, contributor,
 def test_a_contributor_may_not_move_a_draft_into_the_future(feed, contributor):
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
     with pytest.raises(ValidationError):
-        live.update_entry(draft, contributor, display_time=timezone.now() + timedelta(days=1))
+        entry_rules.update_entry(
+            draft, contributor, display_time=timezone.now() + timedelta(days=1)
+        )
 
 
 @pytest.mark.parametrize(
@@ -157,34 +159,34 @@ def test_clearing_the_display_time_of_an_entry_is_400(feed, editor):
 
 def delta(feed, since: int) -> dict:
     url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
-    return APIClient().get(url, {"since": live.encode_cursor(feed, since)}).json()
+    return APIClient().get(url, {"since": entry_rules.encode_cursor(feed, since)}).json()
 
 
 def test_drafts_never_published_are_not_in_delta_sync_even_as_tombstones(feed, editor):
     draft = factories.make_entry(feed, editor, status=LiveEntry.Status.DRAFT)
-    live.update_entry(draft, editor, headline="Still a draft")
-    live.delete_entry(draft, editor)
+    entry_rules.update_entry(draft, editor, headline="Still a draft")
+    entry_rules.delete_entry(draft, editor)
     answer = delta(feed, 0)
     assert answer["results"] == []
-    assert live.decode_cursor(feed, answer["cursor"]) == live.current_version(feed)
+    assert entry_rules.decode_cursor(feed, answer["cursor"]) == entry_rules.current_version(feed)
 
 
 def test_an_entry_readers_saw_leaves_a_tombstone(feed, editor):
     entry = factories.make_entry(feed, editor)
-    seen = live.current_version(feed)
-    live.unpublish_entry(entry, editor)
+    seen = entry_rules.current_version(feed)
+    entry_rules.unpublish_entry(entry, editor)
     assert delta(feed, seen)["results"] == [{"id": entry.pk, "deleted": True}]
-    live.delete_entry(entry, editor)
+    entry_rules.delete_entry(entry, editor)
     assert delta(feed, seen)["results"] == [{"id": entry.pk, "deleted": True}]
 
 
 def test_a_draft_published_later_appears_and_keeps_its_first_publication(feed, editor):
     draft = factories.make_entry(feed, editor, status=LiveEntry.Status.DRAFT)
     assert draft.first_published_at is None
-    live.publish_entry(draft, editor)
+    entry_rules.publish_entry(draft, editor)
     first = LiveEntry.objects.get(pk=draft.pk).first_published_at
     assert first is not None
     assert [row["id"] for row in delta(feed, 0)["results"]] == [draft.pk]
-    live.unpublish_entry(draft, editor)
-    live.publish_entry(draft, editor)
+    entry_rules.unpublish_entry(draft, editor)
+    entry_rules.publish_entry(draft, editor)
     assert LiveEntry.objects.get(pk=draft.pk).first_published_at == first

@@ -9,7 +9,7 @@ from django_tasks.signals import task_enqueued
 
 from tests import factories
 from tests.purge_backend import RecordingBackend
-from wagtail_newsfeed import live, purging
+from wagtail_newsfeed import entry_rules, purging
 
 pytestmark = pytest.mark.django_db
 
@@ -118,11 +118,11 @@ def test_publishing_a_live_feed_purges_it_and_its_index(news_index, purged):
 
 
 ENTRY_CHANGES = {
-    "edit": lambda entry, user: live.update_entry(entry, user, headline="Edited"),
-    "pin": lambda entry, user: live.set_pinned(entry, user),
-    "key_event": lambda entry, user: live.set_key_event(entry, user),
-    "unpublish": lambda entry, user: live.unpublish_entry(entry, user),
-    "delete": lambda entry, user: live.delete_entry(entry, user),
+    "edit": lambda entry, user: entry_rules.update_entry(entry, user, headline="Edited"),
+    "pin": lambda entry, user: entry_rules.set_pinned(entry, user),
+    "key_event": lambda entry, user: entry_rules.set_key_event(entry, user),
+    "unpublish": lambda entry, user: entry_rules.unpublish_entry(entry, user),
+    "delete": lambda entry, user: entry_rules.delete_entry(entry, user),
 }
 
 
@@ -172,7 +172,7 @@ def test_nothing_is_enqueued_without_a_frontend_cache_backend(
         article = factories.make_article(news_index)
         article.unpublish()
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            live.delete_entry(factories.make_entry(feed, superuser), superuser)
+            entry_rules.delete_entry(factories.make_entry(feed, superuser), superuser)
         assert callbacks  # entries_changed was sent
     finally:
         task_enqueued.disconnect(record)

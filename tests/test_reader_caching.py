@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 
 
 def cache_control(response) -> set[str]:
@@ -110,7 +110,7 @@ def test_an_edited_entry_is_shown_at_once_on_a_cached_live_page(client, feed):
     factories.make_entry(feed, text="Other")
     assert b"First words" in client.get(feed.url).content
 
-    live.update_entry(entry, factories._system_user(), headline="Corrected words")
+    entry_rules.update_entry(entry, factories._system_user(), headline="Corrected words")
 
     html = client.get(feed.url).content
     assert b"Corrected words" in html
@@ -122,7 +122,7 @@ def test_an_unpublished_entry_leaves_the_cached_page_its_json_ld_and_fragments(c
     entry = factories.make_entry(feed, headline="Soon withdrawn")
     assert b"Soon withdrawn" in client.get(feed.url).content
 
-    live.unpublish_entry(entry, factories._system_user())
+    entry_rules.unpublish_entry(entry, factories._system_user())
 
     assert b"Soon withdrawn" not in client.get(feed.url).content
     fragments = client.get(f"/newsfeed/live/{feed.pk}/fragments/?ids={entry.pk}").json()

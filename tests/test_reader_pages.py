@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import ArticleCorrection, ArticleRelatedLink
 
 pytestmark = pytest.mark.django_db
@@ -265,7 +265,10 @@ def test_live_page_shows_pinned_entry_key_events_and_permalinks(client, feed):
     local = timezone.localtime(first.display_time).isoformat(timespec="seconds")
     assert f'<time datetime="{local}">' in html
     assert "By Sofia Brandt" in html
-    assert f'data-live-cursor="{live.encode_cursor(feed, live.current_version(feed))}"' in html
+    assert (
+        f'data-live-cursor="{entry_rules.encode_cursor(feed, entry_rules.current_version(feed))}"'
+        in html
+    )
 
 
 def test_live_page_shows_entries_oldest_first_when_the_feed_asks(client, news_index):
@@ -311,7 +314,7 @@ def test_live_page_hides_draft_and_deleted_entries(client, feed):
     shown = factories.make_entry(feed, text="Published update")
     factories.make_entry(feed, text="Draft update", status="draft")
     deleted = factories.make_entry(feed, text="Deleted update", is_key_event=True)
-    live.delete_entry(deleted, user)
+    entry_rules.delete_entry(deleted, user)
 
     html = client.get(feed.url).content.decode()
 

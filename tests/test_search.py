@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.search import clean_query, search_articles, search_entries
 
 pytestmark = pytest.mark.django_db
@@ -101,7 +101,7 @@ def test_live_entries_are_searchable_but_not_drafts_or_deleted(feed, superuser):
     found = factories.make_entry(feed, superuser, text="The marmoset result is in")
     factories.make_entry(feed, superuser, text="marmoset draft", status="draft")
     deleted = factories.make_entry(feed, superuser, text="marmoset retracted")
-    live.delete_entry(deleted, superuser)
+    entry_rules.delete_entry(deleted, superuser)
     assert [entry.pk for entry in search_entries("marmoset")] == [found.pk]
     assert [entry.pk for entry in search_entries("marmoset", feed)] == [found.pk]
 
@@ -115,7 +115,7 @@ def test_entries_of_a_hidden_feed_are_not_found(feed, superuser):
 
 def test_edited_entry_is_found_by_its_new_words(feed, superuser):
     entry = factories.make_entry(feed, superuser, text="first version")
-    live.update_entry(entry, superuser, body=factories.paragraph("corrected capybara"))
+    entry_rules.update_entry(entry, superuser, body=factories.paragraph("corrected capybara"))
     assert [e.pk for e in search_entries("capybara")] == [entry.pk]
 
 

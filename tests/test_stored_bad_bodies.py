@@ -181,9 +181,9 @@ def test_check_command_is_quiet_and_succeeds_on_good_content(feed, news_index, s
 
 
 def _start(feed) -> str:
-    from wagtail_newsfeed import live
+    from wagtail_newsfeed import entry_rules
 
-    return live.encode_cursor(feed, 0)
+    return entry_rules.encode_cursor(feed, 0)
 
 
 @pytest.mark.parametrize(

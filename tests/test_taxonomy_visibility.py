@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import ArticleAuthor, Author, NewsArticlePage, Topic
 
 API = "/api/newsfeed/v1"
@@ -110,7 +110,7 @@ def test_author_of_a_live_entry_is_hidden_once_the_entry_is_a_draft(api, feed, s
     entry = factories.make_entry(feed, superuser, authors=[author])
     assert listed_slugs(api, "authors") == [author.slug]
 
-    live.unpublish_entry(entry, superuser)
+    entry_rules.unpublish_entry(entry, superuser)
     # Entry changes do not move the response cache's content generation yet (that is being
     # added separately), so forget the cached bodies to read the database afresh.
     cache.clear()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live, visibility
+from wagtail_newsfeed import entry_rules, visibility
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +68,7 @@ def test_entries_of_a_hidden_feed_are_hidden(feed, superuser):
 def test_draft_and_deleted_entries_are_hidden(feed, superuser):
     draft = factories.make_entry(feed, superuser, status="draft")
     deleted = factories.make_entry(feed, superuser)
-    live.delete_entry(deleted, superuser)
+    entry_rules.delete_entry(deleted, superuser)
     shown = factories.make_entry(feed, superuser)
     assert list(visibility.visible_entries(feed)) == [shown]
     assert not visibility.is_entry_visible(draft)

@@ -52,7 +52,7 @@ from wagtail.embeds.models import Embed
 from wagtail.models import Collection, GroupCollectionPermission
 
 from tests import factories, strategies
-from wagtail_newsfeed import live, rendering, validation
+from wagtail_newsfeed import entry_rules, rendering, validation
 from wagtail_newsfeed.models import LiveEntry
 
 FUZZ_SETTINGS = settings(
@@ -300,7 +300,7 @@ def exercise(site: FuzzSite, writer: Writer, request: tuple[bytes, str, Any]) ->
     is rolled back, so examples don't see each other."""
     cache.clear()
     with transaction.atomic():
-        before = (LiveEntry.objects.count(), live.current_version(site.feed))
+        before = (LiveEntry.objects.count(), entry_rules.current_version(site.feed))
         response = post(site, writer, request)
         status = response.status_code
         assert status < 500, (status, response.content[:500])
@@ -308,7 +308,7 @@ def exercise(site: FuzzSite, writer: Writer, request: tuple[bytes, str, Any]) ->
         if status == 201:
             kind = response.json()["status"]
             assert LiveEntry.objects.count() == before[0] + 1
-            assert live.current_version(site.feed) > before[1]
+            assert entry_rules.current_version(site.feed) > before[1]
             check_accepted(site, writer, response)
         else:
             assert 400 <= status < 500, (status, response.content[:500])
@@ -319,7 +319,7 @@ def exercise(site: FuzzSite, writer: Writer, request: tuple[bytes, str, Any]) ->
             )
             problem = json.loads(response.content)
             assert problem["status"] == status
-            after = (LiveEntry.objects.count(), live.current_version(site.feed))
+            after = (LiveEntry.objects.count(), entry_rules.current_version(site.feed))
             assert after == before, f"a {status} answer, but something was saved"
         transaction.set_rollback(True)
     # `pytest --hypothesis-show-statistics` shows how the examples were answered.

@@ -2,7 +2,7 @@
 
 Built from Wagtail panels so editors get the real StreamField block editor, field furniture and
 inline block errors, the same as on any other Wagtail edit screen. The form only validates; the
-console view hands the cleaned values to ``wagtail_newsfeed.live``, which does the writing.
+console view hands the cleaned values to ``wagtail_newsfeed.entry_rules``, which does the writing.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Admin forms: the taxonomy forms of the Newsroom menu and what every entry form checks.
 
 Entries have one form, the live console's (``console_forms``); it only validates and collects
-input, and saving goes through ``wagtail_newsfeed.live``, so versions, log entries and change
+input, and saving goes through ``wagtail_newsfeed.entry_rules``, so versions, log entries and change
 signals stay right.
 """
 

@@ -34,7 +34,7 @@ _SCRIPT_ESCAPES = {
 }
 
 
-# Helpers shared with feeds.py ---------------------------------------------------------------
+# Helpers shared with syndication.py ---------------------------------------------------------------
 
 
 def dumps_jsonld(data: Any) -> str:

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from .conf import settings
-from .live import current_version, encode_cursor, entries_following, latest_key_events
+from .entry_rules import current_version, encode_cursor, entries_following, latest_key_events
 from .models import LiveEntry, LiveFeedPage
 from .models.live import byline_prefetches
 

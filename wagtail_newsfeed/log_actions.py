@@ -1,6 +1,6 @@
 """How live entry changes read in a feed page's history (Wagtail log actions).
 
-``wagtail_newsfeed.live`` logs every entry change against the feed page with
+``wagtail_newsfeed.entry_rules`` logs every entry change against the feed page with
 ``data={"entry": {"id", "headline", "label"}}`` (``label``: the entry's name when it was logged,
 see ``names``); ``wagtail_hooks`` registers these actions.
 """

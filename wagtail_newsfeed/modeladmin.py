@@ -2,10 +2,10 @@
 
 Topics, authors and sources are plain models with Django model permissions. Live entries are
 different: who may see and change them follows the Wagtail *page* permissions on the entry's feed
-(``live.can_edit_feed`` / ``live.can_publish_feed``), and every save goes through
-``wagtail_newsfeed.live`` so the feed's version counter, its history and the change signal stay
-right. Entries are written and edited in one place, the feed's live console; this menu lists them
-across feeds (search, filters, bulk unpublish and delete) and its rows open the console.
+(``entry_rules.can_edit_feed`` / ``entry_rules.can_publish_feed``), and every save goes through
+``wagtail_newsfeed.entry_rules`` so the feed's version counter, its history and the change signal
+stay right. Entries are written and edited in one place, the feed's live console; this menu lists
+them across feeds (search, filters, bulk unpublish and delete) and its rows open the console.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from wagtail_modeladmin.helpers import AdminURLHelper, ButtonHelper, PermissionH
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
-from . import live
+from . import entry_rules
 from .converters import parse_id
 from .forms import editable_feeds, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
@@ -171,9 +171,11 @@ class LiveEntryPermissionHelper(PermissionHelper):
         return False  # entries are written in a feed's live console (the feed is the context)
 
     def user_can_edit_obj(self, user: Any, obj: LiveEntry) -> bool:
-        if obj.deleted_at is not None or not live.can_edit_feed(user, obj.feed):
+        if obj.deleted_at is not None or not entry_rules.can_edit_feed(user, obj.feed):
             return False
-        return obj.status != LiveEntry.Status.PUBLISHED or live.can_publish_feed(user, obj.feed)
+        return obj.status != LiveEntry.Status.PUBLISHED or entry_rules.can_publish_feed(
+            user, obj.feed
+        )
 
     def user_can_delete_obj(self, user: Any, obj: LiveEntry) -> bool:
         return self.user_can_edit_obj(user, obj)
@@ -225,7 +227,7 @@ class LiveEntryAdmin(ModelAdmin):
     create_view_class = entry_views.ConsoleCreateRedirect
     edit_view_class = entry_views.ConsoleEditRedirect
     delete_view_class = entry_views.ConsoleDeleteRedirect
-    # An entry's history is logged against its feed page (see ``live._log``).
+    # An entry's history is logged against its feed page (see ``entry_rules._log``).
     history_view_enabled = False
     list_display = ("select", "entry", "feed", "status", "flags", "display_time")
     list_display_add_buttons = "entry"

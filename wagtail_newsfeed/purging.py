@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page, Site
 
-from .feeds import feed_paths
+from .syndication import feed_paths
 
 API_NAMESPACE = "wagtail_newsfeed_api"
 NEWS_SITEMAP_URL_NAME = "wagtail_newsfeed_news_sitemap"

@@ -15,8 +15,8 @@ from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from . import caching, fragments, live, purging
-from .live import entries_changed
+from . import caching, entry_rules, fragments, purging
+from .entry_rules import entries_changed
 from .models import (
     Author,
     LiveFeedMixin,
@@ -77,10 +77,11 @@ def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
 
 def feed_page_changed(instance: Any, **kwargs: Any) -> None:
     """Publishing, unpublishing, moving or deleting a feed may change whether it is visible:
-    drop its cached version so the next poll asks the database (``live.cached_feed_version``).
+    drop its cached version so the next poll asks the database
+    (``entry_rules.cached_feed_version``).
     Any page will do (a cache delete of a missing key is cheap); ancestors' changes reach their
     feeds within ``API_LIVE_CACHE_MAX_AGE``."""
-    live.forget_feed_version(instance.pk)
+    entry_rules.forget_feed_version(instance.pk)
 
 
 def api_content_changed(**kwargs: Any) -> None:

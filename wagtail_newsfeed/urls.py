@@ -8,7 +8,7 @@ Google News sitemap is not here: a sitemap may only list URLs under its own fold
 from django.urls import path
 
 from . import converters  # noqa: F401  (registers <newsfeed_id:...>)
-from .feeds import (
+from .syndication import (
     IndexArticlesFeed,
     LatestArticlesFeed,
     LiveFeedEntriesFeed,

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -133,7 +133,7 @@ def test_reader_who_scrolled_gets_a_new_updates_button_instead_of_a_jump(
     reader.wait_for_function("window.scrollY > 1000")
     scrolled_to = reader.evaluate("window.scrollY")
 
-    fresh = live.create_entry(
+    fresh = entry_rules.create_entry(
         feed,
         LiveEntry.objects.first().created_by,
         body=factories.paragraph("Breaking: the first result is in."),
@@ -187,14 +187,14 @@ def test_pinning_key_events_and_oldest_first_order_follow_along(
     assert ids == [str(first.pk), str(later.pk)]  # oldest first: the new one goes last
     reader.locator("[data-newsfeed-key-events] li", has_text="First goal").wait_for()
 
-    live.set_pinned(first, first.created_by, True)
+    entry_rules.set_pinned(first, first.created_by, True)
     reader.locator(f"[data-newsfeed-pinned] #entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
     assert reader.locator(f"[data-newsfeed-entries] #entry-{first.pk}").count() == 0
     assert reader.locator(f"#entry-{first.pk} .newsfeed-badge--pinned").count() == 1
 
-    live.set_key_event(later, later.created_by, False)
+    entry_rules.set_key_event(later, later.created_by, False)
     reader.locator("[data-newsfeed-key-events]").wait_for(state="detached", timeout=SHOWS_WITHIN_MS)
-    live.set_pinned(first, first.created_by, False)
+    entry_rules.set_pinned(first, first.created_by, False)
     reader.locator("[data-newsfeed-pinned]").wait_for(state="detached", timeout=SHOWS_WITHIN_MS)
     ids = reader.locator("[data-newsfeed-entries] > [data-entry-id]").evaluate_all(
         "items => items.map(item => item.dataset.entryId)"

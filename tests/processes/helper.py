@@ -31,7 +31,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from wagtail.models import Page, PageViewRestriction  # noqa: E402
 
 from tests import factories  # noqa: E402
-from wagtail_newsfeed import live  # noqa: E402
+from wagtail_newsfeed import entry_rules  # noqa: E402
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsIndexPage  # noqa: E402
 
 EDITOR = "processes-editor"
@@ -91,7 +91,7 @@ def restrict_to_logged_in(page: int) -> None:
 
 @command
 def delete_entry(entry: int) -> dict[str, Any]:
-    deleted = live.delete_entry(
+    deleted = entry_rules.delete_entry(
         LiveEntry.objects.get(pk=entry), get_user_model().objects.get(username=EDITOR)
     )
     return {"version": deleted.version}
@@ -102,7 +102,7 @@ def feed_versions(feed: int) -> dict[str, Any]:
     """The feed's change counter and its entries' versions, straight from the database."""
     page = LiveFeedPage.objects.get(pk=feed)
     return {
-        "counter": live.current_version(page),
+        "counter": entry_rules.current_version(page),
         "entries": sorted(LiveEntry.objects.filter(feed=page).values_list("version", flat=True)),
     }
 

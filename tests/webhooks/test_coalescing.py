@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import WebhookDelivery, WebhookEvent
 from wagtail_newsfeed.webhooks.deliveries import FLUSH_LIMIT, send_delivery, send_due_deliveries
 
@@ -54,10 +54,10 @@ def test_a_burst_of_50_changes_is_a_leading_delivery_and_one_trailing_batch_per_
             entries.append(factories.make_entry(feed))
     for entry in entries[1:11]:
         with committed():
-            live.update_entry(entry, user, headline="Edited")
+            entry_rules.update_entry(entry, user, headline="Edited")
     for entry in entries[11:21]:
         with committed():
-            live.delete_entry(entry, user)
+            entry_rules.delete_entry(entry, user)
     extra = []
     for _ in range(2):
         with committed():
@@ -141,7 +141,7 @@ def test_a_change_long_after_the_last_delivery_is_a_new_leading_edge(
     long_ago = timezone.now() - timedelta(seconds=31)
     WebhookDelivery.objects.update(created_at=long_ago, delivered_at=long_ago)
     with committed():
-        live.update_entry(entry, factories._system_user(), headline="Later")
+        entry_rules.update_entry(entry, factories._system_user(), headline="Later")
     deliveries = feed_deliveries(feed)
     assert [d.status for d in deliveries] == ["succeeded", "succeeded"]
     assert deliveries[1].payload["data"]["entries"]["updated"] == [entry.pk]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry, WebhookDelivery, WebhookEvent
 from wagtail_newsfeed.webhooks.events import entry_changes
 
@@ -23,7 +23,7 @@ def test_an_endpoint_gets_only_the_entry_kinds_it_subscribed_to(receiver, make_e
         entry = factories.make_entry(feed)
     assert not WebhookDelivery.objects.exists()
     with committed():
-        live.delete_entry(entry, factories._system_user())
+        entry_rules.delete_entry(entry, factories._system_user())
     delivery = WebhookDelivery.objects.get()
     assert delivery.payload["data"]["entries"] == {
         "created": [],
@@ -38,8 +38,8 @@ def test_draft_entries_send_nothing(receiver, make_endpoint, committed):
     make_endpoint(receiver.url)
     with committed():
         draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
-        live.update_entry(draft, factories._system_user(), headline="Still a draft")
-        live.delete_entry(draft, factories._system_user())
+        entry_rules.update_entry(draft, factories._system_user(), headline="Still a draft")
+        entry_rules.delete_entry(draft, factories._system_user())
     assert not WebhookDelivery.objects.exists()
 
 
@@ -48,7 +48,7 @@ def test_unpublishing_an_entry_reports_it_deleted(receiver, make_endpoint, commi
     feed = factories.make_feed(factories.make_index())
     entry = factories.make_entry(feed)
     with committed():
-        live.unpublish_entry(entry, factories._system_user())
+        entry_rules.unpublish_entry(entry, factories._system_user())
     (delivery,) = WebhookDelivery.objects.all()
     assert delivery.payload["data"]["entries"]["deleted"] == [entry.pk]
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.wordpress.exports import Entry, Export
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, WordPressOrigin
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +121,10 @@ def test_entries_keep_their_authors_and_key_events(run_import):
 def test_entries_are_stamped_through_the_feed_counter_for_delta_sync(run_import, client):
     run_import(election())
     page = feed()
-    changes, more = live.changes_since(page, 0, 100)
+    changes, more = entry_rules.changes_since(page, 0, 100)
     assert len(changes) == 5 and not more
     assert [e.version for e in changes] == list(range(1, 6))
-    assert live.current_version(page) == 5
+    assert entry_rules.current_version(page) == 5
     response = client.get(f"/api/newsfeed/v1/feeds/{page.pk}/entries/")
     assert response.status_code == 200, response.content
     assert len(response.json()["results"]) == 5
@@ -143,9 +143,9 @@ def test_the_reader_page_shows_the_entries(run_import, client):
 def test_a_re_run_changes_nothing_and_a_later_deletion_leaves_a_tombstone(run_import, count_rows):
     run_import(election())
     before = count_rows()
-    version = live.current_version(feed())
+    version = entry_rules.current_version(feed())
     output = run_import(election())
-    assert count_rows() == before and live.current_version(feed()) == version
+    assert count_rows() == before and entry_rules.current_version(feed()) == version
     assert "live entries: 2 left out (deleted in WordPress), 5 unchanged" in output
     output = run_import(
         election(
@@ -155,7 +155,7 @@ def test_a_re_run_changes_nothing_and_a_later_deletion_leaves_a_tombstone(run_im
     )
     gone = LiveEntry.objects.get(feed=feed(), deleted_at__isnull=False)
     assert texts([gone]) == ["<p>Polls open at 7am.</p>"]
-    changes, _ = live.changes_since(feed(), version, 100)
+    changes, _ = entry_rules.changes_since(feed(), version, 100)
     assert sorted(texts(changes)) == ["<p>Late news</p>", "<p>Polls open at 7am.</p>"]
     assert "1 created" in output and "1 deleted" in output
 

@@ -97,7 +97,7 @@ def api_authenticators() -> list[authentication.BaseAuthentication]:
 
 class ReadAnyoneWriteAuthenticated(permissions.BasePermission):
     """Anyone may read; writing needs a signed-in user (401 otherwise). Whether that user may
-    change a given feed is decided by ``wagtail_newsfeed.live`` (403)."""
+    change a given feed is decided by ``wagtail_newsfeed.entry_rules`` (403)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if request.method in permissions.SAFE_METHODS:

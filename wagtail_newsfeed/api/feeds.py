@@ -1,8 +1,9 @@
 """Live feeds, their entries and delta sync (read), and the live-entry write endpoints.
 
 Views stay thin: visibility comes from ``wagtail_newsfeed.visibility``, reading order, cursors and
-every write from ``wagtail_newsfeed.live``. A delta poll that finds nothing new costs two queries
-(the view-restriction lookup inside the visibility rule, and the feed with its change counter).
+every write from ``wagtail_newsfeed.entry_rules``. A delta poll that finds nothing new costs two
+queries (the view-restriction lookup inside the visibility rule, and the feed with its change
+counter).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .. import live
+from .. import entry_rules
 from ..conf import settings
 from ..converters import parse_id
 from ..fragments import cached
@@ -89,14 +90,14 @@ def parse_bool(request: Request, name: str) -> bool | None:
 
 def since_version(feed_id: int, since: str) -> int:
     try:
-        return live.decode_cursor(feed_id, since)
-    except live.InvalidCursor as error:
+        return entry_rules.decode_cursor(feed_id, since)
+    except entry_rules.InvalidCursor as error:
         raise InvalidParameter("since", str(error)) from None
 
 
 def quiet_delta(feed_id: int, version: int) -> dict[str, Any]:
     """The answer to a poll with no news: nothing, and the same cursor back."""
-    return {"results": [], "cursor": live.encode_cursor(feed_id, version), "has_more": False}
+    return {"results": [], "cursor": entry_rules.encode_cursor(feed_id, version), "has_more": False}
 
 
 def delta_limit(request: Request) -> int:
@@ -154,7 +155,7 @@ class FeedDetail(NewsfeedAPIView):
     def get(self, request: Request, pk: int) -> Response:
         feed = get_visible_feed(pk, with_changed_at=True)
         entries = visible_entries(feed).prefetch_related(*entry_prefetches())
-        key_events = live.latest_key_events(entries)
+        key_events = entry_rules.latest_key_events(entries)
         context = {
             "request": request,
             "feed_url": page_urls(feed, request)[0],
@@ -206,13 +207,13 @@ class FeedEntries(NewsfeedAPIView):
         if since is not None:
             version = since_version(pk, since)
             limit = delta_limit(request)
-            known = live.cached_feed_version(pk)
+            known = entry_rules.cached_feed_version(pk)
             if known is not None and version >= known:
                 # No news, known from the cache: the common poll costs no query.
                 return Response(quiet_delta(pk, version))
             return Response(self.shared_delta(request, pk, version, limit, known))
         feed = get_visible_feed(pk)
-        live.remember_feed_version(feed.pk, feed.api_version or 0)
+        entry_rules.remember_feed_version(feed.pk, feed.api_version or 0)
         return Response(self.page(request, feed))
 
     def shared_delta(
@@ -226,13 +227,13 @@ class FeedEntries(NewsfeedAPIView):
         if known is None:
             feed = get_visible_feed(pk)
             known = feed.api_version or 0
-            live.remember_feed_version(pk, known)
+            entry_rules.remember_feed_version(pk, known)
             if version >= known:
                 return quiet_delta(pk, version)  # nothing to share: don't fill the cache
 
         def compute() -> dict[str, Any]:
             shown = feed or get_visible_feed(pk)
-            live.remember_feed_version(shown.pk, shown.api_version or 0)
+            entry_rules.remember_feed_version(shown.pk, shown.api_version or 0)
             return self.delta(request, shown, version, limit)
 
         where = (request.scheme, request.get_host())
@@ -243,7 +244,7 @@ class FeedEntries(NewsfeedAPIView):
     ) -> dict[str, Any]:
         if version >= (feed.api_version or 0):
             return quiet_delta(feed.pk, version)
-        rows, has_more = live.changes_since(feed, version, limit)
+        rows, has_more = entry_rules.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
         prefetch_related_objects(published, *entry_prefetches())
         prefetch_stream_values([row.body for row in published])
@@ -260,7 +261,7 @@ class FeedEntries(NewsfeedAPIView):
         cursor = last if has_more else max(last, feed.api_version or 0)
         return {
             "results": results,
-            "cursor": live.encode_cursor(feed, cursor),
+            "cursor": entry_rules.encode_cursor(feed, cursor),
             "has_more": has_more,
         }
 
@@ -278,14 +279,14 @@ class FeedEntries(NewsfeedAPIView):
             following = entries.filter(pk=before_id).first()
             if following is None:
                 raise InvalidParameter("before", _("No such entry in this feed."))
-        rows, has_more = live.entries_following(
+        rows, has_more = entry_rules.entries_following(
             entries.prefetch_related(*entry_prefetches()), feed, following, limit
         )
         prefetch_stream_values([row.body for row in rows])
         url = request.build_absolute_uri()
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
         return {
-            "cursor": live.encode_cursor(feed, feed.api_version or 0),
+            "cursor": entry_rules.encode_cursor(feed, feed.api_version or 0),
             "next": replace_query_param(url, "before", rows[-1].pk) if has_more and rows else None,
             "previous": self.previous_link(url, entries, feed, following, limit),
             "results": EntrySerializer(rows, many=True, context=context).data,
@@ -318,7 +319,7 @@ class FeedEntries(NewsfeedAPIView):
     def post(self, request: Request, pk: int) -> Response:
         feed = get_writable_feed(request, pk)
         data = EntryWriteSerializer(data=request.data, context={"request": request}).validated()
-        entry = live.create_entry(feed, request.user, **data)
+        entry = entry_rules.create_entry(feed, request.user, **data)
         data = entry_json(request, feed, entry)
         location = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
         return Response(
@@ -330,7 +331,7 @@ def get_writable_feed(request: Request, pk: int) -> LiveFeedPage:
     """The feed to write to: 404 if it does not exist or the user may neither see nor edit it,
     403 if the user may see it but not edit it."""
     feed = get_object_or_404(LiveFeedPage, pk=pk)
-    if not live.can_edit_feed(request.user, feed):
+    if not entry_rules.can_edit_feed(request.user, feed):
         if not visible_feeds().filter(pk=pk).exists():
             raise Http404
         raise PermissionDenied(_("You do not have permission to edit this live feed."))
@@ -389,13 +390,13 @@ class FeedEntryDetail(NewsfeedAPIView):
         if expected is not None and not expected.isdigit():
             raise InvalidParameter("If-Match", _("Must be the entry's version number."))
         try:
-            entry = live.update_entry(
+            entry = entry_rules.update_entry(
                 entry,
                 request.user,
                 expected_version=int(expected) if expected else None,
                 **data,
             )
-        except live.EntryConflict as error:
+        except entry_rules.EntryConflict as error:
             raise Conflict(str(error)) from None
         prefetch_related_objects([entry], *entry_prefetches())
         return Response(entry_json(request, entry.feed, entry))
@@ -406,7 +407,7 @@ class FeedEntryDetail(NewsfeedAPIView):
     )
     def delete(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self._editable_entry(request, pk, entry_id)
-        live.delete_entry(entry, request.user)
+        entry_rules.delete_entry(entry, request.user)
         return Response(status=204)
 
 

@@ -22,7 +22,7 @@ from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from .. import live, preview
+from .. import entry_rules, preview
 from ..models import LiveEntry
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
@@ -53,7 +53,7 @@ def feed_json(request: Request, page: Any) -> dict[str, Any]:
         "request": request,
         "feed_url": page_urls(page, request)[0],
         "pinned": entries.filter(is_pinned=True).first(),
-        "key_events": live.latest_key_events(entries),
+        "key_events": entry_rules.latest_key_events(entries),
     }
     return FeedDetailSerializer(page, context=context).data
 

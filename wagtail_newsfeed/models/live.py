@@ -3,7 +3,7 @@
 Entries are rows of their own (not StreamField items or revision content) so that several editors
 posting to one feed never overwrite each other and publishing the page never rewrites entries. Each
 change to an entry is stamped with the next value of the feed's ``LiveFeedCounter``; see
-``wagtail_newsfeed.live`` for the write path that guarantees commit order.
+``wagtail_newsfeed.entry_rules`` for the write path that guarantees commit order.
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ def newsfeed_alternate_links(context: dict[str, Any], page: Page | None) -> str:
     """``<link rel="alternate">`` tags for the RSS and Atom feeds that cover this page."""
     from django.utils.html import format_html_join
 
-    from ..feeds import alternate_feeds
+    from ..syndication import alternate_feeds
 
     links = alternate_feeds(page, context.get("request"), topic=context.get("topic"))
     return format_html_join(

@@ -1,1 +1,1 @@
-"""Admin views of wagtail-newsfeed (thin shells over ``wagtail_newsfeed.live``)."""
+"""Admin views of wagtail-newsfeed (thin shells over ``wagtail_newsfeed.entry_rules``)."""

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.menus.pages import PageMenuItem
 from wagtail.models import Page
 
-from .. import live
+from .. import entry_rules
 from ..models import LiveFeedPage
 
 
@@ -26,7 +26,7 @@ class LiveConsoleButton(PageMenuItem):
 
     def is_shown(self, user: Any) -> bool:
         page = self.page.specific_deferred if isinstance(self.page, Page) else self.page
-        return isinstance(page, LiveFeedPage) and live.can_edit_feed(user, page)
+        return isinstance(page, LiveFeedPage) and entry_rules.can_edit_feed(user, page)
 
 
 def live_console_buttons(page: Page, user: Any, **kwargs: Any) -> Iterator[PageMenuItem]:

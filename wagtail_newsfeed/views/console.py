@@ -1,9 +1,9 @@
 """The editors' live console: post, edit, pin, flag, publish and delete a feed's entries.
 
-Thin views: they check who is asking, validate the form and call one ``wagtail_newsfeed.live``
-function each, which owns the rules (permissions, locking, versions, history log entries). Every
-state change is a POST with Django's CSRF protection; a user who may not edit the feed gets
-Wagtail's standard "permission denied" and nothing changes.
+Thin views: they check who is asking, validate the form and call one
+``wagtail_newsfeed.entry_rules`` function each, which owns the rules (permissions, locking,
+versions, history log entries). Every state change is a POST with Django's CSRF protection; a user
+who may not edit the feed gets Wagtail's standard "permission denied" and nothing changes.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from wagtail.admin.telepath import JSContext
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.rich_text import RichText
 
-from .. import coverage, live, validation
+from .. import coverage, entry_rules, validation
 from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
@@ -71,9 +71,9 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.feed = get_object_or_404(LiveFeedPage, pk=kwargs["feed_id"])
-        if not live.can_edit_feed(request.user, self.feed):
+        if not entry_rules.can_edit_feed(request.user, self.feed):
             return permission_denied(request)
-        self.can_publish = live.can_publish_feed(request.user, self.feed)
+        self.can_publish = entry_rules.can_publish_feed(request.user, self.feed)
         try:
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:
@@ -146,7 +146,7 @@ class ConsoleView(FeedConsoleMixin, View):
         if request.GET.get("partial") == "entries":
             # The console polls every few seconds for colleagues' entries; the list is rendered
             # again only when the feed's version has moved since the one the console shows.
-            version = live.current_version(self.feed)
+            version = entry_rules.current_version(self.feed)
             if request.GET.get("version") == str(version):
                 return HttpResponse(status=204)
             return TemplateResponse(
@@ -168,7 +168,9 @@ class ConsoleView(FeedConsoleMixin, View):
             return self.render(form, status=200)
         status = LiveEntry.Status.PUBLISHED if publish else LiveEntry.Status.DRAFT
         try:
-            entry = live.create_entry(self.feed, request.user, status=status, **form.entry_values())
+            entry = entry_rules.create_entry(
+                self.feed, request.user, status=status, **form.entry_values()
+            )
         except ValidationError as error:  # a rule of the write path, e.g. the display time
             form.add_error(None, error)
             messages.error(request, _("The entry could not be saved due to errors."))
@@ -190,7 +192,9 @@ class ConsoleView(FeedConsoleMixin, View):
         return {
             "feed": self.feed,
             "can_publish": self.can_publish,
-            "console_version": live.current_version(self.feed) if version is None else version,
+            "console_version": entry_rules.current_version(self.feed)
+            if version is None
+            else version,
             "entries": list(
                 LiveEntry.objects.filter(feed=self.feed)
                 .not_deleted()
@@ -227,13 +231,13 @@ class EditEntryView(FeedConsoleMixin, View):
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(entry, form)
         try:
-            live.update_entry(
+            entry_rules.update_entry(
                 entry,
                 request.user,
                 expected_version=form.cleaned_data["expected_version"],
                 **form.entry_values(),
             )
-        except live.EntryConflict:
+        except entry_rules.EntryConflict:
             return self.render_conflict(entry, form)
         except ValidationError as error:  # a rule of the write path, e.g. the display time
             form.add_error(None, error)
@@ -281,21 +285,29 @@ class EntryActionView(FeedConsoleMixin, View):
 
     http_method_names = ["post"]
     actions = {
-        "pin": (live.set_pinned, {"pinned": True}, gettext_lazy("Entry “%(entry)s” pinned.")),
-        "unpin": (live.set_pinned, {"pinned": False}, gettext_lazy("Entry “%(entry)s” unpinned.")),
+        "pin": (
+            entry_rules.set_pinned,
+            {"pinned": True},
+            gettext_lazy("Entry “%(entry)s” pinned."),
+        ),
+        "unpin": (
+            entry_rules.set_pinned,
+            {"pinned": False},
+            gettext_lazy("Entry “%(entry)s” unpinned."),
+        ),
         "key-event": (
-            live.set_key_event,
+            entry_rules.set_key_event,
             {"key_event": True},
             gettext_lazy("Entry “%(entry)s” marked as a key event."),
         ),
         "not-key-event": (
-            live.set_key_event,
+            entry_rules.set_key_event,
             {"key_event": False},
             gettext_lazy("Entry “%(entry)s” is no longer a key event."),
         ),
-        "publish": (live.publish_entry, {}, gettext_lazy("Entry “%(entry)s” published.")),
+        "publish": (entry_rules.publish_entry, {}, gettext_lazy("Entry “%(entry)s” published.")),
         "unpublish": (
-            live.unpublish_entry,
+            entry_rules.unpublish_entry,
             {},
             gettext_lazy("Entry “%(entry)s” unpublished (now a draft)."),
         ),
@@ -327,7 +339,7 @@ class DeleteEntryView(FeedConsoleMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
-        live.delete_entry(entry, request.user)
+        entry_rules.delete_entry(entry, request.user)
         messages.success(request, _("Entry “%(entry)s” deleted.") % {"entry": entry})
         return redirect(console_url(self.feed))
 

@@ -2,8 +2,8 @@
 old create, edit and delete URLs of that menu sent on to the live console.
 
 Entries have one editor, the feed's live console; the list only selects. Each selected entry is
-changed through ``wagtail_newsfeed.live``, which decides permission on the entry's locked row, so
-a row the editor may not change is refused and reported by name while the others go through.
+changed through ``wagtail_newsfeed.entry_rules``, which decides permission on the entry's locked
+row, so a row the editor may not change is refused and reported by name while the others go through.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.views.generic import View
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
-from .. import live
+from .. import entry_rules
 from ..converters import parse_id
 from ..forms import editable_feeds
 from ..models import LiveEntry
@@ -78,7 +78,7 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
     template_name = "wagtail_newsfeed/admin/entries/confirm_bulk_delete.html"
     page_title = gettext_lazy("Delete entries")
     header_icon = "time"
-    actions = {"unpublish": live.unpublish_entry, "delete": live.delete_entry}
+    actions = {"unpublish": entry_rules.unpublish_entry, "delete": entry_rules.delete_entry}
 
     def back(self, request: HttpRequest) -> HttpResponseBase:
         target = request.POST.get("next", "")

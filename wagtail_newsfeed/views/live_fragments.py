@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .. import live
+from .. import entry_rules
 from ..conf import settings
 from ..converters import parse_id
 from ..models import LiveFeedPage
@@ -63,7 +63,7 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
         )
     entries = visible_entries(feed, request)
     changed = entries.filter(pk__in=ids).prefetch_related(*byline_prefetches()) if ids else []
-    key_events = live.latest_key_events(entries)
+    key_events = entry_rules.latest_key_events(entries)
     context = {"page": feed, "self": feed}
     response = JsonResponse(
         {

@@ -9,10 +9,10 @@ out (or, if it was imported before, deletes it here too). A key event is an entr
 holds the ``/key`` command (saved as ``<span class="liveblog-command type-key">``) or whose
 comment meta ``liveblog_key_entry`` is set. Co-authors come from ``liveblog_contributors``.
 
-Entries are written at their original times through the live write path's own rules: one
-transaction that locks the feed's counter and stamps every new or changed entry with the next
-version (``live._lock_counter``/``live._stamp``), so delta sync sees imported entries like any
-other change. (``live.create_entry`` is not used: it refuses a writer of None and stamps the
+Entries are written at their original times through the live write path's own rules: one transaction
+that locks the feed's counter and stamps every new or changed entry with the next version
+(``entry_rules._lock_counter``/``entry_rules._stamp``), so delta sync sees imported entries like any
+other change. (``entry_rules.create_entry`` is not used: it refuses a writer of None and stamps the
 first-publish time "now".)
 """
 
@@ -27,7 +27,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from .. import live
+from .. import entry_rules
 from ..conf import settings
 from ..models import LiveEntry, LiveFeedPage, WordPressOrigin
 from . import content, values
@@ -81,7 +81,7 @@ def _key(comment: Comment) -> bool:
 
 def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
     """The entries of a live blog post as readers last saw them (deleted ones marked)."""
-    latest = timezone.now() + live.DISPLAY_TIME_SKEW
+    latest = timezone.now() + entry_rules.DISPLAY_TIME_SKEW
     timed = []
     for comment in item.comments:
         if comment.type != "liveblog":
@@ -90,7 +90,7 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
             warn("entry", "an entry without a valid comment id was left out")
             continue
         time = values.best_date(comment.date_gmt, comment.date, catalog.offset)
-        if time is None or not live.EARLIEST_DISPLAY_TIME <= time <= latest:
+        if time is None or not entry_rules.EARLIEST_DISPLAY_TIME <= time <= latest:
             warn(
                 "entry",
                 f"entry {comment.wp_id} has no valid time ({values.shown(comment.date_gmt)})",
@@ -145,7 +145,7 @@ def sync_entries(
         ).select_related("entry")
     }
     stream_block = LiveEntry._meta.get_field("body").stream_block
-    counter = live._lock_counter(feed.pk)
+    counter = entry_rules._lock_counter(feed.pk)
     changed: list[tuple[LiveEntry, EntryPlan | None, str]] = []
     now = timezone.now()
     for plan in plans:
@@ -182,18 +182,18 @@ def sync_entries(
         changed.append((entry, plan, action))
     if not changed:
         return
-    live._stamp(counter, [entry for entry, _plan, _action in changed])
+    entry_rules._stamp(counter, [entry for entry, _plan, _action in changed])
     for entry, plan, action in changed:
         if plan is not None:
-            live.set_byline(entry, plan.authors[: settings.ENTRY_MAX_AUTHORS])
+            entry_rules.set_byline(entry, plan.authors[: settings.ENTRY_MAX_AUTHORS])
             WordPressOrigin.objects.update_or_create(
                 site=site,
                 kind=WordPressOrigin.Kind.ENTRY,
                 wp_id=plan.wp_id,
                 defaults={"entry": entry, "fingerprint": plan.fingerprint()},
             )
-        live._log(feed, entry, action, plan.user if plan else None)
+        entry_rules._log(feed, entry, action, plan.user if plan else None)
         report.count(
             "live entries", {"publish": "created", "edit": "updated", "delete": "deleted"}[action]
         )
-    live._notify(feed, [entry for entry, _plan, _action in changed], "import")
+    entry_rules._notify(feed, [entry for entry, _plan, _action in changed], "import")

@@ -1,8 +1,8 @@
 """Load a small demo newsroom: topics, authors, agencies, articles with images and a live feed.
 
-Idempotent: every object is looked up by a natural key (username, slug, title) and updated in
-place, so running the command again refreshes the demo instead of duplicating it. Pages are
-published through revisions and live entries through ``wagtail_newsfeed.live``, exactly as editors
+Idempotent: every object is looked up by a natural key (username, slug, title) and updated in place,
+so running the command again refreshes the demo instead of duplicating it. Pages are published
+through revisions and live entries through ``wagtail_newsfeed.entry_rules``, exactly as editors
 would, so the demo exercises the same code paths as real content.
 
 It creates no user anyone can sign in as unless asked: ``--demo-superuser`` (which ``make demo``
@@ -39,7 +39,7 @@ from wagtail.images import get_image_model
 from wagtail.models import GroupPagePermission, Page, Site
 
 from wagtail_newsfeed import demo_content as demo
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import (
     ArticleAuthor,
     ArticleCorrection,
@@ -331,9 +331,9 @@ class Command(BaseCommand):
             byline = [authors[slug] for slug in demo.live_entry_byline(i)]
             entry = existing.get(text)
             if entry is None:
-                live.create_entry(feed, user, authors=byline, **fields)
+                entry_rules.create_entry(feed, user, authors=byline, **fields)
             else:
-                live.update_entry(
+                entry_rules.update_entry(
                     entry, user, authors=byline, status=LiveEntry.Status.PUBLISHED, **fields
                 )
         return feed

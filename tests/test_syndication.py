@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import live
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.fragments import renders_changed
 
 feedparser = pytest.importorskip("feedparser")
@@ -154,7 +154,7 @@ def test_live_feed_lists_its_published_entries_with_permalinks(client, feed, sup
     second = factories.make_entry(feed, superuser, text="Turnout is high in the north.")
     factories.make_entry(feed, superuser, headline="Draft", status="draft")
     gone = factories.make_entry(feed, superuser, headline="Deleted")
-    live.delete_entry(gone, superuser)
+    entry_rules.delete_entry(gone, superuser)
     _, parsed = _get(client, f"live_{fmt}", feed.pk)
     assert [e.title for e in parsed.entries] == ["Turnout is high in the north.", "Polls open"]
     assert [e.link for e in parsed.entries] == [

@@ -19,7 +19,6 @@ from django.urls import reverse
 from wagtail.models import Page, Site
 
 from tests import factories
-from wagtail_newsfeed.feeds import XMLSafeAtomFeed, XMLSafeRssFeed
 from wagtail_newsfeed.models import (
     Author,
     LiveEntry,
@@ -29,6 +28,7 @@ from wagtail_newsfeed.models import (
     Source,
     Topic,
 )
+from wagtail_newsfeed.syndication import XMLSafeAtomFeed, XMLSafeRssFeed
 from wagtail_newsfeed.xml import xml_safe
 
 feedparser = pytest.importorskip("feedparser")
