@@ -12,6 +12,12 @@ class WagtailNewsfeedConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401
+        from .api.fields import attach_page_api_serializers
+        from .models import LiveFeedPage
+        from .panels import add_live_entries_tab
         from .signal_handlers import register_signal_handlers
 
         register_signal_handlers()
+        # The admin and the API reach the models from their side (docs/architecture.md).
+        add_live_entries_tab(LiveFeedPage)
+        attach_page_api_serializers()

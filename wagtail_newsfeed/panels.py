@@ -1,4 +1,4 @@
-"""Admin edit-view panels."""
+"""Admin edit-view panels, and the tab that puts them on the live feed's editor."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import Panel
+from wagtail.admin.panels import ObjectList, Panel
 
 
 class LiveEntriesPanel(Panel):
@@ -38,3 +38,25 @@ class LiveEntriesPanel(Panel):
                 context["console_url"] = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
             context["help"] = _("Save the feed once before adding entries.")
             return context
+
+
+def add_live_entries_tab(page_class: type) -> None:
+    """Put an "Entries" tab with ``LiveEntriesPanel`` second on ``page_class``'s editor.
+
+    The admin attaches it from ``AppConfig.ready()`` so that the models import nothing from the
+    admin. Wagtail reads and binds ``edit_handler`` on first use (views and system checks, after
+    every ``ready()``) and caches it; a cache already filled is cleared. Subclasses that keep the
+    inherited ``edit_handler`` get the tab. Calling it again changes nothing.
+    """
+    handler = page_class.edit_handler
+    tabs = list(handler.children)
+    if any(isinstance(panel, LiveEntriesPanel) for tab in tabs for panel in tab.children):
+        return
+    entries_tab = ObjectList([LiveEntriesPanel(heading=_("Latest entries"))], heading=_("Entries"))
+    kwargs = handler.clone_kwargs()
+    kwargs["children"] = [*tabs[:1], entries_tab, *tabs[1:]]
+    page_class.edit_handler = type(handler)(**kwargs)
+    # ``Page.get_edit_handler`` is installed by wagtail.admin: absent before its ``ready()``.
+    cached = getattr(page_class, "get_edit_handler", None)
+    if cached is not None:
+        cached.cache_clear()

@@ -1,11 +1,19 @@
 """DRF fields for the page models' ``api_fields``, so Wagtail's own pages API (v2) shows articles
-and feeds in the same JSON shapes as this app's API (one serialisation module for both)."""
+and feeds in the same JSON shapes as this app's API (one serialisation module for both).
+
+The models name the fields they show and import nothing from the API (docs/architecture.md);
+``attach_page_api_serializers`` gives those fields these shapes from ``AppConfig.ready()``.
+"""
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from rest_framework import serializers
+from wagtail.api import APIField
 
 from .. import serialization
 
@@ -68,3 +76,53 @@ class RichTextHTMLField(_ReadOnly):
 
     def to_representation(self, value: Any) -> Any:
         return serialization.rich_text_html(value, self.context)
+
+
+def page_api_serializers() -> dict[type, dict[str, Callable[[], serializers.Field]]]:
+    """For each page model (or mixin), the API field names whose JSON shape this module gives.
+
+    Keyed by the mixins too, so a site that builds its pages on them with the same names gets the
+    same shapes.
+    """
+    from ..models import LiveFeedMixin, NewsArticleMixin, NewsIndexPage
+
+    return {
+        NewsIndexPage: {"intro": RichTextHTMLField},
+        NewsArticleMixin: {
+            "lead_image": ImageJSONField,
+            "source": SourceJSONField,
+            "topics": TopicsJSONField,
+            "authors": lambda: AuthorsJSONField(source="get_authors"),
+            "tags": TagsJSONField,
+            "corrections": CorrectionsJSONField,
+        },
+        LiveFeedMixin: {"summary": RichTextHTMLField},
+    }
+
+
+def attach_page_api_serializers() -> None:
+    """Give the page models' ``api_fields`` (and their subclasses') this app's JSON shapes.
+
+    Only a field without a serializer of its own gets one, so a site's subclass may override a
+    shape; calling it again changes nothing.
+    """
+    shapes = page_api_serializers()
+    for model in apps.get_models():
+        own_fields = model.__dict__.get("api_fields")
+        if not own_fields:
+            continue
+        for base, fields in shapes.items():
+            if issubclass(model, base):
+                model.api_fields = [_with_shape(field, fields) for field in own_fields]
+                break
+
+
+def _with_shape(field: Any, fields: dict[str, Callable[[], serializers.Field]]) -> Any:
+    name = getattr(field, "name", field)
+    if name not in fields or getattr(field, "serializer", None) is not None:
+        return field
+    if isinstance(field, str):
+        return APIField(field, serializer=fields[name]())
+    shaped = copy.copy(field)
+    shaped.serializer = fields[name]()
+    return shaped

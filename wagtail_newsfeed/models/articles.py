@@ -33,15 +33,6 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from ..api.fields import (
-    AuthorsJSONField,
-    CorrectionsJSONField,
-    ImageJSONField,
-    RichTextHTMLField,
-    SourceJSONField,
-    TagsJSONField,
-    TopicsJSONField,
-)
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug
@@ -59,7 +50,9 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
     content_panels = Page.content_panels + [FieldPanel("intro")]
     subpage_types = ["wagtail_newsfeed.NewsArticlePage", "wagtail_newsfeed.LiveFeedPage"]
     search_fields = Page.search_fields + [index.SearchField("intro")]
-    api_fields = [APIField("intro", serializer=RichTextHTMLField())]
+    # Which fields Wagtail's pages API shows; their JSON shapes come from ``api.fields``
+    # (attached in ``AppConfig.ready()``: the models import nothing from the API).
+    api_fields = [APIField("intro")]
 
     class Meta:
         verbose_name = _("news index")
@@ -255,21 +248,22 @@ class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
         ]
     )
 
+    # Shapes from ``api.fields`` (``authors`` reads ``get_authors``), attached in ``ready()``.
     api_fields = [
         APIField("standfirst"),
-        APIField("lead_image", serializer=ImageJSONField()),
+        APIField("lead_image"),
         APIField("lead_image_caption"),
         APIField("lead_image_credit"),
         APIField("dateline"),
         APIField("published_at"),
         APIField("updated_at"),
         APIField("is_breaking"),
-        APIField("source", serializer=SourceJSONField()),
-        APIField("topics", serializer=TopicsJSONField()),
-        APIField("authors", serializer=AuthorsJSONField(source="get_authors")),
-        APIField("tags", serializer=TagsJSONField()),
+        APIField("source"),
+        APIField("topics"),
+        APIField("authors"),
+        APIField("tags"),
         APIField("body"),
-        APIField("corrections", serializer=CorrectionsJSONField()),
+        APIField("corrections"),
     ]
 
     class Meta:

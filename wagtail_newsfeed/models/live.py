@@ -21,10 +21,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from ..api.fields import RichTextHTMLField
 from ..blocks import NewsStreamBlock
 from ..http_caching import ReaderCacheMixin
-from ..panels import LiveEntriesPanel
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
 
@@ -104,11 +102,11 @@ class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
             heading=_("Coverage"),
         ),
     ]
-    entries_panels = [LiveEntriesPanel(heading=_("Latest entries"))]
+    # The admin adds an "Entries" tab after "Feed" (``panels.add_live_entries_tab``, called from
+    # ``AppConfig.ready()``): the models import nothing from the admin.
     edit_handler = TabbedInterface(
         [
             ObjectList(content_panels, heading=_("Feed")),
-            ObjectList(entries_panels, heading=_("Entries")),
             ObjectList(Page.promote_panels, heading=_("Promote")),
             ObjectList(Page.settings_panels, heading=_("Settings")),
         ]
@@ -118,8 +116,9 @@ class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
     parent_page_types = ["wagtail_newsfeed.NewsIndexPage"]
     subpage_types: list[str] = []
     search_fields = Page.search_fields + LiveFeedMixin.search_fields
+    # JSON shapes from ``api.fields``, attached in ``AppConfig.ready()``.
     api_fields = [
-        APIField("summary", serializer=RichTextHTMLField()),
+        APIField("summary"),
         APIField("coverage_status"),
         APIField("coverage_start"),
         APIField("coverage_end"),
