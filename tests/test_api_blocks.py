@@ -93,7 +93,8 @@ def test_each_block_value_shape(news_index, cached_embed):
     }
     assert values[8] == {"page": None, "label": ""}
     assert values[9]["title"] == "Report"
-    assert values[9]["document"]["url"].startswith("http://testserver/documents/")
+    # The default Site's root URL, not the request's host (testserver).
+    assert values[9]["document"]["url"].startswith("http://localhost/documents/")
     assert values[9]["document"]["file_extension"] == "pdf"
     assert values[10] == {
         "source": {"name": "Reuters", "slug": "reuters", "url": "https://reuters.example"},

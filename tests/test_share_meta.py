@@ -240,3 +240,11 @@ def test_page_outside_every_site_gets_no_empty_canonical(news_index):
     request = RequestFactory().get("/")
 
     assert newsfeed_share_meta({"request": request}, article) == {"meta": None}
+
+
+@pytest.mark.parametrize("number", ["²", "１２", "-1"])
+def test_a_page_number_that_is_not_ascii_digits_shows_the_first_page(client, news_index, number):
+    response = client.get(news_index.url, {"page": number})
+
+    assert response.status_code == 200
+    assert head(response.content.decode())["canonical"] == [news_index.get_full_url()]

@@ -17,9 +17,10 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from .conf import settings
+from .sites import absolute_url, get_site
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -40,28 +41,6 @@ _SCRIPT_ESCAPES = {
 def dumps_jsonld(data: Any) -> str:
     """JSON safe to place inside ``<script type="application/ld+json">``."""
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-
-
-def absolute_url(url: str, request: HttpRequest | None = None) -> str:
-    """Make a (possibly relative) URL absolute on the request's Wagtail site.
-
-    The site's ``root_url`` (not the request's host) is used, as Wagtail does for page URLs, so
-    page, image and feed URLs agree and stay https behind a proxy that forwards plain http.
-    """
-    if not url or url.startswith(("http://", "https://")):
-        return url
-    site = get_site(request)
-    if url.startswith("//"):
-        scheme = site.root_url.split(":")[0] if site else "https"
-        return f"{scheme}:{url}"
-    if site is not None:
-        return f"{site.root_url}{url}"
-    return request.build_absolute_uri(url) if request is not None else url
-
-
-def get_site(request: HttpRequest | None) -> Site | None:
-    site = Site.find_for_request(request) if request is not None else None
-    return site or Site.objects.filter(is_default_site=True).first()
 
 
 def publisher_name(request: HttpRequest | None = None) -> str:

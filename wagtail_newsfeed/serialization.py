@@ -15,20 +15,11 @@ from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
 from .conf import settings
+from .sites import absolute_url
 
 
 def _request(context: dict[str, Any] | None) -> Any:
     return (context or {}).get("request")
-
-
-def absolute_url(url: str | None, context: dict[str, Any] | None = None) -> str | None:
-    """``url`` made absolute against the current request, when there is one."""
-    if not url:
-        return None
-    request = _request(context)
-    if request is None or url.startswith(("http://", "https://")):
-        return url
-    return request.build_absolute_uri(url)
 
 
 def iso_datetime(value: datetime | None) -> str | None:
@@ -79,7 +70,7 @@ def image_json(
         "height": image.height,
         "renditions": {
             name: {
-                "url": absolute_url(renditions[spec].url, context),
+                "url": absolute_url(renditions[spec].url, _request(context)),
                 "width": renditions[spec].width,
                 "height": renditions[spec].height,
             }
@@ -95,7 +86,7 @@ def document_json(document: Any, context: dict[str, Any] | None = None) -> dict[
     return {
         "id": document.pk,
         "title": document.title,
-        "url": absolute_url(document.url, context),
+        "url": absolute_url(document.url, _request(context)),
         "file_extension": document.file_extension,
     }
 
@@ -137,34 +128,33 @@ def prefetch_stream_values(values: list[Any]) -> None:
     type across all of them (so one image query for a whole page of entries, not one per entry),
     then the API renditions of every image found in one more query.
 
-    Wagtail does this per stream value; this does the same across values through the same
-    ``StreamChild`` hook. Values it does not recognise are left to Wagtail's lazy loading.
+    Wagtail does this per stream value (reading an item converts every item of its type in that
+    value); this does the same across values with Wagtail's public API only: each value's
+    ``raw_data``, the block's ``bulk_to_python`` and ``StreamValue.StreamChild`` items set back
+    by index. Values read from the database are lazy: call this before their items are read.
+    Values built in Python hold converted items already and are left alone, as are item types
+    the stream block no longer has.
     """
     from django.db.models import Prefetch, prefetch_related_objects
     from wagtail.blocks import StreamValue
 
-    pending: dict[str, list[tuple[Any, int]]] = {}
+    pending: dict[str, list[tuple[StreamValue, int, dict[str, Any]]]] = {}
     for value in values:
-        raw, bound = getattr(value, "_raw_data", None), getattr(value, "_bound_blocks", None)
-        if raw is None or bound is None:
+        if not isinstance(value, StreamValue) or not value.is_lazy:
             continue
-        for index, item in enumerate(raw):
-            if bound[index] is None and item.get("type") in value.stream_block.child_blocks:
-                pending.setdefault(item["type"], []).append((value, index))
+        for index, item in enumerate(value.raw_data):
+            if isinstance(item, dict) and item.get("type") in value.stream_block.child_blocks:
+                pending.setdefault(item["type"], []).append((value, index, item))
     images = []
     for type_name, places in pending.items():
         block = places[0][0].stream_block.child_blocks[type_name]
         try:
-            converted = block.bulk_to_python(
-                [value._raw_data[i].get("value") for value, i in places]
-            )
+            converted = block.bulk_to_python([item.get("value") for _value, _i, item in places])
         except Exception:  # noqa: BLE001 - a damaged stored value: ``rendering`` reads these one by one
             continue
-        for (value, index), item in zip(places, converted, strict=True):
-            value._bound_blocks[index] = StreamValue.StreamChild(
-                block, item, id=value._raw_data[index].get("id")
-            )
-            image = item.get("image") if hasattr(item, "get") else None
+        for (value, index, item), native in zip(places, converted, strict=True):
+            value[index] = StreamValue.StreamChild(block, native, id=item.get("id"))
+            image = native.get("image") if hasattr(native, "get") else None
             if image is not None and hasattr(image, "get_renditions"):
                 images.append(image)
     specs = list(rendition_specs().values())

@@ -38,8 +38,9 @@ from wagtail.models import Page
 
 from .conf import settings
 from .fragments import cached_many
-from .jsonld import absolute_url, get_site, publisher_name, stream_text
+from .jsonld import publisher_name, stream_text
 from .models.articles import listing_prefetches
+from .sites import absolute_url, get_site
 from .xml import xml_safe
 
 FORMATS = ("rss", "atom")

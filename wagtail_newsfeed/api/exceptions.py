@@ -2,12 +2,12 @@
 
 DRF's default handler answers ``{"detail": ...}``; frontends get one error shape instead:
 ``{type, title, status, detail, errors}`` served as ``application/problem+json``, where ``errors``
-maps each bad parameter or field to its messages.
+maps each bad parameter or field to its messages. The body is ``problems.problem``'s, the same the
+plain Django JSON views answer with.
 """
 
 from __future__ import annotations
 
-from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -21,8 +21,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-PROBLEM_TYPE_PREFIX = "urn:wagtail-newsfeed:problem:"
+from ..problems import PROBLEM_CONTENT_TYPE, problem, problem_response
 
 
 class ProblemJSONRenderer(JSONRenderer):
@@ -82,27 +81,6 @@ def flatten_errors(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
-def problem(
-    status: int,
-    detail: str,
-    *,
-    code: str | None = None,
-    errors: dict[str, list[str]] | None = None,
-    **extra: Any,
-) -> dict[str, Any]:
-    """The problem-details body for ``status``."""
-    body: dict[str, Any] = {
-        "type": f"{PROBLEM_TYPE_PREFIX}{code}" if code else "about:blank",
-        "title": HTTPStatus(status).phrase,
-        "status": status,
-        "detail": detail,
-    }
-    if errors:
-        body["errors"] = errors
-    body.update(extra)
-    return body
-
-
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """DRF ``EXCEPTION_HANDLER`` (set per view by the API's base view)."""
     if isinstance(exc, Http404):
@@ -148,8 +126,4 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
 
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """404 for API paths that match no endpoint (instead of the site's HTML 404 page)."""
-    return JsonResponse(
-        problem(404, _("No API endpoint at this path."), code="not_found"),
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+    return problem_response(404, _("No API endpoint at this path."), code="not_found")

@@ -24,7 +24,8 @@ from django.utils.translation import gettext
 from wagtail.models import Page
 
 from ..conf import settings
-from ..jsonld import absolute_url, get_site, publisher_name
+from ..jsonld import publisher_name
+from ..sites import absolute_url, get_site
 from ..visibility import is_page_visible
 
 register = template.Library()
@@ -52,8 +53,9 @@ def _text(value: Any) -> str:
 
 
 def canonical_url(page: Page, request: HttpRequest | None, query: dict[str, Any]) -> str:
-    """The page's absolute URL with the query parameters that choose what it shows."""
-    url = absolute_url(page.get_full_url(request) or "", request)
+    """The page's absolute URL (Wagtail's, on the page's Site) with the query parameters that
+    choose what it shows."""
+    url = page.get_full_url(request) or ""
     query = {key: value for key, value in query.items() if value not in (None, "")}
     return f"{url}?{urlencode(query)}" if url and query else url
 
@@ -129,7 +131,9 @@ def _query(context: Any, page: Page) -> dict[str, Any]:
     number = context.get("listing_page")
     if number is None:
         number = getattr(context.get("articles"), "number", 1)
-    number = int(number) if str(number).isdigit() else 1
+    text = str(number)
+    # isascii: str.isdigit() is also true of "²", which int() refuses (a 500).
+    number = int(text) if text.isascii() and text.isdigit() else 1
     # Search results are not indexed (robots noindex): they point at the listing they search.
     if isinstance(number, int) and number > 1 and not context.get("search_query"):
         query["page"] = number

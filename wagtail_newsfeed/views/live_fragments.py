@@ -8,7 +8,7 @@ Readers see only what ``visibility`` allows.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import HttpRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from ..conf import settings
 from ..converters import parse_id
 from ..models import LiveFeedPage
 from ..models.live import byline_prefetches
+from ..problems import problem_response
 from ..visibility import is_page_visible, visible_entries
 
 #: The most entries one request may ask for (a delta page is at most this long by default).
@@ -37,30 +38,15 @@ def parse_ids(raw: str | None) -> list[int] | None:
     return ids
 
 
-def problem(detail: str, status: int = 400) -> JsonResponse:
-    return JsonResponse(
-        {
-            "type": "about:blank",
-            "title": _("Invalid parameter"),
-            "status": status,
-            "detail": detail,
-            "errors": {"ids": [detail]},
-        },
-        status=status,
-        content_type="application/problem+json",
-    )
-
-
 def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     """``?ids=1,2``: those entries' HTML (visible ones only), the key events list and the status."""
     feed: LiveFeedPage | None = LiveFeedPage.objects.filter(pk=feed_id).first()
     if feed is None or not is_page_visible(feed, request):
-        raise Http404
+        return problem_response(404, _("Not found."), code="not_found")
     ids = parse_ids(request.GET.get("ids"))
     if ids is None:
-        return problem(
-            _("Give up to %(n)d entry ids separated by commas, e.g. ids=3,5.") % {"n": MAX_IDS}
-        )
+        detail = _("Give up to %(n)d entry ids separated by commas, e.g. ids=3,5.") % {"n": MAX_IDS}
+        return problem_response(400, detail, code="invalid", errors={"ids": [detail]})
     entries = visible_entries(feed, request)
     changed = entries.filter(pk__in=ids).prefetch_related(*byline_prefetches()) if ids else []
     key_events = entry_rules.latest_key_events(entries)

@@ -1,0 +1,131 @@
+"""One rule for absolute URLs: the Wagtail Site's root URL, the request only where no Site fits."""
+
+from __future__ import annotations
+
+import json
+import re
+from xml.etree import ElementTree
+
+import html5lib
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from wagtail.models import Site
+
+from tests import factories
+from wagtail_newsfeed import jsonld, serialization
+from wagtail_newsfeed.sites import absolute_url
+
+pytestmark = pytest.mark.django_db
+
+SCRIPT = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.DOTALL)
+SPEC = "fill-1200x675"
+
+#: How a request reaches Django behind a proxy: an internal host name over plain http, or the
+#: proxy's own host name passed on in ``X-Forwarded-Host``.
+PROXIED = {
+    "internal host": ({"HTTP_HOST": "10.0.0.7:8000"}, False),
+    "forwarded host": ({"HTTP_X_FORWARDED_HOST": "edge.example.net"}, True),
+}
+
+
+@pytest.fixture
+def public_site(db):
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "news.example.org", 443
+    site.save()
+    return site
+
+
+@pytest.fixture
+def one_rendition(settings):
+    """Every surface shows the same rendition, so the image URLs can be compared as they are."""
+    settings.WAGTAIL_NEWSFEED = {
+        **settings.WAGTAIL_NEWSFEED,
+        "SEO_IMAGE_RENDITIONS": [SPEC],
+        "API_RENDITIONS": {"large": SPEC},
+    }
+
+
+def _share_tags(html: str) -> dict[str, str]:
+    tree = html5lib.parse(html, namespaceHTMLElements=False)
+    tags = {link.get("rel"): link.get("href") for link in tree.iter("link")}
+    tags.update({meta.get("property"): meta.get("content") for meta in tree.iter("meta")})
+    return tags
+
+
+@pytest.mark.parametrize("headers,forwarded", PROXIED.values(), ids=PROXIED.keys())
+def test_page_and_image_have_the_sites_address_in_every_format_behind_a_proxy(
+    client, settings, news_index, public_site, one_rendition, headers, forwarded
+):
+    settings.USE_X_FORWARDED_HOST = forwarded
+    article = factories.make_article(news_index, "Pictured", lead_image=factories.make_image())
+    page_url = f"https://news.example.org{article.url}"
+    image_url = f"https://news.example.org{article.lead_image.get_rendition(SPEC).url}"
+
+    page = client.get(article.url, **headers)
+    assert page.status_code == 200
+    (raw,) = SCRIPT.findall(page.content.decode())
+    data = json.loads(raw)
+    tags = _share_tags(page.content.decode())
+    api = client.get(f"/api/newsfeed/v1/articles/{article.pk}/", **headers).json()
+    rss = client.get(reverse("wagtail_newsfeed:index_rss", args=[news_index.pk]), **headers)
+    (item,) = ElementTree.fromstring(rss.content).iter("item")
+
+    page_urls = {
+        "JSON-LD": data["url"],
+        "canonical": tags["canonical"],
+        "og:url": tags["og:url"],
+        "API": api["url"],
+        "RSS": item.findtext("link"),
+    }
+    image_urls = {
+        "JSON-LD": data["image"][0],
+        "og:image": tags["og:image"],
+        "API": api["lead_image"]["renditions"]["large"]["url"],
+        "RSS": item.find("enclosure").get("url"),
+    }
+    assert page_urls == dict.fromkeys(page_urls, page_url)
+    assert image_urls == dict.fromkeys(image_urls, image_url)
+
+
+def test_the_site_matching_the_requests_host_gives_the_address(public_site):
+    Site.objects.create(hostname="sport.example.org", port=8443, root_page=public_site.root_page)
+    request = RequestFactory().get("/", HTTP_HOST="sport.example.org:8443")
+
+    assert absolute_url("/media/a.jpg", request) == "http://sport.example.org:8443/media/a.jpg"
+    # With no request the default Site is the one that serves.
+    assert absolute_url("/media/a.jpg") == "https://news.example.org/media/a.jpg"
+
+
+def test_the_request_gives_the_address_only_where_no_site_is_configured(public_site):
+    public_site.is_default_site = False
+    public_site.save()
+    image = factories.make_image()
+    request = RequestFactory().get("/", HTTP_HOST="proxy.example.net")
+    rendition = image.get_rendition(SPEC)
+
+    # No Site for this host and no default Site: the request's scheme and host.
+    assert absolute_url(rendition.url, request) == f"http://proxy.example.net{rendition.url}"
+    assert absolute_url("//cdn.example.net/a.jpg", request) == "http://cdn.example.net/a.jpg"
+    json_url = serialization.image_json(image, {"request": request})["renditions"]
+    assert {r["url"] for r in json_url.values()} == {
+        f"http://proxy.example.net{image.get_rendition(spec).url}"
+        for spec in serialization.rendition_specs().values()
+    }
+    assert jsonld.image_urls(image, request)[0].startswith("http://proxy.example.net/")
+    # Neither a Site nor a request: the URL is left as it is rather than guessed.
+    assert absolute_url(rendition.url) == rendition.url
+    # A Site for the host still wins over the request.
+    request = RequestFactory().get("/", HTTP_HOST="news.example.org")
+    assert absolute_url(rendition.url, request) == f"https://news.example.org{rendition.url}"
+
+
+def test_urls_with_a_scheme_are_left_alone_and_protocol_relative_ones_take_the_sites(
+    public_site,
+):
+    request = RequestFactory().get("/", HTTP_HOST="10.0.0.7")
+
+    assert absolute_url("http://cdn.example.net/a.jpg", request) == "http://cdn.example.net/a.jpg"
+    assert absolute_url("//cdn.example.net/a.jpg", request) == "https://cdn.example.net/a.jpg"
+    assert absolute_url("", request) == ""
