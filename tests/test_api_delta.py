@@ -128,3 +128,14 @@ def test_delta_url_name_is_stable():
     assert reverse("wagtail_newsfeed_api:feed-entries", args=[7]) == (
         "/api/newsfeed/v1/feeds/7/entries/"
     )
+
+
+@pytest.mark.parametrize("limit", ["²", "１２", "0", "-1", "1e3"])
+def test_a_limit_that_is_not_plain_ascii_digits_is_a_400_naming_limit(api, feed, limit):
+    cursor = api.get(entries_url(feed)).json()["cursor"]
+
+    response = api.get(entries_url(feed), {"since": cursor, "limit": limit})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert list(response.json()["errors"]) == ["limit"]

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 
 from .conf import settings
+from .converters import parse_id
 from .forms import EntryFormBase
 from .models import Author, LiveEntry
 
@@ -24,9 +25,9 @@ ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event",
 
 
 def _ids(values: Any) -> list[int]:
-    """The whole-number ids among ``values``, once each, in order."""
-    ids = (int(v) for v in values if isinstance(v, int) or (isinstance(v, str) and v.isdigit()))
-    return list(dict.fromkeys(i for i in ids if 0 < i < 2**63))
+    """The valid ids among ``values`` (``converters.parse_id``), once each, in order."""
+    ids = (parse_id(v) for v in values)
+    return list(dict.fromkeys(i for i in ids if i is not None))
 
 
 def authors_in_order(first: list[int]) -> QuerySet:
@@ -56,7 +57,7 @@ class BylineField(forms.ModelMultipleChoiceField):
             raise forms.ValidationError(self.error_messages["invalid_list"], code="invalid_list")
         value = list(dict.fromkeys(str(v) for v in value))
         for v in value:  # checked here: the database may not take a number of any size
-            if not (v.isdigit() and 0 < int(v) < 2**63):
+            if parse_id(v) is None:
                 raise forms.ValidationError(
                     self.error_messages["invalid_pk_value"],
                     code="invalid_pk_value",

@@ -105,7 +105,8 @@ def delta_limit(request: Request) -> int:
     maximum = max(int(settings.API_DELTA_PAGE_SIZE), int(settings.API_MAX_PAGE_SIZE))
     if raw in (None, ""):
         return int(settings.API_DELTA_PAGE_SIZE)
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # isascii: str.isdigit() is also true of "²", which int() refuses (a 500).
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise InvalidParameter(
             "limit", _("Must be a whole number from 1 to %(m)d.") % {"m": maximum}
         )
@@ -387,7 +388,7 @@ class FeedEntryDetail(NewsfeedAPIView):
             data=request.data, partial=True, context={"request": request}
         ).validated()
         expected = request.headers.get("If-Match", "").strip('"') or None
-        if expected is not None and not expected.isdigit():
+        if expected is not None and not (expected.isascii() and expected.isdigit()):
             raise InvalidParameter("If-Match", _("Must be the entry's version number."))
         try:
             entry = entry_rules.update_entry(

@@ -20,6 +20,7 @@ from wagtail import blocks as wagtail_blocks
 from wagtail.embeds.finders import get_finders
 
 from .. import validation
+from ..converters import parse_id
 from . import gutenberg
 from .body import BodyBuilder
 from .media import PENDING, MediaLibrary
@@ -47,11 +48,11 @@ class Resolver:
         classes = node.get("class") or []
         for name in classes if isinstance(classes, list) else str(classes).split():
             if name.startswith("wp-image-"):
-                found = self.media.ref(_int(name.removeprefix("wp-image-")), "image")
+                found = self.media.ref(parse_id(name.removeprefix("wp-image-")), "image")
                 if found is not None:
                     return found
         for attribute in ("data-id", "data-attachment-id"):
-            found = self.media.ref(_int(str(node.get(attribute) or "")), "image")
+            found = self.media.ref(parse_id(str(node.get(attribute) or "")), "image")
             if found is not None:
                 return found
         attachment = self.media.attachment_for_url(str(node.get("src") or ""))
@@ -97,10 +98,6 @@ def _forget_finders(*, setting: str, **kwargs: Any) -> None:
 
 
 setting_changed.connect(_forget_finders)
-
-
-def _int(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 def convert(content: str, resolver: Resolver, warn: Warn, reusable: dict[int, str]) -> list[dict]:

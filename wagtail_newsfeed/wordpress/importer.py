@@ -243,9 +243,9 @@ def find_index(value: str) -> Page:
 
     value = (value or "").strip()
     page = None
-    if value.isdigit():
-        pk = parse_id(value)
-        page = Page.objects.filter(pk=pk).first() if pk else None
+    pk = parse_id(value)
+    if pk is not None:
+        page = Page.objects.filter(pk=pk).first()
     elif value.startswith("/") and len(value) < 1000 and "\x00" not in value:
         parts = [part for part in value.split("/") if part]
         for site in Site.objects.select_related("root_page").order_by("-is_default_site", "pk"):

@@ -26,6 +26,8 @@ from django.http import (
 from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
+from ..converters import parse_id
+
 KEYS = ("p", "page_id", "attachment_id")
 
 
@@ -38,7 +40,7 @@ class WordPressRedirectMiddleware:
             for key in KEYS:
                 value = request.GET.get(key, "")
                 if value:
-                    if value.isascii() and value.isdigit() and len(value) <= 18:
+                    if parse_id(value) is not None:
                         path = Redirect.normalise_path(
                             f"{request.path}?{key}={value}", decode_unicode=False
                         )

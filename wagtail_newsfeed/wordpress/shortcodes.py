@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 
+from ..converters import parse_id
+
 _TAG = re.compile(r"\[(/?)([A-Za-z][\w-]{0,60})((?:\s[^\[\]]{0,4000})?)\]")
 _ATTR = re.compile(
     r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'|([\w-]+)\s*=\s*([^\s'"]+)|"([^"]*)"|(\S+)"""
@@ -141,7 +143,7 @@ class Expander:
             ids = [
                 part.strip() for part in (attrs.get("ids") or attrs.get("include") or "").split(",")
             ]
-            numbers = [int(part) for part in ids if part.isdigit() and len(part) <= 18]
+            numbers = [n for n in map(parse_id, ids) if n is not None]
             if not numbers and not (attrs.get("ids") or attrs.get("include")):
                 numbers = self.attached_images()
             images = "".join(f'<img class="wp-image-{n}" data-id="{n}" alt="">' for n in numbers)

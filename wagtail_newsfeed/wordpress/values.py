@@ -118,7 +118,8 @@ def site_key(*urls: str) -> str:
     return ""
 
 
-_SERIALIZED_INT = re.compile(r'i:\d+;(?:i:(\d{1,18})|s:\d+:"(\d{1,18})");')
+#: ``i:<index>;`` then the value as an integer or a string; ``parse_id`` decides what is an id.
+_SERIALIZED_INT = re.compile(r'i:\d+;(?:i:([^;]*)|s:\d+:"([^"]*)");')
 
 
 def serialized_ids(text: str | None) -> list[int]:
