@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from django_tasks.signals import task_enqueued
+from wagtail.models import Page, Site
 
 from tests import factories
 from tests.purge_backend import RecordingBackend
@@ -179,3 +180,52 @@ def test_nothing_is_enqueued_without_a_frontend_cache_backend(
     # Wagtail's own handler still enqueues the page itself; ours adds nothing.
     assert purges and not [url for url in purges if "/newsfeed/" in url or "/api/" in url]
     assert purging.purge(["http://localhost/x/"]) == set()
+
+
+def test_moving_an_article_purges_its_old_url_where_pages_are_served_under_a_prefix(
+    news_index, purged
+):
+    other_index = factories.make_index(title="World")
+    article = factories.make_article(news_index)
+    with override_settings(ROOT_URLCONF="tests.urls_pages_under_prefix"):
+        old_url = article.get_full_url()
+        assert old_url.startswith(f"{ROOT}/pages/")  # the control: Wagtail adds the prefix
+        RecordingBackend.reset()
+        article.move(other_index, pos="last-child")
+        article.refresh_from_db()
+        new_url = article.get_full_url()
+    assert old_url in purged
+    assert new_url in purged
+    assert news_index.get_full_url().replace(ROOT, f"{ROOT}/pages", 1) in purged
+
+
+def test_moving_an_article_to_another_site_purges_it_on_both(news_index, purged):
+    other_root = Page.get_first_root_node().add_child(
+        instance=Page(title="Other home", slug="other-home")
+    )
+    Site.objects.create(hostname="other.example", port=80, root_page=other_root)
+    other_index = factories.make_index(other_root, title="Elsewhere")
+    article = factories.make_article(news_index)
+    old_url = article.get_full_url()
+    RecordingBackend.reset()
+    article.move(other_index, pos="last-child")
+    article.refresh_from_db()
+    urls = set(purged)
+    assert article.get_full_url().startswith("http://other.example/")
+    assert {old_url, article.get_full_url(), other_index.get_full_url()} <= urls
+    assert f"{ROOT}/newsfeed/feeds/index/{news_index.pk}.rss" in urls
+    # The app's own URLs (feeds, API) are purged on the host that now serves the article.
+    assert f"http://other.example/api/newsfeed/v1/articles/{article.pk}/" in urls
+
+
+def test_the_cached_paths_a_page_class_declares_are_purged_with_it(news_index, purged, monkeypatch):
+    # A site's page class declares its cached variants through Wagtail's own hook.
+    monkeypatch.setattr(
+        type(news_index), "get_cached_paths", lambda self: ["/", "/?page=2"], raising=False
+    )
+    article = factories.make_article(news_index, publish=False)
+    article.save_revision().publish()
+    assert f"{news_index.get_full_url()}?page=2" in purged
+    urls = purging.moved_page_urls(article, news_index, news_index.url_path + "old-slug/")
+    assert f"{news_index.get_full_url()}old-slug/" in urls
+    assert f"{news_index.get_full_url()}?page=2" in urls

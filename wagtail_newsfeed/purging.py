@@ -7,11 +7,17 @@ RSS/Atom feed and its API endpoints. Purges go through ``wagtail.contrib.fronten
 (``PurgeBatch``), which sends them to every configured backend as a background task; when the site
 configures no backend (``WAGTAILFRONTENDCACHE`` unset) nothing is computed at all.
 
+Pages' URLs are Wagtail's (``PurgeBatch.add_page``: the page's URL joined with each of its
+``get_cached_paths()``), so a site's page class that declares more cached variants of itself gets
+them purged here too; this module adds only what Wagtail cannot know: the topic listings, feeds,
+sitemaps and API endpoints that show the page.
+
 URLs for parts the site has not mounted (the feeds, the API, the news sitemap) are left out.
 """
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -19,7 +25,7 @@ from urllib.parse import urlencode
 from django.conf import settings as django_settings
 from django.urls import NoReverseMatch, reverse
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from .syndication import feed_paths
 
@@ -44,51 +50,37 @@ def _reverse(name: str, *args: Any) -> str | None:
         return None
 
 
-def _root_url(page: Page) -> str | None:
-    parts = page.get_url_parts()
-    return parts[1] if parts else None
+def _add_paths(batch: PurgeBatch, page: Page, paths: Iterable[str | None]) -> None:
+    """``paths`` (the app's own views) on the site that serves ``page``, if any."""
+    parts = page.get_url_parts(request=batch)
+    root_url = parts[1] if parts else None
+    if root_url:
+        batch.add_urls(f"{root_url}{path}" for path in paths if path)
 
 
-def _with_root(root_url: str | None, paths: Iterable[str | None]) -> set[str]:
-    if not root_url:
-        return set()
-    return {f"{root_url}{path}" for path in paths if path}
-
-
-def page_urls(page: Page) -> set[str]:
-    """The page's full URL and its extra cached paths (``get_cached_paths``), as Wagtail purges."""
-    url = page.get_full_url()
-    if not url:
-        return set()
-    return {url + path.lstrip("/") for path in page.specific_deferred.get_cached_paths()}
-
-
-def url_for_path(url_path: str) -> str | None:
-    """The full URL a page had at ``url_path`` (Wagtail's tree path), e.g. before a move."""
-    for root in Site.get_site_root_paths():
-        if url_path.startswith(root.root_path):
-            return root.root_url + url_path[len(root.root_path) - 1 :]
-    return None
-
-
-def index_urls(index: Page, topic_slugs: Iterable[str] = ()) -> set[str]:
-    """A news index page, its topic listings (``?topic=``) and its feeds."""
-    urls = page_urls(index)
-    index_url = index.get_full_url()
+def _add_index(batch: PurgeBatch, index: Page, topic_slugs: Iterable[str] = ()) -> None:
+    """A news index page (with whatever its ``get_cached_paths`` names), its listings of
+    ``topic_slugs`` (``?topic=``) and its feeds."""
+    batch.add_page(index)
+    index_url = index.get_full_url(request=batch)
     if index_url:
-        urls |= {f"{index_url}?{urlencode({'topic': slug})}" for slug in topic_slugs}
-    urls |= _with_root(_root_url(index), feed_paths("index", index.pk).values())
-    return urls
+        batch.add_urls(f"{index_url}?{urlencode({'topic': slug})}" for slug in topic_slugs)
+    _add_paths(batch, index, feed_paths("index", index.pk).values())
+
+
+def _topic_slugs(page: Page) -> list[str]:
+    topics = getattr(page, "topics", None)
+    return [topic.slug for topic in topics.all()] if topics is not None else []
 
 
 def article_urls(article: Any) -> set[str]:
     """Everything that shows ``article``: page, index, topic listings, feeds, sitemap, API."""
-    root = _root_url(article)
-    slugs = [topic.slug for topic in article.topics.all()]
-    urls = page_urls(article)
+    batch = PurgeBatch()
+    batch.add_page(article)
+    slugs = _topic_slugs(article)
     parent = article.get_parent()
     if parent is not None:
-        urls |= index_urls(parent, slugs)
+        _add_index(batch, parent, slugs)
     paths = [
         *feed_paths("latest").values(),
         _reverse(NEWS_SITEMAP_URL_NAME),
@@ -100,15 +92,16 @@ def article_urls(article: Any) -> set[str]:
         _reverse(f"{API_NAMESPACE}:article-list"),
         _reverse(f"{API_NAMESPACE}:article-detail", article.pk),
     ]
-    return urls | _with_root(root, paths)
+    _add_paths(batch, article, paths)
+    return batch.urls
 
 
 def live_feed_urls(feed: Any, *, with_index: bool = False, entries: Iterable[Any] = ()) -> set[str]:
     """A live feed's page, its RSS/Atom feed and its API endpoints, with the API URL of each
     changed entry in ``entries`` (and, on publish or move, the index that lists it and the API's
     feed list)."""
-    root = _root_url(feed)
-    urls = page_urls(feed)
+    batch = PurgeBatch()
+    batch.add_page(feed)
     paths = [
         *feed_paths("live", feed.pk).values(),
         _reverse("wagtail_newsfeed:live_fragments", feed.pk),
@@ -120,23 +113,24 @@ def live_feed_urls(feed: Any, *, with_index: bool = False, entries: Iterable[Any
         paths.append(_reverse(f"{API_NAMESPACE}:feed-list"))
         parent = feed.get_parent()
         if parent is not None:
-            urls |= page_urls(parent)
-    return urls | _with_root(root, paths)
+            batch.add_page(parent)
+    _add_paths(batch, feed, paths)
+    return batch.urls
 
 
 def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str) -> set[str]:
-    """What showed the page at its old place: the old URL and the old parent index."""
-    urls = set()
-    old_url = url_for_path(url_path_before)
-    if old_url:
-        urls |= {old_url + path.lstrip("/") for path in page.specific_deferred.get_cached_paths()}
+    """What showed the page at its old place: the old URL (with its ``get_cached_paths``) and
+    the old parent index."""
+    batch = PurgeBatch()
+    specific = page.specific
+    # The page as it was: Wagtail then works out the old URL (site, mount point, trailing slash).
+    before = copy.copy(specific)
+    before.__dict__.pop("specific_deferred", None)
+    before.url_path = url_path_before
+    batch.add_page(before)
     if parent_before is not None:
-        specific = page.specific
-        slugs = (
-            [topic.slug for topic in specific.topics.all()] if hasattr(specific, "topics") else []
-        )
-        urls |= index_urls(parent_before.specific, slugs)
-    return urls
+        _add_index(batch, parent_before.specific, _topic_slugs(specific))
+    return batch.urls
 
 
 def purge(urls: Iterable[str]) -> set[str]:

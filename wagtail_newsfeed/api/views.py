@@ -4,21 +4,19 @@ the same number of queries as a page of 5."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from wagtail.models import Site
 
 from ..converters import parse_id
-from ..models import Author, Source, Topic
 from ..models.articles import listing_prefetches
 from ..serialization import images_with_renditions
 from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
@@ -127,10 +125,11 @@ class ArticleFind(NewsfeedAPIView):
         if not path.startswith("/"):
             raise InvalidParameter("path", _("Give the article's URL path, starting with '/'."))
         site = self.get_site(request)
-        url_path = site.root_page.url_path + path.strip("/") + "/"
-        if path.strip("/") == "":
-            url_path = site.root_page.url_path
-        article = articles_queryset(detail=True).filter(url_path=url_path).first()
+        # Wagtail's own routing, as its pages API finds ``?html_path=``: the page a reader of
+        # that URL gets (an Http404 when none is live there), then the visibility rule decides.
+        components = [component for component in path.split("/") if component]
+        page, _args, _kwargs = site.root_page.specific.route(request._request, components)
+        article = articles_queryset(detail=True).filter(pk=page.pk).first()
         if article is None:
             raise Http404
         return Response(ArticleDetailSerializer(article, context={"request": request}).data)
@@ -162,53 +161,89 @@ class ArticleFind(NewsfeedAPIView):
         return site
 
 
-def _taxonomy_views(
-    model: type, serializer: type, label: str, base_queryset: Callable[[], QuerySet]
-) -> tuple[type, type]:
-    """List and detail views of one taxonomy. ``base_queryset`` gives only the items that visible
-    content uses: one named only by drafts, private or expired stories would give them away, so it
-    is absent from the list and its detail is a 404, like an unknown slug."""
-
-    class ListView(NewsfeedAPIView, generics.ListAPIView):
-        serializer_class = serializer
-        cache_responses = True
-        pagination_class = NewsCursorPagination
-        query_params = ("cursor", "limit")
-
-        def get_queryset(self) -> QuerySet:
-            return base_queryset()
-
-        def get_list_ordering(self, request: Request) -> tuple[str, ...]:
-            return ("name", "id")
-
-        @extend_schema(summary=f"{label.title()}s, by name")
-        def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-            return super().get(request, *args, **kwargs)
-
-    class DetailView(NewsfeedAPIView, generics.RetrieveAPIView):
-        serializer_class = serializer
-        cache_responses = True
-        lookup_field = "slug"
-
-        def get_queryset(self) -> QuerySet:
-            return base_queryset()
-
-        @extend_schema(summary=f"One {label} by slug")
-        def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-            return super().get(request, *args, **kwargs)
-
-    ListView.__doc__ = f"Every {label} that live, public content uses, by name."
-    DetailView.__doc__ = f"One {label}, by slug (404 unless live, public content uses it)."
-    ListView.__name__ = f"{model.__name__}List"
-    DetailView.__name__ = f"{model.__name__}Detail"
-    return ListView, DetailView
-
-
 def authors_queryset() -> QuerySet:
     """Visible authors with their photos' renditions prefetched."""
     return visible_authors().prefetch_related(Prefetch("photo", queryset=images_with_renditions()))
 
 
-TopicList, TopicDetail = _taxonomy_views(Topic, TopicSerializer, "topic", visible_topics)
-AuthorList, AuthorDetail = _taxonomy_views(Author, AuthorSerializer, "author", authors_queryset)
-SourceList, SourceDetail = _taxonomy_views(Source, SourceSerializer, "source", visible_sources)
+# Taxonomy: each list and detail shows only the items that visible content uses. One named only
+# by drafts, private or expired stories would give them away, so it is absent from the list and
+# its detail is a 404, like an unknown slug.
+
+
+class TaxonomyList(NewsfeedAPIView, generics.ListAPIView):
+    """Base of the taxonomy lists: by name, paginated by cursor."""
+
+    cache_responses = True
+    pagination_class = NewsCursorPagination
+    query_params = ("cursor", "limit")
+
+    def get_list_ordering(self, request: Request) -> tuple[str, ...]:
+        return ("name", "id")
+
+
+class TaxonomyDetail(NewsfeedAPIView, generics.RetrieveAPIView):
+    """Base of the taxonomy details: one item by slug."""
+
+    cache_responses = True
+    lookup_field = "slug"
+
+
+@extend_schema_view(get=extend_schema(summary="Topics, by name"))
+class TopicList(TaxonomyList):
+    """Every topic that live, public content uses, by name."""
+
+    serializer_class = TopicSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return visible_topics()
+
+
+@extend_schema_view(get=extend_schema(summary="One topic by slug"))
+class TopicDetail(TaxonomyDetail):
+    """One topic, by slug (404 unless live, public content uses it)."""
+
+    serializer_class = TopicSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return visible_topics()
+
+
+@extend_schema_view(get=extend_schema(summary="Authors, by name"))
+class AuthorList(TaxonomyList):
+    """Every author that live, public content uses, by name."""
+
+    serializer_class = AuthorSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return authors_queryset()
+
+
+@extend_schema_view(get=extend_schema(summary="One author by slug"))
+class AuthorDetail(TaxonomyDetail):
+    """One author, by slug (404 unless live, public content uses it)."""
+
+    serializer_class = AuthorSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return authors_queryset()
+
+
+@extend_schema_view(get=extend_schema(summary="Sources, by name"))
+class SourceList(TaxonomyList):
+    """Every source that live, public content uses, by name."""
+
+    serializer_class = SourceSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return visible_sources()
+
+
+@extend_schema_view(get=extend_schema(summary="One source by slug"))
+class SourceDetail(TaxonomyDetail):
+    """One source, by slug (404 unless live, public content uses it)."""
+
+    serializer_class = SourceSerializer
+
+    def get_queryset(self) -> QuerySet:
+        return visible_sources()
