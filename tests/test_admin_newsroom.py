@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from wagtail.models import PageLogEntry
 
 from tests import factories
+from tests.checks import nothing_saved
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.modeladmin import entry_admin_urls
 from wagtail_newsfeed.models import Author, LiveEntry, Source, Topic
@@ -77,18 +80,24 @@ def test_taxonomy_name_fills_the_slug_only_while_new(admin_client, model, make, 
 def test_taxonomy_create_without_name_shows_error_and_saves_nothing(
     admin_client, model, make, fields
 ):
-    response = admin_client.post(url(model, "create"), {**fields, "name": "", "slug": "x"})
+    with nothing_saved():
+        response = admin_client.post(url(model, "create"), {**fields, "name": "", "slug": "kept"})
     assert response.status_code == 200
+    assert "name" in response.context["form"].errors
     assert "This field is required." in response.text
+    assert 'value="kept"' in response.text  # the editor's input is echoed back
     assert not model.objects.exists()
 
 
 @pytest.mark.parametrize(("model", "make", "fields"), TAXONOMY)
 def test_taxonomy_duplicate_slug_is_a_form_error(admin_client, model, make, fields):
     make(slug="taken")
-    response = admin_client.post(url(model, "create"), {**fields, "slug": "taken"})
+    with nothing_saved():
+        response = admin_client.post(url(model, "create"), {**fields, "slug": "taken"})
     assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
     assert "already exists" in response.text
+    assert f'value="{fields["name"]}"' in response.text
     assert model.objects.count() == 1
 
 
@@ -151,8 +160,9 @@ def test_old_edit_and_delete_urls_redirect_to_the_console(admin_client, feed):
     response = admin_client.get(url(LiveEntry, "delete", entry.pk))
     assert response.status_code == 302 and response["Location"] == console_delete(entry)
     # The old forms are gone: nothing is written through these URLs any more.
-    assert admin_client.post(url(LiveEntry, "edit", entry.pk), {}).status_code == 405
-    assert admin_client.post(url(LiveEntry, "delete", entry.pk)).status_code == 405
+    with nothing_saved():
+        assert admin_client.post(url(LiveEntry, "edit", entry.pk), {}).status_code == 405
+        assert admin_client.post(url(LiveEntry, "delete", entry.pk)).status_code == 405
     entry.refresh_from_db()
     assert entry.deleted_at is None and entry.headline == "Polls close"
 
@@ -249,11 +259,11 @@ def test_bulk_actions_check_each_row_and_do_the_rest(client, feed):
 )
 def test_bulk_actions_survive_hand_made_posts(admin_client, feed, data):
     entry = factories.make_entry(feed, headline="Stays")
-    response = admin_client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
+    names_entry = data.get("id") == ["1"] and entry.pk == 1  # a well-made post after all
+    with nullcontext() if names_entry else nothing_saved():
+        response = admin_client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
     assert response.status_code == 302
     assert response["Location"] == url(LiveEntry, "index")
-    if data.get("id") != ["1"] or entry.pk != 1:
-        assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
 
 
 def test_bulk_actions_need_post(admin_client, feed):
@@ -331,12 +341,10 @@ def test_entry_history_messages_name_the_entry(admin_client, feed):
 
 
 def assert_refused(response) -> None:
-    """Wagtail answers a refused admin view with 403, or a redirect to the dashboard with a
-    "no permission" message."""
-    if response.status_code == 302:
-        assert response["Location"] == reverse("wagtailadmin_home")
-    else:
-        assert response.status_code == 403
+    """Wagtail answers a refused admin view with a redirect to the dashboard and a "no
+    permission" message."""
+    assert response.status_code == 302
+    assert response["Location"] == reverse("wagtailadmin_home")
 
 
 @pytest.fixture
@@ -371,8 +379,10 @@ def test_editor_cannot_reach_or_change_an_entry_of_another_feed(client, feed, ot
     assert client.get(url(LiveEntry, "create"), {"feed": other_feed.pk})["Location"] == url(
         LiveEntry, "index"
     )
-    bulk(client, "delete", [entry], confirm="yes")
-    bulk(client, "unpublish", [entry])
+    for action, extra in (("delete", {"confirm": "yes"}), ("unpublish", {})):
+        with nothing_saved():
+            response = bulk(client, action, [entry], **extra)
+        assert response.status_code == 302 and response["Location"] == url(LiveEntry, "index")
     entry.refresh_from_db()
     assert (entry.headline, entry.version, entry.deleted_at) == ("Untouchable", version, None)
     assert entry.status == "published"
@@ -386,7 +396,9 @@ def test_admin_user_without_any_feed_permission_is_kept_out(client, feed):
     assert_refused(client.get(url(LiveEntry, "index")))
     assert client.get(url(LiveEntry, "edit", entry.pk)).status_code == 404
     assert url(LiveEntry, "index") not in client.get(reverse("wagtailadmin_home")).text
-    bulk(client, "delete", [entry], confirm="yes")
+    with nothing_saved():
+        response = bulk(client, "delete", [entry], confirm="yes")
+    assert response.status_code == 302 and response["Location"] == url(LiveEntry, "index")
     assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
 
 
@@ -402,7 +414,8 @@ def test_contributor_sees_published_entries_without_edit_links(client, feed):
 def test_taxonomy_needs_django_model_permissions(client, feed):
     user = login_with(client, feed, publish=True)
     assert_refused(client.get(url(Topic, "index")))
-    assert_refused(client.post(url(Topic, "create"), {"name": "Sneaky", "slug": "sneaky"}))
+    with nothing_saved():
+        assert_refused(client.post(url(Topic, "create"), {"name": "Sneaky", "slug": "sneaky"}))
     assert not Topic.objects.exists()
     group = Group.objects.create(name="Topic editors")
     group.permissions.add(*Permission.objects.filter(codename__in=["add_topic", "change_topic"]))

@@ -1,9 +1,11 @@
-"""Bad input on reader pages, syndication feeds, live fragments and admin screens: a 4xx or the
-page itself, never a 500 (huge ids overflow SQLite's integers; NUL breaks its full-text search)."""
+"""Bad input on reader pages, syndication feeds, live fragments and admin screens: its exact
+4xx or the page itself, never a 500 (huge ids overflow SQLite's integers; NUL breaks its full-text
+search)."""
 
 import pytest
 
 from tests import factories
+from tests.checks import assert_problem, nothing_saved
 
 pytestmark = pytest.mark.django_db
 
@@ -18,53 +20,67 @@ def site(news_index, feed, superuser):
 
 
 @pytest.mark.parametrize(
-    "url",
+    "url,status,problem",
     [
-        "{feed}?before=abc",
-        "{feed}?before=" + HUGE,
-        "{feed}?before=-1",
-        "{index}?page=-1",
-        "{index}?page=" + HUGE,
-        "{index}?q=%00",
-        "{index}?topic=%00",
-        "/newsfeed/feeds/index/" + HUGE + ".rss",
-        "/newsfeed/feeds/live/" + HUGE + ".atom",
-        "/newsfeed/feeds/topics/" + "x" * 300 + ".rss",
-        "/newsfeed/live/" + HUGE + "/fragments/?ids=1",
-        "/newsfeed/live/{feed_id}/fragments/?ids=" + HUGE,
-        "/api/newsfeed/v1/articles/" + HUGE + "/",
-        "/api/newsfeed/v1/feeds/" + HUGE + "/entries/",
-        "/api/newsfeed/v1/feeds/{feed_id}/entries/?before=" + HUGE,
-        "/api/newsfeed/v1/articles/?q=%00",
-        "/api/newsfeed/v1/articles/find/?path=%00",
-        "/api/newsfeed/v1/topics/%00/",
-        "/api/newsfeed/v1/authors/%00/",
-        "/newsfeed/feeds/topics/%00.rss",
+        ("{feed}?before=abc", 200, None),  # the page itself, from the newest entry
+        ("{feed}?before=" + HUGE, 200, None),
+        ("{feed}?before=-1", 200, None),
+        ("{index}?page=-1", 200, None),  # Django's paginator: the last page
+        ("{index}?page=" + HUGE, 200, None),
+        ("{index}?q=%00", 200, None),
+        ("{index}?topic=%00", 404, None),  # no such topic
+        ("/newsfeed/feeds/index/" + HUGE + ".rss", 404, None),
+        ("/newsfeed/feeds/live/" + HUGE + ".atom", 404, None),
+        ("/newsfeed/feeds/topics/" + "x" * 300 + ".rss", 404, None),
+        ("/newsfeed/feeds/topics/%00.rss", 404, None),
+        ("/newsfeed/live/" + HUGE + "/fragments/?ids=1", 404, None),
+        ("/newsfeed/live/{feed_id}/fragments/?ids=" + HUGE, 400, "ids"),
+        ("/api/newsfeed/v1/articles/" + HUGE + "/", 404, "endpoint"),
+        ("/api/newsfeed/v1/feeds/" + HUGE + "/entries/", 404, "endpoint"),
+        ("/api/newsfeed/v1/feeds/{feed_id}/entries/?before=" + HUGE, 400, "before"),
+        ("/api/newsfeed/v1/articles/?q=%00", 400, "q"),
+        ("/api/newsfeed/v1/articles/find/?path=%00", 400, "path"),
+        ("/api/newsfeed/v1/topics/%00/", 404, "endpoint"),
+        ("/api/newsfeed/v1/authors/%00/", 404, "endpoint"),
     ],
 )
-def test_reader_urls_never_fail_on_bad_input(client, site, url):
-    assert client.get(url.format(**site)).status_code < 500
+def test_a_bad_reader_url_gets_its_exact_status(client, site, url, status, problem):
+    response = client.get(url.format(**site))
+    if problem is None:
+        assert response.status_code == status, response.content[:300]
+        assert response["Content-Type"].startswith("text/html")
+    else:
+        assert_problem(response, status, problem)
 
 
 @pytest.mark.parametrize(
-    "url",
+    "url,status",
     [
-        "/admin/newsfeed/feeds/" + HUGE + "/console/",
-        "/admin/newsfeed/feeds/{feed_id}/console/entries/" + HUGE + "/edit/",
-        "/admin/wagtail_newsfeed/liveentry/edit/" + HUGE + "/",
-        "/admin/wagtail_newsfeed/liveentry/?feed__id__exact=abc",
-        "/admin/wagtail_newsfeed/liveentry/create/?feed=" + HUGE,
-        "/admin/wagtail_newsfeed/liveentry/create/?feed=abc",
-        "/admin/wagtail_newsfeed/liveentry/?p=abc",
-        "/admin/wagtail_newsfeed/topic/?o=zzz",
-        "/admin/wagtail_newsfeed/topic/?q=%00",
-        "/admin/wagtail_newsfeed/liveentry/?q=%00",
-        "/admin/wagtail_newsfeed/liveentry/?status=%00",
-        "/admin/wagtail_newsfeed/liveentry/create/?feed=%00",
+        ("/admin/newsfeed/feeds/" + HUGE + "/console/", 404),
+        ("/admin/newsfeed/feeds/{feed_id}/console/entries/" + HUGE + "/edit/", 404),
+        ("/admin/wagtail_newsfeed/liveentry/edit/" + HUGE + "/", 404),
+        ("/admin/wagtail_newsfeed/liveentry/?feed__id__exact=abc", 200),  # not a filter key
+        ("/admin/wagtail_newsfeed/liveentry/?p=abc", 200),  # the first page
+        ("/admin/wagtail_newsfeed/topic/?o=zzz", 200),
+        ("/admin/wagtail_newsfeed/topic/?q=%00", 200),
+        ("/admin/wagtail_newsfeed/liveentry/?q=%00", 200),
+        ("/admin/wagtail_newsfeed/liveentry/?status=%00", 200),
     ],
 )
-def test_admin_urls_never_fail_on_bad_input(admin_client, site, url):
-    assert admin_client.get(url.format(**site)).status_code < 500
+def test_a_bad_admin_url_gets_its_exact_status(admin_client, site, url, status):
+    with nothing_saved():
+        response = admin_client.get(url.format(**site))
+    assert response.status_code == status, response.content[:300]
+
+
+@pytest.mark.parametrize("feed_param", [HUGE, "abc", "%00"])
+def test_creating_an_entry_for_a_feed_that_is_no_feed_redirects_to_the_list(
+    admin_client, site, feed_param
+):
+    with nothing_saved():
+        response = admin_client.get(f"/admin/wagtail_newsfeed/liveentry/create/?feed={feed_param}")
+    assert response.status_code == 302
+    assert response["Location"] == listing_url("liveentry")
 
 
 # Newsroom listings: every malformed value of a declared filter takes Django's "incorrect lookup"

@@ -25,6 +25,7 @@ from wagtail.models import Revision, Site
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests import factories
+from tests.checks import assert_problem, nothing_saved
 from tests.page_forms import article_data
 from wagtail_newsfeed import checks, preview
 from wagtail_newsfeed.models import HeadlessPreview, NewsArticlePage
@@ -67,12 +68,11 @@ def fetch(token: str, **params):
     return APIClient().get(PREVIEW_API, {"token": token, **params})
 
 
-def assert_problem(response, status: int) -> dict:
-    assert response.status_code == status, response.content
-    assert response["Content-Type"] == "application/problem+json"
-    body = response.json()
-    assert body["status"] == status and body["detail"]
-    return body
+def fetch_refused(token: str, status: int, word: str, **params) -> dict:
+    """A preview read that must fail: ``status`` as a problem naming ``word``; nothing written."""
+    with nothing_saved():
+        response = fetch(token, **params)
+    return assert_problem(response, status, word)
 
 
 def edited_article(page, **overrides) -> dict:
@@ -236,7 +236,7 @@ def test_preview_is_no_store_and_never_from_a_cache(admin_client, news_index, fr
     key = signing.loads(token, salt=preview.TOKEN_SALT)["s"]
     assert HeadlessPreview.objects.filter(key=key).delete()[0] == 1
     gone = fetch(token)
-    assert_problem(gone, 410)
+    assert_problem(gone, 410, "expired")
     assert "no-store" in gone["Cache-Control"]  # nor is an error kept
 
 
@@ -261,7 +261,7 @@ def test_expired_token_is_a_410_problem(admin_client, news_index, frontend):
     article = factories.make_article(news_index, publish=False)
     token = token_for(admin_client, article)
     assert fetch(aged(token, 590)).status_code == 200  # default max age: 600 s
-    body = assert_problem(fetch(aged(token, 610)), 410)
+    body = fetch_refused(aged(token, 610), 410, "expired")
     assert body["type"].endswith(":preview_expired")
 
 
@@ -273,7 +273,7 @@ def test_token_max_age_follows_the_setting(admin_client, news_index, settings):
     article = factories.make_article(news_index, publish=False)
     token = token_for(admin_client, article)
     assert fetch(aged(token, 50)).status_code == 200
-    assert_problem(fetch(aged(token, 70)), 410)
+    fetch_refused(aged(token, 70), 410, "expired")
 
 
 @pytest.mark.parametrize(
@@ -290,20 +290,22 @@ def test_token_max_age_follows_the_setting(admin_client, news_index, settings):
 )
 def test_bad_or_tampered_tokens_are_403_problems(admin_client, news_index, frontend, mangle):
     article = factories.make_article(news_index, publish=False)
-    body = assert_problem(fetch(mangle(token_for(admin_client, article))), 403)
+    body = fetch_refused(mangle(token_for(admin_client, article)), 403, "preview token")
     assert body["type"].endswith(":preview_token_invalid")
 
 
 def test_missing_token_is_a_400_naming_it(db):
-    body = assert_problem(APIClient().get(PREVIEW_API), 400)
+    with nothing_saved():
+        response = APIClient().get(PREVIEW_API)
+    body = assert_problem(response, 400, "token")
     assert "token" in body["errors"]
 
 
 def test_tokens_signed_for_another_purpose_are_refused(admin_client, news_index, frontend):
     article = factories.make_article(news_index, publish=False)
     payload = signing.loads(token_for(admin_client, article), salt=preview.TOKEN_SALT)
-    assert_problem(fetch(signing.dumps(payload)), 403)  # same key, default salt
-    assert_problem(fetch(signing.dumps(payload, salt="other")), 403)
+    fetch_refused(signing.dumps(payload), 403, "preview token")  # same key, default salt
+    fetch_refused(signing.dumps(payload, salt="other"), 403, "preview token")
 
 
 def test_a_token_for_one_article_cannot_read_another(admin_client, news_index, frontend):
@@ -312,18 +314,18 @@ def test_a_token_for_one_article_cannot_read_another(admin_client, news_index, f
     payload = signing.loads(token_for(admin_client, other), salt=preview.TOKEN_SALT)
     # Even a validly signed token pairing one page's snapshot with another page is refused.
     forged = signing.dumps({**payload, "p": secret.pk}, salt=preview.TOKEN_SALT)
-    body = assert_problem(fetch(forged), 403)
+    body = fetch_refused(forged, 403, "preview token")
     assert "Secret draft" not in str(body)
     guessed = signing.dumps({**payload, "s": "guessed-key"}, salt=preview.TOKEN_SALT)
-    assert_problem(fetch(guessed), 410)
+    fetch_refused(guessed, 410, "expired")  # no such snapshot, as if pruned
 
 
 def test_wrong_content_type_is_a_400_naming_it(admin_client, news_index, frontend):
     article = factories.make_article(news_index, publish=False)
     token = token_for(admin_client, article)
-    body = assert_problem(fetch(token, content_type="wagtail_newsfeed.livefeedpage"), 400)
+    body = fetch_refused(token, 400, "content_type", content_type="wagtail_newsfeed.livefeedpage")
     assert "content_type" in body["errors"]
-    assert_problem(fetch(token, content_type="<script>"), 400)
+    fetch_refused(token, 400, "content_type", content_type="<script>")
 
 
 def test_deleted_page_is_a_404_problem(admin_client, news_index, frontend):
@@ -331,7 +333,7 @@ def test_deleted_page_is_a_404_problem(admin_client, news_index, frontend):
     token = token_for(admin_client, article)
     article.delete()
     assert not HeadlessPreview.objects.exists()  # the snapshot went with the page
-    assert_problem(fetch(token), 404)
+    fetch_refused(token, 404, "no longer exists")
 
 
 def test_only_get_is_allowed(admin_client, news_index, frontend, superuser):
@@ -340,7 +342,9 @@ def test_only_get_is_allowed(admin_client, news_index, frontend, superuser):
     client = APIClient()
     client.force_authenticate(superuser)
     for method in (client.post, client.put, client.delete):
-        assert_problem(method(f"{PREVIEW_API}?token={token}", {}, format="json"), 405)
+        with nothing_saved():
+            response = method(f"{PREVIEW_API}?token={token}", {}, format="json")
+        assert_problem(response, 405, method.__name__.upper())
 
 
 def test_preview_endpoint_is_typed_in_the_schema(db):
@@ -449,7 +453,7 @@ def test_an_expired_snapshot_is_a_410_even_with_a_fresh_token(admin_client, news
     article = factories.make_article(news_index, publish=False)
     token = token_for(admin_client, article)
     HeadlessPreview.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
-    body = assert_problem(fetch(token), 410)
+    body = fetch_refused(token, 410, "expired")
     assert body["type"].endswith(":preview_expired")
 
 

@@ -9,6 +9,7 @@ from wagtail.models import ModelLogEntry, PageLogEntry
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
+from tests.checks import nothing_saved
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
@@ -116,7 +117,8 @@ def test_invalid_block_data_shows_errors_and_keeps_the_editors_input(admin_clien
     )
     data["action"] = "publish"
 
-    response = admin_client.post(console(feed), data)
+    with nothing_saved():
+        response = admin_client.post(console(feed), data)
 
     assert response.status_code == 200
     html = response.content.decode()
@@ -131,17 +133,20 @@ def test_an_empty_body_is_refused_with_a_form_error(admin_client, feed):
     data = nested_form_data({"headline": "Only a headline", "body": streamfield([])})
     data["action"] = "publish"
 
-    response = admin_client.post(console(feed), data)
+    with nothing_saved():
+        response = admin_client.post(console(feed), data)
 
     assert response.status_code == 200
     assert "body" in response.context["form"].errors
+    assert 'value="Only a headline"' in response.content.decode()
     assert not LiveEntry.objects.exists()
 
 
 def test_a_body_of_empty_paragraphs_is_refused(admin_client, feed):
     data = entry_data("", headline="Nothing below")
 
-    response = admin_client.post(console(feed), data)
+    with nothing_saved():
+        response = admin_client.post(console(feed), data)
 
     assert response.status_code == 200
     assert "would be empty" in str(response.context["form"].errors["body"])
@@ -171,10 +176,11 @@ def test_edit_conflict_keeps_the_editors_text_and_changes_nothing(admin_client, 
     entry_rules.update_entry(entry, superuser, headline="Someone else's headline")
     entry.refresh_from_db()
 
-    response = admin_client.post(
-        edit_url(entry),
-        entry_data("My careful rewrite", headline="Mine", expected_version=loaded_version),
-    )
+    with nothing_saved():
+        response = admin_client.post(
+            edit_url(entry),
+            entry_data("My careful rewrite", headline="Mine", expected_version=loaded_version),
+        )
 
     assert response.status_code == 409
     html = response.content.decode()
@@ -226,7 +232,8 @@ def test_publish_and_unpublish_a_draft(admin_client, feed):
 def test_state_changes_need_post(admin_client, feed):
     entry = factories.make_entry(feed)
 
-    assert admin_client.get(action(entry, "pin")).status_code == 405
+    with nothing_saved():
+        assert admin_client.get(action(entry, "pin")).status_code == 405
     assert not LiveEntry.objects.get(pk=entry.pk).is_pinned
 
 
@@ -301,9 +308,10 @@ def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text
     entry_rules.publish_entry(draft, superuser)
     version = entry_rules.current_version(feed)
 
-    response = client.post(
-        edit_url(draft), entry_data("Second take, unsaved", expected_version=draft.version)
-    )
+    with nothing_saved():
+        response = client.post(
+            edit_url(draft), entry_data("Second take, unsaved", expected_version=draft.version)
+        )
 
     assert response.status_code == 403
     assert "Second take, unsaved" in response.content.decode()
@@ -317,11 +325,22 @@ def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contribu
     published = factories.make_entry(feed, text="Live text")
     version = entry_rules.current_version(feed)
 
-    client.post(console(feed), entry_data("Sneaky", action_name="publish"))
-    client.post(action(draft, "publish"))
-    client.post(action(published, "pin"))
-    client.post(delete_url(published))
-    client.post(edit_url(published), entry_data("Changed", expected_version=published.version))
+    home = reverse("wagtailadmin_home")
+    attempts = [  # Wagtail's refusal (to the dashboard with a message), or the form with a 403
+        (console(feed), entry_data("Sneaky", action_name="publish"), 302),
+        (action(draft, "publish"), {}, 302),
+        (action(published, "pin"), {}, 302),
+        (delete_url(published), {}, 302),
+        (edit_url(published), entry_data("Changed", expected_version=published.version), 403),
+    ]
+    for url, data, status in attempts:
+        with nothing_saved():
+            response = client.post(url, data)
+        assert response.status_code == status, url
+        if status == 302:
+            assert response.url == home
+        else:
+            assert "Changed" in response.content.decode()  # the editor's text is kept
 
     assert entry_rules.current_version(feed) == version
     assert LiveEntry.objects.filter(feed=feed).count() == 2
@@ -349,13 +368,16 @@ def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(clie
 
     response = client.get(console(feed))
     assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
-    for response in [
-        client.post(console(feed), entry_data("Intruder")),
-        client.post(edit_url(entry), entry_data("Intruder", expected_version=entry.version)),
-        client.post(action(entry, "pin")),
-        client.post(action(entry, "unpublish")),
-        client.post(delete_url(entry)),
-    ]:
+    attempts = [
+        (console(feed), entry_data("Intruder")),
+        (edit_url(entry), entry_data("Intruder", expected_version=entry.version)),
+        (action(entry, "pin"), {}),
+        (action(entry, "unpublish"), {}),
+        (delete_url(entry), {}),
+    ]
+    for url, data in attempts:
+        with nothing_saved():
+            response = client.post(url, data)
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
     assert entry_rules.current_version(feed) == version

@@ -15,7 +15,7 @@ from wagtail.documents.models import Document
 from wagtail.models import Collection, GroupCollectionPermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from tests import factories
+from tests import checks, factories
 from tests.page_forms import add_url, article_data
 from wagtail_newsfeed import entry_rules, validation
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
@@ -37,9 +37,13 @@ def api_for(user) -> APIClient:
 
 
 def post(client, feed, body, **fields):
-    return client.post(
+    """The API's answer, carrying ``changes``: what the request changed in the database."""
+    before = checks.database_state()
+    response = client.post(
         f"/api/newsfeed/v1/feeds/{feed.pk}/entries/", {"body": body, **fields}, "json"
     )
+    response.changes = checks.changes(before, checks.database_state())
+    return response
 
 
 def stored_json(entry_id: int) -> str:
@@ -53,11 +57,11 @@ def entry_html(page: str, entry_id: int) -> str:
 
 
 def assert_refused(response, feed, *paths: str) -> None:
-    assert response.status_code == 400, response.content
-    assert response["Content-Type"].startswith("application/problem+json")
+    checks.assert_problem(response, 400, "body")
     messages = response.json()["errors"]["body"]
     for path in paths:
         assert any(message.startswith(f"{path}:") for message in messages), messages
+    assert not response.changes, response.changes
     assert not LiveEntry.objects.filter(feed=feed).exists()
     assert entry_rules.current_version(feed) == 0
 
@@ -293,9 +297,10 @@ def test_authors_are_capped_unique_and_resolved_in_one_query(
 ):
     slugs = [factories.make_author().slug for _ in range(12)]
     body = [{"type": "paragraph", "value": "<p>x</p>"}]
-    assert post(writer, feed, body, authors=slugs).status_code == 400
-    assert post(writer, feed, body, authors=[slugs[0], slugs[0]]).status_code == 400
-    assert post(writer, feed, body, authors=["nobody\x00"]).status_code == 400
+    for authors in (slugs, [slugs[0], slugs[0]], ["nobody\x00"]):
+        refused = post(writer, feed, body, authors=authors)
+        checks.assert_problem(refused, 400, "authors")
+        assert not refused.changes, refused.changes
     created = post(writer, feed, body, authors=slugs[:10])
     assert created.status_code == 201
     assert [a["slug"] for a in created.json()["authors"]] == slugs[:10]
@@ -348,10 +353,11 @@ def test_the_console_refuses_a_crafted_link_and_keeps_the_text(admin_client, fee
         {"headline": "Kept", "body": streamfield([("paragraph", contentstate_link("abc"))])}
     )
     data["action"] = "publish"
-    response = admin_client.post(f"/admin/newsfeed/feeds/{feed.pk}/console/", data)
+    with checks.nothing_saved():
+        response = admin_client.post(f"/admin/newsfeed/feeds/{feed.pk}/console/", data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "invalid id" in html and "Kept" in html
+    assert "invalid id" in html and 'value="Kept"' in html
     assert not LiveEntry.objects.exists()
 
 
@@ -359,9 +365,11 @@ def test_the_page_editor_refuses_a_crafted_link_and_strips_control_characters(
     admin_client, news_index
 ):
     bad = article_data(body=streamfield([("paragraph", contentstate_link("abc"))]))
-    response = admin_client.post(add_url(NewsArticlePage, news_index), bad)
+    with checks.nothing_saved():
+        response = admin_client.post(add_url(NewsArticlePage, news_index), bad)
     assert response.status_code == 200
     assert "invalid id" in response.content.decode()
+    assert f'value="{bad["title"]}"' in response.content.decode()
     assert not NewsArticlePage.objects.exists()
 
     good = article_data(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from standardwebhooks.webhooks import Webhook
 
 from tests import factories
+from tests.checks import nothing_saved
 from wagtail_newsfeed.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 INDEX = "wagtail_newsfeed_webhooks:index"
@@ -72,9 +73,11 @@ def test_bad_input_is_a_form_error_naming_the_field(
     admin_client, webhook_settings, url, events, field
 ):
     webhook_settings(WEBHOOK_ALLOWED_PRIVATE_NETWORKS=[])
-    response = admin_client.post(reverse(ADD), {**_form(url), "events": events})
+    with nothing_saved():
+        response = admin_client.post(reverse(ADD), {**_form(url), "events": events})
     assert response.status_code == 200
     assert field in response.context["form"].errors
+    assert 'value="Next.js"' in response.content.decode()  # the rest of the input is kept
     assert not WebhookEndpoint.objects.exists()
 
 
@@ -102,8 +105,10 @@ def test_the_list_and_the_delivery_log_show_outcomes(
 
 
 def test_nobody_adds_or_edits_a_delivery(admin_client, receiver, make_endpoint):
-    response = admin_client.get("/admin/newsfeed/webhook-deliveries/new/")
-    assert response.status_code in (302, 403, 404)
+    for send in (admin_client.get, admin_client.post):
+        with nothing_saved():
+            response = send("/admin/newsfeed/webhook-deliveries/new/")
+        assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
     assert not WebhookDelivery.objects.exists()
 
 
@@ -126,7 +131,7 @@ def test_an_editor_without_webhook_permissions_sees_nothing(client, db, make_end
         reverse(LOG),
     ):
         response = client.get(url)
-        assert response.status_code in (302, 403), url
+        assert response.status_code == 302 and response.url == reverse("wagtailadmin_home"), url
         assert endpoint.secret not in response.content.decode()
     menu = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Webhook" not in menu
@@ -137,9 +142,13 @@ def test_view_permission_shows_the_log_but_not_the_endpoints_forms(client, db, m
     client.force_login(_staff_user("view_webhookdelivery", "view_webhookendpoint"))
     assert client.get(reverse(LOG)).status_code == 200
     assert client.get(reverse(INDEX)).status_code == 200
-    assert client.get(reverse(ADD)).status_code in (302, 403)
-    edit = client.get(reverse("wagtail_newsfeed_webhooks:edit", args=[endpoint.pk]))
-    assert edit.status_code in (302, 403)
+    home = reverse("wagtailadmin_home")
+    for url in (reverse(ADD), reverse("wagtail_newsfeed_webhooks:edit", args=[endpoint.pk])):
+        shown = client.get(url)
+        assert shown.status_code == 302 and shown.url == home
+        with nothing_saved():
+            posted = client.post(url, _form("https://8.8.4.4/", name="Changed"))
+        assert posted.status_code == 302 and posted.url == home
 
 
 def test_the_webhook_screens_are_in_the_newsroom_menu(admin_client):
@@ -160,10 +169,12 @@ def test_the_webhook_screens_are_in_the_newsroom_menu(admin_client):
 )
 def test_a_hostile_id_is_a_404_not_a_500(admin_client, path, bad_id):
     assert admin_client.get(path.format(bad_id)).status_code == 404
+    with nothing_saved():
+        assert admin_client.post(path.format(bad_id)).status_code == 404
 
 
-def test_a_hostile_listing_query_is_not_a_500(admin_client, make_endpoint):
+def test_a_hostile_listing_query_shows_the_listing(admin_client, make_endpoint):
     make_endpoint("https://8.8.8.8/")
     for query in ("?status=nope", "?event_type=%00", "?ordering=secret", "?q=%00", "?p=999999"):
-        assert admin_client.get(reverse(LOG) + query).status_code in (200, 302, 404), query
-        assert admin_client.get(reverse(INDEX) + query).status_code in (200, 302, 404), query
+        assert admin_client.get(reverse(LOG) + query).status_code == 200, query
+        assert admin_client.get(reverse(INDEX) + query).status_code == 200, query

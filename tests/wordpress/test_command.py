@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import factories
+from tests.checks import nothing_saved
 from tests.wordpress.exports import Entry, Export, picture
 from wagtail_newsfeed.management.commands.import_wordpress import Command
 from wagtail_newsfeed.models import Author, LiveEntry, NewsArticlePage, WordPressOrigin
@@ -86,7 +87,7 @@ def test_a_dry_run_after_an_import_plans_updates_and_still_writes_nothing(
 
 def test_a_dry_run_reports_posts_that_would_fail(run_import, settings):
     settings.WAGTAIL_NEWSFEED = {"ARTICLE_BODY_MAX_BYTES": 500}
-    with pytest.raises(CommandError, match="1 posts could not be imported"):
+    with nothing_saved(), pytest.raises(CommandError, match="1 posts could not be imported"):
         run_import(Export().post(1, "Long", "word " * 500), dry_run=True)
 
 
@@ -140,7 +141,7 @@ def test_a_bad_authors_map_is_an_error_before_anything_is_imported(
         message = "is not UTF-8 text"
     else:
         mapping.write_text(content)
-    with pytest.raises(CommandError, match=message):
+    with nothing_saved(), pytest.raises(CommandError, match=message):
         run_import(Export().post(1, "x", "x"), authors_map=str(mapping))
     assert not WordPressOrigin.objects.exists()
 
@@ -148,19 +149,22 @@ def test_a_bad_authors_map_is_an_error_before_anything_is_imported(
 def test_arguments_are_checked(tmp_path, news_index):
     export = Export().post(1, "x", "x").write(tmp_path / "x.xml")
     article = factories.make_article(news_index)
-    with pytest.raises(CommandError, match="no such file"):
-        call_command("import_wordpress", str(tmp_path / "missing.xml"), index=str(news_index.pk))
-    with pytest.raises(CommandError, match="--uploads .*: no such folder"):
-        call_command(
-            "import_wordpress",
-            str(export),
-            index=str(news_index.pk),
-            uploads=str(tmp_path / "nope"),
-        )
-    with pytest.raises(CommandError, match="no page has that path or id"):
-        call_command("import_wordpress", str(export), index="/nowhere/")
-    with pytest.raises(CommandError, match="is a news article, not a news index"):
-        call_command("import_wordpress", str(export), index=str(article.pk))
+    with nothing_saved():
+        with pytest.raises(CommandError, match="no such file"):
+            call_command(
+                "import_wordpress", str(tmp_path / "missing.xml"), index=str(news_index.pk)
+            )
+        with pytest.raises(CommandError, match="--uploads .*: no such folder"):
+            call_command(
+                "import_wordpress",
+                str(export),
+                index=str(news_index.pk),
+                uploads=str(tmp_path / "nope"),
+            )
+        with pytest.raises(CommandError, match="no page has that path or id"):
+            call_command("import_wordpress", str(export), index="/nowhere/")
+        with pytest.raises(CommandError, match="is a news article, not a news index"):
+            call_command("import_wordpress", str(export), index=str(article.pk))
 
 
 def test_the_index_can_be_named_by_its_url_path(tmp_path, news_index):
@@ -226,5 +230,5 @@ def test_other_post_types_are_imported_when_named(run_import):
     output = run_import(export, post_types="post,news_story")
     assert sorted(NewsArticlePage.objects.values_list("title", flat=True)) == ["Post", "Story"]
     assert "items skipped: 1 type page" in output
-    with pytest.raises(CommandError, match="--post-types"):
+    with nothing_saved(), pytest.raises(CommandError, match="--post-types"):
         run_import(export, post_types="post,../x")

@@ -12,6 +12,7 @@ import time
 import pytest
 from django.core.management.base import CommandError
 
+from tests.checks import nothing_saved
 from tests.wordpress.exports import Export
 from wagtail_newsfeed.wordpress import wxr
 from wagtail_newsfeed.wordpress.wxr import ExportError, ExportReader
@@ -93,7 +94,10 @@ def test_the_command_reports_a_hostile_export_as_an_error_not_a_traceback(tmp_pa
 
     path = tmp_path / "x.xml"
     path.write_bytes(BILLION_LAUGHS)
-    with pytest.raises(CommandError, match=r"x\.xml: line 3: the export declares the entity"):
+    with (
+        nothing_saved(),
+        pytest.raises(CommandError, match=r"x\.xml: line 3: the export declares the entity"),
+    ):
         call_command("import_wordpress", str(path), index=str(news_index.pk))
 
 

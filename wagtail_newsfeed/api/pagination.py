@@ -6,6 +6,7 @@ stable while new articles are published at the top, and costs the same on page 1
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
@@ -69,9 +70,13 @@ class NewsCursorPagination(CursorPagination):
         return tuple(self.ordering)
 
     def decode_cursor(self, request: Request) -> Any:
+        encoded = request.query_params.get(self.cursor_query_param)
         try:
+            if encoded is not None:
+                # DRF's decoder skips non-base64 characters: "%%%" would read as page one.
+                base64.b64decode(encoded, validate=True)
             return super().decode_cursor(request)
-        except NotFound:
+        except (ValueError, NotFound):  # ValueError: binascii.Error, or a character beyond ASCII
             raise InvalidParameter(
                 self.cursor_query_param, _("This page cursor is not valid.")
             ) from None
