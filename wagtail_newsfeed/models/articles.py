@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -63,6 +64,34 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
 
     class Meta:
         verbose_name = _("news index")
+
+    def route(self, request: Any, path_components: list[str]) -> Any:
+        """Wagtail's routing, but a story below the index is read as its own type in one query
+        (Wagtail's default reads the page, then its specific row)."""
+        if not path_components:
+            return super().route(request, path_components)
+        child = self.get_children().filter(slug=path_components[0])
+        child = child.select_related(*(model._meta.model_name for model in self.story_models()))
+        page = child.first()
+        if page is None:
+            raise Http404
+        page = self.as_story(page)
+        page._cached_parent_obj = self  # as Wagtail does: its parent is known
+        return page.route(request, path_components[1:])
+
+    @staticmethod
+    def story_models() -> list[type[Page]]:
+        from .live import LiveFeedPage
+
+        return [NewsArticlePage, LiveFeedPage]
+
+    @classmethod
+    def as_story(cls, page: Page) -> Page:
+        """``page.specific`` without a query when ``page`` came with its story row joined."""
+        for model in cls.story_models():
+            if page.content_type_id == ContentType.objects.get_for_model(model).pk:
+                return getattr(page, model._meta.model_name)
+        return page.specific
 
     def get_articles(self) -> models.QuerySet:
         from ..visibility import visible_articles
