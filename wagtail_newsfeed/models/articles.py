@@ -109,7 +109,6 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
         from .live import LiveFeedPage
 
         context = super().get_context(request, *args, **kwargs)
-        articles = self.get_articles()
         topic = None
         topic_slug = request.GET.get("topic")
         if topic_slug:
@@ -118,22 +117,28 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             )
             if topic is None:
                 raise Http404(f"No topic {topic_slug!r}.")
-            articles = articles.filter(topics=topic)
         # ?q= searches this index's visible articles (most relevant first); see search.py.
         search_query = clean_query(request.GET.get("q"))
-        if search_query:
-            articles = search_articles(search_query, self, within=articles)
-        else:
-            articles = (
-                articles.order_by("-published_at", "-pk")
-                .select_related("lead_image", "source")
-                .prefetch_related(*listing_prefetches())
-            )
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         page_number = request.GET.get("page") or "1"
+
+        def listing() -> Any:
+            articles = self.get_articles()
+            if topic is not None:
+                articles = articles.filter(topics=topic)
+            if search_query:
+                articles = search_articles(search_query, self, within=articles)
+            else:
+                articles = (
+                    articles.order_by("-published_at", "-pk")
+                    .select_related("lead_image", "source")
+                    .prefetch_related(*listing_prefetches())
+                )
+            return Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(page_number)
+
         context.update(
-            # Lazy: the listing is a cached piece (fragments.py), read only when rendered afresh.
-            articles=SimpleLazyObject(lambda: paginator.get_page(page_number)),
+            # Lazy, queries built included: the listing is a cached piece (fragments.py), read
+            # only when rendered afresh.
+            articles=SimpleLazyObject(listing),
             listing_page=page_number if page_number.isdigit() and len(page_number) < 7 else "1",
             # The rendered listing is kept unless it answers a search; expiry times pass without
             # a signal, so it is kept no longer than a proxy may keep the page.
