@@ -54,17 +54,19 @@ def renders_changed() -> None:
     bump_generation(RENDER_GENERATION)
 
 
-def _key(name: str, parts: Iterable[Any], request: HttpRequest | None) -> str:
-    raw = repr(
-        (
-            *parts,
-            render_generation(request),
-            translation.get_language(),
-            timezone.get_current_timezone_name(),
-        )
-    )
+def _key(name: str, parts: Iterable[Any], context: tuple[str, str, str]) -> str:
+    raw = repr((*parts, *context))
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     return f"wagtail_newsfeed:fragment:{PIECES_FORMAT}:{name}:{digest}"
+
+
+def _context(request: HttpRequest | None) -> tuple[str, str, str]:
+    """What every key carries besides its parts: the render generation, language and time zone."""
+    return (
+        render_generation(request),
+        translation.get_language(),
+        timezone.get_current_timezone_name(),
+    )
 
 
 def cached(
@@ -76,7 +78,7 @@ def cached(
     timeout = settings.FRAGMENT_CACHE_TIMEOUT
     if not timeout or getattr(request, "is_preview", False):
         return compute()
-    key = _key(name, parts, request)
+    key = _key(name, parts, _context(request))
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -96,7 +98,8 @@ def cached_many(
     timeout = settings.FRAGMENT_CACHE_TIMEOUT
     if not timeout or getattr(request, "is_preview", False):
         return compute(list(parts))
-    keys = {item: _key(name, item_parts, request) for item, item_parts in parts.items()}
+    context = _context(request)
+    keys = {item: _key(name, item_parts, context) for item, item_parts in parts.items()}
     found = cache.get_many(list(keys.values()))
     values = {item: found[key] for item, key in keys.items() if key in found}
     missing = [item for item in parts if item not in values]

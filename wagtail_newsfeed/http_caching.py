@@ -1,12 +1,13 @@
 """HTTP caching of reader pages: what Varnish, a CDN and browsers may keep, and for how long.
 
-Anonymous readers of a public page all get the same HTML, so it is sent with
-``Cache-Control: public, max-age=<PAGE_CACHE_MAX_AGE>`` (``LIVE_PAGE_CACHE_MAX_AGE`` for live
-feeds, whose script catches up from the page's cursor) and ``Vary: Cookie``. Signed-in users
-(who see Wagtail's user bar), previews and pages behind a view restriction are ``private``.
-Publishing purges the cached copies through ``wagtail.contrib.frontend_cache`` (``purging``),
-so max-age only bounds what changes with the clock alone (an article passing its expiry time)
-and what a site without purging shows.
+Anonymous readers of a public page all get the same HTML, so it is sent with ``Cache-Control:
+public, max-age=<PAGE_CACHE_MAX_AGE>`` (``LIVE_PAGE_CACHE_MAX_AGE`` for live feeds, whose script
+catches up from the page's cursor) and ``Vary: Cookie``. Signed-in users (who see Wagtail's user
+bar), previews and pages behind a view restriction are ``private``. Wagtail's own view-restriction
+check before serving asks the database only when a cached list of restricted sections says the page
+could be behind one. Publishing purges the cached copies through ``wagtail.contrib.frontend_cache``
+(``purging``), so max-age only bounds what changes with the clock alone (an article passing its
+expiry time) and what a site without purging shows.
 """
 
 from __future__ import annotations
@@ -55,3 +56,21 @@ class ReaderCacheMixin:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         max_age = int(getattr(settings, self.cache_max_age_setting))
         return set_reader_cache_headers(self, request, response, max_age)
+
+    #: Set before serving (``wagtail_hooks``): whether a view restriction could apply here.
+    may_be_restricted: bool | None = None
+
+    def get_view_restrictions(self) -> Any:
+        """Wagtail's query for the restrictions on this page and its ancestors, asked only when
+        the cached list of restricted sections says there could be one: on a public page,
+        Wagtail's check before serving it then costs no query."""
+        from wagtail.models import PageViewRestriction
+
+        from .visibility import may_be_restricted
+
+        restricted = self.may_be_restricted
+        if restricted is None:
+            restricted = may_be_restricted(self)
+        if restricted:
+            return super().get_view_restrictions()  # type: ignore[misc]
+        return PageViewRestriction.objects.none()

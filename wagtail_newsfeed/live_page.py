@@ -15,7 +15,14 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from .conf import settings
-from .entry_rules import current_version, encode_cursor, entries_following, latest_key_events
+from .entry_rules import (
+    cached_feed_version,
+    current_version,
+    encode_cursor,
+    entries_following,
+    latest_key_events,
+    remember_feed_version,
+)
 from .models import LiveEntry, LiveFeedPage
 from .models.live import byline_prefetches
 
@@ -29,7 +36,21 @@ class LiveFeedPageState:
         self.feed = feed
         self.request = request
         self.following_id = following_id
-        self.version = current_version(feed)
+        self.version = self._current_version()
+
+    def _current_version(self) -> int:
+        """The feed's version: from the shared cache the delta API keeps (every entry change
+        forgets it), else from the database, remembered there for the polls that follow."""
+        from .visibility import is_page_visible
+
+        reader = self.request is not None and not getattr(self.request, "is_preview", False)
+        known = cached_feed_version(self.feed.pk) if reader else None
+        if known is not None:
+            return known
+        version = current_version(self.feed)
+        if reader and is_page_visible(self.feed, self.request):
+            remember_feed_version(self.feed.pk, version)
+        return version
 
     @cached_property
     def cursor(self) -> str:

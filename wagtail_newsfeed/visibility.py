@@ -89,14 +89,64 @@ def refuse_expired_page(page: Page) -> None:
 
 
 def is_page_visible(page: Page, request: HttpRequest | None = None) -> bool:
-    """Whether readers may see ``page``; with ``request``, asked of the database once per
-    request (a reader page, its JSON-LD and its caching headers all need the answer)."""
+    """Whether readers may see ``page``, decided once per request with ``request``.
+
+    With a request and a page loaded in it, its own ``live`` and ``expire_at`` say the first two
+    things and the cached list of restricted sections (``sections``) the third, so serving a
+    page costs no query for it; a preview's page (perhaps never saved) asks the database."""
     if request is None:
         return visible_pages(Page.objects.filter(pk=page.pk)).exists()
     decided = request.__dict__.setdefault("_newsfeed_visible_pages", {})
     if page.pk not in decided:
-        decided[page.pk] = visible_pages(Page.objects.filter(pk=page.pk)).exists()
+        if page.pk is None or getattr(request, "is_preview", False):
+            visible = visible_pages(Page.objects.filter(pk=page.pk)).exists()
+        else:
+            restricted, _aliases = sections(request)
+            visible = page.live and not is_expired(page) and not _under(page.path, restricted)
+        decided[page.pk] = visible
     return decided[page.pk]
+
+
+def sections(request: HttpRequest | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The paths of pages with a view restriction, and of alias pages with children: read once
+    per request, from a piece kept under the render generation (``fragments``).
+
+    The render generation moves on whenever a view restriction is saved or deleted and whenever
+    a page is published, unpublished, moved or deleted: all the ways either list can change for
+    a page readers can reach (a new alias is a page of its own, whose restrictions Wagtail
+    checks: see ``may_be_restricted``)."""
+    from .fragments import cached
+
+    if request is None:
+        return cached("view-restricted-sections", (), _read_sections)
+    if _SECTIONS not in request.__dict__:
+        request.__dict__[_SECTIONS] = cached(
+            "view-restricted-sections", (), _read_sections, request
+        )
+    return request.__dict__[_SECTIONS]
+
+
+_SECTIONS = "_newsfeed_restricted_sections"
+
+
+def _read_sections() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
+    aliases = Page.objects.filter(alias_of__isnull=False, numchild__gt=0)
+    return tuple(sorted(set(restricted))), tuple(aliases.values_list("path", flat=True))
+
+
+def may_be_restricted(page: Page, request: HttpRequest | None = None) -> bool:
+    """Whether Wagtail's view-restriction check could find a restriction for ``page``: one on
+    the page or an ancestor, or an alias on its path (Wagtail then checks the alias's source,
+    wherever it is). False means ``page.get_view_restrictions()`` is empty."""
+    if page.alias_of_id is not None:
+        return True
+    restricted, aliases = sections(request)
+    return _under(page.path, restricted) or _under(page.path, aliases)
+
+
+def _under(path: str, sections: tuple[str, ...]) -> bool:
+    return any(path.startswith(section) for section in sections)
 
 
 def is_entry_visible(entry: LiveEntry) -> bool:

@@ -64,3 +64,14 @@ def hide_expired_page(page, request, serve_args, serve_kwargs):
     from .visibility import refuse_expired_page
 
     refuse_expired_page(page)
+
+
+@hooks.register("before_serve_page")
+def tell_page_its_restrictions(page, request, serve_args, serve_kwargs):
+    """Before Wagtail checks a reader page's view restrictions (``on_serve_page``), say whether
+    it could have any, from this request's render generation: see ``ReaderCacheMixin``."""
+    from .http_caching import ReaderCacheMixin
+    from .visibility import may_be_restricted
+
+    if isinstance(page, ReaderCacheMixin):
+        page.may_be_restricted = may_be_restricted(page, request)

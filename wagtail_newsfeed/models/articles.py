@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import Prefetch
@@ -57,6 +58,34 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
     class Meta:
         verbose_name = _("news index")
 
+    def route(self, request: Any, path_components: list[str]) -> Any:
+        """Wagtail's routing, but a story below the index is read as its own type in one query
+        (Wagtail's default reads the page, then its specific row)."""
+        if not path_components:
+            return super().route(request, path_components)
+        child = self.get_children().filter(slug=path_components[0])
+        child = child.select_related(*(model._meta.model_name for model in self.story_models()))
+        page = child.first()
+        if page is None:
+            raise Http404
+        page = self.as_story(page)
+        page._cached_parent_obj = self  # as Wagtail does: its parent is known
+        return page.route(request, path_components[1:])
+
+    @staticmethod
+    def story_models() -> list[type[Page]]:
+        from .live import LiveFeedPage
+
+        return [NewsArticlePage, LiveFeedPage]
+
+    @classmethod
+    def as_story(cls, page: Page) -> Page:
+        """``page.specific`` without a query when ``page`` came with its story row joined."""
+        for model in cls.story_models():
+            if page.content_type_id == ContentType.objects.get_for_model(model).pk:
+                return getattr(page, model._meta.model_name)
+        return page.specific
+
     def get_articles(self) -> models.QuerySet:
         from ..visibility import visible_articles
 
@@ -73,7 +102,6 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
         from .live import LiveFeedPage
 
         context = super().get_context(request, *args, **kwargs)
-        articles = self.get_articles()
         topic = None
         topic_slug = request.GET.get("topic")
         if topic_slug:
@@ -82,22 +110,28 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             )
             if topic is None:
                 raise Http404(f"No topic {topic_slug!r}.")
-            articles = articles.filter(topics=topic)
         # ?q= searches this index's visible articles (most relevant first); see search.py.
         search_query = clean_query(request.GET.get("q"))
-        if search_query:
-            articles = search_articles(search_query, self, within=articles)
-        else:
-            articles = (
-                articles.order_by("-published_at", "-pk")
-                .select_related("lead_image", "source")
-                .prefetch_related(*listing_prefetches())
-            )
-        paginator = Paginator(articles, settings.ARTICLES_PER_PAGE)
         page_number = request.GET.get("page") or "1"
+
+        def listing() -> Any:
+            articles = self.get_articles()
+            if topic is not None:
+                articles = articles.filter(topics=topic)
+            if search_query:
+                articles = search_articles(search_query, self, within=articles)
+            else:
+                articles = (
+                    articles.order_by("-published_at", "-pk")
+                    .select_related("lead_image", "source")
+                    .prefetch_related(*listing_prefetches())
+                )
+            return Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(page_number)
+
         context.update(
-            # Lazy: the listing is a cached piece (fragments.py), read only when rendered afresh.
-            articles=SimpleLazyObject(lambda: paginator.get_page(page_number)),
+            # Lazy, queries built included: the listing is a cached piece (fragments.py), read
+            # only when rendered afresh.
+            articles=SimpleLazyObject(listing),
             listing_page=page_number if page_number.isdigit() and len(page_number) < 7 else "1",
             # The rendered listing is kept unless it answers a search; expiry times pass without
             # a signal, so it is kept no longer than a proxy may keep the page.
