@@ -132,7 +132,11 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             # Lazy, queries built included: the listing is a cached piece (fragments.py), read
             # only when rendered afresh.
             articles=SimpleLazyObject(listing),
-            listing_page=page_number if page_number.isdigit() and len(page_number) < 7 else "1",
+            listing_page=(
+                page_number
+                if page_number.isascii() and page_number.isdigit() and len(page_number) < 7
+                else "1"
+            ),
             # The rendered listing is kept unless it answers a search; expiry times pass without
             # a signal, so it is kept no longer than a proxy may keep the page.
             listing_cache_timeout=0 if search_query else settings.PAGE_CACHE_MAX_AGE,
