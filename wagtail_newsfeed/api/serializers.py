@@ -16,6 +16,7 @@ from .. import entry_rules, rendering, serialization
 from ..fragments import cached_many
 from ..models import LiveEntry
 from ..models.articles import listing_prefetches
+from ..visibility import visible_articles
 from . import schema
 from .fields import UTCDateTimeField
 
@@ -96,26 +97,45 @@ class AuthorSerializer(_Base):
 class KeptSummariesSerializer(serializers.ListSerializer):
     """A list whose items' JSON is kept as rendered pieces (``fragments.cached_many``) by each
     page's version (``Page.cache_key``'s parts) and the request's scheme and host, which the
-    absolute URLs depend on. The list's queryset prefetches nothing: what an item shows is read
-    in one set of queries for the items that missed."""
+    absolute URLs depend on. Items may be pages or rows of ``SUMMARY_KEYS`` (``ArticleList``
+    pages through those alone): articles are read in full, with what they show, only for the
+    items whose pieces missed, in one set of queries."""
 
     def to_representation(self, data: Any) -> list[Any]:
-        pages = {page.pk: page for page in data}
+        rows = {_row_value(row, "pk"): row for row in data}
         request = self.context.get("request")
         host = (request.scheme, request.get_host()) if request is not None else ()
 
         def compute(missing: list[int]) -> dict[int, Any]:
-            read = [pages[pk] for pk in missing]
+            read = [rows[pk] for pk in missing if not isinstance(rows[pk], dict)]
+            if len(read) < len(missing):  # rows: read those articles whole
+                read = list(
+                    visible_articles()
+                    .filter(pk__in=missing)
+                    .select_related("source")
+                    .defer_streamfields()
+                )
             prefetch_related_objects(read, *self.child.prefetches())
             return {page.pk: self.child.to_representation(page) for page in read}
 
         pieces = cached_many(
             "api-article-summary",
-            {pk: (pk, page.url_path, page.last_published_at, *host) for pk, page in pages.items()},
+            {
+                pk: (pk, _row_value(row, "url_path"), _row_value(row, "last_published_at"), *host)
+                for pk, row in rows.items()
+            },
             compute,
             request,
         )
-        return [pieces[pk] for pk in pages]
+        return [pieces[pk] for pk in rows if pk in pieces]
+
+
+#: What a list of summaries needs of each article's row to find its kept piece and page on.
+SUMMARY_KEYS = ("pk", "url_path", "last_published_at", "published_at")
+
+
+def _row_value(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 class ArticleSummarySerializer(_PageBase):

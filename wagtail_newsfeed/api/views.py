@@ -25,6 +25,7 @@ from .exceptions import InvalidParameter
 from .filters import ORDERINGS, ArticleFilter
 from .pagination import NewsCursorPagination
 from .serializers import (
+    SUMMARY_KEYS,
     ArticleDetailSerializer,
     ArticleSummarySerializer,
     AuthorSerializer,
@@ -84,6 +85,11 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
 
     def get_list_ordering(self, request: Request) -> tuple[str, ...]:
         return ORDERINGS.get(request.query_params.get("ordering"), ORDERINGS["-published_at"])
+
+    def paginate_queryset(self, queryset: QuerySet) -> list[Any] | None:
+        """Pages through the rows' keys alone: each summary is a kept piece, so an article is
+        read whole only when its piece is rendered afresh (``KeptSummariesSerializer``)."""
+        return super().paginate_queryset(queryset.select_related(None).values(*SUMMARY_KEYS))
 
     @extend_schema(summary="Article summaries, newest first")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
