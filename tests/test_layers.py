@@ -33,7 +33,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "tables",
         "rendering",
         "names",
-        "sites",
         "log_actions",
     ),
     "models and rules": (
@@ -51,6 +50,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "caching",
         "cache_backends",
         "fragments",
+        "sites",
         "coverage",
         "webhooks",
     ),

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -91,16 +91,16 @@ def api_content_changed(**kwargs: Any) -> None:
 
 
 def rendered_content_changed(**kwargs: Any) -> None:
-    """A page's URL or visibility, an author's name, an image or a document changed: pieces of
-    reader pages that link to or show them are rendered afresh (``fragments``). Live entry
-    changes are not among these: an entry's version keys its own pieces."""
+    """A page's URL or visibility, an author's name, an image, a document or a Site changed:
+    pieces of reader pages that link to or show them are rendered afresh (``fragments``). Live
+    entry changes are not among these: an entry's version keys its own pieces."""
     fragments.renders_changed()
 
 
 def register_signal_handlers() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(api_content_changed, dispatch_uid=f"newsfeed_api_cache_{id(signal)}")
-    for model in (Topic, Author, Source, PageViewRestriction, get_image_model()):
+    for model in (Topic, Author, Source, PageViewRestriction, Site, get_image_model()):
         for signal in (post_save, post_delete):
             signal.connect(
                 api_content_changed,
@@ -117,6 +117,7 @@ def register_signal_handlers() -> None:
         Author,
         Source,
         PageViewRestriction,
+        Site,
         get_image_model(),
         get_document_model(),
     ):

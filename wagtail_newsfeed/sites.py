@@ -13,15 +13,44 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from django.http import HttpRequest
+from django.http.request import split_domain_port
 from wagtail.models import Site
+from wagtail.models.sites import get_site_for_hostname
 
 
 def get_site(request: HttpRequest | None) -> Site | None:
     """The Site serving ``request`` (Wagtail's choice, the default Site as fallback), or the
-    default Site when there is no request (tasks, commands); ``None`` if none is configured."""
-    if request is not None:
-        return Site.find_for_request(request)
-    return Site.objects.filter(is_default_site=True).first()
+    default Site when there is no request (tasks, commands); ``None`` if none is configured.
+
+    Wagtail asks the database on every request; here the answer for a host and port is a piece
+    kept under the render generation (``fragments``), which saving or deleting a Site or
+    publishing, moving or deleting a page moves on, and it is read once per request."""
+    if request is None:
+        return Site.objects.filter(is_default_site=True).first()
+    if _SITE not in request.__dict__:
+        from .fragments import cached
+
+        host, port = split_domain_port(request.get_host())[0], request.get_port()
+        found = cached("site", (host, port), lambda: _site_for(host, port) or _NO_SITE, request)
+        request.__dict__[_SITE] = None if found == _NO_SITE else found
+    return request.__dict__[_SITE]
+
+
+def remember_site(request: HttpRequest, site: Site | None) -> None:
+    """The Site Wagtail found to route ``request``: ``get_site`` answers with it."""
+    request.__dict__[_SITE] = site
+
+
+_SITE = "_newsfeed_site"
+#: What the cache keeps for "no Site": ``None`` would read as a miss.
+_NO_SITE = "none"
+
+
+def _site_for(hostname: str, port: str) -> Site | None:
+    try:
+        return get_site_for_hostname(hostname, port)
+    except Site.DoesNotExist:
+        return None
 
 
 def absolute_url(url: str, request: HttpRequest | None = None) -> str:

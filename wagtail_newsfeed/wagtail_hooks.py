@@ -67,6 +67,17 @@ def hide_expired_page(page, request, serve_args, serve_kwargs):
 
 
 @hooks.register("before_serve_page")
+def remember_the_site(page, request, serve_args, serve_kwargs):
+    """Wagtail has found the request's Site to route it (and keeps it on the request): the
+    masthead, share tags and JSON-LD reuse that answer (``sites.get_site``)."""
+    from wagtail.models import Site
+
+    from .sites import remember_site
+
+    remember_site(request, Site.find_for_request(request))
+
+
+@hooks.register("before_serve_page")
 def tell_page_its_restrictions(page, request, serve_args, serve_kwargs):
     """Before Wagtail checks a reader page's view restrictions (``on_serve_page``), say whether
     it could have any, from this request's render generation: see ``ReaderCacheMixin``."""
