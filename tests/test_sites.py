@@ -10,7 +10,7 @@ import html5lib
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from tests import factories
 from wagtail_newsfeed import jsonld, serialization
@@ -129,3 +129,47 @@ def test_urls_with_a_scheme_are_left_alone_and_protocol_relative_ones_take_the_s
     assert absolute_url("http://cdn.example.net/a.jpg", request) == "http://cdn.example.net/a.jpg"
     assert absolute_url("//cdn.example.net/a.jpg", request) == "https://cdn.example.net/a.jpg"
     assert absolute_url("", request) == ""
+
+
+# The Site of a request is kept (``sites.get_site``) ------------------------------------------
+
+
+def _rss_link(client, **headers) -> str:
+    response = client.get(reverse("wagtail_newsfeed:latest_rss"), **headers)
+    assert response.status_code == 200
+    return ElementTree.fromstring(response.content).find("channel/link").text
+
+
+def test_a_sites_new_address_is_used_at_once(client, public_site):
+    assert _rss_link(client, HTTP_HOST="news.example.org") == "https://news.example.org/"
+
+    public_site.port = 8443
+    public_site.save()
+
+    assert _rss_link(client, HTTP_HOST="news.example.org") == "http://news.example.org:8443/"
+
+
+def test_each_host_gets_its_own_site_and_articles(client, public_site):
+    other_root = factories.make_index(Page.get_first_root_node(), title="Sport desk")
+    Site.objects.create(hostname="sport.example.org", port=443, root_page=other_root)
+    factories.make_article(other_root, title="Derby day")
+    factories.make_article(factories.make_index(title="News desk"), title="Budget vote")
+
+    def titles(host: str) -> set[str]:
+        response = client.get(reverse("wagtail_newsfeed:latest_rss"), HTTP_HOST=host)
+        return {item.text for item in ElementTree.fromstring(response.content).iter("title")}
+
+    assert "Derby day" in titles("sport.example.org")
+    assert "Budget vote" not in titles("sport.example.org")
+    assert "Budget vote" in titles("news.example.org")
+    assert "Derby day" not in titles("news.example.org")
+
+
+def test_a_deleted_site_is_no_longer_used(client, public_site):
+    other_root = factories.make_index(title="Sport desk")
+    sport = Site.objects.create(hostname="sport.example.org", port=443, root_page=other_root)
+    assert _rss_link(client, HTTP_HOST="sport.example.org") == "https://sport.example.org/"
+
+    sport.delete()
+
+    assert _rss_link(client, HTTP_HOST="sport.example.org") == "https://news.example.org/"
