@@ -68,9 +68,7 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
         page = child.first()
         if page is None:
             raise Http404
-        page = self.as_story(page)
-        page._cached_parent_obj = self  # as Wagtail does: its parent is known
-        return page.route(request, path_components[1:])
+        return self.as_story(page).route(request, path_components[1:])
 
     @staticmethod
     def story_models() -> list[type[Page]]:
