@@ -24,6 +24,8 @@ back nothing it held from before the change is read again.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
@@ -31,12 +33,31 @@ from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
 
 from .conf import settings
 
 API_GENERATION = "api"
 #: The ``CacheGeneration`` row counting the invalidations the shared cache missed.
 SHARED_CACHE_EPOCH = "shared-cache-epoch"
+
+
+T = TypeVar("T")
+
+
+def once_per_request(request: HttpRequest, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``, asked at most once per request: the answer is kept on the request under
+    ``name`` (what a request decides once, such as its render generation or its Site, stays the
+    same for all of it)."""
+    answers: dict[str, Any] = request.__dict__.setdefault("_newsfeed_once", {})
+    if name not in answers:
+        answers[name] = compute()
+    return answers[name]
+
+
+def remember_for_request(request: HttpRequest, name: str, value: Any) -> None:
+    """Give ``once_per_request(request, name, …)`` its answer, known already."""
+    request.__dict__.setdefault("_newsfeed_once", {})[name] = value
 
 
 def cache_is_shared() -> bool:

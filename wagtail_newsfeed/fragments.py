@@ -25,14 +25,13 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
-from .caching import bump_generation, generation
+from .caching import bump_generation, generation, once_per_request
 from .conf import settings
 
 RENDER_GENERATION = "render"
 #: Part of every key: raised when what a piece holds changes shape (a new field, another time
 #: format), so an upgrade never shows pieces rendered by the previous release.
 PIECES_FORMAT = 2
-_REQUEST_ATTRIBUTE = "_newsfeed_render_generation"
 
 T = TypeVar("T")
 K = TypeVar("K")
@@ -42,11 +41,7 @@ def render_generation(request: HttpRequest | None = None) -> str:
     """The current render generation, read at most once per request."""
     if request is None:
         return generation(RENDER_GENERATION)
-    value = getattr(request, _REQUEST_ATTRIBUTE, None)
-    if value is None:
-        value = generation(RENDER_GENERATION)
-        setattr(request, _REQUEST_ATTRIBUTE, value)
-    return value
+    return once_per_request(request, "render-generation", lambda: generation(RENDER_GENERATION))
 
 
 def renders_changed() -> None:

@@ -17,6 +17,8 @@ from django.http.request import split_domain_port
 from wagtail.models import Site
 from wagtail.models.sites import get_site_for_hostname
 
+from .caching import once_per_request, remember_for_request
+
 
 def get_site(request: HttpRequest | None) -> Site | None:
     """The Site serving ``request`` (Wagtail's choice, the default Site as fallback), or the
@@ -27,21 +29,22 @@ def get_site(request: HttpRequest | None) -> Site | None:
     publishing, moving or deleting a page moves on, and it is read once per request."""
     if request is None:
         return Site.objects.filter(is_default_site=True).first()
-    if _SITE not in request.__dict__:
-        from .fragments import cached
-
-        host, port = split_domain_port(request.get_host())[0], request.get_port()
-        found = cached("site", (host, port), lambda: _site_for(host, port) or _NO_SITE, request)
-        request.__dict__[_SITE] = None if found == _NO_SITE else found
-    return request.__dict__[_SITE]
+    return once_per_request(request, "site", lambda: _kept_site(request))
 
 
 def remember_site(request: HttpRequest, site: Site | None) -> None:
     """The Site Wagtail found to route ``request``: ``get_site`` answers with it."""
-    request.__dict__[_SITE] = site
+    remember_for_request(request, "site", site)
 
 
-_SITE = "_newsfeed_site"
+def _kept_site(request: HttpRequest) -> Site | None:
+    from .fragments import cached
+
+    host, port = split_domain_port(request.get_host())[0], request.get_port()
+    found = cached("site", (host, port), lambda: _site_for(host, port) or _NO_SITE, request)
+    return None if found == _NO_SITE else found
+
+
 #: What the cache keeps for "no Site": ``None`` would read as a miss.
 _NO_SITE = "none"
 

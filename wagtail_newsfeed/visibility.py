@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
+from .caching import once_per_request
 from .models import ArticleAuthor, Author, LiveEntry, LiveFeedPage, NewsArticlePage, Source, Topic
 
 
@@ -96,15 +97,14 @@ def is_page_visible(page: Page, request: HttpRequest | None = None) -> bool:
     page costs no query for it; a preview's page (perhaps never saved) asks the database."""
     if request is None:
         return visible_pages(Page.objects.filter(pk=page.pk)).exists()
-    decided = request.__dict__.setdefault("_newsfeed_visible_pages", {})
-    if page.pk not in decided:
-        if page.pk is None or getattr(request, "is_preview", False):
-            visible = visible_pages(Page.objects.filter(pk=page.pk)).exists()
-        else:
-            restricted, _aliases = sections(request)
-            visible = page.live and not is_expired(page) and not _under(page.path, restricted)
-        decided[page.pk] = visible
-    return decided[page.pk]
+    return once_per_request(request, f"visible-page:{page.pk}", lambda: _visible(page, request))
+
+
+def _visible(page: Page, request: HttpRequest) -> bool:
+    if page.pk is None or getattr(request, "is_preview", False):
+        return visible_pages(Page.objects.filter(pk=page.pk)).exists()
+    restricted, _aliases = sections(request)
+    return page.live and not is_expired(page) and not _under(page.path, restricted)
 
 
 def sections(request: HttpRequest | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -119,14 +119,11 @@ def sections(request: HttpRequest | None = None) -> tuple[tuple[str, ...], tuple
 
     if request is None:
         return cached("view-restricted-sections", (), _read_sections)
-    if _SECTIONS not in request.__dict__:
-        request.__dict__[_SECTIONS] = cached(
-            "view-restricted-sections", (), _read_sections, request
-        )
-    return request.__dict__[_SECTIONS]
-
-
-_SECTIONS = "_newsfeed_restricted_sections"
+    return once_per_request(
+        request,
+        "view-restricted-sections",
+        lambda: cached("view-restricted-sections", (), _read_sections, request),
+    )
 
 
 def _read_sections() -> tuple[tuple[str, ...], tuple[str, ...]]:
