@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from wagtail.models import Site
 
 from tests import factories
 
@@ -75,3 +76,12 @@ def contributor(feed):
 def editor(feed):
     """May edit and publish ``feed``."""
     return factories.make_user("editor", groups=[factories.feed_group(feed, publish=True)])
+
+
+@pytest.fixture
+def public_site(db):
+    """The default site served at https://news.example.org (absolute URLs use its root URL)."""
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.port = "news.example.org", 443
+    site.save()
+    return site

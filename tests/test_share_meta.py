@@ -35,15 +35,6 @@ def head(html: str) -> dict[str, list[str]]:
     return found
 
 
-@pytest.fixture
-def public_site(db):
-    """The default site served at https://news.example.org (absolute URLs use its root URL)."""
-    site = Site.objects.get(is_default_site=True)
-    site.hostname, site.port = "news.example.org", 443
-    site.save()
-    return site
-
-
 def test_article_has_canonical_opengraph_and_twitter_tags(client, news_index, public_site):
     topic = factories.make_topic("Politics")
     image = factories.make_image("Summit hall", width=1600, height=900)

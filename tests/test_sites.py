@@ -30,14 +30,6 @@ PROXIED = {
 
 
 @pytest.fixture
-def public_site(db):
-    site = Site.objects.get(is_default_site=True)
-    site.hostname, site.port = "news.example.org", 443
-    site.save()
-    return site
-
-
-@pytest.fixture
 def one_rendition(settings):
     """Every surface shows the same rendition, so the image URLs can be compared as they are."""
     settings.WAGTAIL_NEWSFEED = {
