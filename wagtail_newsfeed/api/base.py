@@ -190,4 +190,4 @@ class NewsfeedAPIView(APIView):
         patch_cache_control(
             response, public=True, max_age=int(getattr(settings, self.cache_max_age_setting))
         )
-        return get_conditional_response(request._request, etag=etag, response=response)
+        return get_conditional_response(request, etag=etag, response=response)

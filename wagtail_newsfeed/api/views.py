@@ -134,7 +134,7 @@ class ArticleFind(NewsfeedAPIView):
         # Wagtail's own routing, as its pages API finds ``?html_path=``: the page a reader of
         # that URL gets (an Http404 when none is live there), then the visibility rule decides.
         components = [component for component in path.split("/") if component]
-        page, _args, _kwargs = site.root_page.specific.route(request._request, components)
+        page, _args, _kwargs = site.root_page.specific.route(request, components)
         article = articles_queryset(detail=True).filter(pk=page.pk).first()
         if article is None:
             raise Http404
@@ -145,7 +145,7 @@ class ArticleFind(NewsfeedAPIView):
         name = text_param(request, "site")
         sites = Site.objects.select_related("root_page")
         if not name:
-            site = Site.find_for_request(request._request)
+            site = Site.find_for_request(request)
             if site is None:
                 raise Http404
             return sites.get(pk=site.pk) if not hasattr(site, "root_page") else site
