@@ -1,10 +1,10 @@
 """What a live feed's reader page shows, read from the database only if it must be rendered.
 
 The page's entries, key events and JSON-LD are rendered pieces kept in Django's cache
-(``fragments``) under the feed's version, which every entry change moves on (``live``): while
-nothing changed, a page costs the version lookup and its visibility, however many readers ask
-and however long the feed. Only when a piece is rendered afresh are its entries fetched, with
-the same number of queries for a feed of 100 entries as for 10,000.
+(``fragments``) under the feed's version, which every entry change moves on (``entry_rules``): while
+nothing changed, a page costs the version lookup (a cache read where the cache is shared) and its
+visibility, however many readers ask and however long the feed. Only when a piece is rendered afresh
+are its entries fetched, with the same number of queries for a feed of 100 entries as for 10,000.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.browser.admin import log_in
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -35,12 +36,7 @@ def feed(settings, live_server):
 
 def open_console(chromium, live_server, feed, username="editor"):
     context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
+    page = log_in(context, live_server, username)
     page.goto(f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/")
     return context, page
 

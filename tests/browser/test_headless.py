@@ -13,6 +13,7 @@ from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.browser.admin import log_in
 from wagtail_newsfeed.models import HeadlessPreview, LiveEntry
 
 pytestmark = [
@@ -24,16 +25,6 @@ pytestmark = [
 SHOWS_WITHIN_MS = 8000
 #: Reported by the test run (``-s``): admin preview click → the frontend shows the draft.
 ROUND_TRIPS: list[float] = []
-
-
-def log_in(context, live_server, username="editor"):
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
-    return page
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import re
 import pytest
 
 from tests import factories
+from tests.browser.admin import log_in
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
@@ -32,16 +33,6 @@ def live_feed_site(settings, live_server):
     )
     factories.make_superuser("editor")
     return feed
-
-
-def log_in(context, live_server, username="editor"):
-    page = context.new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", "pw")
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/admin/$"))
-    return page
 
 
 def compose(page, text, headline=""):

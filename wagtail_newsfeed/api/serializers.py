@@ -98,8 +98,8 @@ class KeptSummariesSerializer(serializers.ListSerializer):
     """A list whose items' JSON is kept as rendered pieces (``fragments.cached_many``) by each
     page's version (``Page.cache_key``'s parts) and the request's scheme and host, which the
     absolute URLs depend on. Items may be pages or rows of ``SUMMARY_KEYS`` (``ArticleList``
-    pages through those alone): articles are read in full, with what they show, only for the
-    items whose pieces missed, in one set of queries."""
+    pages through those alone): the articles whose pieces missed are read whole, with what they
+    show, in one set of queries."""
 
     def to_representation(self, data: Any) -> list[Any]:
         rows = {_row_value(row, "pk"): row for row in data}
@@ -107,14 +107,12 @@ class KeptSummariesSerializer(serializers.ListSerializer):
         host = (request.scheme, request.get_host()) if request is not None else ()
 
         def compute(missing: list[int]) -> dict[int, Any]:
-            read = [rows[pk] for pk in missing if not isinstance(rows[pk], dict)]
-            if len(read) < len(missing):  # rows: read those articles whole
-                read = list(
-                    visible_articles()
-                    .filter(pk__in=missing)
-                    .select_related("source")
-                    .defer_streamfields()
-                )
+            read = list(
+                visible_articles()
+                .filter(pk__in=missing)
+                .select_related("source")
+                .defer_streamfields()  # summaries show no body
+            )
             prefetch_related_objects(read, *self.child.prefetches())
             return {page.pk: self.child.to_representation(page) for page in read}
 

@@ -56,18 +56,19 @@ def parse_port(text: str) -> int | None:
     return port if 0 < port <= MAX_PORT else None
 
 
-def articles_queryset(*, detail: bool = False) -> QuerySet:
-    """Visible articles with everything their JSON shows prefetched; for lists, only their
-    rows (``ArticleSummarySerializer`` reads the rest for the items it renders afresh)."""
-    queryset = visible_articles().select_related("source")
-    if detail:
-        return queryset.prefetch_related(
+def article_details() -> QuerySet:
+    """Visible articles with everything an article's JSON shows prefetched. (Lists page through
+    their rows' keys alone: ``ArticleList.paginate_queryset``.)"""
+    return (
+        visible_articles()
+        .select_related("source")
+        .prefetch_related(
             Prefetch("lead_image", queryset=images_with_renditions()),
             *listing_prefetches(author_photos=images_with_renditions()),
             "corrections",
             "related_links",
         )
-    return queryset.defer_streamfields()  # summaries show no body: don't load it
+    )
 
 
 class ArticleList(NewsfeedAPIView, generics.ListAPIView):
@@ -81,7 +82,7 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
     filterset_class = ArticleFilter
 
     def get_queryset(self) -> QuerySet:
-        return articles_queryset()
+        return visible_articles()
 
     def get_list_ordering(self, request: Request) -> tuple[str, ...]:
         return ORDERINGS.get(request.query_params.get("ordering"), ORDERINGS["-published_at"])
@@ -89,7 +90,7 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
     def paginate_queryset(self, queryset: QuerySet) -> list[Any] | None:
         """Pages through the rows' keys alone: each summary is a kept piece, so an article is
         read whole only when its piece is rendered afresh (``KeptSummariesSerializer``)."""
-        return super().paginate_queryset(queryset.select_related(None).values(*SUMMARY_KEYS))
+        return super().paginate_queryset(queryset.values(*SUMMARY_KEYS))
 
     @extend_schema(summary="Article summaries, newest first")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -103,7 +104,7 @@ class ArticleDetail(NewsfeedAPIView, generics.RetrieveAPIView):
     cache_responses = True
 
     def get_queryset(self) -> QuerySet:
-        return articles_queryset(detail=True)
+        return article_details()
 
     @extend_schema(summary="One article with its body")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -135,7 +136,7 @@ class ArticleFind(NewsfeedAPIView):
         # that URL gets (an Http404 when none is live there), then the visibility rule decides.
         components = [component for component in path.split("/") if component]
         page, _args, _kwargs = site.root_page.specific.route(request, components)
-        article = articles_queryset(detail=True).filter(pk=page.pk).first()
+        article = article_details().filter(pk=page.pk).first()
         if article is None:
             raise Http404
         return Response(ArticleDetailSerializer(article, context={"request": request}).data)
