@@ -25,8 +25,13 @@ def site(news_index, feed, superuser):
         ("{feed}?before=abc", 200, None),  # the page itself, from the newest entry
         ("{feed}?before=" + HUGE, 200, None),
         ("{feed}?before=-1", 200, None),
-        ("{index}?page=-1", 200, None),  # Django's paginator: the last page
-        ("{index}?page=" + HUGE, 200, None),
+        ("{index}?page=-1", 404, None),  # no such page (never the last one under this number)
+        ("{index}?page=" + HUGE, 404, None),
+        ("{index}?page=%EF%BC%92", 404, None),  # a full-width "2" is no page number
+        ("{index}?page=02", 404, None),  # page 2 has one URL
+        ("{index}?page=0", 404, None),
+        ("{index}?page=", 200, None),  # the first page
+        ("{index}?page=2", 404, None),  # past the end
         ("{index}?q=%00", 200, None),
         ("{index}?topic=%00", 404, None),  # no such topic
         ("/newsfeed/feeds/index/" + HUGE + ".rss", 404, None),

@@ -60,12 +60,28 @@ def test_index_paginates_and_keeps_the_topic_in_page_links(client, news_index, s
     assert "Page 3 of 3" in third
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", ""])
-def test_index_bad_page_numbers_do_not_fail(client, news_index, page):
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "999", "01", "\uff12", "\u00b2", "1.0", " 1"])
+def test_index_bad_page_numbers_are_404(client, news_index, page):
     factories.make_article(news_index, "Only story")
     response = client.get(news_index.url, {"page": page})
-    assert response.status_code == 200
-    assert "Only story" in response.content.decode()
+    assert response.status_code == 404
+    assert "Only story" not in response.content.decode()
+
+
+def test_a_bad_page_number_cannot_change_what_another_page_shows(client, news_index, settings):
+    """Page numbers are the listing's cache key: a request for ``?page=-1`` (or "２", or 9999999)
+    must not leave the last page kept as the first for every reader."""
+    settings.WAGTAIL_NEWSFEED = {"ARTICLES_PER_PAGE": 1}
+    factories.make_article(news_index, "Older", published_at=ago(hours=2))
+    factories.make_article(news_index, "Newest", published_at=ago(hours=1))
+
+    for page in ["-1", "\uff12", "9999999", "2x"]:
+        assert client.get(news_index.url, {"page": page}).status_code == 404
+    first = client.get(news_index.url).content.decode()
+    explicit_first = client.get(news_index.url, {"page": "1"}).content.decode()
+
+    assert headlines(first) == headlines(explicit_first) == ["Newest"]
+    assert "Page 1 of 2" in first
 
 
 def test_index_topic_filter_shows_only_that_topic(client, news_index):

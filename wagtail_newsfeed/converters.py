@@ -3,6 +3,7 @@
 import re
 from typing import Any
 
+from django.http import Http404
 from django.urls import register_converter
 
 #: The largest id the app accepts anywhere: 18 digits, so no lookup overflows a 64-bit column
@@ -56,3 +57,15 @@ def parse_id(value: Any) -> int | None:
 def is_slug(value: str) -> bool:
     """Whether a query parameter could be a slug (checked before it reaches the database)."""
     return re.fullmatch(SlugConverter.regex, value) is not None
+
+
+def listing_page_number(value: str | None) -> int:
+    """A reader listing's ``?page=``: absent or empty is the first page, a positive whole number
+    of ASCII digits is itself, anything else is a 404. Never another page's number: a page's
+    number is its cache key and its canonical URL, so ``?page=-1`` must not be kept as page 1."""
+    if not value:
+        return 1
+    number = parse_id(value) if len(value) <= 9 else None
+    if number is None or str(number) != value:
+        raise Http404(f"{value!r} is not a page number.")
+    return number

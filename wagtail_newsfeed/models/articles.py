@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
+from django.core.paginator import InvalidPage, Paginator
 from django.db import models
 from django.db.models import Prefetch
 from django.http import Http404
@@ -36,7 +36,7 @@ from wagtail.search import index
 
 from ..blocks import NewsStreamBlock
 from ..conf import settings
-from ..converters import is_slug
+from ..converters import is_slug, listing_page_number
 from ..http_caching import ReaderCacheMixin
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
@@ -110,7 +110,7 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
                 raise Http404(f"No topic {topic_slug!r}.")
         # ?q= searches this index's visible articles (most relevant first); see search.py.
         search_query = clean_query(request.GET.get("q"))
-        page_number = request.GET.get("page") or "1"
+        page_number = listing_page_number(request.GET.get("page"))
 
         def listing() -> Any:
             articles = self.get_articles()
@@ -124,17 +124,18 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
                     .select_related("lead_image", "source")
                     .prefetch_related(*listing_prefetches())
                 )
-            return Paginator(articles, settings.ARTICLES_PER_PAGE).get_page(page_number)
+            try:
+                return Paginator(articles, settings.ARTICLES_PER_PAGE).page(page_number)
+            except InvalidPage:
+                # Raised while the listing renders: a page past the end is a 404, never
+                # another page's stories kept under this page's number.
+                raise Http404(f"No page {page_number} of this listing.") from None
 
         context.update(
             # Lazy, queries built included: the listing is a cached piece (fragments.py), read
             # only when rendered afresh.
             articles=SimpleLazyObject(listing),
-            listing_page=(
-                page_number
-                if page_number.isascii() and page_number.isdigit() and len(page_number) < 7
-                else "1"
-            ),
+            listing_page=page_number,
             # The rendered listing is kept unless it answers a search; expiry times pass without
             # a signal, so it is kept no longer than a proxy may keep the page.
             listing_cache_timeout=0 if search_query else settings.PAGE_CACHE_MAX_AGE,

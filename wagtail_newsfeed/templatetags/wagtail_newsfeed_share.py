@@ -126,16 +126,12 @@ def _query(context: Any, page: Page) -> dict[str, Any]:
     topic = context.get("topic")
     if getattr(topic, "slug", None):
         query["topic"] = topic.slug
-    # The requested page number (validated digits): reading ``articles.number`` would count the
-    # listing on every request, though the listing itself is a cached piece.
-    number = context.get("listing_page")
-    if number is None:
-        number = getattr(context.get("articles"), "number", 1)
-    text = str(number)
-    # isascii: str.isdigit() is also true of "²", which int() refuses (a 500).
-    number = int(text) if text.isascii() and text.isdigit() else 1
+    # The page number the view checked (converters.listing_page_number): reading
+    # ``articles.number`` would count the listing on every request, though the listing itself is
+    # a cached piece.
+    number = context.get("listing_page") or 1
     # Search results are not indexed (robots noindex): they point at the listing they search.
-    if isinstance(number, int) and number > 1 and not context.get("search_query"):
+    if number > 1 and not context.get("search_query"):
         query["page"] = number
     return query
 
