@@ -3,6 +3,7 @@ name in the masthead, and live feeds only under a news index."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 
@@ -98,6 +99,28 @@ def test_editor_text_in_share_tags_is_escaped(client, news_index):
 
     assert "<script>alert(1)" not in html and '"><img src=x>' not in html
     assert head(html)["og:title"] == ['Quote "here" <script>alert(1)</script>']
+
+
+def test_descriptions_are_words_as_written_paragraphs_apart(client, news_index):
+    """A rich-text summary's paragraphs keep a space between them and its entities are decoded
+    once; a plain-text search description is text, never read as HTML."""
+    feed = factories.make_feed(
+        news_index, "Live", summary="<p>First para.</p><p>Second &amp; last.</p>"
+    )
+    article = factories.make_article(
+        news_index, "Plain", search_description="x </script><b>bold</b> <!-- c --> a < b"
+    )
+
+    feed_tags = head(client.get(feed.url).content.decode())
+    article_tags = head(client.get(article.url).content.decode())
+    (jsonld,) = re.findall(
+        r'<script type="application/ld\+json">(.*?)</script>', client.get(feed.url).content.decode()
+    )
+
+    assert feed_tags["og:description"] == ["First para. Second & last."]
+    assert json.loads(jsonld)["description"] == "First para. Second & last."
+    expected = "x </script><b>bold</b> <!-- c --> a < b"
+    assert article_tags["og:description"] == article_tags["twitter:description"] == [expected]
 
 
 def test_live_feed_page_has_article_type_and_times(client, news_index, public_site):

@@ -81,6 +81,25 @@ def test_page_and_image_have_the_sites_address_in_every_format_behind_a_proxy(
     assert image_urls == dict.fromkeys(image_urls, image_url)
 
 
+@pytest.mark.parametrize("headers,forwarded", PROXIED.values(), ids=PROXIED.keys())
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_a_feeds_self_link_has_the_sites_address_behind_a_proxy(
+    client, settings, news_index, public_site, headers, forwarded, fmt
+):
+    settings.USE_X_FORWARDED_HOST = forwarded
+    factories.make_article(news_index, "Syndicated")
+    path = reverse(f"wagtail_newsfeed:index_{fmt}", args=[news_index.pk])
+
+    xml = ElementTree.fromstring(client.get(f"{path}?utm_source=x", **headers).content)
+
+    self_links = [
+        link.get("href")
+        for link in xml.iter()
+        if link.tag.endswith("link") and link.get("rel") == "self"
+    ]
+    assert self_links == [f"https://news.example.org{path}"]
+
+
 def test_the_site_matching_the_requests_host_gives_the_address(public_site):
     Site.objects.create(hostname="sport.example.org", port=8443, root_page=public_site.root_page)
     request = RequestFactory().get("/", HTTP_HOST="sport.example.org:8443")

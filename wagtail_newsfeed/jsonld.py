@@ -15,11 +15,11 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from wagtail.models import Page
 
 from .conf import settings
+from .rendering import plain_text
 from .sites import absolute_url, get_site
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -169,7 +169,7 @@ def live_feed_jsonld(
             "@context": SCHEMA_CONTEXT,
             "@type": "LiveBlogPosting",
             "headline": Truncator(feed.seo_title or feed.title).chars(110),
-            "description": feed.search_description or " ".join(strip_tags(feed.summary).split()),
+            "description": feed.search_description or plain_text(feed.summary),
             "url": url,
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "datePublished": isoformat(feed.first_published_at),

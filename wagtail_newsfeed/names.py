@@ -7,15 +7,15 @@ text-bearing block and its display time, read from the stored JSON without rende
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+
+from .rendering import plain_text
 
 #: How many words of the body name an entry without a headline.
 NAME_WORDS = 8
@@ -31,7 +31,7 @@ def _text_of(value: Any, depth: int = 0) -> str:
     if depth > MAX_DEPTH:
         return ""
     if isinstance(value, str):
-        return " ".join(html.unescape(strip_tags(value)).split())
+        return plain_text(value)
     if isinstance(value, dict):
         if "type" in value and "value" in value:  # a list item or a child stream block
             return _text_of(value["value"], depth + 1)

@@ -9,15 +9,34 @@ see a placeholder naming it, and the rest of the body and of the page are served
 
 from __future__ import annotations
 
+import html
 import logging
+import re
 from typing import Any
 
 from django.template.loader import render_to_string
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.blocks import StreamValue
 
 logger = logging.getLogger(__name__)
 PLACEHOLDER_TEMPLATE = "wagtail_newsfeed/includes/broken_block.html"
+#: Tags that end a line of text: their words must not run into the next block's.
+_BLOCK_BREAK = re.compile(
+    r"<(?:br|hr|/?(?:p|div|h[1-6]|li|ul|ol|blockquote|table|tr|td|th|figure|figcaption))\b[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def plain_text(rich_text: str) -> str:
+    """The words of a rich text (HTML) value: tags stripped, entities decoded, spaces collapsed,
+    and a space where a paragraph, heading, list item or line break ended ("First. Second.",
+    never "First.Second.").
+
+    Decoding matters: the result is escaped again where a field is HTML, and must not be escaped
+    twice (``&amp;`` shown to readers), nor show ``&amp;`` where a field is plain text.
+    """
+    return " ".join(html.unescape(strip_tags(_BLOCK_BREAK.sub(" ", rich_text or ""))).split())
 
 
 def body_children(value: StreamValue | None) -> list[tuple[int, Any]]:

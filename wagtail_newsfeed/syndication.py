@@ -17,7 +17,6 @@ such as ``Tom & Jerry <script>`` reaches readers as words, not markup.
 from __future__ import annotations
 
 import copy
-import html
 import io
 import mimetypes
 from dataclasses import dataclass, field
@@ -30,7 +29,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.functional import Promise
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from wagtail.images import get_image_model
@@ -40,6 +39,7 @@ from .conf import settings
 from .fragments import cached_many
 from .jsonld import publisher_name, stream_text
 from .models.articles import listing_prefetches
+from .rendering import plain_text
 from .sites import absolute_url, get_site
 from .xml import xml_safe
 
@@ -95,15 +95,6 @@ class XMLSafeRssFeed(XMLSafeFeedMixin, Rss201rev2Feed):
 
 class XMLSafeAtomFeed(XMLSafeFeedMixin, Atom1Feed):
     """Atom 1.0 that any stored text can be written to."""
-
-
-def plain_text(rich_text: str) -> str:
-    """The words of a rich text (HTML) value: tags stripped, entities decoded, spaces collapsed.
-
-    Decoding matters: the result is escaped again where a field is HTML, and must not be escaped
-    twice (``&amp;`` shown to readers), nor show ``&amp;`` where a field is plain text.
-    """
-    return " ".join(html.unescape(strip_tags(rich_text)).split())
 
 
 @dataclass
@@ -219,6 +210,11 @@ class NewsFeed(Feed):
 
     def link(self, obj: FeedSource) -> str:
         return obj.link
+
+    def feed_url(self, obj: FeedSource) -> str:
+        """The feed's own address (RSS ``atom:link rel=self``, Atom ``link rel=self``) by the one
+        absolute-URL rule, like every other link in it: never the host a request came in on."""
+        return absolute_url(self.request.path, self.request)
 
     def subtitle(self, obj: FeedSource) -> str:
         """Plain text: Atom's ``<subtitle>`` has no type, so it is text."""

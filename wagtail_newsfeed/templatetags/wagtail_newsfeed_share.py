@@ -18,13 +18,13 @@ from urllib.parse import urlencode
 from django import template
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from wagtail.models import Page
 
 from ..conf import settings
 from ..jsonld import publisher_name
+from ..rendering import plain_text
 from ..sites import absolute_url, get_site
 from ..visibility import is_page_visible
 
@@ -49,7 +49,14 @@ def html_datetime(value: datetime | date | None) -> str:
 
 
 def _text(value: Any) -> str:
-    return Truncator(" ".join(strip_tags(str(value or "")).split())).chars(DESCRIPTION_CHARS)
+    """A plain-text field (``search_description``) as one line for a share card: its words as
+    written, never read as HTML (the template escapes them)."""
+    return Truncator(" ".join(str(value or "").split())).chars(DESCRIPTION_CHARS)
+
+
+def _rich_text(value: Any) -> str:
+    """A rich text field (standfirst is plain; summary and intro are HTML) as one line."""
+    return _text(plain_text(str(value or "")))
 
 
 def canonical_url(page: Page, request: HttpRequest | None, query: dict[str, Any]) -> str:
@@ -98,12 +105,12 @@ def share_meta(
         )
         meta.update(
             type="article",
-            description=meta["description"] or _text(page.summary),
+            description=meta["description"] or _rich_text(page.summary),
             published=html_datetime(page.first_published_at),
             modified=html_datetime(modified),
         )
     elif isinstance(page, NewsIndexPage):
-        meta["description"] = meta["description"] or _text(page.intro)
+        meta["description"] = meta["description"] or _rich_text(page.intro)
     return meta
 
 
