@@ -197,3 +197,29 @@ def test_demo_reader_pages_render(client, demo):
     home = client.get("/").content.decode()
     assert "Live: Climate summit" in home
     assert "Heatwave warnings extended across southern Europe" in home
+
+
+def test_another_projects_home_page_is_left_as_it_is(db, monkeypatch):
+    """A ``wagtail start`` project has a ``home.HomePage`` of its own: the demo goes under the
+    site's root and retitles neither the page nor the Site."""
+    from home.models import HomePage
+
+    monkeypatch.delattr(HomePage, "newsfeed_demo_home")
+    site = Site.objects.get(is_default_site=True)
+    home = HomePage(title="My own home", slug="my-home")
+    Page.get_first_root_node().add_child(instance=home)
+    site.root_page = home
+    site.site_name = ""
+    site.save()
+
+    load_demo()
+
+    home.refresh_from_db()
+    site.refresh_from_db()
+    assert (home.title, home.live, site.site_name, site.root_page_id) == (
+        "My own home",
+        True,
+        "",
+        home.pk,
+    )
+    assert NewsIndexPage.objects.child_of(home).exists()

@@ -6,6 +6,10 @@ from wagtail.models import Page
 
 
 class HomePage(Page):
+    #: Tells ``load_newsfeed_demo`` this is the example site's home page, which it may retitle
+    #: (a ``wagtail start`` project has a ``home.HomePage`` of its own, which it must not touch).
+    newsfeed_demo_home = True
+
     intro = RichTextField(blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -190,11 +190,17 @@ class Command(BaseCommand):
         return writer
 
     def ensure_home_page(self) -> Page:
-        """The example's HomePage as the default site's root, replacing Wagtail's welcome page."""
+        """The example's HomePage as the default site's root, replacing Wagtail's welcome page.
+
+        Any other site (a ``wagtail start`` project has a ``home.HomePage`` too) keeps its home
+        page as it is: the demo goes under its root and retitles nothing.
+        """
         site = Site.objects.filter(is_default_site=True).first()
         try:
             HomePage = apps.get_model("home", "HomePage")
-        except LookupError:  # a site without the example's home app: use its root as it is
+        except LookupError:
+            HomePage = None
+        if not getattr(HomePage, "newsfeed_demo_home", False):
             return site.root_page.specific if site else Page.get_first_root_node()
         home = HomePage.objects.order_by("pk").first()
         if home is None:
