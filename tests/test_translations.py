@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -126,11 +127,18 @@ def german(settings, tmp_path):
 @pytest.mark.django_db
 def test_article_page_in_german(client, news_index, german):
     author = factories.make_author("Sofia Brandt")
-    article = factories.make_article(news_index, "Gipfel", authors=[author], is_breaking=True)
+    article = factories.make_article(
+        news_index,
+        "Gipfel",
+        authors=[author],
+        is_breaking=True,
+        published_at=datetime(2026, 12, 1, 9, 30, tzinfo=UTC),
+    )
 
     html = client.get(article.url).content.decode()
 
     assert '<html lang="de">' in html
+    assert ">1. Dezember 2026, 04:30 EST</time>" in html  # German dates, not "1 Dezember 2026"
     for german_text in ["Zum Inhalt springen", "Eilmeldung", "Von <span", "Veröffentlicht"]:
         assert german_text in html
     assert "Skip to content" not in html and ">Published <" not in html
@@ -141,11 +149,14 @@ def test_live_page_in_german(client, news_index, german):
     feed = factories.make_feed(news_index, "Wahlabend", summary="<p>Es wird gezählt.</p>")
     factories.make_entry(feed, text="Wahllokale schließen", headline="Schluss", is_key_event=True)
     factories.make_entry(feed, text="Erste Ergebnisse", is_pinned=True)
+    factories.make_entry(feed, text="Beteiligung steigt", is_key_event=True)
 
     html = client.get(feed.url).content.decode()
 
     for german_text in ["Das Wichtigste", "Schlüsselereignisse", "Angeheftet", "Begonnen"]:
         assert german_text in html
+    # A key event without a headline is named by its words beside its time, not twice.
+    assert "</time> <span>Beteiligung steigt</span>" in html
     assert '"newUpdates": "{count} neue Updates"' in html
     assert "Key events" not in html and "Pinned" not in html
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext, pgettext_lazy
 
 from .rendering import plain_text
 
@@ -61,13 +62,44 @@ def first_words(raw_blocks: Any, words: int = NAME_WORDS) -> str:
     return ""
 
 
+#: How readers see dates, by style: Django ``date`` formats that each language translates
+#: ("1 December 2026" in English, "1. Dezember 2026" in German).
+DATE_STYLES = {
+    "date": pgettext_lazy("date format: day, month and year", "j F Y"),
+    "short_date": pgettext_lazy("date format: day, short month and year", "j M Y"),
+    "datetime": pgettext_lazy("date format: day, month, year and time", "j F Y, H:i"),
+    "datetime_zone": pgettext_lazy(
+        "date format: day, month, year, time and time zone", "j F Y, H:i T"
+    ),
+    "time": pgettext_lazy("date format: time of day", "H:i"),
+}
+
+
+def local_date(value: datetime | None, style: str = "date") -> str:
+    """``value`` in the site's time zone, formatted in the current language's ``style``."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return date_format(value, str(DATE_STYLES[style]))
+
+
 def short_time(value: datetime | None) -> str:
     """A display time as editors read it: the site's local time, with the day."""
     if value is None:
         return ""
     if timezone.is_aware(value):
         value = timezone.localtime(value)
-    return date_format(value, "j M, H:i")
+    return date_format(value, pgettext("date format: day, short month and time", "j M, H:i"))
+
+
+def entry_label(entry: Any) -> str:
+    """The headline, else the first words: what a list that shows the time beside it calls an
+    entry (the key events), without repeating the time."""
+    if entry.headline:
+        return entry.headline
+    body = entry.body
+    return first_words(list(body.raw_data) if hasattr(body, "raw_data") else body) or _("Update")
 
 
 def entry_name(entry: Any) -> str:

@@ -251,6 +251,13 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
 
         return entry_name(self)
 
+    @property
+    def label(self) -> str:
+        """Its headline, else its first words: for lists that show the time beside it."""
+        from ..names import entry_label
+
+        return entry_label(self)
+
     def clean_stream_field(self, field: Any, value: Any) -> Any:
         # Every door checks an entry's body with its writer's choose permissions before it
         # reaches the model (``validation.clean_entry_body``); checking it again here without

@@ -28,6 +28,15 @@ def newsfeed_datetime(value: Any) -> str:
 
 
 @register.filter
+def newsfeed_date(value: Any, style: str = "date") -> str:
+    """A date or time as readers of the current language write it (``names.DATE_STYLES``:
+    date, short_date, datetime, datetime_zone, time)."""
+    from ..names import DATE_STYLES, local_date
+
+    return local_date(value, style if style in DATE_STYLES else "date")
+
+
+@register.filter
 def newsfeed_visible(page: Page | None) -> bool:
     """True if readers may see ``page`` (live, public, not expired)."""
     return bool(page) and is_page_visible(page)
