@@ -108,8 +108,9 @@ export function livePage({
   order = "newest_first",
   cursor = "c0",
   strings = STRINGS,
+  lang = "",
 } = {}) {
-  const html = `<!doctype html><html><head><title>Storm live</title></head><body>
+  const html = `<!doctype html><html${lang ? ` lang="${lang}"` : ""}><head><title>Storm live</title></head><body>
 <article class="newsfeed-live" data-newsfeed-live data-feed-id="7" data-coverage-status="live"
   data-entry-order="${order}" data-live-cursor="${cursor}">
   <header class="newsfeed-live__header"><p class="newsfeed-badge newsfeed-badge--live" data-newsfeed-status>Live</p></header>

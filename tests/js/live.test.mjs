@@ -3,7 +3,12 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
-import { Poller, boot, readStrings } from "../../wagtail_newsfeed/static/wagtail_newsfeed/live.js";
+import {
+  Poller,
+  boot,
+  pageLocale,
+  readStrings,
+} from "../../wagtail_newsfeed/static/wagtail_newsfeed/live.js";
 import {
   FakeClock,
   STRINGS,
@@ -456,4 +461,15 @@ test("no inline styles: the notice is styled by classes and newsfeed.css custom 
   assert.equal(button.getAttribute("style"), null);
   assert.equal(button.parentElement.getAttribute("style"), null);
   await flush();
+});
+
+test("times read in the page's language, whatever the browser's; a bad lang is ignored", () => {
+  const german = livePage({ lang: "de" }).window.document;
+  const when = new Date(Date.UTC(2026, 11, 1, 12, 0));
+  const format = new Intl.DateTimeFormat(pageLocale(german), { dateStyle: "long" });
+
+  assert.deepEqual(pageLocale(german), ["de"]);
+  assert.match(format.format(when), /Dezember 2026/);
+  assert.equal(pageLocale(livePage({ lang: "not a tag!" }).window.document), undefined);
+  assert.equal(pageLocale(livePage().window.document), undefined);
 });

@@ -213,6 +213,19 @@ export function readStrings(document) {
 }
 
 /** The reader's live page. */
+/**
+ * The language the page is written in (`<html lang>`), so that times read like the page's own
+ * dates; the browser's language where the page names none the browser knows.
+ */
+export function pageLocale(document) {
+  const lang = document.documentElement.getAttribute("lang");
+  try {
+    return lang && Intl.DateTimeFormat.supportedLocalesOf([lang]).length ? [lang] : undefined;
+  } catch {
+    return undefined; // not a language tag
+  }
+}
+
 export class LiveFeed {
   constructor(root, config, env = browserEnv()) {
     this.env = env;
@@ -237,14 +250,15 @@ export class LiveFeed {
     this.polls = 0;
     this.scrollQueued = false;
     this.strings = config.strings || {};
-    this.timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit" });
-    this.dayTimeFormat = new Intl.DateTimeFormat(undefined, {
+    const locale = pageLocale(this.document);
+    this.timeFormat = new Intl.DateTimeFormat(locale, { hour: "2-digit", minute: "2-digit" });
+    this.dayTimeFormat = new Intl.DateTimeFormat(locale, {
       day: "numeric",
       month: "short",
       hour: "2-digit",
       minute: "2-digit",
     });
-    this.fullFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "long", timeStyle: "short" });
+    this.fullFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short" });
     this.poller = new Poller({
       step: () => this.step(),
       interval,
@@ -584,7 +598,7 @@ export class LiveFeed {
     this.document.title = count ? `(${count}) ${this.baseTitle}` : this.baseTitle;
   }
 
-  // Times in the reader's locale and time zone --------------------------------------------------
+  // Times in the page's language and the reader's time zone ------------------------------------
 
   localiseTimes(container) {
     const now = new Date();
