@@ -264,3 +264,17 @@ def test_a_page_number_that_is_not_ascii_digits_is_no_page(client, news_index, n
 
     assert response.status_code == 404
     assert "canonical" not in head(response.content.decode())
+
+
+def test_a_topic_listing_is_shared_as_its_topic(client, news_index):
+    topic = factories.make_topic("Science")
+    topic.description = "Research & discovery."
+    topic.save()
+    factories.make_article(news_index, "Story", topics=[topic])
+
+    tags = head(client.get(news_index.url, {"topic": topic.slug}).content.decode())
+    plain = head(client.get(news_index.url).content.decode())
+
+    assert tags["og:title"] == tags["twitter:title"] == [f"Science | {news_index.title}"]
+    assert tags["og:description"] == ["Research & discovery."]
+    assert plain["og:title"] == [news_index.title]

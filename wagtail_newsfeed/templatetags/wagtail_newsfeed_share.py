@@ -68,9 +68,14 @@ def canonical_url(page: Page, request: HttpRequest | None, query: dict[str, Any]
 
 
 def share_meta(
-    page: Page, request: HttpRequest | None, query: dict[str, Any], live_state: Any = None
+    page: Page,
+    request: HttpRequest | None,
+    query: dict[str, Any],
+    live_state: Any = None,
+    topic: Any = None,
 ) -> dict[str, Any]:
-    """The values of the share tags of a visible newsfeed (or any other) page."""
+    """The values of the share tags of a visible newsfeed (or any other) page; an index's topic
+    listing is titled and described by its topic, as its ``<title>`` and heading are."""
     from ..models import LiveFeedMixin, NewsArticleMixin, NewsIndexPage
 
     page = page.specific
@@ -108,6 +113,11 @@ def share_meta(
             description=meta["description"] or _rich_text(page.summary),
             published=html_datetime(page.first_published_at),
             modified=html_datetime(modified),
+        )
+    elif isinstance(page, NewsIndexPage) and topic is not None:
+        meta.update(
+            title=f"{topic.name} | {meta['title']}",
+            description=_text(topic.description) or meta["description"] or _rich_text(page.intro),
         )
     elif isinstance(page, NewsIndexPage):
         meta["description"] = meta["description"] or _rich_text(page.intro)
@@ -163,7 +173,7 @@ def newsfeed_share_meta(context: Any, page: Page | None) -> dict[str, Any]:
     meta = cached(
         "share_meta",
         (page.pk, page.cache_key, version, where, sorted(query.items())),
-        lambda: share_meta(page, request, query, live_state),
+        lambda: share_meta(page, request, query, live_state, context.get("topic")),
         request,
     )
     # A page outside every Wagtail Site has no URL to be canonical to.
