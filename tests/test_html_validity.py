@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from wagtail_newsfeed.models import ArticleCorrection
+from wagtail_newsfeed.models import ArticleCorrection, Topic
 
 pytestmark = pytest.mark.django_db
 
@@ -131,3 +131,16 @@ def test_news_index_page_is_valid_html(client, news_index, settings):
 def test_strict_parse_catches_what_browsers_forgive():
     with pytest.raises(pytest.fail.Exception, match="parse error"):
         strict_parse("<!DOCTYPE html><html><head><title>x</title></head><body><p>a</b></body>")
+
+
+def test_text_that_html_rejects_is_cleaned_away_on_save(client, news_index):
+    """C1 controls (pasted from Windows-1252 text) and non-characters are parse errors in HTML:
+    the admin's model validation drops them like the characters XML forbids."""
+    topic = Topic(name="C1\x85ctl\x9f nonchar\ufdd0\U0001fffe end", slug="c1")
+    topic.full_clean()
+    topic.save()
+    article = factories.make_article(news_index, "Story", topics=[topic])
+
+    assert topic.name == "C1ctl nonchar end"
+    check_page(client.get(article.url).content.decode())
+    check_page(client.get(news_index.url, {"topic": "c1"}).content.decode())

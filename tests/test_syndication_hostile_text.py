@@ -178,21 +178,26 @@ def _descriptions(root: ElementTree.Element) -> list[str]:
 # xml_safe -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", [*FORBIDDEN, "\x08", "\x0c", "\x0e", "\uffff", "\udfff"])
+@pytest.mark.parametrize(
+    "bad",
+    [*FORBIDDEN, "\x08", "\x0c", "\x0e", "\uffff", "\udfff", "\x7f", "\x85", "\x9f", "\ufdd0"],
+)
 def test_xml_safe_removes_exactly_the_forbidden_characters(bad):
     assert xml_safe(f"Storm{bad} warning") == "Storm warning"
 
 
-def test_xml_safe_keeps_whitespace_emoji_right_to_left_and_c1_text():
-    text = "a\tb\nc\rd 🌧 مطر עברית \x85\x9f \U0010ffff \ufffd é"
+def test_xml_safe_keeps_whitespace_emoji_and_right_to_left_text():
+    text = "a\tb\nc\rd 🌧 مطر עברית \xa0\u200f \U0010fffd \ufffd é"
     assert xml_safe(text) == text
 
 
-def test_xml_safe_removes_every_code_point_xml_forbids_and_no_other():
+def test_xml_safe_removes_every_code_point_xml_forbids_or_html_rejects_and_no_other():
     removed = [code for code in range(0x110000) if xml_safe(chr(code)) == ""]
     allowed = {0x9, 0xA, 0xD}
     expected = [c for c in range(0x20) if c not in allowed]
-    expected += [*range(0xD800, 0xE000), 0xFFFE, 0xFFFF]
+    expected += [*range(0x7F, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
+    expected += [0xFFFE, 0xFFFF]
+    expected += [plane * 0x10000 + last for plane in range(1, 17) for last in (0xFFFE, 0xFFFF)]
     assert removed == expected
 
 
