@@ -6,7 +6,7 @@ import pytest
 from django.test import override_settings
 from django.urls import NoReverseMatch, reverse
 from django_tasks.signals import task_enqueued
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories
 from tests.purge_backend import RecordingBackend
@@ -229,3 +229,34 @@ def test_the_cached_paths_a_page_class_declares_are_purged_with_it(news_index, p
     urls = purging.moved_page_urls(article, news_index, news_index.url_path + "old-slug/")
     assert f"{news_index.get_full_url()}old-slug/" in urls
     assert f"{news_index.get_full_url()}?page=2" in urls
+
+
+def test_restricting_a_page_purges_it_its_descendants_and_their_listings(
+    news_index, feed, purged, django_capture_on_commit_callbacks
+):
+    article = factories.make_article(news_index, topics=[factories.make_topic(slug="local")])
+    RecordingBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(
+            page=news_index, restriction_type=PageViewRestriction.LOGIN
+        )
+    expected = _article_urls(article, news_index, ["local"]) | _feed_urls(feed)
+    assert set(purged) >= expected
+
+    RecordingBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()  # public again: the "not found" copies go too
+    assert set(purged) >= expected
+
+
+def test_a_restriction_purges_nothing_before_it_commits(
+    news_index, purged, django_capture_on_commit_callbacks
+):
+    factories.make_article(news_index)
+    RecordingBackend.reset()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        PageViewRestriction.objects.create(
+            page=news_index, restriction_type=PageViewRestriction.LOGIN
+        )
+        assert purged == []
+    assert callbacks

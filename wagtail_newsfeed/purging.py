@@ -18,21 +18,82 @@ URLs for parts the site has not mounted (the feeds, the API, the news sitemap) a
 from __future__ import annotations
 
 import copy
+import http.client
+import logging
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.request import urlopen
 
 from django.conf import settings as django_settings
 from django.urls import NoReverseMatch, reverse
+from wagtail import __version__ as wagtail_version
+from wagtail.contrib.frontend_cache.backends.http import HTTPBackend, PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
+from .models import LiveFeedMixin, NewsArticleMixin
 from .syndication import feed_paths
 
 API_NAMESPACE = "wagtail_newsfeed_api"
 NEWS_SITEMAP_URL_NAME = "wagtail_newsfeed_news_sitemap"
 #: The name docs/installation.md gives the page sitemap's URL (``sitemaps.page_sitemap``).
 PAGE_SITEMAP_URL_NAME = "sitemap"
+
+
+logger = logging.getLogger("wagtail.frontendcache")
+
+#: Seconds a purge may take (connect, then answer) when the backend's params name no ``TIMEOUT``.
+DEFAULT_PURGE_TIMEOUT = 2.0
+
+
+class TimeoutHTTPBackend(HTTPBackend):
+    """Wagtail's ``HTTPBackend`` (PURGE requests to Varnish) with a time limit.
+
+    Wagtail's own waits for ever: a cache that accepts the connection and never answers would
+    hold the editor's request (the purge runs as it commits) until the server kills it, after
+    the change was saved. Here each purge gives up after ``TIMEOUT`` seconds (params, default
+    2), and after the first purge of a batch that cannot reach the cache the rest are skipped.
+    A purge that fails is logged; it is never the writer's error.
+    """
+
+    def __init__(self, params: dict[str, Any]) -> None:
+        self.timeout = float(params.pop("TIMEOUT", DEFAULT_PURGE_TIMEOUT))
+        super().__init__(params)
+
+    def purge(self, url: str) -> None:
+        self._send(url)
+
+    def purge_batch(self, urls: Iterable[str]) -> None:
+        urls = list(urls)
+        for done, url in enumerate(urls):
+            if not self._send(url):
+                if len(urls) > done + 1:
+                    skipped = len(urls) - done - 1
+                    logger.error("Skipped %d more purges: the HTTP cache is unreachable.", skipped)
+                return
+
+    def _send(self, url: str) -> bool:
+        """PURGE ``url``; False if the cache could not be reached in time (an error status
+        is logged but the cache is there, so the batch goes on)."""
+        parts = urlsplit(url)
+        host = parts.hostname + (f":{parts.port}" if parts.port else "")
+        request = PurgeRequest(
+            url=urlunsplit(
+                (self.cache_scheme, self.cache_netloc, parts.path, parts.query, parts.fragment)
+            ),
+            headers={"Host": host, "User-Agent": f"Wagtail-frontendcache/{wagtail_version}"},
+        )
+        try:
+            with urlopen(request, timeout=self.timeout):  # noqa: S310 - LOCATION is configured
+                return True
+        except OSError as error:  # HTTPError, URLError, timeouts, refused or reset connections
+            code = getattr(error, "code", None)
+            logger.error("Couldn't purge '%s' from HTTP cache: %s", url, error)
+            return code is not None
+        except (http.client.HTTPException, ValueError) as error:
+            logger.error("Couldn't purge '%s' from HTTP cache: %r", url, error)
+            return False
 
 
 def frontend_cache_enabled() -> bool:
@@ -131,6 +192,22 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
     if parent_before is not None:
         _add_index(batch, parent_before.specific, _topic_slugs(specific))
     return batch.urls
+
+
+def restricted_page_urls(page: Page) -> set[str]:
+    """What showed ``page`` and the pages under it before a view restriction hid them (or
+    what a removed restriction makes public again): each page, and for articles and live feeds
+    everything that lists them, as on unpublish."""
+    urls: set[str] = set()
+    batch = PurgeBatch()
+    for descendant in page.get_descendants(inclusive=True).live().specific().iterator():
+        if isinstance(descendant, NewsArticleMixin):
+            urls |= article_urls(descendant)
+        elif isinstance(descendant, LiveFeedMixin):
+            urls |= live_feed_urls(descendant, with_index=True)
+        else:
+            batch.add_page(descendant)
+    return urls | batch.urls
 
 
 def purge(urls: Iterable[str]) -> set[str]:

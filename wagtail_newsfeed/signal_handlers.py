@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -36,6 +37,22 @@ def _page_changed(instance: Any, **kwargs: Any) -> None:
         purging.purge(purging.article_urls(instance))
     elif isinstance(instance, LiveFeedMixin):
         purging.purge(purging.live_feed_urls(instance, with_index=True))
+
+
+def view_restriction_changed(instance: PageViewRestriction, **kwargs: Any) -> None:
+    """A page made private (or public again) changes what the frontend cache may show of it
+    and of every page under it, and the listings that show them: purge all that once the
+    change commits (before, the next request could cache the old state again)."""
+    if not purging.frontend_cache_enabled():
+        return
+    page_id = instance.page_id
+
+    def purge_after_commit() -> None:
+        page = Page.objects.filter(pk=page_id).first()
+        if page is not None:
+            purging.purge(purging.restricted_page_urls(page))
+
+    transaction.on_commit(purge_after_commit)
 
 
 def reindex_published_article(instance: Any, **kwargs: Any) -> None:
@@ -135,6 +152,12 @@ def register_signal_handlers() -> None:
     page_published.connect(_page_changed, dispatch_uid="newsfeed_purge_published")
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            view_restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"newsfeed_purge_restriction_{id(signal)}",
+        )
     entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")
     entries_changed.connect(api_content_changed, dispatch_uid="newsfeed_api_cache_entries")
     # Webhooks: what they send, and when, is decided in webhooks/events.py.

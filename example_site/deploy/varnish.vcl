@@ -8,10 +8,12 @@ import directors;
 import std;
 
 # An app server is healthy while 2 of its last 3 probes answered 200 within 2 s. The probe URL is
-# cheap (a cached API list) and touches no session; its User-Agent tells it apart in access logs.
+# cheap (one page's id from Wagtail's pages API), touches no session and is never answered from
+# Redis: it reads the database, so an app server whose database is down counts as sick. Its
+# User-Agent tells it apart in access logs.
 probe app_health {
     .request =
-        "GET /api/newsfeed/v1/topics/?limit=1 HTTP/1.1"
+        "GET /api/v2/pages/?limit=1&fields=_,id HTTP/1.1"
         "Host: localhost"
         "User-Agent: varnish-probe"
         "Connection: close";
@@ -54,12 +56,17 @@ sub vcl_init {
 sub vcl_recv {
     set req.backend_hint = app.backend();
     if (req.restarts == 0) {
-        unset req.http.x-stale-ok;  # only vcl_synth sets it, never a client
+        # Only vcl_deliver sets these (see there), never a client.
+        unset req.http.x-stale-ok;
+        unset req.http.x-fetched;
+        unset req.http.x-error-status;
+        unset req.http.x-error-retry-after;
     }
 
     # PURGE <url> bans every cached variant of that path on that host: /news/x/ also drops
     # /news/x/?page=2 and /news/?topic=y goes with /news/. The ban tests only obj.* so the ban
-    # lurker can apply it in the background.
+    # lurker can apply it in the background. Paths are compared in lower case (x-path is stored
+    # so), so /x/caf%C3%A9/ and /x/caf%c3%a9/ go together whichever the app names.
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(405, "Not allowed"));
@@ -67,7 +74,7 @@ sub vcl_recv {
         # (Unquoted: a ban made in VCL keeps quotes as part of the value. A request line has no
         # spaces, so neither has the path.)
         if (std.ban("obj.http.x-host == " + std.tolower(regsub(req.http.host, ":[0-9]+$", ""))
-                + " && obj.http.x-path == " + regsub(req.url, "\?.*$", ""))) {
+                + " && obj.http.x-path == " + std.tolower(regsub(req.url, "\?.*$", "")))) {
             return (synth(200, "Purged"));
         }
         return (synth(400, std.ban_error()));
@@ -81,12 +88,15 @@ sub vcl_recv {
         return (pass);
     }
 
-    # Tracking parameters never change the answer: drop them so they share one cached copy.
-    if (req.url ~ "[?&](utm_[a-z_]+|gclid|dclid|fbclid|msclkid|mc_cid|mc_eid|_ga|_gl)=") {
+    # Tracking parameters never change the answer: drop them (in any letter case) so they share
+    # one cached copy, and sort the rest, so ?page=2&topic=x and ?topic=x&page=2 share one too.
+    if (req.url ~ "(?i)[?&](utm_[a-z_]+|gclid|dclid|gbraid|wbraid|fbclid|igshid|msclkid|twclid|ttclid|li_fat_id|yclid|mc_cid|mc_eid|_ga|_gl)=") {
         set req.url = regsuball(req.url,
-            "(?<=[?&])(utm_[a-z_]+|gclid|dclid|fbclid|msclkid|mc_cid|mc_eid|_ga|_gl)=[^&]*(&|$)", "");
+            "(?i)(?<=[?&])(utm_[a-z_]+|gclid|dclid|gbraid|wbraid|fbclid|igshid|msclkid|twclid|ttclid|li_fat_id|yclid|mc_cid|mc_eid|_ga|_gl)=[^&]*(&|$)",
+            "");
         set req.url = regsub(req.url, "[?&]+$", "");
     }
+    set req.url = std.querysort(req.url);
 
     # The API's reads, RSS/Atom, fragments, sitemaps and assets are the same for everyone: no
     # cookies. A page request with Django's session cookie (a logged-in editor, a password
@@ -108,30 +118,69 @@ sub vcl_recv {
     }
 
     # Grace: while an app server is up, an expired copy is served for at most 10 s while a
-    # background fetch refreshes it; when all are down (or a fetch just failed, see vcl_synth),
-    # for as long as beresp.grace keeps it.
-    if (std.healthy(req.backend_hint) && !req.http.x-stale-ok) {
+    # background fetch refreshes it; when all are down, or when the app just answered an error
+    # (the restart from vcl_deliver), for as long as beresp.grace keeps it (1 h). req.grace
+    # survives a restart, so the restarted lookup must set it again.
+    if (req.http.x-stale-ok) {
+        set req.grace = 1h;
+    } elif (std.healthy(req.backend_hint)) {
         set req.grace = 10s;
     }
     return (hash);
 }
 
-sub vcl_backend_response {
-    # A failed GET/HEAD goes to the next app server (round robin) before anyone sees it.
-    if (beresp.status >= 500 && bereq.method ~ "^(GET|HEAD)$" && bereq.retries < 2) {
-        return (retry);
+sub vcl_miss {
+    # The restarted lookup found no stale copy either: answer the app's error status (and its
+    # Retry-After) without asking the app a third time.
+    if (req.http.x-stale-ok) {
+        return (synth(std.integer(req.http.x-error-status, 503)));
     }
-    if (beresp.status >= 500 && !bereq.uncacheable && !bereq.http.x-stale-ok) {
-        # A background refresh that fails keeps the stale copy; a foreground one is restarted
-        # by vcl_synth to look for any stale copy before the error reaches the reader.
+    set req.http.x-fetched = "1";
+}
+
+sub vcl_backend_fetch {
+    # The stale copy served after an error is not refreshed by that same request: the app
+    # has just failed twice, and the next reader's request will try again.
+    if (bereq.is_bgfetch && bereq.http.x-stale-ok) {
         return (abandon);
+    }
+    unset bereq.http.x-stale-ok;
+    unset bereq.http.x-fetched;
+    unset bereq.http.x-error-status;
+    unset bereq.http.x-error-retry-after;
+    unset bereq.http.x-app-error;
+}
+
+sub vcl_backend_response {
+    if (beresp.status >= 500) {
+        # A background refresh that fails keeps the stale copy it was refreshing.
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        # A failed GET/HEAD goes once to the next app server (round robin), unless the app
+        # said when to come back (503 with Retry-After): then asking again now would not help.
+        if (bereq.method ~ "^(GET|HEAD)$" && bereq.retries == 0
+                && !(beresp.status == 503 && beresp.http.Retry-After)) {
+            return (retry);
+        }
+        # A fetch that delivers replaces the stale copy (Varnish drops it once the new object
+        # is in); an error made in vcl_backend_error does not. Keep the app's status and
+        # Retry-After for it, and let vcl_deliver look for the stale copy.
+        if (!bereq.uncacheable) {
+            set bereq.http.x-app-error = beresp.status;
+            if (beresp.http.Retry-After) {
+                set bereq.http.x-error-retry-after = beresp.http.Retry-After;
+            }
+            return (error(beresp.status, beresp.reason));
+        }
+        return (deliver);
     }
     if (bereq.uncacheable) {
         return (deliver);
     }
     # What a PURGE bans by (see vcl_recv); removed again in vcl_deliver.
     set beresp.http.x-host = std.tolower(regsub(bereq.http.host, ":[0-9]+$", ""));
-    set beresp.http.x-path = regsub(bereq.url, "\?.*$", "");
+    set beresp.http.x-path = std.tolower(regsub(bereq.url, "\?.*$", ""));
     if (!beresp.http.Cache-Control && !beresp.http.Expires) {
         # The app said nothing about freshness: don't cache (Varnish would guess 120 s). The
         # hit-for-miss marker keeps concurrent requests for it from queueing on each other.
@@ -145,27 +194,74 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    if (bereq.method ~ "^(GET|HEAD)$" && bereq.retries < 2) {
-        return (retry);
-    }
-    if (!bereq.uncacheable && !bereq.http.x-stale-ok) {
+    # No answer at all (refused, timed out): as a 5xx above, one retry on the next app server.
+    # The app's own 5xx also ends here (x-app-error), already retried.
+    if (bereq.is_bgfetch) {
         return (abandon);
     }
-    set beresp.http.Retry-After = "5";
+    if (bereq.method ~ "^(GET|HEAD)$" && bereq.retries == 0 && !bereq.http.x-app-error) {
+        return (retry);
+    }
+    # Never cached, and no hit-for-miss object either: nothing may hide the stale copy
+    # vcl_deliver looks for next.
+    set beresp.ttl = 0s;
+    set beresp.grace = 0s;
+    set beresp.uncacheable = true;
+    if (bereq.url ~ "^/api/") {
+        call api_problem_backend;
+    } else {
+        call vcl_builtin_backend_error;  # Varnish's HTML page, with Retry-After: 5
+    }
+    if (bereq.http.x-error-retry-after) {
+        set beresp.http.Retry-After = bereq.http.x-error-retry-after;
+    }
+    return (deliver);
 }
 
 sub vcl_synth {
-    # A fetch failed on every app server: once, look again for a stale copy to serve.
-    if (resp.status == 503 && req.restarts == 0 && req.method ~ "^(GET|HEAD)$") {
-        set req.http.x-stale-ok = "1";
-        return (restart);
+    if (resp.status >= 500 && req.url ~ "^/api/") {
+        call api_problem_synth;
+    } else {
+        call vcl_builtin_synth;  # Varnish's HTML page, with Retry-After: 5
     }
-    if (resp.status == 503) {
-        set resp.http.Retry-After = "5";
+    # An error answered for the app (vcl_miss) keeps the app's Retry-After.
+    if (req.http.x-error-retry-after) {
+        set resp.http.Retry-After = req.http.x-error-retry-after;
+    } elif (resp.status < 500) {
+        unset resp.http.Retry-After;
     }
+    return (deliver);
+}
+
+# The API answers every error as application/problem+json (docs/api.md), Varnish's own too.
+sub api_problem_synth {
+    set resp.http.Content-Type = "application/problem+json";
+    set resp.http.Retry-After = "5";
+    synthetic({"{"type": "about:blank", "title": ""} + resp.reason + {"", "status": "}
+        + resp.status
+        + {", "detail": "The news service cannot answer right now; try again shortly.""} + "}");
+}
+
+sub api_problem_backend {
+    set beresp.http.Content-Type = "application/problem+json";
+    set beresp.http.Retry-After = "5";
+    synthetic({"{"type": "about:blank", "title": ""} + beresp.reason + {"", "status": "}
+        + beresp.status
+        + {", "detail": "The news service cannot answer right now; try again shortly.""} + "}");
 }
 
 sub vcl_deliver {
+    # The app answered an error to a request that could have been served from the cache:
+    # look once more, with the whole grace window, for a stale copy to serve instead. Its
+    # status and Retry-After are kept for vcl_miss, in case there is none.
+    if (resp.status >= 500 && req.http.x-fetched && req.restarts == 0) {
+        set req.http.x-stale-ok = "1";
+        set req.http.x-error-status = resp.status;
+        if (resp.http.Retry-After) {
+            set req.http.x-error-retry-after = resp.http.Retry-After;
+        }
+        return (restart);
+    }
     unset resp.http.x-host;
     unset resp.http.x-path;
     if (obj.uncacheable) {

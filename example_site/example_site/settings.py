@@ -59,6 +59,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # WordPress's plain permalinks (/?p=123) after an import (docs/migrating-from-wordpress.md).
+    "wagtail_newsfeed.wordpress.middleware.WordPressRedirectMiddleware",
     # A database restart or a lock held too long answers 503 + Retry-After, not 500.
     "wagtail_newsfeed.middleware.DatabaseUnavailableMiddleware",
 ]
@@ -141,10 +143,12 @@ WAGTAILEMBEDS_FINDERS = [{"class": "wagtail.embeds.finders.oembed"}]
 if os.environ.get("FRONTEND_CACHE_URL"):
     # Varnish in front (example_site/deploy/varnish.vcl): publishing and entry changes send it
     # PURGE requests, e.g. FRONTEND_CACHE_URL=http://127.0.0.1:6081. See docs/deployment.md.
+    # Wagtail's HTTPBackend with a time limit: a purge that hangs is logged, never holds a write.
     WAGTAILFRONTENDCACHE = {
         "varnish": {
-            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "BACKEND": "wagtail_newsfeed.purging.TimeoutHTTPBackend",
             "LOCATION": os.environ["FRONTEND_CACHE_URL"],
+            "TIMEOUT": 2,
         }
     }
 

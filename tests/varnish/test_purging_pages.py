@@ -87,3 +87,26 @@ def test_cookies_other_than_the_session_share_the_cached_page(varnish, helper, n
     reader = varnish.get(article["path"], headers={"Cookie": "_ga=GA1.2; theme=dark"})
 
     assert reader.headers["X-Cache"] == "HIT"
+
+
+def test_an_article_made_private_is_gone_from_every_cached_url(varnish, helper, newsroom):
+    article = helper("article", index=newsroom["index"])
+    index = index_path(article["path"])
+    listings = [
+        index,
+        f"{index}?topic={article['topic']}",
+        f"/newsfeed/feeds/topics/{article['topic']}.rss",
+        "/api/newsfeed/v1/articles/?limit=97",
+    ]
+    detail = f"/api/newsfeed/v1/articles/{article['id']}/"
+    varnish.cached(article["path"])
+    varnish.cached(detail)
+    for path in listings:
+        assert article["path"].encode() in varnish.cached(path).body, path
+
+    helper("restrict_to_logged_in", page=article["id"])
+
+    assert varnish.fresh(article["path"]).status != 200
+    assert varnish.fresh(detail).status == 404
+    for path in listings:
+        assert article["path"].encode() not in varnish.fresh(path).body, path
