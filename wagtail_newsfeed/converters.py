@@ -13,9 +13,10 @@ MAX_ID = 10**18 - 1
 
 class IdConverter:
     """A database id: at most 18 digits, so no lookup overflows a 64-bit column (a longer id
-    matches no route: a 404, not a database error)."""
+    matches no route: a 404, not a database error), and no leading zero, so each object has one
+    URL (``/articles/04/`` is not a second address of ``/articles/4/``)."""
 
-    regex = "[0-9]{1,18}"
+    regex = "[1-9][0-9]{0,17}"
 
     def to_python(self, value: str) -> int:
         return int(value)

@@ -23,6 +23,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
@@ -108,6 +109,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+@require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap (mount at the root, e.g. ``/news-sitemap.xml``)."""
     return _public(
@@ -117,6 +119,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def page_sitemap(request: HttpRequest) -> HttpResponse:
     """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml`` with the URL name
     ``sitemap``, which publishing purges)."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
@@ -196,6 +196,8 @@ class NewsFeed(Feed):
     cache_max_age_setting = "PAGE_CACHE_MAX_AGE"
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):  # a feed is read, never written or traced
+            return HttpResponseNotAllowed(["GET", "HEAD"])
         feed = copy.copy(self)
         feed.request = request
         response = Feed.__call__(feed, request, *args, **kwargs)

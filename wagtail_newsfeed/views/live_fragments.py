@@ -12,6 +12,7 @@ from django.http import HttpRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from .. import entry_rules
 from ..conf import settings
@@ -38,6 +39,7 @@ def parse_ids(raw: str | None) -> list[int] | None:
     return ids
 
 
+@require_safe
 def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     """``?ids=1,2``: those entries' HTML (visible ones only), the key events list and the status."""
     feed: LiveFeedPage | None = LiveFeedPage.objects.filter(pk=feed_id).first()
