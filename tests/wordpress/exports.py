@@ -212,9 +212,12 @@ class Export:
         url: str | None = None,
         attached_file: str | None = None,
         parent: int = 0,
+        metadata: str = "",
     ) -> Export:
         url = url if url is not None else f"{self.base}/wp-content/uploads/{relative}"
         meta = {"_wp_attached_file": relative if attached_file is None else attached_file}
+        if metadata:
+            meta["_wp_attachment_metadata"] = metadata
         if alt:
             meta["_wp_attachment_image_alt"] = alt
         return self.post(

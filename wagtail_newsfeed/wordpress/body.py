@@ -105,6 +105,8 @@ class BodyBuilder:
                     run.append(piece)
             elif depth > MAX_DEPTH:
                 run.append(text_of(node))
+            elif not flat and self.left_out(node):
+                continue  # a script or an unmatched image does not split the paragraph
             elif node.name in INLINE and (flat or node.find(HEAVY) is None):
                 run.append(node)
             elif flat:
@@ -116,6 +118,17 @@ class BodyBuilder:
                 run = []
                 self.element(node, autop, depth + 1)
         self.run(run, autop)
+
+    def left_out(self, node: Tag) -> bool:
+        """Report and skip a dropped element or an image that matches no attachment."""
+        if node.name in DROP:
+            self.warn("removed_markup", f"<{node.name}>")
+            return True
+        if node.name == "img" and self.resolver.image(node) is None:
+            src = str(node.get("src") or "")[:300]
+            self.warn("unmatched_image", src or f"<img class={' '.join(classes_of(node))!r}>")
+            return True
+        return False
 
     def run(self, items: list[Any], autop: bool) -> None:
         """Inline content: one paragraph, or an embed when it is a bare URL on its own line."""
@@ -132,7 +145,7 @@ class BodyBuilder:
         for item in items:
             if isinstance(item, Tag):
                 self.rewrite_links(item)
-                parts.append(str(item))
+                parts.append(without_unsafe_links(item))
             else:
                 parts.append(
                     escape(item, quote=False).replace("\n", "<br/>")
@@ -220,6 +233,9 @@ class BodyBuilder:
 
     def figure(self, node: Tag, autop: bool, depth: int = 0) -> None:
         classes = classes_of(node)
+        for dropped in node.find_all(DROP):
+            self.warn("removed_markup", f"<{dropped.name}>")
+            dropped.decompose()
         captions = [c for c in node.find_all("figcaption") if c.find_parent("figure") is node]
         caption = text_of(captions[-1]) if captions else ""
         if "wp-caption" in classes and not caption:
@@ -245,8 +261,8 @@ class BodyBuilder:
                 here = (
                     text_of(own_caption) if own_caption else (caption if len(images) == 1 else "")
                 )
-                self.image(image, here)
-            if len(images) > 1 and caption:
+                shown = self.image(image, here)
+            if caption and (len(images) > 1 or not shown):  # the caption outlives its image
                 self.add_rich(f"<p>{escape(caption, quote=False)}</p>")
         elif node.find(["video", "audio"]):
             self.media_player(node.find(["video", "audio"]))
@@ -257,12 +273,13 @@ class BodyBuilder:
         else:
             self.nodes(list(node.contents), autop, depth=depth)
 
-    def image(self, node: Tag, caption: str) -> None:
+    def image(self, node: Tag, caption: str) -> bool:
+        """An image block; False (and a report line) when the image matches no attachment."""
         pk = self.resolver.image(node)
         src = str(node.get("src") or "")[:300]
         if pk is None:
             self.warn("unmatched_image", src or f"<img class={' '.join(classes_of(node))!r}>")
-            return
+            return False
         self.add(
             "image",
             {
@@ -272,6 +289,7 @@ class BodyBuilder:
                 "credit": "",
             },
         )
+        return True
 
     def table(self, node: Tag, caption: str) -> None:
         rows = []
@@ -338,10 +356,13 @@ class BodyBuilder:
         url = (url or wrapper_text or "").strip()
         if not url:
             return
-        if not self.embed(url, caption):
+        if self.embed(url, caption):
+            return
+        if URL.fullmatch(url):
             self.warn("embed_as_link", url[:200])
-            if URL.fullmatch(url):
-                self.link(url, caption or url)
+            self.link(url, caption or url)
+        else:
+            self.warn("removed_markup", f"embed of {url[:200]!r}: not a web address, dropped")
 
     def embed_markup(self, url: str, markup: str) -> None:
         """A Gutenberg embed block: its URL attribute, else the URL in its saved figure."""
@@ -375,3 +396,21 @@ class BodyBuilder:
             if target is not None:
                 kind, pk = target
                 anchor.attrs = {"linktype": kind, "id": str(pk)}
+
+
+#: Link schemes a paragraph never keeps: the link is dropped, its text kept.
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+def without_unsafe_links(node: Tag) -> str:
+    """The markup of ``node`` with ``javascript:`` (and similar) links reduced to their text,
+    rather than left as empty ``<a>`` elements once the validator removes the address."""
+
+    def unsafe(anchor: Tag) -> bool:
+        href = "".join(str(anchor.get("href") or "").split()).lower()
+        return href.startswith(UNSAFE_SCHEMES)
+
+    for anchor in node.find_all("a"):
+        if unsafe(anchor):
+            anchor.unwrap()
+    return node.decode_contents() if node.name == "a" and unsafe(node) else str(node)

@@ -7,9 +7,11 @@ Layout blocks (group, columns, cover, media-text) are flattened: their inner blo
 after another. Embeds, custom HTML, shortcodes, reusable blocks and files need their attributes.
 A block the importer does not know becomes a sanitised paragraph and a report line.
 
-The parser finds each delimiter with a regular-expression search and the end of its comment with
-``str.find``, caps depth and block count, and reads attributes with ``json.loads`` under a size
-cap: no post body can make it slow or make it fail.
+The parser finds each delimiter with a regular-expression search and the end of one with
+attributes as WordPress does (the first ``}`` followed by `` -->``, so a ``-->`` inside the JSON,
+which hand-made exports may hold unescaped, does not cut it short), caps depth and block count,
+and reads attributes with ``json.loads`` under a size cap: no post body can make it slow or make
+it fail.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 _START = re.compile(r"<!--\s+/?wp:")
-_HEAD = re.compile(
-    r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+(\{.*\}\s+)?(/)?-->", re.S
-)
+_NAME = re.compile(r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+")
+#: The end of a delimiter with attributes, as WordPress's own parser finds it: the first
+#: ``}`` followed by whitespace and ``-->`` (so ``-->`` inside the JSON does not end it).
+_ATTRS_END = re.compile(r"\}\s+(/)?-->")
+_END = re.compile(r"(/)?-->")
 MAX_DEPTH = 32
 MAX_BLOCKS = 10_000
 MAX_ATTRS_CHARS = 64 << 10
@@ -105,18 +109,16 @@ def parse(content: str) -> list[str | Block]:
     root = Block("")
     stack, pos, count = [root], 0, 0
     search_from = 0
+    ends = _Ends(content)
     while match := _START.search(content, search_from):
-        end = content.find("-->", match.end())
-        if end < 0:
-            break
-        head = _HEAD.fullmatch(content, match.start(), end + 3)
-        search_from = end + 3
-        if head is None:
+        found = _delimiter(content, match.start(), ends)
+        if found is None:
+            search_from = match.end()
             continue
+        closer, name, attrs, void, end = found
         if match.start() > pos:
             stack[-1].parts.append(content[pos : match.start()])
-        pos = end + 3
-        closer, name, attrs, void = head.groups()
+        pos = search_from = end
         name = name if "/" in name else f"core/{name}"
         if closer:
             for depth in range(len(stack) - 1, 0, -1):
@@ -134,6 +136,38 @@ def parse(content: str) -> list[str | Block]:
     if pos < len(content):
         stack[-1].parts.append(content[pos:])
     return root.parts
+
+
+class _Ends:
+    """Finds the next ``} -->`` at or after a position, searching each stretch of the content
+    once (a cached match serves every later delimiter before it): linear on any input."""
+
+    def __init__(self, content: str) -> None:
+        self.content = content
+        self.match: re.Match | None = None
+        self.searched_from = -1
+
+    def after(self, pos: int) -> re.Match | None:
+        stale = self.match is not None and self.match.start() < pos
+        if self.searched_from < 0 or stale:
+            self.match = _ATTRS_END.search(self.content, pos)
+            self.searched_from = pos
+        return self.match
+
+
+def _delimiter(content: str, start: int, ends: _Ends):
+    """(closer, name, attributes JSON, void, end) of the block delimiter at ``start``."""
+    head = _NAME.match(content, start)
+    if head is None:
+        return None
+    closer, name = head.groups()
+    if not content.startswith("{", head.end()):
+        tail = _END.match(content, head.end())
+        return (closer, name, None, tail.group(1), tail.end()) if tail else None
+    tail = ends.after(head.end())
+    if tail is None or tail.start() + 1 - head.end() > MAX_ATTRS_CHARS:
+        return None
+    return closer, name, content[head.end() : tail.start() + 1], tail.group(1), tail.end()
 
 
 class BlockReader:

@@ -15,10 +15,11 @@ post (images it would create are left out of the check), and prints the plan.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.db import transaction
 from wagtail.models import Page
@@ -30,7 +31,7 @@ from . import content
 from .files import ExportFiles
 from .liveblog import sync_entries
 from .media import MediaLibrary, Uploads
-from .pages import save_page
+from .pages import save_page, unique_slug
 from .people import Mapping, People
 from .posts import SUMMARY_FEATURES, Planner, PostPlan
 from .records import Item
@@ -73,6 +74,7 @@ class Importer:
         self.site = index.get_site()
         self.dry_run = options.dry_run
         self.waiting: dict[int, set[int]] = {}
+        self.planned_slugs: set[str] = set()
 
     def run(self) -> Report:
         catalog = self.catalog = survey(self.read("Survey"), self.report, self.options.post_types)
@@ -106,18 +108,30 @@ class Importer:
             self.report,
             sticky_breaking=self.options.sticky_breaking,
         )
-        for kind, record in self.read("Import"):
-            if kind == "item":
-                self.item(record)
+        for item in self.items("Import"):
+            self.item(item)
         ready = {post for post, targets in self.waiting.items() if targets & self.pages.keys()}
         if ready and not self.dry_run:
-            for kind, record in self.read("Links"):
-                if kind == "item" and record.wp_id in ready:
-                    self.post(record, relinking=True)
+            for item in self.items("Links"):
+                if item.wp_id in ready:
+                    self.post(item, relinking=True)
         return self.report
 
     def read(self, label: str) -> ExportFiles:
         return ExportFiles(self.paths, label, self.progress)
+
+    def items(self, label: str) -> Iterator[Item]:
+        """The export's items, without a later item that repeats an earlier one's id (the
+        survey reported it): it never overwrites the earlier one."""
+        seen: set[int] = set()
+        for kind, record in self.read(label):
+            if kind != "item":
+                continue
+            if record.wp_id is not None and not record.problems:
+                if record.wp_id in seen:
+                    continue
+                seen.add(record.wp_id)
+            yield record
 
     def item(self, item: Item) -> None:
         if item.problems:
@@ -159,6 +173,15 @@ class Importer:
                         defaults={"page": page, "fingerprint": fingerprint},
                     )
                     origin = Origin(page.pk, fingerprint)
+                else:  # nothing to write, but the same report lines as the first run
+                    save_redirects(
+                        plan.old_paths,
+                        self.site,
+                        self.report,
+                        plan.label,
+                        page_id=origin.page_id,
+                        create=False,
+                    )
                 if plan.kind == "feed":
                     sync_entries(page, plan.entries, self.catalog.site, self.report, plan.label)
         except Exception as error:  # one failing post never stops the rest
@@ -195,7 +218,11 @@ class Importer:
         action = "keep" if unchanged else ("update" if page is not None else "create")
         outcome = {"create": "to create", "update": "to update", "keep": "unchanged"}[action]
         self.report.count("live feeds" if plan.kind == "feed" else "articles", outcome)
-        where = page.url_path if page is not None else f"{self.index.url_path}{plan.slug}/"
+        where = page.url_path if page is not None else ""
+        if action == "create":  # the slug the real run would give it, after the posts before
+            slug = unique_slug(self.index, plan.slug, reserved=self.planned_slugs)
+            self.planned_slugs.add(slug)
+            where = f"{self.index.url_path}{slug}/"
         entries = sum(not entry.deleted for entry in plan.entries)
         extra = f", {entries} entries" if plan.kind == "feed" else ""
         self.say(
@@ -223,7 +250,10 @@ class Importer:
     def _media_redirects(self) -> None:
         for wp_id, url in self.media.files.items():
             attachment = self.catalog.attachments[wp_id]
+            folder = attachment.url.rpartition("/")[0]
             paths = [self.catalog.old_path(attachment.url), self.catalog.old_path(attachment.link)]
+            if folder:
+                paths += [self.catalog.old_path(f"{folder}/{quote(n)}") for n in attachment.sizes]
             save_redirects(
                 [path for path in paths if path],
                 self.site,

@@ -37,8 +37,9 @@ from .survey import Catalog
 
 DELETED_STATUSES = {"trash", "spam", "post-trashed"}
 #: The plugin saves "/key" as a span; both forms mark a key event. Bounded patterns: linear.
-_COMMAND_SPAN = re.compile(r"<span\b[^>]{0,600}>[^<]{0,20}</span>", re.I)
-_KEY_TEXT = re.compile(r"(?<![\w/])/key\b", re.I)
+#: A space after the command goes with it ("Key /key event" -> "Key event").
+_COMMAND_SPAN = re.compile(r"<span\b[^>]{0,600}>[^<]{0,20}</span>[ \t]?", re.I)
+_KEY_TEXT = re.compile(r"(?<![\w/])/key\b[ \t]?", re.I)
 
 
 def _key_span(match: re.Match) -> str:

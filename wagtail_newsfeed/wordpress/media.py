@@ -140,7 +140,8 @@ class MediaLibrary:
             except ValidationError as error:
                 self.report.warn("bad_media", f"attachment {attachment.wp_id}: {error.messages[0]}")
             except Exception as error:  # one bad file never stops the import
-                self.report.warn("bad_media", f"attachment {attachment.wp_id}: {error}")
+                name = values.shown(attachment.relative, 120)
+                self.report.warn("bad_media", f"attachment {attachment.wp_id} ({name}): {error}")
 
     def import_one(self, attachment: Attachment, origin: WordPressOrigin | None) -> None:
         existing = origin and (origin.image or origin.document)

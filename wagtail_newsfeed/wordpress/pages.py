@@ -24,13 +24,16 @@ class KindChanged(ValueError):
     """A post imported as one kind of page now needs the other (it became a live blog)."""
 
 
-def unique_slug(parent: Page, base: str, page: Page | None = None) -> str:
-    """``base``, or ``base-2``, ``base-3``... whichever no sibling of ``page`` uses."""
+def unique_slug(
+    parent: Page, base: str, page: Page | None = None, reserved: set[str] | None = None
+) -> str:
+    """``base``, or ``base-2``, ``base-3``... whichever no sibling of ``page`` uses, nor any
+    of ``reserved`` (the slugs a dry run has planned so far)."""
     base = base[:245].strip("-") or "post"
     siblings = parent.get_children().filter(slug__startswith=base)
     if page is not None and page.pk:
         siblings = siblings.exclude(pk=page.pk)
-    taken = set(siblings.values_list("slug", flat=True))
+    taken = set(siblings.values_list("slug", flat=True)) | (reserved or set())
     slug, number = base, 1
     while slug in taken:
         number += 1

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from wagtail.models import Page
 
 from ..models import LiveFeedPage
 from . import content, liveblog, values
@@ -165,9 +166,8 @@ class Planner:
             warn("note", f"unknown status {values.shown(status)}: imported as a draft")
             status = "draft"
         if status in ("publish", "private", "future") and published is None:
-            warn("bad_date", f"its date {values.shown(item.date_gmt)} is not a valid date")
-            published = values.best_date(item.modified_gmt, item.modified, self.catalog.offset)
-            published = published or timezone.now().replace(microsecond=0)
+            published, used = self._fallback_date(item)
+            warn("bad_date", f"its date {values.shown(item.date_gmt)} is not a valid date: {used}")
         if status == "future":
             if published and published > timezone.now():
                 plan.status, plan.go_live_at = "scheduled", published
@@ -179,6 +179,22 @@ class Planner:
         if status != "draft" and status != "pending":
             plan.published_at = published
         plan.password = item.password.strip() if plan.status in ("live", "scheduled") else ""
+
+    def _fallback_date(self, item: Item) -> tuple[datetime, str]:
+        """A publication date for a post without a valid one, stable across re-runs (a date
+        that changed each run would update the page and move it to the top every time)."""
+        modified = values.best_date(item.modified_gmt, item.modified, self.catalog.offset)
+        if modified is not None:
+            return modified, "its last-modified date was used"
+        page_id = self.pages.get(item.wp_id or 0)
+        stored = (
+            Page.objects.filter(pk=page_id).values_list("first_published_at", flat=True).first()
+            if page_id
+            else None
+        )
+        if stored is not None:
+            return stored, "the date of its earlier import was kept"
+        return timezone.now().replace(microsecond=0), "the time of this import was used"
 
     def _seo(self, item: Item, plan: PostPlan, excerpt: str, warn) -> None:
         meta, site = item.meta, self.catalog.channel.title

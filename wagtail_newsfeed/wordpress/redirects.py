@@ -4,13 +4,19 @@ imported file.
 
 A path that already redirects somewhere else (an editor's redirect, another post's) is left
 alone and reported; a path that already redirects to the right place is not written again, so
-re-runs create nothing twice.
+re-runs create nothing twice. A path the site itself answers (an existing page such as ``/news``,
+or a view of the URLconf such as ``/admin``) never gets a redirect: Wagtail stores old paths
+without their trailing slash, so a post whose permalink was ``/news/`` would otherwise take
+over ``/news``.
 """
 
 from __future__ import annotations
 
+from django.conf import settings as django_settings
+from django.urls import Resolver404, resolve
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
+from wagtail.views import serve
 
 from . import values
 from .report import Report
@@ -26,8 +32,13 @@ def save_redirects(
     *,
     page: Page | None = None,
     link: str = "",
+    create: bool = True,
+    page_id: int | None = None,
 ) -> None:
-    """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``."""
+    """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``; with
+    ``create=False`` only the report lines (a re-run of an unchanged post, known by its
+    ``page_id``, repeats them)."""
+    page_id = page.pk if page is not None else page_id
     wanted = []
     for path in dict.fromkeys(paths):
         if len(path) > MAX_PATH:
@@ -36,6 +47,11 @@ def save_redirects(
             )
         elif path and path != "/":
             wanted.append(path)
+    taken = site_paths(wanted, site, page_id)
+    for path, reason in taken.items():
+        if reason:
+            report.warn("redirect", f"{label}: {values.shown(path)} {reason}; no redirect")
+    wanted = [path for path in wanted if path not in taken]
     if not wanted:
         return
     existing = {
@@ -55,11 +71,55 @@ def save_redirects(
                     redirect_link=link,
                 )
             )
-        elif (page is not None and redirect.redirect_page_id != page.pk) or (
-            page is None and redirect.redirect_link != link
+        elif (page_id is not None and redirect.redirect_page_id != page_id) or (
+            page_id is None and redirect.redirect_link != link
         ):
             report.warn(
                 "redirect", f"{label}: {values.shown(path)} already redirects elsewhere; left alone"
             )
-    Redirect.objects.bulk_create(new)
-    report.count("redirects", "created", len(new))
+    if create:
+        Redirect.objects.bulk_create(new)
+        report.count("redirects", "created", len(new))
+
+
+def site_paths(paths: list[str], site: Site | None, page_id: int | None) -> dict[str, str]:
+    """The old paths the site answers itself, each with the reason ("" for the target's own URL,
+    which needs no redirect)."""
+    taken = {}
+    for path in paths:
+        if _is_view(path.split("?", 1)[0]):
+            taken[path] = "is a URL of the site itself (not a Wagtail page)"
+    roots = [site.root_page] if site is not None else [s.root_page for s in Site.objects.all()]
+    by_url_path = {
+        root.url_path + path.strip("/") + "/": path
+        for root in roots
+        for path in paths
+        if "?" not in path and path not in taken
+    }
+    for url_path, pk in Page.objects.filter(url_path__in=list(by_url_path)).values_list(
+        "url_path", "pk"
+    ):
+        own = page_id is not None and pk == page_id
+        taken[by_url_path[url_path]] = "" if own else "is the URL of an existing page"
+    return taken
+
+
+def _is_view(path: str) -> bool:
+    """Whether Django's URLconf sends ``path`` (with or without its trailing slash) to a view
+    other than Wagtail's page serving, or it lies under ``STATIC_URL``/``MEDIA_URL``."""
+    if path in ("", "/"):
+        return False
+    prefixes = [
+        prefix
+        for prefix in (django_settings.STATIC_URL, django_settings.MEDIA_URL)
+        if prefix and str(prefix).startswith("/") and str(prefix) != "/"
+    ]
+    if any(f"{path}/".startswith(str(prefix)) for prefix in prefixes):
+        return True
+    for candidate in (path, f"{path}/"):
+        try:
+            match = resolve(candidate)
+        except Resolver404:
+            continue
+        return match.func is not serve and match.url_name != "wagtail_serve"
+    return False

@@ -17,6 +17,7 @@ KINDS = {
     "failed": "posts that could not be imported (nothing of them was written)",
     "skipped": "items left out on purpose (trash, auto-drafts, pages, unknown post types)",
     "unreadable": "items the export holds in a shape the importer cannot read",
+    "duplicate": "items with the id of an earlier item (merged exports), left out",
     "missing_file": "attachments whose file is not under --uploads",
     "unsafe_path": "attachment paths pointing outside --uploads",
     "bad_media": "files that are not a valid image or an accepted document",

@@ -144,6 +144,10 @@ class Expander:
                 part.strip() for part in (attrs.get("ids") or attrs.get("include") or "").split(",")
             ]
             numbers = [n for n in map(parse_id, ids) if n is not None]
+            bad = [part for part in ids if part and parse_id(part) is None]
+            if bad:
+                shown = ", ".join(bad)[:100]
+                self.warn("unmatched_image", f"[gallery] {shown!r}: not attachment ids")
             if not numbers and not (attrs.get("ids") or attrs.get("include")):
                 numbers = self.attached_images()
             images = "".join(f'<img class="wp-image-{n}" data-id="{n}" alt="">' for n in numbers)

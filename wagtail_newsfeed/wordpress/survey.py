@@ -8,6 +8,7 @@ pass can import each post on its own.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,9 +25,11 @@ from .report import Report
 IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
 #: Post types imported as articles unless ``--post-types`` names others.
 POST_TYPES = frozenset({"post"})
-#: Post types imported as articles unless ``--post-types`` names others.
-POST_TYPES = frozenset({"post"})
 MAX_REUSABLE_CHARS = 16 << 20
+MAX_SIZES = 40
+#: ``"file";s:17:"photo-300x200.jpg";`` in PHP-serialized ``_wp_attachment_metadata``.
+_SIZE_FILE = re.compile(r's:\d+:"(?:file|original_image)";s:\d+:"([^"]{1,255})";')
+_IMAGE_NAME = re.compile(r"(.+)(\.(?:jpe?g|png|gif|webp))", re.I)
 
 
 @dataclass
@@ -41,6 +44,8 @@ class Attachment:
     caption: str
     parent: int | None = None
     link: str = ""
+    #: File names of the sizes WordPress made of an image (``photo-300x200.jpg``), in its folder.
+    sizes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,7 +67,6 @@ class Catalog:
     used_categories: set[str] = field(default_factory=set)
     offset: timedelta | None = None
     posts: int = 0
-    post_types: set[str] = field(default_factory=lambda: set(POST_TYPES))
     post_types: set[str] = field(default_factory=lambda: set(POST_TYPES))
 
     def old_path(self, url: str) -> str | None:
@@ -132,6 +136,7 @@ def survey(reader: ExportFiles, report: Report, post_types: set[str] = POST_TYPE
     catalog = Catalog(post_types=set(post_types))
     offsets: Counter[timedelta] = Counter()
     reusable_chars = 0
+    seen: set[int] = set()  # merged exports may repeat an id: the first item wins
     for kind, record in reader:
         if kind == "author":
             catalog.authors.setdefault(record.login, record)
@@ -148,6 +153,13 @@ def survey(reader: ExportFiles, report: Report, post_types: set[str] = POST_TYPE
                 offsets[timedelta(minutes=round((local - gmt).total_seconds() / 900) * 15)] += 1
             if item.problems or item.wp_id is None:
                 continue
+            if item.wp_id in seen:
+                report.warn(
+                    "duplicate",
+                    f"{item.label}: an earlier item of the export has the same id; left out",
+                )
+                continue
+            seen.add(item.wp_id)
             if item.post_type == "attachment":
                 _attachment(catalog, item)
             elif item.post_type == "wp_block" and reusable_chars < MAX_REUSABLE_CHARS:
@@ -190,6 +202,7 @@ def _attachment(catalog: Catalog, item: Item) -> None:
         caption=values.plain_text(item.excerpt, 500),
         parent=item.parent,
         link=item.link,
+        sizes=size_files(item.meta.get("_wp_attachment_metadata", ""), relative),
     )
     catalog.attachments[attachment.wp_id] = attachment
     if attachment.parent:
@@ -197,6 +210,25 @@ def _attachment(catalog: Catalog, item: Item) -> None:
     for path in (relative, upload_path(item.attachment_url)):
         if path:
             catalog.attachment_paths.setdefault(path.lower(), attachment.wp_id)
+
+
+def size_files(metadata: str, relative: str) -> list[str]:
+    """File names of an image's other sizes, whose old URLs redirect to the imported image: the
+    sizes in its metadata (read with a pattern, never unserialized) and ``-scaled``. Names that
+    are not a size of this file (metadata copied from another attachment) are left out."""
+    original = relative.rpartition("/")[2]
+    names = [name.rpartition("/")[2] for name in _SIZE_FILE.findall(metadata[:100_000])]
+    image = _IMAGE_NAME.fullmatch(original)
+    if image and not image.group(1).endswith("-scaled"):
+        names.append(f"{image.group(1)}-scaled{image.group(2)}")
+    stem = original.rpartition(".")[0] or original
+
+    def same_image(name: str) -> bool:  # photo-300x200.jpg, photo-scaled.jpg, photo.jpg
+        other = name.rpartition(".")[0] or name
+        return other.startswith(f"{stem}-") or stem.startswith(f"{other}-")
+
+    names = [n for n in dict.fromkeys(names) if n and n != original and same_image(n)]
+    return names[:MAX_SIZES]
 
 
 def _post(catalog: Catalog, item: Item) -> None:
