@@ -4,6 +4,10 @@ Site still at localhost, feeds outside a news index, and the demo's ``--site-url
 from __future__ import annotations
 
 import io
+import os
+import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -243,3 +247,42 @@ def test_readme_install_snippet_has_every_app_and_setting_the_guide_has():
         assert needed in readme, needed
     for needed in ['"django.contrib.sitemaps"', "SPECTACULAR_SETTINGS", "Settings → Sites"]:
         assert needed in guide, needed
+    reference = (ROOT / "docs" / "configuration.md").read_text()
+    assert apps_listed(readme) == apps_listed(guide) == apps_listed(reference)
+    assert spectacular_keys(readme) == spectacular_keys(guide) == spectacular_keys(reference)
+
+
+def apps_listed(text: str) -> set[str]:
+    """The apps a settings snippet puts in INSTALLED_APPS (quoted names on their own line)."""
+    block = re.search(r"INSTALLED_APPS = \[(.*?)\n\]", text, re.S).group(1)
+    return set(re.findall(r'^\s+"([\w.]+)",', block, re.M))
+
+
+def spectacular_keys(text: str) -> set[str]:
+    block = re.search(r"SPECTACULAR_SETTINGS = \{(.*?)\n\}", text, re.S).group(1)
+    return set(re.findall(r'^\s+"(\w+)":', block, re.M))
+
+
+def test_the_app_loads_before_the_project_has_a_secret_key(tmp_path):
+    """``wagtail start`` leaves production's ``SECRET_KEY`` to the environment; commands such as
+    ``collectstatic`` must still run with the app installed (nothing is signed at import)."""
+    (tmp_path / "keyless_settings.py").write_text('from tests.settings import *\nSECRET_KEY = ""\n')
+    code = (
+        "import django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import wagtail_newsfeed.entry_rules, wagtail_newsfeed.api.urls; print('ok')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "keyless_settings",
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_site")]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "ok"

@@ -364,7 +364,11 @@ def latest_key_events(entries: QuerySet) -> list[LiveEntry]:
 
 # Cursors -------------------------------------------------------------------------------------
 
-_signer = signing.Signer(salt="wagtail_newsfeed.cursor")
+
+def _signer() -> signing.Signer:
+    """Made when a cursor is signed, not at import: a project must be able to run commands
+    such as ``collectstatic`` before it has a ``SECRET_KEY``."""
+    return signing.Signer(salt="wagtail_newsfeed.cursor")
 
 
 def _feed_id(feed: LiveFeedPage | int) -> int:
@@ -373,7 +377,7 @@ def _feed_id(feed: LiveFeedPage | int) -> int:
 
 def encode_cursor(feed: LiveFeedPage | int, version: int) -> str:
     """An opaque token for "this feed, up to version N"; clients store it and send it back."""
-    signed = _signer.sign(f"{_feed_id(feed)}.{version}")
+    signed = _signer().sign(f"{_feed_id(feed)}.{version}")
     return base64.urlsafe_b64encode(signed.encode()).decode().rstrip("=")
 
 
@@ -382,7 +386,7 @@ def decode_cursor(feed: LiveFeedPage | int, token: str) -> int:
     belongs to another feed."""
     try:
         padded = token + "=" * (-len(token) % 4)
-        value = _signer.unsign(base64.urlsafe_b64decode(padded.encode()).decode())
+        value = _signer().unsign(base64.urlsafe_b64decode(padded.encode()).decode())
         feed_id, version = (int(part) for part in value.split("."))
     except (binascii.Error, UnicodeDecodeError, ValueError, signing.BadSignature) as error:
         raise InvalidCursor(_("This cursor is not valid.")) from error
