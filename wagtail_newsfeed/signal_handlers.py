@@ -14,7 +14,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.search import index
-from wagtail.signals import page_published, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
 from . import caching, entry_rules, fragments, purging
 from .entry_rules import entries_changed
@@ -27,6 +27,7 @@ from .models import (
     Source,
     Topic,
 )
+from .webhooks import access as webhook_access
 from .webhooks import events as webhook_events
 
 
@@ -166,6 +167,15 @@ def register_signal_handlers() -> None:
     page_unpublished.connect(webhook_events.page_unpublished, dispatch_uid="newsfeed_webhook_unpub")
     pre_delete.connect(webhook_events.page_deleted, dispatch_uid="newsfeed_webhook_page_del")
     entries_changed.connect(webhook_events.entries_changed, dispatch_uid="newsfeed_webhook_entries")
+    # ... and what a view restriction or a move changes for readers, in webhooks/access.py.
+    restriction = PageViewRestriction
+    pre_save.connect(webhook_access.restriction_saving, sender=restriction, dispatch_uid="nf_wh_vr")
+    post_save.connect(webhook_access.restriction_saved, sender=restriction, dispatch_uid="nf_wh_vr")
+    post_delete.connect(
+        webhook_access.restriction_deleted, sender=restriction, dispatch_uid="nf_wh_vr"
+    )
+    pre_page_move.connect(webhook_access.page_moving, dispatch_uid="nf_webhook_page_moving")
+    post_page_move.connect(webhook_access.page_moved, dispatch_uid="nf_webhook_page_moved")
     for model in (Topic, Author, Source):
         label = model._meta.label
         post_save.connect(

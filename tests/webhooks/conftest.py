@@ -26,11 +26,16 @@ class Request:
 
 @dataclass
 class Receiver:
-    """Answers each POST with the next status of ``statuses`` (200 once they run out)."""
+    """Answers each POST with the next status of ``statuses`` (200 once they run out).
+
+    ``framing`` is how the answer ends: ``eof`` (HTTP/1.0, no length, the connection closes),
+    ``close`` (HTTP/1.1, ``Content-Length`` and ``Connection: close``, as gunicorn's sync workers
+    and ``http.server`` answer) or ``keep-alive`` (HTTP/1.1, ``Content-Length``, kept open)."""
 
     url: str
     requests: list[Request] = field(default_factory=list)
     statuses: list[int] = field(default_factory=list)
+    framing: str = "eof"
     arrived: threading.Event = field(default_factory=threading.Event)
 
     def wait_for(self, count: int, timeout: float = 5) -> list[Request]:
@@ -45,6 +50,10 @@ def receiver() -> Iterator[Receiver]:
     state: dict[str, Receiver] = {}
 
     class Handler(BaseHTTPRequestHandler):
+        @property
+        def protocol_version(self) -> str:  # type: ignore[override]
+            return "HTTP/1.0" if state["receiver"].framing == "eof" else "HTTP/1.1"
+
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
             rec = state["receiver"]
@@ -57,10 +66,15 @@ def receiver() -> Iterator[Receiver]:
                 )
             )
             status = rec.statuses.pop(0) if rec.statuses else 200
+            answer = b"ok" if status < 300 else b"receiver broke"
             self.send_response(status)
             self.send_header("Content-Type", "text/plain")
+            if rec.framing != "eof":
+                self.send_header("Content-Length", str(len(answer)))
+            if rec.framing == "close":
+                self.send_header("Connection", "close")
             self.end_headers()
-            self.wfile.write(b"ok" if status < 300 else b"receiver broke")
+            self.wfile.write(answer)
 
         def log_message(self, *args) -> None:
             pass

@@ -32,6 +32,10 @@ REFUSED = [
     "http://100.64.0.1/hook",  # shared address space (carrier-grade NAT)
     "http://240.0.0.1/hook",  # reserved
     "http://localhost/hook",  # a name that resolves to loopback
+    "http://[2002:7f00:1::]/hook",  # 6to4 carrying 127.0.0.1
+    "http://[2002:a00:1::1]/hook",  # 6to4 carrying 10.0.0.1
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/hook",  # Teredo, client 127.0.0.1
+    "http://[64:ff9b::7f00:1]/hook",  # NAT64 well-known prefix carrying 127.0.0.1
 ]
 
 
@@ -62,6 +66,10 @@ def test_a_public_address_is_accepted(no_private_targets):
         "/revalidate?x=1",
         ("8.8.8.8",),
     )
+
+
+def test_a_6to4_address_carrying_a_public_ipv4_is_accepted(no_private_targets):
+    assert check_url("http://[2002:808:808::1]/").addresses == ("2002:808:808::1",)
 
 
 def test_loopback_is_accepted_when_a_setting_allows_it():
@@ -108,7 +116,7 @@ def test_a_name_rebound_to_a_private_address_after_saving_is_refused_at_send_tim
     webhook_settings(WEBHOOK_ALLOWED_PRIVATE_NETWORKS=[])
     fake_dns["rebind.example.com"] = ["8.8.8.8", "10.0.0.1"]
     endpoint = make_endpoint("http://rebind.example.com/", [WebhookEvent.ARTICLE_PUBLISHED])
-    endpoint.full_clean()  # public when saved
+    check_url(endpoint.url)  # public when saved (the first answer)
     index = factories.make_index()
     with committed():
         factories.make_article(index)

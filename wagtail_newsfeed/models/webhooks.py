@@ -64,8 +64,17 @@ class WebhookEndpoint(models.Model):
         return self.name
 
     def clean(self) -> None:
+        """Refuse a URL that leads to a non-public address: when the endpoint is added, its URL
+        changes or it is switched back on. An endpoint whose host stopped resolving stays
+        editable, to be switched off (each delivery attempt checks the address anyway)."""
         from ..webhooks.targets import TargetRefused, check_url
 
+        if not self.url:  # the field's own validation has said why
+            return
+        if self.pk is not None:
+            stored = type(self).objects.filter(pk=self.pk).values_list("url", "is_active").first()
+            if stored is not None and stored[0] == self.url and (stored[1] or not self.is_active):
+                return
         try:
             check_url(self.url)
         except TargetRefused as error:

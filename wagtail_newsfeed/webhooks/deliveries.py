@@ -14,6 +14,7 @@ command, or the task of the same name run by a worker).
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import socket
 import ssl
@@ -54,67 +55,147 @@ def payload_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
-class _PinnedHTTPConnection(http.client.HTTPConnection):
-    """Connects to the address that was checked, whatever the name resolves to now."""
+class _DeadlineSocket:
+    """A connected socket whose every send and read gets only the time left before the attempt's
+    deadline: a per-read timeout would let a receiver that drips a byte at a time hold the
+    attempt for ever. ``close`` is left to ``post``, which owns the socket (``http.client``
+    closes it mid-read once a response says ``Connection: close``)."""
 
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout)
-        self.address = address
+    def __init__(self, sock: socket.socket, deadline: float) -> None:
+        self._sock = sock
+        self._deadline = deadline
 
-    def connect(self) -> None:
-        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+    def _arm(self) -> None:
+        remaining = self._deadline - time.monotonic()
+        if remaining <= 0:
+            raise TimeoutError("the receiver took too long")
+        self._sock.settimeout(remaining)
+
+    def sendall(self, data: bytes) -> None:
+        self._arm()
+        self._sock.sendall(data)  # the timeout bounds the whole sendall (Python 3.5+)
+
+    def recv_into(self, buffer: memoryview, nbytes: int = 0) -> int:
+        self._arm()
+        return self._sock.recv_into(buffer, nbytes)
+
+    def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
+        return io.BufferedReader(_DeadlineReader(self))
+
+    def close(self) -> None:
+        pass
 
 
-class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, port: int, address: str, timeout: float) -> None:
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self.address = address
+class _DeadlineReader(io.RawIOBase):
+    def __init__(self, sock: _DeadlineSocket) -> None:
+        self._sock = sock
 
-    def connect(self) -> None:
-        sock = socket.create_connection((self.address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        return self._sock.recv_into(buffer)
+
+
+def _remaining(deadline: float) -> float:
+    return deadline - time.monotonic()
+
+
+def _connect(target: Target, address: str, deadline: float) -> socket.socket:
+    """A connection to ``address`` (the one ``targets`` checked, whatever the name resolves to
+    now), TLS-wrapped for ``https``."""
+    sock = socket.create_connection((address, target.port), max(_remaining(deadline), 0.001))
+    if target.scheme != "https":
+        return sock
+    try:
+        sock.settimeout(max(_remaining(deadline), 0.001))
+        return ssl.create_default_context().wrap_socket(sock, server_hostname=target.host)
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _host_header(target: Target) -> str:
+    host = target.host
+    try:
+        host.encode("ascii")
+    except UnicodeEncodeError:
+        host = host.encode("idna").decode("ascii")
+    if ":" in host:
+        host = f"[{host}]"
+    default = 443 if target.scheme == "https" else 80
+    return host if target.port == default else f"{host}:{target.port}"
+
+
+def _exchange(
+    sock: socket.socket, target: Target, body: bytes, headers: dict[str, str], deadline: float
+) -> tuple[int | None, bytes, str]:
+    """Send the request on ``sock`` and read the answer by ``deadline``: the status code (``None``
+    if none came), up to ``WEBHOOK_MAX_RESPONSE_BYTES`` of the body, and the error, if any.
+    Trouble reading the body after the status line does not lose the code."""
+    cap = int(settings.WEBHOOK_MAX_RESPONSE_BYTES)
+    connection = http.client.HTTPConnection(target.host, target.port)
+    connection.sock = _DeadlineSocket(sock, deadline)
+    code: int | None = None
+    received = b""
+    try:
+        connection.request(
+            "POST", target.path, body=body, headers={"Host": _host_header(target), **headers}
+        )
+        response = connection.getresponse()
+        code = response.status
+        while len(received) <= cap:
+            chunk = response.read(min(8192, cap + 1 - len(received)))
+            if not chunk:
+                break
+            received += chunk
+    except (OSError, http.client.HTTPException, ValueError) as error:
+        return code, received, f"{type(error).__name__}: {error}"
+    finally:
+        connection.close()
+    return code, received, ""
 
 
 def post(target: Target, body: bytes, headers: dict[str, str]) -> Attempt:
-    """POST ``body`` to ``target``; never raises for network trouble, never follows redirects."""
-    timeout = float(settings.WEBHOOK_TIMEOUT)
-    cap = int(settings.WEBHOOK_MAX_RESPONSE_BYTES)
+    """POST ``body`` to ``target`` within ``WEBHOOK_TIMEOUT`` in all (connecting, sending and
+    reading the answer); never raises for network trouble, never follows redirects.
+
+    The next resolved address is tried only when connecting to one fails: once the request went
+    out, the receiver may have acted on it, and sending it again would duplicate the delivery."""
     started = time.monotonic()
-    deadline = started + timeout
-    connection_class = _PinnedHTTPSConnection if target.scheme == "https" else _PinnedHTTPConnection
+    deadline = started + float(settings.WEBHOOK_TIMEOUT)
     errors = []
     for address in target.addresses:
-        connection = connection_class(target.host, target.port, address, timeout)
+        if _remaining(deadline) <= 0:
+            errors.append("TimeoutError: no time left to try the other addresses")
+            break
         try:
-            connection.request("POST", target.path, body=body, headers=headers)
-            sock = connection.sock  # http.client drops it once the response is complete
-            sock.settimeout(max(deadline - time.monotonic(), 0.001))
-            response = connection.getresponse()
-            received = b""
-            while len(received) <= cap:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError("the response took too long")
-                sock.settimeout(remaining)
-                chunk = response.read(min(8192, cap + 1 - len(received)))
-                if not chunk:
-                    break
-                received += chunk
-            code = response.status
-        except (OSError, http.client.HTTPException, ValueError) as error:
+            sock = _connect(target, address, deadline)
+        except (OSError, ValueError) as error:
             errors.append(f"{address}: {type(error).__name__}: {error}")
-            if isinstance(error, TimeoutError | socket.timeout):
-                break  # the address answered, too slowly; trying others would exceed the timeout
             continue
+        try:
+            code, received, error = _exchange(sock, target, body, headers, deadline)
         finally:
-            connection.close()
-        duration = int((time.monotonic() - started) * 1000)
-        if 200 <= code < 300:
-            return Attempt(True, False, code, duration)
-        snippet = received[:200].decode("utf-8", "replace")
-        return Attempt(False, True, code, duration, f"HTTP {code}: {snippet}")
-    duration = int((time.monotonic() - started) * 1000)
-    return Attempt(False, True, None, duration, "; ".join(errors) or "no address to connect to")
+            sock.close()
+        return _outcome(code, received, error, started)
+    return Attempt(False, True, None, _elapsed_ms(started), "; ".join(errors) or "no address")
+
+
+def _elapsed_ms(started: float) -> int:
+    return int((time.monotonic() - started) * 1000)
+
+
+def _outcome(code: int | None, received: bytes, error: str, started: float) -> Attempt:
+    """A ``2xx`` is a success even if the rest of its body was cut short: the receiver took the
+    delivery, and retrying would send it twice."""
+    duration = _elapsed_ms(started)
+    if code is None:
+        return Attempt(False, True, None, duration, error)
+    if 200 <= code < 300:
+        return Attempt(True, False, code, duration)
+    snippet = received[:200].decode("utf-8", "replace")
+    return Attempt(False, True, code, duration, f"HTTP {code}: {snippet}")
 
 
 def retry_delay(attempts: int) -> timedelta:
@@ -204,40 +285,56 @@ def schedule(deliveries: Iterable[WebhookDelivery], *, flush: bool = True) -> No
     """Enqueue a send task for each delivery: now if it is due, with ``run_after`` if not and the
     backend can defer. A backend that cannot defer would leave the rest (retries, trailing
     batches of entry changes) waiting for ``send_webhooks``, so the new activity also sends
-    what is already due (``flush_due``)."""
+    what is already due (``flush_due``).
+
+    On such a backend (the immediate one runs each task right here, in the request) no new
+    attempt is started once ``WEBHOOK_TIMEOUT`` has passed, however many endpoints there are:
+    the deliveries not started stay due, for the next flush or ``send_webhooks``."""
     from .tasks import send_webhook_delivery
 
+    started = time.monotonic()
     now = timezone.now()
     deferring = can_defer()
     scheduled = []
     for delivery in deliveries:
         scheduled.append(delivery.pk)
         if delivery.next_attempt_at <= now:
+            if not deferring and _budget_spent(started):
+                continue  # left due: not lost, sent by the next flush or ``send_webhooks``
             send_webhook_delivery.enqueue(delivery.pk)
         elif deferring:
             send_webhook_delivery.using(run_after=delivery.next_attempt_at).enqueue(delivery.pk)
     if flush and not deferring:
-        flush_due(exclude=scheduled)
+        flush_due(exclude=scheduled, started=started)
 
 
-def flush_due(exclude: Iterable[int] = (), limit: int = FLUSH_LIMIT) -> int:
+def _budget_spent(started: float) -> bool:
+    """Whether sending that began at ``started`` has used up the time a request may wait for it
+    (``WEBHOOK_TIMEOUT``; the attempt running when it runs out may take as long again)."""
+    return time.monotonic() - started >= float(settings.WEBHOOK_TIMEOUT)
+
+
+def flush_due(
+    exclude: Iterable[int] = (), limit: int = FLUSH_LIMIT, started: float | None = None
+) -> int:
     """Enqueue the send task for up to ``limit`` due deliveries (oldest due first), starting no
-    new one once ``WEBHOOK_TIMEOUT`` has passed; returns how many were enqueued.
+    new one once ``WEBHOOK_TIMEOUT`` has passed since ``started`` (the start of the new
+    deliveries' sending, so both share one budget); returns how many were enqueued.
 
-    With the immediate backend each runs here, after the new delivery went out: the request that
-    made the new one waits for them (a receiver that is up answers in milliseconds; one that
-    hangs costs at most about twice ``WEBHOOK_TIMEOUT``). ``claim`` makes sure no attempt is made
-    twice when another process flushes or runs ``send_webhooks`` at the same time."""
+    With the immediate backend each runs here, after the new deliveries went out: the request
+    that made them waits for them (a receiver that is up answers in milliseconds; against ones
+    that hang, sending and flushing together cost at most about twice ``WEBHOOK_TIMEOUT``).
+    ``claim`` makes sure no attempt is made twice when another process flushes or runs
+    ``send_webhooks`` at the same time."""
     from .tasks import send_webhook_delivery
 
-    started = time.monotonic()
-    budget = float(settings.WEBHOOK_TIMEOUT)
+    started = time.monotonic() if started is None else started
     skip = set(exclude)
     enqueued = 0
     for pk in due_deliveries(timezone.now(), limit=limit + len(skip)):
         if pk in skip:
             continue
-        if enqueued >= limit or time.monotonic() - started >= budget:
+        if enqueued >= limit or _budget_spent(started):
             break
         send_webhook_delivery.enqueue(pk)
         enqueued += 1

@@ -100,18 +100,29 @@ def _envelope(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
     return {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data}
 
 
-def record(event_type: str, data: dict[str, Any], endpoints: Iterable[WebhookEndpoint]) -> None:
-    """A delivery per endpoint, written now (in the caller's transaction) and sent after
-    commit."""
-    deliveries = WebhookDelivery.objects.bulk_create(
+def create_deliveries(
+    event_type: str, data: dict[str, Any], endpoints: Iterable[WebhookEndpoint]
+) -> list[WebhookDelivery]:
+    """A delivery per endpoint, written now (in the caller's transaction), not yet scheduled."""
+    return WebhookDelivery.objects.bulk_create(
         WebhookDelivery(
             endpoint=endpoint, event_type=event_type, payload=_envelope(event_type, data)
         )
         for endpoint in endpoints
     )
+
+
+def send_after_commit(deliveries: list[WebhookDelivery]) -> None:
+    """Schedule ``deliveries`` together after commit (one budget for the request's wait)."""
     if deliveries:
         transaction.on_commit(lambda: schedule(deliveries))
         prune_log()
+
+
+def record(event_type: str, data: dict[str, Any], endpoints: Iterable[WebhookEndpoint]) -> None:
+    """A delivery per endpoint, written now (in the caller's transaction) and sent after
+    commit."""
+    send_after_commit(create_deliveries(event_type, data, endpoints))
 
 
 def page_event(page: Page, event_type: str, *, action: str | None = None) -> None:

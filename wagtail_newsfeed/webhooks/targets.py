@@ -50,11 +50,20 @@ def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
     return networks
 
 
-def is_public(address: IPAddress) -> bool:
-    """Whether ``address`` is a global unicast address (not private, loopback, link-local,
-    multicast, reserved, unspecified or shared)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+def embedded_ipv4(address: IPAddress) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one leads to: ``::ffff:a.b.c.d`` (mapped), ``2002:aabb:ccdd::``
+    (6to4) or a Teredo client; a 6to4 relay forwards to the embedded address, so
+    ``2002:7f00:1::`` reaches ``127.0.0.1`` as surely as ``::ffff:127.0.0.1`` does."""
+    if not isinstance(address, ipaddress.IPv6Address):
+        return None
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    return address.teredo[1] if address.teredo is not None else None
+
+
+def _is_global(address: IPAddress) -> bool:
     return address.is_global and not (
         address.is_multicast
         or address.is_reserved
@@ -63,6 +72,17 @@ def is_public(address: IPAddress) -> bool:
         or address.is_unspecified
         or address.is_private
     )
+
+
+def is_public(address: IPAddress) -> bool:
+    """Whether ``address`` is a global unicast address (not private, loopback, link-local,
+    multicast, reserved, unspecified or shared), and so is the IPv4 address it embeds, if any."""
+    embedded = embedded_ipv4(address)
+    if embedded is None:
+        return _is_global(address)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return _is_global(embedded)  # ``::ffff:0:0/96`` itself is not global: judge the IPv4
+    return _is_global(address) and _is_global(embedded)
 
 
 def is_allowed(address: IPAddress) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.utils import quote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -28,8 +28,35 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from ..models.webhooks import generate_secret
+from .targets import TargetRefused, TargetUnreachable, check_url
 
 SECRET_SESSION_KEY = "wagtail_newsfeed_webhook_secret"
+
+
+class EndpointURLField(forms.URLField):
+    """Says what is wrong with a URL Django's validator turns down although it names a host:
+    ``http://127.1/``, ``http://2130706433/`` or ``http://localhost./`` are refused because they
+    lead to a non-public address, which "Enter a valid URL." does not tell."""
+
+    def run_validators(self, value: Any) -> None:
+        try:
+            super().run_validators(value)
+        except ValidationError:
+            refusal = _refusal(value)
+            if refusal:
+                raise ValidationError(refusal, code="not_public") from None
+            raise
+
+
+def _refusal(url: str) -> str:
+    """Why ``check_url`` refuses ``url`` for good (empty if it does not, or only for now)."""
+    try:
+        check_url(url)
+    except TargetUnreachable:
+        return ""
+    except TargetRefused as error:
+        return str(error)
+    return ""
 
 
 class WebhookEndpointForm(WagtailAdminModelForm):
@@ -45,6 +72,7 @@ class WebhookEndpointForm(WagtailAdminModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ["name", "url", "events", "is_active"]
+        field_classes = {"url": EndpointURLField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
