@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -124,6 +125,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     return response
 
 
+@csrf_exempt
 def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
-    """404 for API paths that match no endpoint (instead of the site's HTML 404 page)."""
+    """404 for API paths that match no endpoint (instead of the site's HTML 404 page), for every
+    method: exempt from CSRF, which would otherwise answer a write its HTML 403 page first."""
     return problem_response(404, _("No API endpoint at this path."), code="not_found")

@@ -371,7 +371,8 @@ SCHEMA_SETTINGS = {
 
 class _ProblemErrors:
     """Errors of the schema and docs views (a 405 for ``TRACE``, say) as problem details in JSON,
-    like every other endpoint's, whatever renderer (YAML, HTML) the view would pick."""
+    like every other endpoint's, whatever renderer (YAML, HTML) the view would pick; ``OPTIONS``
+    in JSON too."""
 
     def handle_exception(self, exc: Exception) -> Any:
         from django.http import JsonResponse
@@ -387,6 +388,16 @@ class _ProblemErrors:
             content_type=PROBLEM_CONTENT_TYPE,
             headers={k: v for k, v in response.headers.items() if k.lower() != "content-type"},
         )
+
+    def perform_content_negotiation(self, request: Any, force: bool = False) -> tuple[Any, str]:
+        """``OPTIONS`` answers DRF's metadata in JSON with ``Allow``, as every other endpoint
+        does: the Swagger view's HTML renderer has no template for it (a 500), and the schema
+        view would answer it as an OpenAPI document."""
+        if request.method == "OPTIONS":
+            from rest_framework.renderers import JSONRenderer
+
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
 
 
 class SchemaView(_ProblemErrors, SpectacularAPIView):
