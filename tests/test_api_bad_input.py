@@ -99,8 +99,12 @@ def test_a_bad_entry_post_is_a_400_and_saves_nothing(token_client, feed, superus
     "data,headers,status,word",
     [
         ({"headline": "x" * 300}, {}, 400, "headline"),
-        ({"headline": "y"}, {"HTTP_IF_MATCH": HUGE}, 409, "changed"),  # no entry has that version
+        ({"headline": "y"}, {"HTTP_IF_MATCH": "9" * 18}, 409, "changed"),  # no entry has it
         ({"headline": "y"}, {"HTTP_IF_MATCH": "abc"}, 400, "If-Match"),
+        # Longer than any id or version the app gives out; past 4,300 digits int() refuses it.
+        ({"headline": "y"}, {"HTTP_IF_MATCH": HUGE}, 400, "If-Match"),
+        ({"headline": "y"}, {"HTTP_IF_MATCH": "9" * 5000}, 400, "If-Match"),
+        ({"headline": "y"}, {"HTTP_IF_MATCH": '"' + "1" * 4301 + '"'}, 400, "If-Match"),
     ],
 )
 def test_a_bad_entry_patch_has_its_exact_status_and_saves_nothing(

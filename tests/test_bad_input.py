@@ -78,6 +78,26 @@ def test_a_bad_admin_url_gets_its_exact_status(admin_client, site, url, status):
     assert response.status_code == status, response.content[:300]
 
 
+ACTIONS = ["pin", "unpin", "key-event", "not-key-event", "publish", "unpublish"]
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/newsfeed/feeds/" + HUGE + "/console/entries/1/{action}/",
+        "/admin/newsfeed/feeds/{feed_id}/console/entries/" + HUGE + "/{action}/",
+        "/admin/newsfeed/feeds/" + "9" * 19 + "/console/entries/" + "9" * 19 + "/{action}/",
+    ],
+)
+def test_a_console_action_on_an_id_too_long_for_the_database_is_a_404(
+    admin_client, site, url, action
+):
+    with nothing_saved():
+        response = admin_client.post(url.format(action=action, **site))
+    assert response.status_code == 404, response.content[:300]
+
+
 @pytest.mark.parametrize("feed_param", [HUGE, "abc", "%00"])
 def test_creating_an_entry_for_a_feed_that_is_no_feed_redirects_to_the_list(
     admin_client, site, feed_param

@@ -285,9 +285,8 @@ def test_contributor_cannot_pin_but_keeps_the_text_as_a_draft(client, feed, cont
 def test_contributor_edits_a_draft_an_editor_pinned_without_losing_the_pin(
     client, feed, contributor, superuser
 ):
-    draft = factories.make_entry(
-        feed, superuser, text="Prepared", status=LiveEntry.Status.DRAFT, is_pinned=True
-    )
+    draft = factories.make_entry(feed, contributor, text="Prepared", status=LiveEntry.Status.DRAFT)
+    entry_rules.set_pinned(draft, superuser)
     client.force_login(contributor)
 
     response = client.post(

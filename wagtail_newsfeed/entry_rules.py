@@ -49,12 +49,13 @@ class InvalidCursor(ValueError):
 
 
 def can_edit_feed(user: Any, feed: LiveFeedPage) -> bool:
-    """May this user post draft entries to (and edit draft entries of) this feed?"""
+    """May this user post draft entries to (and edit their own draft entries of) this feed?"""
     return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_edit())
 
 
 def can_publish_feed(user: Any, feed: LiveFeedPage) -> bool:
-    """May this user change what readers see: publish, pin, edit or delete published entries?"""
+    """May this user change what readers see (publish, pin, edit or delete published entries)
+    and edit or delete other users' drafts?"""
     return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_publish())
 
 
@@ -99,6 +100,14 @@ def _check_permission(user: Any, feed: LiveFeedPage, *, publishing: bool) -> Non
                 "but not publish or change live ones."
             )
         )
+
+
+def _check_may_change(user: Any, feed: LiveFeedPage, entry: LiveEntry, *, publishing: bool) -> None:
+    """``_check_permission`` for a change to ``entry`` (the locked row): a user who may not
+    publish the feed changes and deletes only the drafts they created themselves."""
+    _check_permission(user, feed, publishing=publishing)
+    if not publishing and not can_publish_feed(user, feed) and entry.created_by_id != user.pk:
+        raise PermissionDenied(_("You may edit and delete only the drafts you created."))
 
 
 # The write path ------------------------------------------------------------------------------
@@ -231,7 +240,7 @@ def update_entry(
             or changes.get("status") == LiveEntry.Status.PUBLISHED
             or bool(changes.get("is_pinned"))
         )
-        _check_permission(user, feed, publishing=touches_readers)
+        _check_may_change(user, feed, current, publishing=touches_readers)
         if "display_time" in changes and changes["display_time"] is None:
             raise ValidationError({"display_time": _("Give the time to show.")})
         if changes.get("display_time", current.display_time) != current.display_time:
@@ -291,7 +300,7 @@ def delete_entry(entry: LiveEntry, user: Any) -> LiveEntry:
         counter = _lock_counter(feed.pk)
         current = LiveEntry.objects.select_for_update().get(pk=entry.pk)
         # Decided on the locked row: it may have been published since the caller loaded it.
-        _check_permission(user, feed, publishing=current.is_published)
+        _check_may_change(user, feed, current, publishing=current.is_published)
         if current.deleted_at is None:
             current.deleted_at = timezone.now()
             current.is_pinned = False

@@ -16,70 +16,123 @@ from .conf import settings
 from .xml import xml_safe
 
 TABLE_HEADER_CHOICES = {"row", "column", "col", "both", "neither"}
+HEADER_FLAGS = ("first_row_is_table_header", "first_col_is_header")
 
 
 def clean_table(value: Any, error: Any) -> dict[str, Any] | None:
     """A table value in exactly the shape Wagtail's table template reads, or ``error(message)``.
 
-    Cells are text (numbers become text); ``cell`` and ``mergeCells`` items need their
-    coordinates; the header flags follow ``table_header_choice`` as Wagtail's own clean does.
+    Every value is typed as the widget sends it (a list or an object where text or a boolean
+    belongs would otherwise be stored as its Python repr, or crash a set lookup): cells are
+    text (numbers become text), the caption is text, the header flags are booleans and
+    ``table_header_choice`` one of the choices, which the flags then follow as Wagtail's own
+    clean does; ``cell`` and ``mergeCells`` items lie inside the table.
     """
     if value in (None, ""):
         return None
     if not isinstance(value, dict) or not isinstance(value.get("data"), list):
         error(_("A table needs `data`: a list of rows, each a list of cells."))
         return None
-    rows = value["data"]
-    if not all(isinstance(row, list) for row in rows):
-        error(_("Each row of a table is a list of cells."))
+    data = _rows(value["data"], error)
+    if data is None:
         return None
-    cells = sum(len(row) for row in rows)
-    if cells > settings.TABLE_MAX_CELLS:
-        error(_("A table may have at most %(n)d cells.") % {"n": settings.TABLE_MAX_CELLS})
+    choice = _header_choice(value, error)
+    caption = value.get("table_caption")
+    if caption is not None and not isinstance(caption, str):
+        error(_("`table_caption` must be text."))
         return None
-    data = []
-    for row in rows:
-        if not all(cell is None or isinstance(cell, str | int | float) for cell in row):
-            error(_("Table cells must be text."))
-            return None
-        data.append([None if c is None else xml_safe(str(c)) for c in row])
-    choice = value.get("table_header_choice") or _header_choice(value)
-    if choice not in TABLE_HEADER_CHOICES:
-        error(_("`table_header_choice` must be one of: row, column, both, neither."))
+    if choice is None:
         return None
     cleaned: dict[str, Any] = {
         "data": data,
         "table_header_choice": choice,
         "first_row_is_table_header": choice in ("row", "both"),
         "first_col_is_header": choice in ("column", "col", "both"),
-        "table_caption": xml_safe(str(value.get("table_caption") or "")),
+        "table_caption": xml_safe(caption or ""),
     }
-    for key, fields in (("cell", ("row", "col")), ("mergeCells", ("row", "col", "rowspan"))):
-        items = value.get(key) or []
-        if not isinstance(items, list) or len(items) > cells:
-            error(_("`%(key)s` must be a list of at most one item per cell.") % {"key": key})
+    shape = (len(data), max((len(row) for row in data), default=0))
+    for key in ("cell", "mergeCells"):
+        kept = _table_items(value.get(key), key, shape, error)
+        if kept is None:
             return None
-        if key == "mergeCells":
-            fields = (*fields, "colspan")
-        kept = []
-        for item in items:
-            if not isinstance(item, dict) or not all(_is_count(item.get(f)) for f in fields):
-                error(
-                    _("Each item of `%(key)s` needs whole numbers %(fields)s.")
-                    % {"key": key, "fields": ", ".join(fields)}
-                )
-                return None
-            kept.append(_table_meta(item, key))
         if kept:
             cleaned[key] = kept
     return cleaned
 
 
-def _header_choice(value: dict[str, Any]) -> str:
-    row, col = bool(value.get("first_row_is_table_header")), bool(value.get("first_col_is_header"))
-    return {(True, True): "both", (True, False): "row", (False, True): "column"}.get(
-        (row, col), "neither"
-    )
+def _rows(rows: list[Any], error: Any) -> list[list[str | None]] | None:
+    """The cells as text, within ``TABLE_MAX_CELLS`` (an empty row counts as one cell: it is
+    still a row to store and render)."""
+    if not all(isinstance(row, list) for row in rows):
+        error(_("Each row of a table is a list of cells."))
+        return None
+    if len(rows) > settings.TABLE_MAX_CELLS or (
+        sum(max(len(row), 1) for row in rows) > settings.TABLE_MAX_CELLS
+    ):
+        error(_("A table may have at most %(n)d cells.") % {"n": settings.TABLE_MAX_CELLS})
+        return None
+    for row in rows:
+        if not all(_is_cell(cell) for cell in row):
+            error(_("Table cells must be text."))
+            return None
+    return [[None if c is None else xml_safe(str(c)) for c in row] for row in rows]
+
+
+def _is_cell(value: Any) -> bool:
+    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+
+
+def _header_choice(value: dict[str, Any], error: Any) -> str | None:
+    """``table_header_choice``, or the choice the header flags make; ``None`` after ``error``."""
+    flags = [value.get(name) for name in HEADER_FLAGS]
+    if not all(flag is None or isinstance(flag, bool) for flag in flags):
+        error(_("`first_row_is_table_header` and `first_col_is_header` must be true or false."))
+        return None
+    choice = value.get("table_header_choice")
+    if choice in (None, ""):
+        row, col = bool(flags[0]), bool(flags[1])
+        return {(True, True): "both", (True, False): "row", (False, True): "column"}.get(
+            (row, col), "neither"
+        )
+    if not isinstance(choice, str) or choice not in TABLE_HEADER_CHOICES:
+        error(_("`table_header_choice` must be one of: row, column, both, neither."))
+        return None
+    return choice
+
+
+def _table_items(
+    items: Any, key: str, shape: tuple[int, int], error: Any
+) -> list[dict[str, Any]] | None:
+    """``cell`` or ``mergeCells`` items, each inside the table; ``None`` after ``error``."""
+    items = items or []
+    rows, cols = shape
+    if not isinstance(items, list) or len(items) > max(rows * cols, 1):
+        error(_("`%(key)s` must be a list of at most one item per cell.") % {"key": key})
+        return None
+    fields = ("row", "col", "rowspan", "colspan") if key == "mergeCells" else ("row", "col")
+    kept = []
+    for item in items:
+        if not isinstance(item, dict) or not all(_is_count(item.get(f)) for f in fields):
+            error(
+                _("Each item of `%(key)s` needs whole numbers %(fields)s.")
+                % {"key": key, "fields": ", ".join(fields)}
+            )
+            return None
+        if not _inside(item, key, rows, cols):
+            error(
+                _("An item of `%(key)s` lies outside the table (%(rows)d × %(cols)d).")
+                % {"key": key, "rows": rows, "cols": cols}
+            )
+            return None
+        kept.append(_table_meta(item, key))
+    return kept
+
+
+def _inside(item: dict[str, Any], key: str, rows: int, cols: int) -> bool:
+    if key == "cell":
+        return item["row"] < rows and item["col"] < cols
+    spans = item["rowspan"] >= 1 and item["colspan"] >= 1
+    return spans and item["row"] + item["rowspan"] <= rows and item["col"] + item["colspan"] <= cols
 
 
 def _is_count(value: Any) -> bool:

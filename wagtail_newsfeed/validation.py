@@ -20,6 +20,8 @@ path (``body[2].body``); nothing is saved.
 from __future__ import annotations
 
 import json
+import logging
+import re
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -43,6 +45,12 @@ from .converters import parse_id
 from .tables import clean_table
 from .xml import xml_safe
 
+logger = logging.getLogger(__name__)
+
+#: The block ids Wagtail's editor writes (uuid4) and the importer derives (uuid5), and any other
+#: id of that alphabet: the editor keys its blocks by them, in HTML attributes and scripts.
+SAFE_BLOCK_ID = re.compile(r"[A-Za-z0-9-]{1,64}")
+
 
 @dataclass
 class _Reference:
@@ -60,11 +68,41 @@ class _Walk:
     blocks: int = 0
     errors: list[tuple[tuple, str]] = field(default_factory=list)
     references: list[_Reference] = field(default_factory=list)
+    #: Block and list item ids seen so far (shared by the walks of one body), and problems with
+    #: ids: they are errors of a write, but do not keep a stored block from the editor.
+    ids: set[str] = field(default_factory=set)
+    id_errors: list[tuple[tuple, str]] = field(default_factory=list)
 
     def error(self, path: tuple, message: str) -> None:
         self.errors.append((path, message))
 
     def visit(self, block: blocks.Block, value: Any, path: tuple) -> Any:
+        """``value`` checked and cleaned as ``block``'s. Whatever a value makes a check raise is
+        a problem of that block, never a 500, and is logged: it means a check missed a shape."""
+        try:
+            return self.visit_block(block, value, path)
+        except Exception:
+            logger.exception("Validating %s (%s) raised", path_label(path), type(block).__name__)
+            self.error(path, _("This value could not be checked; it has an unexpected shape."))
+            return None
+
+    def block_id(self, value: Any, path: tuple) -> str:
+        """The id a block or list item keeps: a safe one not used before in this body (a new one
+        if it has none)."""
+        if value in (None, ""):
+            return str(uuid.uuid4())
+        if not isinstance(value, str) or not SAFE_BLOCK_ID.fullmatch(value):
+            self.id_errors.append(
+                (path, _("A block id must be 1 to 64 letters, digits or “-” (a UUID)."))
+            )
+        elif value in self.ids:
+            self.id_errors.append((path, _("Another block of this body has the same id.")))
+        else:
+            self.ids.add(value)
+            return value
+        return str(uuid.uuid4())
+
+    def visit_block(self, block: blocks.Block, value: Any, path: tuple) -> Any:
         if isinstance(block, blocks.StreamBlock):
             return self.stream(block, value, path)
         if isinstance(block, blocks.ListBlock):
@@ -112,7 +150,7 @@ class _Walk:
                 {
                     "type": item["type"],
                     "value": self.visit(child, item.get("value"), here),
-                    "id": _block_id(item.get("id")),
+                    "id": self.block_id(item.get("id"), here),
                 }
             )
         return cleaned
@@ -136,7 +174,7 @@ class _Walk:
                 {
                     "type": "item",
                     "value": self.visit(block.child_block, raw, here),
-                    "id": _block_id(item.get("id") if is_wrapped else None),
+                    "id": self.block_id(item.get("id") if is_wrapped else None, here),
                 }
             )
         return cleaned
@@ -213,12 +251,6 @@ class _Walk:
             return value
         self.error(path, _("Expected a single value, not a list or an object."))
         return None
-
-
-def _block_id(value: Any) -> str:
-    if isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable():
-        return value
-    return str(uuid.uuid4())
 
 
 def _shown(value: Any) -> str:
@@ -404,7 +436,12 @@ def clean_body(
         raise StreamBlockValidationError(non_block_errors=ErrorList(limit_errors))
     walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
     cleaned = walk.stream(stream_block, raw, ())
+    walk.errors += walk.id_errors
     if not walk.errors:
+        # Cleaning may grow a body (rich text stores "&" as "&amp;"): the cap is on what is stored.
+        limit_errors = _size_errors(cleaned, max_bytes, cleaned=True)
+        if limit_errors:
+            raise StreamBlockValidationError(non_block_errors=ErrorList(limit_errors))
         _check_references(walk, user)
     if walk.errors:
         raise _nested_error(stream_block, walk.errors)
@@ -414,7 +451,9 @@ def clean_body(
     except ValidationError:
         raise
     except (TypeError, ValueError, AttributeError, KeyError, LookupError) as error:
-        # The walk should leave nothing for this to catch; if it does, it is still a 4xx.
+        # The walk should leave nothing for this to catch; if it does, it is still a 4xx, and
+        # logged: a check of the walk missed a shape.
+        logger.exception("Wagtail refused a body the validator had accepted")
         raise StreamBlockValidationError(
             non_block_errors=ErrorList([_("Invalid block value: %(e)s") % {"e": error}])
         ) from None
@@ -422,11 +461,13 @@ def clean_body(
 
 class BodyProblem(NamedTuple):
     """One stored block the validator would refuse (``damaged``: an editor could not open it)
-    or whose rich text holds markup the editor cannot write (it opens, and saving cleans it)."""
+    or that opens but would be changed on saving: its rich text holds markup the editor cannot
+    write, or its id is unsafe or used twice (``new_id``: the id the editor gets instead)."""
 
     index: int
     message: str
     damaged: bool
+    new_id: bool = False
 
 
 def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
@@ -436,12 +477,16 @@ def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
         return []
     stream_block = value.stream_block
     problems: list[BodyProblem] = []
+    ids: set[str] = set()  # duplicates across blocks count too
     for index, raw in enumerate(value.raw_data):
-        walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
+        walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS, ids=ids)
         cleaned = walk.stream(stream_block, [raw], ())
         for path, message in walk.errors:
             label = path_label(((index, None), *path[1:]))
             problems.append(BodyProblem(index, f"{label}: {message}", damaged=True))
+        for path, message in walk.id_errors:
+            label = path_label(((index, None), *path[1:]))
+            problems.append(BodyProblem(index, f"{label}: {message}", False, new_id=True))
         if not walk.errors and _markup_removed(raw, cleaned[0]):
             message = _("body[%(i)d]: holds markup the editor cannot write") % {"i": index}
             problems.append(BodyProblem(index, message, damaged=False))
@@ -450,13 +495,37 @@ def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
 
 def repair_body(value: blocks.StreamValue) -> tuple[blocks.StreamValue, list[str]]:
     """For an editor opening a body with damaged blocks: the body without them (so the editor
-    can open at all), and what was left out. The stored row is unchanged until they save."""
-    damaged = [problem for problem in body_problems(value) if problem.damaged]
-    if not damaged:
+    can open at all), and what was left out; blocks with unsafe or repeated ids get new ones.
+    The stored row is unchanged until they save."""
+    problems = body_problems(value)
+    damaged = [problem for problem in problems if problem.damaged]
+    new_ids = {problem.index for problem in problems if problem.new_id}
+    if not damaged and not new_ids:
         return value, []
     left_out = {problem.index for problem in damaged}
-    kept = [raw for index, raw in enumerate(value.raw_data) if index not in left_out]
+    kept = [
+        _with_new_ids(raw) if index in new_ids else raw
+        for index, raw in enumerate(value.raw_data)
+        if index not in left_out
+    ]
     return value.stream_block.to_python(kept), [problem.message for problem in damaged]
+
+
+def _with_new_ids(raw: dict[str, Any]) -> dict[str, Any]:
+    """A stored block with a new id for itself and each list item in it (an unsafe or
+    repeated id would keep the editor from saving, and it cannot change ids)."""
+
+    def renew(node: Any) -> Any:
+        if isinstance(node, list):
+            return [renew(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        renewed = {key: renew(item) for key, item in node.items()}
+        if isinstance(node.get("type"), str) and "value" in node and "id" in node:
+            renewed["id"] = str(uuid.uuid4())
+        return renewed
+
+    return renew(raw)
 
 
 def _markup_removed(raw: Any, cleaned: dict[str, Any]) -> bool:
@@ -486,14 +555,19 @@ def _limit_errors(raw: Any, max_bytes: int) -> list[str]:
     depth_limit = settings.BODY_MAX_DEPTH
     if _depth(raw, depth_limit) > depth_limit:
         return [_("The body nests deeper than %(n)d levels.") % {"n": depth_limit}]
+    return _size_errors(raw, max_bytes)
+
+
+def _size_errors(raw: Any, max_bytes: int, *, cleaned: bool = False) -> list[str]:
     # surrogatepass: a lone surrogate (from a Python caller) is removed by the walk, not here.
     size = len(json.dumps(raw, ensure_ascii=False, default=str).encode("utf-8", "surrogatepass"))
-    if size > max_bytes:
-        return [
-            _("The body is %(size)s; the most it may be is %(max)s.")
-            % {"size": _kilobytes(size), "max": _kilobytes(max_bytes)}
-        ]
-    return []
+    if size <= max_bytes:
+        return []
+    if cleaned:
+        message = _("The body is %(size)s once cleaned (as stored); the most it may be is %(max)s.")
+    else:
+        message = _("The body is %(size)s; the most it may be is %(max)s.")
+    return [message % {"size": _kilobytes(size), "max": _kilobytes(max_bytes)}]
 
 
 def _kilobytes(size: int) -> str:

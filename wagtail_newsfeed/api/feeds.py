@@ -113,6 +113,17 @@ def delta_limit(request: Request) -> int:
     return int(raw)
 
 
+def if_match_version(request: Request) -> int | None:
+    """The entry version an ``If-Match`` header names, if any: whole ASCII digits, at most 18
+    of them (a longer number is no version, and past 4,300 digits ``int()`` refuses it)."""
+    expected = request.headers.get("If-Match", "").strip('"')
+    if not expected:
+        return None
+    if not (expected.isascii() and expected.isdigit() and len(expected) <= 18):
+        raise InvalidParameter("If-Match", _("Must be the entry's version number."))
+    return int(expected)
+
+
 class FeedList(NewsfeedAPIView, generics.ListAPIView):
     """Live feeds readers can see, most recently started first."""
 
@@ -387,15 +398,9 @@ class FeedEntryDetail(NewsfeedAPIView):
         data = EntryWriteSerializer(
             data=request.data, partial=True, context={"request": request}
         ).validated()
-        expected = request.headers.get("If-Match", "").strip('"') or None
-        if expected is not None and not (expected.isascii() and expected.isdigit()):
-            raise InvalidParameter("If-Match", _("Must be the entry's version number."))
         try:
             entry = entry_rules.update_entry(
-                entry,
-                request.user,
-                expected_version=int(expected) if expected else None,
-                **data,
+                entry, request.user, expected_version=if_match_version(request), **data
             )
         except entry_rules.EntryConflict as error:
             raise Conflict(str(error)) from None

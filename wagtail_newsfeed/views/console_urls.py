@@ -2,8 +2,12 @@
 
 from django.urls import path, re_path
 
-from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
+from .. import converters  # registers <newsfeed_id:...>
 from . import console
+
+#: The bounded id of ``<newsfeed_id:...>`` for the one route that needs a regex: a longer id
+#: matches no route (a 404), never a lookup that overflows the database's integers.
+ID = converters.IdConverter.regex
 
 app_name = "wagtail_newsfeed_console"
 
@@ -25,7 +29,7 @@ urlpatterns = [
         name="delete",
     ),
     re_path(
-        r"^(?P<feed_id>[0-9]+)/console/entries/(?P<entry_id>[0-9]+)/"
+        rf"^(?P<feed_id>{ID})/console/entries/(?P<entry_id>{ID})/"
         r"(?P<action>pin|unpin|key-event|not-key-event|publish|unpublish)/$",
         console.EntryActionView.as_view(),
         name="action",
