@@ -10,9 +10,10 @@ import pytest
 from django.urls import resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from tests import factories
+from tests.checks import nothing_saved
 from wagtail_newsfeed.api.wagtail_pages import VisiblePagesAPIViewSet
 
 PAGES = "/api/v2/pages/"
@@ -130,3 +131,68 @@ def test_draft_and_private_articles_stay_hidden(news_index, kind):
     assert page.pk not in listed_ids()
     assert page.pk not in listed_ids(type="wagtail_newsfeed.NewsArticlePage")
     assert APIClient().get(f"{PAGES}{page.pk}/").status_code == 404
+
+
+@pytest.fixture
+def hidden_named(news_index) -> dict[str, Page]:
+    """A hidden article of each kind, titled with a word only it has (drafts are indexed too)."""
+    draft = factories.make_article(news_index, "Quokka draft", publish=False)
+    private = factories.make_article(news_index, "Narwhal private")
+    PageViewRestriction.objects.create(
+        page=private, restriction_type=PageViewRestriction.PASSWORD, password="x"
+    )
+    expired = factories.make_article(news_index, "Axolotl expired")
+    expire(expired)
+    unpublished = factories.make_article(news_index, "Pangolin unpublished")
+    unpublished.unpublish()
+    return {"draft": draft, "private": private, "expired": expired, "unpublished": unpublished}
+
+
+@pytest.mark.parametrize("kind", ["draft", "private", "expired", "unpublished"])
+def test_search_finds_only_visible_pages(news_index, hidden_named, kind):
+    article = factories.make_article(news_index, "Zebra crossing opens")
+    assert listed_ids(search="Zebra") == {article.pk}
+    assert listed_ids(search=hidden_named[kind].title.split()[0]) == set()
+    assert listed_ids(search="Zebra", type="wagtail_newsfeed.NewsArticlePage") == {article.pk}
+
+
+@pytest.mark.parametrize("query", [" ", "\t \n"])
+def test_search_of_spaces_finds_nothing(news_index, query):
+    factories.make_article(news_index, "Zebra crossing opens")
+    assert listed_ids(search=query) == set()
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("offset", "1" * 26),
+        ("offset", "1.5"),
+        ("limit", "9" * 30),
+        ("child_of", "abc"),
+        ("child_of", "1" * 30),
+        ("descendant_of", "1.5"),
+        ("ancestor_of", "\x00"),
+        ("translation_of", "é"),
+        ("search", "a\x00b"),
+    ],
+)
+def test_listing_refuses_parameters_no_database_could_take(db, name, value):
+    with nothing_saved():
+        response = APIClient().get(PAGES, {name: value})
+    assert response.status_code == 400
+    assert name in response.json()["message"]
+
+
+@pytest.mark.parametrize("value", ["abc", "1.5", "\x00", "é", "1" * 30, "-1"])
+def test_find_refuses_an_id_that_is_not_an_id(db, value):
+    with nothing_saved():
+        response = APIClient().get(f"{PAGES}find/", {"id": value})
+    assert response.status_code == 400
+    assert "id" in response.json()["message"]
+
+
+def test_find_by_id_finds_a_visible_page_only(news_index):
+    article = factories.make_article(news_index, "Fresh story")
+    draft = factories.make_article(news_index, "Draft story", publish=False)
+    assert APIClient().get(f"{PAGES}find/", {"id": str(article.pk)}).status_code == 302
+    assert APIClient().get(f"{PAGES}find/", {"id": str(draft.pk)}).status_code == 404

@@ -233,11 +233,19 @@ class DocumentBlock(blocks.StructBlock):
     title = blocks.CharBlock(required=False, max_length=255, help_text=_("Defaults to its title."))
 
     def get_api_representation(self, value, context=None):
-        document = value.get("document")
+        """The document only while readers may see it (not in a private collection);
+        otherwise ``document`` is null and its own title is not shown."""
+        document = serialization.public_document(value.get("document"), context)
         return {
             "document": serialization.document_json(document, context),
             "title": value.get("title") or (document.title if document else ""),
         }
+
+    def get_context(self, value, parent_context=None):
+        """``document``: the chosen document, or None while it is in a private collection."""
+        context = super().get_context(value, parent_context)
+        context["document"] = serialization.public_document(value.get("document"), context)
+        return context
 
     class Meta:
         icon = "doc-full"

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Page, PageViewRestriction, Site
+from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.search import index
 from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
 
@@ -118,7 +118,9 @@ def rendered_content_changed(**kwargs: Any) -> None:
 def register_signal_handlers() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(api_content_changed, dispatch_uid=f"newsfeed_api_cache_{id(signal)}")
-    for model in (Topic, Author, Source, PageViewRestriction, Site, get_image_model()):
+    # A collection made private hides its documents (serialization.public_document).
+    privacy = (PageViewRestriction, CollectionViewRestriction, Collection)
+    for model in (Topic, Author, Source, *privacy, Site, get_image_model(), get_document_model()):
         for signal in (post_save, post_delete):
             signal.connect(
                 api_content_changed,
@@ -134,7 +136,7 @@ def register_signal_handlers() -> None:
         Topic,
         Author,
         Source,
-        PageViewRestriction,
+        *privacy,
         Site,
         get_image_model(),
         get_document_model(),

@@ -36,6 +36,13 @@ def sturdy_link_conversion(features):
     register_sturdy_link_conversion(features)
 
 
+@hooks.register("register_rich_text_features", order=100)  # replaces Wagtail's link types
+def visible_link_types(features):
+    from .rich_text import register_visible_link_types
+
+    register_visible_link_types(features)
+
+
 @hooks.register("register_admin_urls")
 def register_live_console_urls():
     from django.urls import include, path
