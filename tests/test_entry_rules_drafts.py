@@ -115,3 +115,23 @@ def test_the_newsroom_bulk_delete_refuses_another_users_draft(
     assert response.status_code == 302
     assert LiveEntry.objects.get(pk=mine.pk).deleted_at is not None
     assert all(LiveEntry.objects.get(pk=e.pk).deleted_at is None for e in others_drafts)
+
+
+def test_the_console_offers_no_controls_for_another_users_draft(client, feed, contributor, editor):
+    own = factories.make_entry(feed, contributor, status=DRAFT, headline="Mine")
+    theirs = factories.make_entry(feed, editor, status=DRAFT, headline="Theirs")
+    client.force_login(contributor)
+
+    page = client.get(reverse("wagtail_newsfeed_console:console", args=[feed.pk]))
+    html = page.content.decode()
+
+    def url(name: str, entry: LiveEntry) -> str:
+        return reverse(f"wagtail_newsfeed_console:{name}", args=[feed.pk, entry.pk])
+
+    assert url("edit", own) in html and url("delete", own) in html
+    assert url("edit", theirs) not in html and url("delete", theirs) not in html
+    for name in ("edit", "delete"):
+        refused = client.get(url(name, theirs))
+        assert refused.status_code == 302 and refused["Location"] == reverse("wagtailadmin_home")
+        assert client.get(url(name, own)).status_code == 200
+    assert entry_rules.can_change_entry(editor, feed, own)

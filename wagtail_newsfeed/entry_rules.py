@@ -102,6 +102,15 @@ def _check_permission(user: Any, feed: LiveFeedPage, *, publishing: bool) -> Non
         )
 
 
+def can_change_entry(user: Any, feed: LiveFeedPage, entry: LiveEntry) -> bool:
+    """May this user edit or delete ``entry``? Publishers any entry of the feed; a user who may
+    only write drafts, the drafts they created. For showing controls: a write decides again on
+    the locked row (``_check_may_change``)."""
+    if can_publish_feed(user, feed):
+        return True
+    return can_edit_feed(user, feed) and not entry.is_published and entry.created_by_id == user.pk
+
+
 def _check_may_change(user: Any, feed: LiveFeedPage, entry: LiveEntry, *, publishing: bool) -> None:
     """``_check_permission`` for a change to ``entry`` (the locked row): a user who may not
     publish the feed changes and deletes only the drafts they created themselves."""

@@ -217,7 +217,9 @@ class EditEntryView(FeedConsoleMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
-        if entry.is_published and not self.can_publish:
+        if not self.can_publish and not entry_rules.can_change_entry(
+            request.user, self.feed, entry
+        ):
             raise PermissionDenied
         entry.body = repaired_body(request, entry.body)  # the form's copy; nothing is saved
         form = self.make_form(instance=entry, initial={"expected_version": entry.version})
@@ -333,7 +335,9 @@ class DeleteEntryView(FeedConsoleMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
-        if entry.is_published and not self.can_publish:
+        if not self.can_publish and not entry_rules.can_change_entry(
+            request.user, self.feed, entry
+        ):
             raise PermissionDenied
         return self.render_to_response(self.get_context_data(entry=entry))
 
