@@ -42,6 +42,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "serialization",
         "validation",
         "visibility",
+        "links",
         "entry_rules",
         "live_page",
         "search",

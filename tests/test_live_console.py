@@ -301,7 +301,9 @@ def test_contributor_edits_a_draft_an_editor_pinned_without_losing_the_pin(
 def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text(
     client, feed, contributor, superuser
 ):
-    draft = factories.make_entry(feed, contributor, text="First take", status=LiveEntry.Status.DRAFT)
+    draft = factories.make_entry(
+        feed, contributor, text="First take", status=LiveEntry.Status.DRAFT
+    )
     client.force_login(contributor)
     assert client.get(edit_url(draft)).status_code == 200
     entry_rules.publish_entry(draft, superuser)

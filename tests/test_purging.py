@@ -260,3 +260,15 @@ def test_a_restriction_purges_nothing_before_it_commits(
         )
         assert purged == []
     assert callbacks
+
+
+def test_restricting_a_story_purges_its_aliases_too(
+    news_index, purged, django_capture_on_commit_callbacks
+):
+    article = factories.make_article(news_index)
+    mirror = factories.make_index(title="Mirror", slug="mirror")
+    alias = article.create_alias(parent=mirror, update_slug="mirrored")
+    RecordingBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
+    assert alias.full_url in purged and mirror.full_url in purged

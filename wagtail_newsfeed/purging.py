@@ -196,11 +196,14 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
 
 def restricted_page_urls(page: Page) -> set[str]:
     """What showed ``page`` and the pages under it before a view restriction hid them (or
-    what a removed restriction makes public again): each page, and for articles and live feeds
-    everything that lists them, as on unpublish."""
+    what a removed restriction makes public again): each page and its aliases, and for articles
+    and live feeds everything that lists them, as on unpublish."""
     urls: set[str] = set()
     batch = PurgeBatch()
-    for descendant in page.get_descendants(inclusive=True).live().specific().iterator():
+    pages = page.get_descendants(inclusive=True).live()
+    # Their aliases elsewhere on the site follow their sources' restrictions (``visibility``).
+    pages = pages | Page.objects.live().filter(alias_of__in=pages.values("pk"))
+    for descendant in pages.specific().iterator():
         if isinstance(descendant, NewsArticleMixin):
             urls |= article_urls(descendant)
         elif isinstance(descendant, LiveFeedMixin):

@@ -9,9 +9,6 @@ id="3">``, what API clients and exports carry) or the editor form (``data-linkty
 ``references`` lists the internal links and embeds of stored rich text, for the validator to
 check that each id is well formed and points at something the writer may choose.
 
-``register_visible_link_types`` resolves page and document links on the front end only to what
-readers may see.
-
 ``register_sturdy_link_conversion`` makes Draftail open rich text whose link ids are not ids
 (crafted posts, old data): Wagtail's converters look each linked page or document up with the id
 as written, and one bad id would fail the whole edit form.
@@ -31,10 +28,8 @@ from wagtail.admin.rich_text.converters.html_to_contentstate import (
     LinkElementHandler,
     PageLinkElementHandler,
 )
-from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.documents.rich_text.contentstate import DocumentLinkElementHandler
 from wagtail.rich_text import features as feature_registry
-from wagtail.rich_text.pages import PageLinkHandler
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
 from .converters import parse_id
@@ -218,51 +213,3 @@ def register_sturdy_link_conversion(features: Any) -> None:
             rule = {**rule, "from_database_format": {**rule["from_database_format"]}}
             rule["from_database_format"][selector] = handler
             features.register_converter_rule("contentstate", feature, rule)
-
-
-# Links on the front end -------------------------------------------------------------------------
-
-
-def _ids(attrs_list: list[dict[str, Any]]) -> list[Any]:
-    # Ids as written, as Wagtail's handlers read them: one that is not a number fails the
-    # lookup, and ``rendering`` then leaves the block out and logs it for the editors.
-    return [attrs.get("id") for attrs in attrs_list]
-
-
-class VisiblePageLinkHandler(PageLinkHandler):
-    """Wagtail's page link, resolved only to pages readers may see: a link to a draft, private,
-    expired or deleted page keeps its text but has no ``href`` (its URL could give the story
-    away). The rule joins Wagtail's own query for the linked pages: no query more."""
-
-    @classmethod
-    def get_many(cls, attrs_list: list[dict[str, Any]]) -> list[Any]:
-        from wagtail.models import Page
-
-        from .visibility import visible_pages
-
-        ids = _ids(attrs_list)
-        pages = visible_pages(Page.objects.filter(id__in=ids)).defer_streamfields().specific()
-        by_id = {str(page.pk): page for page in pages}
-        return [by_id.get(str(i)) for i in ids]
-
-
-class PublicDocumentLinkHandler(DocumentLinkHandler):
-    """Wagtail's document link, resolved only to documents outside private collections: the
-    others keep their text but have no ``href``. One query, as Wagtail's."""
-
-    @classmethod
-    def get_many(cls, attrs_list: list[dict[str, Any]]) -> list[Any]:
-        from .serialization import private_collections
-
-        ids = _ids(attrs_list)
-        public = cls.get_model().objects.exclude(collection__in=private_collections())
-        by_id = {str(document.pk): document for document in public.filter(id__in=ids)}
-        return [by_id.get(str(i)) for i in ids]
-
-
-def register_visible_link_types(features: Any) -> None:
-    """Put the handlers above in place of Wagtail's for page and document links (run after
-    Wagtail's own ``register_rich_text_features`` hooks): rich text anywhere on the site, its
-    feeds and its APIs then links only to what readers may see."""
-    features.register_link_type(VisiblePageLinkHandler)
-    features.register_link_type(PublicDocumentLinkHandler)

@@ -80,35 +80,12 @@ def image_json(
     }
 
 
-def private_collections() -> QuerySet:
-    """Collections with a view restriction on them or an ancestor (collections are a tree: a
-    restriction covers every collection whose path starts with the restricted one's). Wagtail
-    asks readers for a password or a login before serving their documents."""
-    from django.db.models import Exists, OuterRef
-    from django.db.models.functions import Length, Substr
-    from wagtail.models import Collection, CollectionViewRestriction
-
-    restricted_path = Substr(OuterRef("path"), 1, Length("collection__path"))
-    restrictions = CollectionViewRestriction.objects.filter(collection__path=restricted_path)
-    return Collection.objects.filter(Exists(restrictions))
-
-
-def is_document_public(document: Any, context: dict[str, Any] | None = None) -> bool:
-    """Whether readers may see ``document``'s title and URL: not in a private collection
-    (asked once per request with a request in ``context``, for every document it shows)."""
-    from .caching import once_per_request
-
-    def read() -> frozenset[int]:
-        return frozenset(private_collections().values_list("pk", flat=True))
-
-    request = _request(context)
-    private = read() if request is None else once_per_request(request, "private-collections", read)
-    return document.collection_id not in private
-
-
 def public_document(document: Any, context: dict[str, Any] | None = None) -> Any:
-    """``document`` if readers may see it, else None (shown like a hidden related page)."""
-    if document is None or not is_document_public(document, context):
+    """``document`` if readers may see it (``visibility.is_document_visible``), else None: shown
+    like a hidden related page."""
+    from .visibility import is_document_visible
+
+    if document is None or not is_document_visible(document, _request(context)):
         return None
     return document
 

@@ -6,7 +6,10 @@ scheduled, expired, private (view-restricted) and deleted content is hidden ever
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Length, Substr
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -17,25 +20,60 @@ from .models import ArticleAuthor, Author, LiveEntry, LiveFeedPage, NewsArticleP
 
 
 def visible_pages(queryset: QuerySet) -> QuerySet:
-    """Live, not expired, and not behind a view restriction (on the page or an ancestor).
+    """Live, not expired, not in a private section (``_in_private_section``), and not an alias
+    of a page readers may not see (``_hidden_aliases``).
 
     Scheduled pages are not live until Wagtail publishes them; expired ones may still be marked
     live until ``publish_scheduled`` runs, so expiry is checked here too.
     """
     now = timezone.now()
     return queryset.live().filter(
-        ~_in_private_section(), Q(expire_at__isnull=True) | Q(expire_at__gt=now)
+        ~_in_private_section(),
+        ~_below_closed_alias(),
+        Q(expire_at__isnull=True) | Q(expire_at__gt=now),
+        ~Q(pk__in=_hidden_aliases(now)),
     )
 
 
-def _in_private_section() -> Exists:
-    """A page at or below a page with a view restriction (its path starts with that page's).
+def _in_private_section(path: OuterRef | None = None) -> Exists:
+    """A page at or below a page with a view restriction (``path``, the outer row's own by
+    default, starts with that page's).
 
     What Wagtail's ``PageQuerySet.public()`` excludes, as a subquery: ``public()`` reads every
     restriction in a query of its own each time it is called, and a reader page applies this
     rule several times (the page, its listings, its feeds)."""
-    restricted_path = Substr(OuterRef("path"), 1, Length("page__path"))
+    restricted_path = Substr(path or OuterRef("path"), 1, Length("page__path"))
     return Exists(PageViewRestriction.objects.filter(page__path=restricted_path))
+
+
+def _source_in_private_section() -> Q:
+    """For a source page: in a private section by its own path or, for an alias of an alias,
+    by its source's. Wagtail checks only the source's own restrictions, not its ancestors', so
+    an alias would otherwise carry a members-only story into a public index."""
+    return Q(_in_private_section()) | Q(_in_private_section(OuterRef("alias_of__path")))
+
+
+def _closed_aliases() -> QuerySet:
+    """Aliases whose source is in a private section."""
+    closed_source = Page.objects.filter(_source_in_private_section(), pk=OuterRef("alias_of"))
+    return Page.objects.filter(Exists(closed_source), alias_of__isnull=False)
+
+
+def _below_closed_alias() -> Exists:
+    """A page below a closed alias (a story added under an alias of a members-only index)."""
+    closed_path = Substr(OuterRef("path"), 1, Length("path"))
+    return Exists(_closed_aliases().filter(numchild__gt=0, path=closed_path))
+
+
+def _hidden_aliases(now: datetime) -> QuerySet:
+    """Ids of aliases whose source readers may not see: in a private section, or not live or
+    expired (Wagtail copies both to aliases, but the source decides).
+
+    ``pk__in`` a subquery over aliases only (one source looked up by key for each): read once
+    per query, and Wagtail search backends can translate it (not a negated ``Exists``)."""
+    hidden = Q(live=False) | Q(expire_at__lte=now) | _source_in_private_section()
+    hidden_source = Page.objects.filter(hidden, pk=OuterRef("alias_of"))
+    return Page.objects.filter(Exists(hidden_source), alias_of__isnull=False).values("pk")
 
 
 def visible_articles() -> QuerySet:
@@ -83,10 +121,34 @@ def is_expired(page: Page) -> bool:
     return page.expire_at is not None and page.expire_at <= timezone.now()
 
 
-def refuse_expired_page(page: Page) -> None:
-    """404 for an expired page that Wagtail still serves until ``publish_scheduled`` runs."""
+def refuse_expired_page(page: Page, request: HttpRequest | None = None) -> None:
+    """404 for an expired page that Wagtail still serves until ``publish_scheduled`` runs, for
+    an alias whose hidden source Wagtail's own view-restriction check does not see, and for a
+    page below such an alias (a story added under an alias of a members-only index)."""
     if is_expired(page):
         raise Http404("This page has expired.")
+    if page.alias_of_id is not None and _alias_escapes_wagtail_check(page):
+        raise Http404("This page is not public.")
+    if (
+        page.alias_of_id is None
+        and request is not None
+        and not is_page_visible(page, request)  # the cached sections: no query when visible
+        and not page.get_view_restrictions().exists()
+    ):
+        raise Http404("This page is not public.")
+
+
+def _alias_escapes_wagtail_check(alias: Page) -> bool:
+    """Whether ``alias`` is hidden but Wagtail would serve it: Wagtail checks the restrictions
+    of the source and of the alias's own ancestors, not the source's ancestors', so an alias of
+    a story in a members-only section would be public. Aliases only: no cost for other pages."""
+    if visible_pages(Page.objects.filter(pk=alias.pk)).exists():
+        return False
+    own_path = Substr(Value(alias.path), 1, Length("page__path"))
+    seen_by_wagtail = PageViewRestriction.objects.filter(
+        Q(page_id=alias.alias_of_id) | Q(page__path=own_path)
+    )
+    return not seen_by_wagtail.exists()
 
 
 def is_page_visible(page: Page, request: HttpRequest | None = None) -> bool:
@@ -94,22 +156,25 @@ def is_page_visible(page: Page, request: HttpRequest | None = None) -> bool:
 
     With a request and a page loaded in it, its own ``live`` and ``expire_at`` say the first two
     things and the cached list of restricted sections (``sections``) the third, so serving a
-    page costs no query for it; a preview's page (perhaps never saved) asks the database."""
+    page costs no query for it; a preview's page (perhaps never saved) and an alias (whose
+    source decides too) ask the database."""
     if request is None:
         return visible_pages(Page.objects.filter(pk=page.pk)).exists()
     return once_per_request(request, f"visible-page:{page.pk}", lambda: _visible(page, request))
 
 
 def _visible(page: Page, request: HttpRequest) -> bool:
-    if page.pk is None or getattr(request, "is_preview", False):
+    if page.pk is None or getattr(request, "is_preview", False) or page.alias_of_id is not None:
         return visible_pages(Page.objects.filter(pk=page.pk)).exists()
     restricted, _aliases = sections(request)
     return page.live and not is_expired(page) and not _under(page.path, restricted)
 
 
 def sections(request: HttpRequest | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The paths of pages with a view restriction, and of alias pages with children: read once
-    per request, from a piece kept under the render generation (``fragments``).
+    """The paths of private sections (pages with a view restriction, and aliases with children
+    whose source is in a private section: ``_closed_aliases``), and of alias pages with
+    children: read once per request, from a piece kept under the render generation
+    (``fragments``).
 
     The render generation moves on whenever a view restriction is saved or deleted and whenever
     a page is published, unpublished, moved or deleted: all the ways either list can change for
@@ -128,8 +193,12 @@ def sections(request: HttpRequest | None = None) -> tuple[tuple[str, ...], tuple
 
 def _read_sections() -> tuple[tuple[str, ...], tuple[str, ...]]:
     restricted = PageViewRestriction.objects.values_list("page__path", flat=True)
-    aliases = Page.objects.filter(alias_of__isnull=False, numchild__gt=0)
-    return tuple(sorted(set(restricted))), tuple(aliases.values_list("path", flat=True))
+    aliases = Page.objects.filter(alias_of__isnull=False, numchild__gt=0).annotate(
+        closed=Exists(_closed_aliases().filter(pk=OuterRef("pk")))
+    )
+    rows = list(aliases.values_list("path", "closed"))
+    closed = {path for path, is_closed in rows if is_closed}
+    return tuple(sorted({*restricted, *closed})), tuple(path for path, _closed in rows)
 
 
 def may_be_restricted(page: Page, request: HttpRequest | None = None) -> bool:
@@ -148,3 +217,28 @@ def _under(path: str, sections: tuple[str, ...]) -> bool:
 
 def is_entry_visible(entry: LiveEntry) -> bool:
     return entry.is_published and is_page_visible(entry.feed)
+
+
+# Documents -----------------------------------------------------------------------------------
+
+
+def private_collections() -> QuerySet:
+    """Collections with a view restriction on them or an ancestor (collections are a tree: a
+    restriction covers every collection whose path starts with the restricted one's). Wagtail
+    asks readers for a password or a login before serving their documents."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    restricted_path = Substr(OuterRef("path"), 1, Length("collection__path"))
+    restrictions = CollectionViewRestriction.objects.filter(collection__path=restricted_path)
+    return Collection.objects.filter(Exists(restrictions))
+
+
+def is_document_visible(document: Any, request: HttpRequest | None = None) -> bool:
+    """Whether readers may see ``document``'s title and URL: not in a private collection (read
+    once per request for every document it shows, with a request)."""
+
+    def read() -> frozenset[int]:
+        return frozenset(private_collections().values_list("pk", flat=True))
+
+    private = read() if request is None else once_per_request(request, "private-collections", read)
+    return document.collection_id not in private

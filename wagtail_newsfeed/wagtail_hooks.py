@@ -38,7 +38,7 @@ def sturdy_link_conversion(features):
 
 @hooks.register("register_rich_text_features", order=100)  # replaces Wagtail's link types
 def visible_link_types(features):
-    from .rich_text import register_visible_link_types
+    from .links import register_visible_link_types
 
     register_visible_link_types(features)
 
@@ -70,7 +70,7 @@ def live_console_listing_button(page, user, next_url=None):
 def hide_expired_page(page, request, serve_args, serve_kwargs):
     from .visibility import refuse_expired_page
 
-    refuse_expired_page(page)
+    refuse_expired_page(page, request)
 
 
 @hooks.register("before_serve_page")
