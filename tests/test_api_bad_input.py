@@ -45,6 +45,9 @@ def api():
         ),  # p=not-a-date
         ("/api/newsfeed/v1/articles/", {"topic": "\x00"}, 400, "topic"),
         ("/api/newsfeed/v1/topics/", {"cursor": "%%%"}, 400, "cursor"),  # not base64 at all
+        ("/api/newsfeed/v1/topics/", {"cursor": "WzEsIDJd"}, 400, "cursor"),  # base64 of [1, 2]
+        ("/api/newsfeed/v1/articles/", {"cursor": "Ingi"}, 400, "cursor"),  # base64 of "x"
+        ("/api/newsfeed/v1/feeds/", {"cursor": "eD0x"}, 400, "cursor"),  # x=1: not a cursor's key
     ],
 )
 def test_a_bad_read_is_a_problem_with_its_exact_status(

@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -137,3 +138,16 @@ class Varnish:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=wait)
                 return
+
+
+@contextlib.contextmanager
+def varnish_in_front_of(folder: Path, ports: list[int]) -> Iterator[Varnish]:
+    """A Varnish of its own with the shipped VCL in front of ``ports``, for tests that take its
+    backends away or make them fail."""
+    folder.mkdir()
+    proxy = Varnish(folder, free_port(), ports)
+    try:
+        proxy.wait_until_serving()
+        yield proxy
+    finally:
+        proxy.stop()

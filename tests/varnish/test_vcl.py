@@ -4,30 +4,16 @@ stale copies served when every app server is down."""
 
 from __future__ import annotations
 
-import contextlib
 import threading
-from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.varnish.proxy import Varnish, free_port
+from tests.varnish.proxy import free_port, varnish_in_front_of
 
 pytestmark = pytest.mark.processes
 
 ARTICLES = "/api/newsfeed/v1/articles/"
-
-
-@contextlib.contextmanager
-def varnish_in_front_of(folder, ports: list[int]) -> Iterator[Varnish]:
-    """A second Varnish with the shipped VCL, for tests that take its backends away."""
-    folder.mkdir()
-    proxy = Varnish(folder, free_port(), ports)
-    try:
-        proxy.wait_until_serving()
-        yield proxy
-    finally:
-        proxy.stop()
 
 
 def test_tracking_parameters_share_the_cached_copy(varnish, servers):

@@ -4,7 +4,6 @@ the app for one failing request, and how it normalises the URLs it caches and pu
 
 from __future__ import annotations
 
-import contextlib
 import json
 import threading
 import time
@@ -14,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.varnish.proxy import Varnish, free_port
+from tests.varnish.proxy import Varnish, free_port, varnish_in_front_of
 
 pytestmark = pytest.mark.processes
 
@@ -80,21 +79,10 @@ def origin() -> Iterator[Origin]:
         server.server_close()
 
 
-@contextlib.contextmanager
-def varnish_for(folder, ports: list[int]) -> Iterator[Varnish]:
-    folder.mkdir()
-    proxy = Varnish(folder, free_port(), ports)
-    try:
-        proxy.wait_until_serving()
-        yield proxy
-    finally:
-        proxy.stop()
-
-
 @pytest.fixture
 def proxy(tmp_path, origin: Origin) -> Iterator[Varnish]:
     """Varnish with both backends on ``origin``, once its probes have found it healthy."""
-    with varnish_for(tmp_path / "varnish", [origin.port, origin.port]) as varnish:
+    with varnish_in_front_of(tmp_path / "varnish", [origin.port, origin.port]) as varnish:
         yield varnish
 
 
@@ -198,7 +186,7 @@ def test_varnish_answers_an_api_error_as_problem_json(proxy, origin):
 
 
 def test_an_unreachable_api_is_a_problem_json_503(tmp_path):
-    with varnish_for(tmp_path / "varnish", [free_port(), free_port()]) as proxy:
+    with varnish_in_front_of(tmp_path / "varnish", [free_port(), free_port()]) as proxy:
         answer = proxy.get("/api/newsfeed/v1/articles/")
         page = proxy.get("/news/")
 

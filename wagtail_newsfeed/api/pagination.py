@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -36,6 +37,10 @@ def validated_limit(request: Request, name: str = "limit") -> int:
     if value > maximum:
         raise InvalidParameter(name, _("Must be at most %(maximum)d.") % {"maximum": maximum})
     return value
+
+
+#: What DRF's cursors carry: offset, reverse, position.
+CURSOR_KEYS = {"o", "r", "p"}
 
 
 class NewsCursorPagination(CursorPagination):
@@ -73,8 +78,11 @@ class NewsCursorPagination(CursorPagination):
         encoded = request.query_params.get(self.cursor_query_param)
         try:
             if encoded is not None:
-                # DRF's decoder skips non-base64 characters: "%%%" would read as page one.
-                base64.b64decode(encoded, validate=True)
+                # DRF's decoder skips non-base64 characters ("%%%" would read as page one), and
+                # reads base64 of anything that is not a cursor (``[1, 2]``) as page one too.
+                decoded = base64.b64decode(encoded, validate=True).decode("ascii")
+                if not parse_qs(decoded, strict_parsing=True).keys() <= CURSOR_KEYS:
+                    raise ValueError("not a cursor")
             return super().decode_cursor(request)
         except (ValueError, NotFound):  # ValueError: binascii.Error, or a character beyond ASCII
             raise InvalidParameter(
