@@ -80,9 +80,9 @@ def is_public(address: IPAddress) -> bool:
     embedded = embedded_ipv4(address)
     if embedded is None:
         return _is_global(address)
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return _is_global(embedded)  # ``::ffff:0:0/96`` itself is not global: judge the IPv4
-    return _is_global(address) and _is_global(embedded)
+    # The prefixes themselves (``::ffff:0:0/96``, 6to4, Teredo) are not "global" in every
+    # Python (3.13 follows IANA's registry): the IPv4 address they lead to decides.
+    return _is_global(embedded)
 
 
 def is_allowed(address: IPAddress) -> bool:
