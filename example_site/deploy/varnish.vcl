@@ -61,6 +61,23 @@ sub vcl_recv {
         unset req.http.x-fetched;
         unset req.http.x-error-status;
         unset req.http.x-error-retry-after;
+
+        # One spelling of each host name (Varnish has already taken the host from a request line
+        # naming it, GET http://host/path): LOCALHOST and localhost. are localhost. The port
+        # stays: the API's links carry it.
+        if (req.http.host) {
+            set req.http.host = std.tolower(regsub(req.http.host, "\.(:[0-9]+)?$", "\1"));
+        }
+        # Headers that would let a reader change where the app thinks it is, and so the absolute
+        # URLs (API next/previous links) of a copy cached for everyone. X-Forwarded-Proto is
+        # kept for a TLS proxy in front (SECURE_PROXY_SSL_HEADER) and is part of the cache key
+        # (vcl_hash).
+        unset req.http.X-Forwarded-Host;
+        unset req.http.X-Forwarded-Server;
+        unset req.http.X-Forwarded-Port;
+        unset req.http.Forwarded;
+        unset req.http.X-Original-URL;
+        unset req.http.X-Rewrite-URL;
     }
 
     # PURGE <url> bans every cached variant of that path on that host: /news/x/ also drops
@@ -68,7 +85,10 @@ sub vcl_recv {
     # lurker can apply it in the background. Paths are compared in lower case (x-path is stored
     # so), so /x/caf%C3%A9/ and /x/caf%c3%a9/ go together whichever the app names.
     if (req.method == "PURGE") {
-        if (client.ip !~ purgers) {
+        # Varnish appends the client's address to X-Forwarded-For: a comma means a proxy in
+        # front (a TLS terminator on this host) passed the request on, and its client.ip says
+        # nothing about who sent it. Wagtail's purges come straight from the app servers.
+        if (client.ip !~ purgers || req.http.X-Forwarded-For ~ ",") {
             return (synth(405, "Not allowed"));
         }
         # (Unquoted: a ban made in VCL keeps quotes as part of the value. A request line has no
@@ -87,6 +107,17 @@ sub vcl_recv {
     if (req.url ~ "^/(admin|django-admin|_util)/") {
         return (pass);
     }
+    # Previews (the headless preview API and frontend) are one editor's draft: never looked up,
+    # whatever the app's headers say.
+    if (req.url ~ "^/(api/newsfeed/v1/preview|headless/preview)/") {
+        return (pass);
+    }
+    # A path that spells an unreserved character or a slash in %xx (/news%2D1/ for /news-1/;
+    # the WSGI server decodes %2F too) reaches the same page under another name, which a purge
+    # of the page's URL would not reach: the app answers it, uncached.
+    if (req.url ~ "^[^?]*%(2[dDeEfF]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])") {
+        return (pass);
+    }
 
     # Tracking parameters never change the answer: drop them (in any letter case) so they share
     # one cached copy, and sort the rest, so ?page=2&topic=x and ?topic=x&page=2 share one too.
@@ -96,7 +127,12 @@ sub vcl_recv {
             "");
         set req.url = regsub(req.url, "[?&]+$", "");
     }
-    set req.url = std.querysort(req.url);
+    set req.url = regsub(std.querysort(req.url), "\?&*$", "");
+    # DRF reads "indent" in Accept (application/json; indent=4): the API's JSON is one shape
+    # for everyone, so the app never sees it.
+    if (req.url ~ "^/api/newsfeed/" && req.http.Accept ~ "(?i)indent") {
+        set req.http.Accept = regsuball(req.http.Accept, "(?i);\s*indent=[^,;]*", "");
+    }
 
     # The API's reads, RSS/Atom, fragments, sitemaps and assets are the same for everyone: no
     # cookies. A page request with Django's session cookie (a logged-in editor, a password
@@ -127,6 +163,13 @@ sub vcl_recv {
         set req.grace = 10s;
     }
     return (hash);
+}
+
+sub vcl_hash {
+    # The scheme a TLS proxy in front says the reader used: with SECURE_PROXY_SSL_HEADER the
+    # app's absolute URLs follow it, so http and https copies are kept apart. Varnish's own
+    # rules (URL and Host) follow.
+    hash_data(req.http.X-Forwarded-Proto);
 }
 
 sub vcl_miss {
@@ -189,6 +232,12 @@ sub vcl_backend_response {
         return (deliver);
     }
     set beresp.grace = 1h;
+    # The app sends text uncompressed: Varnish keeps it gzipped (and unzips it for the rare
+    # client that cannot take gzip), so HTML, JSON and feeds cross the network at a fraction.
+    if (!beresp.http.Content-Encoding && beresp.http.Content-Type
+            ~ "^(text/|application/([a-z.-]+\+)?(json|xml)|application/javascript|image/svg)") {
+        set beresp.do_gzip = true;
+    }
     # Varnish's built-in rules follow: no caching of private, no-cache, no-store, Set-Cookie or
     # Vary: *; otherwise the TTL comes from s-maxage / max-age.
 }

@@ -16,7 +16,6 @@ from django.db import OperationalError
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from rest_framework import authentication, exceptions, permissions, throttling
-from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -25,6 +24,7 @@ from ..conf import settings
 from . import response_cache
 from .exceptions import problem_exception_handler
 from .parsers import WriteJSONParser
+from .renderers import CompactJSONRenderer
 
 
 class WagtailAPITokenAuthentication(authentication.BaseAuthentication):
@@ -126,7 +126,7 @@ class NewsfeedAPIView(APIView):
     ``cache_responses`` keeps whole GET bodies in the response cache for that long, keyed by
     the ``query_params`` the endpoint reads."""
 
-    renderer_classes = [JSONRenderer]
+    renderer_classes = [CompactJSONRenderer]
     parser_classes = [WriteJSONParser]
     permission_classes = [ReadAnyoneWriteAuthenticated]
     throttle_classes = [WriteRateThrottle]

@@ -18,17 +18,10 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
-from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
 from ..problems import PROBLEM_CONTENT_TYPE, problem, problem_response
-
-
-class ProblemJSONRenderer(JSONRenderer):
-    """Lets clients that ask for ``application/problem+json`` get it (errors use it anyway)."""
-
-    media_type = PROBLEM_CONTENT_TYPE
 
 
 class InvalidParameter(exceptions.ValidationError):
