@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlencode, urlsplit, urlunsplit
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -115,7 +115,8 @@ def page_kind(model: type) -> str | None:
 
 def preview_base_url(page: Any) -> str | None:
     """The frontend's preview URL for ``page``'s site: ``HEADLESS_PREVIEW_URL`` itself, or from
-    a dict the entry for the site's hostname, then its id, then ``"default"``."""
+    a dict the entry for the site's hostname (with its port first; in any letter case, as
+    Wagtail stores hostnames in lower case), then its id, then ``"default"``."""
     configured = settings.HEADLESS_PREVIEW_URL
     if not configured:
         return None
@@ -123,22 +124,33 @@ def preview_base_url(page: Any) -> str | None:
         return configured
     if not isinstance(configured, Mapping):
         return None
+    entries = {
+        (key.lower() if isinstance(key, str) and key != "default" else key): value
+        for key, value in configured.items()
+    }
     site = page.get_site() if page.pk else None
     keys: list[Any] = []
     if site is not None:
-        keys = [f"{site.hostname}:{site.port}", site.hostname, site.pk, str(site.pk)]
+        hostname = site.hostname.lower()
+        keys = [f"{hostname}:{site.port}", hostname, site.pk, str(site.pk)]
     for key in [*keys, "default"]:
-        if configured.get(key):
-            return str(configured[key])
+        if entries.get(key):
+            return str(entries[key])
     return None
 
 
 def frontend_url(base_url: str, token: str, content_type: str) -> str:
-    """``base_url`` with ``token`` and ``content_type`` added to (or replaced in) its query."""
+    """``base_url`` with ``token`` and ``content_type`` added to (or replaced in) its query.
+    The rest of the configured query is kept byte for byte (blank values, bare flags like
+    ``?draft``, its order and its escapes), as is the fragment."""
     parts = urlsplit(base_url)
-    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in ("token", "content_type")]
-    query += [("token", token), ("content_type", content_type)]
-    return urlunsplit(parts._replace(query=urlencode(query)))
+    kept = [
+        piece
+        for piece in parts.query.split("&")
+        if piece and unquote_plus(piece.split("=", 1)[0]) not in ("token", "content_type")
+    ]
+    query = "&".join([*kept, urlencode([("token", token), ("content_type", content_type)])])
+    return urlunsplit(parts._replace(query=query))
 
 
 def prune_snapshots(page_id: int | None = None) -> None:

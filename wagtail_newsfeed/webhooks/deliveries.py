@@ -16,6 +16,8 @@ from __future__ import annotations
 import http.client
 import io
 import json
+import logging
+import re
 import socket
 import ssl
 import time
@@ -23,13 +25,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..conf import settings
 from ..models import WebhookDelivery
 from .signing import signed_headers
 from .targets import Target, TargetRefused, TargetUnreachable, check_url
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT = "wagtail-newsfeed-webhooks/1"
 #: How long a claimed delivery is left alone beyond the request timeout before another worker
@@ -39,6 +43,11 @@ LEASE_MARGIN = timedelta(seconds=60)
 #: defer, and none is started once ``WEBHOOK_TIMEOUT`` has passed: what the flush may add to the
 #: request that triggered it is bounded (see ``flush_due``).
 FLUSH_LIMIT = 20
+#: Control characters (C0, DEL, C1) in what a receiver answered: PostgreSQL refuses NUL in text,
+#: which made the log row unwritable and the delivery loop for ever; the rest garble the admin.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: ``WebhookDelivery.last_error``'s length.
+ERROR_MAX_LENGTH = 500
 
 
 @dataclass
@@ -205,17 +214,40 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def claim(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | None:
-    """Take the delivery if it is due and nobody else holds it; ``None`` otherwise."""
+    """Take the delivery if it is due and nobody else holds it, counting the attempt now;
+    ``None`` otherwise.
+
+    Counting on claim rather than after the attempt means a sender that dies mid-attempt (a
+    killed worker, a crash) still uses one up: a delivery taken over from dead senders again
+    and again ends ``failed`` after ``WEBHOOK_MAX_ATTEMPTS`` instead of being sent for ever."""
     now = now or timezone.now()
     lease = now + timedelta(seconds=float(settings.WEBHOOK_TIMEOUT)) + LEASE_MARGIN
-    taken = WebhookDelivery.objects.filter(
+    due = WebhookDelivery.objects.filter(
         pk=delivery_id,
         status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING],
         next_attempt_at__lte=now,
-    ).update(status=WebhookDelivery.Status.SENDING, next_attempt_at=lease)
+    )
+    gave_up = due.filter(
+        status=WebhookDelivery.Status.SENDING, attempts__gte=settings.WEBHOOK_MAX_ATTEMPTS
+    ).update(
+        status=WebhookDelivery.Status.FAILED,
+        last_error="The sender stopped during the last attempt.",
+    )
+    if gave_up:
+        return None
+    taken = due.update(
+        status=WebhookDelivery.Status.SENDING,
+        next_attempt_at=lease,
+        attempts=F("attempts") + 1,
+    )
     if not taken:
         return None
-    return WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    return WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+
+
+def loggable(text: str) -> str:
+    """``text`` fit for the log: control characters replaced, cut to the column's length."""
+    return _CONTROL_CHARACTERS.sub("\ufffd", text)[:ERROR_MAX_LENGTH]
 
 
 def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
@@ -239,15 +271,18 @@ def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
 
 def send_delivery(delivery_id: int, now: datetime | None = None) -> str | None:
     """Make one attempt at a due delivery and log it; returns its new status (``None`` when it
-    was not due or is held by another worker)."""
+    was not due, is held by another worker, or is gone)."""
     delivery = claim(delivery_id, now)
     if delivery is None:
         return None
-    result = attempt_delivery(delivery)
-    delivery.attempts += 1
+    try:
+        result = attempt_delivery(delivery)
+    except Exception as error:  # a bug must cost an attempt, not leave the lease to loop
+        logger.exception("Webhook delivery %s: the attempt failed unexpectedly", delivery.pk)
+        result = Attempt(False, True, None, 0, f"{type(error).__name__}: {error}")
     delivery.response_code = result.response_code
     delivery.duration_ms = result.duration_ms
-    delivery.last_error = result.error[:500]
+    delivery.last_error = loggable(result.error)
     finished_at = timezone.now()
     if result.ok:
         delivery.status = WebhookDelivery.Status.SUCCEEDED
@@ -258,18 +293,13 @@ def send_delivery(delivery_id: int, now: datetime | None = None) -> str | None:
         delivery.next_attempt_at = finished_at + retry_delay(delivery.attempts)
     else:
         delivery.status = WebhookDelivery.Status.FAILED
-    delivery.save(
-        update_fields=[
-            "attempts",
-            "status",
-            "next_attempt_at",
-            "response_code",
-            "duration_ms",
-            "last_error",
-            "delivered_at",
-        ]
+    fields = ["status", "next_attempt_at", "response_code", "duration_ms", "last_error"]
+    # An update, not ``save``: the endpoint (and so the delivery) may have been deleted
+    # meanwhile, which is no error.
+    written = WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        delivered_at=delivery.delivered_at, **{name: getattr(delivery, name) for name in fields}
     )
-    if delivery.status == WebhookDelivery.Status.PENDING:
+    if written and delivery.status == WebhookDelivery.Status.PENDING:
         schedule([delivery], flush=False)  # the caller is sending already: no nested flush
     return delivery.status
 

@@ -14,6 +14,7 @@ import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
 from ..conf import settings
@@ -129,4 +130,6 @@ def check_url(url: str) -> Target:
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
-    return Target(parts.scheme, parts.hostname, port, path, tuple(addresses))
+    # A URL field takes IRIs (``/café``); a request line is ASCII, so send them percent-encoded
+    # (existing escapes are kept), or every attempt would fail before a byte went out.
+    return Target(parts.scheme, parts.hostname, port, iri_to_uri(path), tuple(addresses))

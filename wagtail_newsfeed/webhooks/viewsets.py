@@ -36,7 +36,12 @@ SECRET_SESSION_KEY = "wagtail_newsfeed_webhook_secret"
 class EndpointURLField(forms.URLField):
     """Says what is wrong with a URL Django's validator turns down although it names a host:
     ``http://127.1/``, ``http://2130706433/`` or ``http://localhost./`` are refused because they
-    lead to a non-public address, which "Enter a valid URL." does not tell."""
+    lead to a non-public address, which "Enter a valid URL." does not tell. A URL given without
+    a scheme is taken as ``https://`` (Django 6's default, said here so that Django 5.2 agrees)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("assume_scheme", "https")
+        super().__init__(*args, **kwargs)
 
     def run_validators(self, value: Any) -> None:
         try:
