@@ -92,9 +92,10 @@ def test_find_answers_404_below_an_article_or_under_an_unpublished_index(api, ne
     factories.make_article(news_index, slug="story")
     assert_problem_404(api.get(FIND, {"path": f"/{news_index.slug}/story/more/"}))
     hidden_index = factories.make_index(title="Hidden")
-    factories.make_article(hidden_index, slug="inside")
+    inside = factories.make_article(hidden_index, slug="inside")
     hidden_index.unpublish()
     # Wagtail serves a live page under an unpublished one; find agrees with what readers get.
     reader = api.get(f"/{hidden_index.slug}/inside/")
     found = api.get(FIND, {"path": f"/{hidden_index.slug}/inside/"})
-    assert found.status_code == reader.status_code
+    assert (found.status_code, reader.status_code) == (200, 200)
+    assert found.json()["id"] == inside.pk

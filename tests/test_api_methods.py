@@ -30,10 +30,12 @@ def schema(db):
 @pytest.fixture
 def paths(schema, news_index) -> list[str]:
     """Every documented path, filled with things that exist, plus ``schema/`` and ``docs/``."""
-    factories.make_topic(slug="t1")
+    topic = factories.make_topic(slug="t1")
+    author = factories.make_author(slug="t1")
+    source = factories.make_source(slug="t1")
     feed = factories.make_feed(news_index)
     entry = factories.make_entry(feed)
-    article = factories.make_article(news_index)
+    article = factories.make_article(news_index, topics=[topic], authors=[author], source=source)
     values = {"id": "{id}", "entry_id": str(entry.pk), "slug": "t1"}
     found = []
     for path in _every_api_path(schema, values):
@@ -60,9 +62,12 @@ def test_options_on_the_docs_is_not_a_500(db):
 def test_head_answers_as_get_without_a_body_on_every_path(paths):
     for path in paths:
         get, head = APIClient().get(path), APIClient().head(path)
-        assert head.status_code == get.status_code, (path, head.status_code, get.status_code)
+        # Filled with things that exist, every path is a 200, but the two that need a query
+        # parameter (``url``, ``token``), which are a 400 without it.
+        expected = 400 if path.endswith(("/articles/find/", "/preview/")) else 200
+        assert (get.status_code, head.status_code) == (expected, expected), path
         assert head["Content-Type"] == get["Content-Type"], path
-        assert head.status_code < 500 and head.content == b"", path
+        assert head.content == b"" and get.content != b"", path
 
 
 UNMATCHED = [

@@ -16,6 +16,8 @@ import sys
 from collections import deque
 from pathlib import Path
 
+import pytest
+
 import wagtail_newsfeed
 
 PACKAGE = "wagtail_newsfeed"
@@ -80,7 +82,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "wiring": ("apps", "signal_handlers"),
 }
 
-DYNAMIC_IMPORTERS = {"import_module", "import_string"}
+#: Calls that import the module a string names (importlib's, Django's, pkgutil's, the builtin).
+DYNAMIC_IMPORTERS = {"import_module", "import_string", "resolve_name", "__import__"}
 
 
 def module_names(package_dir: Path, package: str) -> dict[str, Path]:
@@ -94,14 +97,69 @@ def module_names(package_dir: Path, package: str) -> dict[str, Path]:
     return names
 
 
-def build_import_graph(package_dir: Path, package: str) -> dict[str, set[str]]:
-    """Module -> the package's modules it imports, read from the source with ``ast``.
+def read_imports(tree: ast.AST, here: str, package: str) -> tuple[set[str], list[str]]:
+    """The dotted names a module's source imports (of ``package`` only), and the lines of
+    dynamic imports whose name cannot be read (``import_module(name)``): those hide an edge.
 
-    Every ``import`` and ``from ... import`` counts wherever it is (module level, inside a
-    function, under ``TYPE_CHECKING``), relative imports resolved, as do ``import_module`` and
-    ``import_string`` calls on a literal name. Importing ``a.b.c`` runs ``a/__init__`` and
-    ``a/b/__init__`` first, so a module also depends on its own and its imports' parent packages.
-    """
+    ``here`` is the package relative imports start from. Every ``import`` and ``from ...
+    import`` counts wherever it is (module level, a function, a class body, ``TYPE_CHECKING``),
+    as does a call of ``import_module``, ``import_string``, ``resolve_name`` or ``__import__``
+    (under any alias) on a literal name, absolute or relative to a literal or ``__package__``.
+    A ``from a import b`` names both ``a`` and ``a.b`` (which may be a module)."""
+    importers = set(DYNAMIC_IMPORTERS)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            importers |= {a.asname for a in node.names if a.name in DYNAMIC_IMPORTERS and a.asname}
+        elif isinstance(node, ast.Import):
+            importers |= {a.asname for a in node.names if a.name == "importlib" and a.asname}
+
+    def relative(level: int, module: str | None) -> str:
+        base = here.split(".")[: len(here.split(".")) - level + 1]
+        return ".".join(base + ([module] if module else []))
+
+    names: set[str] = set()
+    unreadable: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            source = relative(node.level, node.module) if node.level else node.module or ""
+            names.add(source)
+            names |= {f"{source}.{alias.name}" for alias in node.names if alias.name != "*"}
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called not in importers:
+                continue
+            arg = node.args[0]
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                unreadable.append(f"line {node.lineno}: {ast.unparse(node)}")
+                continue
+            target = arg.value.split(":")[0]  # resolve_name's "module:attribute"
+            if target.startswith("."):
+                anchor = node.args[1] if len(node.args) > 1 else None
+                anchor = anchor or next(
+                    (k.value for k in node.keywords if k.arg == "package"), None
+                )
+                if isinstance(anchor, ast.Name) and anchor.id == "__package__":
+                    anchor_name = here
+                elif isinstance(anchor, ast.Constant) and isinstance(anchor.value, str):
+                    anchor_name = anchor.value
+                else:
+                    unreadable.append(f"line {node.lineno}: {ast.unparse(node)}")
+                    continue
+                dots = len(target) - len(target.lstrip("."))
+                anchored = anchor_name.split(".")[: len(anchor_name.split(".")) - dots + 1]
+                target = ".".join(anchored + ([target.lstrip(".")] if target.lstrip(".") else []))
+            names.add(target)
+    return {name for name in names if name.split(".")[0] == package}, unreadable
+
+
+def build_import_graph(package_dir: Path, package: str) -> dict[str, set[str]]:
+    """Module -> the package's modules it imports, read from the source with ``ast``
+    (``read_imports``). Importing ``a.b.c`` runs ``a/__init__`` and ``a/b/__init__`` first, so a
+    module also depends on its own and its imports' parent packages (and so on whatever a
+    package's ``__init__`` re-exports)."""
     modules = module_names(package_dir, package)
 
     def closest(name: str) -> str | None:
@@ -119,40 +177,25 @@ def build_import_graph(package_dir: Path, package: str) -> dict[str, set[str]]:
 
     graph = {}
     for name, path in modules.items():
-        is_package = path.name == "__init__.py"
-        here = name if is_package else name.rpartition(".")[0]
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
         targets = with_parents(name.rpartition(".")[0])
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.name.split(".")[0] == package:
-                        targets |= with_parents(closest(alias.name))
-            elif isinstance(node, ast.ImportFrom):
-                if node.level:
-                    base = here.split(".")[: len(here.split(".")) - node.level + 1]
-                    source = ".".join(base + ([node.module] if node.module else []))
-                else:
-                    source = node.module or ""
-                if source.split(".")[0] != package:
-                    continue
-                targets |= with_parents(closest(source))
-                for alias in node.names:
-                    if f"{source}.{alias.name}" in modules:
-                        targets.add(f"{source}.{alias.name}")
-            elif isinstance(node, ast.Call) and node.args:
-                func = node.func
-                called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-                arg = node.args[0]
-                if (
-                    called in DYNAMIC_IMPORTERS
-                    and isinstance(arg, ast.Constant)
-                    and isinstance(arg.value, str)
-                    and arg.value.split(".")[0] == package
-                ):
-                    targets |= with_parents(closest(arg.value))
+        imported, _unreadable = read_imports(ast.parse(path.read_text(), str(path)), here, package)
+        for target in imported:
+            targets |= with_parents(closest(target))
         targets.discard(name)
         graph[name] = targets
     return graph
+
+
+def unreadable_imports(package_dir: Path, package: str) -> dict[str, list[str]]:
+    """Module -> its dynamic imports of a name the walk cannot read (not a literal)."""
+    found = {}
+    for name, path in module_names(package_dir, package).items():
+        here = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        _names, unreadable = read_imports(ast.parse(path.read_text(), str(path)), here, package)
+        if unreadable:
+            found[name] = unreadable
+    return found
 
 
 def layer_of(module: str, layers: dict[str, tuple[str, ...]] = LAYERS) -> str | None:
@@ -208,7 +251,9 @@ def test_no_module_imports_a_higher_layer_at_any_depth():
 
 def test_models_reach_no_admin_view_form_or_api_module():
     graph = build_import_graph(PACKAGE_DIR, PACKAGE)
-    reached, queue = set(), deque([f"{PACKAGE}.models"])
+    # From every module under models/, not only those its __init__ imports.
+    models = [name for name in graph if (name + ".").startswith(f"{PACKAGE}.models.")]
+    reached, queue = set(), deque(models)
     while queue:
         for imported in graph[queue.popleft()] - reached:
             reached.add(imported)
@@ -251,6 +296,85 @@ def test_a_function_level_import_of_a_higher_layer_is_caught(tmp_path):
     assert layer_violations(build_import_graph(package, "pkg"), layers) == []
 
 
+#: Ways a model module could reach the API, each the only import of ``pkg/models/live.py``
+#: (or of a module it imports): the walk must see every one.
+HIDDEN_IMPORTS = {
+    "relative from parent": "from ..api import fields\n",
+    "relative from package": "from .. import api\n",
+    "relative module of a relative package": "from ..api.fields import Field\n",
+    "absolute, aliased": "import pkg.api.fields as f\n",
+    "absolute from": "from pkg.api.fields import Field\n",
+    "function level": "def f():\n    from ..api import fields\n",
+    "method level": "class A:\n    def f(self):\n        import pkg.api\n",
+    "class body": "class A:\n    from ..api import fields\n",
+    "type checking": (
+        "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from ..api import fields\n"
+    ),
+    "try/except": "try:\n    from ..api import fields\nexcept ImportError:\n    pass\n",
+    "import_module": "import importlib\nimportlib.import_module('pkg.api.fields')\n",
+    "import_module, aliased": "from importlib import import_module as load\nload('pkg.api')\n",
+    "import_module, relative": (
+        "from importlib import import_module\nimport_module('..api', __package__)\n"
+    ),
+    "import_module, package=": (
+        "import importlib\nimportlib.import_module('.api.fields', package='pkg')\n"
+    ),
+    "import_string": (
+        "from django.utils.module_loading import import_string\n"
+        "import_string('pkg.api.fields.Field')\n"
+    ),
+    "__import__": "__import__('pkg.api.fields')\n",
+    "pkgutil.resolve_name": "import pkgutil\npkgutil.resolve_name('pkg.api.fields:Field')\n",
+    "re-exported by a rules package": "from ..rules import Field\n",
+    "through a rules module": "from .. import helper\n",
+    "a sibling model that imports the API": "from .other import thing\n",
+}
+
+
+@pytest.mark.parametrize("source", HIDDEN_IMPORTS.values(), ids=HIDDEN_IMPORTS.keys())
+def test_every_way_of_importing_a_higher_layer_is_caught(tmp_path, source):
+    package = tmp_path / "pkg"
+    for folder in ("models", "api", "rules"):
+        (package / folder).mkdir(parents=True)
+        (package / folder / "__init__.py").write_text("")
+    (package / "__init__.py").write_text("")
+    (package / "api" / "fields.py").write_text("class Field:\n    pass\n")
+    (package / "rules" / "__init__.py").write_text("from ..api.fields import Field\n")
+    (package / "helper.py").write_text("def later():\n    from .api import fields\n")
+    (package / "models" / "other.py").write_text("from ..api import fields\nthing = 1\n")
+    layers = {
+        "foundation": ("",),
+        "models and rules": ("models", "rules", "helper"),
+        "surfaces": ("api",),
+    }
+    (package / "models" / "live.py").write_text(source)
+    graph = build_import_graph(package, "pkg")
+    problems = [line for line in layer_violations(graph, layers) if "pkg.models.live ->" in line]
+    assert len(problems) == 1, layer_violations(graph, layers)
+    assert problems[0].startswith("models and rules reaches surfaces: pkg.models.live -> ")
+
+    # Without that import the model is clean: the finding came from the line under test.
+    (package / "models" / "live.py").write_text("")
+    graph = build_import_graph(package, "pkg")
+    assert not [line for line in layer_violations(graph, layers) if "pkg.models.live" in line]
+
+
+def test_a_dynamic_import_of_a_name_the_walk_cannot_read_is_refused(tmp_path):
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "loader.py").write_text(
+        "import importlib\n\ndef load(name):\n    return importlib.import_module(f'pkg.{name}')\n"
+    )
+    assert unreadable_imports(package, "pkg") == {
+        "pkg.loader": ["line 4: importlib.import_module(f'pkg.{name}')"]
+    }
+
+
+def test_the_package_has_no_dynamic_import_the_walk_cannot_read():
+    assert unreadable_imports(PACKAGE_DIR, PACKAGE) == {}
+
+
 def test_a_module_in_no_layer_is_refused():
     graph = {f"{PACKAGE}.conf": set(), f"{PACKAGE}.newcomer": {f"{PACKAGE}.conf"}}
     assert layer_violations(graph) == [
@@ -278,6 +402,52 @@ def test_the_architecture_map_places_every_module_in_its_layer():
             assert shown.get(name) == layer, (
                 f"the map shows {name} in {shown.get(name)}, not {layer}"
             )
+
+
+#: The diagram's words that are not module names.
+MAP_PROSE = {
+    *("admin", "reader", "extras", "distribution"),  # group names
+    *("connect", "the", "rest", "at", "start", "up", "imports", "anything", "below"),
+    *("parse", "input", "call", "one", "rule", "shape", "output", "read"),
+}
+
+
+def _map_section() -> str:
+    text = (PACKAGE_DIR.parent / "docs" / "architecture.md").read_text()
+    return text.split("## The map", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_architecture_map_names_only_modules_that_exist_and_lists_packages_whole():
+    """A renamed or deleted module leaves no stale name in the diagram, and where a package's
+    modules are listed (``views/ (console, ...)``) none is missing."""
+    modules = {m.partition(".")[2] for m in module_names(PACKAGE_DIR, PACKAGE)}
+    diagram = _map_section().split("```", 2)[1]
+    # The layer labels take the first 13 columns; the arrows' words follow their "│".
+    text = " ".join(
+        line.partition("│")[2] if "│" in line else line[13:] for line in diagram.splitlines()
+    )
+    for folder, listed in re.findall(r"([a-z_]+)/ \(([^)]*)\)", text):
+        names = {name.strip() for name in listed.split(",")}
+        assert {f"{folder}.{name}" for name in names} <= modules, folder
+        elsewhere = set(re.findall(rf"\b{folder}/([a-z_]+)\b", text))
+        submodules = {m.split(".")[1] for m in modules if m.startswith(f"{folder}.")}
+        assert names | elsewhere == submodules, f"{folder}/ lists {sorted(names)}"
+    words = re.findall(r"[a-z_]+(?:/[a-z_]+)?", re.sub(r"\([^)]*\)", " ", text))
+    unknown = {word for word in words if word.replace("/", ".").rstrip(".") not in modules}
+    assert unknown <= MAP_PROSE, f"not modules: {sorted(unknown - MAP_PROSE)}"
+
+
+def test_the_architecture_table_says_what_every_module_owns():
+    rows = [line for line in _map_section().splitlines() if line.startswith("| `")]
+    first_cells = " ".join(row.split("|")[1] for row in rows)
+    named = {
+        name.removesuffix(".py").rstrip("/").replace("/", ".")
+        for name in re.findall(r"`([^`]+)`", first_cells)
+    }
+    modules = {m.partition(".")[2] for m in module_names(PACKAGE_DIR, PACKAGE)}
+    assert named <= modules, sorted(named - modules)
+    missing = [name for names in LAYERS.values() for name in names if name and name not in named]
+    assert missing == []
 
 
 # Records, in a fresh interpreter, which DRF modules get imported while something under

@@ -54,10 +54,14 @@ export class FakeClock {
   }
 }
 
-export function response(status, body = {}) {
+export function response(status, body = {}, headers = {}) {
+  const named = new Map(
+    Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]),
+  );
   return {
     status,
     ok: status >= 200 && status < 300,
+    headers: { get: (name) => named.get(name.toLowerCase()) ?? null },
     json: async () => body,
     text: async () => (typeof body === "string" ? body : JSON.stringify(body)),
   };
@@ -133,6 +137,7 @@ export function envFor(dom, clock, fetch, random = () => 0) {
     window: dom.window,
     document: dom.window.document,
     fetch,
+    now: () => clock.now,
     setTimeout: clock.setTimeout,
     clearTimeout: clock.clearTimeout,
     random,

@@ -4,10 +4,15 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 
 import {
+  HttpError,
+  MAX_FRAGMENT_IDS,
+  MAX_RETRY_AFTER,
   Poller,
   boot,
   pageLocale,
+  parseRetryAfter,
   readStrings,
+  request,
 } from "../../wagtail_newsfeed/static/wagtail_newsfeed/live.js";
 import {
   FakeClock,
@@ -36,8 +41,8 @@ function feedWith({ entries, order, deltas = [], html = {}, statusCodes = {} }) 
   const fetch = fakeFetch(clock, (url) => {
     if (url.startsWith("/api/feeds/7/entries/")) {
       const next = queue.shift();
-      if (typeof next === "number" || next === "hang") {
-        return next;
+      if (typeof next === "number" || next === "hang" || (next && "ok" in next)) {
+        return next; // A status, a hang or a whole response (with headers).
       }
       const cursor = new URL(url, "https://x").searchParams.get("since");
       return response(200, next || { results: [], cursor, has_more: false });
@@ -444,7 +449,15 @@ test("no inline styles: the notice is styled by classes and newsfeed.css custom 
     new URL("../../wagtail_newsfeed/static/wagtail_newsfeed/live.js", import.meta.url),
     "utf8",
   );
-  assert.doesNotMatch(source, /\.style\b|cssText|#[0-9a-f]{3,6}\b/i);
+  assert.doesNotMatch(source, /\.style\b|cssText|#[0-9a-f]{3,6}\b|["']style["']/i);
+  const template = readFileSync(
+    new URL(
+      "../../wagtail_newsfeed/templates/wagtail_newsfeed/includes/live_feed_script.html",
+      import.meta.url,
+    ),
+    "utf8",
+  );
+  assert.doesNotMatch(template, /style=/i);
   const css = readFileSync(
     new URL("../../wagtail_newsfeed/static/wagtail_newsfeed/newsfeed.css", import.meta.url),
     "utf8",
@@ -472,4 +485,336 @@ test("times read in the page's language, whatever the browser's; a bad lang is i
   assert.match(format.format(when), /Dezember 2026/);
   assert.equal(pageLocale(livePage({ lang: "not a tag!" }).window.document), undefined);
   assert.equal(pageLocale(livePage().window.document), undefined);
+});
+
+test("Retry-After of a 429 or 503 is waited out (seconds or a date), capped, with jitter", async () => {
+  const { clock, fetch, feed } = feedWith({
+    entries: [],
+    deltas: [
+      response(503, {}, { "Retry-After": "30" }),
+      // Asked at 31 s: a date two minutes on.
+      response(429, {}, { "Retry-After": new Date(31000 + 120000).toUTCString() }),
+      response(503, {}, { "Retry-After": "86400" }), // A day: capped.
+      response(503, {}, { "Retry-After": "soon" }), // Unreadable: the plain back-off (4 s).
+    ],
+  });
+
+  await clock.advance(1000 + 30000 + 120000 + MAX_RETRY_AFTER + 4000 + 1000);
+  // Without Retry-After the back-off would have been 1, 2, 4, 4 s.
+  const capped = 151000 + MAX_RETRY_AFTER;
+  assert.deepEqual(fetch.times(), [1000, 31000, 151000, capped, capped + 4000, capped + 5000]);
+  assert.equal(feed.stopped, false);
+  assert.equal(feed.poller.failures, 0);
+
+  assert.equal(parseRetryAfter("120", 0), 120000);
+  assert.equal(parseRetryAfter(" 0 ", 0), 0);
+  assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 4000), 6000);
+  assert.equal(parseRetryAfter("Thu, 01 Jan 1970 00:00:10 GMT", 60000), 0); // In the past.
+  assert.equal(parseRetryAfter("-5", 0), null);
+  assert.equal(parseRetryAfter(null, 0), null);
+  const poller = (random) =>
+    new Poller({ step: async () => {}, interval: 1000, maxInterval: 8000, env: { random } });
+  const jittered = poller(() => 0.5);
+  jittered.failures = 1;
+  // Spread by up to one interval; never shorter than the back-off.
+  assert.equal(jittered.failureDelay(new HttpError(503, 5000)), 5500);
+  assert.equal(jittered.failureDelay(new HttpError(503, 0)), 1500);
+});
+
+test("a tab shown again during a back-off waits for its end; after it, polls at once", async () => {
+  const { dom, clock, fetch } = feedWith({
+    entries: [],
+    deltas: [response(503, {}, { "Retry-After": "30" })],
+  });
+  const document = dom.window.document;
+  const setHidden = (hidden) => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
+    document.dispatchEvent(new dom.window.Event("visibilitychange"));
+  };
+
+  await clock.advance(2000); // Polled at 1 s: 503, come back at 31 s.
+  setHidden(true);
+  await clock.advance(3000);
+  setHidden(false);
+  await clock.advance(25000); // 30 s.
+  assert.deepEqual(fetch.times(), [1000]);
+  await clock.advance(1000);
+  assert.deepEqual(fetch.times(), [1000, 31000]);
+
+  setHidden(true);
+  await clock.advance(60000);
+  assert.deepEqual(fetch.times(), [1000, 31000]);
+  setHidden(false);
+  await clock.advance(0);
+  assert.deepEqual(fetch.times(), [1000, 31000, 91000]);
+});
+
+test("a 304 is no news: no failure, the cursor stays, the next poll after one interval", async () => {
+  const { clock, fetch, feed } = feedWith({ entries: [entryHTML(1, T(10))], deltas: [304] });
+
+  await clock.advance(1000);
+  assert.equal(feed.poller.failures, 0);
+  assert.equal(feed.cursor, "c0");
+  await clock.advance(1000);
+  assert.deepEqual(fetch.times(), [1000, 2000]);
+
+  const clock2 = new FakeClock();
+  const answer = await request(
+    { ...clock2, fetch: async () => response(304, "") },
+    "/console/?partial=entries",
+    { timeout: 1000, read: "text" },
+  );
+  assert.deepEqual(answer, { status: 304, body: null });
+});
+
+test("a tombstone for an entry not on the page changes nothing and polling goes on", async () => {
+  const { dom, clock, fetch, feed } = feedWith({
+    entries: [entryHTML(2, T(11)), entryHTML(1, T(10))],
+    deltas: [{ results: [{ id: 99, deleted: true }], cursor: "c1" }],
+  });
+
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [2, 1]);
+  assert.equal(feed.cursor, "c1");
+  assert.equal(feed.poller.failures, 0);
+  assert.equal(feed.unseen.length, 0);
+  // The key events may still have changed: they are asked for, with no entry ids.
+  assert.deepEqual(
+    fetch.urls().filter((url) => url.startsWith("/feeds/")),
+    ["/feeds/7/fragments/?ids=&v=c0"],
+  );
+});
+
+test("an entry given another time moves to its place, in both orders, and is not new", async () => {
+  for (const order of ["newest_first", "oldest_first"]) {
+    const entries = [entryHTML(1, T(10)), entryHTML(2, T(11)), entryHTML(3, T(12))];
+    const { dom, clock, feed } = feedWith({
+      order,
+      entries: order === "newest_first" ? [...entries].reverse() : entries,
+      deltas: [
+        { results: [{ id: 1 }], cursor: "c1" },
+        { results: [{ id: 1 }], cursor: "c2" },
+      ],
+      html: { 1: entryHTML(1, T(13), { text: "Moved" }) },
+    });
+
+    await clock.advance(1000);
+    assert.deepEqual(listedIds(dom), order === "newest_first" ? [1, 3, 2] : [2, 3, 1], order);
+    assert.equal(feed.unseen.length, 0, order);
+    assert.equal(dom.window.document.querySelector("#entry-1 p").textContent, "Moved");
+    await clock.advance(1000); // The same state delivered again: nothing moves.
+    assert.deepEqual(listedIds(dom), order === "newest_first" ? [1, 3, 2] : [2, 3, 1], order);
+  }
+});
+
+test("an unrevealed new entry that moves stays unrevealed and counted once", async () => {
+  const { dom, clock, feed } = feedWith({
+    entries: [entryHTML(2, T(11)), entryHTML(1, T(10))],
+    deltas: [
+      { results: [{ id: 5 }], cursor: "c1" },
+      { results: [{ id: 5 }], cursor: "c2" },
+    ],
+  });
+  const html = [entryHTML(5, T(12)), entryHTML(5, T(10, 30))];
+  const fetch = feed.env.fetch;
+  feed.env.fetch = (url, init) =>
+    url.startsWith("/feeds/")
+      ? Promise.resolve(response(200, { entries: { 5: html.shift() }, key_events: "" }))
+      : fetch(url, init);
+  feed.readerHasScrolled = () => true; // The reader is further down the page.
+
+  await clock.advance(1000);
+  assert.equal(dom.window.document.querySelector("#entry-5").hidden, true);
+  await clock.advance(1000);
+  assert.deepEqual(listedIds(dom), [2, 5, 1]);
+  assert.equal(dom.window.document.querySelector("#entry-5").hidden, true);
+  assert.equal(feed.unseen.length, 1);
+  assert.equal(feed.unseen[0], dom.window.document.querySelector("#entry-5"));
+});
+
+test("the same change delivered twice (or twice in one delta) shows one entry, counted once", async () => {
+  const { dom, clock, fetch, feed } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [
+      { results: [{ id: 4 }, { id: 4 }], cursor: "c1" },
+      { results: [{ id: 4 }], cursor: "c1" },
+    ],
+    html: { 4: entryHTML(4, T(11)) },
+  });
+
+  await clock.advance(2000);
+  assert.deepEqual(listedIds(dom), [4, 1]);
+  assert.equal(feed.unseen.length, 1);
+  const notice = dom.window.document.querySelector("[data-newsfeed-new-updates]");
+  assert.equal(notice.textContent, "1 neues Update");
+  assert.ok(fetch.urls().includes("/feeds/7/fragments/?ids=4&v=c0"));
+});
+
+test("a late answer to an old cursor, after the timeout and a newer poll, is thrown away", async () => {
+  const dom = livePage({ entries: [entryHTML(1, T(10))] });
+  const clock = new FakeClock();
+  let late = null;
+  const calls = [];
+  // A fetch that ignores the abort signal: the first delta request answers only when told.
+  const fetch = (url) => {
+    calls.push(url);
+    if (calls.length === 1) {
+      return new Promise((resolve) => {
+        late = resolve;
+      });
+    }
+    return Promise.resolve(
+      url.startsWith("/api/")
+        ? response(200, { results: [], cursor: "c2" })
+        : response(200, { entries: {} }),
+    );
+  };
+  const { feed } = boot(envFor(dom, clock, fetch));
+
+  await clock.advance(1000 + 10000 + 1000); // Times out at 11 s, polls again at 12 s.
+  assert.equal(feed.cursor, "c2");
+  late(response(200, { results: [{ id: 9 }], cursor: "c1" }));
+  await clock.advance(0);
+  assert.equal(feed.cursor, "c2");
+  assert.deepEqual(listedIds(dom), [1]);
+  assert.ok(!calls.some((url) => url.includes("ids=9")));
+});
+
+test("a malformed answer is a failure: back-off, and the cursor stays for the retry", async () => {
+  const notJSON = {
+    status: 200,
+    ok: true,
+    headers: { get: () => null },
+    json: async () => JSON.parse("<html>Bad gateway</html>"),
+  };
+  const { dom, clock, fetch, feed } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [
+      notJSON,
+      { results: "<p>x</p>", cursor: "c9" },
+      { results: [{ id: "1 or 1=1" }], cursor: "c9" },
+      { results: [null], cursor: "c9" },
+      { results: [{ id: 2 }], cursor: { evil: true } },
+      response(200, [{ id: 2 }]),
+      response(200, "c9"),
+    ],
+  });
+
+  await clock.advance(1000);
+  assert.equal(feed.poller.failures, 1);
+  await clock.advance(19000); // Failures at 1, 2, 4, 8, 12, 16 and 20 s.
+  assert.equal(feed.poller.failures, 7); // Each of the seven answers was a failure.
+  assert.equal(feed.cursor, "c0");
+  assert.equal(feed.stopped, false);
+  assert.deepEqual(listedIds(dom), [1]);
+  assert.ok(!fetch.urls().some((url) => url.startsWith("/feeds/")));
+});
+
+test("entry fields in JSON never become HTML: only the server's rendered fragments do", async () => {
+  const attack = '<img src="x" onerror="globalThis.pwned = 1">';
+  const dom = livePage({ entries: [entryHTML(1, T(10))] });
+  const clock = new FakeClock();
+  const fetch = fakeFetch(clock, (url) =>
+    url.startsWith("/api/")
+      ? response(200, {
+          results: [{ id: 5, headline: attack, body: [{ type: "paragraph", value: attack }] }],
+          cursor: "c1",
+        })
+      : response(200, {
+          entries: { 5: entryHTML(5, T(11)), constructor: attack, 6: { html: attack } },
+          key_events: "",
+          status: attack,
+        }),
+  );
+  boot(envFor(dom, clock, fetch));
+
+  await clock.advance(1000);
+  const document = dom.window.document;
+  assert.deepEqual(listedIds(dom), [5, 1]);
+  assert.equal(document.querySelector("img, [onerror]"), null);
+  assert.equal(document.body.innerHTML.includes("onerror"), false);
+  // Not a coverage status: neither shown nor put in a class or attribute.
+  const badge = document.querySelector("[data-newsfeed-status]");
+  assert.equal(badge.textContent, "Live");
+  assert.equal(badge.className, "newsfeed-badge newsfeed-badge--live");
+  const root = document.querySelector("[data-newsfeed-live]");
+  assert.equal(root.getAttribute("data-coverage-status"), "live");
+});
+
+test("the live region speaks when the count changes, not at every poll", async () => {
+  const { dom, clock } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [
+      { results: [{ id: 2 }], cursor: "c1" },
+      { results: [], cursor: "c1" },
+      { results: [{ id: 1 }], cursor: "c2" },
+      { results: [], cursor: "c2" },
+    ],
+    html: { 2: entryHTML(2, T(11)), 1: entryHTML(1, T(10), { text: "Edited" }) },
+  });
+  const document = dom.window.document;
+  const region = document.querySelector("[aria-live]");
+  assert.equal(region.getAttribute("aria-live"), "polite");
+  assert.ok(region.contains(document.querySelector("[data-newsfeed-new-updates]")));
+  const changes = [];
+  const titles = [];
+  new dom.window.MutationObserver((records) => changes.push(...records)).observe(region, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+  });
+  new dom.window.MutationObserver(() => titles.push(document.title)).observe(document.head, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+  });
+
+  await clock.advance(1000);
+  await flush();
+  const afterNew = changes.length;
+  assert.ok(afterNew > 0);
+  await clock.advance(3000); // An empty delta, an edit of an old entry, another empty delta.
+  await flush();
+  assert.equal(changes.length, afterNew);
+  assert.deepEqual(titles, ["(1) Storm live"]);
+});
+
+test("a delta longer than the fragments endpoint takes is asked for in batches", async () => {
+  const ids = Array.from({ length: 150 }, (_, index) => index + 2);
+  const { dom, clock, fetch, feed } = feedWith({
+    entries: [entryHTML(1, T(9))],
+    deltas: [{ results: ids.map((id) => ({ id })), cursor: "c1" }],
+    html: Object.fromEntries(ids.map((id) => [id, entryHTML(id, T(10, id % 60))])),
+  });
+
+  await clock.advance(1000);
+  const asked = fetch.urls().filter((url) => url.startsWith("/feeds/"));
+  assert.equal(MAX_FRAGMENT_IDS, 100);
+  assert.deepEqual(
+    asked.map((url) => new URL(url, "https://x").searchParams.get("ids").split(",").length),
+    [100, 50],
+  );
+  assert.equal(listedIds(dom).length, 151);
+  assert.equal(feed.cursor, "c1");
+});
+
+test("the fragments endpoint's 400 is retried with back-off; only the delta's 400 stops", async () => {
+  const dom = livePage({ entries: [entryHTML(1, T(10))] });
+  const clock = new FakeClock();
+  let refusals = 2;
+  const fetch = fakeFetch(clock, (url) => {
+    if (url.startsWith("/api/")) {
+      return response(200, { results: [{ id: 2 }], cursor: "c1" });
+    }
+    return refusals-- > 0 ? 400 : response(200, { entries: { 2: entryHTML(2, T(11)) } });
+  });
+  const { feed } = boot(envFor(dom, clock, fetch));
+
+  await clock.advance(1000);
+  assert.equal(feed.stopped, false);
+  assert.equal(feed.poller.failures, 1);
+  await clock.advance(1000 + 2000);
+  assert.equal(feed.stopped, false);
+  assert.deepEqual(listedIds(dom), [2, 1]);
+  assert.equal(feed.cursor, "c1");
 });

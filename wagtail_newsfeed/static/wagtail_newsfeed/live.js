@@ -21,13 +21,31 @@
  * a fake clock and a fake fetch.
  */
 
-/** A response that was not 2xx. `status` decides whether polling backs off or stops. */
+/**
+ * A response that was not 2xx. `status` decides whether polling backs off or stops;
+ * `retryAfter` is the wait in ms the server asked for (`Retry-After` of a 429 or 503), or null.
+ */
 export class HttpError extends Error {
-  constructor(status) {
+  constructor(status, retryAfter = null) {
     super(`HTTP ${status}`);
     this.name = "HttpError";
     this.status = status;
+    this.retryAfter = retryAfter;
   }
+}
+
+/**
+ * A `Retry-After` header's wait in ms: delta-seconds or an HTTP date (RFC 9110), null when
+ * absent or unreadable. `now` is the current time in ms, for a date.
+ */
+export function parseRetryAfter(value, now) {
+  const text = (value || "").trim();
+  if (/^[0-9]+$/.test(text)) {
+    return Number(text) * 1000;
+  }
+  // An HTTP date starts with the day's name ("Wed, 21 Oct 2015 07:28:00 GMT"): "-5" is no date.
+  const at = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 /** A request that took longer than the poller's timeout: a failure like any other. */
@@ -45,6 +63,7 @@ export function browserEnv(overrides = {}) {
     window: g.window,
     document: g.document,
     fetch: g.fetch ? g.fetch.bind(g) : undefined,
+    now: Date.now,
     setTimeout: g.setTimeout.bind(g),
     clearTimeout: g.clearTimeout.bind(g),
     random: Math.random,
@@ -56,6 +75,7 @@ export function browserEnv(overrides = {}) {
  * Fetch `url` and read its body, giving up after `timeout` ms: the request is aborted and the
  * promise rejects with a TimeoutError (even if the fetch ignores the abort signal). The timeout
  * covers reading the body too, so a response that stalls halfway cannot hang the poller.
+ * 204 and 304 (a cache revalidated what the browser has) carry no body: `body` is null.
  */
 export function request(env, url, { timeout, accept = "application/json", read = "json" } = {}) {
   const controller = typeof AbortController === "function" ? new AbortController() : null;
@@ -74,11 +94,12 @@ export function request(env, url, { timeout, accept = "application/json", read =
       headers: { Accept: accept },
       signal: controller ? controller.signal : undefined,
     });
-    if (response.status === 204) {
-      return { status: 204, body: null };
+    if (response.status === 204 || response.status === 304) {
+      return { status: response.status, body: null };
     }
     if (!response.ok) {
-      throw new HttpError(response.status);
+      const header = response.headers ? response.headers.get("Retry-After") : null;
+      throw new HttpError(response.status, parseRetryAfter(header, now(env)));
     }
     const body = read === "text" ? await response.text() : await response.json();
     return { status: response.status, body };
@@ -86,10 +107,20 @@ export function request(env, url, { timeout, accept = "application/json", read =
   return Promise.race([work, expired]).finally(() => env.clearTimeout(timer));
 }
 
+/** The current time in ms from `env` (a test's clock), or the browser's. */
+function now(env) {
+  return env.now ? env.now() : Date.now();
+}
+
+/** The longest `Retry-After` honoured, so a mistaken header cannot end polling for hours. */
+export const MAX_RETRY_AFTER = 10 * 60 * 1000;
+
 /**
  * One polling loop. `step()` does one poll and resolves to the delay before the next (or
- * undefined for the normal interval); if it throws, the loop backs off, unless the error's HTTP
- * status is in `stopOn` (the feed is gone), which ends polling for good.
+ * undefined for the normal interval); if it throws, the loop backs off (at least as long as a
+ * `Retry-After` asks, up to MAX_RETRY_AFTER), unless the error's HTTP status is in `stopOn` (the
+ * feed is gone), which ends polling for good. A wait is kept across a hidden tab: shown again,
+ * the page polls at once unless a back-off is still running, and then when it ends.
  */
 export class Poller {
   constructor({ step, interval, maxInterval, stopOn = [404, 410], env, onStop = null }) {
@@ -103,6 +134,7 @@ export class Poller {
     this.timer = null;
     this.busy = false;
     this.stopped = false;
+    this.notBefore = 0; // When a back-off ends (ms): no poll before then, visible again or not.
   }
 
   get hidden() {
@@ -138,6 +170,17 @@ export class Poller {
     return delay / 2 + this.env.random() * (delay / 2);
   }
 
+  /** The wait after a failure: the back-off, or longer when the server asked for longer (with
+   * up to one interval of jitter, so readers told the same `Retry-After` do not return at once). */
+  failureDelay(error) {
+    const delay = this.backoff();
+    const asked = error instanceof HttpError ? error.retryAfter : null;
+    if (asked === null || asked === undefined) {
+      return delay;
+    }
+    return Math.max(delay, Math.min(asked, MAX_RETRY_AFTER) + this.env.random() * this.interval);
+  }
+
   async poll() {
     if (this.busy || this.stopped || this.hidden) {
       return;
@@ -153,11 +196,14 @@ export class Poller {
         return;
       }
       this.failures += 1;
-      this.schedule(this.backoff());
+      const delay = this.failureDelay(error);
+      this.notBefore = now(this.env) + delay;
+      this.schedule(delay);
       return;
     }
     this.busy = false;
     this.failures = 0;
+    this.notBefore = 0;
     this.schedule(next === undefined || next === null ? this.interval : next);
   }
 
@@ -182,7 +228,7 @@ export class Poller {
       if (document.hidden) {
         this.clearTimer();
       } else if (!this.stopped) {
-        this.schedule(0);
+        this.schedule(Math.max(0, this.notBefore - now(this.env)));
       }
     });
   }
@@ -212,7 +258,6 @@ export function readStrings(document) {
   }
 }
 
-/** The reader's live page. */
 /**
  * The language the page is written in (`<html lang>`), so that times read like the page's own
  * dates; the browser's language where the page names none the browser knows.
@@ -226,6 +271,10 @@ export function pageLocale(document) {
   }
 }
 
+/** The most entry ids one fragments request carries (views/live_fragments.py MAX_IDS). */
+export const MAX_FRAGMENT_IDS = 100;
+
+/** The reader's live page. */
 export class LiveFeed {
   constructor(root, config, env = browserEnv()) {
     this.env = env;
@@ -301,7 +350,7 @@ export class LiveFeed {
   /** One poll; resolves to the delay before the next (0 while the server has more). */
   async step() {
     const delta = await this.getJSON(this.deltaUrlFor(this.cursor));
-    await this.apply(delta.results || []);
+    await this.apply(changesIn(delta));
     // Only move the cursor once the changes are on the page: a failure retries them.
     if (delta.cursor) {
       this.cursor = delta.cursor;
@@ -319,8 +368,8 @@ export class LiveFeed {
   }
 
   setStatus(status) {
-    if (!status) {
-      return;
+    if (typeof status !== "string" || !/^[a-z_]+$/.test(status)) {
+      return; // Not a coverage status ("live", "ended"...): nothing to show.
     }
     this.root.setAttribute("data-coverage-status", status);
     const badge = this.root.querySelector("[data-newsfeed-status]");
@@ -351,11 +400,13 @@ export class LiveFeed {
     }
     const order = [...latest.keys()];
     const wanted = order.filter((id) => !latest.get(id).deleted);
-    const fragments = await this.getJSON(this.fragmentsUrlFor(wanted, this.cursor));
-    const html = fragments.entries || {};
+    const fragments = await this.getFragments(wanted);
+    const html = fragments.entries;
     this.displaced = {};
     for (const id of order) {
-      if (latest.get(id).deleted || !(String(id) in html)) {
+      // Only the server's own HTML for this id (never a property every object has).
+      const own = Object.prototype.hasOwnProperty.call(html, String(id));
+      if (latest.get(id).deleted || !own || typeof html[String(id)] !== "string") {
         this.removeEntry(id);
       } else {
         this.placeEntry(id, html[String(id)]);
@@ -368,6 +419,34 @@ export class LiveFeed {
     this.root.dispatchEvent(
       new CustomEventClass("newsfeed:updated", { bubbles: true, detail: { ids: order } }),
     );
+  }
+
+  /**
+   * The entries' HTML, at most MAX_FRAGMENT_IDS ids a request (a delta page may be longer when
+   * the site raises API_PAGE_SIZE), with the key events and status of the last answer. The
+   * fragments endpoint refusing a request (400) is a failure to retry, not a reason to stop:
+   * only the delta's 400 says the cursor is gone.
+   */
+  async getFragments(ids) {
+    // No prototype: an id can never name an inherited property.
+    const merged = { entries: Object.create(null), key_events: "", status: undefined };
+    let start = 0;
+    do {
+      const batch = ids.slice(start, start + MAX_FRAGMENT_IDS);
+      let answer;
+      try {
+        answer = await this.getJSON(this.fragmentsUrlFor(batch, this.cursor));
+      } catch (error) {
+        throw error instanceof HttpError && error.status === 400
+          ? new Error("Entry fragments refused (HTTP 400)")
+          : error;
+      }
+      Object.assign(merged.entries, answer.entries || {});
+      merged.key_events = answer.key_events || "";
+      merged.status = answer.status;
+      start += MAX_FRAGMENT_IDS;
+    } while (start < ids.length);
+    return merged;
   }
 
   fromHTML(html) {
@@ -391,7 +470,12 @@ export class LiveFeed {
     }
     const existing = this.entryElement(id);
     const pinned = element.hasAttribute("data-pinned");
-    if (existing && existing.hasAttribute("data-pinned") === pinned) {
+    const unseen = Boolean(existing) && this.unseen.includes(existing);
+    if (
+      existing &&
+      existing.hasAttribute("data-pinned") === pinned &&
+      (pinned || sameKey(this.sortKey(existing), this.sortKey(element)))
+    ) {
       // Edited in place: same spot, same visibility (a not yet revealed entry stays unrevealed).
       element.hidden = existing.hidden;
       this.swapUnseen(existing, element);
@@ -399,13 +483,14 @@ export class LiveFeed {
       return;
     }
     if (existing) {
+      // Pinned, unpinned or given another time: it moves. Not yet revealed, it stays new.
       this.dropUnseen(existing);
       this.removeElement(existing);
     }
     if (pinned) {
       this.placePinned(element);
     } else {
-      this.insertInOrder(element, !existing && !this.displaced[String(id)]);
+      this.insertInOrder(element, unseen || (!existing && !this.displaced[String(id)]));
     }
   }
 
@@ -593,9 +678,16 @@ export class LiveFeed {
     }
     const count = this.unseen.length;
     this.notice.hidden = count === 0;
-    const text = (count === 1 ? this.strings.newUpdate : this.strings.newUpdates) || "+{count}";
-    this.notice.textContent = text.replace("{count}", String(count));
-    this.document.title = count ? `(${count}) ${this.baseTitle}` : this.baseTitle;
+    const template = (count === 1 ? this.strings.newUpdate : this.strings.newUpdates) || "+{count}";
+    const text = template.replace("{count}", String(count));
+    // The notice is a live region: it speaks when the count changes, not at every poll.
+    if (this.notice.textContent !== text) {
+      this.notice.textContent = text;
+    }
+    const title = count ? `(${count}) ${this.baseTitle}` : this.baseTitle;
+    if (this.document.title !== title) {
+      this.document.title = title;
+    }
   }
 
   // Times in the page's language and the reader's time zone ------------------------------------
@@ -617,6 +709,29 @@ export class LiveFeed {
       }
     }
   }
+}
+
+/**
+ * The changes of a delta response, checked: a body that is not a delta (a proxy's error page
+ * as JSON, a truncated answer) throws, so the poll backs off and the cursor does not move past
+ * changes that were never shown.
+ */
+export function changesIn(delta) {
+  const isObject = typeof delta === "object" && delta !== null && !Array.isArray(delta);
+  const results = isObject && delta.results !== undefined ? delta.results : [];
+  const valid =
+    isObject &&
+    Array.isArray(results) &&
+    results.every((item) => item && /^[1-9][0-9]*$/.test(String(item.id))) &&
+    (delta.cursor === undefined || delta.cursor === null || typeof delta.cursor === "string");
+  if (!valid) {
+    throw new TypeError("Not a delta of live entries");
+  }
+  return results;
+}
+
+function sameKey(a, b) {
+  return Object.is(a[0], b[0]) && Object.is(a[1], b[1]);
 }
 
 /** Entry ids are digits; anything else is escaped rather than trusted in a selector. */
