@@ -130,7 +130,7 @@ def test_delta_url_name_is_stable():
     )
 
 
-@pytest.mark.parametrize("limit", ["²", "１２", "0", "-1", "1e3"])
+@pytest.mark.parametrize("limit", ["²", "１２", "0", "-1", "1e3", " 5", "+5", "1_0", "9" * 5000])
 def test_a_limit_that_is_not_plain_ascii_digits_is_a_400_naming_limit(api, feed, limit):
     cursor = api.get(entries_url(feed)).json()["cursor"]
 

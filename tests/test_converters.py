@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests.checks import assert_problem, nothing_saved
-from wagtail_newsfeed.converters import MAX_ID, parse_id
+from wagtail_newsfeed.converters import MAX_ID, parse_count, parse_id
 from wagtail_newsfeed.wordpress.shortcodes import Expander
 from wagtail_newsfeed.wordpress.values import serialized_ids, wp_id
 
@@ -33,6 +33,19 @@ def test_parse_id_takes_ascii_digits_and_ints_up_to_eighteen_digits():
     assert parse_id("9" * 18) == MAX_ID == parse_id(MAX_ID)
     assert parse_id(MAX_ID + 1) is None
     assert parse_id(True) is None and parse_id(None) is None and parse_id(1.0) is None
+
+
+@pytest.mark.parametrize("value", [*NOT_IDS[:2], "-1", "１２", "²", "1e3", " 7", "+7", "1_0", ""])
+def test_parse_count_refuses_what_is_not_a_plainly_written_whole_number(value):
+    assert parse_count(value) is None
+    assert parse_count("9" * 5000) is None  # past 4,300 digits int() raises
+
+
+def test_parse_count_takes_zero_and_stops_at_its_maximum():
+    assert parse_count("0") == 0
+    assert parse_count("0080", 65535) == 80
+    assert parse_count("65536", 65535) is None
+    assert parse_count(7) is None  # query strings and headers only: text
 
 
 @pytest.mark.parametrize("value", NOT_IDS[:-1])

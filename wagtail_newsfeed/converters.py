@@ -42,6 +42,17 @@ register_converter(IdConverter, "newsfeed_id")
 register_converter(SlugConverter, "newsfeed_slug")
 
 
+def parse_count(value: Any, maximum: int = MAX_ID) -> int | None:
+    """A whole number from 0 to ``maximum`` written in at most 18 ASCII digits (a limit, an
+    offset, a version), else ``None``. The one number rule of the app: ``int()`` alone takes
+    ``" 5"``, ``"+5"``, ``"1_0"`` and other scripts' digits, and refuses (with an error nobody
+    catches) anything past 4,300 digits."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
+        number = int(value)
+        return number if number <= maximum else None
+    return None
+
+
 def parse_id(value: Any) -> int | None:
     """A database id from a URL, a query string, JSON or HTML: a positive whole number of at most
     18 ASCII digits (an ``int`` or a string), else ``None``. The one id rule of the app."""
@@ -49,10 +60,8 @@ def parse_id(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value if 0 < value <= MAX_ID else None
-    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 18:
-        number = int(value)
-        return number if number > 0 else None
-    return None
+    number = parse_count(value)
+    return number if number else None
 
 
 def is_slug(value: str) -> bool:

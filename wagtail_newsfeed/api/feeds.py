@@ -29,7 +29,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from .. import entry_rules
 from ..conf import settings
-from ..converters import parse_id
+from ..converters import parse_count, parse_id
 from ..fragments import cached
 from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
 from ..serialization import prefetch_stream_values
@@ -105,23 +105,23 @@ def delta_limit(request: Request) -> int:
     maximum = max(int(settings.API_DELTA_PAGE_SIZE), int(settings.API_MAX_PAGE_SIZE))
     if raw in (None, ""):
         return int(settings.API_DELTA_PAGE_SIZE)
-    # isascii: str.isdigit() is also true of "²", which int() refuses (a 500).
-    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
+    limit = parse_count(raw, maximum)
+    if not limit:
         raise InvalidParameter(
             "limit", _("Must be a whole number from 1 to %(m)d.") % {"m": maximum}
         )
-    return int(raw)
+    return limit
 
 
 def if_match_version(request: Request) -> int | None:
-    """The entry version an ``If-Match`` header names, if any: whole ASCII digits, at most 18
-    of them (a longer number is no version, and past 4,300 digits ``int()`` refuses it)."""
+    """The entry version an ``If-Match`` header names, if any (``converters.parse_count``)."""
     expected = request.headers.get("If-Match", "").strip('"')
     if not expected:
         return None
-    if not (expected.isascii() and expected.isdigit() and len(expected) <= 18):
+    version = parse_count(expected)
+    if version is None:
         raise InvalidParameter("If-Match", _("Must be the entry's version number."))
-    return int(expected)
+    return version
 
 
 class FeedList(NewsfeedAPIView, generics.ListAPIView):

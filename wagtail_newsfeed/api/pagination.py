@@ -19,6 +19,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
 
 from ..conf import settings
+from ..converters import parse_count
 from .exceptions import InvalidParameter
 
 
@@ -28,10 +29,9 @@ def validated_limit(request: Request, name: str = "limit") -> int:
     maximum = int(settings.API_MAX_PAGE_SIZE)
     if raw in (None, ""):
         return min(int(settings.API_PAGE_SIZE), maximum)
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidParameter(name, _("Must be a whole number.")) from None
+    value = parse_count(raw)
+    if value is None:
+        raise InvalidParameter(name, _("Must be a whole number."))
     if value < 1:
         raise InvalidParameter(name, _("Must be at least 1."))
     if value > maximum:

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from wagtail.models import Site
 
-from ..converters import parse_id
+from ..converters import parse_count, parse_id
 from ..models.articles import listing_prefetches
 from ..serialization import images_with_renditions
 from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
@@ -48,12 +48,9 @@ def text_param(request: Request, name: str) -> str:
 
 
 def parse_port(text: str) -> int | None:
-    """A TCP port (1 to 65535, ASCII digits), else ``None``: a longer number would overflow the
+    """A TCP port (1 to 65535, ASCII digits), else ``None``: a larger number would overflow the
     integer column in the lookup (SQLite raises ``OverflowError``: a 500)."""
-    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_PORT))):
-        return None
-    port = int(text)
-    return port if 0 < port <= MAX_PORT else None
+    return parse_count(text, MAX_PORT) or None
 
 
 def article_details() -> QuerySet:
