@@ -328,7 +328,7 @@ def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contribu
 
     home = reverse("wagtailadmin_home")
     attempts = [  # Wagtail's refusal (to the dashboard with a message), or the form with a 403
-        (console(feed), entry_data("Sneaky", action_name="publish"), 302),
+        (console(feed), entry_data("Changed", action_name="publish"), 403),
         (action(draft, "publish"), {}, 302),
         (action(published, "pin"), {}, 302),
         (delete_url(published), {}, 302),

@@ -7,6 +7,7 @@ console view hands the cleaned values to ``wagtail_newsfeed.entry_rules``, which
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
@@ -22,6 +23,10 @@ from .models import Author, LiveEntry
 
 #: The fields an editor sets in the console; passed to ``live.create_entry`` / ``update_entry``.
 ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event", "authors")
+
+#: C0 and C1 control characters (tabs and line breaks too): a headline is one line of text, and
+#: a pasted control character would be invisible here and dropped or refused by feeds and XML.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 
 
 def _ids(values: Any) -> list[int]:
@@ -128,6 +133,9 @@ class ConsoleEntryForm(EntryFormBase):
         )
         if not self.instance.pk:
             self.initial["display_time"] = None
+
+    def clean_headline(self) -> str:
+        return CONTROL_CHARACTERS.sub(" ", self.cleaned_data.get("headline") or "").strip()
 
     def clean_display_time(self) -> Any:
         value = self.cleaned_data.get("display_time")

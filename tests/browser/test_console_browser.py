@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.browser.admin import log_in
+from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -152,4 +153,126 @@ def test_contributors_future_display_time_is_refused_and_their_text_kept(
     assert not LiveEntry.objects.exists()
     assert page.input_value("[data-newsfeed-composer] input[name=headline]") == "Coming up"
     assert "Results expected within the hour." in page.locator(BODY_EDITOR).first.inner_text()
+    context.close()
+
+
+def slow_network(context, page, latency_ms=1500):
+    """Every request of ``page`` takes ``latency_ms`` longer (Chromium's network emulation)."""
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send(
+        "Network.emulateNetworkConditions",
+        {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1},
+    )
+
+
+@pytest.mark.parametrize("presses", ["ctrl-enter", "click"])
+def test_pressing_twice_on_a_slow_network_posts_one_entry(chromium, live_server, feed, presses):
+    context, page = open_console(chromium, live_server, feed)
+    wait_for_caret_in_body(page)
+    slow_network(context, page)
+    page.keyboard.type("Only once, please")
+
+    button = page.locator("button[data-newsfeed-primary]")
+    button.scroll_into_view_if_needed()
+    box = button.bounding_box()
+    for _ in range(3):  # impatient: again while the first is on its way
+        if presses == "ctrl-enter":
+            page.keyboard.press("Control+Enter")
+        else:  # the mouse itself: a locator's click would wait for the next page
+            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        page.wait_for_timeout(150)
+
+    page.get_by_text("published.").first.wait_for(timeout=15000)
+    page.wait_for_timeout(2000)  # a second request would have landed by now
+    entry = LiveEntry.objects.get()  # one entry, not one per press
+    assert "Only once, please" in str(entry.body[0].value)
+    # The next entry posts normally: the guard is for one page's submission only.
+    wait_for_caret_in_body(page)
+    page.keyboard.type("A second entry")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function(
+        "document.querySelectorAll('.newsfeed-console__entry').length === 2", timeout=15000
+    )
+    assert LiveEntry.objects.count() == 2
+    context.close()
+
+
+def test_ctrl_enter_with_the_link_chooser_open_posts_nothing_and_keeps_the_text(
+    chromium, live_server, feed
+):
+    context, page = open_console(chromium, live_server, feed)
+    wait_for_caret_in_body(page)
+    page.keyboard.type("Read the statement")
+    page.keyboard.press("Shift+Home")
+    page.keyboard.press("Control+k")  # Draftail's link shortcut opens Wagtail's chooser modal
+    modal = page.get_by_text("Choose a page").first
+    modal.wait_for()
+
+    page.keyboard.press("Control+Enter")
+    page.wait_for_timeout(1000)
+    assert not LiveEntry.objects.exists()
+
+    page.keyboard.press("Escape")
+    modal.wait_for(state="hidden")
+    page.locator(BODY_EDITOR).first.click()
+    page.keyboard.press("Control+Enter")
+    page.get_by_text("published.").first.wait_for()
+    assert "Read the statement" in str(LiveEntry.objects.get().body[0].value)
+    context.close()
+
+
+def test_a_colleagues_entry_refreshes_the_list_with_one_announcement_and_keeps_the_text(
+    chromium, live_server, feed
+):
+    context, page = open_console(chromium, live_server, feed)
+    wait_for_caret_in_body(page)
+    page.keyboard.type("Half typed")
+    box = page.locator("[data-newsfeed-console-entries]")
+    # The list is not a live region: a screen reader would read out every entry at each refresh.
+    assert box.get_attribute("aria-live") is None
+    status = page.locator("[data-newsfeed-console-announce]")
+    assert status.get_attribute("role") == "status" and status.inner_text() == ""
+
+    colleague = factories.make_user("colleague", groups=[factories.feed_group(feed, publish=True)])
+    entry_rules.create_entry(feed, colleague, body=factories.paragraph("From the newsdesk"))
+
+    box.get_by_text("From the newsdesk").wait_for(timeout=SHOWS_WITHIN_MS)
+    page.wait_for_function(
+        "document.querySelector('[data-newsfeed-console-announce]').textContent.length > 0"
+    )
+    assert status.text_content() == "The latest entries were updated."
+    # The editor's caret and half-typed text are where they were.
+    assert page.evaluate("document.activeElement.isContentEditable")
+    assert page.locator(BODY_EDITOR).first.inner_text().strip() == "Half typed"
+    context.close()
+
+
+def test_two_tabs_editing_one_entry_never_lose_the_second_editors_text(chromium, live_server, feed):
+    entry = factories.make_entry(feed, text="First report.")
+    edit = f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/entries/{entry.pk}/edit/"
+    context, first = open_console(chromium, live_server, feed)
+    second = context.new_page()
+    for tab in (first, second):
+        tab.goto(edit)
+        tab.locator("[data-newsfeed-entry-form] [contenteditable=true]").first.click()
+        tab.keyboard.press("Control+End")
+    second.keyboard.type(" Update from tab two.")
+    second.keyboard.press("Control+Enter")
+    second.get_by_text("updated.").first.wait_for()
+
+    first.keyboard.type(" Correction from tab one.")
+    first.keyboard.press("Control+Enter")
+    first.get_by_text("Someone else changed this entry").wait_for()
+    mine = first.locator("[data-newsfeed-entry-form] [contenteditable=true]").first
+    assert "Correction from tab one." in mine.inner_text()
+    assert (
+        "Update from tab two."
+        in first.get_by_role("complementary", name="Current version").inner_text()
+    )  # theirs, beside it
+
+    first.get_by_role("button", name="Save my version").click()
+    first.get_by_text("updated.").first.wait_for()
+    stored = str(LiveEntry.objects.get(pk=entry.pk).body[0].value)
+    assert "Correction from tab one." in stored and "Update from tab two." not in stored
     context.close()

@@ -42,6 +42,20 @@ DATABASE_BUSY = gettext_lazy(
 )
 
 
+#: A one-click change (pin, publish, delete…) the database could not take: nothing changed.
+DATABASE_BUSY_ACTION = gettext_lazy("The database is busy and nothing was changed; try again.")
+#: A contributor's "publish" (a crafted request, or rights withdrawn since the page loaded).
+NO_PUBLISHING = gettext_lazy(
+    "You may save entries of this live feed as drafts, but not publish them. Your text is kept "
+    "below: save it as a draft."
+)
+#: An edit saved after a colleague deleted the entry: the text is offered as a new entry.
+DELETED_MEANWHILE = gettext_lazy(
+    "This entry was deleted while you were editing it. Your text is kept below: post it as a "
+    "new entry, or go back to the console to leave it."
+)
+
+
 def console_url(feed: LiveFeedPage | int) -> str:
     return reverse("wagtail_newsfeed_console:console", args=[getattr(feed, "pk", feed)])
 
@@ -160,9 +174,13 @@ class ConsoleView(FeedConsoleMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publish = request.POST.get("action") == "publish"
-        if publish and not self.can_publish:
-            raise PermissionDenied
         form = self.make_form(request.POST)
+        if publish and not self.can_publish:
+            # E.g. the editor's publishing right was withdrawn since the page loaded: refuse,
+            # but keep the text, with the draft button this user has now.
+            form.is_valid()
+            messages.error(request, NO_PUBLISHING)
+            return self.render(form, status=403)
         if not form.is_valid():
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(form, status=200)
@@ -226,7 +244,9 @@ class EditEntryView(FeedConsoleMixin, View):
         return self.render(entry, form)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        entry = self.get_entry()
+        entry = get_object_or_404(LiveEntry, feed=self.feed, pk=self.kwargs["entry_id"])
+        if entry.deleted_at is not None:
+            return self.render_deleted(entry)
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
         if not form.is_valid():
@@ -246,8 +266,7 @@ class EditEntryView(FeedConsoleMixin, View):
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(entry, form)
         except LiveEntry.DoesNotExist:
-            messages.error(request, _("This entry was deleted while you were editing it."))
-            return redirect(console_url(self.feed))
+            return self.render_deleted(entry)
         except PermissionDenied as error:
             # E.g. an editor published this draft meanwhile: refuse, but keep the text.
             messages.error(request, str(error))
@@ -274,6 +293,17 @@ class EditEntryView(FeedConsoleMixin, View):
             ),
         )
         return self.render(entry, kept, conflict=True, status=409)
+
+    def render_deleted(self, entry: LiveEntry) -> HttpResponse:
+        """A colleague deleted the entry: the editor's text comes back as the console's
+        composer (a new entry), never lost with the entry it was meant for. Nothing is saved."""
+        data = self.request.POST.copy()
+        data.pop("expected_version", None)
+        form = self.make_form(data)
+        form.is_valid()
+        messages.error(self.request, DELETED_MEANWHILE)
+        context = self.get_context_data(entry=entry, deleted=True, **self.form_context(form))
+        return self.render_to_response(context, status=409)
 
     def render(
         self, entry: LiveEntry, form: ConsoleEntryForm, *, conflict: bool = False, status: int = 200
@@ -323,6 +353,9 @@ class EntryActionView(FeedConsoleMixin, View):
         except LiveEntry.DoesNotExist:
             messages.error(request, _("This entry has been deleted."))
             return redirect(console_url(self.feed))
+        except OperationalError:
+            messages.error(request, DATABASE_BUSY_ACTION)
+            return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
         messages.success(request, str(message) % {"entry": entry})
         return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
@@ -343,7 +376,11 @@ class DeleteEntryView(FeedConsoleMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
-        entry_rules.delete_entry(entry, request.user)
+        try:
+            entry_rules.delete_entry(entry, request.user)
+        except OperationalError:
+            messages.error(request, DATABASE_BUSY_ACTION)
+            return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
         messages.success(request, _("Entry “%(entry)s” deleted.") % {"entry": entry})
         return redirect(console_url(self.feed))
 
