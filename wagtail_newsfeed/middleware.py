@@ -15,10 +15,16 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from rest_framework.views import APIView
+
+from .problems import problem_response
 
 #: Seconds a client is asked to wait before trying again.
 RETRY_AFTER = 5
 TEMPLATE = "503.html"
+#: The app's JSON views that are not DRF's (whose views all answer JSON).
+JSON_URL_NAMES = {"live_fragments"}
 
 
 class DatabaseUnavailableMiddleware:
@@ -34,6 +40,13 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not isinstance(exception, OperationalError):
             return None
+        if answers_json(request):
+            return problem_response(
+                503,
+                _("The database is not answering right now; try again in a few seconds."),
+                code="unavailable",
+                headers={"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"},
+            )
         try:
             response = HttpResponse(render_to_string(TEMPLATE), status=503)
         except (TemplateDoesNotExist, OperationalError):
@@ -45,3 +58,16 @@ class DatabaseUnavailableMiddleware:
         response["Retry-After"] = str(RETRY_AFTER)
         response["Cache-Control"] = "no-store"
         return response
+
+
+def answers_json(request: HttpRequest) -> bool:
+    """Whether the request went to a JSON endpoint: the live page's fragments, or a DRF view
+    (this API, Wagtail's pages API) whose error handling let the database error through. Their
+    clients read a problem in JSON, as for the API's other errors, not an HTML page."""
+    match = request.resolver_match
+    if match is None:
+        return False
+    view_class = getattr(match.func, "cls", None)
+    return match.url_name in JSON_URL_NAMES or (
+        isinstance(view_class, type) and issubclass(view_class, APIView)
+    )
