@@ -277,10 +277,9 @@ def update_entry(
             action = "edit"
         _log(feed, current, action, user)
         _notify(feed, changed, action)
-    entry.__dict__.update(current.__dict__)
+    _take_values(entry, current)
     if authors is not None:  # the caller's copy may hold the old byline, prefetched
         entry.__dict__.pop("byline_links", None)
-        entry.__dict__.get("_prefetched_objects_cache", {}).pop("authors", None)
     return entry
 
 
@@ -316,8 +315,15 @@ def delete_entry(entry: LiveEntry, user: Any) -> LiveEntry:
             _stamp(counter, [current])
             _log(feed, current, "delete", user)
             _notify(feed, [current], "delete")
-    entry.__dict__.update(current.__dict__)
+    _take_values(entry, current)
     return entry
+
+
+def _take_values(entry: LiveEntry, current: LiveEntry) -> None:
+    """Give the caller's copy the values written from the locked row (its field values only:
+    the relations it has loaded, its feed say, stay loaded)."""
+    for field in LiveEntry._meta.concrete_fields:
+        setattr(entry, field.attname, getattr(current, field.attname))
 
 
 # Reading -------------------------------------------------------------------------------------

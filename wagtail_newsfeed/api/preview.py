@@ -26,7 +26,12 @@ from .. import entry_rules, preview
 from ..models import LiveEntry
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
-from .serializers import ArticleDetailSerializer, FeedDetailSerializer, page_urls
+from .serializers import (
+    ArticleDetailSerializer,
+    FeedDetailSerializer,
+    entry_prefetches,
+    page_urls,
+)
 
 #: A token is ``django.core.signing`` output: URL-safe base64 parts joined by ":" (a leading "."
 #: when compressed). Blank is a 400, so the schema says so; any other token of this alphabet is
@@ -53,7 +58,9 @@ def article_json(request: Request, page: Any) -> dict[str, Any]:
 def feed_json(request: Request, page: Any) -> dict[str, Any]:
     """The feed as ``feeds/<id>/`` shows it; its entries are rows of their own, not part of the
     page's revisions, so the published ones are shown even while the feed is a draft."""
-    entries = LiveEntry.objects.published().filter(feed_id=page.pk).prefetch_related("authors")
+    entries = (
+        LiveEntry.objects.published().filter(feed_id=page.pk).prefetch_related(*entry_prefetches())
+    )
     context = {
         "request": request,
         "feed_url": page_urls(page, request)[0],

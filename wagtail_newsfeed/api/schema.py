@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
-from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
@@ -226,16 +225,16 @@ def is_newsfeed_endpoint(view_class: type | None) -> bool:
     )
 
 
-class NewsfeedSchemaGenerator(SchemaGenerator):
-    """Describes only this API's endpoints, at the paths where the site mounted them."""
-
-    def _initialise_endpoints(self) -> None:
-        super()._initialise_endpoints()
-        self.endpoints = [
-            endpoint
-            for endpoint in self.endpoints
-            if is_newsfeed_endpoint(getattr(endpoint[3], "cls", None))
-        ]
+def newsfeed_endpoints_hook(
+    endpoints: list[tuple[Any, ...]], **kwargs: Any
+) -> list[tuple[Any, ...]]:
+    """drf-spectacular preprocessing hook: the document describes only this API's endpoints, at
+    the paths where the site mounted them (not Wagtail's admin API or the site's own views)."""
+    return [
+        endpoint
+        for endpoint in endpoints
+        if is_newsfeed_endpoint(getattr(endpoint[3], "cls", None))
+    ]
 
 
 PROBLEM_SCHEMA = {
@@ -361,6 +360,7 @@ SCHEMA_SETTINGS = {
         "EntryStatusEnum": ["published", "draft"],
     },
     "PATH_CONVERTER_OVERRIDES": {"newsfeed_id": int},
+    "PREPROCESSING_HOOKS": ["wagtail_newsfeed.api.schema.newsfeed_endpoints_hook"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "wagtail_newsfeed.api.schema.problem_responses_hook",
@@ -401,9 +401,8 @@ class _ProblemErrors:
 
 
 class SchemaView(_ProblemErrors, SpectacularAPIView):
-    """The OpenAPI document of this API only (``NewsfeedSchemaGenerator``)."""
+    """The OpenAPI document of this API only (``newsfeed_endpoints_hook``)."""
 
-    generator_class = NewsfeedSchemaGenerator
     custom_settings = SCHEMA_SETTINGS
 
 
