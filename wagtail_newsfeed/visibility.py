@@ -35,22 +35,42 @@ def visible_pages(queryset: QuerySet) -> QuerySet:
     )
 
 
-def _in_private_section(path: OuterRef | None = None) -> Exists:
-    """A page at or below a page with a view restriction (``path``, the outer row's own by
-    default, starts with that page's).
+#: How many links of a chain of aliases the rule follows. Wagtail points a new alias at the page
+#: it was made from, so an alias of an alias of a story is a chain of three pages; an alias at
+#: the end of a longer chain than this is hidden (the rule fails closed).
+MAX_ALIAS_CHAIN = 6
+
+
+def _chain(field: str, links: int) -> str:
+    """``field`` of the page ``links`` steps along the alias chain (0: the row itself)."""
+    return "alias_of__" * links + field
+
+
+def _in_private_section(*paths: OuterRef) -> Exists:
+    """A page at or below a page with a view restriction (one of ``paths``, the outer row's
+    own by default, starts with that page's).
 
     What Wagtail's ``PageQuerySet.public()`` excludes, as a subquery: ``public()`` reads every
     restriction in a query of its own each time it is called, and a reader page applies this
     rule several times (the page, its listings, its feeds)."""
-    restricted_path = Substr(path or OuterRef("path"), 1, Length("page__path"))
-    return Exists(PageViewRestriction.objects.filter(page__path=restricted_path))
+    under = Q()
+    for path in paths or (OuterRef("path"),):
+        under |= Q(page__path=Substr(path, 1, Length("page__path")))
+    return Exists(PageViewRestriction.objects.filter(under))
 
 
 def _source_in_private_section() -> Q:
-    """For a source page: in a private section by its own path or, for an alias of an alias,
-    by its source's. Wagtail checks only the source's own restrictions, not its ancestors', so
-    an alias would otherwise carry a members-only story into a public index."""
-    return Q(_in_private_section()) | Q(_in_private_section(OuterRef("alias_of__path")))
+    """For a source page: in a private section by its own path or, when it is an alias itself,
+    by the path of any page further along its chain of aliases. Wagtail checks only the
+    restrictions of the pages of the chain, not their ancestors', so an alias would otherwise
+    carry a members-only story into a public index."""
+    paths = (OuterRef(_chain("path", links)) for links in range(MAX_ALIAS_CHAIN))
+    return Q(_in_private_section(*paths)) | _chain_too_long()
+
+
+def _chain_too_long() -> Q:
+    """A source whose chain of aliases goes on past ``MAX_ALIAS_CHAIN`` pages."""
+    return Q(**{_chain("alias_of__isnull", MAX_ALIAS_CHAIN - 1): False})
 
 
 def _closed_aliases() -> QuerySet:
@@ -67,11 +87,15 @@ def _below_closed_alias() -> Exists:
 
 def _hidden_aliases(now: datetime) -> QuerySet:
     """Ids of aliases whose source readers may not see: in a private section, or not live or
-    expired (Wagtail copies both to aliases, but the source decides).
+    expired (Wagtail copies both to aliases, but the source decides), the source being every
+    page along the chain of aliases.
 
     ``pk__in`` a subquery over aliases only (one source looked up by key for each): read once
     per query, and Wagtail search backends can translate it (not a negated ``Exists``)."""
-    hidden = Q(live=False) | Q(expire_at__lte=now) | _source_in_private_section()
+    hidden = _source_in_private_section()
+    for links in range(MAX_ALIAS_CHAIN):
+        hidden |= Q(**{_chain("live", links): False})
+        hidden |= Q(**{_chain("expire_at__lte", links): now})
     hidden_source = Page.objects.filter(hidden, pk=OuterRef("alias_of"))
     return Page.objects.filter(Exists(hidden_source), alias_of__isnull=False).values("pk")
 
