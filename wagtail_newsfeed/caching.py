@@ -14,6 +14,10 @@ follow, and every cache of the app goes through them:
   the database, moved on in the same transaction as the change: one indexed read per request
   instead of none, and every process sees the change on its next request.
 
+A page passing its ``expire_at`` sends no signal until ``publish_scheduled`` runs, so the
+generations of content that shows pages (``EXPIRING_GENERATIONS``) also move on by themselves
+when the next live page's expiry time passes.
+
 Invalidate by *deleting* keys: a delete a shared cache could not take (Redis down) would leave the
 old value there for when it returns, so ``cache_backends.ResilientRedisCache`` records it with
 ``record_missed_invalidation()``, which moves the shared cache's *epoch* on in the database, in
@@ -23,6 +27,7 @@ back nothing it held from before the change is read again.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -34,10 +39,17 @@ from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.http import HttpRequest
+from django.utils import timezone
 
 from .conf import settings
 
 API_GENERATION = "api"
+#: The generation of rendered pieces of reader pages (``fragments``).
+RENDER_GENERATION = "render"
+#: Generations of cached content that shows pages: a page passing its ``expire_at`` is hidden at
+#: once by the visibility rule, but nothing signals it until ``publish_scheduled`` runs, so
+#: these generations move on by themselves when the next expiry time passes.
+EXPIRING_GENERATIONS = (API_GENERATION, RENDER_GENERATION)
 #: The ``CacheGeneration`` row counting the invalidations the shared cache missed.
 SHARED_CACHE_EPOCH = "shared-cache-epoch"
 
@@ -81,6 +93,45 @@ def _cache_key(name: str) -> str:
 
 def generation(name: str = API_GENERATION) -> str:
     """The current generation of ``name``: a cached response keyed by it is current."""
+    token = _stored_generation(name)
+    if name in EXPIRING_GENERATIONS and not token.startswith("none"):
+        token = _moved_on_at_expiry(name, token)
+    return token
+
+
+#: Per process, for each expiring generation: the token last seen and when the next live page
+#: expires (a POSIX time, or ``None``). Only a memo of what the database says for that token:
+#: every process finds the same time and moves the generation on when it passes.
+_next_expiry: dict[str, tuple[str, float | None]] = {}
+
+
+def _moved_on_at_expiry(name: str, token: str) -> str:
+    """``token``, or a new generation if a live page's expiry time has passed since ``token``
+    was made (content cached under it may show that page). One query per new token."""
+    known = _next_expiry.get(name)
+    if known is None or known[0] != token:
+        known = (token, next_page_expiry())
+        _next_expiry[name] = known
+    if known[1] is None or time.time() < known[1]:
+        return token
+    bump_generation(name)
+    return _stored_generation(name)
+
+
+def next_page_expiry() -> float | None:
+    """When the next live page reaches its ``expire_at`` (a POSIX time), if any is set."""
+    from wagtail.models import Page
+
+    found = (
+        Page.objects.filter(live=True, expire_at__gt=timezone.now())
+        .order_by("expire_at")
+        .values_list("expire_at", flat=True)
+        .first()
+    )
+    return found.timestamp() if found else None
+
+
+def _stored_generation(name: str) -> str:
     if cache_is_shared():
         key = _cache_key(name)
         value = cache.get(key)

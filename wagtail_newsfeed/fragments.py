@@ -25,10 +25,9 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
 
-from .caching import bump_generation, generation, once_per_request
+from .caching import RENDER_GENERATION, bump_generation, generation, once_per_request
 from .conf import settings
 
-RENDER_GENERATION = "render"
 #: Part of every key: raised when what a piece holds changes shape (a new field, another time
 #: format), so an upgrade never shows pieces rendered by the previous release.
 PIECES_FORMAT = 2

@@ -94,12 +94,32 @@ def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
 
 
 def feed_page_changed(instance: Any, **kwargs: Any) -> None:
-    """Publishing, unpublishing, moving or deleting a feed may change whether it is visible:
+    """Publishing, unpublishing or deleting a feed may change whether it is visible:
     drop its cached version so the next poll asks the database
     (``entry_rules.cached_feed_version``).
-    Any page will do (a cache delete of a missing key is cheap); ancestors' changes reach their
-    feeds within ``API_LIVE_CACHE_MAX_AGE``."""
+    Any page will do (a cache delete of a missing key is cheap). Moves and view restrictions
+    reach the feeds below the page too (``forget_feed_versions_below``)."""
     entry_rules.forget_feed_version(instance.pk)
+
+
+def forget_feed_versions_below(instance: Any, **kwargs: Any) -> None:
+    """A view restriction saved or deleted, or a page moved, may hide (or show) every live feed
+    at or below that page: forget their cached versions now and once the change commits, so the
+    next poll asks the database rather than answering "no news" for a feed now hidden."""
+    if not caching.cache_is_shared():
+        return  # versions are not kept in a cache other processes cannot see
+    page_id = instance.page_id if isinstance(instance, PageViewRestriction) else instance.pk
+    path = Page.objects.filter(pk=page_id).values_list("path", flat=True).first()
+    if path is None:
+        return
+    feed_ids = list(LiveFeedPage.objects.filter(path__startswith=path).values_list("pk", flat=True))
+
+    def forget() -> None:
+        for feed_id in feed_ids:
+            entry_rules.forget_feed_version(feed_id)
+
+    forget()
+    transaction.on_commit(forget)
 
 
 def api_content_changed(**kwargs: Any) -> None:
@@ -149,7 +169,13 @@ def register_signal_handlers() -> None:
             )
     page_published.connect(feed_page_changed, dispatch_uid="newsfeed_version_published")
     page_unpublished.connect(feed_page_changed, dispatch_uid="newsfeed_version_unpublished")
-    post_page_move.connect(feed_page_changed, dispatch_uid="newsfeed_version_moved")
+    post_page_move.connect(forget_feed_versions_below, dispatch_uid="newsfeed_version_moved")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            forget_feed_versions_below,
+            sender=PageViewRestriction,
+            dispatch_uid=f"newsfeed_version_restriction_{id(signal)}",
+        )
     pre_delete.connect(feed_page_changed, sender=LiveFeedPage, dispatch_uid="newsfeed_version_del")
     page_published.connect(reindex_published_article, dispatch_uid="newsfeed_reindex")
     page_published.connect(_page_changed, dispatch_uid="newsfeed_purge_published")
