@@ -8,7 +8,7 @@ from xml.etree import ElementTree
 
 import html5lib
 import pytest
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from wagtail.models import Page, Site
 
@@ -184,3 +184,26 @@ def test_a_deleted_site_is_no_longer_used(client, public_site):
     sport.delete()
 
     assert _rss_link(client, HTTP_HOST="sport.example.org") == "https://news.example.org/"
+
+
+@pytest.mark.parametrize("headers,forwarded", PROXIED.values(), ids=PROXIED.keys())
+def test_the_publishers_url_and_the_site_feeds_link_are_the_home_page(
+    client, settings, news_index, public_site, headers, forwarded
+):
+    settings.USE_X_FORWARDED_HOST = forwarded
+    article = factories.make_article(news_index, "Homed")
+
+    (raw,) = SCRIPT.findall(client.get(article.url, **headers).content.decode())
+    feed = client.get(reverse("wagtail_newsfeed:latest_rss"), **headers)
+    rss = ElementTree.fromstring(feed.content)
+
+    assert json.loads(raw)["publisher"]["url"] == "https://news.example.org/"
+    assert rss.find("channel/link").text == "https://news.example.org/"
+
+
+def test_the_home_page_url_keeps_the_prefix_wagtail_is_served_under(rf, news_index, public_site):
+    from wagtail_newsfeed.sites import home_url
+
+    with override_settings(ROOT_URLCONF="tests.urls_pages_under_prefix"):
+        assert home_url(rf.get("/", HTTP_HOST="10.0.0.7")) == "https://news.example.org/pages/"
+    assert home_url(None) == "https://news.example.org/"

@@ -20,7 +20,7 @@ from wagtail.models import Page
 
 from .conf import settings
 from .rendering import plain_text
-from .sites import absolute_url, get_site
+from .sites import absolute_url, get_site, home_url
 
 SCHEMA_CONTEXT = "https://schema.org"
 
@@ -89,9 +89,8 @@ def _without_empty(data: dict[str, Any]) -> dict[str, Any]:
 
 def publisher_jsonld(request: HttpRequest | None = None) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "Organization", "name": publisher_name(request)}
-    site = get_site(request)
-    if site is not None:
-        data["url"] = site.root_url + "/"
+    if get_site(request) is not None:
+        data["url"] = home_url(request)
     if settings.PUBLISHER_LOGO_URL:
         data["logo"] = {
             "@type": "ImageObject",

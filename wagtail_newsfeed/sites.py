@@ -73,3 +73,12 @@ def absolute_url(url: str, request: HttpRequest | None = None) -> str:
     else:
         return url
     return urljoin(base, url)
+
+
+def home_url(request: HttpRequest | None = None) -> str:
+    """The absolute URL of the home page of the Site serving ``request``: its root page's URL
+    (under whatever prefix Wagtail is served at), by the one rule; the request's own root where
+    no Site is configured. The publisher's URL in JSON-LD and the link of site-wide feeds."""
+    site = get_site(request)
+    path = (site.root_page.get_url(request=request) if site is not None else None) or "/"
+    return absolute_url(path, request)

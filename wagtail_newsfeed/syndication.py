@@ -40,7 +40,7 @@ from .fragments import cached_many
 from .jsonld import publisher_name, stream_text
 from .models.articles import listing_prefetches
 from .rendering import plain_text
-from .sites import absolute_url, get_site
+from .sites import absolute_url, get_site, home_url
 from .xml import xml_safe
 
 FORMATS = ("rss", "atom")
@@ -271,11 +271,6 @@ def _site_articles(request: HttpRequest) -> QuerySet:
     return articles.in_site(site) if site is not None else articles
 
 
-def _site_root(request: HttpRequest) -> str:
-    site = get_site(request)
-    return site.root_page.get_full_url(request) if site else request.build_absolute_uri("/")
-
-
 class LatestArticlesFeed(NewsFeed):
     """The site's latest articles (the site the request is for)."""
 
@@ -285,7 +280,7 @@ class LatestArticlesFeed(NewsFeed):
             title=_("%(publisher)s: latest news") % {"publisher": name}
             if name
             else _("Latest news"),
-            link=_site_root(request),
+            link=home_url(request),
             description=_("The latest articles."),
             items=article_items(_site_articles(request)),
         )
@@ -322,7 +317,7 @@ class TopicArticlesFeed(NewsFeed):
             raise Http404(_("No topic %(slug)r.") % {"slug": slug})
         return FeedSource(
             title=topic.name,
-            link=_site_root(request),
+            link=home_url(request),
             description=topic.description,
             items=article_items(_site_articles(request).filter(topics=topic)),
             extra={"topic": topic},
