@@ -17,7 +17,7 @@ from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.models import Page
 
-from ..converters import MAX_ID, parse_id
+from ..converters import parse_count, parse_id
 from ..visibility import visible_pages
 
 #: Query parameters naming a page by id (``root`` is Wagtail's word for the site's root page).
@@ -74,7 +74,7 @@ def check_listing_parameters(params: Any) -> None:
     Wagtail converts them with ``int()`` only, and an offset of 30 digits fails the query."""
     for name in COUNT_PARAMETERS:
         value = params.get(name)
-        if value is not None and not _is_count(value):
+        if value is not None and parse_count(value) is None:
             raise BadRequestError(f"{name} must be a positive integer of at most 18 digits")
     for name in PAGE_ID_PARAMETERS:
         value = params.get(name)
@@ -89,7 +89,3 @@ def check_find_parameters(params: Any) -> None:
     value = params.get("id")
     if value is not None and parse_id(value) is None:
         raise BadRequestError("id must be a positive integer of at most 18 digits")
-
-
-def _is_count(value: str) -> bool:
-    return value.isascii() and value.isdigit() and int(value) <= MAX_ID
