@@ -9,9 +9,9 @@ A block the importer does not know becomes a sanitised paragraph and a report li
 
 The parser finds each delimiter with a regular-expression search and the end of one with
 attributes as WordPress does (the first ``}`` followed by `` -->``, so a ``-->`` inside the JSON,
-which hand-made exports may hold unescaped, does not cut it short), caps depth and block count,
-and reads attributes with ``json.loads`` under a size cap: no post body can make it slow or make
-it fail.
+which hand-made exports may hold unescaped, does not cut it short), caps depth (blocks nested
+deeper are read as the HTML they saved, so their text is kept) and block count, and reads
+attributes with ``json.loads`` under a size cap: no post body can make it slow or make it fail.
 """
 
 from __future__ import annotations
@@ -74,6 +74,8 @@ class Block:
     name: str
     attrs: dict[str, Any] = field(default_factory=dict)
     parts: list[str | Block] = field(default_factory=list)
+    #: Blocks nested in it beyond ``MAX_DEPTH`` were not parsed: their HTML is in ``parts``.
+    too_deep: bool = False
 
     @property
     def html(self) -> str:
@@ -108,6 +110,8 @@ def parse(content: str) -> list[str | Block]:
     and blocks. Unclosed blocks close at the end; stray closers are ignored."""
     root = Block("")
     stack, pos, count = [root], 0, 0
+    #: Openers beyond MAX_DEPTH still open: their delimiters are dropped, their HTML kept.
+    overflow = 0
     search_from = 0
     ends = _Ends(content)
     while match := _START.search(content, search_from):
@@ -120,18 +124,25 @@ def parse(content: str) -> list[str | Block]:
             stack[-1].parts.append(content[pos : match.start()])
         pos = search_from = end
         name = name if "/" in name else f"core/{name}"
+        if closer and overflow:
+            overflow -= 1
+            continue
         if closer:
             for depth in range(len(stack) - 1, 0, -1):
                 if stack[depth].name == name:
                     del stack[depth:]
                     break
             continue
+        if len(stack) > MAX_DEPTH:
+            stack[-1].too_deep = True
+            overflow += not void
+            continue
         count += 1
         if count > MAX_BLOCKS:
             continue
         block = Block(name, _attrs(attrs))
         stack[-1].parts.append(block)
-        if not void and len(stack) <= MAX_DEPTH:
+        if not void:
             stack.append(block)
     if pos < len(content):
         stack[-1].parts.append(content[pos:])
@@ -188,7 +199,10 @@ class BlockReader:
 
     def block(self, block: Block, depth: int) -> None:
         name, builder = block.name, self.builder
-        if name in SKIP:
+        if block.too_deep:
+            builder.warn("unknown_block", f"blocks nested more than {MAX_DEPTH} deep in {name}")
+            builder.html(block.saved_html(), autop=False)
+        elif name in SKIP:
             builder.flush()
         elif name == "core/embed" or name.startswith("core-embed/"):
             builder.embed_markup(str(block.attrs.get("url") or ""), block.saved_html())

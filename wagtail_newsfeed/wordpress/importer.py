@@ -99,6 +99,15 @@ class Importer:
         self.pages = {
             wp_id: origin.page_id for wp_id, origin in self.origins.items() if origin.page_id
         }
+        # Pages of earlier imports that are not under --index (imported into another site's
+        # index, or moved by hand): each is updated where it is, and the report says so.
+        self.elsewhere = set(
+            WordPressOrigin.objects.filter(
+                site=catalog.site, kind=WordPressOrigin.Kind.POST, page__isnull=False
+            )
+            .exclude(page__path__startswith=self.index.path, page__depth=self.index.depth + 1)
+            .values_list("page_id", flat=True)
+        )
         self.planner = Planner(
             catalog,
             self.media,
@@ -156,6 +165,12 @@ class Importer:
             fingerprint = plan.fingerprint()
             unchanged = bool(origin and origin.page_id and origin.fingerprint == fingerprint)
             page = None
+            if origin and origin.page_id in self.elsewhere and not relinking:
+                self.report.warn(
+                    "elsewhere",
+                    f"{item.label}: imported before as page {origin.page_id}, which is not under "
+                    "--index; it stays where it is",
+                )
             if origin and origin.page_id and (not unchanged or plan.kind == "feed"):
                 page = Page.objects.get(pk=origin.page_id).specific
             if self.dry_run:

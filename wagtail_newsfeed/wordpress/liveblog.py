@@ -101,8 +101,15 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
     timed.sort(key=lambda row: (row[0], row[1]))
     entries: dict[int, EntryPlan] = {}
     root_of: dict[int, int] = {}
+    own = {wp_id for _time, wp_id, _comment in timed}
     for time, wp_id, comment in timed:
         replaces = values.wp_id(comment.meta.get("liveblog_replaces"))
+        if replaces is not None and replaces not in own and comment.content.strip():
+            # An edit of an entry this post does not hold (another post's, or one gone from
+            # the export) is an entry of its own: under the other entry's id it would take
+            # that entry over, and two feeds would each re-create it on every run.
+            warn("entry", f"entry {wp_id} edits entry {replaces}, which this post does not hold")
+            replaces = None
         if replaces is None:
             root_of[wp_id] = wp_id
             deleted = comment.approved in DELETED_STATUSES
@@ -123,7 +130,7 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
                 entries[root] = EntryPlan(root, time, "", False, True, comment)
             else:
                 entry.deleted = True
-        elif entry is None:  # replaces an entry the export no longer holds: shown on its own
+        elif entry is None:  # replaces an entry that never reached the export: on its own
             entries[root] = EntryPlan(root, time, comment.content, _key(comment), False, comment)
         elif not entry.deleted:
             entry.html = comment.content

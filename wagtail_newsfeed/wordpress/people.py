@@ -77,6 +77,9 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
             )
             if not login:
                 raise AuthorsMapError(f"{path}, row {number}: the login is empty")
+            if any(ord(char) < 32 or char == "\x7f" for char in login + author + username):
+                # PostgreSQL refuses a NUL in a query: the user look-up would be a traceback.
+                raise AuthorsMapError(f"{path}, row {number}: it holds a control character")
             if author not in ("", "-") and not _SLUG.fullmatch(author):
                 raise AuthorsMapError(f"{path}, row {number}: {values.shown(author)} is not a slug")
             user = None

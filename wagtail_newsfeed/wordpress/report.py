@@ -31,7 +31,8 @@ KINDS = {
     "bad_date": "dates that are unset or invalid",
     "canonical": "SEO canonical URLs that point elsewhere",
     "redirect": "old URLs that could not get a redirect",
-    "entry": "liveblog entries left out",
+    "entry": "liveblog entries left out, or edits of another post's entry imported on their own",
+    "elsewhere": "posts imported before to a page not under --index, which stays where it is",
     "note": "other notes",
 }
 

@@ -333,3 +333,13 @@ class ExportReader:
             ) from None
         except RecursionError:
             raise ExportError("the export nests too deeply", target.line) from None
+        except (LookupError, ValueError) as error:
+            # pyexpat asks Python for the codec its XML declaration names, before the first
+            # element: an unknown, multi-byte or binary codec raises here, not as a ParseError.
+            if target.stack:
+                raise
+            raise ExportError(
+                f"the export's XML declaration names an encoding the importer cannot read "
+                f"({values.shown(str(error), 80)}); WordPress exports are UTF-8",
+                target.line or 1,
+            ) from None
