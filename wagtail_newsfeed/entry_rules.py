@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -175,6 +175,24 @@ def _notify(feed: LiveFeedPage, entries: list[LiveEntry], action: str) -> None:
         entries_changed.send(sender=LiveEntry, feed=feed, entries=entries, action=action)
 
     transaction.on_commit(committed)
+
+
+def import_entries(
+    feed: LiveFeedPage, decide: Callable[[], list[tuple[LiveEntry, str, Any]]]
+) -> list[tuple[LiveEntry, str, Any]]:
+    """The write path for importers, which set times and authors no writer could: inside the
+    caller's transaction, lock the feed's counter, ask ``decide()`` (which reads the feed's
+    entries under the lock) for the entries to save as ``(entry, action, user)``, stamp them
+    with the next versions, and log and announce them like any other change, so delta sync
+    and caches see them. Returns what ``decide()`` gave."""
+    counter = _lock_counter(feed.pk)
+    changes = decide()
+    if changes:
+        _stamp(counter, [entry for entry, _action, _user in changes])
+        for entry, action, user in changes:
+            _log(feed, entry, action, user)
+        _notify(feed, [entry for entry, _action, _user in changes], "import")
+    return changes
 
 
 def create_entry(

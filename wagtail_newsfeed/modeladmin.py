@@ -227,7 +227,7 @@ class LiveEntryAdmin(ModelAdmin):
     create_view_class = entry_views.ConsoleCreateRedirect
     edit_view_class = entry_views.ConsoleEditRedirect
     delete_view_class = entry_views.ConsoleDeleteRedirect
-    # An entry's history is logged against its feed page (see ``entry_rules._log``).
+    # An entry's history is logged against its feed page (every write in ``entry_rules``).
     history_view_enabled = False
     list_display = ("select", "entry", "feed", "status", "flags", "display_time")
     list_display_add_buttons = "entry"

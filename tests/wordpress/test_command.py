@@ -11,7 +11,7 @@ import os
 
 import pytest
 from django.core.management import call_command
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 
 from tests import factories
 from tests.checks import nothing_saved
@@ -196,13 +196,15 @@ def test_failures_exit_non_zero_with_a_message_not_a_traceback(
     )
 
 
-def test_the_progress_bar_draws_on_a_terminal():
+@pytest.mark.parametrize("wrapped", [False, True], ids=["stream", "command's stderr"])
+def test_the_progress_bar_draws_on_a_terminal(wrapped):
     stream = io.StringIO()
-    update = TerminalProgress(stream)("Import")
+    update = TerminalProgress(OutputWrapper(stream) if wrapped else stream)("Import")
     update(3 << 20, 6 << 20)
     update(6 << 20, 6 << 20)
-    assert "\rImport [###############---------------]  50% 3/6 MB" in stream.getvalue()
-    assert stream.getvalue().endswith("\n") and "100%" in stream.getvalue()
+    drawn = stream.getvalue()
+    assert drawn.startswith("\rImport [###############---------------]  50% 3/6 MB")
+    assert drawn.count("\n") == 1 and drawn.endswith("\n") and "100%" in drawn
 
 
 def test_a_split_export_is_read_as_one(tmp_path, news_index, uploads):

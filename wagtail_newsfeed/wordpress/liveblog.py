@@ -11,9 +11,9 @@ comment meta ``liveblog_key_entry`` is set. Co-authors come from ``liveblog_cont
 
 Entries are written at their original times through the live write path's own rules: one transaction
 that locks the feed's counter and stamps every new or changed entry with the next version
-(``entry_rules._lock_counter``/``entry_rules._stamp``), so delta sync sees imported entries like any
-other change. (``entry_rules.create_entry`` is not used: it refuses a writer of None and stamps the
-first-publish time "now".)
+(``entry_rules.import_entries``), so delta sync sees imported entries like any other change.
+(``entry_rules.create_entry`` is not used: it refuses a writer of None and stamps the first-publish
+time "now".)
 """
 
 from __future__ import annotations
@@ -146,52 +146,56 @@ def sync_entries(
     feed: LiveFeedPage, plans: list[EntryPlan], site: str, report: Report, label: str
 ) -> None:
     """Create, update or delete the feed's imported entries; call inside the post's transaction."""
-    origins = {
-        origin.wp_id: origin
-        for origin in WordPressOrigin.objects.filter(
-            site=site, kind=WordPressOrigin.Kind.ENTRY, wp_id__in=[plan.wp_id for plan in plans]
-        ).select_related("entry")
-    }
     stream_block = LiveEntry._meta.get_field("body").stream_block
-    counter = entry_rules._lock_counter(feed.pk)
-    changed: list[tuple[LiveEntry, EntryPlan | None, str]] = []
-    now = timezone.now()
-    for plan in plans:
-        origin = origins.get(plan.wp_id)
-        entry = origin.entry if origin is not None and origin.entry_id else None
-        if entry is not None and entry.feed_id != feed.pk:
-            entry = None  # the entry was moved to another feed by hand: leave it there
-        if plan.deleted:
+    plans_of: dict[int, EntryPlan] = {}
+
+    def decide() -> list[tuple[LiveEntry, str, Any]]:
+        # Read under the feed's lock: an editor's change in the console cannot slip in between.
+        origins = {
+            origin.wp_id: origin
+            for origin in WordPressOrigin.objects.filter(
+                site=site, kind=WordPressOrigin.Kind.ENTRY, wp_id__in=[plan.wp_id for plan in plans]
+            ).select_related("entry")
+        }
+        changed: list[tuple[LiveEntry, str, Any]] = []
+        now = timezone.now()
+        for plan in plans:
+            origin = origins.get(plan.wp_id)
+            entry = origin.entry if origin is not None and origin.entry_id else None
+            if entry is not None and entry.feed_id != feed.pk:
+                entry = None  # the entry was moved to another feed by hand: leave it there
+            if plan.deleted:
+                if entry is None:
+                    report.count("live entries", "left out (deleted in WordPress)")
+                elif entry.deleted_at is None:
+                    entry.deleted_at, entry.is_pinned = now, False
+                    changed.append((entry, "delete", None))
+                continue
+            fingerprint = plan.fingerprint()
+            if entry is not None and origin.fingerprint == fingerprint and entry.deleted_at is None:
+                report.count("live entries", "unchanged")
+                continue
+            try:
+                body = content.clean_blocks(plan.body, stream_block, settings.ENTRY_BODY_MAX_BYTES)
+            except Exception as error:
+                report.warn("entry", f"{label}: entry {plan.wp_id}: {content.describe(error)}")
+                continue
+            if not body:
+                report.warn("entry", f"{label}: entry {plan.wp_id} has no content left to show")
+                continue
+            action = "edit" if entry is not None else "publish"
             if entry is None:
-                report.count("live entries", "left out (deleted in WordPress)")
-            elif entry.deleted_at is None:
-                entry.deleted_at, entry.is_pinned = now, False
-                changed.append((entry, None, "delete"))
-            continue
-        fingerprint = plan.fingerprint()
-        if entry is not None and origin.fingerprint == fingerprint and entry.deleted_at is None:
-            report.count("live entries", "unchanged")
-            continue
-        try:
-            body = content.clean_blocks(plan.body, stream_block, settings.ENTRY_BODY_MAX_BYTES)
-        except Exception as error:
-            report.warn("entry", f"{label}: entry {plan.wp_id}: {content.describe(error)}")
-            continue
-        if not body:
-            report.warn("entry", f"{label}: entry {plan.wp_id} has no content left to show")
-            continue
-        action = "edit" if entry is not None else "publish"
-        if entry is None:
-            entry = LiveEntry(feed=feed, headline="", status=LiveEntry.Status.PUBLISHED)
-        entry.body, entry.display_time, entry.is_key_event = body, plan.time, plan.key_event
-        entry.first_published_at = entry.first_published_at or plan.time
-        entry.created_by = entry.created_by or plan.user
-        entry.deleted_at = None
-        changed.append((entry, plan, action))
-    if not changed:
-        return
-    entry_rules._stamp(counter, [entry for entry, _plan, _action in changed])
-    for entry, plan, action in changed:
+                entry = LiveEntry(feed=feed, headline="", status=LiveEntry.Status.PUBLISHED)
+            entry.body, entry.display_time, entry.is_key_event = body, plan.time, plan.key_event
+            entry.first_published_at = entry.first_published_at or plan.time
+            entry.created_by = entry.created_by or plan.user
+            entry.deleted_at = None
+            changed.append((entry, action, plan.user))
+            plans_of[id(entry)] = plan
+        return changed
+
+    for entry, action, _user in entry_rules.import_entries(feed, decide):
+        plan = plans_of.get(id(entry))
         if plan is not None:
             entry_rules.set_byline(entry, plan.authors[: settings.ENTRY_MAX_AUTHORS])
             WordPressOrigin.objects.update_or_create(
@@ -200,8 +204,6 @@ def sync_entries(
                 wp_id=plan.wp_id,
                 defaults={"entry": entry, "fingerprint": plan.fingerprint()},
             )
-        entry_rules._log(feed, entry, action, plan.user if plan else None)
         report.count(
             "live entries", {"publish": "created", "edit": "updated", "delete": "deleted"}[action]
         )
-    entry_rules._notify(feed, [entry for entry, _plan, _action in changed], "import")

@@ -7,14 +7,23 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TextIO
+from functools import partial
+from typing import Any, TextIO
+
+from django.core.management.base import OutputWrapper
 
 WIDTH = 30
 
 
 class TerminalProgress:
-    def __init__(self, stream: TextIO) -> None:
+    """Draws on ``stream``: a text stream, or a command's ``self.stderr`` (Django's
+    ``OutputWrapper``, told not to end each redraw with a newline)."""
+
+    def __init__(self, stream: TextIO | OutputWrapper) -> None:
         self.stream = stream
+        self.write: Callable[[str], Any] = (
+            partial(stream.write, ending="") if isinstance(stream, OutputWrapper) else stream.write
+        )
         self.drawn = 0.0
 
     def __call__(self, label: str) -> Callable[[int, int], None]:
@@ -31,9 +40,9 @@ class TerminalProgress:
             elapsed = now - started
             bar = "#" * filled + "-" * (WIDTH - filled)
             size = f"{done >> 20:,}/{total >> 20:,} MB"
-            self.stream.write(f"\r{label:<7}[{bar}] {share:4.0%} {size} {elapsed:4.0f}s")
+            self.write(f"\r{label:<7}[{bar}] {share:4.0%} {size} {elapsed:4.0f}s")
             if finished:
-                self.stream.write("\n")
+                self.write("\n")
             self.stream.flush()
 
         return update

@@ -83,13 +83,13 @@ class Command(BaseCommand):
         dry_run = options["dry_run"]
         report = Report(emit=(lambda line: self.stderr.write(line)) if verbosity >= 2 else None)
         show = dry_run or verbosity >= 2
-        terminal = verbosity >= 1 and getattr(self.stderr._out, "isatty", lambda: False)()
+        terminal = verbosity >= 1 and self.stderr.isatty()
         importer = Importer(
             exports,
             index,
             Options(uploads, dry_run, mapping, options["sticky_breaking"], post_types),
             report,
-            progress=TerminalProgress(self.stderr._out) if terminal else None,
+            progress=TerminalProgress(self.stderr) if terminal else None,
             say=(lambda line: self.stdout.write(line)) if show and verbosity >= 1 else None,
         )
         try:
