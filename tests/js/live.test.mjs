@@ -818,3 +818,46 @@ test("the fragments endpoint's 400 is retried with back-off; only the delta's 40
   assert.deepEqual(listedIds(dom), [2, 1]);
   assert.equal(feed.cursor, "c1");
 });
+
+test("entries shown at once where the reader looks are announced, once per change", async () => {
+  const { dom, clock, feed } = feedWith({
+    entries: [entryHTML(1, T(10))],
+    deltas: [
+      { results: [{ id: 2 }, { id: 3 }], cursor: "c1" },
+      { results: [], cursor: "c1" },
+      { results: [{ id: 1 }], cursor: "c2" },
+      { results: [{ id: 4 }, { id: 5 }], cursor: "c3" },
+    ],
+    html: {
+      2: entryHTML(2, T(11)),
+      3: entryHTML(3, T(12)),
+      1: entryHTML(1, T(10), { text: "Edited" }),
+      4: entryHTML(4, T(13)),
+      5: entryHTML(5, T(14)),
+    },
+  });
+  feed.isInView = () => true; // jsdom lays nothing out: say the reader sees the top of the list
+  const document = dom.window.document;
+  const arrivals = document.querySelector("[data-newsfeed-arrivals]");
+  assert.ok(arrivals.closest("[aria-live]"), "inside the live region");
+  assert.equal(arrivals.className, "newsfeed-visually-hidden");
+  const said = [];
+  new dom.window.MutationObserver(() => said.push(arrivals.textContent)).observe(arrivals, {
+    childList: true,
+    characterData: true,
+    subtree: true,
+  });
+
+  await clock.advance(1000); // two new entries, in view
+  await flush();
+  assert.equal(feed.unseen.length, 0);
+  assert.deepEqual(said, ["2 neue Updates"]);
+  await clock.advance(2000); // nothing new, then an edit of an old entry: silence
+  await flush();
+  assert.equal(said.length, 1);
+  await clock.advance(1000); // two more: the same words are said again
+  await flush();
+  assert.equal(said.length, 2);
+  assert.equal(said[1].trim(), "2 neue Updates");
+  assert.notEqual(said[1], said[0]);
+});

@@ -295,6 +295,7 @@ export class LiveFeed {
     this.list = root.querySelector("[data-newsfeed-entries]");
     this.baseTitle = this.document.title;
     this.unseen = [];
+    this.arrived = 0;
     this.displaced = {};
     this.polls = 0;
     this.scrollQueued = false;
@@ -403,6 +404,7 @@ export class LiveFeed {
     const fragments = await this.getFragments(wanted);
     const html = fragments.entries;
     this.displaced = {};
+    this.arrived = 0;
     for (const id of order) {
       // Only the server's own HTML for this id (never a property every object has).
       const own = Object.prototype.hasOwnProperty.call(html, String(id));
@@ -415,6 +417,7 @@ export class LiveFeed {
     this.replaceKeyEvents(fragments.key_events || "");
     this.setStatus(fragments.status);
     this.updateNotice();
+    this.announceArrivals();
     const CustomEventClass = (this.window && this.window.CustomEvent) || globalThis.CustomEvent;
     this.root.dispatchEvent(
       new CustomEventClass("newsfeed:updated", { bubbles: true, detail: { ids: order } }),
@@ -557,6 +560,8 @@ export class LiveFeed {
     this.list.insertBefore(element, before);
     if (isNew && (element.hidden || !this.isInView(element))) {
       this.unseen.push(element);
+    } else if (isNew) {
+      this.arrived += 1; // Shown where the reader is looking: said by announceArrivals.
     }
   }
 
@@ -631,6 +636,12 @@ export class LiveFeed {
     button.setAttribute("data-newsfeed-new-updates", "");
     button.addEventListener("click", () => this.revealUnseen(true));
     holder.appendChild(button);
+    // New entries shown at once (the reader is at the top) are seen but not heard: this
+    // visually hidden text in the same live region says how many arrived.
+    this.arrivals = this.document.createElement("span");
+    this.arrivals.className = "newsfeed-visually-hidden";
+    this.arrivals.setAttribute("data-newsfeed-arrivals", "");
+    holder.appendChild(this.arrivals);
     this.list.parentNode.insertBefore(holder, this.list);
     return button;
   }
@@ -670,6 +681,18 @@ export class LiveFeed {
         this.updateNotice();
       }
     });
+  }
+
+  /** Say how many new entries this change showed in view ("2 new updates"), once per change. */
+  announceArrivals() {
+    if (!this.arrivals || !this.arrived) {
+      return;
+    }
+    const template =
+      (this.arrived === 1 ? this.strings.newUpdate : this.strings.newUpdates) || "+{count}";
+    const text = template.replace("{count}", String(this.arrived));
+    // A live region speaks when its text changes: the same words again get a no-break space.
+    this.arrivals.textContent = this.arrivals.textContent === text ? `${text}\u00a0` : text;
   }
 
   updateNotice() {
