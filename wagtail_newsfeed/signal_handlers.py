@@ -170,23 +170,21 @@ def register_signal_handlers() -> None:
     page_published.connect(feed_page_changed, dispatch_uid="newsfeed_version_published")
     page_unpublished.connect(feed_page_changed, dispatch_uid="newsfeed_version_unpublished")
     post_page_move.connect(forget_feed_versions_below, dispatch_uid="newsfeed_version_moved")
-    for signal in (post_save, post_delete):
-        signal.connect(
-            forget_feed_versions_below,
-            sender=PageViewRestriction,
-            dispatch_uid=f"newsfeed_version_restriction_{id(signal)}",
-        )
     pre_delete.connect(feed_page_changed, sender=LiveFeedPage, dispatch_uid="newsfeed_version_del")
     page_published.connect(reindex_published_article, dispatch_uid="newsfeed_reindex")
     page_published.connect(_page_changed, dispatch_uid="newsfeed_purge_published")
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
     for signal in (post_save, post_delete):
-        signal.connect(
-            view_restriction_changed,
-            sender=PageViewRestriction,
-            dispatch_uid=f"newsfeed_purge_restriction_{id(signal)}",
-        )
+        for handler, name in [
+            (view_restriction_changed, "purge"),
+            (forget_feed_versions_below, "version"),
+        ]:
+            signal.connect(
+                handler,
+                sender=PageViewRestriction,
+                dispatch_uid=f"newsfeed_{name}_restriction_{id(signal)}",
+            )
     entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")
     entries_changed.connect(api_content_changed, dispatch_uid="newsfeed_api_cache_entries")
     # Webhooks: what they send, and when, is decided in webhooks/events.py.
