@@ -50,7 +50,8 @@ messages: $(BIN)/.installed
 	cd wagtail_newsfeed && ../$(BIN)/django-admin compilemessages
 
 # Debian's Chromium, and from the npm registry (package-lock.json) axe-core for the accessibility
-# tests and jsdom for live.js's unit tests; npm ci again whenever the lock file is newer.
+# tests, jsdom for live.js's unit tests, acorn to hold live.js to ES2020 and standardwebhooks to
+# verify webhook signatures as Node receivers do; npm ci again whenever the lock file is newer.
 browser-deps: node_modules/.package-lock.json
 	@bash scripts/ensure-chromium
 
