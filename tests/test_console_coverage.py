@@ -64,6 +64,32 @@ def test_one_click_ends_coverage_for_readers_and_logs_it(admin_client, client, f
     assert "newsfeed-badge--ended" in client.get(feed.url).text  # readers see it
 
 
+def test_one_click_takes_upcoming_coverage_live_for_readers_and_logs_it(
+    admin_client, client, news_index, superuser
+):
+    feed = factories.make_feed(news_index, "Count night", coverage_status="upcoming")
+    api_url = f"/api/newsfeed/v1/feeds/{feed.pk}/"
+    assert client.get(api_url).json()["status"] == "upcoming"
+    console = admin_client.get(reverse("wagtail_newsfeed_console:console", args=[feed.pk])).text
+    # "Go live" is the next step, offered first (the primary button).
+    assert re.search(r'value="live" class="button button-small">\s*Go live', console)
+
+    response = change(admin_client, feed, "live", expected="upcoming")
+
+    assert response.status_code == 302
+    feed = stored(feed)
+    assert feed.coverage_status == "live" and feed.live and not feed.has_unpublished_changes
+    assert feed.live_revision.as_object().coverage_status == "live"
+    log = PageLogEntry.objects.get(page=feed, action=ACTION)
+    assert log.user == superuser and log.revision == feed.live_revision
+    assert (log.data["old"], log.data["new"]) == ("upcoming", "live")
+    history = admin_client.get(reverse("wagtailadmin_pages:history", args=[feed.pk])).text
+    assert "Changed coverage status from &#x27;Upcoming&#x27; to &#x27;Live&#x27;" in history
+    page = client.get(feed.url).text  # readers see it
+    assert "newsfeed-badge--live" in page and "newsfeed-badge--upcoming" not in page
+    assert client.get(api_url).json()["status"] == "live"  # and so does the API
+
+
 def test_draft_edits_of_the_feed_stay_a_draft(admin_client, client, feed):
     draft = stored(feed)
     draft.title = "Unfinished new title"

@@ -87,7 +87,7 @@ def test_caret_is_in_the_body_and_ctrl_enter_publishes_with_a_byline_to_an_open_
     reader_context.close()
 
 
-@pytest.mark.parametrize("submit", ["ctrl-enter", "click"])
+@pytest.mark.parametrize("submit", ["ctrl-enter", "cmd-enter", "click"])
 def test_text_typed_and_submitted_at_once_is_kept(chromium, live_server, feed, submit):
     context, page = open_console(chromium, live_server, feed)
     wait_for_caret_in_body(page)
@@ -96,6 +96,8 @@ def test_text_typed_and_submitted_at_once_is_kept(chromium, live_server, feed, s
     page.keyboard.type("Breaking: the bridge is closed")
     if submit == "ctrl-enter":
         page.keyboard.press("Control+Enter")
+    elif submit == "cmd-enter":  # macOS: Cmd is the Meta key
+        page.keyboard.press("Meta+Enter")
     else:
         page.locator("button[data-newsfeed-primary]").click()
 
@@ -153,6 +155,29 @@ def test_contributors_future_display_time_is_refused_and_their_text_kept(
     assert not LiveEntry.objects.exists()
     assert page.input_value("[data-newsfeed-composer] input[name=headline]") == "Coming up"
     assert "Results expected within the hour." in page.locator(BODY_EDITOR).first.inner_text()
+    context.close()
+
+
+def test_contributors_ctrl_enter_saves_a_draft_that_readers_do_not_see(chromium, live_server, feed):
+    factories.make_user("contrib", groups=[factories.feed_group(feed, publish=False)])
+    context, page = open_console(chromium, live_server, feed, username="contrib")
+    wait_for_caret_in_body(page)
+    assert page.locator("button[data-newsfeed-primary]").inner_text().startswith("Save as draft")
+
+    page.keyboard.type("Unconfirmed: a recount in the north")
+    page.keyboard.press("Control+Enter")
+
+    page.get_by_text("saved as a draft.").first.wait_for()
+    entry = LiveEntry.objects.get(feed=feed)
+    assert entry.status == LiveEntry.Status.DRAFT
+    assert "Unconfirmed: a recount in the north" in str(entry.body[0].value)
+    reader_context = chromium.new_context()
+    reader = reader_context.new_page()  # anonymous
+    reader.goto(f"{live_server.url}{feed.url}")
+    assert reader.locator("[data-newsfeed-entries]").count() == 1  # the entry list did render
+    assert "recount in the north" not in reader.content()
+    assert reader.locator(f"#entry-{entry.pk}").count() == 0
+    reader_context.close()
     context.close()
 
 
