@@ -31,6 +31,10 @@ def varnishd() -> str | None:
     )
 
 
+def varnishstat() -> str:
+    return shutil.which("varnishstat") or "/usr/bin/varnishstat"
+
+
 def free_port() -> int:
     """A port nothing listens on now (Varnish must be named before the servers start, so the
     servers can be told where to send purges; the window for a race is a fraction of a second)."""
@@ -39,9 +43,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def vcl_for(ports: list[int]) -> str:
-    """The shipped VCL with its backends pointed at ``ports``."""
-    text = SHIPPED_VCL.read_text()
+def vcl_for(ports: list[int], vcl: Path = SHIPPED_VCL) -> str:
+    """The shipped VCL (or ``vcl``, a variant of it) with its backends pointed at ``ports``."""
+    text = vcl.read_text()
     for shipped, port in zip(SHIPPED_PORTS, ports, strict=True):
         line = f'.port = "{shipped}";'
         assert text.count(line) == 1, f"the shipped VCL should have one backend on {shipped}"
@@ -56,14 +60,16 @@ class Varnish:
 
     name = "varnishd"
 
-    def __init__(self, folder: Path, port: int, backend_ports: list[int]) -> None:
+    def __init__(
+        self, folder: Path, port: int, backend_ports: list[int], *, vcl: Path = SHIPPED_VCL
+    ) -> None:
         self.port = port
         self.workdir = folder / "varnishd"
         self.log = folder / "varnishd.log"
-        vcl = folder / "varnish.vcl"
-        vcl.write_text(vcl_for(backend_ports))
+        written = folder / "varnish.vcl"
+        written.write_text(vcl_for(backend_ports, vcl))
         command = [varnishd() or "varnishd", "-F", "-j", "none", "-n", str(self.workdir)]
-        command += ["-a", f"127.0.0.1:{port}", "-f", str(vcl), "-s", "malloc,64m"]
+        command += ["-a", f"127.0.0.1:{port}", "-f", str(written), "-s", "malloc,64m"]
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(
                 command,
@@ -130,6 +136,17 @@ class Varnish:
         assert response.headers.get("X-Cache") != "HIT", f"{path} was not purged: {response}"
         return response
 
+    def counters(self) -> dict[str, int]:
+        """Varnish's counters now (``varnishstat -1``), by name: ``MAIN.busy_sleep``, and
+        ``VBE.<vcl>.<backend>.req``, which counts a fetch as soon as it is sent to the app."""
+        command = [varnishstat(), "-1", "-n", str(self.workdir)]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=True)
+        return {
+            fields[0]: int(fields[1])
+            for fields in (line.split() for line in out.stdout.splitlines())
+            if len(fields) > 1 and fields[1].isdigit()
+        }
+
     def stop(self) -> None:
         """SIGTERM to the manager and its cache child (one process group), SIGKILL if stuck."""
         for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, None)):
@@ -141,11 +158,13 @@ class Varnish:
 
 
 @contextlib.contextmanager
-def varnish_in_front_of(folder: Path, ports: list[int]) -> Iterator[Varnish]:
-    """A Varnish of its own with the shipped VCL in front of ``ports``, for tests that take its
-    backends away or make them fail."""
+def varnish_in_front_of(
+    folder: Path, ports: list[int], *, vcl: Path = SHIPPED_VCL
+) -> Iterator[Varnish]:
+    """A Varnish of its own with the shipped VCL (or ``vcl``) in front of ``ports``, for tests
+    that take its backends away or make them fail, or need counters of their own."""
     folder.mkdir()
-    proxy = Varnish(folder, free_port(), ports)
+    proxy = Varnish(folder, free_port(), ports, vcl=vcl)
     try:
         proxy.wait_until_serving()
         yield proxy
