@@ -15,8 +15,8 @@ follow, and every cache of the app goes through them:
   instead of none, and every process sees the change on its next request.
 
 A page passing its ``expire_at`` sends no signal until ``publish_scheduled`` runs, so the
-generations of content that shows pages (``EXPIRING_GENERATIONS``) also move on by themselves
-when the next live page's expiry time passes.
+generations of content that shows pages (``EXPIRING_GENERATIONS``) also carry the number of
+live pages past their expiry: when a page passes it, every process reads a new generation.
 
 Invalidate by *deleting* keys: a delete a shared cache could not take (Redis down) would leave the
 old value there for when it returns, so ``cache_backends.ResilientRedisCache`` records it with
@@ -37,7 +37,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ API_GENERATION = "api"
 RENDER_GENERATION = "render"
 #: Generations of cached content that shows pages: a page passing its ``expire_at`` is hidden at
 #: once by the visibility rule, but nothing signals it until ``publish_scheduled`` runs, so
-#: these generations move on by themselves when the next expiry time passes.
+#: these generations carry how many live pages are past their expiry (``generation``).
 EXPIRING_GENERATIONS = (API_GENERATION, RENDER_GENERATION)
 #: The ``CacheGeneration`` row counting the invalidations the shared cache missed.
 SHARED_CACHE_EPOCH = "shared-cache-epoch"
@@ -95,40 +95,41 @@ def generation(name: str = API_GENERATION) -> str:
     """The current generation of ``name``: a cached response keyed by it is current."""
     token = _stored_generation(name)
     if name in EXPIRING_GENERATIONS and not token.startswith("none"):
-        token = _moved_on_at_expiry(name, token)
+        token = f"{token}.{_pages_past_expiry(name, token)}"
     return token
 
 
-#: Per process, for each expiring generation: the token last seen and when the next live page
-#: expires (a POSIX time, or ``None``). Only a memo of what the database says for that token:
-#: every process finds the same time and moves the generation on when it passes.
-_next_expiry: dict[str, tuple[str, float | None]] = {}
+#: Per process, for each expiring generation: the stored token last seen, when the next live
+#: page expires (a POSIX time, or ``None``) and how many live pages are past their expiry. Only
+#: a memo of what the database says: every process reads the same.
+_expiry_state: dict[str, tuple[str, float | None, int]] = {}
 
 
-def _moved_on_at_expiry(name: str, token: str) -> str:
-    """``token``, or a new generation if a live page's expiry time has passed since ``token``
-    was made (content cached under it may show that page). One query per new token."""
-    known = _next_expiry.get(name)
-    if known is None or known[0] != token:
-        known = (token, next_page_expiry())
-        _next_expiry[name] = known
-    if known[1] is None or time.time() < known[1]:
-        return token
-    bump_generation(name)
-    return _stored_generation(name)
+def _pages_past_expiry(name: str, token: str) -> int:
+    """How many live pages have passed their ``expire_at`` (``publish_scheduled`` has not
+    unpublished them yet). It is part of the generation, so content cached before a page
+    expired is not read after, by any process. Asked once per stored token and process, and
+    again when the next expiry time passes: one query each time."""
+    known = _expiry_state.get(name)
+    if known is None or known[0] != token or (known[1] is not None and time.time() >= known[1]):
+        passed, upcoming = page_expiry_state()
+        known = (token, upcoming, passed)
+        _expiry_state[name] = known
+    return known[2]
 
 
-def next_page_expiry() -> float | None:
-    """When the next live page reaches its ``expire_at`` (a POSIX time), if any is set."""
+def page_expiry_state() -> tuple[int, float | None]:
+    """How many live pages are past their ``expire_at``, and when the next one expires (a POSIX
+    time, or ``None``)."""
     from wagtail.models import Page
 
-    found = (
-        Page.objects.filter(live=True, expire_at__gt=timezone.now())
-        .order_by("expire_at")
-        .values_list("expire_at", flat=True)
-        .first()
+    now = timezone.now()
+    found = Page.objects.filter(live=True, expire_at__isnull=False).aggregate(
+        passed=Count("pk", filter=Q(expire_at__lte=now)),
+        upcoming=Min("expire_at", filter=Q(expire_at__gt=now)),
     )
-    return found.timestamp() if found else None
+    upcoming = found["upcoming"]
+    return found["passed"], (upcoming.timestamp() if upcoming else None)
 
 
 def _stored_generation(name: str) -> str:
