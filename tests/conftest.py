@@ -13,7 +13,10 @@ def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     from django.core.cache import cache
 
+    from wagtail_newsfeed import caching
+
     cache.clear()
+    caching.forget_process_state()  # each test's rolled-back database gives the same tokens
 
 
 @pytest.fixture(autouse=True)

@@ -267,7 +267,7 @@ def test_a_story_past_its_expiry_is_gone_from_kept_pieces_before_the_scheduler_r
     if fresh_process:
         # A process that reads the generation for the first time after the expiry (it served
         # nothing before) must not trust what others kept under it before the expiry.
-        caching._expiry_state.clear()
+        caching.forget_process_state()
 
     assert client.get(story.url).status_code == 404
     for url in kept:

@@ -99,23 +99,35 @@ def generation(name: str = API_GENERATION) -> str:
     return token
 
 
-#: Per process, for each expiring generation: the stored token last seen, when the next live
-#: page expires (a POSIX time, or ``None``) and how many live pages are past their expiry. Only
-#: a memo of what the database says: every process reads the same.
-_expiry_state: dict[str, tuple[str, float | None, int]] = {}
+#: Per process, for each expiring generation: the stored token last seen, when to ask again
+#: (a POSIX time) and how many live pages were past their expiry. Only a memo of what the
+#: database says: every process reads the same.
+_expiry_state: dict[str, tuple[str, float, int]] = {}
+#: Seconds the memo is trusted at most: a database token can come back after a rolled-back
+#: change, and pages can be changed without a signal (a data migration, say).
+EXPIRY_STATE_MAX_AGE = 60
 
 
 def _pages_past_expiry(name: str, token: str) -> int:
     """How many live pages have passed their ``expire_at`` (``publish_scheduled`` has not
     unpublished them yet). It is part of the generation, so content cached before a page
-    expired is not read after, by any process. Asked once per stored token and process, and
-    again when the next expiry time passes: one query each time."""
+    expired is not read after, by any process. Asked once per stored token and process, when
+    the next expiry time passes, and at least every ``EXPIRY_STATE_MAX_AGE`` seconds: one query
+    each time."""
+    now = time.time()
     known = _expiry_state.get(name)
-    if known is None or known[0] != token or (known[1] is not None and time.time() >= known[1]):
+    if known is None or known[0] != token or now >= known[1]:
         passed, upcoming = page_expiry_state()
-        known = (token, upcoming, passed)
+        ask_again = now + EXPIRY_STATE_MAX_AGE
+        known = (token, min(upcoming, ask_again) if upcoming else ask_again, passed)
         _expiry_state[name] = known
     return known[2]
+
+
+def forget_process_state() -> None:
+    """Drop what this process remembers of the database (tests, between transactions that are
+    rolled back and so give the same tokens again)."""
+    _expiry_state.clear()
 
 
 def page_expiry_state() -> tuple[int, float | None]:
