@@ -80,3 +80,13 @@ def nothing_saved() -> Iterator[None]:
     yield
     changed = changes(before, database_state())
     assert not changed, changed
+
+
+def api_client_for(user: Any) -> Any:
+    """A DRF test client that sends ``user``'s API token (``Authorization: Token …``)."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client

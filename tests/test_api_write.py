@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.checks import assert_problem, nothing_saved
+from tests.checks import api_client_for, assert_problem, nothing_saved
 from wagtail_newsfeed.models import LiveEntry
 
 
@@ -21,15 +20,9 @@ def entry_url(feed, entry_id) -> str:
     return reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry_id])
 
 
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
-
-
 @pytest.fixture
 def writer(editor):
-    return client_for(editor)
+    return api_client_for(editor)
 
 
 BODY = [{"type": "paragraph", "value": "<p>Turnout is <b>high</b>.</p>"}]
@@ -169,7 +162,7 @@ def test_user_without_permission_on_this_feed_is_403(feed, news_index, superuser
     other_feed = factories.make_feed(news_index)
     outsider = factories.make_user(groups=[factories.feed_group(other_feed, publish=True)])
     entry = factories.make_entry(feed, superuser)
-    client = client_for(outsider)
+    client = api_client_for(outsider)
 
     refused(lambda: client.post(entries_url(feed), {"body": BODY}, "json"), 403, "permission")
     refused(
@@ -183,7 +176,7 @@ def test_user_without_permission_on_this_feed_is_403(feed, news_index, superuser
 
 def test_editor_who_may_not_publish_gets_403_publishing_but_may_save_drafts(feed):
     drafter = factories.make_user(groups=[factories.feed_group(feed, publish=False)])
-    client = client_for(drafter)
+    client = api_client_for(drafter)
     refused(lambda: client.post(entries_url(feed), {"body": BODY}, "json"), 403, "publish")
     assert (
         client.post(entries_url(feed), {"body": BODY, "status": "draft"}, "json").status_code == 201
@@ -215,7 +208,7 @@ def test_writes_are_throttled_per_user(writer, feed, editor, settings):
     # Reads are never throttled, and another user has their own budget.
     assert writer.get(entries_url(feed)).status_code == 200
     other = factories.make_user(groups=[factories.feed_group(feed, publish=True)])
-    assert client_for(other).post(entries_url(feed), {"body": BODY}, "json").status_code == 201
+    assert api_client_for(other).post(entries_url(feed), {"body": BODY}, "json").status_code == 201
 
 
 def test_session_auth_needs_csrf(feed, editor):
@@ -265,7 +258,7 @@ def test_a_wagtail_api_token_records_its_last_use_at_most_once_a_minute(feed, ed
 def test_writing_to_a_hidden_feed_is_404_for_outsiders(news_index, superuser):
     draft_feed = factories.make_feed(news_index, publish=False)
     outsider = factories.make_user()
-    outsider_client = client_for(outsider)
+    outsider_client = api_client_for(outsider)
     refused(
         lambda: outsider_client.post(entries_url(draft_feed), {"body": BODY}, "json"),
         404,
@@ -273,6 +266,6 @@ def test_writing_to_a_hidden_feed_is_404_for_outsiders(news_index, superuser):
     )
     # ... while its editors may prepare entries before it goes live
     assert (
-        client_for(superuser).post(entries_url(draft_feed), {"body": BODY}, "json").status_code
+        api_client_for(superuser).post(entries_url(draft_feed), {"body": BODY}, "json").status_code
         == 201
     )

@@ -6,19 +6,12 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 from wagtail.models import PageViewRestriction
 
 from tests import factories
+from tests.checks import api_client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> APIClient:
-    client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
-    return client
 
 
 @pytest.fixture
@@ -69,7 +62,7 @@ def test_the_201_answer_names_no_draft_or_private_link_target(
     request, feed, hidden_targets, visible_target, writer, status
 ):
     draft, private, _section = hidden_targets
-    client = client_for(request.getfixturevalue(writer))
+    client = api_client_for(request.getfixturevalue(writer))
     url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
 
     created = client.post(
@@ -101,7 +94,7 @@ def test_readers_see_no_draft_or_private_link_target_after_the_write(
 ):
     draft, private, _section = hidden_targets
     url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
-    created = client_for(editor).post(
+    created = api_client_for(editor).post(
         url, {"headline": "Leads", "body": linking_body(draft, private, visible_target)}, "json"
     )
     assert created.status_code == 201, created.content
