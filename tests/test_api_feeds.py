@@ -158,7 +158,9 @@ def test_taxonomy_lists_and_details(api, news_index):
     )
 
     topics = api.get("/api/newsfeed/v1/topics/").json()
-    assert topics["results"] == [{"name": "Weather", "slug": "weather", "description": "Storms"}]
+    assert topics["results"] == [
+        {"name": "Weather", "slug": "weather", "description": "Storms", "parent": None}
+    ]
     assert api.get("/api/newsfeed/v1/topics/weather/").json()["name"] == "Weather"
     author = api.get("/api/newsfeed/v1/authors/bea/").json()
     assert author["role"] == "Reporter"

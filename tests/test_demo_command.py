@@ -188,7 +188,9 @@ def test_running_the_demo_twice_with_the_superuser_flag_creates_no_duplicates(db
 
 def test_demo_reader_pages_render(client, demo):
     index = NewsIndexPage.objects.get()
+    # International relations lists the US China story through its subtopic.
     urls = ["/", index.url, index.url + "?topic=us-china-relations"]
+    urls += [index.url + "?topic=international-relations"]
     urls += [article.url for article in NewsArticlePage.objects.all()]
     urls += [LiveFeedPage.objects.get().url]
     for url in urls:

@@ -71,6 +71,19 @@ def test_publishing_an_article_purges_its_page_index_topics_feeds_and_api(news_i
     assert all(url.startswith(ROOT + "/") for url in purged)
 
 
+def test_publishing_purges_the_broader_topics_listings_too(news_index, purged):
+    world = factories.make_topic(slug="world")
+    europe = factories.make_topic(slug="europe", parent=world)
+    france = factories.make_topic(slug="france", parent=europe)
+    article = factories.make_article(news_index, publish=False, topics=[france])
+    article.save_revision().publish()
+    assert set(purged) >= _article_urls(article, news_index, ["france", "europe", "world"])
+    RecordingBackend.reset()
+    article.refresh_from_db()
+    article.unpublish()
+    assert set(purged) >= _article_urls(article, news_index, ["france", "europe", "world"])
+
+
 def test_saving_a_draft_purges_nothing(news_index, purged):
     article = factories.make_article(news_index)
     RecordingBackend.reset()

@@ -32,6 +32,8 @@ TOPICS = [
     ("Climate", "climate", "Weather, energy and the climate crisis."),
     ("Science", "science", "Discoveries and the people behind them."),
 ]
+#: Topic slug → its broader topic's slug (its stories are listed under both).
+TOPIC_PARENTS = {"us-china-relations": "international-relations"}
 
 AUTHORS = [
     ("Mei Lin Harper", "mei-lin-harper", "Diplomatic correspondent"),

@@ -133,9 +133,10 @@ class TopicAdmin(ModelAdmin):
     index_view_class = NewsroomIndexView
     model = Topic
     menu_icon = "tag"
-    list_display = ("name", "slug")
+    list_display = ("name", "parent", "slug")
+    list_select_related = ("parent",)
     search_fields = ("name", "slug")
-    edit_handler = named_edit_handler(FieldPanel("description"))
+    edit_handler = named_edit_handler(FieldPanel("parent"), FieldPanel("description"))
 
 
 class AuthorAdmin(ModelAdmin):

@@ -32,7 +32,8 @@ from wagtail.contrib.frontend_cache.backends.http import HTTPBackend, PurgeReque
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
-from .models import LiveFeedMixin, NewsArticleMixin
+from .models import LiveFeedMixin, NewsArticleMixin, Topic
+from .models.taxonomy import with_ancestors
 from .syndication import feed_paths
 
 API_NAMESPACE = "wagtail_newsfeed_api"
@@ -130,8 +131,13 @@ def _add_index(batch: PurgeBatch, index: Page, topic_slugs: Iterable[str] = ()) 
 
 
 def _topic_slugs(page: Page) -> list[str]:
+    """The page's topics and the broader topics above them, whose listings show it too."""
     topics = getattr(page, "topics", None)
-    return [topic.slug for topic in topics.all()] if topics is not None else []
+    if topics is None:
+        return []
+    # ``all()`` may be modelcluster's in-memory list (a revision's topics): ids, then the tree.
+    ids = [topic.pk for topic in topics.all() if topic.pk is not None]
+    return list(with_ancestors(Topic.objects.filter(pk__in=ids)).values_list("slug", flat=True))
 
 
 def article_urls(article: Any) -> set[str]:

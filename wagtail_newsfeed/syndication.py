@@ -39,6 +39,7 @@ from .conf import settings
 from .fragments import cached_many
 from .jsonld import publisher_name, stream_text
 from .models.articles import listing_prefetches
+from .models.taxonomy import filed_under
 from .rendering import plain_text
 from .sites import absolute_url, get_site, home_url
 from .xml import xml_safe
@@ -306,8 +307,9 @@ class IndexArticlesFeed(NewsFeed):
 
 
 class TopicArticlesFeed(NewsFeed):
-    """The articles on one topic, across the site. A topic no visible article uses is a 404: its
-    name alone could give away an unpublished story."""
+    """The articles on one topic and its subtopics, across the site. A topic no visible article
+    uses (itself or through a subtopic) is a 404: its name alone could give away an unpublished
+    story."""
 
     def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
         from .visibility import visible_topics
@@ -319,7 +321,7 @@ class TopicArticlesFeed(NewsFeed):
             title=topic.name,
             link=home_url(request),
             description=topic.description,
-            items=article_items(_site_articles(request).filter(topics=topic)),
+            items=article_items(filed_under(_site_articles(request), topic.subtree())),
             extra={"topic": topic},
         )
 

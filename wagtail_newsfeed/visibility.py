@@ -17,6 +17,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from .caching import once_per_request
 from .models import ArticleAuthor, Author, LiveEntry, LiveFeedPage, NewsArticlePage, Source, Topic
+from .models.taxonomy import with_ancestors
 
 
 def visible_pages(queryset: QuerySet) -> QuerySet:
@@ -122,9 +123,10 @@ def visible_entries(
 
 
 def visible_topics() -> QuerySet:
-    """Topics of at least one visible article: a topic used only by drafts, private or expired
-    stories is not public (its name could give the story away)."""
-    return Topic.objects.filter(pk__in=visible_articles().values("topics"))
+    """Topics of at least one visible article, and the broader topics above them: a topic used
+    only by drafts, private or expired stories is not public (its name could give the story
+    away)."""
+    return with_ancestors(Topic.objects.filter(pk__in=visible_articles().values("topics")))
 
 
 def visible_authors() -> QuerySet:

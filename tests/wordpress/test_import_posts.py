@@ -14,6 +14,7 @@ from wagtail.models import PageViewRestriction, Revision
 
 from tests.wordpress.exports import Export
 from wagtail_newsfeed.models import Author, NewsArticlePage, Topic, WordPressOrigin
+from wagtail_newsfeed.models.taxonomy import MAX_TOPIC_DEPTH
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +60,10 @@ def test_a_published_post_becomes_a_live_article_with_its_fields(run_import):
     assert page.updated_at == datetime(2024, 3, 2, 8, 0, tzinfo=UTC)
     assert page.seo_title == "Talks & tensions in Brussels - The Old Gazette"
     assert page.search_description == "What the summit agreed, and what it did not."
-    assert [t.slug for t in page.topics.order_by("slug")] == ["europe", "world"]
+    # The post keeps its own category; the category's parent becomes the topic's parent.
+    assert [t.slug for t in page.topics.all()] == ["europe"]
+    assert Topic.objects.get(slug="europe").parent == Topic.objects.get(slug="world")
+    assert Topic.objects.get(slug="world").parent is None
     assert [t.name for t in page.tags.all()] == ["EU"]
     assert [a.name for a in page.get_authors()] == ["Alice Reporter"]
     assert (
@@ -190,6 +194,40 @@ def test_an_existing_author_or_topic_with_the_same_slug_is_reused(run_import):
     run_import(newsroom().post(1, "x", "x", categories=[("world", "World")]))
     assert article(1).get_authors() == [author]
     assert list(article(1).topics.all()) == [topic]
+
+
+def test_category_tree_becomes_topic_tree_and_a_rerun_changes_nothing(run_import, client):
+    from tests import factories
+
+    # An existing topic keeps the parent the newsroom gave it; one without a parent gets
+    # WordPress's; a loop (a › b › a) and a chain deeper than topics nest are cut, with a report.
+    mine = factories.make_topic("Mine", slug="mine")
+    factories.make_topic("Europe", slug="europe", parent=mine)
+    export = newsroom().category(5, "france", "France", parent="europe")
+    export.category(6, "loop-a", "Loop A", parent="loop-b")
+    export.category(7, "loop-b", "Loop B", parent="loop-a")
+    deep = [f"level-{n}" for n in range(MAX_TOPIC_DEPTH + 2)]
+    for n, slug in enumerate(deep):
+        export.category(20 + n, slug, slug.title(), parent=deep[n - 1] if n else "")
+    export.post(1, "Paris vote", "x", categories=[("france", "France"), ("loop-a", "Loop A")])
+    export.post(2, "Deep", "x", categories=[(deep[-1], deep[-1].title())])
+    output = run_import(export)
+
+    topics = {t.slug: t.parent.slug if t.parent else None for t in Topic.objects.all()}
+    assert topics["france"] == "europe"
+    assert topics["europe"] == "mine"  # not "world": the newsroom's tree wins
+    assert {topics["loop-a"], topics["loop-b"]} in ({"loop-a", None}, {"loop-b", None})
+    assert all(
+        len(Topic.ancestor_ids(Topic.objects.get(slug=s).pk)) <= MAX_TOPIC_DEPTH for s in deep
+    )
+    assert "left off" in output
+    assert [t.slug for t in article(1).topics.order_by("slug")] == ["france", "loop-a"]
+    # "Mine" lists the Paris story through Europe › France.
+    index = article(1).get_parent()
+    assert b"Paris vote" in client.get(index.url, {"topic": "mine"}).content
+
+    run_import(export)
+    assert {t.slug: t.parent.slug if t.parent else None for t in Topic.objects.all()} == topics
 
 
 def test_one_failing_post_is_rolled_back_and_the_rest_imported(run_import, settings):

@@ -20,6 +20,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from ..conf import settings
 from ..models import ArticleAuthor, ArticleTag, NewsArticlePage
+from ..models.taxonomy import filed_under, subtree
 from ..search import search_articles
 
 ORDERINGS = {"-published_at": ("-published_at", "-id"), "published_at": ("published_at", "id")}
@@ -66,7 +67,9 @@ def search_ids(query: str, within: QuerySet) -> list[int]:
 
 
 class ArticleFilter(django_filters.FilterSet):
-    topic = django_filters.CharFilter(method="filter_topic", help_text="Topic slug.")
+    topic = django_filters.CharFilter(
+        method="filter_topic", help_text="Topic slug; includes its subtopics' articles."
+    )
     tag = django_filters.CharFilter(method="filter_tag", help_text="Tag slug or name.")
     author = django_filters.CharFilter(method="filter_author", help_text="Author slug.")
     source = django_filters.CharFilter(field_name="source__slug", help_text="Source slug.")
@@ -88,7 +91,7 @@ class ArticleFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_topic(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(topics__slug=value)
+        return filed_under(queryset, subtree(slug=value))
 
     def filter_tag(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         tagged = ArticleTag.objects.filter(tag__slug=value) | ArticleTag.objects.filter(

@@ -68,6 +68,12 @@ class TopicSerializer(_Base):
     name = serializers.CharField()
     slug = serializers.CharField()
     description = serializers.CharField()
+    parent = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        allow_null=True,
+        help_text="Slug of the broader topic this one sits under (listed too), or null.",
+    )
 
 
 class SourceSerializer(_Base):

@@ -200,7 +200,7 @@ class TopicList(TaxonomyList):
     serializer_class = TopicSerializer
 
     def get_queryset(self) -> QuerySet:
-        return visible_topics()
+        return visible_topics().select_related("parent")
 
 
 @extend_schema_view(get=extend_schema(summary="One topic by slug"))
@@ -210,7 +210,7 @@ class TopicDetail(TaxonomyDetail):
     serializer_class = TopicSerializer
 
     def get_queryset(self) -> QuerySet:
-        return visible_topics()
+        return visible_topics().select_related("parent")
 
 
 @extend_schema_view(get=extend_schema(summary="Authors, by name"))

@@ -40,7 +40,7 @@ from ..converters import is_slug, listing_page_number
 from ..http_caching import ReaderCacheMixin
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
-from .taxonomy import Topic
+from .taxonomy import Topic, filed_under, with_ancestors
 
 
 class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
@@ -91,8 +91,9 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
 
     def get_topics(self) -> models.QuerySet:
         """Topics of this index's visible articles: the only ones it lists or filters by, so a
-        topic used only by hidden stories (or by other indexes) is a 404 here, not an empty page."""
-        return Topic.objects.filter(pk__in=self.get_articles().values("topics"))
+        topic used only by hidden stories (or by other indexes) is a 404 here, not an empty page.
+        A broader topic is listed with its subtopics."""
+        return with_ancestors(Topic.objects.filter(pk__in=self.get_articles().values("topics")))
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from ..search import clean_query, search_articles
@@ -115,7 +116,7 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
         def listing() -> Any:
             articles = self.get_articles()
             if topic is not None:
-                articles = articles.filter(topics=topic)
+                articles = filed_under(articles, topic.subtree())
             if search_query:
                 articles = search_articles(search_query, self, within=articles)
             else:

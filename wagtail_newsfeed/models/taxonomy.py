@@ -2,21 +2,48 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
 from .cleaning import CleanFieldsMixin
 
+#: How deep topics nest (World › Europe › France is 3). The bound keeps every walk of the tree,
+#: and the one query that finds a topic's subtopics, of a fixed size.
+MAX_TOPIC_DEPTH = 6
+
 
 class Topic(CleanFieldsMixin, index.Indexed, models.Model):
+    """A subject stories are filed under. Topics nest: a topic's page, filter and feeds include
+    the stories of its subtopics, as a WordPress category archive does."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True, allow_unicode=True)
     description = models.TextField(_("description"), blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent topic"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        help_text=_(
+            "A broader topic, e.g. World for Europe: stories on this topic are listed under it too."
+        ),
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldPanel("parent"),
+        FieldPanel("description"),
+    ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -26,6 +53,74 @@ class Topic(CleanFieldsMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.pk is not None and self.pk in self.ancestor_ids(self.parent_id, limit=None):
+            raise ValidationError(
+                {"parent": _("A topic cannot sit under itself or under one of its subtopics.")}
+            )
+        depth = len(self.ancestor_ids(self.parent_id)) + 1 + self.height()
+        if depth > MAX_TOPIC_DEPTH:
+            raise ValidationError(
+                {
+                    "parent": _("Topics nest at most %(max)d deep; this would make %(depth)d.")
+                    % {"max": MAX_TOPIC_DEPTH, "depth": depth}
+                }
+            )
+
+    @staticmethod
+    def ancestor_ids(topic_id: int, *, limit: int | None = MAX_TOPIC_DEPTH) -> list[int]:
+        """``topic_id`` and the ids above it, nearest first; stops at a loop (a stored cycle can
+        never hang a caller) and after ``limit`` topics."""
+        found: list[int] = []
+        parents = dict(Topic.objects.filter(parent__isnull=False).values_list("pk", "parent_id"))
+        current: int | None = topic_id
+        while current is not None and current not in found:
+            if limit is not None and len(found) >= limit:
+                break
+            found.append(current)
+            current = parents.get(current)
+        return found
+
+    def height(self) -> int:
+        """Levels of subtopics below this one (0 for a leaf), counted to ``MAX_TOPIC_DEPTH``."""
+        if self.pk is None:
+            return 0
+        levels, frontier = 0, [self.pk]
+        while levels < MAX_TOPIC_DEPTH:
+            frontier = list(Topic.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            if not frontier:
+                break
+            levels += 1
+        return levels
+
+    def subtree(self) -> QuerySet:
+        """This topic and its subtopics to ``MAX_TOPIC_DEPTH``: one query, usable as a subquery."""
+        return subtree(pk=self.pk)
+
+
+def subtree(**lookup: Any) -> QuerySet:
+    """Topics matching ``lookup`` (e.g. ``slug="world"``) and their subtopics to
+    ``MAX_TOPIC_DEPTH``: a fixed chain of joins, one per level, so one query or subquery."""
+    ((field, value),) = lookup.items()
+    condition, path = Q(**{field: value}), "parent__"
+    for _level in range(MAX_TOPIC_DEPTH - 1):
+        condition |= Q(**{path + field: value})
+        path += "parent__"
+    return Topic.objects.filter(condition)
+
+
+def with_ancestors(topics: QuerySet) -> QuerySet:
+    """``topics`` and every topic above them: a broader topic is listed wherever one of its
+    subtopics is (one query of subqueries, bounded by ``MAX_TOPIC_DEPTH``)."""
+    condition, path = Q(pk__in=topics.values("pk")), "parent"
+    for _level in range(MAX_TOPIC_DEPTH - 1):
+        condition |= Q(pk__in=topics.values(path))
+        path += "__parent"
+    return Topic.objects.filter(condition)
 
 
 class Author(CleanFieldsMixin, index.Indexed, models.Model):
@@ -92,3 +187,9 @@ class Source(CleanFieldsMixin, index.Indexed, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def filed_under(articles: QuerySet, topics: QuerySet) -> QuerySet:
+    """``articles`` on one of ``topics`` (e.g. a ``subtree``), each once."""
+    on_topic = articles.model.objects.filter(topics__in=topics)
+    return articles.filter(pk__in=on_topic.values("pk"))

@@ -1,12 +1,16 @@
 """Categories become topics; tags stay tags.
 
-A topic is found by slug, then by name, so existing newsroom topics are reused. ``Topic`` has no
-parent, so the hierarchy is kept the way WordPress lists it: a category archive shows the posts of
-its sub-categories too, and an imported post is given its category's ancestors as topics as well
-(a post in "World › Europe" appears under both). WordPress's default "Uncategorized" is left out.
+A topic is found by slug, then by name, so existing newsroom topics are reused. The hierarchy is
+kept: a category's parent becomes its topic's parent (for topics this import creates, and for
+existing ones that have none), so, as in a WordPress category archive, "World" lists the posts
+filed under "World › Europe" while each post keeps only its own categories. A parent that would
+nest topics deeper than ``MAX_TOPIC_DEPTH`` or make a loop is left off with a report line.
+WordPress's default "Uncategorized" is left out.
 """
 
 from __future__ import annotations
+
+from django.core.exceptions import ValidationError
 
 from ..models import Topic
 from . import values
@@ -60,14 +64,33 @@ class Taxonomy:
                 topic = Topic.objects.create(name=name, slug=slug, description=description)
                 self.report.count("topics", "created")
             self.topics[slug] = topic
+        for slug in wanted:
+            self.link_parent(slug)
+
+    def link_parent(self, slug: str) -> None:
+        """Give ``slug``'s topic its category's parent, unless it already has a parent."""
+        topic, lineage = self.topics.get(slug), self.lineage(slug)
+        parent = self.topics.get(lineage[1]) if len(lineage) > 1 else None
+        if topic is None or parent is None or topic.parent_id is not None:
+            return
+        topic.parent = parent
+        try:
+            topic.clean()
+        except ValidationError as error:
+            topic.parent = None
+            reason = " ".join(error.message_dict.get("parent", error.messages))
+            self.report.warn("topics", f"{topic.slug}: parent {parent.slug} left off ({reason})")
+            return
+        topic.save(update_fields=["parent"])
+        self.report.count("topics", "placed under a parent")
 
     def topics_for(self, item: Item) -> list[Topic]:
+        """The post's own categories (their parents list it through the topic tree)."""
         found: list[Topic] = []
         for term in item.terms_of("category"):
-            for slug in self.lineage(values.slug(term.slug, 100)):
-                topic = self.topics.get(slug)
-                if topic is not None and topic not in found:
-                    found.append(topic)
+            topic = self.topics.get(values.slug(term.slug, 100))
+            if topic is not None and topic not in found:
+                found.append(topic)
         return found
 
     @staticmethod

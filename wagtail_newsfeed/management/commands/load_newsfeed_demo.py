@@ -118,6 +118,9 @@ class Command(BaseCommand):
                 )[0]
                 for name, slug, text in demo.TOPICS
             }
+            for slug, parent in demo.TOPIC_PARENTS.items():
+                topics[slug].parent = topics[parent]
+                topics[slug].save(update_fields=["parent"])
             authors = {
                 slug: Author.objects.update_or_create(
                     slug=slug, defaults={"name": name, "role": role}
