@@ -115,12 +115,18 @@ def subtree(**lookup: Any) -> QuerySet:
 
 def with_ancestors(topics: QuerySet) -> QuerySet:
     """``topics`` and every topic above them: a broader topic is listed wherever one of its
-    subtopics is (one query of subqueries, bounded by ``MAX_TOPIC_DEPTH``)."""
-    condition, path = Q(pk__in=topics.values("pk")), "parent"
+    subtopics is. One query for ``topics`` and one per level of parents found (none for a flat
+    vocabulary beyond the first), at most ``MAX_TOPIC_DEPTH``: the tree is walked by id so the
+    (often costly) ``topics`` query runs once."""
+    found = set(topics.values_list("pk", flat=True))
+    frontier = found
     for _level in range(MAX_TOPIC_DEPTH - 1):
-        condition |= Q(pk__in=topics.values(path))
-        path += "__parent"
-    return Topic.objects.filter(condition)
+        if not frontier:
+            break
+        parents = Topic.objects.filter(pk__in=frontier, parent__isnull=False)
+        frontier = set(parents.values_list("parent_id", flat=True)) - found
+        found |= frontier
+    return Topic.objects.filter(pk__in=found)
 
 
 class Author(CleanFieldsMixin, index.Indexed, models.Model):
