@@ -27,6 +27,8 @@ ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event",
 #: C0 and C1 control characters (tabs and line breaks too): a headline is one line of text, and
 #: a pasted control character would be invisible here and dropped or refused by feeds and XML.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+#: What Wagtail's reading of a block editor post raises on one its editor could not have sent.
+UNREADABLE = (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError)
 
 
 def _ids(values: Any) -> list[int]:
@@ -93,9 +95,34 @@ class ConsoleEntryForm(EntryFormBase):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.body_unreadable = False
+        self._guard_body()
         self._set_up_display_time()
         if "authors" in self.fields:
             self._order_authors()
+
+    def _guard_body(self) -> None:
+        """A crafted or truncated body post (no block count, a count that is not a number, a
+        block type that does not exist) crashes Wagtail's reading of it: read it as an empty
+        body instead, which ``clean`` reports as a form error like any other bad input."""
+        field = self.fields.get("body")
+        if not self.is_bound or field is None:
+            return
+        name = self.add_prefix("body")
+        try:
+            field.widget.value_from_datadict(self.data, self.files, name)
+        except UNREADABLE:
+            self.data = self.data.copy()
+            self.data[f"{name}-count"] = "0"
+            self.body_unreadable = True
+
+    def clean(self) -> dict[str, Any]:
+        cleaned_data = super().clean()
+        if self.body_unreadable:
+            self.add_error(
+                "body", _("The body could not be read: the request was incomplete or altered.")
+            )
+        return cleaned_data
 
     def _order_authors(self) -> None:
         """Show the byline first, in order: the one sent (a form shown again), the entry's, or

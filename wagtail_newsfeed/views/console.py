@@ -8,7 +8,9 @@ who may not edit the feed gets Wagtail's standard "permission denied" and nothin
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
@@ -56,8 +58,34 @@ DELETED_MEANWHILE = gettext_lazy(
 )
 
 
+#: The composer's id for one press of Publish/Save: the browser keeps a rescue copy of the text
+#: under it (``_composer_js.html``) until a page says that submission was saved or shown again.
+SUBMISSION_FIELD = "newsfeed_submission"
+SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
+#: Sent with a rescue copy: show the form bound to it again, never save it.
+RESTORE_FIELD = "newsfeed_restore"
+RESTORED = gettext_lazy(
+    "Your text is restored below. It is not saved yet: check it, then publish or save it."
+)
+
+
 def console_url(feed: LiveFeedPage | int) -> str:
     return reverse("wagtail_newsfeed_console:console", args=[getattr(feed, "pk", feed)])
+
+
+def submission_id(request: HttpRequest) -> str:
+    """The submission a page answers (its form sent again, or ``?saved=`` after a redirect);
+    anything but a well-formed id is dropped, never echoed."""
+    data = request.POST if request.method == "POST" else request.GET
+    value = data.get(SUBMISSION_FIELD if request.method == "POST" else "saved", "")
+    return value if SUBMISSION_ID.fullmatch(value) else ""
+
+
+def saved_url(request: HttpRequest, feed: LiveFeedPage, fragment: str = "") -> str:
+    """The console after a save, naming the submission so the browser drops its rescue copy."""
+    submission = submission_id(request)
+    query = f"?{urlencode({'saved': submission})}" if submission else ""
+    return f"{console_url(feed)}{query}{fragment}"
 
 
 def repaired_body(request: HttpRequest, body: Any) -> Any:
@@ -146,8 +174,17 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             live_url=self.feed.get_url(self.request) if self.feed.live else None,
             # The console's own list refreshes at the readers' pace, but not more than every 2 s.
             refresh_ms=int(max(float(settings.POLL_INTERVAL), 2.0) * 1000),
+            # Its text is saved or on this page: the browser drops its rescue copy.
+            rescue_done=submission_id(self.request),
         )
         return context
+
+    def restored(self, form: ConsoleEntryForm) -> ConsoleEntryForm:
+        """A rescue copy sent back (the text of a post lost to an ended session or a CSRF
+        failure), shown for the editor to post again; validated like any post, never saved."""
+        form.is_valid()
+        messages.info(self.request, RESTORED)
+        return form
 
 
 class ConsoleView(FeedConsoleMixin, View):
@@ -175,6 +212,8 @@ class ConsoleView(FeedConsoleMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publish = request.POST.get("action") == "publish"
         form = self.make_form(request.POST)
+        if request.POST.get(RESTORE_FIELD):
+            return self.render(self.restored(form))
         if publish and not self.can_publish:
             # E.g. the editor's publishing right was withdrawn since the page loaded: refuse,
             # but keep the text, with the draft button this user has now.
@@ -204,7 +243,7 @@ class ConsoleView(FeedConsoleMixin, View):
             messages.success(request, _("Entry “%(entry)s” published.") % {"entry": entry})
         else:
             messages.success(request, _("Entry “%(entry)s” saved as a draft.") % {"entry": entry})
-        return redirect(console_url(self.feed))
+        return redirect(saved_url(request, self.feed))
 
     def entries_context(self, version: int | None = None) -> dict[str, Any]:
         return {
@@ -249,6 +288,12 @@ class EditEntryView(FeedConsoleMixin, View):
             return self.render_deleted(entry)
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
+        if request.POST.get(RESTORE_FIELD):
+            if not self.can_publish and not entry_rules.can_change_entry(
+                request.user, self.feed, entry
+            ):
+                raise PermissionDenied  # as for opening the edit page
+            return self.render(entry, self.restored(form))
         if not form.is_valid():
             messages.error(request, _("The entry could not be saved due to errors."))
             return self.render(entry, form)
@@ -275,7 +320,7 @@ class EditEntryView(FeedConsoleMixin, View):
             messages.error(request, DATABASE_BUSY)
             return self.render(entry, form, status=503)
         messages.success(request, _("Entry “%(entry)s” updated.") % {"entry": entry})
-        return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
+        return redirect(saved_url(request, self.feed, f"#console-entry-{entry.pk}"))
 
     def render_conflict(self, entry: LiveEntry, form: ConsoleEntryForm) -> HttpResponse:
         """Keep the editor's text, show what changed, and let a second save overwrite it."""
