@@ -8,9 +8,7 @@ who may not edit the feed gets Wagtail's standard "permission denied" and nothin
 
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
@@ -34,6 +32,7 @@ from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
 from ..models.live import byline_prefetches
+from . import rescue
 
 #: How many of the latest entries the console lists.
 CONSOLE_ENTRIES = 50
@@ -58,34 +57,8 @@ DELETED_MEANWHILE = gettext_lazy(
 )
 
 
-#: The composer's id for one press of Publish/Save: the browser keeps a rescue copy of the text
-#: under it (``_composer_js.html``) until a page says that submission was saved or shown again.
-SUBMISSION_FIELD = "newsfeed_submission"
-SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
-#: Sent with a rescue copy: show the form bound to it again, never save it.
-RESTORE_FIELD = "newsfeed_restore"
-RESTORED = gettext_lazy(
-    "Your text is restored below. It is not saved yet: check it, then publish or save it."
-)
-
-
 def console_url(feed: LiveFeedPage | int) -> str:
     return reverse("wagtail_newsfeed_console:console", args=[getattr(feed, "pk", feed)])
-
-
-def submission_id(request: HttpRequest) -> str:
-    """The submission a page answers (its form sent again, or ``?saved=`` after a redirect);
-    anything but a well-formed id is dropped, never echoed."""
-    data = request.POST if request.method == "POST" else request.GET
-    value = data.get(SUBMISSION_FIELD if request.method == "POST" else "saved", "")
-    return value if SUBMISSION_ID.fullmatch(value) else ""
-
-
-def saved_url(request: HttpRequest, feed: LiveFeedPage, fragment: str = "") -> str:
-    """The console after a save, naming the submission so the browser drops its rescue copy."""
-    submission = submission_id(request)
-    query = f"?{urlencode({'saved': submission})}" if submission else ""
-    return f"{console_url(feed)}{query}{fragment}"
 
 
 def repaired_body(request: HttpRequest, body: Any) -> Any:
@@ -175,7 +148,7 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             # The console's own list refreshes at the readers' pace, but not more than every 2 s.
             refresh_ms=int(max(float(settings.POLL_INTERVAL), 2.0) * 1000),
             # Its text is saved or on this page: the browser drops its rescue copy.
-            rescue_done=submission_id(self.request),
+            rescue_done=rescue.submission_id(self.request),
         )
         return context
 
@@ -183,7 +156,7 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
         """A rescue copy sent back (the text of a post lost to an ended session or a CSRF
         failure), shown for the editor to post again; validated like any post, never saved."""
         form.is_valid()
-        messages.info(self.request, RESTORED)
+        messages.info(self.request, rescue.RESTORED)
         return form
 
 
@@ -212,7 +185,7 @@ class ConsoleView(FeedConsoleMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publish = request.POST.get("action") == "publish"
         form = self.make_form(request.POST)
-        if request.POST.get(RESTORE_FIELD):
+        if rescue.is_restore(request):
             return self.render(self.restored(form))
         if publish and not self.can_publish:
             # E.g. the editor's publishing right was withdrawn since the page loaded: refuse,
@@ -243,7 +216,7 @@ class ConsoleView(FeedConsoleMixin, View):
             messages.success(request, _("Entry “%(entry)s” published.") % {"entry": entry})
         else:
             messages.success(request, _("Entry “%(entry)s” saved as a draft.") % {"entry": entry})
-        return redirect(saved_url(request, self.feed))
+        return redirect(rescue.saved_url(request, console_url(self.feed)))
 
     def entries_context(self, version: int | None = None) -> dict[str, Any]:
         return {
@@ -288,7 +261,7 @@ class EditEntryView(FeedConsoleMixin, View):
             return self.render_deleted(entry)
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
-        if request.POST.get(RESTORE_FIELD):
+        if rescue.is_restore(request):
             if not self.can_publish and not entry_rules.can_change_entry(
                 request.user, self.feed, entry
             ):
@@ -320,7 +293,9 @@ class EditEntryView(FeedConsoleMixin, View):
             messages.error(request, DATABASE_BUSY)
             return self.render(entry, form, status=503)
         messages.success(request, _("Entry “%(entry)s” updated.") % {"entry": entry})
-        return redirect(saved_url(request, self.feed, f"#console-entry-{entry.pk}"))
+        return redirect(
+            rescue.saved_url(request, console_url(self.feed), f"#console-entry-{entry.pk}")
+        )
 
     def render_conflict(self, entry: LiveEntry, form: ConsoleEntryForm) -> HttpResponse:
         """Keep the editor's text, show what changed, and let a second save overwrite it."""
