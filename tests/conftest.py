@@ -5,7 +5,31 @@ from __future__ import annotations
 import pytest
 from wagtail.models import Site
 
-from tests import factories
+from tests import factories, sharding
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--shard",
+        default="",
+        help="i/n: run only shard i of n of the test files (tests/sharding.py), e.g. 1/2.",
+    )
+
+
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    value = config.getoption("--shard")
+    if not value:
+        return
+    try:
+        index, count = sharding.parse_shard(value)
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    shards = sharding.assign((item.nodeid.split("::")[0] for item in items), count)
+    kept = [item for item in items if shards[item.nodeid.split("::")[0]] == index]
+    kept_ids = {id(item) for item in kept}
+    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+    items[:] = kept
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ import pytest
 
 from tests.processes.harness import Helper, Server, serve
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.varnish]
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ import pytest
 from tests.processes.harness import Helper, Response, Server
 from tests.varnish.proxy import Varnish
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.varnish]
 
 API = "/api/newsfeed/v1"
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.varnish.proxy import free_port, varnish_in_front_of
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.varnish]
 
 ARTICLES = "/api/newsfeed/v1/articles/"
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.varnish.proxy import HOST
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.varnish]
 
 
 def raw_get(varnish, request_line: str, host: str = HOST) -> tuple[int, str]:

@@ -23,7 +23,7 @@ import pytest
 from tests.processes.harness import Response, Server
 from tests.varnish.proxy import SHIPPED_VCL, Varnish, varnish_in_front_of
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.varnish]
 
 READERS = 20
 #: What would turn collapsing off: each request a miss of its own, never waiting for another's.

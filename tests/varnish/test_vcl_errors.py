@@ -15,7 +15,7 @@ import pytest
 
 from tests.varnish.proxy import Varnish, free_port, varnish_in_front_of
 
-pytestmark = pytest.mark.processes
+pytestmark = [pytest.mark.processes, pytest.mark.varnish]
 
 #: Past this many seconds after expiry a copy is no longer served while the app is healthy
 #: (``req.grace`` in vcl_recv), so the request waits for the app.
