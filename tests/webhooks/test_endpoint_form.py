@@ -86,3 +86,22 @@ def test_a_malformed_url_gets_one_message(admin_client, url):
     assert response.status_code == 200
     assert len(response.context["form"].errors["url"]) == 1
     assert not WebhookEndpoint.objects.exists()
+
+
+def test_a_name_leading_to_a_private_address_is_refused_without_saying_which(
+    admin_client, webhook_settings
+):
+    """The form refuses a name resolving to loopback, but does not tell the admin the address:
+    it must not serve as a lookup of internal host names."""
+    webhook_settings(WEBHOOK_ALLOWED_PRIVATE_NETWORKS=[])
+    data = {
+        "name": "Inside",
+        "url": "http://localhost/",
+        "events": [WebhookEvent.ARTICLE_PUBLISHED],
+    }
+    with nothing_saved():
+        response = admin_client.post(reverse("wagtail_newsfeed_webhooks:add"), data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["url"]
+    assert message == "localhost resolves to a private, loopback or reserved address."
+    assert "127.0.0.1" not in response.content.decode() and "::1" not in message

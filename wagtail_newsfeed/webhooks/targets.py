@@ -94,6 +94,19 @@ def is_allowed(address: IPAddress) -> bool:
     return any(address in network for network in _allowed_networks())
 
 
+def is_address_literal(host: str) -> bool:
+    """``host`` is an address itself, in any form the resolver reads without DNS (``10.0.0.1``,
+    ``::1``, ``0x7f000001``, ``127.1``), so naming the address it stands for reveals nothing."""
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        try:
+            socket.inet_aton(host)
+        except OSError:
+            return False
+    return True
+
+
 def check_url(url: str) -> Target:
     """Parse ``url`` and resolve its host; refuse it unless every address it resolves to is
     allowed (one bad record is enough to refuse: the resolver picks which one is used)."""
@@ -117,6 +130,12 @@ def check_url(url: str) -> Target:
     for _family, _type, _proto, _name, sockaddr in infos:
         text = str(sockaddr[0]).split("%", 1)[0]
         if not is_allowed(ipaddress.ip_address(text)):
+            if not is_address_literal(parts.hostname):
+                # Not which address: the form must not become a way to look up internal names.
+                raise TargetRefused(
+                    _("%(host)s resolves to a private, loopback or reserved address.")
+                    % {"host": parts.hostname}
+                )
             raise TargetRefused(
                 _("%(host)s resolves to %(address)s, which is not a public address.")
                 % {"host": parts.hostname, "address": text}
