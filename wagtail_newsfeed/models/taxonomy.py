@@ -58,11 +58,12 @@ class Topic(CleanFieldsMixin, index.Indexed, models.Model):
         super().clean()
         if self.parent_id is None:
             return
-        if self.pk is not None and self.pk in self.ancestor_ids(self.parent_id, limit=None):
+        above = self.ancestor_ids(self.parent_id, limit=None)
+        if self.pk is not None and self.pk in above:
             raise ValidationError(
                 {"parent": _("A topic cannot sit under itself or under one of its subtopics.")}
             )
-        depth = len(self.ancestor_ids(self.parent_id)) + 1 + self.height()
+        depth = len(above) + 1 + self.height()
         if depth > MAX_TOPIC_DEPTH:
             raise ValidationError(
                 {
