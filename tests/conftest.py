@@ -25,10 +25,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         index, count = sharding.parse_shard(value)
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
-    shards = sharding.assign((item.nodeid.split("::")[0] for item in items), count)
-    kept = [item for item in items if shards[item.nodeid.split("::")[0]] == index]
-    kept_ids = {id(item) for item in kept}
-    config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+    files = [item.nodeid.split("::")[0] for item in items]
+    shards = sharding.assign(files, count)
+    kept = [item for item, file in zip(items, files, strict=True) if shards[file] == index]
+    dropped = [item for item, file in zip(items, files, strict=True) if shards[file] != index]
+    config.hook.pytest_deselected(items=dropped)
     items[:] = kept
 
 

@@ -247,13 +247,17 @@ class EditEntryView(FeedConsoleMixin, View):
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
-        if not self.can_publish and not entry_rules.can_change_entry(
-            request.user, self.feed, entry
-        ):
-            raise PermissionDenied
+        self.check_may_open(entry)
         entry.body = repaired_body(request, entry.body)  # the form's copy; nothing is saved
         form = self.make_form(instance=entry, initial={"expected_version": entry.version})
         return self.render(entry, form)
+
+    def check_may_open(self, entry: LiveEntry) -> None:
+        """Who may open the edit page (and have a rescued copy of it shown again)."""
+        if not self.can_publish and not entry_rules.can_change_entry(
+            self.request.user, self.feed, entry
+        ):
+            raise PermissionDenied
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = get_object_or_404(LiveEntry, feed=self.feed, pk=self.kwargs["entry_id"])
@@ -262,10 +266,7 @@ class EditEntryView(FeedConsoleMixin, View):
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
         if rescue.is_restore(request):
-            if not self.can_publish and not entry_rules.can_change_entry(
-                request.user, self.feed, entry
-            ):
-                raise PermissionDenied  # as for opening the edit page
+            self.check_may_open(entry)
             return self.render(entry, self.restored(form))
         if not form.is_valid():
             messages.error(request, _("The entry could not be saved due to errors."))
