@@ -2,10 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
+
 import pytest
 from wagtail.models import Site
 
 from tests import factories, sharding
+from tests.processes import harness
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The main process makes the run's shared folder before pytest-xdist starts its workers
+    (they inherit the environment): the process tests' migrated template goes there."""
+    if not hasattr(config, "workerinput") and not os.environ.get(harness.RUN_DIR):
+        os.environ[harness.RUN_DIR] = tempfile.mkdtemp(prefix="newsfeed-run-")
+        config.add_cleanup(_remove_run_dir)
+
+
+def _remove_run_dir() -> None:
+    try:
+        harness.drop_template()
+    finally:
+        shutil.rmtree(os.environ.pop(harness.RUN_DIR), ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -44,6 +64,46 @@ def _media_and_cache(settings, tmp_path):
     caching.forget_process_state()  # each test's rolled-back database gives the same tokens
 
 
+def _restore_migration_data() -> None:
+    from django.db import connection
+
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents and not Site.objects.exists():
+        connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="module")
+def module_transaction(request, django_db_setup, django_db_blocker):
+    """One transaction around a whole module, for rows its module-scoped fixtures build once.
+
+    An attack matrix runs a hundred requests against the same small site; building that site
+    per test cost most of the matrix's time. Each test still runs in its own savepoint inside this
+    transaction (pytest-django's ``db``), so it sees the shared rows and its own changes roll
+    back; the shared rows roll back after the module's last test. Only for modules whose tests
+    are all marked ``django_db`` (their own savepoints) and none transactional (a flush inside
+    the open transaction would fail).
+    """
+    from django.db import transaction
+
+    for item in request.session.items:
+        if item.module is request.module:
+            marker = item.get_closest_marker("django_db")
+            if marker is None or marker.kwargs.get("transaction"):
+                raise pytest.UsageError(
+                    f"{item.nodeid}: module_transaction needs every test of its module marked "
+                    "django_db, none transactional"
+                )
+    with django_db_blocker.unblock():
+        _restore_migration_data()
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture(autouse=True)
 def _migration_data(request):
     """The Wagtail root page and default site (made by migrations) for every database test.
@@ -64,12 +124,7 @@ def _migration_data(request):
         yield
         return
     request.getfixturevalue("db")
-    from django.db import connection
-    from wagtail.models import Site
-
-    contents = getattr(connection, "_test_serialized_contents", None)
-    if contents and not Site.objects.exists():
-        connection.creation.deserialize_db_from_string(contents)
+    _restore_migration_data()
     yield
 
 

@@ -1,5 +1,8 @@
 """Hostile and malformed input gets a problem-details 4xx, never a 500 (run on PostgreSQL too,
-where out-of-range integers and odd search syntax are real database errors)."""
+where out-of-range integers and odd search syntax are real database errors).
+
+The newsroom the requests go to is built once for the module (``module_transaction``); each test
+runs in its own savepoint, so what one writes never reaches the next."""
 
 from __future__ import annotations
 
@@ -7,15 +10,45 @@ import base64
 import json
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
 from tests.checks import assert_problem, nothing_saved
-from wagtail_newsfeed.models import LiveEntry
+from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsIndexPage
+
+pytestmark = pytest.mark.django_db
 
 HUGE = "9" * 30
+
+
+@pytest.fixture(scope="module")
+def newsroom(module_transaction) -> dict[str, int]:
+    """A news index with one article and a live feed with one entry by a superuser, built once:
+    the tests here read them, and what a test writes rolls back with it."""
+    index = factories.make_index()
+    user = factories.make_superuser()
+    feed = factories.make_feed(index, "Election night live")
+    factories.make_article(index)
+    factories.make_entry(feed, user)
+    return {"index": index.pk, "feed": feed.pk, "user": user.pk}
+
+
+@pytest.fixture
+def news_index(newsroom):
+    return NewsIndexPage.objects.get(pk=newsroom["index"])
+
+
+@pytest.fixture
+def feed(newsroom):
+    return LiveFeedPage.objects.get(pk=newsroom["feed"])
+
+
+@pytest.fixture
+def superuser(newsroom):
+    return get_user_model().objects.get(pk=newsroom["user"])
 
 
 @pytest.fixture
@@ -56,14 +89,12 @@ def api():
 def test_a_bad_read_is_a_problem_with_its_exact_status(
     api, feed, news_index, path, params, status, word
 ):
-    factories.make_article(news_index)
     response = api.get(path.format(feed=feed.pk), params)
     assert_problem(response, status, word)
 
 
 @pytest.mark.parametrize("q", ["&|!():*'\"\\ <->", " "])
 def test_search_syntax_characters_are_searched_for_not_parsed(api, news_index, q):
-    factories.make_article(news_index)
     response = api.get("/api/newsfeed/v1/articles/", {"q": q})
     assert response.status_code == 200, response.content[:300]
 
@@ -93,7 +124,6 @@ def token_client(superuser):
     ids=lambda value: json.dumps(value)[:40] if not isinstance(value, str) else value,
 )
 def test_a_bad_entry_post_is_a_400_and_saves_nothing(token_client, feed, superuser, data, word):
-    factories.make_entry(feed, superuser)
     url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
     text = data if isinstance(data, str) else json.dumps(data)
     with nothing_saved():
@@ -166,7 +196,6 @@ def problem_names(response) -> list[str]:
 def test_article_find_refuses_a_malformed_path_or_site_with_a_400_naming_it(
     api, news_index, params, name
 ):
-    factories.make_article(news_index)
     response = api.get(FIND, params)
     assert_problem(response, 400, name)
     assert problem_names(response) == [name]
@@ -176,7 +205,6 @@ def test_article_find_refuses_a_malformed_path_or_site_with_a_400_naming_it(
     "path", ["/", "//", "///", "/" + "x" * 3000, "/news/a b/", "/%00/", "/news/%2500/"]
 )
 def test_article_find_answers_404_for_a_well_formed_path_that_is_no_article(api, news_index, path):
-    factories.make_article(news_index)
     response = api.get(FIND, {"path": path})
     assert_problem(response, 404, "not found")
 
@@ -350,7 +378,6 @@ def test_an_author_slug_that_names_nobody_is_a_400_naming_authors(writer, author
     ],
 )
 def test_published_after_with_any_rfc3339_offset_is_answered(api, news_index, value, found):
-    factories.make_article(news_index)
     response = api.get("/api/newsfeed/v1/articles/", {"published_after": value})
     if found is None:
         assert_problem(response, 400, "published_after")

@@ -8,6 +8,7 @@ served schema with a strict JSON Schema validator. The typed-client and fuzzing 
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -29,6 +30,8 @@ from tests import factories
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.blocks import NewsStreamBlock
 from wagtail_newsfeed.models import ArticleCorrection
+
+pytestmark = pytest.mark.django_db
 
 SCHEMA = "/api/newsfeed/v1/schema/"
 API = "/api/newsfeed/v1"
@@ -166,11 +169,17 @@ def component_validator(schema: dict, name: str) -> OAS31Validator:
     )
 
 
-@pytest.fixture
-def schema(db):
+@pytest.fixture(scope="module")
+def served_schema(module_transaction) -> dict:
+    """The schema as served, generated once for the module (it costs a second or more)."""
     response = APIClient().get(SCHEMA, {"format": "json"})
     assert response.status_code == 200
     return response.json()
+
+
+@pytest.fixture
+def schema(served_schema) -> dict:
+    return copy.deepcopy(served_schema)  # a test that changes its copy changes no other's
 
 
 def test_schema_validates(schema):

@@ -12,11 +12,14 @@ pytestmark = pytest.mark.django_db
 HUGE = "9" * 25
 
 
-@pytest.fixture
-def site(news_index, feed, superuser):
-    factories.make_article(news_index)
-    factories.make_entry(feed, superuser)
-    return {"index": news_index.url, "feed": feed.url, "feed_id": feed.pk}
+@pytest.fixture(scope="module")
+def site(module_transaction):
+    """Built once for the module: every test here only reads it."""
+    index = factories.make_index()
+    feed = factories.make_feed(index, "Election night live")
+    factories.make_article(index)
+    factories.make_entry(feed, factories.make_superuser("reporter"))
+    return {"index": index.url, "feed": feed.url, "feed_id": feed.pk}
 
 
 @pytest.mark.parametrize(

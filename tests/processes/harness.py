@@ -1,20 +1,29 @@
 """Starting, talking to and stopping the real processes: a database made for the test session,
-``manage.py migrate``, gunicorn servers on free loopback ports, and the seeding helper."""
+``manage.py migrate``, gunicorn servers on free loopback ports, and the seeding helper.
+
+Migrating costs 13 to 20 seconds of CPU, and a run starts several sites (process tests, Varnish,
+the bylines migration check): one migrated template per test run (``RUN_DIR``, made by the first
+process to need it) is copied for each, a file copy on SQLite and ``CREATE DATABASE ... TEMPLATE``
+on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import ctypes
 import dataclasses
+import fcntl
 import http.client
 import json
 import os
 import secrets
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +40,10 @@ ROOT = HERE.parent.parent
 SETTINGS_MODULE = "tests.processes.settings"
 START_TIMEOUT = 60  # seconds for a process to come up (Django and Wagtail import slowly)
 LOG_TAIL_LINES = 30
+
+#: A folder shared by every process of one test run (pytest-xdist's workers too), set by the
+#: main process's ``pytest_configure`` (``tests/conftest.py``): the migrated template lives there.
+RUN_DIR = "NEWSFEED_TEST_RUN_DIR"
 
 #: Servers and the helper while they run, for failure reports (conftest).
 RUNNING: list[Server | Helper] = []
@@ -67,40 +80,97 @@ def database_is_sqlite() -> bool:
     return configured_database()["ENGINE"] == "django.db.backends.sqlite3"
 
 
+def run_dir() -> Path:
+    """The test run's shared folder (a process of its own when pytest did not set one)."""
+    if not os.environ.get(RUN_DIR):
+        os.environ[RUN_DIR] = tempfile.mkdtemp(prefix="newsfeed-run-")
+    return Path(os.environ[RUN_DIR])
+
+
+def _postgres_server() -> Any:
+    return urlsplit(os.environ["DATABASE_URL"])._replace(scheme="postgresql")
+
+
+def _postgres_admin() -> Any:
+    import psycopg
+
+    return psycopg.connect(_postgres_server()._replace(path="/postgres").geturl(), autocommit=True)
+
+
+def drop_template() -> None:
+    """Drop the run's PostgreSQL template, if one was made (the main process, at the end)."""
+    made = run_dir() / "template.url"
+    if not made.exists() or not made.read_text().startswith("postgresql:"):
+        return
+    from psycopg import sql
+
+    name = urlsplit(made.read_text()).path.lstrip("/")
+    with _postgres_admin() as connection:
+        connection.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
 @dataclass
 class Database:
     """A fresh database shared by every process of the session: a SQLite file, or a PostgreSQL
-    database created on the ``DATABASE_URL``'s server."""
+    database created on the ``DATABASE_URL``'s server; ``migrated`` when copied from the run's
+    template (``migrate`` then has nothing to do)."""
 
     url: str
     _drop: Any = None
+    migrated: bool = False
 
     @classmethod
-    def create(cls, folder: Path) -> Database:
+    def create(cls, folder: Path, *, migrated: bool = True) -> Database:
         engine = configured_database()["ENGINE"]
+        template = cls._template() if migrated else None
         if engine == "django.db.backends.sqlite3":
-            return cls(url=f"sqlite:///{folder / 'db.sqlite3'}")
+            path = folder / "db.sqlite3"
+            if template:
+                shutil.copyfile(urlsplit(template).path, path)
+            return cls(url=f"sqlite:///{path}", migrated=bool(template))
         if engine == "django.db.backends.postgresql":
-            return cls._create_postgresql()
+            made = cls._create_postgresql(template)
+            made.migrated = bool(template)
+            return made
         raise ProcessFailure(f"No process tests for this DATABASE_URL's engine: {engine}")
 
     @classmethod
-    def _create_postgresql(cls) -> Database:
-        import psycopg
+    def _template(cls) -> str:
+        """The URL of the run's migrated database, migrated here if no process has done it."""
+        folder = run_dir()
+        with (folder / "template.lock").open("a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+            made = folder / "template.url"
+            if made.exists():
+                return made.read_text()
+            (folder / "template").mkdir(exist_ok=True)
+            database = cls.create(folder / "template", migrated=False)
+            site = Site(database=database, media_root=folder / "template", log_dir=folder)
+            site.start_migrating()
+            site.wait_until_migrated()
+            made.write_text(database.url)
+            return database.url
+
+    @classmethod
+    def _create_postgresql(cls, template: str | None = None) -> Database:
         from psycopg import sql
 
-        parts = urlsplit(os.environ["DATABASE_URL"])
-        server = parts._replace(scheme="postgresql")
+        server = _postgres_server()
         name = f"newsfeed_processes_{os.getpid()}_{secrets.token_hex(3)}"
 
-        def admin_connection() -> psycopg.Connection:
-            return psycopg.connect(server._replace(path="/postgres").geturl(), autocommit=True)
-
-        with admin_connection() as connection:
-            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template:
+            source = urlsplit(template).path.lstrip("/")
+            create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(source)
+            )
+        with _postgres_admin() as connection:
+            connection.execute(create)
 
         def drop() -> None:
-            with admin_connection() as connection:
+            with _postgres_admin() as connection:
                 # FORCE: a server killed mid-request may leave a connection behind.
                 connection.execute(
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -147,7 +217,10 @@ class Site:
         return env
 
     def start_migrating(self) -> None:
-        """``manage.py migrate`` in the background: the other processes start meanwhile."""
+        """``manage.py migrate`` in the background: the other processes start meanwhile (nothing
+        to do for a copy of the run's migrated template)."""
+        if self.database.migrated:
+            return
         with self.migrate_log.open("wb") as out:
             self._migration = subprocess.Popen(
                 [sys.executable, "example_site/manage.py", "migrate", "--noinput", "-v0"],
@@ -161,6 +234,8 @@ class Site:
 
     def wait_until_migrated(self) -> None:
         """Call before anything touches the database."""
+        if self._migration is None and self.database.migrated:
+            return
         try:
             returncode = self._migration.wait(timeout=600)
         except subprocess.TimeoutExpired:
