@@ -36,21 +36,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
-@pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs
+@pytest.hookimpl(trylast=True)  # after -m and -k have deselected theirs, and after randomly
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--shard``'s selection; then the files heaviest first (each file's tests keep their
+    shuffled order), so pytest-xdist starts the long files first."""
     value = config.getoption("--shard")
-    if not value:
-        return
-    try:
-        index, count = sharding.parse_shard(value)
-    except ValueError as error:
-        raise pytest.UsageError(str(error)) from None
-    files = [item.nodeid.split("::")[0] for item in items]
-    shards = sharding.assign(files, count)
-    kept = [item for item, file in zip(items, files, strict=True) if shards[file] == index]
-    dropped = [item for item, file in zip(items, files, strict=True) if shards[file] != index]
-    config.hook.pytest_deselected(items=dropped)
-    items[:] = kept
+    if value:
+        try:
+            index, count = sharding.parse_shard(value)
+        except ValueError as error:
+            raise pytest.UsageError(str(error)) from None
+        shards = sharding.assign({_file(item) for item in items}, count)
+        config.hook.pytest_deselected(items=[i for i in items if shards[_file(i)] != index])
+        items[:] = [item for item in items if shards[_file(item)] == index]
+    rank = {file: n for n, file in enumerate(sharding.heaviest_first(map(_file, items)))}
+    items.sort(key=lambda item: rank[_file(item)])  # stable: a file's tests keep their order
+
+
+def _file(item: pytest.Item) -> str:
+    return item.nodeid.split("::")[0]
 
 
 @pytest.fixture(autouse=True)

@@ -26,13 +26,26 @@ def parse_shard(value: str) -> tuple[int, int]:
     return int(index) - 1, int(count)
 
 
+def _weights() -> dict[str, float]:
+    return json.loads(WEIGHTS.read_text()) if WEIGHTS.exists() else {}
+
+
+def heaviest_first(files: Iterable[str]) -> list[str]:
+    """``files`` by measured cost, heaviest first (a file it does not know counts as a median
+    one). pytest-xdist hands files out in this order, so the long ones start first and the run
+    does not end with one worker busy on a long file while the others wait."""
+    weights = _weights()
+    default = statistics.median(weights.values()) if weights else 1.0
+    return sorted(set(files), key=lambda f: (-weights.get(f, default), f))
+
+
 def assign(files: Iterable[str], count: int) -> dict[str, int]:
     """Each file's shard: the heaviest first, to the lightest shard so far."""
-    weights = json.loads(WEIGHTS.read_text()) if WEIGHTS.exists() else {}
+    weights = _weights()
     default = statistics.median(weights.values()) if weights else 1.0
     loads = [0.0] * count
     shards: dict[str, int] = {}
-    for file in sorted(set(files), key=lambda f: (-weights.get(f, default), f)):
+    for file in heaviest_first(files):
         shard = min(range(count), key=lambda k: (loads[k], k))
         shards[file] = shard
         loads[shard] += weights.get(file, default)
