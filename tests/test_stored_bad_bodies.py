@@ -9,12 +9,15 @@ import logging
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
+from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsArticlePage, NewsIndexPage
+
+pytestmark = pytest.mark.django_db
 
 GOOD = {"type": "paragraph", "value": "<p>Still here</p>", "id": "good"}
 
@@ -59,6 +62,30 @@ def store(model, pk: int, body: list) -> None:
     table, key = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET body = %s WHERE {key} = %s", [json.dumps(body), pk])
+
+
+@pytest.fixture(scope="module")
+def newsroom(module_transaction) -> dict[str, int]:
+    """A news index, a live feed and a superuser, built once for the module (each test's own
+    entries and changes roll back with it)."""
+    index = factories.make_index()
+    feed = factories.make_feed(index, "Election night live")
+    return {"index": index.pk, "feed": feed.pk, "user": factories.make_superuser().pk}
+
+
+@pytest.fixture
+def news_index(newsroom):
+    return NewsIndexPage.objects.get(pk=newsroom["index"])
+
+
+@pytest.fixture
+def feed(newsroom):
+    return LiveFeedPage.objects.get(pk=newsroom["feed"])
+
+
+@pytest.fixture
+def superuser(newsroom):
+    return get_user_model().objects.get(pk=newsroom["user"])
 
 
 @pytest.fixture(params=list(BROKEN), ids=list(BROKEN))
