@@ -128,12 +128,10 @@ class Database:
         if engine == "django.db.backends.sqlite3":
             path = folder / "db.sqlite3"
             if template:
-                shutil.copyfile(urlsplit(template).path, path)
-            return cls(url=f"sqlite:///{path}", migrated=bool(template))
+                shutil.copyfile(dj_database_url.parse(template)["NAME"], path)
+            return cls(url=f"sqlite:///{path}", migrated=template is not None)
         if engine == "django.db.backends.postgresql":
-            made = cls._create_postgresql(template)
-            made.migrated = bool(template)
-            return made
+            return cls._create_postgresql(template)
         raise ProcessFailure(f"No process tests for this DATABASE_URL's engine: {engine}")
 
     @classmethod
@@ -176,7 +174,9 @@ class Database:
                     sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
                 )
 
-        return cls(url=server._replace(path=f"/{name}").geturl(), _drop=drop)
+        return cls(
+            url=server._replace(path=f"/{name}").geturl(), _drop=drop, migrated=template is not None
+        )
 
     def drop(self) -> None:
         if self._drop is not None:
