@@ -26,7 +26,7 @@ SHARD ?=
 MARKERS ?=
 BROWSERS ?= 1
 
-.PHONY: demo test lint check messages browser-deps js clean
+.PHONY: demo test suite browsers lint check messages browser-deps js clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -66,11 +66,17 @@ node_modules/.package-lock.json: package-lock.json
 js: node_modules/.package-lock.json
 	node --test tests/js/
 
-test: $(BIN)/.installed browser-deps js lint check messages
+test: $(BIN)/.installed browser-deps js lint check messages suite
+
+# The pytest runs alone (CI runs the checks once and the suite on every row).
+suite: $(BIN)/.installed browser-deps
 	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "not browser$(if $(MARKERS), and ($(MARKERS)),)" $(if $(SHARD),--shard $(SHARD),)
 ifeq ($(BROWSERS),1)
-	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "browser$(if $(MARKERS), and ($(MARKERS)),)"
+	$(MAKE) --no-print-directory browsers
 endif
+
+browsers: $(BIN)/.installed browser-deps
+	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "browser$(if $(MARKERS), and ($(MARKERS)),)"
 
 clean:
 	rm -rf .venv .venv-wagtail* build dist *.egg-info example_site/db.sqlite3 example_site/media
