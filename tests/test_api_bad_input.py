@@ -15,8 +15,9 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from tests import factories
+from tests import factories, shared_newsroom
 from tests.checks import assert_problem, nothing_saved
+from tests.shared_newsroom import feed, news_index, superuser  # noqa: F401
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsIndexPage
 
 pytestmark = pytest.mark.django_db
@@ -26,29 +27,15 @@ HUGE = "9" * 30
 
 @pytest.fixture(scope="module")
 def newsroom(module_transaction) -> dict[str, int]:
-    """A news index with one article and a live feed with one entry by a superuser, built once:
-    the tests here read them, and what a test writes rolls back with it."""
-    index = factories.make_index()
-    user = factories.make_superuser()
-    feed = factories.make_feed(index, "Election night live")
-    factories.make_article(index)
-    factories.make_entry(feed, user)
-    return {"index": index.pk, "feed": feed.pk, "user": user.pk}
-
-
-@pytest.fixture
-def news_index(newsroom):
-    return NewsIndexPage.objects.get(pk=newsroom["index"])
-
-
-@pytest.fixture
-def feed(newsroom):
-    return LiveFeedPage.objects.get(pk=newsroom["feed"])
-
-
-@pytest.fixture
-def superuser(newsroom):
-    return get_user_model().objects.get(pk=newsroom["user"])
+    """The shared newsroom with one article and one entry by its superuser: the tests here read
+    them, and what a test writes rolls back with it."""
+    built = shared_newsroom.build()
+    factories.make_article(NewsIndexPage.objects.get(pk=built["index"]))
+    factories.make_entry(
+        LiveFeedPage.objects.get(pk=built["feed"]),
+        get_user_model().objects.get(pk=built["user"]),
+    )
+    return built
 
 
 @pytest.fixture

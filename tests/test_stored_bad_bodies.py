@@ -9,13 +9,13 @@ import logging
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsArticlePage, NewsIndexPage
+from tests.shared_newsroom import feed, news_index, newsroom, superuser  # noqa: F401
+from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
 
@@ -62,30 +62,6 @@ def store(model, pk: int, body: list) -> None:
     table, key = model._meta.db_table, model._meta.pk.column
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET body = %s WHERE {key} = %s", [json.dumps(body), pk])
-
-
-@pytest.fixture(scope="module")
-def newsroom(module_transaction) -> dict[str, int]:
-    """A news index, a live feed and a superuser, built once for the module (each test's own
-    entries and changes roll back with it)."""
-    index = factories.make_index()
-    feed = factories.make_feed(index, "Election night live")
-    return {"index": index.pk, "feed": feed.pk, "user": factories.make_superuser().pk}
-
-
-@pytest.fixture
-def news_index(newsroom):
-    return NewsIndexPage.objects.get(pk=newsroom["index"])
-
-
-@pytest.fixture
-def feed(newsroom):
-    return LiveFeedPage.objects.get(pk=newsroom["feed"])
-
-
-@pytest.fixture
-def superuser(newsroom):
-    return get_user_model().objects.get(pk=newsroom["user"])
 
 
 @pytest.fixture(params=list(BROKEN), ids=list(BROKEN))
@@ -172,9 +148,9 @@ def test_entry_edit_views_open_and_say_what_was_left_out(admin_client, feed, bro
     )
     assert edit.status_code == 200
     assert "could not be shown" in edit.content.decode()
-    newsroom = admin_client.get(f"/admin/wagtail_newsfeed/liveentry/edit/{broken_entry.pk}/")
-    assert newsroom.status_code == 302  # the Newsroom list edits entries in the console
-    assert newsroom["Location"].endswith(f"/console/entries/{broken_entry.pk}/edit/")
+    listed = admin_client.get(f"/admin/wagtail_newsfeed/liveentry/edit/{broken_entry.pk}/")
+    assert listed.status_code == 302  # the Newsroom list edits entries in the console
+    assert listed["Location"].endswith(f"/console/entries/{broken_entry.pk}/edit/")
 
 
 def test_article_page_and_api_keep_working(client, news_index):
