@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 WEIGHTS = Path(__file__).with_name("shard_weights.json")
@@ -26,27 +26,28 @@ def parse_shard(value: str) -> tuple[int, int]:
     return int(index) - 1, int(count)
 
 
-def _weights() -> dict[str, float]:
-    return json.loads(WEIGHTS.read_text()) if WEIGHTS.exists() else {}
-
-
-def heaviest_first(files: Iterable[str]) -> list[str]:
-    """``files`` by measured cost, heaviest first (a file it does not know counts as a median
-    one). pytest-xdist hands files out in this order, so the long ones start first and the run
-    does not end with one worker busy on a long file while the others wait."""
-    weights = _weights()
+def _costs() -> Callable[[str], float]:
+    """Seconds per file from the weights; a file they do not know counts as a median one."""
+    weights = json.loads(WEIGHTS.read_text()) if WEIGHTS.exists() else {}
     default = statistics.median(weights.values()) if weights else 1.0
-    return sorted(set(files), key=lambda f: (-weights.get(f, default), f))
+    return lambda file: weights.get(file, default)
+
+
+def heaviest_first(files: Iterable[str], cost: Callable[[str], float] | None = None) -> list[str]:
+    """``files`` by measured cost, heaviest first. pytest-xdist hands files out in this order, so
+    the long ones start first and the run does not end with one worker busy on a long file while
+    the others wait."""
+    cost = cost or _costs()
+    return sorted(set(files), key=lambda f: (-cost(f), f))
 
 
 def assign(files: Iterable[str], count: int) -> dict[str, int]:
     """Each file's shard: the heaviest first, to the lightest shard so far."""
-    weights = _weights()
-    default = statistics.median(weights.values()) if weights else 1.0
+    cost = _costs()
     loads = [0.0] * count
     shards: dict[str, int] = {}
-    for file in heaviest_first(files):
+    for file in heaviest_first(files, cost):
         shard = min(range(count), key=lambda k: (loads[k], k))
         shards[file] = shard
-        loads[shard] += weights.get(file, default)
+        loads[shard] += cost(file)
     return shards

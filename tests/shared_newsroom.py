@@ -17,11 +17,16 @@ from tests import factories
 from wagtail_newsfeed.models import LiveFeedPage, NewsIndexPage
 
 
-def build() -> dict[str, int]:
-    """The rows, as ids: ``index``, ``feed`` (published, under the index) and ``user``."""
+def build(*, stories: bool = False) -> dict[str, int]:
+    """The rows, as ids: ``index``, ``feed`` (published, under the index) and ``user``; with
+    ``stories``, also one published article in the index and one entry by the user in the feed."""
     index = factories.make_index()
     feed = factories.make_feed(index, "Election night live")
-    return {"index": index.pk, "feed": feed.pk, "user": factories.make_superuser().pk}
+    user = factories.make_superuser()
+    if stories:
+        factories.make_article(index)
+        factories.make_entry(feed, user)
+    return {"index": index.pk, "feed": feed.pk, "user": user.pk}
 
 
 @pytest.fixture(scope="module")

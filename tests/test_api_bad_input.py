@@ -10,7 +10,6 @@ import base64
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -18,7 +17,7 @@ from rest_framework.test import APIClient
 from tests import factories, shared_newsroom
 from tests.checks import assert_problem, nothing_saved
 from tests.shared_newsroom import feed, news_index, superuser  # noqa: F401
-from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsIndexPage
+from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +26,8 @@ HUGE = "9" * 30
 
 @pytest.fixture(scope="module")
 def newsroom(module_transaction) -> dict[str, int]:
-    """The shared newsroom with one article and one entry by its superuser: the tests here read
-    them, and what a test writes rolls back with it."""
-    built = shared_newsroom.build()
-    factories.make_article(NewsIndexPage.objects.get(pk=built["index"]))
-    factories.make_entry(
-        LiveFeedPage.objects.get(pk=built["feed"]),
-        get_user_model().objects.get(pk=built["user"]),
-    )
-    return built
+    """The shared newsroom with one article and one entry by its superuser."""
+    return shared_newsroom.build(stories=True)
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ search)."""
 
 import pytest
 
-from tests import factories
+from tests import shared_newsroom
 from tests.checks import assert_problem, nothing_saved
+from tests.shared_newsroom import feed, news_index, superuser  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -13,13 +14,15 @@ HUGE = "9" * 25
 
 
 @pytest.fixture(scope="module")
-def site(module_transaction):
-    """Built once for the module: every test here only reads it."""
-    index = factories.make_index()
-    feed = factories.make_feed(index, "Election night live")
-    factories.make_article(index)
-    factories.make_entry(feed, factories.make_superuser("reporter"))
-    return {"index": index.url, "feed": feed.url, "feed_id": feed.pk}
+def newsroom(module_transaction) -> dict[str, int]:
+    """Built once for the module (with one article and one entry): every test here only reads it,
+    signed in as its superuser."""
+    return shared_newsroom.build(stories=True)
+
+
+@pytest.fixture
+def site(news_index, feed):
+    return {"index": news_index.url, "feed": feed.url, "feed_id": feed.pk}
 
 
 @pytest.mark.parametrize(
