@@ -28,10 +28,13 @@ BROWSERS ?= 1
 
 .PHONY: demo test suite browsers lint check messages browser-deps js clean
 
+# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on CI machines), every
+# process would otherwise compile Django and Wagtail again as it starts (measured: `manage.py check`
+# 4.7 s instead of 1.9 s, the SQLite suite 6 min 23 s instead of 5 min 8 s).
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python -e ".[test,postgres,redis]" $(WAGTAIL_PIN) $(DJANGO_PIN)
+	$(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python -e ".[test,postgres,redis]" $(WAGTAIL_PIN) $(DJANGO_PIN)
 	touch $@
 
 demo: $(BIN)/.installed
