@@ -43,6 +43,7 @@ BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 
 pytestmark = [
     pytest.mark.processes,
+    pytest.mark.own_postgres,
     pytest.mark.skipif(not BINARIES, reason="needs PostgreSQL's binaries (initdb, pg_ctl)"),
     pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a cluster as postgres"),
 ]
