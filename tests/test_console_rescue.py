@@ -4,17 +4,22 @@ well-formed id only) so the browser drops its rescue copy."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
 from tests.checks import nothing_saved
-from wagtail_newsfeed.models import LiveEntry
+from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed.models import LiveEntry, LiveFeedCounter
 
 pytestmark = pytest.mark.django_db
 
 SUBMISSION = "3f2b9c1e-7d4a-4c8e-9f10-2a6b5c4d3e21"
+BODY = [{"type": "paragraph", "value": "<p>Posted once</p>"}]
 
 
 def console(feed) -> str:
@@ -209,3 +214,87 @@ def test_a_post_with_an_unreadable_body_is_a_form_error_not_a_500(admin_client, 
     assert response.status_code == 200
     assert "could not be read" in str(response.context["form"].errors["body"])
     assert 'value="Kept"' in response.content.decode()
+
+
+# The same post sent twice ---------------------------------------------------------------------
+
+
+def test_a_post_sent_again_posts_nothing_new_and_says_so(admin_client, feed):
+    """E.g. the browser sends the form again, or the answer to the first send was lost."""
+    data = {**entry_data("Sent twice"), "action": "publish", "newsfeed_submission": SUBMISSION}
+    assert admin_client.post(console(feed), data).status_code == 302
+    entry = LiveEntry.objects.get()
+    feed.refresh_from_db()
+
+    with nothing_saved():
+        again = admin_client.post(console(feed), data)
+
+    assert again.status_code == 302
+    assert again.url == f"{console(feed)}?saved={SUBMISSION}"  # the browser drops its copy
+    assert list(LiveEntry.objects.values_list("pk", flat=True)) == [entry.pk]
+    page = admin_client.get(again.url).content.decode()
+    assert "was already posted from this text: it was not posted again" in page
+    assert f'data-newsfeed-rescue-done="{SUBMISSION}"' in page
+
+
+@pytest.mark.parametrize("action", ["publish", "draft"])
+def test_a_restored_copy_of_a_post_that_was_saved_is_not_offered_again(admin_client, feed, action):
+    """The post was saved but its answer never arrived, so the browser kept its rescue copy:
+    restoring it says the entry exists, drops the copy and posts nothing."""
+    data = {**entry_data("Saved, answer lost"), "action": action, "newsfeed_submission": SUBMISSION}
+    admin_client.post(console(feed), data)
+    entry = LiveEntry.objects.get()
+
+    restore_data = {**restore("Saved, answer lost"), "newsfeed_submission": SUBMISSION}
+    with nothing_saved():
+        response = admin_client.post(console(feed), restore_data, follow=True)
+
+    html = response.content.decode()
+    assert f"Entry “{entry}” was already posted" in html
+    assert "restored below" not in html
+    assert f'data-newsfeed-rescue-done="{SUBMISSION}"' in html
+    assert LiveEntry.objects.count() == 1
+
+
+def test_another_users_or_feeds_submission_id_posts_as_usual(client, admin_client, feed, editor):
+    data = {**entry_data("First"), "action": "publish", "newsfeed_submission": SUBMISSION}
+    admin_client.post(console(feed), data)
+    other_feed = factories.make_feed(feed.get_parent().specific, "Another feed")
+    admin_client.post(console(other_feed), {**data, **entry_data("Elsewhere")})
+    client.force_login(editor)
+    client.post(console(feed), {**data, **entry_data("By the editor")})
+
+    assert sorted(LiveEntry.objects.values_list("feed_id", "created_by__username")) == sorted(
+        [
+            (feed.pk, "admin"),
+            (other_feed.pk, "admin"),
+            (feed.pk, editor.username),
+        ]
+    )
+
+
+def test_a_submission_is_remembered_for_a_day_like_its_rescue_copy(admin_client, feed):
+    from wagtail.models import PageLogEntry
+
+    data = {**entry_data("Yesterday"), "action": "publish", "newsfeed_submission": SUBMISSION}
+    admin_client.post(console(feed), data)
+    PageLogEntry.objects.filter(page=feed).update(
+        timestamp=timezone.now() - entry_rules.SUBMISSION_MEMORY - timedelta(minutes=1)
+    )
+
+    admin_client.post(console(feed), data)
+
+    assert LiveEntry.objects.count() == 2
+
+
+def test_the_write_path_creates_one_entry_per_submission(feed, superuser):
+    first = entry_rules.create_entry(feed, superuser, body=BODY, submission=SUBMISSION)
+    version = LiveFeedCounter.objects.get(feed=feed).version
+
+    again = entry_rules.create_entry(feed, superuser, body=BODY, submission=SUBMISSION)
+    other = entry_rules.create_entry(feed, superuser, body=BODY, submission="another-id-1234")
+    unnamed = [entry_rules.create_entry(feed, superuser, body=BODY) for _ in range(2)]
+
+    assert again.pk == first.pk
+    assert LiveFeedCounter.objects.get(feed=feed).version == version + 3  # other and unnamed
+    assert len({first.pk, other.pk, *(entry.pk for entry in unnamed)}) == 4

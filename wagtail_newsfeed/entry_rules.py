@@ -24,6 +24,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
+from wagtail.models import PageLogEntry
 
 from .caching import cache_is_shared
 from .conf import settings
@@ -155,14 +156,44 @@ def set_byline(entry: LiveEntry, authors: Iterable[Any]) -> None:
     entry.__dict__.pop("byline_links", None)
 
 
-def _log(feed: LiveFeedPage, entry: LiveEntry, action: str, user: Any) -> None:
-    log(
-        instance=feed,
-        action=f"wagtail_newsfeed.entry.{action}",
-        user=user,
-        # The name as it reads now ("first words… (14:05)" for an entry without a headline).
-        data={"entry": {"id": entry.pk, "headline": entry.headline, "label": str(entry)}},
+def _log(
+    feed: LiveFeedPage, entry: LiveEntry, action: str, user: Any, submission: str = ""
+) -> None:
+    # The name as it reads now ("first words… (14:05)" for an entry without a headline).
+    data: dict[str, Any] = {
+        "entry": {"id": entry.pk, "headline": entry.headline, "label": str(entry)}
+    }
+    if submission:
+        data["submission"] = submission
+    log(instance=feed, action=f"wagtail_newsfeed.entry.{action}", user=user, data=data)
+
+
+#: How long a console submission is remembered: as long as the browser keeps its rescue copy.
+SUBMISSION_MEMORY = timedelta(days=1)
+
+
+def submitted_entry(feed: LiveFeedPage, user: Any, submission: str) -> LiveEntry | None:
+    """The entry this user's console submission (its id, ``views/rescue.py``) already created in
+    this feed within ``SUBMISSION_MEMORY``, if any. The same post sent again (its answer was
+    lost, or its rescue copy is restored) must not post the entry twice; the history row of the
+    creation records the submission, so every process sees it."""
+    if not submission or not getattr(user, "pk", None):
+        return None
+    logged = (
+        PageLogEntry.objects.filter(
+            page_id=feed.pk,
+            user_id=user.pk,
+            action__in=["wagtail_newsfeed.entry.publish", "wagtail_newsfeed.entry.create_draft"],
+            data__submission=submission,
+            timestamp__gte=timezone.now() - SUBMISSION_MEMORY,
+        )
+        .order_by("-timestamp")
+        .values_list("data__entry__id", flat=True)
+        .first()
     )
+    if logged is None:
+        return None
+    return LiveEntry.objects.filter(feed_id=feed.pk, pk=logged).first()
 
 
 def _notify(feed: LiveFeedPage, entries: list[LiveEntry], action: str) -> None:
@@ -206,15 +237,20 @@ def create_entry(
     is_key_event: bool = False,
     display_time: Any = None,
     authors: Iterable[Any] = (),
+    submission: str = "",
 ) -> LiveEntry:
     """Post a new entry. Raises ``PermissionDenied`` if the user may not post (or publish) it,
-    ``ValidationError`` for a display time they may not give."""
+    ``ValidationError`` for a display time they may not give. With a console ``submission`` id
+    that already created an entry (``submitted_entry``), returns that entry and posts nothing."""
     # Pinning unpins the feed's live pinned entry, so it changes what readers see too.
     publishing = status == LiveEntry.Status.PUBLISHED or is_pinned
     check_display_time(user, feed, display_time)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
         _check_permission(user, feed, publishing=publishing)
+        # Under the lock: a second copy of the same post waits for the first, then finds it.
+        if (posted := submitted_entry(feed, user, submission)) is not None:
+            return posted
         now = timezone.now()
         entry = LiveEntry(
             feed=feed,
@@ -236,7 +272,7 @@ def create_entry(
         if authors:
             set_byline(entry, authors)
         action = "publish" if status == LiveEntry.Status.PUBLISHED else "create_draft"
-        _log(feed, entry, action, user)
+        _log(feed, entry, action, user, submission)
         _notify(feed, changed, action)
     return entry
 

@@ -199,3 +199,36 @@ def test_an_edit_posted_after_the_session_ended_is_restored_on_the_edit_page(
     )
     assert rescue_copies(page) == 0
     context.close()
+
+
+def test_a_post_saved_whose_answer_was_lost_is_not_posted_twice(chromium, live_server, feed):
+    """The server saved the entry but the answer never reached the browser (a dropped
+    connection): the rescue copy is offered on the next load, and restoring it says the entry
+    was already posted, drops the copy and posts nothing."""
+    context, page = open_console_and_type(chromium, live_server, feed)
+    lost = []
+
+    def deliver_then_drop(route):
+        if route.request.method == "POST":
+            lost.append(route.fetch(max_redirects=0).status)  # the server answers...
+            route.abort("connectionreset")  # ...but the browser never hears it
+        else:
+            route.continue_()
+
+    page.route(re.compile(r".*/console/$"), deliver_then_drop)
+    page.keyboard.press("Control+Enter")
+    for _ in range(100):
+        if lost:
+            break
+        page.wait_for_timeout(50)
+    assert lost == [302] and LiveEntry.objects.count() == 1
+    page.unroute(re.compile(r".*/console/$"))
+
+    page.goto(console_url(live_server, feed))
+    page.locator(NOTICE).wait_for(state="visible")
+    page.get_by_role("button", name="Restore it").click()
+    page.get_by_text("was already posted from this text").wait_for()
+    assert page.locator(NOTICE).is_hidden() and rescue_copies(page) == 0
+    assert LiveEntry.objects.count() == 1
+    assert TEXT not in page.locator(BODY_EDITOR).first.inner_text()  # nothing left to post
+    context.close()

@@ -185,6 +185,13 @@ class ConsoleView(FeedConsoleMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         publish = request.POST.get("action") == "publish"
         form = self.make_form(request.POST)
+        submission = rescue.submission_id(request)
+        posted = entry_rules.submitted_entry(self.feed, request.user, submission)
+        if posted is not None:
+            # Sent again (the answer to it was lost, or its rescue copy restored): the saved
+            # page names the submission, so the browser drops its copy.
+            messages.info(request, rescue.ALREADY_POSTED % {"entry": posted})
+            return redirect(rescue.saved_url(request, console_url(self.feed)))
         if rescue.is_restore(request):
             return self.render(self.restored(form))
         if publish and not self.can_publish:
@@ -199,7 +206,7 @@ class ConsoleView(FeedConsoleMixin, View):
         status = LiveEntry.Status.PUBLISHED if publish else LiveEntry.Status.DRAFT
         try:
             entry = entry_rules.create_entry(
-                self.feed, request.user, status=status, **form.entry_values()
+                self.feed, request.user, status=status, submission=submission, **form.entry_values()
             )
         except ValidationError as error:  # a rule of the write path, e.g. the display time
             form.add_error(None, error)

@@ -1,7 +1,8 @@
 """The live console's rescue of unsent text: each press of Publish/Save carries an id under which
 the browser keeps a copy of the form (``_composer_js.html``) until a page says that submission
 was saved or shown again. A copy sent back with ``newsfeed_restore`` is shown in the form and
-never saved (``views/console.py``)."""
+never saved (``views/console.py``); a submission that already created an entry never creates
+another (``entry_rules.submitted_entry``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,10 @@ SUBMISSION_ID = re.compile(r"[A-Za-z0-9-]{8,64}")
 RESTORE_FIELD = "newsfeed_restore"
 RESTORED = gettext_lazy(
     "Your text is restored below. It is not saved yet: check it, then publish or save it."
+)
+#: The same post again (its answer was lost on the way, or its rescue copy was restored).
+ALREADY_POSTED = gettext_lazy(
+    "Entry “%(entry)s” was already posted from this text: it was not posted again."
 )
 
 
