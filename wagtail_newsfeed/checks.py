@@ -52,7 +52,9 @@ POSITIVE_INTS = [
     "ENTRY_MAX_AUTHORS",
     "HEADLESS_PREVIEW_TOKEN_MAX_AGE",
 ]
-NON_NEGATIVE_INTS = ["API_CACHE_MAX_AGE", "API_LIVE_CACHE_MAX_AGE"]
+#: An old webhook secret that signs for longer is no longer being replaced.
+MAX_SECRET_OVERLAP_HOURS = 24 * 365
+NON_NEGATIVE_INTS = ["API_CACHE_MAX_AGE", "API_LIVE_CACHE_MAX_AGE", "WEBHOOK_SECRET_OVERLAP_HOURS"]
 
 
 @register(Tags.compatibility)
@@ -90,6 +92,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     id="wagtail_newsfeed.E003",
                 )
             )
+    overlap = settings.WEBHOOK_SECRET_OVERLAP_HOURS
+    if isinstance(overlap, int) and overlap > MAX_SECRET_OVERLAP_HOURS:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['WEBHOOK_SECRET_OVERLAP_HOURS'] must be at most "
+                f"{MAX_SECRET_OVERLAP_HOURS} (a year), not {overlap!r}.",
+                id="wagtail_newsfeed.E003",
+            )
+        )
     if settings.API_PAGE_SIZE > settings.API_MAX_PAGE_SIZE:
         errors.append(
             Error(

@@ -69,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     "WEBHOOK_LOG_DAYS": 14,
     "WEBHOOK_COALESCE_SECONDS": 5,
     "WEBHOOK_ALLOWED_PRIVATE_NETWORKS": [],
+    # Hours an endpoint's old secret keeps signing beside a new one (0: it stops at once).
+    "WEBHOOK_SECRET_OVERLAP_HOURS": 24,
     # Headless preview (see docs/headless.md): the frontend's preview URL (one URL, or a dict
     # keyed by Wagtail site hostname or id, with "default"), and how long its tokens and their
     # snapshots (database rows) last, in seconds.

@@ -8,6 +8,7 @@ import base64
 import json
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,23 @@ def test_another_endpoints_secret_fails_verification_with_the_npm_library(
         "ok": False,
         "error": "WebhookVerificationError: No matching signature found",
     }
+
+
+def test_while_a_secret_is_replaced_both_verify_with_the_npm_library(
+    receiver, make_endpoint, committed
+):
+    """Two space-separated signatures (``WEBHOOK_SECRET_OVERLAP_HOURS``): a Node receiver with
+    either secret accepts the delivery, one with neither refuses it."""
+    endpoint = make_endpoint(receiver.url, [WebhookEvent.ARTICLE_PUBLISHED])
+    old = endpoint.secret
+    endpoint.rotate_secret(keep_old_for=timedelta(hours=24))
+    endpoint.save()
+    with committed():
+        factories.make_article(factories.make_index(), "Budget passes")
+    (request,) = receiver.wait_for(1)
+
+    assert len(request.headers["webhook-signature"].split()) == 2
+    for secret in (endpoint.secret, old):
+        assert verify_in_node(secret, request.headers, request.body)["ok"] is True
+    other = make_endpoint("http://127.0.0.1:9/", name="Other")
+    assert verify_in_node(other.secret, request.headers, request.body)["ok"] is False

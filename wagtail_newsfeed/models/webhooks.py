@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import secrets
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -51,6 +52,14 @@ class WebhookEndpoint(models.Model):
         help_text=_("Where deliveries are POSTed. It must resolve to a public address."),
     )
     secret = models.CharField(_("secret"), max_length=100, default=generate_secret, editable=False)
+    # After a new secret is made, the old one signs beside it until then, so receivers can switch
+    # over without a refused delivery (``rotate_secret``).
+    previous_secret = models.CharField(
+        _("previous secret"), max_length=100, blank=True, default="", editable=False
+    )
+    previous_secret_until = models.DateTimeField(
+        _("previous secret signs until"), null=True, blank=True, editable=False
+    )
     events = models.JSONField(_("events"), default=list, validators=[validate_events])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -62,6 +71,24 @@ class WebhookEndpoint(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def rotate_secret(self, *, keep_old_for: timedelta) -> None:
+        """Make a new secret (saved by the caller). For ``keep_old_for`` the old one signs too,
+        as Standard Webhooks allows (several signatures in one header), so a receiver verifies
+        with either while it is switched over; a zero length drops it at once (it leaked)."""
+        if keep_old_for > timedelta(0):
+            self.previous_secret = self.secret
+            self.previous_secret_until = timezone.now() + keep_old_for
+        else:
+            self.previous_secret, self.previous_secret_until = "", None
+        self.secret = generate_secret()
+
+    def signing_secrets(self, now: datetime | None = None) -> list[str]:
+        """The secrets a delivery made ``now`` is signed with: the current one first."""
+        until = self.previous_secret_until
+        if self.previous_secret and until is not None and (now or timezone.now()) < until:
+            return [self.secret, self.previous_secret]
+        return [self.secret]
 
     def clean(self) -> None:
         """Refuse a URL that leads to a non-public address: when the endpoint is added, its URL

@@ -264,7 +264,7 @@ def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
-        **signed_headers(endpoint.secret, delivery.message_id, int(time.time()), body),
+        **signed_headers(endpoint.signing_secrets(), delivery.message_id, int(time.time()), body),
     }
     return post(target, body, headers)
 

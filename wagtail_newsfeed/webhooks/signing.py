@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+from collections.abc import Sequence
 
 SECRET_PREFIX = "whsec_"
 
@@ -21,10 +22,14 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def signed_headers(secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
-    """The three headers a Standard Webhooks receiver checks."""
+def signed_headers(
+    secrets: str | Sequence[str], message_id: str, timestamp: int, body: bytes
+) -> dict[str, str]:
+    """The three headers a Standard Webhooks receiver checks; with several secrets (while one
+    replaces another) one signature per secret, space-separated, of which a receiver needs one."""
+    keys = [secrets] if isinstance(secrets, str) else list(secrets)
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, message_id, timestamp, body),
+        "webhook-signature": " ".join(sign(key, message_id, timestamp, body) for key in keys),
     }

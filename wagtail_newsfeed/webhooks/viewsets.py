@@ -7,6 +7,7 @@ editor asks for a new one); it is never part of a form.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -26,8 +27,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
+from ..conf import settings
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from ..models.webhooks import generate_secret
 from .targets import TargetRefused, TargetUnreachable, check_url
 
 SECRET_SESSION_KEY = "wagtail_newsfeed_webhook_secret"
@@ -71,7 +72,16 @@ class WebhookEndpointForm(WagtailAdminModelForm):
     new_secret = forms.BooleanField(
         label=_("Make a new secret"),
         required=False,
-        help_text=_("The old secret stops working at once; the new one is shown once."),
+        help_text=_(
+            "The new secret is shown once. The old one keeps signing beside it for a while "
+            "(deliveries carry both signatures), so the receiver can be switched over without "
+            "a refused delivery."
+        ),
+    )
+    drop_old_secret = forms.BooleanField(
+        label=_("Stop using the old secret at once"),
+        required=False,
+        help_text=_("When it may have leaked: deliveries are signed with the new secret only."),
     )
 
     class Meta:
@@ -82,7 +92,24 @@ class WebhookEndpointForm(WagtailAdminModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk is None:  # a new endpoint gets its first secret anyway
-            del self.fields["new_secret"]
+            del self.fields["new_secret"], self.fields["drop_old_secret"]
+        elif not settings.WEBHOOK_SECRET_OVERLAP_HOURS:  # it stops at once anyway
+            del self.fields["drop_old_secret"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("drop_old_secret") and not cleaned.get("new_secret"):
+            self.add_error(
+                "drop_old_secret",
+                _("Tick “Make a new secret” too: the old one is only dropped for a new one."),
+            )
+        return cleaned
+
+    def overlap(self) -> timedelta:
+        """How long the replaced secret keeps signing."""
+        if self.cleaned_data.get("drop_old_secret"):
+            return timedelta(0)
+        return timedelta(hours=settings.WEBHOOK_SECRET_OVERLAP_HOURS)
 
 
 def _remember_secret(request: Any, endpoint: WebhookEndpoint) -> None:
@@ -107,7 +134,7 @@ class EndpointCreateView(CreateView):
 class EndpointEditView(EditView):
     def save_instance(self) -> WebhookEndpoint:
         if self.form.cleaned_data.get("new_secret"):
-            self.form.instance.secret = generate_secret()
+            self.form.instance.rotate_secret(keep_old_for=self.form.overlap())
         instance = super().save_instance()
         if self.form.cleaned_data.get("new_secret"):
             _remember_secret(self.request, instance)
