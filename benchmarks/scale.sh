@@ -3,7 +3,7 @@
 # Varnish (the shipped VCL, two app servers behind it) and then without it, on loopback only.
 # A private PostgreSQL cluster and Redis are started for the run (the faults stop and restart
 # them: see benchmarks/scale/timeline.py); nothing else on the machine is touched.
-# Usage: bash benchmarks/scale.sh   (READERS=1000; about 5 minutes; prints Markdown)
+# Usage: bash benchmarks/scale.sh   (READERS=1000; about 6 minutes; prints Markdown)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
