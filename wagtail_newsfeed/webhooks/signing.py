@@ -6,7 +6,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
 
 SECRET_PREFIX = "whsec_"
 
@@ -23,13 +22,12 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
 
 
 def signed_headers(
-    secrets: str | Sequence[str], message_id: str, timestamp: int, body: bytes
+    secrets: list[str], message_id: str, timestamp: int, body: bytes
 ) -> dict[str, str]:
-    """The three headers a Standard Webhooks receiver checks; with several secrets (while one
-    replaces another) one signature per secret, space-separated, of which a receiver needs one."""
-    keys = [secrets] if isinstance(secrets, str) else list(secrets)
+    """The three headers a Standard Webhooks receiver checks: one signature per secret (two
+    while one replaces another), space-separated, of which a receiver needs one."""
     return {
         "webhook-id": message_id,
         "webhook-timestamp": str(timestamp),
-        "webhook-signature": " ".join(sign(key, message_id, timestamp, body) for key in keys),
+        "webhook-signature": " ".join(sign(key, message_id, timestamp, body) for key in secrets),
     }
