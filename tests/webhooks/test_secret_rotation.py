@@ -109,6 +109,25 @@ def test_the_old_secret_stops_signing_when_its_time_is_up(receiver, make_endpoin
     assert request.headers["webhook-signature"].count("v1,") == 1
     endpoint.refresh_from_db()
     assert verifies(endpoint.secret, request) and not verifies(old, request)
+    # The log's pruning, which ran with the publish, forgot the secret that signs nothing more.
+    assert (endpoint.previous_secret, endpoint.previous_secret_until) == ("", None)
+
+
+def test_pruning_keeps_an_old_secret_until_its_overlap_ends(make_endpoint):
+    from wagtail_newsfeed.webhooks.deliveries import prune_log
+
+    endpoint = make_endpoint("https://8.8.8.8/hooks")
+    old = endpoint.secret
+    endpoint.rotate_secret(keep_old_for=timedelta(hours=1))
+    endpoint.save()
+
+    prune_log()
+    endpoint.refresh_from_db()
+    assert endpoint.previous_secret == old
+
+    prune_log(timezone.now() + timedelta(hours=1, seconds=1))
+    endpoint.refresh_from_db()
+    assert (endpoint.previous_secret, endpoint.previous_secret_until) == ("", None)
 
 
 def test_a_second_new_secret_keeps_only_the_one_it_replaces(make_endpoint):

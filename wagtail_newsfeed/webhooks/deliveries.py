@@ -29,7 +29,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from ..conf import settings
-from ..models import WebhookDelivery
+from ..models import WebhookDelivery, WebhookEndpoint
 from .signing import signed_headers
 from .targets import Target, TargetRefused, TargetUnreachable, check_url
 
@@ -392,8 +392,14 @@ def send_due_deliveries(now: datetime | None = None) -> int:
 
 
 def prune_log(now: datetime | None = None) -> int:
-    """Delete finished deliveries older than ``WEBHOOK_LOG_DAYS``."""
-    cutoff = (now or timezone.now()) - timedelta(days=float(settings.WEBHOOK_LOG_DAYS))
+    """Delete finished deliveries older than ``WEBHOOK_LOG_DAYS``, and the old secrets whose
+    overlap has ended (a secret that signs nothing more is not kept). Returns how many
+    deliveries were deleted."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=float(settings.WEBHOOK_LOG_DAYS))
     finished = Q(status=WebhookDelivery.Status.SUCCEEDED) | Q(status=WebhookDelivery.Status.FAILED)
     deleted, _ = WebhookDelivery.objects.filter(finished, created_at__lt=cutoff).delete()
+    WebhookEndpoint.objects.filter(previous_secret_until__lte=now).update(
+        previous_secret="", previous_secret_until=None
+    )
     return deleted
