@@ -327,6 +327,22 @@ def test_live_page_bad_before_value_shows_the_first_page(client, feed, before):
     assert entry_ids(response.content.decode()) == [entry.pk]
 
 
+@pytest.mark.parametrize("spelling", [" {}", "+{}", "{}.0", "{}\x00", "{fullwidth}"])
+def test_live_page_takes_only_the_one_spelling_of_an_entry_id(client, feed, settings, spelling):
+    """The API's id rule (``converters.parse_id``): another spelling of an id is not another
+    cached URL of the same page; it is a bad value, so the first page."""
+    settings.WAGTAIL_NEWSFEED = {"ENTRIES_PER_PAGE": 1}
+    older = factories.make_entry(feed, display_time=ago(minutes=2))
+    newer = factories.make_entry(feed, display_time=ago(minutes=1))
+    fullwidth = str(newer.pk).translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    assert entry_ids(client.get(feed.url, {"before": newer.pk}).content.decode()) == [older.pk]
+
+    response = client.get(feed.url, {"before": spelling.format(newer.pk, fullwidth=fullwidth)})
+
+    assert response.status_code == 200
+    assert entry_ids(response.content.decode()) == [newer.pk]
+
+
 def test_live_page_hides_draft_and_deleted_entries(client, feed):
     user = factories.make_superuser("editor")
     shown = factories.make_entry(feed, text="Published update")

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from django.utils.functional import cached_property
 
 from .conf import settings
+from .converters import parse_id
 from .entry_rules import (
     cached_feed_version,
     current_version,
@@ -65,12 +66,10 @@ class LiveFeedPageState:
     @cached_property
     def following(self) -> LiveEntry | None:
         """The entry a ``?before=<id>`` page follows (None for the first page or a bad id)."""
-        if not self.following_id:
+        entry_id = parse_id(self.following_id)
+        if entry_id is None:
             return None
-        try:
-            return self.entries.get(pk=int(self.following_id))
-        except (ValueError, OverflowError, LiveEntry.DoesNotExist):
-            return None
+        return self.entries.filter(pk=entry_id).first()
 
     @cached_property
     def pinned(self) -> LiveEntry | None:
