@@ -246,3 +246,23 @@ def test_persistent_connections_without_health_checks_are_warned():
         assert checks.unchecked_persistent_connections({"default": fine}) == []
     unlimited = {**postgres, "CONN_MAX_AGE": None}
     assert len(checks.unchecked_persistent_connections({"default": unlimited})) == 1
+
+
+def test_the_outage_is_logged_once_by_host_without_the_url_s_password(redis_up, caplog):
+    url = redis_up.url.replace("redis://", "redis://:hunter2@")
+    store = ResilientRedisCache(url, {"OPTIONS": {"DOWN_PAUSE": PAUSE}})
+    redis_up.stop()
+    with caplog.at_level("WARNING", logger="wagtail_newsfeed"):
+        store.get("a")
+        store.get("b")
+        redis_up.start()
+        store.close()
+        time.sleep(PAUSE)
+        store.get("c")
+
+    host = url.rpartition("@")[2].split("/")[0]
+    assert [record.getMessage().split(" (")[0] for record in caplog.records] == [
+        f"Redis cache {host} is unreachable",
+        f"Redis cache {host} is reachable again.",
+    ]
+    assert "hunter2" not in caplog.text

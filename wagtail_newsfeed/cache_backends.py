@@ -24,9 +24,11 @@ The hard part is being correct once Redis returns, with what it held from before
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
@@ -46,6 +48,15 @@ WARNING_INTERVAL = 60.0
 
 class _Skipped(Exception):
     """Redis is not to be used for this operation."""
+
+
+def _server_name(location: str | list[str]) -> str:
+    """The first server of a cache ``LOCATION`` (a URL, or several split by ``,``/``;`` or in a
+    list, as Django reads it) as its host and port: a password in the URL stays out of logs."""
+    first = (re.split("[;,]", location) if isinstance(location, str) else location)[0]
+    parts = urlsplit(first.strip())
+    host = parts.netloc.rpartition("@")[2]
+    return host or parts.path  # a unix socket: its path
 
 
 class ResilientRedisCache(RedisCache):
@@ -71,6 +82,7 @@ class ResilientRedisCache(RedisCache):
             # (Redis restarted); none on timeouts, which would only double a hang's cost.
             options["retry"] = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
         super().__init__(server, {**params, "OPTIONS": options})
+        self.server_name = _server_name(server)  # for log lines
         self._down_until = 0.0  # monotonic time before which Redis is not tried
         self._failing = False  # the last attempt failed; read the epoch before the next one
         self._epoch: int | None = None
@@ -128,7 +140,7 @@ class ResilientRedisCache(RedisCache):
             logger.warning(
                 "Redis cache %s is unreachable (%s: %s); answering without it, trying again "
                 "in %.1f s.",
-                self._servers[0],
+                self.server_name,
                 type(error).__name__,
                 error,
                 self.down_pause,
@@ -138,7 +150,7 @@ class ResilientRedisCache(RedisCache):
 
     def _succeeded(self) -> None:
         if self._failing:
-            logger.warning("Redis cache %s is reachable again.", self._servers[0])
+            logger.warning("Redis cache %s is reachable again.", self.server_name)
             self._failing = False
             self._warned_at = None
 
