@@ -24,8 +24,15 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone, translation
+from wagtail.models import Site
 
-from .caching import RENDER_GENERATION, bump_generation, generation, once_per_request
+from .caching import (
+    RENDER_GENERATION,
+    bump_generation,
+    cache_is_shared,
+    generation,
+    once_per_request,
+)
 from .conf import settings
 
 #: Part of every key: raised when what a piece holds changes shape (a new field, another time
@@ -39,8 +46,32 @@ K = TypeVar("K")
 def render_generation(request: HttpRequest | None = None) -> str:
     """The current render generation, read at most once per request."""
     if request is None:
-        return generation(RENDER_GENERATION)
-    return once_per_request(request, "render-generation", lambda: generation(RENDER_GENERATION))
+        token = generation(RENDER_GENERATION)
+    else:
+        token = once_per_request(
+            request, "render-generation", lambda: generation(RENDER_GENERATION)
+        )
+    _forget_what_wagtail_kept(token)
+    return token
+
+
+#: The render generation this process last saw.
+_last_seen_generation: str | None = None
+
+
+def _forget_what_wagtail_kept(token: str) -> None:
+    """Wagtail keeps the Sites' root paths (what every page URL is built from) in Django's cache
+    for an hour, and forgets them only in the process that saved a Site. With a cache per
+    process, the others would go on linking to the old host (``http://localhost``) beside
+    images that already use the new one. Every Site change moves the render generation on, so a
+    process that sees a new generation forgets them too (a query to read them again, once per
+    process and change)."""
+    global _last_seen_generation
+    if token == _last_seen_generation:
+        return
+    if _last_seen_generation is not None and not cache_is_shared():
+        Site.clear_site_root_paths_cache()
+    _last_seen_generation = token
 
 
 def renders_changed() -> None:

@@ -28,6 +28,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
 from .conf import settings
+from .fragments import render_generation
 from .jsonld import publisher_name
 from .xml import xml_safe
 
@@ -101,6 +102,12 @@ class NewsSitemap(Sitemap):
         return urls
 
 
+def _current_sites(request: HttpRequest) -> None:
+    """Page URLs come from Wagtail's Site root paths: make sure this process has not kept them
+    from before a Site change made elsewhere (``fragments.render_generation``)."""
+    render_generation(request)
+
+
 def _public(response: HttpResponse) -> HttpResponse:
     """The same for every crawler, and purged on publish (``purging``): proxies may keep it."""
     max_age = int(settings.PAGE_CACHE_MAX_AGE)
@@ -112,6 +119,7 @@ def _public(response: HttpResponse) -> HttpResponse:
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap (mount at the root, e.g. ``/news-sitemap.xml``)."""
+    _current_sites(request)
     return _public(
         wagtail_sitemap_views.sitemap(
             request, sitemaps={"news": NewsSitemap}, template_name=NEWS_SITEMAP_TEMPLATE
@@ -123,4 +131,5 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 def page_sitemap(request: HttpRequest) -> HttpResponse:
     """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml`` with the URL name
     ``sitemap``, which publishing purges)."""
+    _current_sites(request)
     return _public(wagtail_sitemap_views.sitemap(request, sitemaps={"pages": PageSitemap}))

@@ -28,7 +28,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
-from wagtail.models import Page, PageViewRestriction  # noqa: E402
+from wagtail.models import Page, PageViewRestriction, Site  # noqa: E402
 
 from tests import factories  # noqa: E402
 from wagtail_newsfeed import entry_rules  # noqa: E402
@@ -95,6 +95,16 @@ def delete_entry(entry: int) -> dict[str, Any]:
         LiveEntry.objects.get(pk=entry), get_user_model().objects.get(username=EDITOR)
     )
     return {"version": deleted.version}
+
+
+@command
+def move_default_site(hostname: str, port: int) -> dict[str, Any]:
+    """Give the default Site another address (as its admin form would); returns the old one."""
+    site = Site.objects.get(is_default_site=True)
+    before = {"hostname": site.hostname, "port": site.port}
+    site.hostname, site.port = hostname, port
+    site.save()
+    return before
 
 
 @command

@@ -233,3 +233,30 @@ def test_a_newly_published_article_is_listed_by_every_process(servers, helper, n
         expect.status(server, f"{API}/articles/{article['id']}/", 200)
         expect.status(server, article["path"], 200)
     expect.assert_none()
+
+
+def test_a_site_given_a_new_address_is_linked_by_every_process(servers, helper, stories):
+    """Wagtail keeps the Sites' root paths per process (``fragments.render_generation``)."""
+    story = stories["post_over_http"]  # its article stays published
+    page = story.article["path"]
+    pages = (page, "/sitemap.xml", "/news-sitemap.xml", story.detail)
+    for server in servers:
+        for url in pages:
+            for _ in range(2):
+                assert server.get(url).status == 200, url
+    before = helper("move_default_site", hostname="news.example.org", port=443)
+    try:
+        expect = Expectations()
+        for server in servers:
+            for url in pages:
+                response = server.get(url)
+                text = response.body.decode()
+                expect.check(
+                    server,
+                    f"https://news.example.org{page}" in text and "://localhost" not in text,
+                    f"{url} should link to the new address only",
+                    response,
+                )
+        expect.assert_none()
+    finally:
+        helper("move_default_site", **before)
