@@ -133,6 +133,12 @@ def _migration_data(request):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed():`` runs what the block left for after commit, as a commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def news_index(db):
     return factories.make_index()
 

@@ -38,12 +38,17 @@ def _article_urls(article, index, topic_slugs=()):
         f"{ROOT}/news-sitemap.xml",
         f"{ROOT}/api/newsfeed/v1/articles/",
         f"{ROOT}/api/newsfeed/v1/articles/{article.pk}/",
+        f"{ROOT}/api/newsfeed/v1/articles/find/",  # the proxy bans every ?path= with it
+        f"{ROOT}/api/newsfeed/v1/topics/",
+        f"{ROOT}/api/newsfeed/v1/authors/",
+        f"{ROOT}/api/newsfeed/v1/sources/",
     }
     for slug in topic_slugs:
         urls |= {
             f"{index.get_full_url()}?topic={slug}",
             f"{ROOT}/newsfeed/feeds/topics/{slug}.rss",
             f"{ROOT}/newsfeed/feeds/topics/{slug}.atom",
+            f"{ROOT}/api/newsfeed/v1/topics/{slug}/",
         }
     return urls
 
@@ -53,6 +58,7 @@ def _feed_urls(feed):
         feed.get_full_url(),
         f"{ROOT}/newsfeed/feeds/live/{feed.pk}.rss",
         f"{ROOT}/newsfeed/feeds/live/{feed.pk}.atom",
+        f"{ROOT}/api/newsfeed/v1/feeds/",
         f"{ROOT}/api/newsfeed/v1/feeds/{feed.pk}/",
         f"{ROOT}/api/newsfeed/v1/feeds/{feed.pk}/entries/",
     }
@@ -62,25 +68,30 @@ def _feed_urls(feed):
     return urls
 
 
-def test_publishing_an_article_purges_its_page_index_topics_feeds_and_api(news_index, purged):
+def test_publishing_an_article_purges_its_page_index_topics_feeds_and_api(
+    news_index, purged, committed
+):
     topic = factories.make_topic(slug="weather")
     article = factories.make_article(news_index, publish=False, topics=[topic])
     assert purged == []
-    article.save_revision().publish()
+    with committed():
+        article.save_revision().publish()
     assert set(purged) >= _article_urls(article, news_index, ["weather"])
     assert all(url.startswith(ROOT + "/") for url in purged)
 
 
-def test_publishing_purges_the_broader_topics_listings_too(news_index, purged):
+def test_publishing_purges_the_broader_topics_listings_too(news_index, purged, committed):
     world = factories.make_topic(slug="world")
     europe = factories.make_topic(slug="europe", parent=world)
     france = factories.make_topic(slug="france", parent=europe)
     article = factories.make_article(news_index, publish=False, topics=[france])
-    article.save_revision().publish()
+    with committed():
+        article.save_revision().publish()
     assert set(purged) >= _article_urls(article, news_index, ["france", "europe", "world"])
     RecordingBackend.reset()
     article.refresh_from_db()
-    article.unpublish()
+    with committed():
+        article.unpublish()
     assert set(purged) >= _article_urls(article, news_index, ["france", "europe", "world"])
 
 
@@ -92,27 +103,30 @@ def test_saving_a_draft_purges_nothing(news_index, purged):
     assert purged == []
 
 
-def test_unpublishing_an_article_purges_the_same_urls(news_index, purged):
+def test_unpublishing_an_article_purges_the_same_urls(news_index, purged, committed):
     article = factories.make_article(news_index, topics=[factories.make_topic(slug="sport")])
     RecordingBackend.reset()
-    article.unpublish()
+    with committed():
+        article.unpublish()
     assert set(purged) >= _article_urls(article, news_index, ["sport"])
 
 
-def test_deleting_a_live_article_purges_its_urls(news_index, purged):
+def test_deleting_a_live_article_purges_its_urls(news_index, purged, committed):
     article = factories.make_article(news_index)
     expected = _article_urls(article, news_index)
     RecordingBackend.reset()
-    article.delete()
+    with committed():
+        article.delete()
     assert set(purged) >= expected
 
 
-def test_moving_an_article_purges_old_and_new_places(news_index, purged):
+def test_moving_an_article_purges_old_and_new_places(news_index, purged, committed):
     other_index = factories.make_index(title="World")
     article = factories.make_article(news_index, topics=[factories.make_topic(slug="asia")])
     old_url = article.get_full_url()
     RecordingBackend.reset()
-    article.move(other_index, pos="last-child")
+    with committed():
+        article.move(other_index, pos="last-child")
     article.refresh_from_db()
     assert article.get_full_url() != old_url
     urls = set(purged)
@@ -122,9 +136,10 @@ def test_moving_an_article_purges_old_and_new_places(news_index, purged):
     assert urls >= _article_urls(article, other_index, ["asia"])
 
 
-def test_publishing_a_live_feed_purges_it_and_its_index(news_index, purged):
+def test_publishing_a_live_feed_purges_it_and_its_index(news_index, purged, committed):
     feed = factories.make_feed(news_index, publish=False)
-    feed.save_revision().publish()
+    with committed():
+        feed.save_revision().publish()
     assert set(purged) >= _feed_urls(feed) | {
         news_index.get_full_url(),
         f"{ROOT}/api/newsfeed/v1/feeds/",
@@ -145,7 +160,7 @@ def test_creating_a_live_entry_purges_the_feed_urls(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         entry = factories.make_entry(feed, superuser)
-    assert set(purged) == _feed_urls(feed) | {_entry_url(feed, entry)}
+    assert set(purged) == _feed_urls(feed) | _entry_urls(feed, entry)
 
 
 @pytest.mark.parametrize("change", sorted(ENTRY_CHANGES))
@@ -157,12 +172,17 @@ def test_each_live_entry_change_purges_the_feed_urls(
     RecordingBackend.reset()
     with django_capture_on_commit_callbacks(execute=True):
         ENTRY_CHANGES[change](entry, superuser)
-    assert set(purged) == _feed_urls(feed) | {_entry_url(feed, entry)}
+    assert set(purged) == _feed_urls(feed) | _entry_urls(feed, entry)
 
 
-def _entry_url(feed, entry) -> str:
-    """The entry's own API URL, which a proxy may hold too."""
-    return f"{ROOT}/api/newsfeed/v1/feeds/{feed.pk}/entries/{entry.pk}/"
+def _entry_urls(feed, entry) -> set[str]:
+    """The entry's own API URL, which a proxy may hold too, and the API's authors list and
+    the entry's authors' endpoints (its byline can make them public, or no longer)."""
+    return {
+        f"{ROOT}/api/newsfeed/v1/feeds/{feed.pk}/entries/{entry.pk}/",
+        f"{ROOT}/api/newsfeed/v1/authors/",
+        *(f"{ROOT}/api/newsfeed/v1/authors/{author.slug}/" for author in entry.authors.all()),
+    }
 
 
 def test_a_draft_entry_change_still_purges_the_feed_only(feed, superuser, purged):
@@ -196,7 +216,7 @@ def test_nothing_is_enqueued_without_a_frontend_cache_backend(
 
 
 def test_moving_an_article_purges_its_old_url_where_pages_are_served_under_a_prefix(
-    news_index, purged
+    news_index, purged, committed
 ):
     other_index = factories.make_index(title="World")
     article = factories.make_article(news_index)
@@ -204,7 +224,8 @@ def test_moving_an_article_purges_its_old_url_where_pages_are_served_under_a_pre
         old_url = article.get_full_url()
         assert old_url.startswith(f"{ROOT}/pages/")  # the control: Wagtail adds the prefix
         RecordingBackend.reset()
-        article.move(other_index, pos="last-child")
+        with committed():
+            article.move(other_index, pos="last-child")
         article.refresh_from_db()
         new_url = article.get_full_url()
     assert old_url in purged
@@ -212,7 +233,7 @@ def test_moving_an_article_purges_its_old_url_where_pages_are_served_under_a_pre
     assert news_index.get_full_url().replace(ROOT, f"{ROOT}/pages", 1) in purged
 
 
-def test_moving_an_article_to_another_site_purges_it_on_both(news_index, purged):
+def test_moving_an_article_to_another_site_purges_it_on_both(news_index, purged, committed):
     other_root = Page.get_first_root_node().add_child(
         instance=Page(title="Other home", slug="other-home")
     )
@@ -221,7 +242,8 @@ def test_moving_an_article_to_another_site_purges_it_on_both(news_index, purged)
     article = factories.make_article(news_index)
     old_url = article.get_full_url()
     RecordingBackend.reset()
-    article.move(other_index, pos="last-child")
+    with committed():
+        article.move(other_index, pos="last-child")
     article.refresh_from_db()
     urls = set(purged)
     assert article.get_full_url().startswith("http://other.example/")
@@ -231,13 +253,16 @@ def test_moving_an_article_to_another_site_purges_it_on_both(news_index, purged)
     assert f"http://other.example/api/newsfeed/v1/articles/{article.pk}/" in urls
 
 
-def test_the_cached_paths_a_page_class_declares_are_purged_with_it(news_index, purged, monkeypatch):
+def test_the_cached_paths_a_page_class_declares_are_purged_with_it(
+    news_index, purged, monkeypatch, committed
+):
     # A site's page class declares its cached variants through Wagtail's own hook.
     monkeypatch.setattr(
         type(news_index), "get_cached_paths", lambda self: ["/", "/?page=2"], raising=False
     )
     article = factories.make_article(news_index, publish=False)
-    article.save_revision().publish()
+    with committed():
+        article.save_revision().publish()
     assert f"{news_index.get_full_url()}?page=2" in purged
     urls = purging.moved_page_urls(article, news_index, news_index.url_path + "old-slug/")
     assert f"{news_index.get_full_url()}old-slug/" in urls
@@ -285,3 +310,52 @@ def test_restricting_a_story_purges_its_aliases_too(
     with django_capture_on_commit_callbacks(execute=True):
         PageViewRestriction.objects.create(page=article, restriction_type=PageViewRestriction.LOGIN)
     assert alias.full_url in purged and mirror.full_url in purged
+
+
+def test_a_topic_author_or_source_taken_off_an_article_is_purged_too(news_index, purged, committed):
+    """Their listings, feeds and API endpoints showed it before the change; they must not go
+    on showing it (a topic used only by it is no longer public)."""
+    old_topic, new_topic = factories.make_topic(slug="old-beat"), factories.make_topic(slug="new")
+    author, source = factories.make_author(slug="sam"), factories.make_source(slug="wire")
+    article = factories.make_article(
+        news_index, topics=[old_topic], authors=[author], source=source
+    )
+    RecordingBackend.reset()
+
+    with committed():
+        article.topics.set([new_topic])
+        article.article_authors.clear()
+        article.source = None
+        article.save_revision().publish()
+
+    assert set(purged) >= _article_urls(article, news_index, ["old-beat", "new"]) | {
+        f"{ROOT}/api/newsfeed/v1/authors/sam/",
+        f"{ROOT}/api/newsfeed/v1/sources/wire/",
+    }
+
+
+def test_a_publish_inside_a_transaction_purges_once_it_commits(
+    news_index, purged, django_capture_on_commit_callbacks
+):
+    """A purge sent before the commit would let a reader's request cache the old page again."""
+    article = factories.make_article(news_index)
+    RecordingBackend.reset()
+    with django_capture_on_commit_callbacks(execute=True):
+        article.unpublish()
+        assert not [url for url in purged if "/api/" in url]
+    assert set(purged) >= _article_urls(article, news_index)
+
+
+@pytest.mark.parametrize("make", [factories.make_article, factories.make_feed])
+def test_a_new_slug_purges_the_page_s_old_url(news_index, purged, committed, make):
+    page = make(news_index)
+    old_url = page.get_full_url()
+    RecordingBackend.reset()
+
+    with committed():
+        page.slug = "renamed"
+        page.save_revision().publish()
+
+    page.refresh_from_db()
+    assert page.get_full_url().endswith("/renamed/")
+    assert {old_url, page.get_full_url()} <= set(purged)

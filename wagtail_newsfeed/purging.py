@@ -21,18 +21,20 @@ import copy
 import http.client
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit, urlunsplit
 from urllib.request import urlopen
 
 from django.conf import settings as django_settings
+from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from wagtail import __version__ as wagtail_version
 from wagtail.contrib.frontend_cache.backends.http import HTTPBackend, PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
-from .models import LiveFeedMixin, NewsArticleMixin, Topic
+from .models import Author, LiveFeedMixin, NewsArticleMixin, Source, Topic
 from .models.taxonomy import with_ancestors
 from .syndication import feed_paths
 
@@ -140,24 +142,76 @@ def _topic_slugs(page: Page) -> list[str]:
     return list(with_ancestors(Topic.objects.filter(pk__in=ids)).values_list("slug", flat=True))
 
 
-def article_urls(article: Any) -> set[str]:
-    """Everything that shows ``article``: page, index, topic listings, feeds, sitemap, API."""
+@dataclass(frozen=True)
+class Listings:
+    """The taxonomy an article is listed under: its topics (with the broader ones), authors and
+    source, by slug. Their listings, feeds and API endpoints show the article, or stop showing
+    it when it leaves them, so a change purges them as they were before and after."""
+
+    topics: frozenset[str] = frozenset()
+    authors: frozenset[str] = frozenset()
+    sources: frozenset[str] = frozenset()
+
+    def __or__(self, other: Listings) -> Listings:
+        return Listings(
+            self.topics | other.topics, self.authors | other.authors, self.sources | other.sources
+        )
+
+
+def listings(article: Any) -> Listings:
+    """What ``article`` (a saved page, or a revision's page in memory) is listed under."""
+    links = getattr(article, "article_authors", None)
+    author_ids = [link.author_id for link in links.all()] if links is not None else []
+    source_id = getattr(article, "source_id", None)
+    return Listings(
+        topics=frozenset(_topic_slugs(article)),
+        authors=frozenset(Author.objects.filter(pk__in=author_ids).values_list("slug", flat=True)),
+        sources=frozenset(
+            Source.objects.filter(pk=source_id).values_list("slug", flat=True) if source_id else ()
+        ),
+    )
+
+
+def saved_listings(article: Any) -> Listings:
+    """What ``article`` is listed under in the database (before a save changes it)."""
+    if article.pk is None:
+        return Listings()
+    saved = type(article).objects.filter(pk=article.pk).first()
+    return listings(saved) if saved is not None else Listings()
+
+
+def taxonomy_api_paths(listed: Listings) -> list[str | None]:
+    """The API's taxonomy endpoints that show what ``listed`` names: their lists hold only
+    what visible stories use (``visibility``), so a story's change can change them."""
+    paths = [_reverse(f"{API_NAMESPACE}:{kind}-list") for kind in ("topic", "author", "source")]
+    for kind, slugs in (("topic", listed.topics), ("author", listed.authors)):
+        paths += [_reverse(f"{API_NAMESPACE}:{kind}-detail", slug) for slug in sorted(slugs)]
+    paths += [_reverse(f"{API_NAMESPACE}:source-detail", slug) for slug in sorted(listed.sources)]
+    return paths
+
+
+def article_urls(article: Any, listed_before: Listings = Listings()) -> set[str]:
+    """Everything that shows ``article``: page, index, topic listings, feeds, sitemap, API;
+    ``listed_before`` adds the listings it was under before the change (a topic taken away)."""
     batch = PurgeBatch()
     batch.add_page(article)
-    slugs = _topic_slugs(article)
+    listed = listings(article) | listed_before
     parent = article.get_parent()
     if parent is not None:
-        _add_index(batch, parent, slugs)
+        _add_index(batch, parent, sorted(listed.topics))
     paths = [
         *feed_paths("latest").values(),
         _reverse(NEWS_SITEMAP_URL_NAME),
         _reverse(PAGE_SITEMAP_URL_NAME),
     ]
-    for slug in slugs:
+    for slug in sorted(listed.topics):
         paths += feed_paths("topic", slug).values()
     paths += [
         _reverse(f"{API_NAMESPACE}:article-list"),
         _reverse(f"{API_NAMESPACE}:article-detail", article.pk),
+        # Every ?path= of it: the proxy bans a path's every query string.
+        _reverse(f"{API_NAMESPACE}:article-find"),
+        *taxonomy_api_paths(listed),
     ]
     _add_paths(batch, article, paths)
     return batch.urls
@@ -169,15 +223,23 @@ def live_feed_urls(feed: Any, *, with_index: bool = False, entries: Iterable[Any
     feed list)."""
     batch = PurgeBatch()
     batch.add_page(feed)
+    entries = list(entries)
     paths = [
         *feed_paths("live", feed.pk).values(),
         _reverse("wagtail_newsfeed:live_fragments", feed.pk),
+        _reverse(f"{API_NAMESPACE}:feed-list"),  # each feed's cursor and time of change
         _reverse(f"{API_NAMESPACE}:feed-detail", feed.pk),
         _reverse(f"{API_NAMESPACE}:feed-entries", feed.pk),
         *(_reverse(f"{API_NAMESPACE}:feed-entry-detail", feed.pk, entry.pk) for entry in entries),
     ]
+    if entries:  # an entry's byline can make its authors public (or no longer)
+        authors = Author.objects.filter(live_entries__in=[entry.pk for entry in entries])
+        paths.append(_reverse(f"{API_NAMESPACE}:author-list"))
+        paths += [
+            _reverse(f"{API_NAMESPACE}:author-detail", slug)
+            for slug in sorted(set(authors.values_list("slug", flat=True)))
+        ]
     if with_index:
-        paths.append(_reverse(f"{API_NAMESPACE}:feed-list"))
         parent = feed.get_parent()
         if parent is not None:
             batch.add_page(parent)
@@ -217,6 +279,14 @@ def restricted_page_urls(page: Page) -> set[str]:
         else:
             batch.add_page(descendant)
     return urls | batch.urls
+
+
+def purge_after_commit(urls: Iterable[str]) -> None:
+    """Send ``urls`` once the current transaction commits (at once outside one): a purge sent
+    before, a reader's request in between would read the old state and cache it again."""
+    urls = set(urls)
+    if urls:
+        transaction.on_commit(lambda: purge(urls))
 
 
 def purge(urls: Iterable[str]) -> set[str]:

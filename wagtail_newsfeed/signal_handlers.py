@@ -14,7 +14,13 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Collection, CollectionViewRestriction, Page, PageViewRestriction, Site
 from wagtail.search import index
-from wagtail.signals import page_published, page_unpublished, post_page_move, pre_page_move
+from wagtail.signals import (
+    page_published,
+    page_slug_changed,
+    page_unpublished,
+    post_page_move,
+    pre_page_move,
+)
 
 from . import caching, entry_rules, fragments, purging
 from .entry_rules import entries_changed
@@ -31,13 +37,37 @@ from .webhooks import access as webhook_access
 from .webhooks import events as webhook_events
 
 
+def remember_listings(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """Before a full save of an article (what publishing does), note the topics, authors and
+    source it is listed under, so a purge reaches the listings it leaves too."""
+    if (
+        update_fields is None
+        and isinstance(instance, NewsArticleMixin)
+        and purging.frontend_cache_enabled()
+    ):
+        instance._newsfeed_listed_before = purging.saved_listings(instance)
+
+
 def _page_changed(instance: Any, **kwargs: Any) -> None:
+    """Purge what shows a published or unpublished page once the change commits (the URLs
+    are worked out now: a deleted page is gone by then)."""
     if not purging.frontend_cache_enabled():
         return
     if isinstance(instance, NewsArticleMixin):
-        purging.purge(purging.article_urls(instance))
+        before = getattr(instance, "_newsfeed_listed_before", purging.Listings())
+        purging.purge_after_commit(purging.article_urls(instance, before))
     elif isinstance(instance, LiveFeedMixin):
-        purging.purge(purging.live_feed_urls(instance, with_index=True))
+        purging.purge_after_commit(purging.live_feed_urls(instance, with_index=True))
+
+
+def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
+    """An article's or feed's old URL after a new slug (Wagtail sends this after commit).
+    Pages below a renamed page are purged at their old URLs by Wagtail's redirects app, which
+    makes a redirect for each."""
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin):
+        return
+    if purging.frontend_cache_enabled():
+        purging.purge(purging.moved_page_urls(instance, None, instance_before.url_path))
 
 
 def view_restriction_changed(instance: PageViewRestriction, **kwargs: Any) -> None:
@@ -85,7 +115,7 @@ def page_moved(
         urls |= purging.article_urls(specific)
     else:
         urls |= purging.live_feed_urls(specific, with_index=True)
-    purging.purge(urls)
+    purging.purge_after_commit(urls)
 
 
 def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
@@ -172,7 +202,9 @@ def register_signal_handlers() -> None:
     post_page_move.connect(forget_feed_versions_below, dispatch_uid="newsfeed_version_moved")
     pre_delete.connect(feed_page_changed, sender=LiveFeedPage, dispatch_uid="newsfeed_version_del")
     page_published.connect(reindex_published_article, dispatch_uid="newsfeed_reindex")
+    pre_save.connect(remember_listings, dispatch_uid="newsfeed_purge_listings")
     page_published.connect(_page_changed, dispatch_uid="newsfeed_purge_published")
+    page_slug_changed.connect(page_renamed, dispatch_uid="newsfeed_purge_slug")
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
     for signal in (post_save, post_delete):

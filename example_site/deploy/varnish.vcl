@@ -93,11 +93,26 @@ sub vcl_recv {
         }
         # (Unquoted: a ban made in VCL keeps quotes as part of the value. A request line has no
         # spaces, so neither has the path.)
-        if (std.ban("obj.http.x-host == " + std.tolower(regsub(req.http.host, ":[0-9]+$", ""))
-                + " && obj.http.x-path == " + std.tolower(regsub(req.url, "\?.*$", "")))) {
-            return (synth(200, "Purged"));
+        unset req.http.x-ban-other;
+        set req.http.x-ban-host = std.tolower(regsub(req.http.host, ":[0-9]+$", ""));
+        set req.http.x-ban-path = std.tolower(regsub(req.url, "\?.*$", ""));
+        # The path's other spelling, with or without its trailing slash: Wagtail's redirects
+        # app purges a renamed page's old path without it (/news/old-slug), readers cached
+        # /news/old-slug/. Ban expressions have no "or": two bans.
+        if (req.http.x-ban-path ~ ".+/$") {
+            set req.http.x-ban-other = regsub(req.http.x-ban-path, "/$", "");
+        } else if (req.http.x-ban-path != "/") {
+            set req.http.x-ban-other = req.http.x-ban-path + "/";
         }
-        return (synth(400, std.ban_error()));
+        if (!std.ban("obj.http.x-host == " + req.http.x-ban-host
+                + " && obj.http.x-path == " + req.http.x-ban-path)) {
+            return (synth(400, std.ban_error()));
+        }
+        if (req.http.x-ban-other && !std.ban("obj.http.x-host == " + req.http.x-ban-host
+                + " && obj.http.x-path == " + req.http.x-ban-other)) {
+            return (synth(400, std.ban_error()));
+        }
+        return (synth(200, "Purged"));
     }
 
     # Writes, the admin (and its previews), password-protected page forms: always the app's.
@@ -132,6 +147,19 @@ sub vcl_recv {
     # for everyone, so the app never sees it.
     if (req.url ~ "^/api/newsfeed/" && req.http.Accept ~ "(?i)indent") {
         set req.http.Accept = regsuball(req.http.Accept, "(?i);\s*indent=[^,;]*", "");
+    }
+    # With Django's LocaleMiddleware every answer varies by Accept-Language, and each browser's
+    # spelling of it ("en-GB,en;q=0.9", "en-GB,en;q=0.8") would be a copy of its own, and a miss
+    # of its own after every purge. The API's JSON is the same in every language (only its
+    # errors, never cached, are translated): it never sees the header. For pages, map the
+    # header to the languages the site has, e.g. for a site in English and German:
+    #     if (req.http.Accept-Language ~ "(?i)^\s*de\b") {
+    #         set req.http.Accept-Language = "de";
+    #     } else {
+    #         set req.http.Accept-Language = "en";
+    #     }
+    if (req.url ~ "^/api/newsfeed/") {
+        unset req.http.Accept-Language;
     }
 
     # The API's reads, RSS/Atom, fragments, sitemaps and assets are the same for everyone: no

@@ -98,6 +98,16 @@ def delete_entry(entry: int) -> dict[str, Any]:
 
 
 @command
+def rename(page: int, slug: str) -> dict[str, Any]:
+    """Publish the page under a new slug, as an editor would; returns its new path."""
+    specific = Page.objects.get(pk=page).specific
+    specific.slug = slug
+    specific.save_revision().publish()
+    specific.refresh_from_db()
+    return {"path": urlsplit(specific.get_url()).path}
+
+
+@command
 def move_default_site(hostname: str, port: int) -> dict[str, Any]:
     """Give the default Site another address (as its admin form would); returns the old one."""
     site = Site.objects.get(is_default_site=True)

@@ -117,12 +117,6 @@ def webhook_settings(settings):
 
 
 @pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """``with committed():`` runs what the block left for after commit, as a commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
 def make_endpoint(db):
     def make(url: str, events: list[str] | None = None, **kwargs) -> WebhookEndpoint:
         return WebhookEndpoint.objects.create(
