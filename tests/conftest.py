@@ -62,10 +62,11 @@ def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     from django.core.cache import cache
 
-    from wagtail_newsfeed import caching
+    from wagtail_newsfeed import caching, fragments
 
     cache.clear()
     caching.forget_process_state()  # each test's rolled-back database gives the same tokens
+    fragments.forget_process_state()
 
 
 def _restore_migration_data() -> None:

@@ -59,6 +59,12 @@ def render_generation(request: HttpRequest | None = None) -> str:
 _last_seen_generation: str | None = None
 
 
+def forget_process_state() -> None:
+    """Forget the render generation this process saw (tests: each starts as a new process)."""
+    global _last_seen_generation
+    _last_seen_generation = None
+
+
 def _forget_what_wagtail_kept(token: str) -> None:
     """Wagtail keeps the Sites' root paths (what every page URL is built from) in Django's cache
     for an hour, and forgets them only in the process that saved a Site. With a cache per
