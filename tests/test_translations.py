@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 
 from tests import factories
-from wagtail_newsfeed.templatetags.wagtail_newsfeed_live import live_script_strings
+from wagtail_newsfeed.templatetags.wagtail_newsfeed_live import live_script_strings, plural_forms
 
 PACKAGE = Path(__file__).resolve().parents[1] / "wagtail_newsfeed"
 TEMPLATES = PACKAGE / "templates" / "wagtail_newsfeed"
@@ -92,7 +92,77 @@ def test_live_script_strings_are_translated():
 
     assert strings["status"] == {"upcoming": "Demnächst", "live": "Live", "ended": "Beendet"}
     assert strings["pinned"] == "Angeheftet"
-    assert strings["newUpdates"] == "{count} neue Updates"
+    assert strings["newUpdates"] == {
+        "forms": ["{count} neue Updates", "{count} neues Update"],
+        "table": "01" + "0" * 198,  # the form of each count from 0 to 199
+    }
+
+
+def shown(plural: dict, count: int) -> str:
+    """The text live.js's ``countText`` picks for ``count``."""
+    form = plural["forms"][int(plural["table"][count if count < 200 else 100 + count % 100])]
+    return form.replace("{count}", str(count))
+
+
+@pytest.mark.usefixtures("german")
+def test_the_new_updates_text_has_the_german_form_for_every_count():
+    plural = live_script_strings()["newUpdates"]
+
+    assert [shown(plural, n) for n in (0, 1, 2, 21, 101, 1001)] == [
+        "0 neue Updates",
+        "1 neues Update",
+        "2 neue Updates",
+        "21 neue Updates",
+        "101 neue Updates",
+        "1001 neue Updates",
+    ]
+
+
+POLISH_PO = r"""msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\n"
+"Plural-Forms: nplurals=3; plural=(n==1?0:n%10>=2&&n%10<=4&&(n%100<10||n%100>=20)?1:2);\n"
+
+msgid "{count} new update"
+msgid_plural "{count} new updates"
+msgstr[0] "{count} nowa aktualizacja"
+msgstr[1] "{count} nowe aktualizacje"
+msgstr[2] "{count} nowych aktualizacji"
+"""
+
+
+@pytest.fixture
+def polish(settings, tmp_path):
+    """A Polish catalogue of the one plural message, with its own three-form Plural-Forms."""
+    out = tmp_path / "pl" / "LC_MESSAGES"
+    out.mkdir(parents=True)
+    (out / "django.po").write_text(POLISH_PO, encoding="utf-8")
+    subprocess.run(
+        ["msgfmt", "--check", "-o", str(out / "django.mo"), str(out / "django.po")],
+        check=True,
+        capture_output=True,
+    )
+    settings.LOCALE_PATHS = [str(tmp_path)]
+    plural_forms.cache_clear()  # read once per language and process: this catalogue is new
+    with translation.override("pl"):
+        yield
+    plural_forms.cache_clear()
+
+
+@pytest.mark.usefixtures("polish")
+def test_a_three_form_language_gets_each_form_from_its_own_catalogue():
+    plural = live_script_strings()["newUpdates"]
+
+    assert len(plural["forms"]) == 3
+    assert [shown(plural, n) for n in (1, 2, 5, 22, 25, 112, 1000)] == [
+        "1 nowa aktualizacja",
+        "2 nowe aktualizacje",
+        "5 nowych aktualizacji",
+        "22 nowe aktualizacje",
+        "25 nowych aktualizacji",
+        "112 nowych aktualizacji",
+        "1000 nowych aktualizacji",
+    ]
 
 
 def po_entries(text: str) -> list[str]:
@@ -157,7 +227,7 @@ def test_live_page_in_german(client, news_index, german):
         assert german_text in html
     # A key event without a headline is named by its words beside its time, not twice.
     assert "</time> <span>Beteiligung steigt</span>" in html
-    assert '"newUpdates": "{count} neue Updates"' in html
+    assert '"newUpdates": {"forms": ["{count} neue Updates", "{count} neues Update"]' in html
     assert "Key events" not in html and "Pinned" not in html
 
 

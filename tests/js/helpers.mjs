@@ -102,8 +102,11 @@ export function entryHTML(id, time, { pinned = false, text = `Entry ${id}` } = {
 export const STRINGS = {
   status: { upcoming: "Demnächst", live: "Live", ended: "Beendet" },
   pinned: "Angeheftet",
-  newUpdate: "1 neues Update",
-  newUpdates: "{count} neue Updates",
+  // As the template tag renders them for German: the distinct forms and a digit per count < 200.
+  newUpdates: {
+    forms: ["{count} neue Updates", "{count} neues Update"],
+    table: `01${"0".repeat(198)}`,
+  },
 };
 
 /** A live feed page as live_feed_page.html renders it, with the script tag and its strings. */

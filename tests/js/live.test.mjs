@@ -9,6 +9,7 @@ import {
   MAX_RETRY_AFTER,
   Poller,
   boot,
+  countText,
   pageLocale,
   parseRetryAfter,
   readStrings,
@@ -398,6 +399,97 @@ test("the words come from the page: status, pinned, new updates", async () => {
   feed.setStatus("ended");
   assert.equal(document.querySelector("[data-newsfeed-status]").textContent, "Beendet");
   assert.equal(feed.stopped, true);
+});
+
+/** What the template tag sends for a language whose gettext formula is `plural`, and its forms. */
+function pluralStrings(plural, words) {
+  const texts = Array.from({ length: 200 }, (_, n) => `{count} ${words[plural(n)]}`);
+  const forms = [...new Set(texts)];
+  return { forms, table: texts.map((text) => forms.indexOf(text)).join("") };
+}
+
+// The Plural-Forms formulas of Django's own catalogues for these languages.
+const POLISH = (n) =>
+  n === 1 ? 0 : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20) ? 1 : 2;
+const RUSSIAN = (n) =>
+  n % 10 === 1 && n % 100 !== 11
+    ? 0
+    : n % 10 >= 2 && n % 10 <= 4 && (n % 100 < 10 || n % 100 >= 20)
+      ? 1
+      : 2;
+const ARABIC = (n) =>
+  n === 0
+    ? 0
+    : n === 1
+      ? 1
+      : n === 2
+        ? 2
+        : n % 100 >= 3 && n % 100 <= 10
+          ? 3
+          : n % 100 >= 11 && n % 100 <= 99
+            ? 4
+            : 5;
+const SLOVENIAN = (n) =>
+  n % 100 === 1 ? 0 : n % 100 === 2 ? 1 : n % 100 === 3 || n % 100 === 4 ? 2 : 3;
+const IRISH = (n) => (n === 1 ? 0 : n === 2 ? 1 : n < 7 ? 2 : n < 11 ? 3 : 4);
+
+test("a three-form language gets the right form for every count", () => {
+  const polish = pluralStrings(POLISH, [
+    "nowa aktualizacja",
+    "nowe aktualizacje",
+    "nowych aktualizacji",
+  ]);
+  assert.equal(polish.forms.length, 3);
+  const expected = {
+    1: "1 nowa aktualizacja",
+    2: "2 nowe aktualizacje",
+    5: "5 nowych aktualizacji",
+    22: "22 nowe aktualizacje",
+    25: "25 nowych aktualizacji",
+    112: "112 nowych aktualizacji",
+    212: "212 nowych aktualizacji",
+    222: "222 nowe aktualizacje",
+    1000: "1000 nowych aktualizacji",
+  };
+  for (const [count, text] of Object.entries(expected)) {
+    assert.equal(countText(polish, Number(count)), text);
+  }
+});
+
+test("a table of the counts below 200 agrees with the formula for any count", () => {
+  for (const plural of [POLISH, RUSSIAN, ARABIC, SLOVENIAN, IRISH]) {
+    const words = ["a", "b", "c", "d", "e", "f"];
+    const strings = pluralStrings(plural, words);
+    for (let count = 0; count < 20000; count += 1) {
+      assert.equal(countText(strings, count), `${count} ${words[plural(count)]}`);
+    }
+  }
+});
+
+test("one text serves every count, and a broken table leaves the count alone", () => {
+  assert.equal(countText("{count} neu", 3), "3 neu");
+  assert.equal(countText(undefined, 3), "+3");
+  assert.equal(countText({ forms: ["{count} x"], table: "" }, 3), "+3");
+  assert.equal(countText({ forms: "{count} x", table: "000" }, 1), "+1");
+});
+
+test("the page's button says the count in the page's form for it", async () => {
+  const dom = livePage({
+    entries: [],
+    lang: "pl",
+    strings: { newUpdates: pluralStrings(POLISH, ["nowa", "nowe", "nowych"]) },
+  });
+  const clock = new FakeClock();
+  const fetch = fakeFetch(clock, (url) =>
+    url.startsWith("/api/")
+      ? response(200, { results: [{ id: 4 }, { id: 5 }], cursor: "c1" })
+      : response(200, { entries: { 4: entryHTML(4, T(10)), 5: entryHTML(5, T(11)) } }),
+  );
+  boot(envFor(dom, clock, fetch));
+  await clock.advance(1000);
+  const button = dom.window.document.querySelector("[data-newsfeed-new-updates]");
+  assert.equal(button.textContent, "2 nowe");
+  assert.equal(button.hidden, false);
 });
 
 test("without the strings element no English appears: the count stands alone", async () => {

@@ -7,14 +7,16 @@ is missing, or coverage has ended, nothing is emitted and the page stays a plain
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import template
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils import translation
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, pgettext
+from django.utils.translation import ngettext, pgettext
 
 from ..conf import settings
 from ..models import LiveFeedPage
@@ -34,9 +36,37 @@ def live_update_urls(feed: LiveFeedPage) -> dict[str, str] | None:
         return None
 
 
+#: The counts the table covers; live.js reads the form of a larger ``n`` at ``100 + n % 100``.
+PLURAL_TABLE_SIZE = 200
+
+
+@lru_cache(maxsize=32)
+def plural_forms(language: str | None) -> tuple[tuple[str, ...], str]:
+    """The "N new updates" text in every form ``language``'s catalogue has: the distinct
+    ``forms`` and a ``table`` of digits, the form of each count from 0 to 199.
+
+    The catalogue's own ``Plural-Forms`` formula chooses, through ``ngettext``, so a language
+    with three or six forms (Polish, Arabic) is as right as English, with no second request and
+    no formula evaluated in the browser (a page's Content-Security-Policy may forbid ``eval``).
+    live.js reads the form of a count ``n`` of 200 or more at ``100 + n % 100``: gettext formulas
+    look only at ``n``, ``n % 10`` and ``n % 100`` and compare ``n`` itself with numbers under
+    100, so ``n`` and ``100 + n % 100`` always agree. (Breton's ``n % 1000000`` millions are the
+    one exception, and no feed gets a million updates between two looks.)
+
+    Once per language and process, as Django reads its catalogues: the tag runs on every page."""
+    with translation.override(language):
+        texts = [
+            ngettext("{count} new update", "{count} new updates", n)
+            for n in range(PLURAL_TABLE_SIZE)
+        ]
+    forms = tuple(dict.fromkeys(texts))  # gettext languages have at most 6 forms: one digit each
+    return forms, "".join(str(forms.index(text)) for text in texts)
+
+
 def live_script_strings() -> dict[str, Any]:
     """The text ``live.js`` writes into the page, in the reader's language: the script itself
     holds no English. ``{count}`` is replaced by the number of new updates."""
+    forms, table = plural_forms(translation.get_language())
     return {
         # With a context of their own: Wagtail's catalogue translates a bare "Live" as a page
         # status ("Veröffentlicht"), and whichever app comes first in INSTALLED_APPS wins.
@@ -46,8 +76,7 @@ def live_script_strings() -> dict[str, Any]:
             LiveFeedPage.Status.ENDED: pgettext("coverage status", "Ended"),
         },
         "pinned": pgettext("live entry", "Pinned"),
-        "newUpdate": gettext("1 new update"),
-        "newUpdates": gettext("{count} new updates"),
+        "newUpdates": {"forms": list(forms), "table": table},
     }
 
 

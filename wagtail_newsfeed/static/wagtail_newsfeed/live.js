@@ -259,6 +259,23 @@ export function readStrings(document) {
 }
 
 /**
+ * "{count} new updates" for `count` in the form the page's language needs (Polish has three,
+ * Arabic six). `plural` is what the template tag rendered: the distinct `forms` and a `table`
+ * of digits, the form of each count below 200, chosen there by the language's own gettext
+ * formula; those formulas look only at n, n % 10 and n % 100 (comparing n with numbers under
+ * 100), so any larger count reads like 100 + n % 100. A plain string serves every count; with
+ * neither, the count stands alone.
+ */
+export function countText(plural, count) {
+  let template = typeof plural === "string" ? plural : "+{count}";
+  if (plural && Array.isArray(plural.forms) && typeof plural.table === "string") {
+    const form = plural.forms[plural.table[count < 200 ? count : 100 + (count % 100)]];
+    template = typeof form === "string" ? form : template;
+  }
+  return template.replace("{count}", String(count));
+}
+
+/**
  * The language the page is written in (`<html lang>`), so that times read like the page's own
  * dates; the browser's language where the page names none the browser knows.
  */
@@ -688,9 +705,7 @@ export class LiveFeed {
     if (!this.arrivals || !this.arrived) {
       return;
     }
-    const template =
-      (this.arrived === 1 ? this.strings.newUpdate : this.strings.newUpdates) || "+{count}";
-    const text = template.replace("{count}", String(this.arrived));
+    const text = countText(this.strings.newUpdates, this.arrived);
     // A live region speaks when its text changes: the same words again get a no-break space.
     this.arrivals.textContent = this.arrivals.textContent === text ? `${text}\u00a0` : text;
   }
@@ -701,8 +716,7 @@ export class LiveFeed {
     }
     const count = this.unseen.length;
     this.notice.hidden = count === 0;
-    const template = (count === 1 ? this.strings.newUpdate : this.strings.newUpdates) || "+{count}";
-    const text = template.replace("{count}", String(count));
+    const text = countText(this.strings.newUpdates, count);
     // The notice is a live region: it speaks when the count changes, not at every poll.
     if (this.notice.textContent !== text) {
       this.notice.textContent = text;
