@@ -10,34 +10,18 @@ import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
+from tests.imports import read_imports
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "wagtail_newsfeed"
 
 
-#: Calls that import the module a string names (importlib's, Django's, pkgutil's, the builtin).
-DYNAMIC_IMPORTERS = {"import_module", "import_string", "resolve_name", "__import__"}
-
-
 def imported_names(tree: ast.AST) -> list[tuple[ast.AST, str]]:
-    """(node, dotted name) of every absolute import in ``tree``, wherever it is: ``import``,
-    ``from ... import`` and a dynamic import of a literal name (``import_module("redis")``)."""
-    found = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found += [(node, alias.name) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            found.append((node, node.module))
-        elif isinstance(node, ast.Call) and node.args:
-            func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            arg = node.args[0]
-            if (
-                called in DYNAMIC_IMPORTERS
-                and isinstance(arg, ast.Constant)
-                and isinstance(arg.value, str)
-                and not arg.value.startswith(".")
-            ):
-                found.append((node, arg.value.split(":")[0]))
+    """(node, dotted name) of every absolute import in ``tree``, wherever it is, as
+    ``tests.imports`` reads them: ``import``, ``from ... import`` and a dynamic import of a
+    literal name (``import_module("redis")``, ``load(name="redis")``). Relative imports are the
+    package's own."""
+    found, _unreadable = read_imports(tree)
     return found
 
 
@@ -55,7 +39,7 @@ def imported_top_level_names(package: Path = PACKAGE) -> dict[str, set[str]]:
 def imported_on_import(tree: ast.Module) -> set[str]:
     """Top-level names a module imports as it is imported: at module level or in a class body,
     not inside a function, and not guarded by ``except ImportError``."""
-    names: set[str] = set()
+    running: set[int] = set()  # the nodes of the simple statements that run on import
 
     def visit(statements: list[ast.stmt]) -> None:
         for statement in statements:
@@ -67,7 +51,7 @@ def imported_on_import(tree: ast.Module) -> set[str]:
             ):
                 continue
             if not hasattr(statement, "body"):  # a simple statement
-                names.update(name.split(".")[0] for _node, name in imported_names(statement))
+                running.update(id(node) for node in ast.walk(statement))
                 continue
             # A class body, an if, a with, a loop, a try: all run on import.
             inner = statement.body + getattr(statement, "orelse", [])
@@ -77,7 +61,8 @@ def imported_on_import(tree: ast.Module) -> set[str]:
             visit(inner)
 
     visit(tree.body)
-    return names
+    # The whole module is read, so an alias made at the top is known where it is called.
+    return {name.split(".")[0] for node, name in imported_names(tree) if id(node) in running}
 
 
 #: Optional features: their packages are imported only when the site configures them.
@@ -142,6 +127,20 @@ def test_the_walk_finds_dynamic_imports_of_a_literal_name(tmp_path):
     }
 
 
+def test_the_walk_finds_aliased_and_keyword_dynamic_imports(tmp_path):
+    """The forms the layer test's walk reads, read the same way here (``tests.imports``)."""
+    (tmp_path / "module.py").write_text(
+        "import importlib\nfrom importlib import import_module as load\n"
+        "from django.utils.module_loading import import_string\n\n"
+        "def later():\n    load('aliased')\n    importlib.import_module(name='keyword')\n"
+        "    __import__(name='builtin_keyword')\n    import_string(dotted_path='path.Class')\n"
+        "    fetch = importlib.import_module\n    fetch('assigned')\n"
+        "    getattr(importlib, 'import_module')('by_getattr')\n"
+    )
+    found = set(imported_top_level_names(tmp_path)) - {"importlib", "django"}
+    assert found == {"aliased", "keyword", "builtin_keyword", "path", "assigned", "by_getattr"}
+
+
 def test_an_optional_package_is_imported_only_where_its_feature_is_used():
     """``redis`` and ``psycopg`` come with extras: importing any module of the app must work
     without them, so they are imported inside the functions that need them (or guarded)."""
@@ -168,5 +167,8 @@ def test_imports_at_import_time_skip_functions_and_guarded_ones():
         "try:\n    import unguarded\nexcept ValueError:\n    pass\n"
         "def f():\n    import inside\n"
         "class B:\n    def method(self):\n        import in_method\n"
+        "from importlib import import_module as load\nload('aliased_on_import')\n"
+        "def g():\n    load('aliased_in_function')\n"
     )
-    assert imported_on_import(tree) == {"redis", "psycopg", "in_if", "unguarded"}
+    found = imported_on_import(tree) - {"importlib"}
+    assert found == {"redis", "psycopg", "in_if", "unguarded", "aliased_on_import"}

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 import wagtail_newsfeed
+from tests.imports import read_imports
 
 PACKAGE = "wagtail_newsfeed"
 PACKAGE_DIR = Path(wagtail_newsfeed.__file__).parent
@@ -82,9 +83,6 @@ LAYERS: dict[str, tuple[str, ...]] = {
     "wiring": ("apps", "signal_handlers"),
 }
 
-#: Calls that import the module a string names (importlib's, Django's, pkgutil's, the builtin).
-DYNAMIC_IMPORTERS = {"import_module", "import_string", "resolve_name", "__import__"}
-
 
 def module_names(package_dir: Path, package: str) -> dict[str, Path]:
     """Every module of the package by dotted name (a package by its own name)."""
@@ -97,67 +95,16 @@ def module_names(package_dir: Path, package: str) -> dict[str, Path]:
     return names
 
 
-def read_imports(tree: ast.AST, here: str, package: str) -> tuple[set[str], list[str]]:
-    """The dotted names a module's source imports (of ``package`` only), and the lines of
-    dynamic imports whose name cannot be read (``import_module(name)``): those hide an edge.
-
-    ``here`` is the package relative imports start from. Every ``import`` and ``from ...
-    import`` counts wherever it is (module level, a function, a class body, ``TYPE_CHECKING``),
-    as does a call of ``import_module``, ``import_string``, ``resolve_name`` or ``__import__``
-    (under any alias) on a literal name, absolute or relative to a literal or ``__package__``.
-    A ``from a import b`` names both ``a`` and ``a.b`` (which may be a module)."""
-    importers = set(DYNAMIC_IMPORTERS)
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom):
-            importers |= {a.asname for a in node.names if a.name in DYNAMIC_IMPORTERS and a.asname}
-        elif isinstance(node, ast.Import):
-            importers |= {a.asname for a in node.names if a.name == "importlib" and a.asname}
-
-    def relative(level: int, module: str | None) -> str:
-        base = here.split(".")[: len(here.split(".")) - level + 1]
-        return ".".join(base + ([module] if module else []))
-
-    names: set[str] = set()
-    unreadable: list[str] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            names |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom):
-            source = relative(node.level, node.module) if node.level else node.module or ""
-            names.add(source)
-            names |= {f"{source}.{alias.name}" for alias in node.names if alias.name != "*"}
-        elif isinstance(node, ast.Call) and node.args:
-            func = node.func
-            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
-            if called not in importers:
-                continue
-            arg = node.args[0]
-            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                unreadable.append(f"line {node.lineno}: {ast.unparse(node)}")
-                continue
-            target = arg.value.split(":")[0]  # resolve_name's "module:attribute"
-            if target.startswith("."):
-                anchor = node.args[1] if len(node.args) > 1 else None
-                anchor = anchor or next(
-                    (k.value for k in node.keywords if k.arg == "package"), None
-                )
-                if isinstance(anchor, ast.Name) and anchor.id == "__package__":
-                    anchor_name = here
-                elif isinstance(anchor, ast.Constant) and isinstance(anchor.value, str):
-                    anchor_name = anchor.value
-                else:
-                    unreadable.append(f"line {node.lineno}: {ast.unparse(node)}")
-                    continue
-                dots = len(target) - len(target.lstrip("."))
-                anchored = anchor_name.split(".")[: len(anchor_name.split(".")) - dots + 1]
-                target = ".".join(anchored + ([target.lstrip(".")] if target.lstrip(".") else []))
-            names.add(target)
-    return {name for name in names if name.split(".")[0] == package}, unreadable
+def package_imports(path: Path, here: str, package: str) -> tuple[set[str], list[str]]:
+    """The dotted names of ``package`` the module at ``path`` imports (``tests.imports``), and
+    the lines of dynamic imports whose name cannot be read: those would hide an edge."""
+    found, unreadable = read_imports(ast.parse(path.read_text(), str(path)), here)
+    return {name for _node, name in found if name.split(".")[0] == package}, unreadable
 
 
 def build_import_graph(package_dir: Path, package: str) -> dict[str, set[str]]:
     """Module -> the package's modules it imports, read from the source with ``ast``
-    (``read_imports``). Importing ``a.b.c`` runs ``a/__init__`` and ``a/b/__init__`` first, so a
+    (``tests.imports``). Importing ``a.b.c`` runs ``a/__init__`` and ``a/b/__init__`` first, so a
     module also depends on its own and its imports' parent packages (and so on whatever a
     package's ``__init__`` re-exports)."""
     modules = module_names(package_dir, package)
@@ -179,7 +126,7 @@ def build_import_graph(package_dir: Path, package: str) -> dict[str, set[str]]:
     for name, path in modules.items():
         here = name if path.name == "__init__.py" else name.rpartition(".")[0]
         targets = with_parents(name.rpartition(".")[0])
-        imported, _unreadable = read_imports(ast.parse(path.read_text(), str(path)), here, package)
+        imported, _unreadable = package_imports(path, here, package)
         for target in imported:
             targets |= with_parents(closest(target))
         targets.discard(name)
@@ -192,7 +139,7 @@ def unreadable_imports(package_dir: Path, package: str) -> dict[str, list[str]]:
     found = {}
     for name, path in module_names(package_dir, package).items():
         here = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        _names, unreadable = read_imports(ast.parse(path.read_text(), str(path)), here, package)
+        _names, unreadable = package_imports(path, here, package)
         if unreadable:
             found[name] = unreadable
     return found
@@ -324,6 +271,26 @@ HIDDEN_IMPORTS = {
         "import_string('pkg.api.fields.Field')\n"
     ),
     "__import__": "__import__('pkg.api.fields')\n",
+    "__import__, name=": "__import__(name='pkg.api.fields')\n",
+    "import_module, name=": "import importlib\nimportlib.import_module(name='pkg.api.fields')\n",
+    "import_module, name= and package=": (
+        "import importlib\nimportlib.import_module(package='pkg', name='.api')\n"
+    ),
+    "import_string, dotted_path=": (
+        "from django.utils.module_loading import import_string\n"
+        "import_string(dotted_path='pkg.api.fields.Field')\n"
+    ),
+    "import_module, assigned": (
+        "import importlib\nload = importlib.import_module\nload('pkg.api')\n"
+    ),
+    "import_module, assigned twice": (
+        "from importlib import import_module\nload = import_module\nagain = load\n"
+        "again('pkg.api')\n"
+    ),
+    "__import__, assigned in a function": "def f():\n    load = __import__\n    load('pkg.api')\n",
+    "import_module, by getattr": (
+        "import importlib\ngetattr(importlib, 'import_module')('pkg.api.fields')\n"
+    ),
     "pkgutil.resolve_name": "import pkgutil\npkgutil.resolve_name('pkg.api.fields:Field')\n",
     "re-exported by a rules package": "from ..rules import Field\n",
     "through a rules module": "from .. import helper\n",
@@ -369,6 +336,46 @@ def test_a_dynamic_import_of_a_name_the_walk_cannot_read_is_refused(tmp_path):
     assert unreadable_imports(package, "pkg") == {
         "pkg.loader": ["line 4: importlib.import_module(f'pkg.{name}')"]
     }
+
+
+#: Dynamic imports whose name the walk cannot read: each must be reported, not skipped.
+UNREADABLE_IMPORTS = {
+    "import_module, name= not a literal": (
+        "import importlib\nimportlib.import_module(name=f'pkg.{n}')",
+        "importlib.import_module(name=f'pkg.{n}')",
+    ),
+    "__import__, name= not a literal": ("__import__(name=n)", "__import__(name=n)"),
+    "no name at all": ("import importlib\nimportlib.import_module(**options)", None),
+    "a starred name": ("from importlib import import_module\nimport_module(*names)", None),
+    "assigned, then called on a variable": (
+        "import importlib\nload = importlib.import_module\nload(n)",
+        "load(n)",
+    ),
+    "aliased, then called on a variable": (
+        "from importlib import import_module as load\nload(n)",
+        "load(n)",
+    ),
+    "passed to map": ("import importlib\nlist(map(importlib.import_module, n))", None),
+    "kept on an object": (
+        "from importlib import import_module\nclass A:\n    load = staticmethod(import_module)",
+        "import_module",
+    ),
+    "relative to an unknown package": (
+        "import importlib\nimportlib.import_module('.api', anchor)",
+        "importlib.import_module('.api', anchor)",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("source", "shown"), UNREADABLE_IMPORTS.values(), ids=UNREADABLE_IMPORTS.keys()
+)
+def test_an_import_the_walk_cannot_read_is_reported(source, shown):
+    _found, unreadable = read_imports(ast.parse(source), "pkg")
+    assert len(unreadable) == 1, unreadable
+    assert unreadable[0].startswith(f"line {source.count(chr(10)) + 1}: ")
+    if shown:
+        assert unreadable[0].endswith(f": {shown}")
 
 
 def test_the_package_has_no_dynamic_import_the_walk_cannot_read():
