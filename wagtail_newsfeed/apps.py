@@ -1,4 +1,5 @@
-"""App configuration: wires up checks and signal handlers; holds no logic."""
+"""App configuration: wires up checks, signal handlers and the admin's and API's additions to
+the models; holds no logic."""
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ class WagtailNewsfeedConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401
         from .api.fields import attach_page_api_serializers
+        from .forms import attach_page_forms
         from .models import LiveFeedPage
         from .panels import add_live_entries_tab
         from .signal_handlers import register_signal_handlers
@@ -20,4 +22,5 @@ class WagtailNewsfeedConfig(AppConfig):
         register_signal_handlers()
         # The admin and the API reach the models from their side (docs/architecture.md).
         add_live_entries_tab(LiveFeedPage)
+        attach_page_forms()
         attach_page_api_serializers()

@@ -1,4 +1,5 @@
-"""Admin forms: the taxonomy forms of the Newsroom menu and what every entry form checks.
+"""Admin forms: the page editor's form for the app's page types, the taxonomy forms of the
+Newsroom menu and what every entry form checks.
 
 Entries have one form, the live console's (``console_forms``); it only validates and collects
 input, and saving goes through ``wagtail_newsfeed.entry_rules``, so versions, log entries and change
@@ -14,7 +15,7 @@ from django.db.models import QuerySet
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.blocks import BlockField, StreamValue
@@ -22,6 +23,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import validation
 from .models import LiveFeedPage
+from .models.cleaning import CleanFieldsMixin
 
 
 def editable_feeds(user: Any) -> QuerySet:
@@ -34,6 +36,66 @@ def editable_feeds(user: Any) -> QuerySet:
     # would look for "change_livefeedpage" permissions, which groups never hold.
     pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
     return LiveFeedPage.objects.filter(pk__in=pages.values("pk"))
+
+
+class WriterFormMixin:
+    """For the admin form of a model built on ``CleanFieldsMixin``: tells the object who is
+    writing (the form's ``for_user``) before it is validated, so images, documents and links in
+    its bodies and rich text must be ones that user may choose, as through the API and the live
+    console. Wagtail builds page forms with ``for_user`` in its create, edit and preview views."""
+
+    for_user: Any
+    instance: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.writing_user = self.for_user
+
+
+class NewsPageForm(WriterFormMixin, WagtailAdminPageForm):
+    """The page editor's form for the app's page types (``attach_page_forms``). A page class of
+    a site's own whose edit form is its own form class gets that class with this check added."""
+
+
+def with_writer(form_class: type) -> type:
+    """``form_class``, telling the object it validates who is writing (``WriterFormMixin``)."""
+    if issubclass(form_class, WriterFormMixin):
+        return form_class
+    if form_class is WagtailAdminPageForm:
+        return NewsPageForm
+    namespace = {"__module__": form_class.__module__, "__doc__": form_class.__doc__}
+    return type(form_class)(form_class.__name__, (WriterFormMixin, form_class), namespace)
+
+
+def attach_page_forms() -> None:
+    """Give every page type built on the app's models (``CleanFieldsMixin``: the app's own and
+    those a site builds on ``NewsArticleMixin`` or ``LiveFeedMixin``) a page editor form that
+    tells the page who is writing: the form class its ``base_form_class`` or its
+    ``edit_handler`` names, or Wagtail's, with ``WriterFormMixin`` added.
+
+    Called from ``AppConfig.ready()``: the models import nothing from the admin. Wagtail builds
+    the form class on first use (after every ``ready()``) and caches its edit handler; a cache
+    already filled is cleared. Calling it again changes nothing.
+    """
+    from wagtail.models import get_page_models
+
+    for model in get_page_models():
+        if not issubclass(model, CleanFieldsMixin):
+            continue
+        model.base_form_class = with_writer(
+            getattr(model, "base_form_class", None) or WagtailAdminPageForm
+        )
+        handler = getattr(model, "edit_handler", None)
+        named = getattr(handler, "base_form_class", None)  # overrides the model's
+        form_class = with_writer(named) if named is not None else None
+        if form_class is not named:
+            model.edit_handler = type(handler)(
+                **(handler.clone_kwargs() | {"base_form_class": form_class})
+            )
+        # ``Page.get_edit_handler`` is installed by wagtail.admin: absent before its ``ready()``.
+        cached = getattr(model, "get_edit_handler", None)
+        if cached is not None:
+            cached.cache_clear()
 
 
 class SlugFromNameForm(WagtailAdminModelForm):

@@ -1,10 +1,14 @@
 """What model validation cleans on every admin form (page editor, Newsroom menu), through the app's
 one write validator (``wagtail_newsfeed.validation``).
 
-Wagtail's page editor and the Newsroom forms run ``Model.full_clean``, so ``clean`` is the one place
-that sees every field they submit: text loses the characters XML cannot carry, rich text is
+Wagtail's page editor and the Newsroom forms run ``Model.full_clean``, so it is the one place that
+sees every field they submit: text loses the characters XML cannot carry, rich text is
 whitelisted and its links checked, and StreamFields are validated as bodies. Problems become
 form errors on their field (block errors beside their block); nothing is saved.
+
+References in bodies and rich text must resolve to objects the writer may choose. A model has no
+request, so the admin's form tells the object who is writing (``writing_user``) before it
+validates it; the app's page types get that form from the admin layer at start-up.
 """
 
 from __future__ import annotations
@@ -18,8 +22,30 @@ from ..conf import settings
 from ..xml import xml_safe
 
 
+def clean_text(value: str) -> str:
+    """``value`` without the characters XML cannot carry; what was only those characters and
+    spaces is empty, as an empty form field would be, so a required field counts it as blank."""
+    cleaned = xml_safe(value)
+    return "" if cleaned != value and not cleaned.strip() else cleaned
+
+
 class CleanFieldsMixin:
     """Mix into a model to clean its text, rich text and StreamField values on validation."""
+
+    #: The user whose choose permissions images, documents and links in bodies and rich text must
+    #: respect: set by the admin form that validates this object (``for_user``). None is a
+    #: trusted write with no writer (imports, management commands): any existing object.
+    writing_user: Any = None
+
+    def clean_fields(self, exclude: Any = None) -> None:
+        # Text is cleaned before Django's own checks, so a title of only control characters is
+        # "This field cannot be blank." on its field rather than saved empty (and a page's
+        # publish, which validates again, failing on it).
+        for field in self._meta.concrete_fields:  # type: ignore[attr-defined]
+            value = getattr(self, field.attname, None)
+            if isinstance(value, str) and not isinstance(field, RichTextField | StreamField):
+                setattr(self, field.attname, clean_text(value))
+        super().clean_fields(exclude)  # type: ignore[misc]
 
     def clean(self) -> None:
         from .. import validation  # imports Wagtail's admin rich-text machinery: not at load time
@@ -32,9 +58,9 @@ class CleanFieldsMixin:
                 if isinstance(field, StreamField):
                     cleaned = self.clean_stream_field(field, value)
                 elif isinstance(field, RichTextField):
-                    cleaned = validation.clean_rich_text(value, field.features)
+                    cleaned = validation.clean_rich_text(value, field.features, self.writing_user)
                 elif isinstance(value, str):
-                    cleaned = xml_safe(value)
+                    cleaned = clean_text(value)
                 else:
                     continue
             except ValidationError as error:
@@ -46,13 +72,15 @@ class CleanFieldsMixin:
             raise ValidationError(errors)
 
     def clean_stream_field(self, field: StreamField, value: Any) -> Any:
-        """A body checked as an article's (``ARTICLE_BODY_MAX_BYTES``). Wagtail's own block
-        validation is the form field's job (the page editor runs it before this)."""
+        """A body checked as an article's (``ARTICLE_BODY_MAX_BYTES``), with the writer's choose
+        permissions. Wagtail's own block validation is the form field's job (the page editor
+        runs it before this)."""
         from .. import validation
 
         return validation.clean_body(
             value,
             field.stream_block,
+            self.writing_user,
             max_bytes=settings.ARTICLE_BODY_MAX_BYTES,
             block_validation=False,
         )
