@@ -81,7 +81,8 @@ def test_an_edit_of_an_entry_deleted_meanwhile_leaks_nothing_to_another_feeds_ed
 @pytest.mark.parametrize(
     ("sent", "stored"),
     [
-        ("Polls\x07 close\x1b[31m at ten", "Polls  close [31m at ten"),
+        ("Polls\x07 close\x1b[31m at ten", "Polls close[31m at ten"),  # as the API stores it
+        ("Polls\x0bclose\x0cat ten", "Polls close at ten"),  # Word's line break separates words
         ("Line one\r\nLine two\t!", "Line one Line two !"),
         ("\x85\x9fNEL and C1\x7f", "NEL and C1"),
         ("\u202bمرحبا 😀 Ünïcödé\u202c", "\u202bمرحبا 😀 Ünïcödé\u202c"),  # text stays as typed

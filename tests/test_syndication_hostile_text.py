@@ -29,9 +29,11 @@ SITEMAP_NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "news": "http://www.google.com/schemas/sitemap-news/0.9",
 }
-# Characters XML 1.0 forbids: Word's vertical tab, other C0 controls, the two non-characters and
-# a lone surrogate (valid in a Python str, impossible in UTF-8).
-FORBIDDEN = ["\x0b", "\x01", "\x00", "\x1f", "\ufffe", "\ud800"]
+# Characters XML 1.0 forbids and ``xml_safe`` drops: C0 controls, the two non-characters and a
+# lone surrogate (valid in a Python str, impossible in UTF-8). Word's vertical tab and the form
+# feed become a space instead (SEPARATORS).
+FORBIDDEN = ["\x08", "\x01", "\x00", "\x1f", "\ufffe", "\ud800"]
+SEPARATORS = ["\x0b", "\x0c"]
 HOSTILE_MARKUP = "Tom & Jerry <script>alert(1)</script>"
 ESCAPED_MARKUP = "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;"
 
@@ -64,10 +66,15 @@ def _descriptions(root: ElementTree.Element) -> list[str]:
 
 @pytest.mark.parametrize(
     "bad",
-    [*FORBIDDEN, "\x08", "\x0c", "\x0e", "\uffff", "\udfff", "\x7f", "\x85", "\x9f", "\ufdd0"],
+    [*FORBIDDEN, "\x02", "\x0e", "\uffff", "\udfff", "\x7f", "\x85", "\x9f", "\ufdd0"],
 )
 def test_xml_safe_removes_exactly_the_forbidden_characters(bad):
     assert xml_safe(f"Storm{bad} warning") == "Storm warning"
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+def test_xml_safe_turns_word_line_breaks_and_form_feeds_into_spaces(separator):
+    assert xml_safe(f"Polls{separator}close") == "Polls close"
 
 
 def test_xml_safe_keeps_whitespace_emoji_and_right_to_left_text():
@@ -77,7 +84,8 @@ def test_xml_safe_keeps_whitespace_emoji_and_right_to_left_text():
 
 def test_xml_safe_removes_every_code_point_xml_forbids_or_html_rejects_and_no_other():
     removed = [code for code in range(0x110000) if xml_safe(chr(code)) == ""]
-    allowed = {0x9, 0xA, 0xD}
+    assert [xml_safe(chr(code)) for code in (0xB, 0xC)] == [" ", " "]
+    allowed = {0x9, 0xA, 0xB, 0xC, 0xD}
     expected = [c for c in range(0x20) if c not in allowed]
     expected += [*range(0x7F, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
     expected += [0xFFFE, 0xFFFF]
@@ -89,7 +97,7 @@ def test_xml_safe_removes_every_code_point_xml_forbids_or_html_rejects_and_no_ot
 
 
 @pytest.mark.parametrize("generator", [XMLSafeRssFeed, XMLSafeAtomFeed])
-@pytest.mark.parametrize("bad", FORBIDDEN)
+@pytest.mark.parametrize("bad", [*FORBIDDEN, *SEPARATORS])
 def test_safe_generators_write_well_formed_xml_from_any_string_argument(generator, bad):
     feed = generator(
         title=f"Feed{bad} title",
@@ -116,14 +124,15 @@ def test_safe_generators_write_well_formed_xml_from_any_string_argument(generato
     ElementTree.fromstring(xml.encode())
     parsed = feedparser.parse(xml.encode())
     assert not parsed.bozo, parsed.bozo_exception
-    assert parsed.feed.title == "Feed title"
+    space = " " if bad in SEPARATORS else ""
+    assert parsed.feed.title == f"Feed{space} title"
     (item,) = parsed.entries
     assert (item.title, item.summary, item.author) == (
-        "Item title",
-        "Item description",
-        "Item author",
+        f"Item{space} title",
+        f"Item{space} description",
+        f"Item{space} author",
     )
-    assert [tag.term for tag in item.tags] == ["Item category"]
+    assert [tag.term for tag in item.tags] == [f"Item{space} category"]
 
 
 # Markup in text --------------------------------------------------------------------------------

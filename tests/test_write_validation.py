@@ -312,16 +312,16 @@ def test_authors_are_capped_unique_and_resolved_in_one_query(
 def test_control_characters_are_stripped_from_every_string_written(writer, feed, client):
     body = [
         {"type": "paragraph", "value": "<p>Line\x0bbreak\x01</p>"},
-        {"type": "quote", "value": {"text": "Said\x0c so\ufffe", "attribution": "A\x1fB"}},
+        {"type": "quote", "value": {"text": "Said\x0cso\ufffe", "attribution": "A\x1fB"}},
         {"type": "table", "value": {"data": [["c\x08ell"]]}},
     ]
     created = post(writer, feed, body, headline="Head\x0bline\x00")
     assert created.status_code == 201, created.content
     entry = LiveEntry.objects.get(pk=created.json()["id"])
-    assert entry.headline == "Headline"
+    assert entry.headline == "Head line"  # Word's line break separates words
     raw = json.dumps(list(entry.body.raw_data), ensure_ascii=False)
     assert all(ch not in raw for ch in "\x0b\x01\x0c\ufffe\x1f\x08")
-    assert "Linebreak" in raw and "Said so" in raw and "cell" in raw
+    assert "Line break" in raw and "Said so" in raw and "cell" in raw and "AB" in raw
     assert client.get(f"/newsfeed/feeds/live/{feed.pk}.rss").status_code == 200
 
 
@@ -361,6 +361,18 @@ def test_the_console_refuses_a_crafted_link_and_keeps_the_text(admin_client, fee
     assert not LiveEntry.objects.exists()
 
 
+def test_the_console_cleans_a_headline_as_the_api_does(admin_client, writer, feed):
+    pasted = "Polls\x0bclose\x01d"  # Word's line break separates words; \x01 is dropped
+    body = streamfield([("paragraph", rich_text("<p>x</p>"))])
+    data = nested_form_data({"headline": pasted, "body": body})
+    data["action"] = "publish"
+    assert admin_client.post(f"/admin/newsfeed/feeds/{feed.pk}/console/", data).status_code == 302
+    created = post(writer, feed, [{"type": "paragraph", "value": "<p>y</p>"}], headline=pasted)
+    assert created.status_code == 201, created.content
+    headlines = list(LiveEntry.objects.order_by("pk").values_list("headline", flat=True))
+    assert headlines == ["Polls closed", "Polls closed"]
+
+
 def test_the_page_editor_refuses_a_crafted_link_and_strips_control_characters(
     admin_client, news_index
 ):
@@ -373,7 +385,7 @@ def test_the_page_editor_refuses_a_crafted_link_and_strips_control_characters(
     assert not NewsArticlePage.objects.exists()
 
     good = article_data(
-        title="Storm\x0b warning",
+        title="Storm\x0bwarning",
         standfirst="Winds\x01 rise",
         body=streamfield([("paragraph", rich_text("<p>Fine</p>"))]),
     )

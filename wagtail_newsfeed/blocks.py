@@ -99,6 +99,11 @@ class HeadingBlock(blocks.StructBlock):
         default="h2",
     )
 
+    def get_searchable_content(self, value: Any) -> list[str]:
+        """The heading's words only: Wagtail's ``ChoiceBlock`` adds its label ("Sub-heading
+        (h3)"), which would show up in summaries, feeds, JSON-LD and search."""
+        return self.child_blocks["text"].get_searchable_content(value.get("text"))
+
     class Meta:
         icon = "title"
         template = _template("heading")
@@ -326,6 +331,20 @@ class NewsStreamBlock(blocks.StreamBlock):
         from .rendering import body_text_parts
 
         return body_text_parts(value)
+
+    def get_form_state(self, value: Any) -> Any:
+        """A stored body without the blocks Wagtail cannot read (a null value where an object
+        is expected): one of them would fail the whole edit form, in every editor (the page
+        editor too). The console also names them (``validation.repair_body``); saving drops
+        them. A body posted back with errors is shown as posted."""
+        from .rendering import body_children
+
+        if isinstance(value, blocks.StreamValue) and value.is_lazy:
+            unreadable = {index for index, child in body_children(value) if child is None}
+            if unreadable:
+                kept = [raw for i, raw in enumerate(value.raw_data) if i not in unreadable]
+                value = blocks.StreamValue(self, kept, is_lazy=True)
+        return super().get_form_state(value)
 
     class Meta:
         block_counts = {}

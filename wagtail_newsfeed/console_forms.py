@@ -162,7 +162,13 @@ class ConsoleEntryForm(EntryFormBase):
             self.initial["display_time"] = None
 
     def clean_headline(self) -> str:
-        return CONTROL_CHARACTERS.sub(" ", self.cleaned_data.get("headline") or "").strip()
+        """One line, with control characters treated as at every door (``xml_safe``: Word's
+        line break becomes a space, others are dropped); what is left of line breaks and tabs
+        becomes a space."""
+        from .xml import xml_safe
+
+        headline = xml_safe(self.cleaned_data.get("headline") or "")
+        return CONTROL_CHARACTERS.sub(" ", headline).strip()
 
     def clean_display_time(self) -> Any:
         value = self.cleaned_data.get("display_time")

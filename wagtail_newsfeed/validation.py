@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
 from django.utils.text import capfirst
@@ -72,6 +73,10 @@ class _Walk:
     #: ids: they are errors of a write, but do not keep a stored block from the editor.
     ids: set[str] = field(default_factory=set)
     id_errors: list[tuple[tuple, str]] = field(default_factory=list)
+    #: Problems of a write that do not keep a stored block from the editor either: the editor
+    #: reads the value and writes it its own way on saving (a number where text is expected,
+    #: an id written with a leading zero).
+    form_errors: list[tuple[tuple, str]] = field(default_factory=list)
 
     def error(self, path: tuple, message: str) -> None:
         self.errors.append((path, message))
@@ -115,7 +120,7 @@ class _Walk:
             return clean_table(value, lambda message: self.error(path, message))
         if isinstance(block, blocks.ChooserBlock):
             return self.chooser(block, value, path)
-        return self.scalar(value, path)
+        return self.scalar(block, value, path)
 
     def count(self) -> bool:
         self.blocks += 1
@@ -156,8 +161,7 @@ class _Walk:
         return cleaned
 
     def list(self, block: blocks.ListBlock, value: Any, path: tuple) -> list[Any]:
-        if value is None:
-            return []
+        # None too: Wagtail cannot read a null list (nor the editor open it).
         if not isinstance(value, list):
             self.error(path, _("Expected a list."))
             return []
@@ -180,8 +184,8 @@ class _Walk:
         return cleaned
 
     def struct(self, block: blocks.StructBlock, value: Any, path: tuple) -> dict[str, Any]:
-        if value is None:
-            return {}
+        # None too (a null value, or a stored block without one): Wagtail cannot read it, and
+        # the editor would fail to open the whole body. Left-out fields take their defaults.
         if not isinstance(value, dict):
             self.error(
                 path,
@@ -241,16 +245,40 @@ class _Walk:
                 % {"what": _describe(model, kind), "id": _shown(raw_id)},
             )
             return None
+        if isinstance(raw_id, str) and raw_id != str(pk):
+            # parse_id reads "05" as 5, but Wagtail's rich-text rewriter looks links up by the
+            # id as written and finds nothing (a link without href): one way to write an id.
+            self.form_errors.append(
+                (
+                    path,
+                    _("%(what)s has an id with a leading zero (%(id)s); write %(pk)d.")
+                    % {"what": _describe(model, kind), "id": _shown(raw_id), "pk": pk},
+                )
+            )
         self.references.append(_Reference(model, pk, path, page_types))
         return pk
 
-    def scalar(self, value: Any, path: tuple) -> Any:
+    def scalar(self, block: blocks.Block, value: Any, path: tuple) -> Any:
         if isinstance(value, str):
             return xml_safe(value)
-        if value is None or isinstance(value, bool | int | float):
+        if value is None:
+            return value
+        if isinstance(value, bool | int | float):
+            if _expects_text(block):
+                # Wagtail would store it as it is, and fail on it later (an embed's lookup).
+                self.form_errors.append((path, _("Expected text, not a number or true/false.")))
             return value
         self.error(path, _("Expected a single value, not a list or an object."))
         return None
+
+
+def _expects_text(block: blocks.Block) -> bool:
+    """Whether ``block``'s value is text: its form field is a text field (``CharBlock``,
+    ``TextBlock``, ``URLBlock``, ``EmbedBlock``, ``EmailBlock``, ``RegexBlock``...) or it is a
+    ``ChoiceBlock``, whose choices are stored as text."""
+    if isinstance(block, blocks.ChoiceBlock):
+        return True
+    return isinstance(block, blocks.FieldBlock) and isinstance(block.field, forms.CharField)
 
 
 def _shown(value: Any) -> str:
@@ -436,7 +464,7 @@ def clean_body(
         raise StreamBlockValidationError(non_block_errors=ErrorList(limit_errors))
     walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
     cleaned = walk.stream(stream_block, raw, ())
-    walk.errors += walk.id_errors
+    walk.errors += walk.id_errors + walk.form_errors
     if not walk.errors:
         # Cleaning may grow a body (rich text stores "&" as "&amp;"): the cap is on what is stored.
         limit_errors = _size_errors(cleaned, max_bytes, cleaned=True)
@@ -462,7 +490,9 @@ def clean_body(
 class BodyProblem(NamedTuple):
     """One stored block the validator would refuse (``damaged``: an editor could not open it)
     or that opens but would be changed on saving: its rich text holds markup the editor cannot
-    write, or its id is unsafe or used twice (``new_id``: the id the editor gets instead)."""
+    write, a value is of a type the editor writes its own way (a number as text, an id with a
+    leading zero), or its id is unsafe or used twice (``new_id``: the id the editor gets
+    instead)."""
 
     index: int
     message: str
@@ -487,6 +517,9 @@ def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
         for path, message in walk.id_errors:
             label = path_label(((index, None), *path[1:]))
             problems.append(BodyProblem(index, f"{label}: {message}", False, new_id=True))
+        for path, message in walk.form_errors:
+            label = path_label(((index, None), *path[1:]))
+            problems.append(BodyProblem(index, f"{label}: {message}", damaged=False))
         if not walk.errors and _markup_removed(raw, cleaned[0]):
             message = _("body[%(i)d]: holds markup the editor cannot write") % {"i": index}
             problems.append(BodyProblem(index, message, damaged=False))

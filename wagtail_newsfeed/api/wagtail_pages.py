@@ -3,7 +3,8 @@
 Wagtail's own ``PagesAPIViewSet`` lists every live page, including expired ones that stay live
 until ``publish_scheduled`` runs, with their whole body. Register ``VisiblePagesAPIViewSet``
 instead and the listing, the detail and the ``find`` view hide exactly what the site and the
-newsfeed API hide.
+newsfeed API hide, and a stored block that cannot be shown is left out of a body (as the
+newsfeed API does) instead of failing the response.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from wagtail.api.v2.filters import SearchFilter
+from wagtail.api.v2.serializers import PageSerializer, StreamField
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
+from wagtail.fields import StreamField as StreamModelField
 from wagtail.models import Page
 
+from .. import rendering
 from ..converters import parse_count, parse_id
 from ..visibility import visible_pages
 
@@ -38,9 +42,25 @@ class BlankSafeSearchFilter(SearchFilter):
         return super().filter_queryset(request, queryset, view)
 
 
+class BlockByBlockStreamField(StreamField):
+    """Wagtail's StreamField serializer, block by block: a block whose stored value cannot be
+    read or serialised (written before the write validator existed) is logged and left out."""
+
+    def to_representation(self, value: Any) -> list[Any]:
+        return rendering.body_json(value, self.context)
+
+
+class VisiblePageSerializer(PageSerializer):
+    serializer_field_mapping = {
+        **PageSerializer.serializer_field_mapping,
+        StreamModelField: BlockByBlockStreamField,
+    }
+
+
 class VisiblePagesAPIViewSet(PagesAPIViewSet):
     """``PagesAPIViewSet`` whose pages are also live, public and not expired."""
 
+    base_serializer_class = VisiblePageSerializer
     filter_backends = [
         BlankSafeSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends

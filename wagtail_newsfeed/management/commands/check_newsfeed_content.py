@@ -22,9 +22,16 @@ logger = logging.getLogger(__name__)
 
 
 def body_report(body: Any) -> list[str]:
-    """What is wrong with one stored body, one line per problem."""
-    lines = [problem.message for problem in validation.body_problems(body)]
-    lines += [f"body[{index}]: {problem}" for index, problem in rendering.failing_blocks(body)]
+    """What is wrong with one stored body, one line per problem (a damaged block once: that it
+    cannot be read as well is no news)."""
+    problems = validation.body_problems(body)
+    damaged = {problem.index for problem in problems if problem.damaged}
+    lines = [problem.message for problem in problems]
+    lines += [
+        f"body[{index}]: {problem}"
+        for index, problem in rendering.failing_blocks(body)
+        if index not in damaged
+    ]
     return lines
 
 
