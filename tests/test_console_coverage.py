@@ -3,11 +3,14 @@ to the reader page. Changing the status publishes it, and nothing else."""
 
 from __future__ import annotations
 
+import json
 import re
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from tests import factories
@@ -19,6 +22,7 @@ from wagtail_newsfeed.models import LiveFeedPage
 pytestmark = pytest.mark.django_db
 
 ACTION = "wagtail_newsfeed.feed.coverage_status"
+DAY = timedelta(days=1)
 
 
 def change(client, feed, status, expected=None):
@@ -26,6 +30,11 @@ def change(client, feed, status, expected=None):
     if expected is not None:
         data["expected"] = expected
     return client.post(reverse("wagtail_newsfeed_console:coverage", args=[feed.pk]), data)
+
+
+def now():
+    """In whole seconds, as the coverage times are recorded (and as revisions keep them)."""
+    return timezone.now().replace(microsecond=0)
 
 
 def stored(feed) -> LiveFeedPage:
@@ -90,6 +99,85 @@ def test_one_click_takes_upcoming_coverage_live_for_readers_and_logs_it(
     assert client.get(api_url).json()["status"] == "live"  # and so does the API
 
 
+def live_blog(html: str) -> dict:
+    """The page's schema.org LiveBlogPosting."""
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    return json.loads(found.group(1))
+
+
+def test_ending_coverage_records_when_it_ended_for_readers_and_search_engines(
+    admin_client, client, feed
+):
+    assert stored(feed).coverage_end is None
+    before = now()
+
+    assert change(admin_client, feed, "ended", expected="live").status_code == 302
+
+    feed = stored(feed)
+    assert before <= feed.coverage_end <= timezone.now()
+    assert feed.live_revision.as_object().coverage_end == feed.coverage_end
+    html = client.get(feed.url).text
+    assert re.search(r"Ended <time datetime=\"[^\"]+\">", html)
+    ended = datetime.fromisoformat(live_blog(html)["coverageEndTime"])
+    assert ended == feed.coverage_end
+
+
+def test_an_end_time_an_editor_set_is_kept(admin_client, news_index):
+    end = now() - timedelta(minutes=10)
+    feed = factories.make_feed(news_index, "Count night", coverage_end=end)
+
+    change(admin_client, feed, "ended")
+
+    assert stored(feed).coverage_end == end
+
+
+def test_ending_before_the_planned_end_records_now(admin_client, news_index):
+    feed = factories.make_feed(news_index, "Count night", coverage_end=timezone.now() + DAY)
+
+    change(admin_client, feed, "ended")
+
+    assert stored(feed).coverage_end <= timezone.now()
+
+
+def test_going_live_records_when_coverage_started(admin_client, client, news_index):
+    feed = factories.make_feed(
+        news_index, "Count night", coverage_status="upcoming", coverage_start=None
+    )
+    before = now()
+
+    assert change(admin_client, feed, "live", expected="upcoming").status_code == 302
+
+    feed = stored(feed)
+    assert before <= feed.coverage_start <= timezone.now()
+    html = client.get(feed.url).text
+    assert re.search(r"Started <time datetime=\"[^\"]+\">", html)
+    assert datetime.fromisoformat(live_blog(html)["coverageStartTime"]) == feed.coverage_start
+
+
+def test_going_live_early_moves_the_planned_start_to_now(admin_client, news_index):
+    feed = factories.make_feed(
+        news_index, "Count night", coverage_status="upcoming", coverage_start=timezone.now() + DAY
+    )
+
+    change(admin_client, feed, "live")
+
+    assert stored(feed).coverage_start <= timezone.now()
+
+
+def test_reopening_ended_coverage_keeps_its_start_and_drops_its_end(
+    admin_client, client, news_index
+):
+    start = now() - DAY
+    feed = factories.make_feed(news_index, "Count night", coverage_start=start)
+    change(admin_client, feed, "ended")
+
+    change(admin_client, feed, "live", expected="ended")
+
+    feed = stored(feed)
+    assert (feed.coverage_start, feed.coverage_end) == (start, None)
+    assert "coverageEndTime" not in live_blog(client.get(feed.url).text)
+
+
 def test_draft_edits_of_the_feed_stay_a_draft(admin_client, client, feed):
     draft = stored(feed)
     draft.title = "Unfinished new title"
@@ -102,6 +190,7 @@ def test_draft_edits_of_the_feed_stay_a_draft(admin_client, client, feed):
     assert "Unfinished new title" not in client.get(feed.url).text
     latest = feed.get_latest_revision_as_object()
     assert (latest.title, latest.coverage_status) == ("Unfinished new title", "ended")
+    assert latest.coverage_end == feed.coverage_end is not None  # the same end, recorded once
     assert feed.has_unpublished_changes
     # Publishing that draft later does not bring the old status back.
     feed.get_latest_revision().publish()

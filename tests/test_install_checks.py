@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import wagtail
 from django.apps import apps
 from django.core.checks import ERROR
 from django.core.management import CommandError, call_command
@@ -29,6 +30,35 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def ids(messages) -> list[str]:
     return [message.id for message in messages]
+
+
+# Apps the README lists -----------------------------------------------------------------------
+
+
+def test_every_required_app_installed_passes_the_check():
+    assert checks.check_required_apps() == []
+
+
+@pytest.mark.parametrize(
+    ("app", "effect"),
+    [
+        ("rest_framework.authtoken", "401"),
+        ("drf_spectacular", "500"),
+        ("drf_spectacular_sidecar", "blank"),
+        ("wagtail_modeladmin", None),
+    ],
+)
+def test_a_missing_app_is_an_error_that_says_what_breaks(app, effect):
+    installed = [config.name for config in apps.get_app_configs()]
+    assert app in installed
+
+    [error] = checks.missing_apps([name for name in installed if name != app])
+
+    assert error.id == "wagtail_newsfeed.E001"
+    assert error.level == ERROR
+    assert error.msg == f"wagtail-newsfeed needs {app!r} in INSTALLED_APPS."
+    if effect is not None:
+        assert effect in error.hint
 
 
 # Sitemaps routed without django.contrib.sitemaps ----------------------------------------------
@@ -78,8 +108,27 @@ def set_default_site(hostname: str, port: int = 80) -> Site:
     return site
 
 
+#: Hostnames whose links lead every reader to their own machine.
+LOCAL_HOSTNAMES = [
+    "localhost",
+    "LocalHost",
+    "localhost.",  # with the DNS root dot
+    "news.localhost",  # RFC 6761: every name under localhost is loopback
+    "news.localhost.",
+    "127.0.0.1",
+    "127.0.1.1",  # Debian's address for the machine's own hostname
+    "127.255.255.254",
+    "0.0.0.0",  # what ``runserver 0.0.0.0:8000`` listens on
+    "::1",
+    "[::1]",
+    "::",
+    "[::]",
+    "::ffff:127.0.0.1",
+]
+
+
 @pytest.mark.django_db
-@pytest.mark.parametrize("hostname", ["localhost", "127.0.0.1"])
+@pytest.mark.parametrize("hostname", LOCAL_HOSTNAMES)
 def test_localhost_site_with_debug_off_warns_where_to_fix_it(settings, hostname):
     settings.DEBUG = False
     site = set_default_site(hostname, 8000)
@@ -93,9 +142,22 @@ def test_localhost_site_with_debug_off_warns_where_to_fix_it(settings, hostname)
 
 
 @pytest.mark.django_db
-def test_real_hostname_passes_the_localhost_check(settings):
+@pytest.mark.parametrize(
+    "hostname",
+    [
+        "news.example.org",
+        "localhost.example.org",
+        "mylocalhost",
+        "127.example.org",
+        "203.0.113.7",
+        "10.0.0.5",  # an intranet's address is reachable by its readers
+        "2001:db8::1",
+        "[2001:db8::1]",
+    ],
+)
+def test_real_hostname_passes_the_localhost_check(settings, hostname):
     settings.DEBUG = False
-    set_default_site("news.example.org", 443)
+    set_default_site(hostname, 443)
 
     assert checks.check_site_hostname(databases=["default"]) == []
 
@@ -250,6 +312,33 @@ def test_readme_install_snippet_has_every_app_and_setting_the_guide_has():
     reference = (ROOT / "docs" / "configuration.md").read_text()
     assert apps_listed(readme) == apps_listed(guide) == apps_listed(reference)
     assert spectacular_keys(readme) == spectacular_keys(guide) == spectacular_keys(reference)
+
+
+def test_the_readme_guide_and_reference_share_one_settings_snippet():
+    snippets = {
+        name: settings_snippet((ROOT / name).read_text())
+        for name in ["README.md", "docs/installation.md", "docs/configuration.md"]
+    }
+
+    assert len(set(snippets.values())) == 1, snippets
+
+
+def settings_snippet(text: str) -> str:
+    """From ``INSTALLED_APPS = [`` to the end of its code block."""
+    return re.search(r"^(INSTALLED_APPS = \[.*?)^```", text, re.S | re.M).group(1)
+
+
+def test_the_snippet_added_to_a_wagtail_start_project_has_every_required_app_once():
+    """Adding the snippet's lines to what ``wagtail start`` wrote: an app listed twice stops
+    Django ("Application labels aren't unique"), a missing one is E001."""
+    project = Path(wagtail.__file__).parent / "project_template" / "project_name"
+    started = apps_listed((project / "settings" / "base.py").read_text())
+    assert {"wagtail", "modelcluster", "taggit"} <= started
+
+    for doc in ["README.md", "docs/installation.md", "docs/configuration.md"]:
+        added = apps_listed((ROOT / doc).read_text())
+        assert added & started == set(), doc
+        assert set(checks.REQUIRED_APPS) - added - started == set(), doc
 
 
 def apps_listed(text: str) -> set[str]:

@@ -1,6 +1,6 @@
 """System checks for the ``WAGTAIL_NEWSFEED`` setting, the apps the newsroom needs, settings that
 turn a Redis or database blink into errors for readers, and the installation mistakes a new site
-makes: sitemaps routed without their app, and a Wagtail Site still called ``localhost``.
+makes: sitemaps routed without their app, and a Wagtail Site still at a local address.
 
 Checks that read the database are tagged ``database``: Django runs them only when asked for a
 database (``check --database default``, and ``migrate``), never at import time, and they say
@@ -8,6 +8,7 @@ nothing when the tables do not exist yet."""
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -28,9 +29,19 @@ REQUIRED_APPS = [
     "wagtail.contrib.table_block",
     "wagtail_modeladmin",
     "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "modelcluster",
     "taggit",
 ]
+#: What breaks without an app, where nothing else says so.
+MISSING_APP_EFFECTS = {
+    "rest_framework.authtoken": "Without it, API writes with a token answer 401.",
+    "drf_spectacular": "Without it, the API docs page answers 500.",
+    "drf_spectacular_sidecar": "Without it, the API docs page stays blank (its assets are "
+    "not found).",
+}
 
 POSITIVE_INTS = [
     "ARTICLES_PER_PAGE",
@@ -59,13 +70,18 @@ NON_NEGATIVE_INTS = ["API_CACHE_MAX_AGE", "API_LIVE_CACHE_MAX_AGE", "WEBHOOK_SEC
 
 @register(Tags.compatibility)
 def check_required_apps(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return missing_apps([config.name for config in apps.get_app_configs()])
+
+
+def missing_apps(installed_apps: list[str]) -> list[Error]:
     return [
         Error(
             f"wagtail-newsfeed needs {name!r} in INSTALLED_APPS.",
+            hint=MISSING_APP_EFFECTS.get(name),
             id="wagtail_newsfeed.E001",
         )
         for name in REQUIRED_APPS
-        if not apps.is_installed(name)
+        if name not in installed_apps
     ]
 
 
@@ -245,8 +261,24 @@ def unchecked_persistent_connections(databases: dict[str, dict[str, Any]]) -> li
 
 # Installation mistakes --------------------------------------------------------------------------
 
-#: Hostnames that only mean something on the machine the site runs on.
-LOCAL_HOSTNAMES = ("localhost", "127.0.0.1", "[::1]", "::1")
+
+def is_local_hostname(hostname: str) -> bool:
+    """Whether links to ``hostname`` lead each reader to their own machine: ``localhost`` and
+    its subdomains (RFC 6761), any loopback address (127.0.0.0/8, ``::1``) and the unspecified
+    address (``0.0.0.0``, ``::``) that ``runserver 0.0.0.0:8000`` listens on. The hostname may
+    carry a root dot (``localhost.``) or IPv6 brackets (``[::1]``)."""
+    name = hostname.strip().lower().removesuffix(".")
+    if name.startswith("[") and name.endswith("]"):
+        name = name[1:-1]
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1
+    return address.is_loopback or address.is_unspecified
 
 
 def _sitemap_views() -> set[Callable]:
@@ -318,8 +350,7 @@ def check_site_hostname(
         return []
     if site is None:
         return []
-    hostname = (urlsplit(site.root_url).hostname or site.hostname or "").lower()
-    if hostname not in LOCAL_HOSTNAMES and site.hostname.lower() not in LOCAL_HOSTNAMES:
+    if not is_local_hostname(site.hostname or ""):
         return []
     return [
         Warning(

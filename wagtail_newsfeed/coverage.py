@@ -7,6 +7,11 @@ status, which is published, and then the editors' draft is saved again on top of
 status too, so their edits stay a draft, and publishing that draft later does not bring the old
 status back. A feed that was never published only gets a new draft revision.
 
+The change also records when coverage went live or ended (``coverage_start``, ``coverage_end``),
+where no editor set a time that has passed: the page's "Started"/"Ended" line and the JSON-LD's
+``coverageStartTime``/``coverageEndTime`` come from them, and search engines stop showing a live
+blog as live at its end time. Going live again drops an end time that has passed.
+
 Publishing goes through Wagtail (``Revision.publish``), so its ``page_published`` signal purges
 the page, the feeds and the API caches as for any other publish. The feed's history records one
 line, "Changed coverage status from Live to Ended", linked to the published revision.
@@ -14,10 +19,12 @@ line, "Changed coverage status from Live to Ended", linked to the published revi
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -69,15 +76,17 @@ def set_coverage_status(
         draft = page.latest_revision if page.has_unpublished_changes else None
         if draft is not None and page.live and draft.pk == page.live_revision_id:
             draft = None  # nothing newer than what readers see
+        # Whole seconds: revisions store times to the millisecond, the page row to the µs.
+        now = timezone.now().replace(microsecond=0)
         published = None
         if page.live:
             base = page.live_revision.as_object() if page.live_revision else page
-            base.coverage_status = status
+            _apply_status(base, old, status, now)
             published = base.save_revision(user=user, clean=False, log_action=False)
             published.publish(user=user, log_action=False)
         if draft is not None or not page.live:
             edits = draft.as_object() if draft is not None else page
-            edits.coverage_status = status
+            _apply_status(edits, old, status, now)
             # ``changed``: the draft still differs from what readers see.
             edits.save_revision(user=user, clean=False, log_action=False, changed=True)
         page.refresh_from_db()
@@ -95,3 +104,19 @@ def set_coverage_status(
         )
     feed.refresh_from_db()
     return feed
+
+
+def _apply_status(feed: LiveFeedPage, old: str, status: str, now: datetime) -> None:
+    """Set ``status`` and record when coverage really started or ended. A time an editor set
+    stays, unless it is still to come: the coverage started or ended now, whatever was planned."""
+    feed.coverage_status = status
+    if status == CoverageStatus.ENDED:
+        if feed.coverage_end is None or feed.coverage_end > now:
+            feed.coverage_end = now
+    elif status == CoverageStatus.LIVE:
+        if old == CoverageStatus.UPCOMING and (
+            feed.coverage_start is None or feed.coverage_start > now
+        ):
+            feed.coverage_start = now
+        if feed.coverage_end is not None and feed.coverage_end <= now:
+            feed.coverage_end = None  # live again: the end is no longer past
