@@ -92,6 +92,9 @@ def test_latest_feed_costs_a_fixed_number_of_queries(
 def test_articles_without_a_standfirst_are_summed_up_by_their_body_in_one_query(
     client, news_index, django_assert_max_num_queries
 ):
+    # A process that has rendered before: each change then costs it the same one re-read of
+    # Wagtail's Site root paths (``fragments.render_generation``), before 2 articles and 10.
+    client.get(reverse("wagtail_newsfeed:latest_rss"))
     for n in range(2):
         factories.make_article(news_index, standfirst="", body=factories.paragraph(f"Body {n}"))
     renders_changed()  # nothing kept: every item is read afresh
@@ -231,3 +234,40 @@ def test_feeds_are_public_for_proxies_live_ones_briefly(client, news_index, feed
 
     assert latest["Cache-Control"] == "public, max-age=90"
     assert live_feed["Cache-Control"] == "public, max-age=4"
+
+
+def test_each_feed_has_an_atom_id_and_link_of_its_own(client, news_index, feed):
+    """RFC 4287: a feed's id is unique; readers that dedupe by id would merge topic feeds."""
+    climate = factories.make_topic("Climate", slug="climate")
+    economy = factories.make_topic("Economy", slug="economy")
+    factories.make_article(news_index, "Heatwave", topics=[climate])
+    factories.make_article(news_index, "Rates", topics=[economy])
+    factories.make_entry(feed, text="Polls close")
+    feeds = {
+        "latest": ("latest_atom",),
+        "index": ("index_atom", news_index.pk),
+        "climate": ("topic_atom", "climate"),
+        "economy": ("topic_atom", "economy"),
+        "live": ("live_atom", feed.pk),
+    }
+
+    ids = {name: _get(client, *args)[1].feed.id for name, args in feeds.items()}
+
+    index_url = news_index.get_full_url()
+    assert ids["climate"] == f"{index_url}?topic=climate"
+    assert ids["economy"] == f"{index_url}?topic=economy"
+    assert ids["live"] == feed.get_full_url()
+    assert len(set(ids.values())) == len(ids), ids
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_topic_feed_links_to_the_topic_on_the_first_index_that_lists_it(client, news_index, fmt):
+    topic = factories.make_topic("Climate", slug="climate")
+    sport = factories.make_index(title="Sport")
+    factories.make_article(sport, "Heat stops play", topics=[topic])
+    factories.make_article(news_index, "Another story")
+
+    _, parsed = _get(client, f"topic_{fmt}", "climate")
+
+    assert parsed.feed.link == f"{sport.get_full_url()}?topic=climate"
+    assert client.get(f"{sport.url}?topic=climate").status_code == 200

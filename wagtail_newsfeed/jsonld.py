@@ -12,10 +12,12 @@ import json
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from wagtail.models import Page
 
 from .conf import settings
@@ -43,14 +45,56 @@ def dumps_jsonld(data: Any) -> str:
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
 
 
+def named_publisher(request: HttpRequest | None = None) -> str:
+    """The one rule for the publication's name: ``PUBLISHER_NAME``, else the name of the Wagtail
+    Site serving ``request``, else Django's ``WAGTAIL_SITE_NAME``; ``""`` when none is set.
+
+    Never the Site's hostname: a masthead, a share card or a Google News publication called
+    "127.0.0.1" or "localhost" is never what a newsroom means."""
+    name = _one_line(settings.PUBLISHER_NAME)
+    if not name:  # the Site is looked up only when needed: a task has no request to keep it
+        site = get_site(request)
+        name = _one_line(site.site_name if site is not None else "")
+    return name or _one_line(getattr(django_settings, "WAGTAIL_SITE_NAME", ""))
+
+
+def _one_line(name: Any) -> str:
+    """A name as one line, so that one made only of spaces counts as no name."""
+    return " ".join(str(name or "").split())
+
+
 def publisher_name(request: HttpRequest | None = None) -> str:
-    """``PUBLISHER_NAME``, else the Wagtail site's name, else its hostname."""
-    if settings.PUBLISHER_NAME:
-        return settings.PUBLISHER_NAME
-    site = get_site(request)
-    if site is None:
-        return ""
-    return site.site_name or site.hostname
+    """The publication's name for the masthead, ``og:site_name``, JSON-LD, feeds and the Google
+    News sitemap (``named_publisher``), or a neutral "News" where nothing names it."""
+    return named_publisher(request) or gettext("News")
+
+
+def page_image(page: Any) -> Any:
+    """The image a page is shared and found with: an article's lead image, a live feed's share
+    image (``None`` for other pages)."""
+    from .models import LiveFeedMixin, NewsArticleMixin
+
+    if isinstance(page, NewsArticleMixin):
+        return page.lead_image
+    if isinstance(page, LiveFeedMixin):
+        return page.share_image
+    return None
+
+
+def page_sections(page: Any) -> list[str]:
+    """The sections a story is filed in (``article:section`` takes the first, JSON-LD's
+    ``articleSection`` all): an article's topics by name; a story without topics (every live
+    feed) is in the section of the news index it is published under, named by its title."""
+    from .models import NewsArticleMixin, NewsIndexPage
+
+    if isinstance(page, NewsArticleMixin):
+        topics = [topic.name for topic in page.topics.order_by("name")]
+        if topics:
+            return topics
+    parent = page.get_parent()
+    # Only a live index: the row of a never-published one holds its draft title.
+    model = parent.specific_class if parent is not None and parent.live else None
+    return [parent.title] if model is not None and issubclass(model, NewsIndexPage) else []
 
 
 def stream_text(stream: Any) -> str:
@@ -114,12 +158,12 @@ def article_jsonld(article: Any, request: HttpRequest | None = None) -> dict[str
             "@type": "NewsArticle",
             "headline": Truncator(article.seo_title or article.title).chars(110),
             "description": article.search_description or article.standfirst,
-            "image": image_urls(article.lead_image, request),
+            "image": image_urls(page_image(article), request),
             "datePublished": isoformat(published),
             "dateModified": isoformat(max(modified, published) if published else modified),
             "author": [_person(author) for author in article.get_authors()],
             "publisher": publisher_jsonld(request),
-            "articleSection": [topic.name for topic in article.topics.all()],
+            "articleSection": page_sections(article),
             "keywords": [tag.name for tag in article.tags.all()]
             if hasattr(article, "tags")
             else [],
@@ -175,6 +219,8 @@ def live_feed_jsonld(
             "dateModified": isoformat(modified),
             "coverageStartTime": isoformat(feed.coverage_start or feed.first_published_at),
             "coverageEndTime": isoformat(feed.coverage_end),
+            "image": image_urls(page_image(feed), request),
+            "articleSection": page_sections(feed),
             "publisher": publisher_jsonld(request),
             "liveBlogUpdate": [entry_jsonld(entry, url) for entry in entries],
         }

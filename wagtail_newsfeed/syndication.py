@@ -4,7 +4,9 @@ Four feeds, each in both formats: the site's latest articles, one news index's a
 topic's articles, and one live feed's latest entries. Every list comes from ``visibility`` so
 drafts, private, scheduled, expired and deleted content never reach a feed reader; a hidden or
 unknown index, topic or live feed is a 404. Links and enclosures are absolute; dates are the
-reader-facing ones (``published_at`` for articles, ``display_time`` for entries).
+reader-facing ones (``published_at`` for articles, ``display_time`` for entries). Each feed links
+to its own page, which is also its Atom id (unique, as RFC 4287 asks): the home page, the index,
+the index filtered by the topic (``topic_page_url``) and the live page.
 
 Stored text is never trusted to be writable: the feed generators drop the characters XML 1.0
 cannot carry (see ``xml.py``) from every value, so one pasted control character cannot turn the
@@ -21,6 +23,7 @@ import io
 import mimetypes
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
@@ -37,7 +40,7 @@ from wagtail.models import Page
 
 from .conf import settings
 from .fragments import cached_many
-from .jsonld import publisher_name, stream_text
+from .jsonld import named_publisher, publisher_name, stream_text
 from .models.articles import listing_prefetches
 from .models.taxonomy import filed_under
 from .rendering import plain_text
@@ -276,7 +279,7 @@ class LatestArticlesFeed(NewsFeed):
     """The site's latest articles (the site the request is for)."""
 
     def get_object(self, request: HttpRequest) -> FeedSource:
-        name = publisher_name(request)
+        name = named_publisher(request)
         return FeedSource(
             title=_("%(publisher)s: latest news") % {"publisher": name}
             if name
@@ -319,11 +322,30 @@ class TopicArticlesFeed(NewsFeed):
             raise Http404(_("No topic %(slug)r.") % {"slug": slug})
         return FeedSource(
             title=topic.name,
-            link=home_url(request),
+            link=topic_page_url(topic, request),
             description=topic.description,
             items=article_items(filed_under(_site_articles(request), topic.subtree())),
             extra={"topic": topic},
         )
+
+
+def topic_page_url(topic: Any, request: HttpRequest) -> str:
+    """The topic's own page: the first (by tree order) visible news index of the request's site
+    that lists it, filtered by it (``/news/?topic=climate``, canonical to itself). A topic feed's
+    link and so its Atom id: each topic's feed is a feed of its own, not the site-wide one."""
+    from .models import NewsIndexPage
+    from .visibility import visible_pages
+
+    site = get_site(request)
+    indexes = visible_pages(NewsIndexPage.objects.all())
+    if site is not None:
+        indexes = indexes.in_site(site)
+    for index in indexes.order_by("path"):
+        url = index.get_full_url(request)
+        if url and index.get_topics().filter(pk=topic.pk).exists():
+            return f"{url}?{urlencode({'topic': topic.slug})}"
+    # Articles under some other page type: the feed's own address is still the topic's alone.
+    return absolute_url(request.path, request)
 
 
 class LiveFeedEntriesFeed(NewsFeed):
@@ -423,7 +445,7 @@ def alternate_feeds(
         if topic is not None:
             wanted.append((topic.name, "topic", (topic.slug,)))
         wanted.append((specific.title, "index", (specific.pk,)))
-    wanted.append((publisher_name(request) or _("Latest news"), "latest", ()))
+    wanted.append((named_publisher(request) or _("Latest news"), "latest", ()))
     links = []
     for title, kind, args in wanted:
         for fmt, path in feed_paths(kind, *args).items():

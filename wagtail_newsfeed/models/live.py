@@ -67,6 +67,18 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         choices=EntryOrder.choices,
         default=EntryOrder.NEWEST_FIRST,
     )
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("share image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "The picture shown when the live page is shared and in search results "
+            "(not on the page itself)."
+        ),
+    )
 
     search_fields = [index.SearchField("summary")]
 
@@ -92,6 +104,7 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
 class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
+        FieldPanel("share_image"),
         MultiFieldPanel(
             [
                 FieldPanel("coverage_status"),

@@ -19,13 +19,12 @@ from django import template
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import Truncator
-from django.utils.translation import gettext
 from wagtail.models import Page
 
 from ..conf import settings
-from ..jsonld import publisher_name
+from ..jsonld import page_image, page_sections, publisher_name
 from ..rendering import plain_text
-from ..sites import absolute_url, get_site
+from ..sites import absolute_url
 from ..visibility import is_page_visible
 
 register = template.Library()
@@ -93,14 +92,13 @@ def share_meta(
     if isinstance(page, NewsArticleMixin):
         published = page.display_date
         modified = page.updated_at or page.last_published_at or published
-        topic = page.topics.order_by("name").first()
         meta.update(
             type="article",
             description=meta["description"] or _text(page.standfirst),
             published=html_datetime(published),
             modified=html_datetime(max(modified, published) if published else modified),
-            section=topic.name if topic else "",
-            image=_image(page.lead_image, request),
+            section=next(iter(page_sections(page)), ""),
+            image=_image(page_image(page), request),
         )
     elif isinstance(page, LiveFeedMixin):
         latest = live_state.latest if live_state is not None else []
@@ -113,6 +111,8 @@ def share_meta(
             description=meta["description"] or _rich_text(page.summary),
             published=html_datetime(page.first_published_at),
             modified=html_datetime(modified),
+            section=next(iter(page_sections(page)), ""),
+            image=_image(page_image(page), request),
         )
     elif isinstance(page, NewsIndexPage) and topic is not None:
         meta.update(
@@ -125,7 +125,8 @@ def share_meta(
 
 
 def _image(image: Any, request: HttpRequest | None) -> dict[str, Any] | None:
-    """The lead image's first ``SEO_IMAGE_RENDITIONS`` rendition, with its size and alt text."""
+    """The page's image (``jsonld.page_image``) as its first ``SEO_IMAGE_RENDITIONS`` rendition,
+    with its size and alt text."""
     if image is None:
         return None
     rendition = image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
@@ -182,8 +183,6 @@ def newsfeed_share_meta(context: Any, page: Page | None) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def newsfeed_publisher(context: Any) -> str:
-    """The masthead's name: ``PUBLISHER_NAME``, else the Wagtail Site's name, else "News"."""
-    if settings.PUBLISHER_NAME:
-        return settings.PUBLISHER_NAME
-    site = get_site(context.get("request"))
-    return (site.site_name if site else "") or gettext("News")
+    """The masthead's name: the same as in share tags, JSON-LD, feeds and the news sitemap
+    (``jsonld.publisher_name``)."""
+    return publisher_name(context.get("request"))
