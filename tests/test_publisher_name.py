@@ -120,3 +120,12 @@ def test_a_blank_site_name_is_no_name(client, news_index, unnamed_site):
 def test_the_neutral_name_is_translated(unnamed_site):
     with translation.override("de"):
         assert publisher_name() == "Nachrichten"
+
+
+def test_the_document_title_ends_with_the_publisher_s_name(client, news_index, settings):
+    settings.WAGTAIL_NEWSFEED = {"PUBLISHER_NAME": "The Daily Bugle"}
+    article = factories.make_article(news_index, "Spider sighted")
+
+    html = client.get(article.url).content.decode()
+
+    assert "<title>Spider sighted | The Daily Bugle</title>" in html
