@@ -100,8 +100,14 @@ def _forget_finders(*, setting: str, **kwargs: Any) -> None:
 setting_changed.connect(_forget_finders)
 
 
-def convert(content: str, resolver: Resolver, warn: Warn, reusable: dict[int, str]) -> list[dict]:
-    """Raw blocks for classic or block-editor content."""
+def convert(
+    content: str,
+    resolver: Resolver,
+    warn: Warn,
+    reusable: gutenberg.Reusable | dict[int, str],
+) -> list[dict]:
+    """Raw blocks for classic or block-editor content. Pass one ``gutenberg.Reusable`` for a
+    post and its Liveblog entries: they share its expansion budget."""
     builder = BodyBuilder(resolver, warn)
     expander = Expander(warn, resolver.attached_images)
 
@@ -109,7 +115,9 @@ def convert(content: str, resolver: Resolver, warn: Warn, reusable: dict[int, st
         builder.html(expander.expand(markup), autop=True)
 
     if gutenberg.has_blocks(content):
-        gutenberg.BlockReader(builder, classic, reusable).read(gutenberg.parse(content))
+        reader = gutenberg.BlockReader(builder, classic, reusable)
+        reader.reusable.grant(content)
+        reader.read(gutenberg.parse(content))
     else:
         classic(content)
     return builder.finish()

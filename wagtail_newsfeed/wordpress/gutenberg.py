@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..converters import parse_id
+
 _START = re.compile(r"<!--\s+/?wp:")
 _NAME = re.compile(r"<!--\s+(/)?wp:([a-z][a-z0-9_-]*(?:/[a-z][a-z0-9_-]*)?)\s+")
 #: The end of a delimiter with attributes, as WordPress's own parser finds it: the first
@@ -31,6 +33,13 @@ MAX_DEPTH = 32
 MAX_BLOCKS = 10_000
 MAX_ATTRS_CHARS = 64 << 10
 MAX_REUSABLE_DEPTH = 3
+#: Characters of reusable-block content one post (with its Liveblog entries) may expand, plus
+#: ``REUSABLE_PER_CHAR`` for each character of its own content: a block used many times, or
+#: blocks that use each other, cannot multiply the work.
+MAX_REUSABLE_EXPANSION = 64 << 10
+REUSABLE_PER_CHAR = 8
+#: What each expansion costs at least, so that empty blocks cannot be expanded without end.
+REUSABLE_EXPANSION_COST = 64
 
 FLATTEN = {
     "core/group",
@@ -181,13 +190,38 @@ def _delimiter(content: str, start: int, ends: _Ends):
     return closer, name, content[head.end() : tail.start() + 1], tail.group(1), tail.end()
 
 
+class Reusable:
+    """The export's reusable blocks as one post expands them: refs being expanded (a block that
+    holds itself is a cycle, read once) and a budget of characters shared by the post and its
+    Liveblog entries (``grant`` adds to it for each text read), so that expansion work stays
+    linear in the export's size."""
+
+    def __init__(self, blocks: dict[int, str], budget: int = MAX_REUSABLE_EXPANSION) -> None:
+        self.blocks = blocks
+        self.left = budget
+        self.expanding: list[int] = []
+        self.reported: set[str] = set()
+
+    def grant(self, content: str) -> None:
+        """More budget for ``content`` (the post's or an entry's own markup), unless spent."""
+        if "budget" not in self.reported:
+            self.left += REUSABLE_PER_CHAR * len(content)
+
+    def once(self, key: str) -> bool:
+        """True the first time ``key`` is seen in this post: one report line per problem."""
+        if key in self.reported:
+            return False
+        self.reported.add(key)
+        return True
+
+
 class BlockReader:
     """Feeds parsed blocks to a body builder (``body.BodyBuilder``)."""
 
-    def __init__(self, builder: Any, classic: Any, reusable: dict[int, str]) -> None:
+    def __init__(self, builder: Any, classic: Any, reusable: Reusable | dict[int, str]) -> None:
         self.builder = builder
         self.classic = classic  # callable(html): classic-editor content (shortcodes, autop)
-        self.reusable = reusable
+        self.reusable = reusable if isinstance(reusable, Reusable) else Reusable(reusable)
 
     def read(self, parts: list[str | Block], depth: int = 0) -> None:
         for part in parts:
@@ -233,9 +267,34 @@ class BlockReader:
             builder.paragraph_from(block.saved_html())
 
     def reusable_block(self, block: Block, depth: int) -> None:
-        ref = block.attrs.get("ref")
-        content = self.reusable.get(ref) if isinstance(ref, int) else None
-        if content is None or depth >= MAX_REUSABLE_DEPTH:
-            self.builder.warn("unknown_block", f"reusable block {str(ref)[:20]} not in the export")
-            return
-        self.read(parse(content), depth + 1)
+        reusable, warn = self.reusable, self.builder.warn
+        raw = block.attrs.get("ref")
+        ref = parse_id(raw)  # a number, or a string of digits ("161")
+        content = reusable.blocks.get(ref) if ref is not None else None
+        if content is None:
+            warn("unknown_block", f"reusable block {str(raw)[:20]} not in the export")
+        elif ref in reusable.expanding:
+            if reusable.once(f"cycle {ref}"):
+                warn("unknown_block", f"reusable block {ref} contains itself (a cycle); read once")
+        elif depth >= MAX_REUSABLE_DEPTH:
+            if reusable.once(f"deep {ref}"):
+                warn(
+                    "unknown_block",
+                    f"reusable block {ref} is nested more than {MAX_REUSABLE_DEPTH} deep; left out",
+                )
+        elif reusable.left < len(content) + REUSABLE_EXPANSION_COST:
+            reusable.left = 0
+            if reusable.once("budget"):
+                warn(
+                    "unknown_block",
+                    "reusable blocks expand to more characters than this post may hold"
+                    f" ({MAX_REUSABLE_EXPANSION:,} plus {REUSABLE_PER_CHAR} for each of its own);"
+                    f" reusable block {ref} and the ones after it were left out",
+                )
+        else:
+            reusable.left -= len(content) + REUSABLE_EXPANSION_COST
+            reusable.expanding.append(ref)
+            try:
+                self.read(parse(content), depth + 1)
+            finally:
+                reusable.expanding.pop()

@@ -29,13 +29,13 @@ from ..conf import settings
 from ..models import LiveEntry, NewsArticlePage, WordPressOrigin
 from . import content
 from .files import ExportFiles
-from .liveblog import sync_entries
+from .liveblog import count_entry_changes, sync_entries
 from .media import MediaLibrary, Uploads
 from .pages import save_page, unique_slug
 from .people import Mapping, People
 from .posts import SUMMARY_FEATURES, Planner, PostPlan
 from .records import Item
-from .redirects import save_redirects
+from .redirects import drop_redirects, save_redirects
 from .report import Report
 from .survey import POST_TYPES, survey
 from .taxonomy import Taxonomy
@@ -180,7 +180,7 @@ class Importer:
             with transaction.atomic():
                 if not unchanged:
                     page, created = save_page(plan, self.index, page, self.validated(plan))
-                    save_redirects(plan.old_paths, self.site, self.report, plan.label, page=page)
+                    self._redirects(plan, page.pk, page=page)
                     WordPressOrigin.objects.update_or_create(
                         site=self.catalog.site,
                         kind=WordPressOrigin.Kind.POST,
@@ -189,14 +189,7 @@ class Importer:
                     )
                     origin = Origin(page.pk, fingerprint)
                 else:  # nothing to write, but the same report lines as the first run
-                    save_redirects(
-                        plan.old_paths,
-                        self.site,
-                        self.report,
-                        plan.label,
-                        page_id=origin.page_id,
-                        create=False,
-                    )
+                    self._redirects(plan, origin.page_id)
                 if plan.kind == "feed":
                     sync_entries(page, plan.entries, self.catalog.site, self.report, plan.label)
         except Exception as error:  # one failing post never stops the rest
@@ -210,6 +203,19 @@ class Importer:
         self.report.count(what, "links rewritten" if relinking else outcome)
         where = f" at {page.url_path}" if page is not None else ""
         self.say(f"{outcome} {plan.kind} {plan.title!r} (WordPress {plan.wp_id}){where}")
+
+    def _redirects(self, plan: PostPlan, page_id: int, *, page: Page | None = None) -> None:
+        """A public post's old URLs redirect to its page (created when ``page`` was written,
+        only reported for an unchanged one); a post that is not public has none."""
+        if not plan.public:
+            removed = drop_redirects(plan.old_paths, self.site, page_id)
+            self.report.count("redirects", "removed (the post is not public)", removed)
+        elif page is not None:
+            save_redirects(plan.old_paths, self.site, self.report, plan.label, page=page)
+        else:
+            save_redirects(
+                plan.old_paths, self.site, self.report, plan.label, page_id=page_id, create=False
+            )
 
     def validated(self, plan: PostPlan):
         if plan.kind == "feed":
@@ -226,6 +232,7 @@ class Importer:
                 if not entry.deleted:
                     body = content.without_pending(entry.body)
                     content.clean_blocks(body, stream_block, settings.ENTRY_BODY_MAX_BYTES)
+            count_entry_changes(page, plan.entries, self.catalog.site, self.report)
         else:
             stream_block = NewsArticlePage._meta.get_field("body").stream_block
             body = content.without_pending(plan.body)
@@ -240,10 +247,11 @@ class Importer:
             where = f"{self.index.url_path}{slug}/"
         entries = sum(not entry.deleted for entry in plan.entries)
         extra = f", {entries} entries" if plan.kind == "feed" else ""
+        redirects = f"{len(plan.old_paths)} old URLs" if plan.public else "no redirects: not public"
         self.say(
             f"{action} {plan.kind} {plan.title!r} (WordPress {plan.wp_id})"
             + (f" at {where}" if action != "keep" else "")
-            + f" [{plan.status}, {len(plan.body)} blocks{extra}, {len(plan.old_paths)} old URLs]"
+            + f" [{plan.status}, {len(plan.body)} blocks{extra}, {redirects}]"
         )
 
     def trashed(self, item: Item) -> None:
@@ -263,18 +271,26 @@ class Importer:
             self.report.count("articles", "unpublished (trashed)")
 
     def _media_redirects(self) -> None:
+        catalog = self.catalog
         for wp_id, url in self.media.files.items():
-            attachment = self.catalog.attachments[wp_id]
+            attachment = catalog.attachments[wp_id]
             folder = attachment.url.rpartition("/")[0]
-            paths = [self.catalog.old_path(attachment.url), self.catalog.old_path(attachment.link)]
+            paths = [catalog.old_path(attachment.url), catalog.old_path(attachment.link)]
             if folder:
-                paths += [self.catalog.old_path(f"{folder}/{quote(n)}") for n in attachment.sizes]
+                paths += [catalog.old_path(f"{folder}/{quote(n)}") for n in attachment.sizes]
+            # WordPress answers ?attachment_id=N whatever its permalinks, but to anonymous
+            # readers only for a file not attached to an unpublished post: no more here.
+            query = catalog.query_path("attachment_id", wp_id)
+            paths = [path for path in paths if path and path != query]
+            if not attachment.parent or attachment.parent in catalog.public_posts:
+                paths.append(query)
             save_redirects(
-                [path for path in paths if path],
+                paths,
                 self.site,
                 self.report,
                 f"attachment {wp_id}",
                 link=url,
+                stale_link=self.media.stale_files.get(wp_id, ""),
             )
 
 

@@ -207,3 +207,36 @@ def sync_entries(
         report.count(
             "live entries", {"publish": "created", "edit": "updated", "delete": "deleted"}[action]
         )
+
+
+def count_entry_changes(
+    feed: LiveFeedPage | None, plans: list[EntryPlan], site: str, report: Report
+) -> None:
+    """What ``sync_entries`` would do to the feed's entries, counted and not written (a dry
+    run). Entries whose body fails validation are counted as they are planned; the real run
+    reports them."""
+    origins = {}
+    if feed is not None:
+        origins = {
+            origin.wp_id: origin
+            for origin in WordPressOrigin.objects.filter(
+                site=site,
+                kind=WordPressOrigin.Kind.ENTRY,
+                wp_id__in=[plan.wp_id for plan in plans],
+                entry__feed=feed,
+            ).select_related("entry")
+        }
+    for plan in plans:
+        origin = origins.get(plan.wp_id)
+        entry = origin.entry if origin is not None else None
+        if plan.deleted:
+            if entry is None:
+                report.count("live entries", "left out (deleted in WordPress)")
+            elif entry.deleted_at is None:
+                report.count("live entries", "to delete")
+        elif entry is None:
+            report.count("live entries", "to create")
+        elif origin.fingerprint == plan.fingerprint() and entry.deleted_at is None:
+            report.count("live entries", "unchanged")
+        else:
+            report.count("live entries", "to update")

@@ -108,6 +108,7 @@ class MediaLibrary:
         self.catalog, self.uploads, self.report, self.dry_run = catalog, uploads, report, dry_run
         self.refs: dict[int, MediaRef] = {}
         self.files: dict[int, str] = {}  # attachment id -> URL of the stored file
+        self.stale_files: dict[int, str] = {}  # document id -> its file's own URL
 
     def ref(self, attachment_id: Any, kind: str) -> int | None:
         ref = self.refs.get(attachment_id) if isinstance(attachment_id, int) else None
@@ -181,7 +182,7 @@ class MediaLibrary:
                     defaults={kind: stored},
                 )
         self.refs[attachment.wp_id] = MediaRef(kind, stored.pk)
-        self.files[attachment.wp_id] = stored.file.url
+        self._remember(attachment.wp_id, kind, stored)
         self.report.count(f"{kind}s", "created")
 
     def _document_extensions(self) -> set[str]:
@@ -201,6 +202,14 @@ class MediaLibrary:
         except ValidationError as error:
             raise ValidationError(f"{name}: {' '.join(error.messages)}") from None
         source.seek(0)
+
+    def _remember(self, wp_id: int, kind: str, stored: Any) -> None:
+        """Where the attachment's old URLs redirect: an image's file, a document's Wagtail URL
+        (``document.url``: its serve view, which applies privacy collections and
+        ``WAGTAILDOCS_SERVE_METHOD``, and outlives a replaced file)."""
+        self.files[wp_id] = stored.url if kind == "document" else stored.file.url
+        if kind == "document":
+            self.stale_files[wp_id] = stored.file.url  # what earlier imports redirected to
 
     def _store(self, kind: str, attachment: Attachment, source: IO[bytes], name: str, size: int):
         file_hash = hash_filelike(source)
@@ -234,7 +243,7 @@ class MediaLibrary:
                 setattr(stored, field, changes[field])
             stored.save(update_fields=changed)
         self.refs[attachment.wp_id] = MediaRef(kind, stored.pk)
-        self.files[attachment.wp_id] = stored.file.url
+        self._remember(attachment.wp_id, kind, stored)
         self.report.count(
             f"{kind}s", ("to update" if self.dry_run else "updated") if changed else "unchanged"
         )

@@ -93,13 +93,15 @@ def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tupl
             page.first_published_at = first_published
         _fields(page, plan, body)
     revision = page.save_revision(user=plan.owner, log_action=True)
+    # Restricted before it is published: whatever the publish signal reaches (webhooks, feeds,
+    # cache purges) sees a private or password-protected post as what it is, never as public.
+    _restrict(page, plan)
     # The owner (from --authors-map) is named in the history; the import itself decides what is
     # published, whatever that user's own permissions.
     if plan.status in ("live", "private", "scheduled"):
         revision.publish(user=plan.owner, skip_permission_checks=True)
     elif page.live:
         page.unpublish()
-    _restrict(page, plan)
     return page, created
 
 

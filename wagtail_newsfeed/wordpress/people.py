@@ -11,6 +11,8 @@ imported pages and is recorded as the writer of the imported live entries::
     intern,,
 
 An empty ``author`` keeps the default slug (from the login); ``-`` leaves the account off bylines.
+Different logins stay different authors even when their slugs would be the same (``j.doe`` and
+``jdoe``): the report names them, and only the map merges them.
 """
 
 from __future__ import annotations
@@ -115,14 +117,14 @@ class People:
                 if login not in names
             }
         )
+        slugs = self._slugs(names)
         planned: set[str] = set()
         for login in sorted(names):
-            fallback = "wp-author-" + hashlib.sha1(login.encode()).hexdigest()[:10]
             mapped = self.mapping.get(login)
             if mapped is not None and mapped.author == "-":
                 self.by_login[login] = None
                 continue
-            slug = (mapped.author if mapped else "") or values.slug(login) or fallback
+            slug = (mapped.author if mapped else "") or slugs[login]
             author = Author.objects.filter(slug=slug).first()
             if author is not None:
                 self.report.count("authors", "matched")
@@ -134,6 +136,34 @@ class People:
                 author = Author.objects.create(name=names[login][:255], slug=slug)
                 self.report.count("authors", "created")
             self.by_login[login] = author
+
+    def _slugs(self, names: dict[str, str]) -> dict[str, str]:
+        """The author slug of each login the map does not settle: its own slug, except where
+        different logins slugify alike (``j.doe`` and ``jdoe``): the login equal to the slug (or
+        the first) keeps it, the others get a suffix from their login, the same on every run.
+        Merging different accounts is for ``--authors-map`` to do, never a silent side effect."""
+        groups: dict[str, list[str]] = {}
+        for login in sorted(names):
+            mapped = self.mapping.get(login)
+            if mapped is None or not mapped.author:
+                digest = hashlib.sha1(login.encode()).hexdigest()
+                slug = values.slug(login) or f"wp-author-{digest[:10]}"
+                groups.setdefault(slug, []).append(login)
+        slugs = {}
+        for slug, logins in groups.items():
+            keeper = slug if slug in logins else logins[0]
+            slugs[keeper] = slug
+            for login in logins:
+                if login != keeper:
+                    digest = hashlib.sha1(login.encode()).hexdigest()
+                    slugs[login] = f"{slug[:240]}-{digest[:6]}"
+                    self.report.warn(
+                        "authors",
+                        f"logins {values.shown(keeper)} and {values.shown(login)} both make the"
+                        f" author slug {slug}: {values.shown(login)} became {slugs[login]}"
+                        " (--authors-map can merge them)",
+                    )
+        return slugs
 
     def _name(self, login: str) -> str:
         author = self.catalog.authors.get(login)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from ..models import LiveFeedPage
-from . import content, liveblog, values
+from . import content, gutenberg, liveblog, values
 from .media import MediaLibrary
 from .people import People
 from .records import Item
@@ -70,6 +70,12 @@ class PostPlan:
     entries: list[liveblog.EntryPlan] = field(default_factory=list)
     old_paths: list[str] = field(default_factory=list)
     waiting_for: set[int] = field(default_factory=set)
+
+    @property
+    def public(self) -> bool:
+        """Whether anyone may read the post now: only then do its old URLs redirect (a redirect
+        to a draft, scheduled or private post would give its new URL away)."""
+        return self.status == "live" and not self.password
 
     def fingerprint(self) -> str:
         """What the page was made from: equal fingerprints mean nothing to update."""
@@ -147,13 +153,14 @@ class Planner:
             modified if plan.published_at and modified and modified > plan.published_at else None
         )
         resolver = content.Resolver(self.catalog, self.media, self.pages, wp_id)
-        raw = content.convert(item.content, resolver, warn, self.catalog.reusable)
+        reusable = gutenberg.Reusable(self.catalog.reusable)  # one budget for the post
+        raw = content.convert(item.content, resolver, warn, reusable)
         plan.waiting_for = resolver.waiting_for
         excerpt = values.plain_text(item.excerpt, 2000)
         self._seo(item, plan, excerpt, warn)
         plan.old_paths = old_urls(self.catalog, item) + self._canonical(item, plan, warn)
         if is_feed:
-            self._feed(item, plan, raw, warn)
+            self._feed(item, plan, raw, warn, reusable)
         else:
             plan.standfirst = excerpt
             plan.body = content.with_ids(raw, f"{self.catalog.site}/{wp_id}")
@@ -241,12 +248,14 @@ class Planner:
             attachment = self.catalog.attachments.get(thumbnail)
             plan.lead_caption = attachment.caption if attachment and plan.lead_image else ""
         plan.topics = self.taxonomy.topics_for(item)
-        plan.tags = self.taxonomy.tags_for(item)
+        plan.tags = self.taxonomy.tags_for(item, warn)
         plan.authors = self.people.bylines(item)
         plan.owner = self.people.owner(item)
         plan.is_breaking = item.is_sticky and self.sticky_breaking
 
-    def _feed(self, item: Item, plan: PostPlan, raw: list[dict], warn) -> None:
+    def _feed(
+        self, item: Item, plan: PostPlan, raw: list[dict], warn, reusable: gutenberg.Reusable
+    ) -> None:
         texts = [block["value"] for block in raw if block["type"] == "paragraph"]
         if len(texts) < len(raw):
             warn(
@@ -271,7 +280,7 @@ class Planner:
                 continue
             entry_resolver = content.Resolver(self.catalog, self.media, self.pages, plan.wp_id)
             entry.body = content.with_ids(
-                content.convert(entry.html, entry_resolver, warn, self.catalog.reusable),
+                content.convert(entry.html, entry_resolver, warn, reusable),
                 f"{self.catalog.site}/entry/{entry.wp_id}",
             )
             entry.authors, entry.user = self.people.entry_people(entry.comment)

@@ -4,7 +4,10 @@ imported file.
 
 A path that already redirects somewhere else (an editor's redirect, another post's) is left
 alone and reported; a path that already redirects to the right place is not written again, so
-re-runs create nothing twice. A path the site itself answers (an existing page such as ``/news``,
+re-runs create nothing twice. Only public posts get redirects: a draft, scheduled, private or
+password-protected post's old URLs (``/?p=<id>`` above all, which anyone can count through)
+would reveal its new URL, and a post that is no longer public loses the redirects to it
+(``drop_redirects``). A path the site itself answers (an existing page such as ``/news``,
 or a view of the URLconf such as ``/admin``) never gets a redirect: Wagtail stores old paths
 without their trailing slash, so a post whose permalink was ``/news/`` would otherwise take
 over ``/news``.
@@ -34,10 +37,12 @@ def save_redirects(
     link: str = "",
     create: bool = True,
     page_id: int | None = None,
+    stale_link: str = "",
 ) -> None:
     """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``; with
     ``create=False`` only the report lines (a re-run of an unchanged post, known by its
-    ``page_id``, repeats them)."""
+    ``page_id``, repeats them). A redirect to ``stale_link`` (where an earlier version of the
+    importer pointed it) is moved to ``link``."""
     page_id = page.pk if page is not None else page_id
     wanted = []
     for path in dict.fromkeys(paths):
@@ -58,9 +63,19 @@ def save_redirects(
         redirect.old_path: redirect
         for redirect in Redirect.objects.filter(site=site, old_path__in=wanted)
     }
-    new = []
+    new, moved = [], []
     for path in wanted:
         redirect = existing.get(path)
+        if (
+            redirect is not None
+            and stale_link
+            and page_id is None
+            and redirect.redirect_page_id is None
+            and redirect.redirect_link == stale_link
+        ):
+            redirect.redirect_link = link
+            moved.append(redirect)
+            continue
         if redirect is None:
             new.append(
                 Redirect(
@@ -80,6 +95,20 @@ def save_redirects(
     if create:
         Redirect.objects.bulk_create(new)
         report.count("redirects", "created", len(new))
+        Redirect.objects.bulk_update(moved, ["redirect_link"])
+        report.count("redirects", "updated", len(moved))
+
+
+def drop_redirects(paths: list[str], site: Site | None, page_id: int) -> int:
+    """Delete the redirects from ``paths`` to page ``page_id`` (a post no longer public); how
+    many there were."""
+    wanted = [path for path in dict.fromkeys(paths) if path and len(path) <= MAX_PATH]
+    if not wanted:
+        return 0
+    deleted, _ = Redirect.objects.filter(
+        site=site, old_path__in=wanted, redirect_page_id=page_id
+    ).delete()
+    return deleted
 
 
 def site_paths(paths: list[str], site: Site | None, page_id: int | None) -> dict[str, str]:

@@ -32,6 +32,8 @@ KINDS = {
     "canonical": "SEO canonical URLs that point elsewhere",
     "redirect": "old URLs that could not get a redirect",
     "entry": "liveblog entries left out, or edits of another post's entry imported on their own",
+    "authors": "different WordPress logins with the same slug, kept as different authors",
+    "tags": "tags beyond the number a post may hold (MAX_TAGS), left out",
     "elsewhere": "posts imported before to a page not under --index, which stays where it is",
     "note": "other notes",
 }

@@ -65,6 +65,12 @@ class Catalog:
     used_logins: set[str] = field(default_factory=set)
     guest_authors: dict[str, str] = field(default_factory=dict)
     used_categories: set[str] = field(default_factory=set)
+    #: Each used category's name as the posts carry it: exports of some post types only (WP-CLI
+    #: ``--post_type``, or "Posts" in Tools > Export) list no ``wp:category`` in the channel.
+    category_names: dict[str, str] = field(default_factory=dict)
+    #: Posts published and not password-protected: only their attachments' ``?attachment_id=``
+    #: URLs redirect.
+    public_posts: set[int] = field(default_factory=set)
     offset: timedelta | None = None
     posts: int = 0
     post_types: set[str] = field(default_factory=lambda: set(POST_TYPES))
@@ -210,6 +216,19 @@ def _attachment(catalog: Catalog, item: Item) -> None:
     for path in (relative, upload_path(item.attachment_url)):
         if path:
             catalog.attachment_paths.setdefault(path.lower(), attachment.wp_id)
+            # Content links the sizes (photo-1024x768.jpg), which stand for photo.jpg.
+            if unscaled := unscaled_name(path):
+                catalog.attachment_paths.setdefault(unscaled.lower(), attachment.wp_id)
+
+
+def unscaled_name(path: str) -> str:
+    """The original's path of an image WordPress (5.3 and later) stored reduced as
+    ``photo-scaled.jpg`` (over 2,560 px) or turned as ``photo-rotated.jpg``; "" for others."""
+    folder, slash, name = path.rpartition("/")
+    image = _IMAGE_NAME.fullmatch(name)
+    if image is None or not image.group(1).endswith(("-scaled", "-rotated")):
+        return ""
+    return f"{folder}{slash}{image.group(1).rpartition('-')[0]}{image.group(2)}"
 
 
 def size_files(metadata: str, relative: str) -> list[str]:
@@ -221,11 +240,16 @@ def size_files(metadata: str, relative: str) -> list[str]:
     image = _IMAGE_NAME.fullmatch(original)
     if image and not image.group(1).endswith("-scaled"):
         names.append(f"{image.group(1)}-scaled{image.group(2)}")
-    stem = original.rpartition(".")[0] or original
+    unscaled = unscaled_name(original)
+    if unscaled:
+        names.append(unscaled)
+    # Sizes of a "-scaled" upload are named after the original: photo-scaled.jpg has
+    # photo-300x225.jpg, not photo-scaled-300x225.jpg.
+    stem = (unscaled or original).rpartition(".")[0] or original
 
     def same_image(name: str) -> bool:  # photo-300x200.jpg, photo-scaled.jpg, photo.jpg
         other = name.rpartition(".")[0] or name
-        return other.startswith(f"{stem}-") or stem.startswith(f"{other}-")
+        return other.startswith(f"{stem}-") or stem.startswith(f"{other}-") or other == stem
 
     names = [n for n in dict.fromkeys(names) if n and n != original and same_image(n)]
     return names[:MAX_SIZES]
@@ -233,6 +257,8 @@ def size_files(metadata: str, relative: str) -> list[str]:
 
 def _post(catalog: Catalog, item: Item) -> None:
     catalog.posts += 1
+    if item.status == "publish" and not item.password.strip() and item.wp_id:
+        catalog.public_posts.add(item.wp_id)
     for path in old_urls(catalog, item):
         catalog.post_paths.setdefault(path, item.wp_id or 0)
     bylines = item.terms_of("author")
@@ -252,4 +278,7 @@ def _post(catalog: Catalog, item: Item) -> None:
         if login:
             catalog.used_logins.add(login)
     for term in item.terms_of("category"):
-        catalog.used_categories.add(values.slug(term.slug, 100))
+        slug = values.slug(term.slug, 100)
+        catalog.used_categories.add(slug)
+        if term.name:  # the name where the export lists no categories (a "Posts" export)
+            catalog.category_names.setdefault(slug, term.name)

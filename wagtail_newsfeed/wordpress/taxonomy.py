@@ -5,10 +5,13 @@ kept: a category's parent becomes its topic's parent (for topics this import cre
 existing ones that have none), so, as in a WordPress category archive, "World" lists the posts
 filed under "World › Europe" while each post keeps only its own categories. A parent that would
 nest topics deeper than ``MAX_TOPIC_DEPTH`` or make a loop is left off with a report line.
-WordPress's default "Uncategorized" is left out.
+WordPress's default "Uncategorized" is left out. An export without the channel's category list (an
+export of posts only) names each topic as its posts do, and has no parents to give.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 
@@ -42,7 +45,8 @@ class Taxonomy:
         for used in sorted(self.catalog.used_categories):
             for slug in self.lineage(used):
                 term = self.catalog.categories.get(slug)
-                wanted.setdefault(slug, term.name if term else slug)
+                name = term.name if term else self.catalog.category_names.get(slug, slug)
+                wanted.setdefault(slug, name)
         for slug, name in wanted.items():
             if slug in LEFT_OUT:
                 continue
@@ -94,10 +98,18 @@ class Taxonomy:
         return found
 
     @staticmethod
-    def tags_for(item: Item) -> list[str]:
+    def tags_for(item: Item, warn: Callable[[str, str], None] | None = None) -> list[str]:
+        """The post's tag names (case-duplicates merged), the first ``MAX_TAGS`` in order;
+        ``warn`` hears how many more were left out."""
         names: dict[str, str] = {}
         for term in item.terms_of("post_tag"):
             name = values.truncate(term.name or values.slug(term.slug), 100)
             if name:
                 names.setdefault(name.lower(), name)
+        if len(names) > MAX_TAGS and warn is not None:
+            warn(
+                "tags",
+                f"it has {len(names):,} tags; the {len(names) - MAX_TAGS:,} after the"
+                f" first {MAX_TAGS} (in alphabetical order) were left out",
+            )
         return sorted(names.values())[:MAX_TAGS]

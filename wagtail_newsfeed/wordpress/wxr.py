@@ -254,6 +254,31 @@ def _should_filter(head: bytes) -> bool:
     return not _WIDE_ENCODING.search(head[:200])
 
 
+_DECLARED_ENCODING = re.compile(
+    rb"""^<\?xml[^>]{0,200}?\bencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']"""
+)
+
+
+def _check_byte_order_mark(head: bytes) -> None:
+    """A UTF-8 byte order mark with another encoding declared is an XML error that expat lets
+    pass (it follows the declaration): a site whose ``blog_charset`` said ISO-8859-1 while it
+    stored UTF-8 text would be imported as mojibake ("CafÃ©") without a word."""
+    if not head.startswith(b"\xef\xbb\xbf"):
+        return
+    declared = _DECLARED_ENCODING.match(head[3:])
+    if declared is None:
+        return
+    name = declared.group(1).decode("ascii").lower().replace("_", "-")
+    if name not in ("utf-8", "utf8"):
+        raise ExportError(
+            f"the export starts with a UTF-8 byte order mark but declares the encoding "
+            f"{declared.group(1).decode('ascii')!r}; its text is most likely UTF-8: change the "
+            'declaration to encoding="UTF-8" (or remove the mark if the text really is in '
+            "that encoding) and run the import again",
+            1,
+        )
+
+
 class ExportReader:
     """An export file, read as a stream of records each time it is iterated."""
 
@@ -275,6 +300,7 @@ class ExportReader:
         with self.path.open("rb") as export:
             head = export.read(512)
             export.seek(0)
+            _check_byte_order_mark(head)
             strip = _should_filter(head)
             while chunk := export.read(CHUNK_BYTES):
                 if strip:

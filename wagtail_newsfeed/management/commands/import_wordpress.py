@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from wagtail_newsfeed.webhooks import events as webhook_events
 from wagtail_newsfeed.wordpress.importer import Importer, Options, find_index
 from wagtail_newsfeed.wordpress.people import AuthorsMapError, read_authors_map
 from wagtail_newsfeed.wordpress.progress import TerminalProgress
@@ -93,7 +94,8 @@ class Command(BaseCommand):
             say=(lambda line: self.stdout.write(line)) if show and verbosity >= 1 else None,
         )
         try:
-            importer.run()
+            with webhook_events.suppressed():  # an archive is not news: see docs/webhooks.md
+                importer.run()
         except ExportError as error:
             raise CommandError(str(error)) from None
         if verbosity >= 1:

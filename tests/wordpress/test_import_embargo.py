@@ -1,0 +1,104 @@
+"""Unpublished posts stay unfindable: only public posts' old URLs redirect (``/?p=1``, ``/?p=2``...
+can be walked by anyone), a post no longer public loses its redirects, and the WordPress
+redirect middleware never answers a redirect to a page readers may not see."""
+
+from __future__ import annotations
+
+import pytest
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import PageViewRestriction
+
+from tests.wordpress.exports import Export
+from wagtail_newsfeed.models import NewsArticlePage, WordPressOrigin
+
+pytestmark = pytest.mark.django_db
+
+WORDPRESS_MIDDLEWARE = "wagtail_newsfeed.wordpress.middleware.WordPressRedirectMiddleware"
+
+
+@pytest.fixture
+def with_middleware(settings):
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, WORDPRESS_MIDDLEWARE]
+
+
+def page_of(wp_id: int) -> NewsArticlePage:
+    return NewsArticlePage.objects.get(
+        pk=WordPressOrigin.objects.get(kind="post", wp_id=wp_id).page_id
+    )
+
+
+def redirected_paths(wp_id: int) -> set[str]:
+    return set(
+        Redirect.objects.filter(redirect_page=page_of(wp_id)).values_list("old_path", flat=True)
+    )
+
+
+def statuses() -> Export:
+    export = Export()
+    export.post(1, "Draft one", "x", status="draft", slug="")
+    export.post(2, "Pending post", "x", status="pending")
+    export.post(3, "CEO to resign", "x", status="future", date="2030-01-01 09:00:00")
+    export.post(4, "Private post", "x", status="private")
+    export.post(5, "Protected scoop", "x", password="secret")
+    export.post(6, "Public story", "x", slug="public-story")
+    return export
+
+
+def test_only_public_posts_old_urls_redirect(run_import, client, with_middleware):
+    run_import(statuses())
+    for wp_id in (1, 2, 3, 4, 5):
+        assert redirected_paths(wp_id) == set()
+        response = client.get(f"/?p={wp_id}")
+        assert response.status_code == 200 and "Location" not in response  # the home page
+    assert redirected_paths(6) == {"/?p=6", "/2024/03/public-story"}
+    response = client.get("/?p=6")
+    assert response.status_code == 301 and response["Location"] == page_of(6).url
+
+
+def test_a_re_run_adds_the_redirects_of_a_post_made_public_and_drops_those_of_one_hidden(
+    run_import, client, with_middleware
+):
+    export = Export().post(1, "Embargoed", "x", status="draft", slug="embargoed")
+    run_import(export)
+    assert redirected_paths(1) == set()
+
+    published = Export().post(1, "Embargoed", "x", slug="embargoed")
+    output = run_import(published)
+    assert redirected_paths(1) == {"/?p=1", "/2024/03/embargoed"}
+    assert "redirects: 2 created" in output
+    assert client.get("/?p=1").status_code == 301
+
+    output = run_import(Export().post(1, "Embargoed", "x", status="private", slug="embargoed"))
+    assert redirected_paths(1) == set()
+    assert "redirects: 2 removed (the post is not public)" in output
+    assert client.get("/?p=1").status_code == 200
+    assert client.get("/2024/03/embargoed/").status_code == 404
+
+
+def test_the_middleware_does_not_redirect_to_a_page_readers_cannot_see(
+    run_import, client, with_middleware
+):
+    run_import(Export().post(1, "Story", "x"))
+    page = page_of(1)
+    assert client.get("/?p=1").status_code == 301
+
+    page.unpublish()
+    response = client.get("/?p=1")
+    assert response.status_code == 200 and "Location" not in response
+
+    page.save_revision().publish()
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    response = client.get("/?p=1")
+    assert response.status_code == 200 and "Location" not in response
+
+
+def test_the_dry_run_says_which_posts_get_no_redirects(run_import):
+    output = run_import(statuses(), dry_run=True)
+    assert "(WordPress 4) at" in output
+    lines = {
+        line.split("(WordPress ")[1][0]: line
+        for line in output.splitlines()
+        if "(WordPress " in line
+    }
+    assert all(lines[n].endswith("no redirects: not public]") for n in "12345")
+    assert lines["6"].endswith("[live, 1 blocks, 2 old URLs]")
