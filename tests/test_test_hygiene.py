@@ -189,6 +189,8 @@ ALLOWED_PRIVATE = {
     "_newsfeed_visible",  # webhooks/access.py: pages visible before a view restriction is added
     "_newsfeed_was_live",  # webhooks/events.py: first publication or update, for page_published
     "_newsfeed_listed_before",  # signal_handlers.py: the listings an article leaves, to purge
+    "_newsfeed_url_path_before",  # webhooks/events.py: where a renamed page was, for its paths
+    "_newsfeed_slug_before",  # webhooks/events.py: a renamed topic's old API URL
 }
 ATTRIBUTE_FUNCTIONS = {"getattr", "setattr", "hasattr", "delattr"}
 

@@ -234,8 +234,12 @@ def register_signal_handlers() -> None:
     )
     pre_page_move.connect(webhook_access.page_moving, dispatch_uid="nf_webhook_page_moving")
     post_page_move.connect(webhook_access.page_moved, dispatch_uid="nf_webhook_page_moved")
+    page_slug_changed.connect(webhook_access.page_renamed, dispatch_uid="nf_webhook_renamed")
     for model in (Topic, Author, Source):
         label = model._meta.label
+        pre_save.connect(
+            webhook_events.taxonomy_saving, sender=model, dispatch_uid=f"nf_webhook_{label}_slug"
+        )
         post_save.connect(
             webhook_events.taxonomy_saved, sender=model, dispatch_uid=f"nf_webhook_{label}_save"
         )

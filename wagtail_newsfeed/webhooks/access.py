@@ -1,6 +1,7 @@
 """Webhooks for changes that show or hide pages without publishing them: a view restriction added
-to or removed from a page (it covers the page and everything below it), and a page moved (its
-paths change, and it may go into or out of a private section).
+to or removed from a page (it covers the page and everything below it), a page moved (its
+paths change, and it may go into or out of a private section) and a page renamed (a new slug
+gives every page below it a new path too).
 
 A live article or feed that readers could see and now cannot is reported unpublished; one they
 now can see, published; one that stays visible at a new place, updated with its old paths too,
@@ -133,6 +134,27 @@ def page_moved(instance: Any, **kwargs: Any) -> None:
     for pk, page in after.items():
         if pk not in before:
             deliveries += announce(page, "published")
+    send_after_commit(deliveries)
+
+
+def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
+    """``page_slug_changed`` (after commit): a new slug moved every page below the renamed one
+    to a new URL, so each visible news page there is reported updated with its old paths too,
+    as after a move. The renamed page itself is reported by ``events.page_published``."""
+    from .events import page_data, renamed_paths, send_after_commit
+
+    if not _has_endpoints():
+        return
+    renamed = renamed_paths(instance, instance_before.url_path)
+    if renamed is None:  # no URL moved (a site's root page)
+        return
+    deliveries = []
+    for page in visible_news_pages(instance.path):
+        if page.pk == instance.pk:
+            continue  # reported by ``events.page_published``
+        data = page_data(page, renamed=renamed)
+        if "previous_paths" in data:
+            deliveries += announce(page, "updated", data)
     send_after_commit(deliveries)
 
 

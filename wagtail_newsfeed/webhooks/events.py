@@ -8,11 +8,17 @@ trailing edge: a change when nothing went out for the feed within ``WEBHOOK_COAL
 is sent at once; later ones within the window join one pending ``entry.changed`` delivery due
 one window after the last one went out. So a burst costs at most two deliveries per window, and
 the first change never waits (which matters on a task backend that cannot defer).
+
+Bulk writers that are not news (``import_wordpress`` moving an archive in) wrap their work in
+``suppressed()``: no delivery is recorded for what they change.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import copy
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +38,7 @@ from ..models import (
     WebhookEvent,
 )
 from ..models.webhooks import ENTRIES_CHANGED
+from ..serialization import iso_datetime
 from ..visibility import is_page_visible, visible_authors, visible_sources, visible_topics
 from .deliveries import prune_log, schedule
 
@@ -42,9 +49,32 @@ ENTRY_KINDS = {
 }
 
 
+_suppressed: ContextVar[bool] = ContextVar("wagtail_newsfeed_webhooks_suppressed", default=False)
+
+
+@contextmanager
+def suppressed() -> Iterator[None]:
+    """No webhook deliveries for changes made inside the block, in this thread or async context
+    only (other requests go on sending): an import of an old archive is not news, and announcing
+    thousands of old stories as published would reach every subscriber. Changes committed
+    after the block ends (an outer transaction's ``on_commit``) are not covered."""
+    token = _suppressed.set(True)
+    try:
+        yield
+    finally:
+        _suppressed.reset(token)
+
+
+def are_suppressed() -> bool:
+    """Whether the current thread or context is inside ``suppressed()``."""
+    return _suppressed.get()
+
+
 def subscribed_endpoints(*events: str) -> list[WebhookEndpoint]:
     """Active endpoints subscribed to any of ``events`` (a short list: filtered in Python, as
-    JSON containment is not portable across databases)."""
+    JSON containment is not portable across databases); none inside ``suppressed()``."""
+    if _suppressed.get():
+        return []
     wanted = set(events)
     return [e for e in WebhookEndpoint.objects.filter(is_active=True) if wanted & set(e.events)]
 
@@ -56,6 +86,31 @@ def _api_url(root_url: str, name: str, **kwargs: Any) -> str | None:
         return None
 
 
+#: A slug change as readers see it: the renamed page's URL path now, and before.
+Renamed = tuple[str, str]
+
+
+def renamed_paths(page: Page, url_path_before: str) -> Renamed | None:
+    """The URL path of ``page`` now and before its slug changed (its ``url_path`` was
+    ``url_path_before``), or ``None`` if no URL moved: a site's root page (its site's URLs
+    start from it, whatever its slug) or a page no site serves."""
+    if page.is_site_root():
+        return None
+    before = copy.copy(page)
+    before.__dict__.pop("specific_deferred", None)
+    before.url_path = url_path_before
+    now, then = page.get_url_parts(), before.get_url_parts()
+    if now is None or then is None or now[2] == then[2]:
+        return None
+    return now[2], then[2]
+
+
+def _previous(path: str, renamed: Renamed) -> str:
+    """Where ``path`` was before ``renamed``: the renamed page's old path in place of its new."""
+    now, then = renamed
+    return then + path[len(now) :] if path.startswith(now) else path
+
+
 def _page_path(page: Page) -> tuple[str, str | None]:
     parts = page.get_url_parts()
     if parts is None:
@@ -65,9 +120,8 @@ def _page_path(page: Page) -> tuple[str, str | None]:
     return root_url or "", path
 
 
-def page_data(page: Page) -> dict[str, Any]:
-    """Ids, the paths a frontend should revalidate (the page and its parent listing) and the
-    API URLs that changed with it."""
+def _paths(page: Page) -> tuple[str, list[str]]:
+    """The root URL, and the paths of the page and its parent listing."""
     root_url, path = _page_path(page)
     paths = [path] if path else []
     parent = page.get_parent()
@@ -75,6 +129,14 @@ def page_data(page: Page) -> dict[str, Any]:
         parent_path = _page_path(parent)[1]
         if parent_path and parent_path not in paths:
             paths.append(parent_path)
+    return root_url, paths
+
+
+def page_data(page: Page, *, renamed: Renamed | None = None) -> dict[str, Any]:
+    """Ids, the paths a frontend should revalidate (the page and its parent listing) and the
+    API URLs that changed with it. After ``renamed`` (a slug change of the page or of one
+    above it), the old paths too, and as ``previous_paths``, as after a move."""
+    root_url, paths = _paths(page)
     if isinstance(page, NewsArticleMixin):
         kind, names = "article", [("article-detail", True), ("article-list", False)]
     else:
@@ -87,17 +149,23 @@ def page_data(page: Page) -> dict[str, Any]:
             ],
         )
     api_urls = [_api_url(root_url, name, **({"pk": page.pk} if pk else {})) for name, pk in names]
-    return {
+    data = {
         "object": kind,
         "id": page.pk,
         "site": root_url,
         "paths": paths,
         "api_urls": [url for url in api_urls if url],
     }
+    previous = [_previous(path, renamed) for path in paths] if renamed else paths
+    if previous != paths:
+        data["previous_paths"] = previous
+        paths += [p for p in previous if p not in paths]
+    return data
 
 
 def _envelope(event_type: str, data: dict[str, Any]) -> dict[str, Any]:
-    return {"type": event_type, "timestamp": timezone.now().isoformat(), "data": data}
+    # The API's one time format (``...T14:30:00.123456Z``), so receivers parse one.
+    return {"type": event_type, "timestamp": iso_datetime(timezone.now()), "data": data}
 
 
 def create_deliveries(
@@ -125,10 +193,12 @@ def record(event_type: str, data: dict[str, Any], endpoints: Iterable[WebhookEnd
     send_after_commit(create_deliveries(event_type, data, endpoints))
 
 
-def page_event(page: Page, event_type: str, *, action: str | None = None) -> None:
+def page_event(
+    page: Page, event_type: str, *, action: str | None = None, renamed: Renamed | None = None
+) -> None:
     endpoints = subscribed_endpoints(event_type)
     if endpoints:
-        data = page_data(page)
+        data = page_data(page, renamed=renamed)
         if action:
             data["action"] = action
         record(event_type, data, endpoints)
@@ -139,17 +209,20 @@ def page_event(page: Page, event_type: str, *, action: str | None = None) -> Non
 
 def remember_liveness(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     """Before a full save of an article or feed (what publishing does), note whether it was live,
-    so ``page_published`` can tell a first publication from an update."""
+    so ``page_published`` can tell a first publication from an update, and where it was (a new
+    slug moves it to a new URL)."""
     if update_fields is None and isinstance(instance, NewsArticleMixin | LiveFeedMixin):
         # One cheap query per full save of these pages (publishing is one).
-        instance._newsfeed_was_live = (
-            instance.pk is not None
-            and type(instance).objects.filter(pk=instance.pk, live=True).exists()
-        )
+        row = None
+        if instance.pk is not None:
+            rows = type(instance).objects.filter(pk=instance.pk)
+            row = rows.values_list("live", "url_path").first()
+        instance._newsfeed_was_live = bool(row and row[0])
+        instance._newsfeed_url_path_before = row[1] if row else None
 
 
 def _has_endpoints() -> bool:
-    return WebhookEndpoint.objects.filter(is_active=True).exists()
+    return not _suppressed.get() and WebhookEndpoint.objects.filter(is_active=True).exists()
 
 
 def page_published(instance: Any, **kwargs: Any) -> None:
@@ -158,13 +231,20 @@ def page_published(instance: Any, **kwargs: Any) -> None:
     if not is_page_visible(instance):  # private, expired or scheduled: nothing is sent
         return
     was_live = getattr(instance, "_newsfeed_was_live", True)
+    before = getattr(instance, "_newsfeed_url_path_before", None)
+    # A live page with a new slug moved: readers knew it at the old URL. (Pages below it:
+    # ``access.page_renamed``.)
+    renamed = (
+        renamed_paths(instance, before)
+        if was_live and before not in (None, instance.url_path)
+        else None
+    )
     if isinstance(instance, NewsArticleMixin):
         event = WebhookEvent.ARTICLE_UPDATED if was_live else WebhookEvent.ARTICLE_PUBLISHED
-        page_event(instance, event)
+        page_event(instance, event, renamed=renamed)
     else:
-        page_event(
-            instance, WebhookEvent.FEED_CHANGED, action="updated" if was_live else "published"
-        )
+        action = "updated" if was_live else "published"
+        page_event(instance, WebhookEvent.FEED_CHANGED, action=action, renamed=renamed)
 
 
 def _was_public(page: Page) -> bool:
@@ -330,6 +410,15 @@ TAXONOMY = {
 }
 
 
+def taxonomy_saving(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """``pre_save`` of a topic, author or source: note its slug, as a new one moves its API URL
+    (the old one is then reported too)."""
+    instance._newsfeed_slug_before = None
+    if instance.pk is not None and (update_fields is None or "slug" in update_fields):
+        rows = type(instance).objects.filter(pk=instance.pk)
+        instance._newsfeed_slug_before = rows.values_list("slug", flat=True).first()
+
+
 def taxonomy_saved(instance: Any, **kwargs: Any) -> None:
     """``post_save`` of a topic, author or source."""
     _taxonomy_changed(instance, deleted=False)
@@ -357,6 +446,9 @@ def _taxonomy_changed(instance: Any, *, deleted: bool) -> None:
     api_urls = [_api_url(root_url, f"{url_name}-list")]
     if not deleted:
         api_urls.append(_api_url(root_url, f"{url_name}-detail", slug=instance.slug))
+        slug_before = getattr(instance, "_newsfeed_slug_before", None)
+        if slug_before and slug_before != instance.slug:  # renamed: the old URL is gone
+            api_urls.append(_api_url(root_url, f"{url_name}-detail", slug=slug_before))
     data = {
         "object": name,
         "id": instance.pk,

@@ -4,6 +4,7 @@ keyed with the base64-decoded part of the endpoint's ``whsec_`` secret."""
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 
@@ -11,8 +12,18 @@ SECRET_PREFIX = "whsec_"
 
 
 def secret_key(secret: str) -> bytes:
-    """The HMAC key of a ``whsec_…`` secret (a secret without the prefix is taken as base64)."""
-    return base64.b64decode(secret.removeprefix(SECRET_PREFIX))
+    """The HMAC key of a ``whsec_…`` secret (a secret without the prefix is taken as base64).
+
+    Strict: a secret that is not base64 (``whsec_!!!!``), or empty, is a ``ValueError`` (the
+    attempt fails with it logged) rather than a signature with an empty or guessed key, which
+    no receiver would accept (Standard Webhooks libraries refuse an empty secret)."""
+    try:
+        key = base64.b64decode(secret.removeprefix(SECRET_PREFIX), validate=True)
+    except binascii.Error as error:
+        raise ValueError(f"The webhook secret is not base64 ({error}).") from error
+    if not key:
+        raise ValueError("The webhook secret is empty.")
+    return key
 
 
 def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:

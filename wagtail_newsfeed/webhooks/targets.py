@@ -71,13 +71,16 @@ def _is_global(address: IPAddress) -> bool:
         or address.is_loopback
         or address.is_link_local
         or address.is_unspecified
+        # IPv6 site-local (fec0::/10): deprecated, still routed inside some networks.
+        or (isinstance(address, ipaddress.IPv6Address) and address.is_site_local)
         or address.is_private
     )
 
 
 def is_public(address: IPAddress) -> bool:
     """Whether ``address`` is a global unicast address (not private, loopback, link-local,
-    multicast, reserved, unspecified or shared), and so is the IPv4 address it embeds, if any."""
+    site-local, multicast, reserved, unspecified or shared), and so is the IPv4 address it
+    embeds, if any."""
     embedded = embedded_ipv4(address)
     if embedded is None:
         return _is_global(address)
@@ -119,7 +122,10 @@ def check_url(url: str) -> Target:
         raise TargetRefused(_("Give an http:// or https:// URL with a host name."))
     if parts.username is not None or parts.password is not None:
         raise TargetRefused(_("Put credentials in the secret, not in the URL."))
-    port = port or (443 if parts.scheme == "https" else 80)
+    if port == 0:  # not "the default": a request to port 0 goes nowhere
+        raise TargetRefused(_("Port 0 cannot be called: give a port from 1 to 65535."))
+    if port is None:
+        port = 443 if parts.scheme == "https" else 80
     try:
         infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError) as error:
