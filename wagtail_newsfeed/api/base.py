@@ -142,6 +142,8 @@ class NewsfeedAPIView(APIView):
         if not (self.cache_responses and request.method == "GET" and max_age > 0):
             return super().dispatch(request, *args, **kwargs)
         response_cache.keep_query_params(request, self.query_params)
+        if not self._renders_for(request):  # the view answers 406, cache warm or not
+            return super().dispatch(request, *args, **kwargs)
         try:
             key = response_cache.response_key(request)
         except OperationalError:  # the generation's database is unreachable: let the view
@@ -153,6 +155,15 @@ class NewsfeedAPIView(APIView):
         if response.status_code == 200:
             response_cache.store_response(key, response, max_age)
         return response
+
+    def _renders_for(self, request: Any) -> bool:
+        """Whether content negotiation finds a renderer for ``request``'s ``Accept``: a cached
+        answer must not go where the view would refuse (a 406)."""
+        try:
+            self.get_content_negotiator().select_renderer(Request(request), self.get_renderers())
+        except exceptions.NotAcceptable:
+            return False
+        return True
 
     def get_authenticators(self) -> list[authentication.BaseAuthentication]:
         return api_authenticators()

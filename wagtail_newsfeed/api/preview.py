@@ -26,6 +26,7 @@ from .. import entry_rules, preview
 from ..models import LiveEntry
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
+from .schema import NO_ETAG
 from .serializers import (
     ArticleDetailSerializer,
     FeedDetailSerializer,
@@ -107,6 +108,7 @@ class HeadlessPreview(NewsfeedAPIView):
             404: OpenApiResponse(description="The previewed page was deleted."),
             410: OpenApiResponse(description="The token or its snapshot expired: preview again."),
         },
+        extensions={NO_ETAG: True},  # a draft for one editor: no ETag, no 304
     )
     def get(self, request: Request) -> Response:
         token = request.query_params.get("token", "").strip()

@@ -264,21 +264,45 @@ ERROR_DESCRIPTIONS = {
     "401": "No or invalid credentials.",
     "403": "Not allowed to change this feed (Wagtail page permissions), or CSRF failed.",
     "404": "No such public resource.",
+    "406": "`Accept` allows no JSON; checked before credentials and parameters.",
     "409": "The entry changed since the given version (If-Match).",
+    "415": "The body is not JSON (`Content-Type: application/json`).",
     "429": "Too many writes; retry after `Retry-After` seconds.",
 }
 
+#: ``extend_schema(extensions={NO_ETAG: True})``: a GET that never sends an ``ETag`` (so never
+#: a 304). Read and removed by ``problem_responses_hook``: it is not in the document.
+NO_ETAG = "x-newsfeed-no-etag"
+
+#: Response headers the API sends, documented on the responses that carry them.
+HEADERS = {
+    "ETag": {
+        "description": "The body's version: send it in `If-None-Match`.",
+        "schema": {"type": "string"},
+    },
+    "Location": {
+        "description": "The new entry's URL.",
+        "schema": {"type": "string", "format": "uri"},
+    },
+    "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 0}},
+}
+HEADERS_OF = {"201": ["Location"], "429": ["Retry-After"]}
+
 
 def problem_responses_hook(result: dict, generator: object, request: object, public: bool) -> dict:
-    """drf-spectacular post-processing: every error response is a ``Problem``; GETs are public
-    and may answer 304."""
+    """drf-spectacular post-processing: every error response is a ``Problem``; any answer may be
+    a 406, a write with a body a 415; GETs are public and (but ``NO_ETAG`` ones) have an
+    ``ETag`` and may answer 304."""
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
+            etag = not operation.pop(NO_ETAG, False)
             responses = operation.setdefault("responses", {})
             codes = {"400", "404"} if method == "get" else {"400", "401", "403", "404", "429"}
-            codes |= {code for code in responses if code.startswith("4")}
+            codes |= {code for code in responses if code.startswith("4")} | {"406"}
+            if "requestBody" in operation:
+                codes.add("415")
             for code in sorted(codes):
                 entry = responses.get(code) or {}
                 description = entry.get("description")
@@ -286,8 +310,15 @@ def problem_responses_hook(result: dict, generator: object, request: object, pub
                     entry["description"] = ERROR_DESCRIPTIONS.get(code, "Error.")
                 entry["content"] = content
                 responses[code] = entry
-            if method == "get":
+            headers = {code: list(names) for code, names in HEADERS_OF.items()}
+            if method == "get" and etag:
                 responses["304"] = {"description": "Not modified: If-None-Match matched the ETag."}
+                headers.update({"200": ["ETag"], "304": ["ETag"]})
+            for code, names in headers.items():
+                if code in responses:
+                    found = responses[code].setdefault("headers", {})
+                    found.update({name: HEADERS[name] for name in names})
+            if method == "get":
                 operation["security"] = [{}]  # reads are public and ignore credentials
     return result
 
@@ -328,6 +359,17 @@ def parameter_bounds_hook(result: dict, generator: object, request: object, publ
     return result
 
 
+def patch_bodies_hook(result: dict, generator: object, request: object, public: bool) -> dict:
+    """drf-spectacular post-processing: an entry's ``display_time`` may be null in a POST (it
+    means now) but not in a PATCH (a 400: leave it out to keep the time)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    field = schemas.get("PatchedEntryWrite", {}).get("properties", {}).get("display_time")
+    if field is not None and isinstance(field.get("type"), list):
+        field["type"] = next(kind for kind in field["type"] if kind != "null")
+        field["description"] = "Not null: leave it out to keep the entry's time."
+    return result
+
+
 #: Query parameters the views read as not given when empty (``?limit=&topic=`` is the plain
 #: list, as an HTML form would send it); ``since`` and ``path`` are not among them (400).
 EMPTY_MEANS_ABSENT = frozenset(
@@ -365,6 +407,7 @@ SCHEMA_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "wagtail_newsfeed.api.schema.problem_responses_hook",
         "wagtail_newsfeed.api.schema.parameter_bounds_hook",
+        "wagtail_newsfeed.api.schema.patch_bodies_hook",
     ],
 }
 
