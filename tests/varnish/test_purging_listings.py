@@ -47,3 +47,33 @@ def test_a_purge_of_a_path_reaches_its_other_spelling(varnish, servers):
     assert varnish.request("PURGE", f"{API}/articles").status == 200
 
     assert varnish.get(f"{API}/articles/?limit=3").headers["X-Cache"] == "MISS"
+
+
+def test_an_unpublished_article_is_gone_from_both_cached_sitemaps(varnish, helper, newsroom):
+    article = helper("article", index=newsroom["index"])
+    for sitemap in ("/sitemap.xml", "/news-sitemap.xml"):
+        assert article["path"].encode() in varnish.cached(sitemap).body, sitemap
+
+    helper("unpublish", page=article["id"])
+
+    for sitemap in ("/sitemap.xml", "/news-sitemap.xml"):
+        assert article["path"].encode() not in varnish.fresh(sitemap).body, sitemap
+
+
+def test_writes_go_to_the_app_and_leave_the_cached_reads_to_be_purged(varnish, helper, newsroom):
+    feed = helper("feed", index=newsroom["index"])
+    entries = f"{API}/feeds/{feed['id']}/entries/"
+    varnish.cached(entries)
+    auth = {"Authorization": f"Token {newsroom['token']}", "Content-Type": "application/json"}
+
+    body = '{"body": [{"type": "paragraph", "value": "<p>Hi</p>"}]}'
+    posted = varnish.request("POST", entries, headers=auth, body=body)
+    entry = posted.json()["id"]
+    patched = varnish.request(
+        "PATCH", f"{entries}{entry}/", headers=auth, body='{"headline": "Edited"}'
+    )
+    deleted = varnish.request("DELETE", f"{entries}{entry}/", headers=auth)
+
+    assert [posted.status, patched.status, deleted.status] == [201, 200, 204]
+    assert {r.headers["X-Cache"] for r in (posted, patched, deleted)} == {"PASS"}
+    assert entry not in [item["id"] for item in varnish.fresh(entries).json()["results"]]
