@@ -88,7 +88,7 @@ def page_sections(page: Any) -> list[str]:
     from .models import NewsArticleMixin, NewsIndexPage
 
     if isinstance(page, NewsArticleMixin):
-        topics = [topic.name for topic in page.topics.order_by("name")]
+        topics = [topic.name for topic in page.get_topic_list()]  # by name, prefetched or not
         if topics:
             return topics
     parent = page.get_parent()
