@@ -44,6 +44,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "blocks",
         "serialization",
         "validation",
+        "choosing",
         "visibility",
         "links",
         "entry_rules",

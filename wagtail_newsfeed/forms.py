@@ -12,16 +12,19 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms.boundfield import BoundField
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
+from wagtail.admin.rich_text import DraftailRichTextArea
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.blocks import BlockField, StreamValue
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import validation
+from . import choosing, rich_text, validation
+from .converters import parse_id
 from .models import LiveFeedPage
 from .models.cleaning import CleanFieldsMixin
 
@@ -38,18 +41,56 @@ def editable_feeds(user: Any) -> QuerySet:
     return LiveFeedPage.objects.filter(pk__in=pages.values("pk"))
 
 
+class ChoosableBoundField(BoundField):
+    """A field of a writer's form shown again (with an error, say) without the images and
+    documents they may not choose and did not find there: Wagtail's choosers and Draftail would
+    render their titles, thumbnails and file URLs from the ids they sent."""
+
+    form: Any
+
+    def value(self) -> Any:
+        value = super().value()
+        if not self.form.is_bound or value in (None, ""):
+            return value
+        field, kept = self.field, getattr(self.form.instance, "kept_references", ())
+        if isinstance(field, BlockField) and isinstance(value, StreamValue):
+            refs = choosing.body_references(value.stream_block, value)
+            drop = choosing.refused(refs, self.form.for_user, kept)
+            return (
+                choosing.without_body_references(value.stream_block, value, drop) if drop else value
+            )
+        if isinstance(field, forms.ModelChoiceField) and not isinstance(
+            field, forms.ModelMultipleChoiceField
+        ):
+            model, pk = field.queryset.model, parse_id(value)
+            if pk is not None and model in choosing.permissioned_models():
+                refused = choosing.refused([choosing.ref(model, pk)], self.form.for_user, kept)
+                return None if refused else value
+        if isinstance(value, str) and isinstance(self.field.widget, DraftailRichTextArea):
+            drop = choosing.refused(choosing.rich_text_references(value), self.form.for_user, kept)
+            if drop:
+                return rich_text.without_references(
+                    value, lambda m, pk: choosing.ref(m, pk) in drop
+                )
+        return value
+
+
 class WriterFormMixin:
     """For the admin form of a model built on ``CleanFieldsMixin``: tells the object who is
-    writing (the form's ``for_user``) before it is validated, so images, documents and links in
-    its bodies and rich text must be ones that user may choose, as through the API and the live
-    console. Wagtail builds page forms with ``for_user`` in its create, edit and preview views."""
+    writing (the form's ``for_user``) and what it holds before it is validated, so images,
+    documents and links in its bodies, rich text and chooser fields must be ones that user may
+    choose or that were there already, as through the API and the live console; shown again,
+    the form leaves out what was refused (``ChoosableBoundField``). Wagtail builds page forms
+    with ``for_user`` in its create, edit and preview views."""
 
     for_user: Any
     instance: Any
+    bound_field_class = ChoosableBoundField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.writing_user = self.for_user
+        self.instance.kept_references = choosing.object_references(self.instance)
 
 
 class NewsPageForm(WriterFormMixin, WagtailAdminPageForm):
@@ -98,7 +139,7 @@ def attach_page_forms() -> None:
             cached.cache_clear()
 
 
-class SlugFromNameForm(WagtailAdminModelForm):
+class SlugFromNameForm(WriterFormMixin, WagtailAdminModelForm):
     """Topic, author and source form: a blank slug is made from the name."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -168,12 +209,13 @@ class EntryBodyField(BlockField):
         return super().clean(value)
 
 
-class EntryFormBase(WagtailAdminModelForm):
+class EntryFormBase(WriterFormMixin, WagtailAdminModelForm):
     """What every entry form checks; ``expected_version`` carries the version the editor
     started from, so ``live.update_entry`` can refuse to overwrite a newer edit.
 
-    The body goes through the app's one write validator with the editor's choose permissions,
-    the same function the API calls.
+    The body goes through the app's one write validator with the editor's choose permissions
+    (what the entry already held may stay), the same function the API calls; shown again, the
+    form leaves out what was refused.
     """
 
     expected_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
@@ -182,7 +224,9 @@ class EntryFormBase(WagtailAdminModelForm):
         field_classes = {"body": EntryBodyField}
 
     def clean_body(self) -> Any:
-        body = validation.clean_entry_body(self.cleaned_data["body"], self.for_user)
+        body = validation.clean_entry_body(
+            self.cleaned_data["body"], self.for_user, self.instance.kept_references
+        )
         if not any(block_has_content(block) for block in body):
             raise forms.ValidationError(EMPTY_BODY)
         return body

@@ -17,6 +17,7 @@ as written, and one bad id would fail the whole edit form.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from functools import cache
 from typing import Any
 
@@ -168,6 +169,24 @@ def references(html: str) -> list[tuple[type, str]]:
             if model is not None:
                 found.append((model, attrs.get("id", "")))
     return found
+
+
+def without_references(html: str, drop: Callable[[type, int], bool]) -> str:
+    """``html`` without the internal links and embeds for which ``drop(model, id)`` is true:
+    such a link becomes its text and such an embed goes."""
+    doc = BeautifulSoup(html, "html.parser")
+    changed = False
+    for tag in doc.find_all(["a", "embed"]):
+        is_link = tag.name == "a"
+        handlers = (
+            feature_registry.get_link_types() if is_link else feature_registry.get_embed_types()
+        )
+        handler: Any = handlers.get(str(tag.get("linktype" if is_link else "embedtype", "")))
+        model, pk = _handler_model(handler), parse_id(tag.get("id"))
+        if model is not None and pk is not None and drop(model, pk):
+            tag.unwrap() if is_link else tag.decompose()
+            changed = True
+    return str(doc) if changed else html
 
 
 def _handler_model(handler: Any) -> type | None:

@@ -38,9 +38,8 @@ from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
-from wagtail.models import Page
 
-from . import rich_text
+from . import choosing, rich_text
 from .conf import settings
 from .converters import parse_id
 from .tables import clean_table
@@ -310,52 +309,22 @@ def _depth(value: Any, limit: int) -> int:
 # References ----------------------------------------------------------------------------------
 
 
-def _choosable(model: type, ids: set[int], user: Any, page_types: tuple[type, ...]) -> set[int]:
-    """Which of ``ids`` ``user`` could pick in Wagtail's chooser for ``model`` (any existing
-    object when there is no user: imports and management commands)."""
-    from wagtail.documents import get_document_model
-    from wagtail.images import get_image_model
-
-    if issubclass(model, Page):
-        found = Page.objects.filter(pk__in=ids).exclude(depth=1)
-        if page_types:
-            found = found.type(*page_types)
-    elif user is not None and model in (get_image_model(), get_document_model()):
-        found = (
-            _permission_policy(model)
-            .instances_user_has_any_permission_for(user, ["choose"])
-            .filter(pk__in=ids)
-        )
-    else:
-        found = model._default_manager.filter(pk__in=ids)
-    return set(found.values_list("pk", flat=True))
-
-
-def _permission_policy(model: type) -> Any:
-    try:  # Wagtail 8
-        from wagtail.permissions import policy_registry
-    except ImportError:  # Wagtail 7.4
-        from wagtail.documents import get_document_model
-        from wagtail.documents.permissions import permission_policy as documents
-        from wagtail.images.permissions import permission_policy as images
-
-        return documents if model is get_document_model() else images
-    return policy_registry.get_by_type(model)
-
-
-def _check_references(walk: _Walk, user: Any) -> None:
-    """One query per kind of object, however many references the body holds."""
+def _check_references(walk: _Walk, user: Any, kept: Iterable[choosing.Ref] = ()) -> None:
+    """One query per kind of object, however many references the body holds. What the writer
+    keeps from what they edit (``kept``) needs no check."""
+    kept = set(kept)
     groups: dict[tuple[type, tuple[type, ...]], list[_Reference]] = {}
-    for ref in walk.references:
-        groups.setdefault((ref.model, ref.page_types), []).append(ref)
+    for reference in walk.references:
+        if choosing.ref(reference.model, reference.pk) not in kept:
+            groups.setdefault((reference.model, reference.page_types), []).append(reference)
     for (model, page_types), refs in groups.items():
-        found = _choosable(model, {ref.pk for ref in refs}, user, page_types)
-        for ref in refs:
-            if ref.pk not in found:
+        found = choosing.choosable(model, {r.pk for r in refs}, user, page_types)
+        for reference in refs:
+            if reference.pk not in found:
                 walk.error(
-                    ref.path,
+                    reference.path,
                     _("There is no %(name)s with id %(id)d that you may choose.")
-                    % {"name": _target_name(model, page_types), "id": ref.pk},
+                    % {"name": _target_name(model, page_types), "id": reference.pk},
                 )
 
 
@@ -416,23 +385,27 @@ def clean_strings(data: Any, max_depth: int = 64) -> Any:
     return clean(data)
 
 
-def clean_rich_text(value: Any, features: Any = None, user: Any = None) -> str:
+def clean_rich_text(
+    value: Any, features: Any = None, user: Any = None, kept: Iterable[choosing.Ref] = ()
+) -> str:
     """One rich-text value (a ``RichTextField``'s) cleaned and checked like those in bodies."""
     walk = _Walk(max_blocks=0)
     html = walk.rich_html(value, features, ())
     if not walk.errors:
-        _check_references(walk, user)
+        _check_references(walk, user, kept)
     if walk.errors:
         raise ValidationError([message for _path, message in walk.errors])
     return html
 
 
-def clean_entry_body(value: Any, user: Any = None) -> blocks.StreamValue:
+def clean_entry_body(
+    value: Any, user: Any = None, kept: Iterable[choosing.Ref] = ()
+) -> blocks.StreamValue:
     """``clean_body`` for a live entry (``ENTRY_BODY_MAX_BYTES``)."""
     from .models import LiveEntry
 
     stream_block = LiveEntry._meta.get_field("body").stream_block
-    return clean_body(value, stream_block, user, max_bytes=settings.ENTRY_BODY_MAX_BYTES)
+    return clean_body(value, stream_block, user, max_bytes=settings.ENTRY_BODY_MAX_BYTES, kept=kept)
 
 
 def clean_article_body(value: Any, user: Any = None, model: Any = None) -> blocks.StreamValue:
@@ -450,12 +423,14 @@ def clean_body(
     *,
     max_bytes: int,
     block_validation: bool = True,
+    kept: Iterable[choosing.Ref] = (),
 ) -> blocks.StreamValue:
     """``value`` (raw ``[{type, value}]`` JSON or a ``StreamValue``) checked and cleaned as
     described above; raises Wagtail's ``StreamBlockValidationError`` naming each problem.
 
     ``user`` is the writer whose choose permissions references must respect (None for trusted
-    system writes such as imports). ``block_validation=False`` leaves out Wagtail's own block
+    system writes such as imports); ``kept`` are the references already in what they edit,
+    which they may keep (``choosing``). ``block_validation=False`` leaves out Wagtail's own block
     ``clean`` (required fields, embed lookups), for callers whose form field has just run it.
     """
     raw = stream_block.get_prep_value(value) if isinstance(value, blocks.StreamValue) else value
@@ -470,7 +445,7 @@ def clean_body(
         limit_errors = _size_errors(cleaned, max_bytes, cleaned=True)
         if limit_errors:
             raise StreamBlockValidationError(non_block_errors=ErrorList(limit_errors))
-        _check_references(walk, user)
+        _check_references(walk, user, kept)
     if walk.errors:
         raise _nested_error(stream_block, walk.errors)
     try:

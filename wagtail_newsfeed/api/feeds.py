@@ -396,7 +396,7 @@ class FeedEntryDetail(NewsfeedAPIView):
     def patch(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self._editable_entry(request, pk, entry_id)
         data = EntryWriteSerializer(
-            data=request.data, partial=True, context={"request": request}
+            data=request.data, partial=True, context={"request": request, "entry": entry}
         ).validated()
         try:
             entry = entry_rules.update_entry(

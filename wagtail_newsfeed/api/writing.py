@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .. import validation
+from .. import choosing, validation
 from ..conf import settings
 from ..models import Author, LiveEntry
 from . import schema
@@ -50,11 +50,12 @@ def error_messages(error: DjangoValidationError, root: str = "body") -> list[str
     return out or [_("Invalid blocks.")]
 
 
-def clean_body(raw: Any, user: Any = None) -> Any:
+def clean_body(raw: Any, user: Any = None, kept: Any = ()) -> Any:
     """The entry body through the app's one write validator (``wagtail_newsfeed.validation``);
-    a 400 naming each bad block's path otherwise."""
+    a 400 naming each bad block's path otherwise. ``kept``: the references of the entry edited,
+    which the writer may keep."""
     try:
-        return validation.clean_entry_body(raw, user)
+        return validation.clean_entry_body(raw, user, kept)
     except DjangoValidationError as error:
         data = error.as_json_data() if hasattr(error, "as_json_data") else None
         raise BlockValidationError(error_messages(error), data) from None
@@ -116,9 +117,10 @@ class EntryWriteSerializer(serializers.Serializer):
     authors = AuthorSlugsField(required=False, help_text="Author slugs for the entry's byline.")
 
     def validate_body(self, value: Any) -> Any:
-        request = self.context.get("request")
+        request, entry = self.context.get("request"), self.context.get("entry")
+        kept = choosing.object_references(entry) if entry is not None else ()
         try:
-            return clean_body(value, getattr(request, "user", None))
+            return clean_body(value, getattr(request, "user", None), kept)
         except BlockValidationError as error:
             self.block_errors = error.block_errors
             raise serializers.ValidationError(error.detail) from None

@@ -6,9 +6,11 @@ sees every field they submit: text loses the characters XML cannot carry, rich t
 whitelisted and its links checked, and StreamFields are validated as bodies. Problems become
 form errors on their field (block errors beside their block); nothing is saved.
 
-References in bodies and rich text must resolve to objects the writer may choose. A model has no
-request, so the admin's form tells the object who is writing (``writing_user``) before it
-validates it; the app's page types get that form from the admin layer at start-up.
+References in bodies, rich text and image or document fields must resolve to objects the writer
+may choose, or be ones the object already held (``wagtail_newsfeed.choosing``). A model has no
+request, so the admin's form tells the object who is writing (``writing_user``) and what it held
+(``kept_references``) before it validates it; the app's page types get that form from the admin
+layer at start-up.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
 from wagtail.fields import RichTextField, StreamField
 
 from ..conf import settings
@@ -36,6 +40,9 @@ class CleanFieldsMixin:
     #: respect: set by the admin form that validates this object (``for_user``). None is a
     #: trusted write with no writer (imports, management commands): any existing object.
     writing_user: Any = None
+    #: The references the object held when the form opened it: the writer keeps them even where
+    #: they could not choose them (an editor's lead image from a collection they cannot see).
+    kept_references: Any = ()
 
     def clean_fields(self, exclude: Any = None) -> None:
         # Text is cleaned before Django's own checks, so a title of only control characters is
@@ -51,14 +58,16 @@ class CleanFieldsMixin:
         from .. import validation  # imports Wagtail's admin rich-text machinery: not at load time
 
         super().clean()  # type: ignore[misc]
-        errors: dict[str, Any] = {}
+        errors: dict[str, Any] = self.chooser_errors()
         for field in self._meta.concrete_fields:  # type: ignore[attr-defined]
             value = getattr(self, field.attname, None)
             try:
                 if isinstance(field, StreamField):
                     cleaned = self.clean_stream_field(field, value)
                 elif isinstance(field, RichTextField):
-                    cleaned = validation.clean_rich_text(value, field.features, self.writing_user)
+                    cleaned = validation.clean_rich_text(
+                        value, field.features, self.writing_user, self.kept_references
+                    )
                 elif isinstance(value, str):
                     cleaned = clean_text(value)
                 else:
@@ -83,4 +92,35 @@ class CleanFieldsMixin:
             self.writing_user,
             max_bytes=settings.ARTICLE_BODY_MAX_BYTES,
             block_validation=False,
+            kept=self.kept_references,
         )
+
+    def chooser_errors(self) -> dict[str, Any]:
+        """An error for each image or document field holding one the writer may not choose
+        (Wagtail's chooser fields accept any id)."""
+        from .. import choosing
+
+        if self.writing_user is None:
+            return {}
+        chosen = choosing.permissioned_models()
+        fields = [
+            field
+            for field in self._meta.concrete_fields  # type: ignore[attr-defined]
+            if isinstance(field, models.ForeignKey) and field.related_model in chosen
+        ]
+        refs = {
+            field.name: choosing.ref(field.related_model, pk)
+            for field in fields
+            if (pk := getattr(self, field.attname, None)) is not None
+        }
+        refused = choosing.refused(refs.values(), self.writing_user, self.kept_references)
+        return {
+            name: [
+                ValidationError(
+                    _("There is no %(name)s with id %(id)d that you may choose.")
+                    % {"name": reference[0]._meta.verbose_name, "id": reference[1]}
+                )
+            ]
+            for name, reference in refs.items()
+            if reference in refused
+        }
