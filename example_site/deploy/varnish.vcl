@@ -78,6 +78,25 @@ sub vcl_recv {
         unset req.http.Forwarded;
         unset req.http.X-Original-URL;
         unset req.http.X-Rewrite-URL;
+        # gunicorn trusts these from a proxy on 127.0.0.1 (forwarded_allow_ips): SCRIPT_NAME and
+        # PATH_INFO move every URL the app writes under a prefix, and its secure-scheme headers
+        # switch it to https, each for a copy cached for everyone. A TLS proxy in front says
+        # the scheme with X-Forwarded-Proto alone.
+        unset req.http.SCRIPT_NAME;
+        unset req.http.PATH_INFO;
+        unset req.http.SCRIPT-NAME;
+        unset req.http.PATH-INFO;
+        unset req.http.X-Script-Name;
+        unset req.http.X-Forwarded-Prefix;
+        unset req.http.X-Forwarded-Ssl;
+        unset req.http.X-Forwarded-Protocol;
+        unset req.http.X-Forwarded-Scheme;
+        unset req.http.X-Url-Scheme;
+        unset req.http.Front-End-Https;
+
+        # A fragment never reaches a server from a browser; in a request line it would make
+        # another cached copy of the page that purges do not reach.
+        set req.url = regsub(req.url, "#.*$", "");
     }
 
     # PURGE <url> bans every cached variant of that path on that host: /news/x/ also drops

@@ -195,3 +195,51 @@ def test_the_app_answers_one_shape_of_json_whatever_the_accept_header(servers):
 
     assert "public" in indented.headers["Cache-Control"]
     assert b"\n" not in indented.body
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ("SCRIPT_NAME", "/evil"),  # gunicorn takes it from a trusted proxy: every URL moves
+        ("X-Forwarded-Ssl", "on"),  # gunicorn's secure-scheme headers: every URL says https
+        ("X-Forwarded-Protocol", "ssl"),
+    ],
+)
+def test_headers_the_app_server_trusts_from_varnish_do_not_move_the_cached_links(
+    varnish, helper, newsroom, header
+):
+    feed = helper("feed", index=newsroom["index"])
+    helper("entry", feed=feed["id"])
+    helper("entry", feed=feed["id"])
+    path = f"/api/newsfeed/v1/feeds/{feed['id']}/entries/?limit=1"
+    poisoned = varnish.get(path, headers=dict([header]))
+
+    shared = varnish.get(path)
+
+    expected = f"http://{HOST}/api/newsfeed/v1/feeds/{feed['id']}/entries/?"
+    assert poisoned.json()["next"].startswith(expected)
+    assert shared.headers["X-Cache"] == "HIT"
+    assert shared.json()["next"].startswith(expected)
+
+
+def test_a_fragment_in_the_request_line_shares_the_page_and_its_purge(varnish, helper, newsroom):
+    article = helper("article", index=newsroom["index"])
+    varnish.cached(article["path"])
+
+    assert raw_get(varnish, f"GET {article['path']}#comments HTTP/1.1") == (200, "HIT")
+    helper("unpublish", page=article["id"])
+    assert raw_get(varnish, f"GET {article['path']}#comments HTTP/1.1")[0] == 404
+
+
+def test_a_long_query_is_answered_or_refused_never_an_error(varnish, servers):
+    """Varnish refuses a request line over ``http_req_hdr_len`` (8 KB) itself; below that, the
+    query's rewrites (tracking parameters dropped, the rest sorted) must fit the workspace."""
+    for size in (2_000, 4_000, 8_000, 20_000):
+        parameters = [f"p{n:05}=x&utm_source=y" for n in range(size // 24)]
+        query = "&".join(reversed(parameters))
+
+        answer = varnish.get(f"/api/newsfeed/v1/articles/?{query}")
+
+        assert answer.status in (200, 414), (size, answer.status)
+        assert (answer.status == 414) == (size > 8_000)
+    assert varnish.get("/api/newsfeed/v1/articles/?limit=2").status == 200
