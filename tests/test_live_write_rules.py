@@ -52,6 +52,46 @@ def test_a_contributors_delete_loaded_before_an_editor_published_is_refused(
     assert LiveEntry.objects.get(pk=draft.pk).deleted_at is None
 
 
+def withdrawn_during_the_request(user):
+    """``user`` as a request holds them: permissions already looked up (and so cached on the
+    object by Wagtail and Django), then withdrawn by an administrator meanwhile."""
+    feed = user.groups.get().page_permissions.first().page.specific
+    assert entry_rules.can_edit_feed(user, feed) and entry_rules.can_publish_feed(user, feed)
+    user.groups.clear()
+    return user
+
+
+@pytest.mark.parametrize("publish", [True, False])
+def test_a_permission_withdrawn_during_the_request_refuses_a_new_entry(feed, editor, publish):
+    user = withdrawn_during_the_request(editor)
+    status = LiveEntry.Status.PUBLISHED if publish else LiveEntry.Status.DRAFT
+
+    with pytest.raises(PermissionDenied):
+        entry_rules.create_entry(feed, user, body=factories.paragraph("Late"), status=status)
+    assert not LiveEntry.objects.filter(feed=feed).exists()
+
+
+def test_a_permission_withdrawn_during_the_request_refuses_an_edit(feed, editor):
+    entry = factories.make_entry(feed, editor, text="Kept")
+    version = entry_rules.current_version(feed)
+    user = withdrawn_during_the_request(editor)
+
+    with pytest.raises(PermissionDenied):
+        entry_rules.update_entry(entry, user, headline="Changed after all")
+    stored = LiveEntry.objects.get(pk=entry.pk)
+    assert (stored.headline, stored.version) == ("", entry.version)
+    assert entry_rules.current_version(feed) == version
+
+
+def test_a_permission_withdrawn_during_the_request_refuses_a_delete(feed, editor):
+    entry = factories.make_entry(feed, editor, text="Kept")
+    user = withdrawn_during_the_request(editor)
+
+    with pytest.raises(PermissionDenied):
+        entry_rules.delete_entry(entry, user)
+    assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
+
+
 def test_a_refused_write_leaves_the_feed_version_alone(feed, contributor, editor):
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
     stale = LiveEntry.objects.get(pk=draft.pk)

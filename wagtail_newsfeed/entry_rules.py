@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -112,9 +113,24 @@ def can_change_entry(user: Any, feed: LiveFeedPage, entry: LiveEntry) -> bool:
     return can_edit_feed(user, feed) and not entry.is_published and entry.created_by_id == user.pk
 
 
+def _as_of_now(user: Any) -> Any:
+    """The writer as the database has them now, for the check made under the lock. Wagtail and
+    Django cache a user's permissions on the user object for the rest of the request, so a
+    permission withdrawn after the request began would still pass on the object it came with."""
+    if not getattr(user, "pk", None):
+        return user
+    model = get_user_model()  # request.user is a lazy object: its type says nothing
+    try:
+        return model._default_manager.get(pk=user.pk)
+    except model.DoesNotExist:
+        raise PermissionDenied(_("You do not have permission to edit this live feed.")) from None
+
+
 def _check_may_change(user: Any, feed: LiveFeedPage, entry: LiveEntry, *, publishing: bool) -> None:
-    """``_check_permission`` for a change to ``entry`` (the locked row): a user who may not
-    publish the feed changes and deletes only the drafts they created themselves."""
+    """``_check_permission`` for a change to ``entry`` (the locked row), with the writer's
+    permissions as they are now: a user who may not publish the feed changes and deletes only
+    the drafts they created themselves."""
+    user = _as_of_now(user)
     _check_permission(user, feed, publishing=publishing)
     if not publishing and not can_publish_feed(user, feed) and entry.created_by_id != user.pk:
         raise PermissionDenied(_("You may edit and delete only the drafts you created."))
@@ -247,7 +263,7 @@ def create_entry(
     check_display_time(user, feed, display_time)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
-        _check_permission(user, feed, publishing=publishing)
+        _check_permission(_as_of_now(user), feed, publishing=publishing)
         # Under the lock: a second copy of the same post waits for the first, then finds it.
         if (posted := submitted_entry(feed, user, submission)) is not None:
             return posted
