@@ -285,6 +285,37 @@ def test_entry_list_filters_by_feed_and_searches_headlines(admin_client, feed, n
     assert "Results are in" not in found and "Kick-off" not in found
 
 
+@pytest.mark.parametrize("query", ["turnout", "Turnout passed", "TURNOUT"])
+def test_entry_list_search_finds_entries_without_a_headline_by_their_text(
+    admin_client, feed, news_index, query
+):
+    factories.make_entry(feed, text="Turnout passed 60 percent in the capital.")
+    factories.make_entry(feed, text="Polls close at eight.")
+    factories.make_entry(feed, headline="Count begins", text="Ballot boxes arrive.")
+
+    found = listing(admin_client.get(url(LiveEntry, "index"), {"q": query}))
+
+    assert "Turnout passed 60 percent" in found
+    assert "Polls close" not in found and "Count begins" not in found
+
+
+def test_entry_list_search_keeps_the_lists_filters(admin_client, feed, news_index):
+    other = factories.make_feed(news_index, "Match report")
+    factories.make_entry(feed, text="Turnout in the north.", is_key_event=True)
+    factories.make_entry(feed, text="Turnout in the south.")
+    factories.make_entry(other, text="Turnout at the stadium.", is_key_event=True)
+
+    found = listing(
+        admin_client.get(
+            url(LiveEntry, "index"),
+            {"q": "turnout", "is_key_event__exact": "1", "feed__page_ptr__exact": feed.pk},
+        )
+    )
+
+    assert "north" in found
+    assert "south" not in found and "stadium" not in found
+
+
 def test_entry_list_of_a_feed_without_entries_is_empty(admin_client, feed, news_index):
     quiet = factories.make_feed(news_index, "Quiet feed")
     factories.make_entry(feed, headline="Elsewhere")

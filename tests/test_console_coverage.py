@@ -178,6 +178,36 @@ def test_reopening_ended_coverage_keeps_its_start_and_drops_its_end(
     assert "coverageEndTime" not in live_blog(client.get(feed.url).text)
 
 
+@pytest.mark.parametrize("back_from", ["live", "ended"])
+def test_back_to_upcoming_drops_the_times_that_have_passed(
+    admin_client, client, news_index, back_from
+):
+    feed = factories.make_feed(news_index, "Count night", coverage_start=now() - DAY)
+    change(admin_client, feed, "live")
+    if back_from == "ended":
+        change(admin_client, feed, "ended")
+
+    change(admin_client, feed, "upcoming", expected=back_from)
+
+    feed = stored(feed)
+    assert (feed.coverage_status, feed.coverage_start, feed.coverage_end) == (
+        "upcoming",
+        None,
+        None,
+    )
+    assert "coverageEndTime" not in live_blog(client.get(feed.url).text)
+
+
+def test_back_to_upcoming_keeps_a_planned_end_still_to_come(admin_client, news_index):
+    planned = now() + DAY
+    feed = factories.make_feed(news_index, "Count night", coverage_end=planned)
+    change(admin_client, feed, "live")
+
+    change(admin_client, feed, "upcoming", expected="live")
+
+    assert (stored(feed).coverage_start, stored(feed).coverage_end) == (None, planned)
+
+
 def test_draft_edits_of_the_feed_stay_a_draft(admin_client, client, feed):
     draft = stored(feed)
     draft.title = "Unfinished new title"

@@ -69,6 +69,27 @@ def test_an_entry_without_any_text_is_named_by_its_time(feed):
     assert str(make(feed, body)) == "Entry of 1 Dec, 14:05"
 
 
+def test_one_endless_word_makes_a_name_of_bounded_length(feed):
+    entry = make(feed, factories.paragraph("https://example.org/" + "a" * 5_000 + " and more"))
+
+    name = str(entry)
+
+    assert name.endswith("… (1 Dec, 14:05)")
+    assert len(name) <= 80 + len(" (1 Dec, 14:05)")
+
+
+@pytest.mark.parametrize(
+    "invisible", ["\u200b", "\u200b\u200d\u2060", "\u202e\u200f", "\u3000 \u00a0"]
+)
+def test_invisible_text_is_not_a_name(feed, invisible):
+    body = factories.paragraph(invisible) + factories.paragraph("Polls are open.")
+
+    assert str(make(feed, body)) == "Polls are open. (1 Dec, 14:05)"
+    assert str(make(feed, factories.paragraph("Polls are open."), headline=invisible)) == (
+        "Polls are open. (1 Dec, 14:05)"
+    )
+
+
 @pytest.mark.parametrize(
     "raw",
     [None, "text", 42, [None, 1, "x"], [{"type": "paragraph"}], [{"value": {"text": ["a"] * 3}}]],

@@ -10,7 +10,8 @@ status back. A feed that was never published only gets a new draft revision.
 The change also records when coverage went live or ended (``coverage_start``, ``coverage_end``),
 where no editor set a time that has passed: the page's "Started"/"Ended" line and the JSON-LD's
 ``coverageStartTime``/``coverageEndTime`` come from them, and search engines stop showing a live
-blog as live at its end time. Going live again drops an end time that has passed.
+blog as live at its end time. Going live again drops an end time that has passed; going back to
+upcoming drops start and end times that have passed.
 
 Publishing goes through Wagtail (``Revision.publish``), so its ``page_published`` signal purges
 the page, the feeds and the API caches as for any other publish. The feed's history records one
@@ -120,3 +121,9 @@ def _apply_status(feed: LiveFeedPage, old: str, status: str, now: datetime) -> N
             feed.coverage_start = now
         if feed.coverage_end is not None and feed.coverage_end <= now:
             feed.coverage_end = None  # live again: the end is no longer past
+    else:  # upcoming again: coverage has not started, so times that have passed are void
+        moment = timezone.now()  # ``now`` is whole seconds; a start recorded this second passed
+        if feed.coverage_start is not None and feed.coverage_start <= moment:
+            feed.coverage_start = None
+        if feed.coverage_end is not None and feed.coverage_end <= moment:
+            feed.coverage_end = None

@@ -33,6 +33,7 @@ from . import entry_rules
 from .converters import parse_id
 from .forms import editable_feeds, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
+from .search import clean_query, matching_entry_ids
 from .views import entries as entry_views
 from .views.console import console_url
 
@@ -213,6 +214,16 @@ class LiveEntryButtonHelper(ButtonHelper):
         return None
 
 
+class LiveEntryIndexView(NewsroomIndexView):
+    """The entries list searches headlines and body text through Wagtail search, as readers'
+    search does: a search of the headline column would miss every entry without one."""
+
+    def get_search_results(self, request, queryset: QuerySet, search_term: str):
+        if not clean_query(search_term):
+            return queryset
+        return queryset.filter(pk__in=matching_entry_ids(search_term, queryset))
+
+
 class LiveEntryAdmin(ModelAdmin):
     """The cross-feed list of entries: search, filters, bulk unpublish and delete. Entries are
     written and edited in their feed's live console; the old create, edit and delete URLs of
@@ -223,7 +234,7 @@ class LiveEntryAdmin(ModelAdmin):
     menu_icon = "time"
     permission_helper_class = LiveEntryPermissionHelper
     button_helper_class = LiveEntryButtonHelper
-    index_view_class = NewsroomIndexView
+    index_view_class = LiveEntryIndexView
     index_template_name = "wagtail_newsfeed/admin/entries/index.html"
     create_view_class = entry_views.ConsoleCreateRedirect
     edit_view_class = entry_views.ConsoleEditRedirect

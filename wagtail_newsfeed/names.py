@@ -7,6 +7,7 @@ text-bearing block and its display time, read from the stored JSON without rende
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Any
 
@@ -18,8 +19,10 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from .rendering import plain_text
 
-#: How many words of the body name an entry without a headline.
+#: How many words of the body name an entry without a headline, and at most how many characters
+#: (one "word" of a pasted URL or a long run of letters would otherwise make a name of any length).
 NAME_WORDS = 8
+NAME_CHARS = 80
 #: The keys of a block value that hold its text, most telling first (heading, quote, fact box,
 #: key points, image caption, timeline...). Ids, levels and alt text are not names.
 TEXT_KEYS = ("text", "title", "body", "points", "caption", "events", "description", "note")
@@ -50,15 +53,25 @@ def _text_of(value: Any, depth: int = 0) -> str:
     return ""
 
 
+def visible(text: str) -> str:
+    """``text`` if a person would see anything in it: zero-width spaces, joiners, direction
+    marks and other invisible characters alone make no name."""
+    if any(not char.isspace() and unicodedata.category(char)[0] not in "CZ" for char in text):
+        return text
+    return ""
+
+
 def first_words(raw_blocks: Any, words: int = NAME_WORDS) -> str:
-    """The first ``words`` words of the first block with text, with an ellipsis if cut."""
+    """The first ``words`` words (at most ``NAME_CHARS`` characters) of the first block with
+    visible text, with an ellipsis if cut."""
     if not isinstance(raw_blocks, list | tuple):
         return ""
     for block in raw_blocks[:50]:
         if isinstance(block, dict):
-            text = _text_of(block.get("value"))
+            text = visible(_text_of(block.get("value")))
             if text:
-                return Truncator(text).words(words, truncate="…")
+                cut = Truncator(text).words(words, truncate="…")
+                return Truncator(cut).chars(NAME_CHARS, truncate="…")
     return ""
 
 
@@ -96,7 +109,7 @@ def short_time(value: datetime | None) -> str:
 def entry_label(entry: Any) -> str:
     """The headline, else the first words: what a list that shows the time beside it calls an
     entry (the key events), without repeating the time."""
-    if entry.headline:
+    if visible(entry.headline):
         return entry.headline
     body = entry.body
     return first_words(list(body.raw_data) if hasattr(body, "raw_data") else body) or _("Update")
@@ -104,7 +117,7 @@ def entry_label(entry: Any) -> str:
 
 def entry_name(entry: Any) -> str:
     """The headline, else "first words… (1 Dec, 14:05)", else "Entry of 1 Dec, 14:05"."""
-    if entry.headline:
+    if visible(entry.headline):
         return entry.headline
     body = entry.body
     raw = list(body.raw_data) if hasattr(body, "raw_data") else body

@@ -76,3 +76,19 @@ def search_entries(query: str, feed: LiveFeedPage | None = None):
     # visible_entries filters only on LiveEntry's FilterFields (status, deleted_at, feed).
     entries = visible_entries(feed).select_related("feed").prefetch_related(*byline_prefetches())
     return get_search_backend().search(clean_query(query), entries)
+
+
+#: How many entries an admin search lists at most (best first): a list to pick from, not a report.
+MAX_ADMIN_RESULTS = 500
+
+
+def matching_entry_ids(query: str, within: QuerySet) -> list[int]:
+    """Ids of the entries of ``within`` whose headline or body text matches ``query``, best
+    first. For the admin's cross-feed list: most entries have no headline, so searching the
+    headline column alone would miss them; the search runs over "entries whose id is among
+    ``within``", as ``search_articles`` does, so the list's own filters still apply."""
+    from .models import LiveEntry
+
+    candidates = LiveEntry.objects.filter(pk__in=within.order_by().values("pk"))
+    results = get_search_backend().search(clean_query(query), candidates)
+    return [entry.pk for entry in results[:MAX_ADMIN_RESULTS]]

@@ -225,6 +225,7 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
         index.SearchField("headline"),
         index.SearchField("body"),
         index.AutocompleteField("headline"),
+        index.FilterField("id"),  # the admin list searches "entries among those it lists"
         index.FilterField("feed"),
         index.FilterField("status"),
         index.FilterField("deleted_at"),
