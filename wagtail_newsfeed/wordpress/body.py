@@ -32,6 +32,7 @@ from .markup import (
     SOCIAL_QUOTES,
     URL,
     classes_of,
+    flatten_deep,
     iframe_url,
     parse_html,
     text_of,
@@ -40,6 +41,10 @@ from .markup import (
 RICH_BLOCK_CHARS = 16_000
 #: Deeper than this, markup is read as plain text (no post needs it; recursion must end).
 MAX_DEPTH = 60
+#: Elements nested deeper than this inside one piece of rich text are flattened to their text:
+#: lists 20 levels deep (a list and its item per level) and no more. The rich-text whitelister
+#: that validates every write recurses once per element, and ~200 levels exhaust Python's stack.
+MAX_RICH_DEPTH = 40
 
 
 class BodyBuilder:
@@ -144,6 +149,7 @@ class BodyBuilder:
         parts = []
         for item in items:
             if isinstance(item, Tag):
+                self.flatten(item)
                 self.rewrite_links(item)
                 parts.append(without_unsafe_links(item))
             else:
@@ -171,6 +177,7 @@ class BodyBuilder:
                 self.run(list(node.contents), autop=False)
         elif name in ("ul", "ol"):
             if node.find(["img", "figure", "table", "iframe", "video", "audio"]) is None:
+                self.flatten(node)
                 self.rewrite_links(node)
                 if text_of(node):
                     self.add_rich(str(node))
@@ -383,6 +390,16 @@ class BodyBuilder:
             {"document": pk, "title": values.truncate(text_of(first) if first else "", 255)},
         )
         return True
+
+    def flatten(self, node: Tag) -> None:
+        """``node`` kept as rich text, with what is nested deeper than ``MAX_RICH_DEPTH``
+        reduced to its text (and reported)."""
+        if flatten_deep(node, MAX_RICH_DEPTH):
+            self.warn(
+                "too_deep",
+                f"<{node.name}> nested more than {MAX_RICH_DEPTH} elements deep: "
+                "the deeper part was kept as text",
+            )
 
     def link(self, url: str, text: str) -> None:
         self.add_rich(f'<p><a href="{escape(url)}">{escape(values.truncate(text, 300))}</a></p>')

@@ -6,7 +6,9 @@
 3. People and topics used by the posts are found or created.
 4. Posts, read again as a stream: each is planned (``posts``), validated, and written with its
    redirects and live entries in one transaction. A post that fails is rolled back and reported;
-   the next one goes on. A post whose fingerprint matches the last import is left untouched.
+   the next one goes on. A post whose fingerprint matches the last import is left untouched; a
+   post in the trash is taken down (``trash``) and its fingerprint forgotten. A post the export
+   holds in a shape that cannot be read fails like any other.
 5. Posts that linked to posts imported after them are written again with those links rewritten.
 
 A dry run does stages 1-4 without writing anything: it checks files, plans and validates every
@@ -39,6 +41,7 @@ from .redirects import drop_redirects, save_redirects
 from .report import Report
 from .survey import POST_TYPES, survey
 from .taxonomy import Taxonomy
+from .trash import is_up, take_down, trashed_paths
 
 Progress = Callable[[str], Callable[[int, int], None] | None]
 
@@ -71,6 +74,7 @@ class Importer:
         self.paths, self.index, self.options, self.report = paths, index, options, report
         self.progress = progress or (lambda label: None)
         self.say = say or (lambda line: None)
+        self.verbose = say is not None
         self.site = index.get_site()
         self.dry_run = options.dry_run
         self.waiting: dict[int, set[int]] = {}
@@ -144,7 +148,7 @@ class Importer:
 
     def item(self, item: Item) -> None:
         if item.problems:
-            self.report.warn("unreadable", f"{item.label}: {'; '.join(item.problems)}")
+            self.unreadable(item)
         elif item.post_type in ("attachment", "wp_block"):
             return
         elif item.post_type not in self.options.post_types:
@@ -157,6 +161,17 @@ class Importer:
             self.post(item)
         if item.other_comments:
             self.report.count("comments", "not imported", item.other_comments)
+
+    def unreadable(self, item: Item) -> None:
+        """An item the export holds in a shape the importer cannot read. A post (or an item
+        whose type could not be read, as in one over the size cap) is a post that could not be
+        imported: it fails the run like any other; anything else is only reported."""
+        problems = "; ".join(item.problems)
+        skipped = item.status in ("trash", "auto-draft", "inherit")
+        if item.post_type in ("", *self.options.post_types) and not skipped:
+            self.report.warn("failed", f"{item.label}: could not be read: {problems}")
+        else:
+            self.report.warn("unreadable", f"{item.label}: {problems}")
 
     def post(self, item: Item, *, relinking: bool = False) -> None:
         try:
@@ -201,8 +216,22 @@ class Importer:
         what = "live feeds" if plan.kind == "feed" else "articles"
         outcome = "unchanged" if unchanged else ("created" if created else "updated")
         self.report.count(what, "links rewritten" if relinking else outcome)
-        where = f" at {page.url_path}" if page is not None else ""
-        self.say(f"{outcome} {plan.kind} {plan.title!r} (WordPress {plan.wp_id}){where}")
+        if self.verbose:
+            urls = self._urls(plan, page)
+            self.say(f"{outcome} {plan.kind} {plan.title!r} (WordPress {plan.wp_id}): {urls}")
+
+    def _urls(self, plan: PostPlan, page: Page | None) -> str:
+        """The "old URL → new URL" of a post, for the per-post line."""
+        page = page or Page.objects.filter(pk=self.pages.get(plan.wp_id)).first()
+        old = plan.link or (plan.old_paths[0] if plan.old_paths else "(no old URL)")
+        line = f"{old} → {self._new_url(page)}"
+        return line if plan.public else f"{line} (not public: no redirect)"
+
+    def _new_url(self, page: Page | None) -> str:
+        """The page's URL as readers reach it (its tree path when no site serves it)."""
+        if page is None:
+            return "(no page)"
+        return page.get_url() or page.url_path
 
     def _redirects(self, plan: PostPlan, page_id: int, *, page: Page | None = None) -> None:
         """A public post's old URLs redirect to its page (created when ``page`` was written,
@@ -255,20 +284,33 @@ class Importer:
         )
 
     def trashed(self, item: Item) -> None:
-        """A post in the trash: left out, and unpublished if an earlier import made it live."""
+        """A post in the trash: left out, and taken down if an earlier import made it a page
+        (``trash``); its fingerprint is forgotten, so a post restored later is written again."""
         origin = self.origins.get(item.wp_id or 0)
-        page = (
-            Page.objects.filter(pk=origin.page_id, live=True).first()
-            if origin and origin.page_id
-            else None
-        )
+        page = Page.objects.filter(pk=origin.page_id).first() if origin and origin.page_id else None
         if page is None:
             self.report.count("items skipped", "trash")
-        elif self.dry_run:
-            self.report.count("articles", "to unpublish (trashed)")
-        else:
-            page.specific.unpublish()
-            self.report.count("articles", "unpublished (trashed)")
+            return
+        if self.dry_run:
+            if is_up(page):
+                self.report.count("articles", "to unpublish (trashed)")
+            else:
+                self.report.count("items skipped", "trash")
+            return
+        try:
+            with transaction.atomic():
+                paths = trashed_paths(self.catalog, item)
+                done = take_down(page.specific, paths, self.site, self.report)
+                if origin.fingerprint:
+                    WordPressOrigin.objects.filter(
+                        site=self.catalog.site, kind=WordPressOrigin.Kind.POST, wp_id=item.wp_id
+                    ).update(fingerprint="")
+        except Exception as error:  # one failing post never stops the rest
+            self.report.warn("failed", f"{item.label}: {content.describe(error)}")
+            return
+        self.origins[item.wp_id] = Origin(page.pk, "")
+        if done:
+            self.say(f"{done} (trashed) {item.label}: {self._new_url(page)}")
 
     def _media_redirects(self) -> None:
         catalog = self.catalog

@@ -1,11 +1,12 @@
 """HTML as the importer reads it: parsing untrusted markup in linear time, the element groups
-the body builder treats alike, and small readers of text, classes and player URLs."""
+the body builder treats alike, and small readers of text, classes and player URLs, and the
+flattening of markup nested too deep for the rich-text validator."""
 
 from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import Tag
 
 from . import values
 
@@ -37,7 +38,7 @@ def parse_html(markup: str) -> Tag:
     """Untrusted HTML parsed with lxml, linear on any input (Python's ``html.parser`` has
     quadratic paths on unclosed quotes and comments). What the builder writes back out is
     well-formed, so the validator's own parsing of it stays linear too."""
-    soup = BeautifulSoup(markup or "", "lxml")
+    soup = values.soup_of(markup or "")
     return soup.body or soup
 
 
@@ -49,6 +50,20 @@ def text_of(node: Tag | str) -> str:
 def classes_of(node: Tag) -> set[str]:
     value = node.get("class") or []
     return set(value if isinstance(value, list) else str(value).split())
+
+
+def flatten_deep(node: Tag, limit: int) -> bool:
+    """Replace each element nested ``limit`` levels below ``node`` (so more than ``limit``
+    deep, counting ``node``) by its text; whether there was any. Walks level by level, never
+    recursing, however deep the markup."""
+    level = [node]
+    for _ in range(limit):
+        level = [child for tag in level for child in tag.children if isinstance(child, Tag)]
+        if not level:
+            return False
+    for tag in level:
+        tag.replace_with(tag.get_text(" "))
+    return True
 
 
 def iframe_url(src: str) -> str:

@@ -70,6 +70,8 @@ class PostPlan:
     entries: list[liveblog.EntryPlan] = field(default_factory=list)
     old_paths: list[str] = field(default_factory=list)
     waiting_for: set[int] = field(default_factory=set)
+    #: The permalink WordPress gave the post, as the export has it (for report lines only).
+    link: str = ""
 
     @property
     def public(self) -> bool:
@@ -103,6 +105,12 @@ def seo_text(template: str, *, title: str, site: str, excerpt: str) -> str:
     text = _RANK_MATH_VARIABLE.sub(fill, text)
     text = values.plain_text(text)
     return text.strip(" -|").strip()
+
+
+def canonical_url(item: Item) -> str:
+    """The canonical URL an SEO plugin (Yoast, Rank Math) set for the post, if any."""
+    meta = item.meta
+    return (meta.get("_yoast_wpseo_canonical") or meta.get("rank_math_canonical_url") or "").strip()
 
 
 class Planner:
@@ -147,6 +155,7 @@ class Planner:
             title=title,
             slug=slug,
             status="draft",
+            link=item.link,
         )
         self._status(item, plan, published, warn)
         plan.updated_at = (
@@ -214,11 +223,7 @@ class Planner:
         )
 
     def _canonical(self, item: Item, plan: PostPlan, warn) -> list[str]:
-        canonical = (
-            item.meta.get("_yoast_wpseo_canonical")
-            or item.meta.get("rank_math_canonical_url")
-            or ""
-        ).strip()
+        canonical = canonical_url(item)
         if not canonical:
             return []
         path = self.catalog.old_path(canonical)

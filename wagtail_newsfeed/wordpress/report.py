@@ -28,6 +28,7 @@ KINDS = {
     "removed_markup": "scripts, iframes, forms and media players that were left out",
     "embed_as_link": "embeds from providers Wagtail does not know, kept as links",
     "table_cut": "tables larger than TABLE_MAX_CELLS, cut short",
+    "too_deep": "lists and formatting nested more than 40 elements deep, the rest kept as text",
     "bad_date": "dates that are unset or invalid",
     "canonical": "SEO canonical URLs that point elsewhere",
     "redirect": "old URLs that could not get a redirect",

@@ -10,10 +10,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+import warnings
 from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 from django.conf import settings as django_settings
 from django.utils.text import slugify
 
@@ -67,11 +68,19 @@ def plain_text(markup: str | None, limit: int | None = None) -> str:
         return ""
     text = markup
     if "<" in text or "&" in text:
-        # lxml: linear on any input, unlike html.parser (see body.parse_html).
-        text = BeautifulSoup(text, "lxml").get_text(" ")
+        text = soup_of(text).get_text(" ")
         text = html.unescape(text)
     text = _SPACE.sub(" ", xml_safe(text)).strip()
     return truncate(text, limit) if limit else text
+
+
+def soup_of(markup: str) -> BeautifulSoup:
+    """``markup`` parsed with lxml: linear on any input, unlike html.parser. A fragment that is
+    only a URL or a file name (a Liveblog entry that is a bare link) is HTML here, not a
+    mistake, so BeautifulSoup's warning that it "looks like a URL" is silenced, and only it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
+        return BeautifulSoup(markup, "lxml")
 
 
 def truncate(text: str, limit: int) -> str:
