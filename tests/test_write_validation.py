@@ -149,6 +149,27 @@ def test_rich_text_the_editor_could_not_open_is_refused(writer, feed, html):
     assert "editor cannot open" in response.content.decode()
 
 
+@pytest.mark.parametrize("deep", ["<ul><li>" * 200 + "x" + "</li></ul>" * 200, "<b>" * 5_000 + "x"])
+@pytest.mark.parametrize("block", ["paragraph", "fact_box"])
+def test_rich_text_nested_past_reason_is_refused_by_name(writer, feed, caplog, deep, block):
+    value = deep if block == "paragraph" else {"title": "t", "body": deep}
+
+    response = post(writer, feed, [{"type": block, "value": value}])
+
+    assert_refused(response, feed, "body[0]" if block == "paragraph" else "body[0].body")
+    assert "nested more than 60 elements deep" in response.content.decode()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+
+
+def test_lists_nested_as_deep_as_people_write_them_are_kept(writer, feed):
+    html = "<ul><li>" * 10 + "Deep point" + "</li></ul>" * 10
+
+    response = post(writer, feed, [{"type": "paragraph", "value": html}])
+
+    assert response.status_code == 201, response.content
+    assert "Deep point" in stored_json(response.json()["id"])
+
+
 # Chooser ids and permissions ----------------------------------------------------------------
 
 

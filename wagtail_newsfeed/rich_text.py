@@ -44,6 +44,26 @@ def _escape(text: str) -> str:
     )
 
 
+#: How deep rich text may nest (a list in a list item counts two): far more than any editor makes,
+#: and well within Wagtail's whitelister, which walks the tree recursively.
+MAX_NESTING = 60
+
+
+class NestingError(ValueError):
+    """Rich text nested deeper than ``MAX_NESTING`` elements."""
+
+
+def _deepest(doc: Any) -> int:
+    """How many elements deep ``doc`` nests, found level by level (never recursively)."""
+    depth, level = 0, [doc]
+    while level:
+        level = [child for node in level for child in getattr(node, "contents", ()) if child.name]
+        depth += bool(level)
+        if depth > MAX_NESTING:
+            break
+    return depth
+
+
 class _Whitelister(DbWhitelister):
     """Wagtail's whitelister (same parser and rules), reading stored-form links too."""
 
@@ -56,6 +76,8 @@ class _Whitelister(DbWhitelister):
 
     def clean(self, html: str) -> str:
         doc = BeautifulSoup(html, "html.parser")
+        if _deepest(doc) > MAX_NESTING:
+            raise NestingError(f"nested more than {MAX_NESTING} elements deep")
         for tag in doc.find_all(["a", "embed"]):
             kind = "linktype" if tag.name == "a" else "embedtype"
             if kind in tag.attrs and f"data-{kind}" not in tag.attrs:

@@ -207,7 +207,15 @@ class _Walk:
         if not isinstance(value, str):
             self.error(path, _("Expected rich text (an HTML string)."))
             return ""
-        html = rich_text.sanitise(xml_safe(value), features)
+        try:
+            html = rich_text.sanitise(xml_safe(value), features)
+        except rich_text.NestingError:
+            self.error(
+                path,
+                _("Rich text may not be nested more than %(depth)s elements deep.")
+                % {"depth": rich_text.MAX_NESTING},
+            )
+            return ""
         refs = rich_text.references(html)
         for model, raw_id in refs:
             self.reference(model, raw_id, path, _("link"))
