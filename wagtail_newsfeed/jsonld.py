@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from .conf import settings
 from .rendering import plain_text
+from .serialization import image_renditions
 from .sites import absolute_url, get_site, home_url
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -113,12 +114,12 @@ def isoformat(value: datetime | None) -> str | None:
 
 
 def image_urls(image: Any, request: HttpRequest | None = None) -> list[str]:
-    """Absolute rendition URLs of ``image`` for each spec in ``SEO_IMAGE_RENDITIONS``."""
-    if image is None:
-        return []
+    """Absolute rendition URLs of ``image`` for each spec in ``SEO_IMAGE_RENDITIONS`` that can be
+    made (none for an image whose file is missing: ``serialization.image_renditions``)."""
+    renditions = image_renditions(image, settings.SEO_IMAGE_RENDITIONS)
     urls = []
-    for spec in settings.SEO_IMAGE_RENDITIONS:
-        url = absolute_url(image.get_rendition(spec).url, request)
+    for rendition in renditions.values():
+        url = absolute_url(rendition.url, request)
         if url not in urls:
             urls.append(url)
     return urls

@@ -7,6 +7,8 @@ author photo. Nothing here imports Django REST Framework: the block library stay
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +18,8 @@ from wagtail.rich_text import expand_db_html
 
 from .conf import settings
 from .sites import absolute_url
+
+logger = logging.getLogger(__name__)
 
 
 def _request(context: dict[str, Any] | None) -> Any:
@@ -50,18 +54,58 @@ def images_with_renditions() -> QuerySet:
     return get_image_model().objects.prefetch_renditions(*rendition_specs().values())
 
 
+def image_renditions(image: Any, specs: Iterable[str]) -> dict[str, Any]:
+    """The renditions of ``image`` keyed by the filter specs asked for, leaving out those that
+    cannot be made.
+
+    An image whose file is gone from storage (deleted from media, or an imported row whose file
+    never arrived) cannot be resized: Wagtail raises ``SourceImageIOError``. Every surface that
+    shows a picture (share tags, JSON-LD, feed enclosures, the API) asks here, so such an image
+    is shown without that picture instead of failing the whole response. Renditions made before
+    the file went missing are still given. One warning is logged per failure.
+    """
+    from wagtail.images.models import Filter
+
+    # Wagtail keys renditions by the spec it renders (``preserve-svg`` taken out).
+    wanted = (
+        {spec: image.clean_filter_for_svg(Filter(spec=spec)) for spec in specs} if image else {}
+    )
+    if not wanted:
+        return {}
+    if not image.file:  # no file name at all: Wagtail raises ValueError, not an IOError
+        _log_missing_file(image, "it has no file")
+        return {}
+    try:
+        made = image.get_renditions(*wanted.values())
+    except OSError as error:  # SourceImageIOError, or a storage's own OSError
+        _log_missing_file(image, error)
+        found = image.find_existing_renditions(*wanted.values())
+        made = {filter.spec: rendition for filter, rendition in found.items()}
+    return {spec: made[f.spec] for spec, f in wanted.items() if f.spec in made}
+
+
+def _log_missing_file(image: Any, reason: Any) -> None:
+    logger.warning(
+        "No renditions of image %s (%r): its file cannot be read: %s",
+        image.pk,
+        image.file.name,
+        reason,
+    )
+
+
 def image_json(
     image: Any, context: dict[str, Any] | None = None, *, alt: str | None = None
 ) -> dict[str, Any] | None:
     """``{id, title, alt, width, height, renditions: {name: {url, width, height}}}``.
 
     Renditions are fetched (or created) in one call to ``get_renditions``, which reuses those
-    prefetched with ``Image.objects.prefetch_renditions``.
+    prefetched with ``Image.objects.prefetch_renditions``; an image whose file is missing has
+    only those made before (``image_renditions``), often none.
     """
     if image is None:
         return None
     specs = rendition_specs()
-    renditions = image.get_renditions(*specs.values()) if specs else {}
+    renditions = image_renditions(image, specs.values())
     return {
         "id": image.pk,
         "title": image.title,

@@ -44,6 +44,7 @@ from .jsonld import named_publisher, publisher_name, stream_text
 from .models.articles import listing_prefetches
 from .models.taxonomy import filed_under
 from .rendering import plain_text
+from .serialization import image_renditions
 from .sites import absolute_url, get_site, home_url
 from .xml import xml_safe
 
@@ -178,10 +179,12 @@ class FeedArticle:
 
 
 def lead_image_enclosure(image: Any, request: HttpRequest | None) -> tuple[str, str, str] | None:
-    """``(url, length, mime type)`` of an image's feed rendition."""
-    if image is None:
+    """``(url, length, mime type)`` of an image's feed rendition; ``None`` without an image or
+    when the rendition cannot be made (a missing file: ``serialization.image_renditions``)."""
+    spec = settings.SEO_IMAGE_RENDITIONS[0]
+    rendition = image_renditions(image, [spec]).get(spec)
+    if rendition is None:
         return None
-    rendition = image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
     try:
         length = rendition.file.size
     except OSError:

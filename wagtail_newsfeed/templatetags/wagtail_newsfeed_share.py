@@ -24,8 +24,10 @@ from wagtail.models import Page
 from ..conf import settings
 from ..jsonld import page_image, page_sections, publisher_name
 from ..rendering import plain_text
+from ..serialization import image_renditions
 from ..sites import absolute_url
 from ..visibility import is_page_visible
+from ..xml import xml_safe
 
 register = template.Library()
 
@@ -126,15 +128,19 @@ def share_meta(
 
 def _image(image: Any, request: HttpRequest | None) -> dict[str, Any] | None:
     """The page's image (``jsonld.page_image``) as its first ``SEO_IMAGE_RENDITIONS`` rendition,
-    with its size and alt text."""
-    if image is None:
+    with its size and alt text; ``None`` when that rendition cannot be made (a missing file).
+
+    The alt text is an image title, which Wagtail stores as typed: ``xml_safe`` keeps a pasted
+    control character out of the meta tag."""
+    spec = settings.SEO_IMAGE_RENDITIONS[0]
+    rendition = image_renditions(image, [spec]).get(spec)
+    if rendition is None:
         return None
-    rendition = image.get_rendition(settings.SEO_IMAGE_RENDITIONS[0])
     return {
         "url": absolute_url(rendition.url, request),
         "width": rendition.width,
         "height": rendition.height,
-        "alt": getattr(image, "default_alt_text", "") or image.title,
+        "alt": xml_safe(getattr(image, "default_alt_text", "") or image.title).strip(),
     }
 
 

@@ -37,6 +37,15 @@ def newsfeed_date(value: Any, style: str = "date") -> str:
 
 
 @register.filter
+def newsfeed_text(value: Any) -> str:
+    """Stored text (an image's title as its alt text) without the characters HTML and XML
+    forbid: an editor's paste must not make the page invalid."""
+    from ..xml import xml_safe
+
+    return xml_safe(str(value or ""))
+
+
+@register.filter
 def newsfeed_visible(page: Page | None) -> bool:
     """True if readers may see ``page`` (live, public, not expired)."""
     return bool(page) and is_page_visible(page)
