@@ -9,6 +9,16 @@ WAGTAIL ?=
 DJANGO ?=
 VENV ?= $(if $(WAGTAIL),.venv-wagtail$(WAGTAIL),$(if $(DJANGO),.venv-django$(DJANGO),.venv))
 BIN := $(VENV)/bin
+# PYTHON picks the interpreter when a virtual environment is made; an existing one keeps its own.
+# Asking for another Python than the one it was made with is an error, not a silent mismatch.
+ifneq ($(filter command line environment,$(origin PYTHON)),)
+ifneq ($(wildcard $(BIN)/python),)
+PY_VERSION = import sys; print("%d.%d" % sys.version_info[:2])
+ifneq ($(shell $(BIN)/python -c '$(PY_VERSION)'),$(shell $(PYTHON) -c '$(PY_VERSION)'))
+$(error $(VENV) was made with another Python than $(PYTHON): run `make clean` first, or give it a VENV of its own)
+endif
+endif
+endif
 WAGTAIL_PIN := $(if $(WAGTAIL),"wagtail==$(WAGTAIL).*",)
 DJANGO_PIN := $(if $(DJANGO),"django==$(DJANGO).*",)
 HOST ?= 127.0.0.1
@@ -82,4 +92,4 @@ browsers: $(BIN)/.installed browser-deps
 	$(BIN)/pytest -n $(JOBS) --dist loadfile -m "browser$(if $(MARKERS), and ($(MARKERS)),)"
 
 clean:
-	rm -rf .venv .venv-wagtail* build dist *.egg-info example_site/db.sqlite3 example_site/media
+	rm -rf .venv .venv-wagtail* .venv-django* node_modules build dist *.egg-info example_site/db.sqlite3 example_site/media

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import { JSDOM } from "jsdom";
 
 import {
   HttpError,
@@ -952,4 +953,41 @@ test("entries shown at once where the reader looks are announced, once per chang
   assert.equal(said.length, 2);
   assert.equal(said[1].trim(), "2 neue Updates");
   assert.notEqual(said[1], said[0]);
+});
+
+test("a page with two live feeds follows each with its own script tag's URLs", async () => {
+  const feedHTML = (id) => `<article data-newsfeed-live data-feed-id="${id}" data-coverage-status="live"
+  data-entry-order="newest_first" data-live-cursor="c${id}">
+  <div data-newsfeed-entries>${entryHTML(id * 10, T(10))}</div></article>
+<script type="module" src="/static/wagtail_newsfeed/live.js" data-newsfeed-live-script
+  data-feed-id="${id}" data-delta-url="/api/feeds/${id}/entries/" data-feed-url="/api/feeds/${id}/"
+  data-fragments-url="/feeds/${id}/fragments/" data-poll-interval="1.0"></script>`;
+  const dom = new JSDOM(
+    `<!doctype html><html><head><title>Two feeds</title></head><body>${feedHTML(7)}${feedHTML(8)}</body></html>`,
+    { url: "https://news.example/", pretendToBeVisual: true },
+  );
+  const clock = new FakeClock();
+  const fetch = fakeFetch(clock, () => response(200, { results: [], cursor: "n", has_more: false }));
+
+  const { feeds } = boot(envFor(dom, clock, fetch));
+  await clock.advance(1000);
+
+  assert.equal(feeds.length, 2);
+  const deltas = fetch.urls().filter((url) => url.includes("/entries/"));
+  assert.ok(deltas.some((url) => url.startsWith("/api/feeds/7/entries/?since=c7")), deltas);
+  assert.ok(deltas.some((url) => url.startsWith("/api/feeds/8/entries/?since=c8")), deltas);
+});
+
+test("a script tag naming no feed starts nothing on a page with two feeds", async () => {
+  const dom = livePage({ entries: [entryHTML(1, T(10))] });
+  const second = dom.window.document.querySelector("[data-newsfeed-live]").cloneNode(true);
+  second.setAttribute("data-feed-id", "8");
+  dom.window.document.body.append(second);
+  const clock = new FakeClock();
+  const fetch = fakeFetch(clock, () => 404);
+
+  const { feeds } = boot(envFor(dom, clock, fetch));
+  await clock.advance(3000);
+
+  assert.deepEqual([feeds.length, fetch.urls()], [0, []]);
 });

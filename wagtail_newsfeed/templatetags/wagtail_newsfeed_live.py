@@ -92,10 +92,11 @@ def live_feed_script(context: dict[str, Any], feed: LiveFeedPage) -> str:
         strings
         + SafeString("\n")
         + format_html(
-            '<script type="module" src="{}" data-newsfeed-live-script data-delta-url="{}" '
-            'data-feed-url="{}" data-fragments-url="{}" data-poll-interval="{}" '
-            'data-poll-max-interval="{}"></script>',
+            '<script type="module" src="{}" data-newsfeed-live-script data-feed-id="{}" '
+            'data-delta-url="{}" data-feed-url="{}" data-fragments-url="{}" '
+            'data-poll-interval="{}" data-poll-max-interval="{}"></script>',
             static("wagtail_newsfeed/live.js"),
+            feed.pk,
             urls["delta"],
             urls["feed"],
             urls["fragments"],

@@ -835,16 +835,35 @@ export class ConsoleEntries {
   }
 }
 
-/** Start whatever the page has: the reader's live feed, the console's list, or neither. */
+/**
+ * The script tag that configures `root`: the one naming its feed (data-feed-id), or on a page
+ * with one feed, the only one. A page may show several feeds; each gets its own tag.
+ */
+function scriptFor(root, scripts, roots) {
+  const id = root.getAttribute("data-feed-id");
+  const named = scripts.find((script) => script.getAttribute("data-feed-id") === id);
+  if (named) {
+    return named;
+  }
+  const unnamed = scripts.filter((script) => !script.hasAttribute("data-feed-id"));
+  return roots.length === 1 && unnamed.length === 1 ? unnamed[0] : null;
+}
+
+/** Start whatever the page has: its live feeds, the console's list, or neither. */
 export function boot(env = browserEnv()) {
   const document = env.document;
   if (!document || !env.fetch) {
     return {};
   }
-  const started = {};
-  const root = document.querySelector("[data-newsfeed-live]");
-  const script = document.querySelector("script[data-newsfeed-live-script]");
-  if (root && script && root.querySelector("[data-newsfeed-entries]")) {
+  const started = { feeds: [] };
+  const roots = [...document.querySelectorAll("[data-newsfeed-live]")];
+  const scripts = [...document.querySelectorAll("script[data-newsfeed-live-script]")];
+  const strings = readStrings(document);
+  for (const root of roots) {
+    const script = scriptFor(root, scripts, roots);
+    if (!script || !root.querySelector("[data-newsfeed-entries]")) {
+      continue;
+    }
     const feed = new LiveFeed(
       root,
       {
@@ -854,14 +873,15 @@ export function boot(env = browserEnv()) {
         pollInterval: script.getAttribute("data-poll-interval"),
         pollMaxInterval: script.getAttribute("data-poll-max-interval"),
         pollTimeout: script.getAttribute("data-poll-timeout"),
-        strings: readStrings(document),
+        strings,
       },
       env,
     );
     root.newsfeedLive = feed;
     feed.start();
-    started.feed = feed;
+    started.feeds.push(feed);
   }
+  started.feed = started.feeds[0];
   const box = document.querySelector("[data-newsfeed-console-entries]");
   if (box && box.getAttribute("data-url")) {
     const list = new ConsoleEntries(
