@@ -163,7 +163,7 @@ class NewsEmbedBlock(blocks.StructBlock):
     def get_api_representation(self, value, context=None):
         embed = value.get("embed")
         return {
-            "url": embed.url if embed else None,
+            "url": serialization.uri(embed.url) if embed else None,
             "html": embed.html if embed else "",
             "caption": value.get("caption") or "",
         }

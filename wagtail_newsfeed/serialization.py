@@ -7,12 +7,15 @@ author photo. Nothing here imports Django REST Framework: the block library stay
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.db.models import QuerySet
+from django.utils.encoding import iri_to_uri, punycode
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
@@ -161,10 +164,26 @@ def page_link_json(page: Any, context: dict[str, Any] | None = None) -> dict[str
     }
 
 
+def uri(url: str) -> str:
+    """``url`` as the URI (RFC 3986) the schema promises and any HTTP client can fetch: editors
+    may type an IRI (``https://例え.jp/ニュース``), which ``URLField`` accepts. The host in
+    punycode, the rest percent-encoded as UTF-8; a URI comes back unchanged."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if not netloc.isascii():
+        userinfo, at, hostport = netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        # Not a valid IDN: left to iri_to_uri, which percent-encodes it (still a valid URI).
+        with contextlib.suppress(UnicodeError):
+            netloc = f"{userinfo}{at}{punycode(host)}{colon}{port}"
+    return iri_to_uri(urlunsplit(parts._replace(netloc=netloc)))
+
+
 def source_json(source: Any) -> dict[str, Any] | None:
     if source is None:
         return None
-    return {"name": source.name, "slug": source.slug, "url": source.url or None}
+    url = uri(source.url) if source.url else None
+    return {"name": source.name, "slug": source.slug, "url": url}
 
 
 def topic_json(topic: Any) -> dict[str, Any]:

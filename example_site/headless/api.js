@@ -5,6 +5,9 @@ const meta = (name, fallback) =>
 
 export const API_ROOT = new URL(meta("newsfeed-api", "/api/newsfeed/v1/"), document.baseURI);
 export const BASE = meta("newsfeed-base", "/headless/");
+/** How long a request may take, body included, before it is given up (ms): a server or proxy
+ * that never answers must not leave a page loading, or a live page polling, for good. */
+export const TIMEOUT = 15000;
 
 /** An API error: `status` and the RFC 9457 problem body (`detail`, `errors`) when there is one. */
 export class APIError extends Error {
@@ -15,13 +18,45 @@ export class APIError extends Error {
   }
 }
 
-/** GET `path` (relative to the API root) with `params`; the parsed JSON, or an APIError. */
-export async function getJSON(path, params = {}, { cache = "default" } = {}) {
+/** A request that took longer than its timeout: a failure like a network error (no `status`). */
+export class TimeoutError extends Error {
+  constructor(url) {
+    super(`Timed out: ${url}`);
+    this.name = "TimeoutError";
+  }
+}
+
+/**
+ * GET `path` (relative to the API root) with `params`; the parsed JSON, or an APIError.
+ * `signal` cancels it (the reader left the page that asked); after `timeout` ms it is aborted and
+ * rejects with a TimeoutError, even if the body is still arriving.
+ */
+export async function getJSON(path, params = {}, { cache = "default", signal, timeout = TIMEOUT } = {}) {
   const url = new URL(path, API_ROOT);
   for (const [name, value] of Object.entries(params)) {
     if (value !== undefined && value !== null && value !== "") url.searchParams.set(name, value);
   }
-  const response = await fetch(url, { headers: { Accept: "application/json" }, cache });
+  const controller = new AbortController();
+  const cancel = () => controller.abort(signal.reason);
+  if (signal?.aborted) cancel();
+  signal?.addEventListener("abort", cancel);
+  let timer = null;
+  const expired = new Promise((resolve, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new TimeoutError(url));
+    }, timeout);
+  });
+  try {
+    return await Promise.race([read(url, cache, controller.signal), expired]);
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
+  }
+}
+
+async function read(url, cache, signal) {
+  const response = await fetch(url, { headers: { Accept: "application/json" }, cache, signal });
   if (!response.ok) {
     let problem = null;
     try {
@@ -34,16 +69,17 @@ export async function getJSON(path, params = {}, { cache = "default" } = {}) {
   return response.json();
 }
 
+/** Each call takes an optional last argument, `{signal, timeout}` (see getJSON). */
 export const api = {
-  articles: (params) => getJSON("articles/", params),
-  article: (id) => getJSON(`articles/${encodeURIComponent(id)}/`),
-  topics: () => getJSON("topics/", { limit: 100 }),
-  feeds: (params) => getJSON("feeds/", params),
-  feed: (id) => getJSON(`feeds/${encodeURIComponent(id)}/`),
-  entries: (id, params) => getJSON(`feeds/${encodeURIComponent(id)}/entries/`, params),
-  delta: (id, since) =>
-    getJSON(`feeds/${encodeURIComponent(id)}/entries/`, { since }, { cache: "no-store" }),
+  articles: (params, options) => getJSON("articles/", params, options),
+  article: (id, options) => getJSON(`articles/${encodeURIComponent(id)}/`, {}, options),
+  topics: (options) => getJSON("topics/", { limit: 100 }, options),
+  feeds: (params, options) => getJSON("feeds/", params, options),
+  feed: (id, options) => getJSON(`feeds/${encodeURIComponent(id)}/`, {}, options),
+  entries: (id, params, options) => getJSON(`feeds/${encodeURIComponent(id)}/entries/`, params, options),
+  delta: (id, since, options) =>
+    getJSON(`feeds/${encodeURIComponent(id)}/entries/`, { since }, { ...options, cache: "no-store" }),
   // Drafts: never kept by the browser (the API says no-store too).
-  preview: (token, contentType) =>
-    getJSON("preview/", { token, content_type: contentType }, { cache: "no-store" }),
+  preview: (token, contentType, options) =>
+    getJSON("preview/", { token, content_type: contentType }, { ...options, cache: "no-store" }),
 };

@@ -4,14 +4,16 @@
 //   articles/<id>/      one article, every block type rendered from its JSON
 //   feeds/<id>/         a live feed following delta sync
 //   preview/?token=…&content_type=…   a draft from the admin's headless preview
+// Each route is a view with an AbortSignal: going to another page aborts the last one's requests
+// and live follower, and an answer that still arrives for it is dropped, never shown.
 import { APIError, BASE, api } from "./api.js";
 import { articleHref, renderBody } from "./blocks.js";
 import { h, picture, richText, time } from "./dom.js";
-import { renderEntry } from "./entries.js";
+import { fillEntries } from "./entries.js";
 import { LiveFollower } from "./live.js";
 
 const app = document.getElementById("app");
-let follower = null;
+let view = null; // the AbortController of the page on screen
 
 function feedHref(id) {
   return `${BASE}feeds/${encodeURIComponent(id)}/`;
@@ -31,13 +33,14 @@ function showError(error) {
 
 // Article list -------------------------------------------------------------------------------
 
-async function listPage(params) {
+async function listPage(params, signal) {
   const topic = params.get("topic") || "";
   const [articles, topics, feeds] = await Promise.all([
-    api.articles({ topic, cursor: params.get("cursor") || "", limit: 20 }),
-    api.topics(),
-    api.feeds({ status: "live" }),
+    api.articles({ topic, cursor: params.get("cursor") || "", limit: 20 }, { signal }),
+    api.topics({ signal }),
+    api.feeds({ status: "live" }, { signal }),
   ]);
+  if (signal.aborted) return;
   document.title = topic ? `News: ${topic}` : "News";
   const filter = h(
     "nav",
@@ -141,8 +144,9 @@ export function renderArticle(article) {
   );
 }
 
-async function articlePage(id) {
-  const article = await api.article(id);
+async function articlePage(id, signal) {
+  const article = await api.article(id, { signal });
+  if (signal.aborted) return;
   document.title = article.seo.title || article.title;
   show(renderArticle(article));
 }
@@ -168,43 +172,48 @@ function feedHeader(feed) {
 }
 
 export function renderFeed(feed, entries = []) {
-  const pinnedSlot = h("section", { class: "pinned-slot", "data-pinned": true, hidden: !feed.pinned });
-  if (feed.pinned) pinnedSlot.append(renderEntry(feed.pinned));
-  const list = h(
-    "div",
-    { class: "entries", "data-entries": true },
-    entries.filter((e) => !e.is_pinned).map((e) => renderEntry(e)),
-  );
+  const pinnedSlot = h("section", { class: "pinned-slot", "data-pinned": true });
+  const list = h("div", { class: "entries", "data-entries": true });
+  fillEntries(list, pinnedSlot, feed, entries);
   const root = h("div", { class: "live-feed", "data-live": true, "data-feed-id": feed.id }, feedHeader(feed), pinnedSlot, list);
   return { root, list, pinnedSlot };
 }
 
-async function feedPage(id, params) {
-  const [feed, page] = await Promise.all([api.feed(id), api.entries(id, { limit: 50 })]);
+const FEED_PAGE_SIZE = 50;
+
+async function feedPage(id, params, signal) {
+  const [feed, page] = await Promise.all([
+    api.feed(id, { signal }),
+    api.entries(id, { limit: FEED_PAGE_SIZE }, { signal }),
+  ]);
+  if (signal.aborted) return;
   document.title = feed.title;
   const { root, list, pinnedSlot } = renderFeed(feed, page.results);
   show(root);
-  follower = new LiveFollower({
+  const follower = new LiveFollower({
     feed,
     cursor: page.cursor,
     list,
     pinnedSlot,
+    pageSize: FEED_PAGE_SIZE,
     interval: params.get("poll") || 5,
     onFeed: (fresh) => root.querySelector("[data-feed-header]").replaceWith(feedHeader(fresh)),
   });
+  signal.addEventListener("abort", () => follower.stop());
   follower.start();
 }
 
 // Preview ------------------------------------------------------------------------------------
 
-async function previewPage(params) {
+async function previewPage(params, signal) {
   const token = params.get("token");
   const contentType = params.get("content_type") || "";
   if (!token) {
     show(h("div", { class: "error", role: "alert" }, "This preview link has no token."));
     return;
   }
-  const page = await api.preview(token, contentType);
+  const page = await api.preview(token, contentType, { signal });
+  if (signal.aborted) return;
   const banner = h("div", { class: "preview-banner", role: "status", "data-preview": true }, "Preview — not published. This link expires in a few minutes.");
   document.title = `Preview: ${page.title}`;
   if (contentType === "wagtail_newsfeed.livefeedpage" || "entry_order" in page) {
@@ -218,20 +227,22 @@ async function previewPage(params) {
 // Router -------------------------------------------------------------------------------------
 
 async function route() {
-  follower?.stop();
-  follower = null;
+  view?.abort(); // the last page's requests and live follower
+  view = new AbortController();
+  const { signal } = view;
   const url = new URL(window.location.href);
   const path = url.pathname.startsWith(BASE) ? url.pathname.slice(BASE.length) : "";
   let match;
   try {
-    if (path === "" || path === "index.html") await listPage(url.searchParams);
-    else if ((match = path.match(/^articles\/(\d+)\/?$/))) await articlePage(match[1]);
-    else if ((match = path.match(/^feeds\/(\d+)\/?$/))) await feedPage(match[1], url.searchParams);
-    else if (/^preview\/?$/.test(path)) await previewPage(url.searchParams);
+    if (path === "" || path === "index.html") await listPage(url.searchParams, signal);
+    else if ((match = path.match(/^articles\/(\d+)\/?$/))) await articlePage(match[1], signal);
+    else if ((match = path.match(/^feeds\/(\d+)\/?$/))) await feedPage(match[1], url.searchParams, signal);
+    else if (/^preview\/?$/.test(path)) await previewPage(url.searchParams, signal);
     else showError(new APIError(404, { detail: "No such page." }));
   } catch (error) {
-    showError(error);
+    if (!signal.aborted) showError(error);
   }
+  if (signal.aborted) return; // the reader went on to another page: it owns the screen now
   app.dataset.ready = path.split("/")[0] || "list";
 }
 

@@ -28,3 +28,11 @@ export function renderEntry(entry, { fresh = false } = {}) {
       : null,
   );
 }
+
+/** Fill a live page's entry list and pinned slot from a feed and a page of its entries (first
+ * render, and again from scratch when delta sync has to start over). */
+export function fillEntries(list, pinnedSlot, feed, entries) {
+  list.replaceChildren(...entries.filter((e) => !e.is_pinned).map((e) => renderEntry(e)));
+  pinnedSlot.replaceChildren(...(feed.pinned ? [renderEntry(feed.pinned)] : []));
+  pinnedSlot.hidden = !feed.pinned;
+}

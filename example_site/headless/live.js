@@ -1,12 +1,14 @@
 // Follows a live feed through delta sync (`GET feeds/<id>/entries/?since=<cursor>`): new, edited,
 // deleted and pinned entries appear without a reload. Polls back off like the site's own
-// live.js: exponential with "equal jitter" after failures, paused while the tab is hidden,
-// stopped for good when the cursor or the feed is gone (400, 404, 410) or coverage ends.
+// live.js: exponential with "equal jitter" after failures (a request that hangs times out and is
+// one), paused while the tab is hidden, stopped for good when the feed is gone (404, 410) or
+// coverage ends. A cursor the API no longer takes (400) is not the end: as docs/api.md asks, the
+// follower starts over from the feed and its first page of entries, then follows the new cursor.
 import { api } from "./api.js";
-import { renderEntry } from "./entries.js";
+import { fillEntries, renderEntry } from "./entries.js";
 
 export class LiveFollower {
-  constructor({ feed, cursor, list, pinnedSlot, onFeed, interval = 5, maxInterval = 60 }) {
+  constructor({ feed, cursor, list, pinnedSlot, onFeed, interval = 5, maxInterval = 60, pageSize = 50 }) {
     this.feed = feed;
     this.cursor = cursor;
     this.list = list;
@@ -15,10 +17,14 @@ export class LiveFollower {
     this.interval = Math.max(0.5, Number(interval) || 5) * 1000;
     this.maxInterval = Math.max(this.interval, (Number(maxInterval) || 60) * 1000);
     this.oldestFirst = feed.entry_order === "oldest_first";
+    this.pageSize = pageSize;
     this.failures = 0;
     this.timer = null;
     this.busy = false;
     this.stopped = false;
+    this.startOver = false; // the cursor was refused: read the feed in full on the next poll
+    // Aborts the request in flight when the follower stops (the reader left the page).
+    this.requests = new AbortController();
     this.onVisibility = () => (document.hidden ? this.clear() : this.schedule(0));
   }
 
@@ -31,6 +37,7 @@ export class LiveFollower {
   stop() {
     this.stopped = true;
     this.clear();
+    this.requests.abort();
     document.removeEventListener("visibilitychange", this.onVisibility);
     this.list.closest("[data-live]")?.setAttribute("data-live-stopped", "");
   }
@@ -58,26 +65,59 @@ export class LiveFollower {
     if (this.busy || this.stopped || document.hidden) return;
     this.busy = true;
     try {
-      const delta = await api.delta(this.feed.id, this.cursor);
-      if (delta.results.length) {
-        this.apply(delta.results);
-        // Key events and coverage status live on the feed itself.
-        const feed = await api.feed(this.feed.id);
-        this.feed = feed;
-        this.onFeed?.(feed);
-      }
-      // Only move the cursor once the changes are on the page: a failure retries them.
-      this.cursor = delta.cursor;
+      const more = this.startOver ? await this.reload() : await this.sync();
       this.failures = 0;
       this.busy = false;
+      if (this.stopped) return;
       if (this.feed.status === "ended") return this.stop();
-      this.schedule(delta.has_more ? 0 : this.interval);
+      this.schedule(more ? 0 : this.interval);
     } catch (error) {
       this.busy = false;
-      if ([400, 404, 410].includes(error.status)) return this.stop();
+      if (this.stopped) return; // aborted by stop(): nothing left to do
+      if ([404, 410].includes(error.status)) return this.stop();
+      if (error.status === 400 && !this.startOver) {
+        this.startOver = true;
+        return this.schedule(0);
+      }
       this.failures += 1;
       this.schedule(this.backoff());
     }
+  }
+
+  /** One delta-sync poll; whether more changes wait (`has_more`). */
+  async sync() {
+    const options = { signal: this.requests.signal };
+    const delta = await api.delta(this.feed.id, this.cursor, options);
+    if (delta.results.length) {
+      this.apply(delta.results);
+      // Key events and coverage status live on the feed itself.
+      this.showFeed(await api.feed(this.feed.id, options));
+    }
+    // Only move the cursor once the changes are on the page: a failure retries them.
+    this.cursor = delta.cursor;
+    return delta.has_more;
+  }
+
+  /** Start over: the feed and its first page of entries in full, and their cursor. */
+  async reload() {
+    const options = { signal: this.requests.signal };
+    const [feed, page] = await Promise.all([
+      api.feed(this.feed.id, { ...options, cache: "no-store" }),
+      api.entries(this.feed.id, { limit: this.pageSize }, { ...options, cache: "no-store" }),
+    ]);
+    if (this.stopped) return false;
+    fillEntries(this.list, this.pinnedSlot, feed, page.results);
+    this.showFeed(feed);
+    this.cursor = page.cursor;
+    this.startOver = false;
+    return false;
+  }
+
+  showFeed(feed) {
+    if (this.stopped) return;
+    this.feed = feed;
+    this.oldestFirst = feed.entry_order === "oldest_first";
+    this.onFeed?.(feed);
   }
 
   /** Apply delta results (oldest change first; only the last change of each entry counts). */

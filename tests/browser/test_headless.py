@@ -4,6 +4,7 @@ page follows an entry posted through the API without reloading."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
@@ -262,4 +263,107 @@ def test_headless_live_page_backs_off_on_failures_and_stops_when_the_feed_is_gon
         assert full / 2 - 0.1 <= gap <= full + 0.5, (failures, gaps)
     reader.wait_for_timeout(2500)
     assert len(polls) == 4  # stopped for good after the 404
+    context.close()
+
+
+def wait_until(page, condition, timeout_ms: int = SHOWS_WITHIN_MS) -> None:
+    """Let the page run (its requests reach the route handlers) until ``condition()`` holds."""
+    for _ in range(timeout_ms // 50):
+        if condition():
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("condition not met in time")
+
+
+def test_headless_live_page_starts_over_when_its_cursor_is_refused(
+    chromium, live_server, headless_site
+):
+    """docs/api.md: a 400 on delta sync (the cursor is no longer valid) means read the feed again
+    in full and follow the new cursor, not stop."""
+    feed = factories.make_feed(headless_site, "Count live")
+    first = factories.make_entry(feed, text="Counting starts.")
+    context = chromium.new_context()
+    reader = context.new_page()
+    full_reads: list[str] = []
+    reader.on(
+        "request",
+        lambda request: "/entries/?limit=" in request.url and full_reads.append(request.url),
+    )
+    refused: list[str] = []
+
+    def refuse_once(route):
+        if refused:
+            route.continue_()
+            return
+        refused.append(route.request.url)
+        problem = {"type": "urn:wagtail-newsfeed:problem:invalid", "title": "Bad Request"}
+        route.fulfill(status=400, json={**problem, "status": 400, "detail": "Invalid: since."})
+
+    reader.route(re.compile(r".*/entries/\?since=.*"), refuse_once)
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=0.5")
+    reader.locator(f"#entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    reader.evaluate("window.__notReloaded = true")
+    wait_until(reader, lambda: refused and len(full_reads) >= 2)  # read again after the 400
+
+    later = factories.make_entry(feed, text="First results in.")
+    reader.locator(f"#entry-{later.pk}").wait_for(timeout=SHOWS_WITHIN_MS)  # followed on
+    assert reader.locator("[data-live][data-live-stopped]").count() == 0
+    assert reader.locator(f"#entry-{first.pk}").count() == 1  # shown once, not twice
+    assert reader.evaluate("window.__notReloaded") is True
+    context.close()
+
+
+def test_headless_live_poll_that_hangs_times_out_and_polling_goes_on(
+    chromium, live_server, headless_site
+):
+    feed = factories.make_feed(headless_site, "Quake live")
+    first = factories.make_entry(feed, text="Tremor felt downtown.")
+    context = chromium.new_context()
+    reader = context.new_page()
+    reader.clock.install()  # real time flows; fast_forward jumps past the request timeout
+    held = []
+
+    def hang_first(route):
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # never answered, as a stalled proxy would do
+
+    reader.route(re.compile(r".*/entries/\?since=.*"), hang_first)
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=1")
+    reader.locator(f"#entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    wait_until(reader, lambda: held)
+    later = factories.make_entry(feed, text="Aftershock reported.")
+
+    reader.clock.fast_forward(16_000)  # past api.js's 15 s TIMEOUT
+    reader.locator(f"#entry-{later.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    assert reader.locator("[data-live][data-live-stopped]").count() == 0
+    context.close()
+
+
+def test_headless_answer_for_a_page_the_reader_left_is_never_shown(
+    chromium, live_server, headless_site
+):
+    from playwright.sync_api import Error as PlaywrightError
+
+    slow = factories.make_article(headless_site, "Slow story")
+    context = chromium.new_context()
+    reader = context.new_page()
+    held = []
+    reader.route(re.compile(rf".*/api/newsfeed/v1/articles/{slow.pk}/$"), lambda r: held.append(r))
+    reader.goto(f"{live_server.url}/headless/")
+    reader.locator(f"[data-article='{slow.pk}'] h2 a").click()
+    wait_until(reader, lambda: held)  # the article is still loading...
+
+    with reader.expect_response(re.compile(r".*/api/newsfeed/v1/articles/\?.*")):
+        reader.locator(".site-header .brand").click()  # ...when the reader goes back to the list
+    reader.locator("[data-articles] [data-article]").first.wait_for()
+    with contextlib.suppress(PlaywrightError):  # unless the browser dropped the request
+        held[0].continue_()  # the late answer
+    reader.wait_for_timeout(1000)
+
+    assert reader.url == f"{live_server.url}/headless/"
+    assert reader.locator("[data-article-id]").count() == 0
+    assert reader.locator("[role=alert]").count() == 0
+    assert reader.locator("#app").get_attribute("data-ready") == "list"
     context.close()

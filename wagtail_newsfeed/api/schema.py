@@ -386,6 +386,18 @@ TIME_FILTER = {
 }
 
 
+#: A slug path parameter. The server's rule is ``SlugConverter``'s ``[-\w]+`` in Python, where
+#: ``\w`` is Unicode; in ECMA-262 regex, JSON Schema's dialect (Ajv, jsonschema-rs, a JavaScript
+#: client), ``\w`` is ASCII, so that pattern would refuse ``café``, and ``\p{L}`` needs a ``u``
+#: flag Python's ``re`` lacks. This class reads alike in all three: ASCII letters, digits, ``-``
+#: and ``_``, or any non-ASCII character. Slightly wider than the server (a non-ASCII character
+#: that is not a letter or digit is a 404, as an unknown slug is), never narrower.
+SLUG_PARAMETER = {
+    "type": "string",
+    "pattern": r"^[^\u0000-\u002c\u002e\u002f\u003a-\u0040\u005b-\u005e\u0060\u007b-\u007f]+$",
+}
+
+
 SCHEMA_SETTINGS = {
     "TITLE": "wagtail-newsfeed API",
     "DESCRIPTION": (
@@ -401,7 +413,7 @@ SCHEMA_SETTINGS = {
         "CoverageStatusEnum": ["upcoming", "live", "ended"],
         "EntryStatusEnum": ["published", "draft"],
     },
-    "PATH_CONVERTER_OVERRIDES": {"newsfeed_id": int},
+    "PATH_CONVERTER_OVERRIDES": {"newsfeed_id": int, "newsfeed_slug": SLUG_PARAMETER},
     "PREPROCESSING_HOOKS": ["wagtail_newsfeed.api.schema.newsfeed_endpoints_hook"],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
