@@ -45,6 +45,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "serialization",
         "validation",
         "choosing",
+        "invalidation",
         "visibility",
         "links",
         "entry_rules",

@@ -1,18 +1,16 @@
-"""Which cached URLs go stale when an article or a live feed changes, and purging them.
+"""Purging the cached URLs a change makes stale.
 
-A CDN in front of the site caches pages, feeds and API responses; publishing an article changes the
-article itself, its news index (and that index filtered by each of its topics), the RSS/Atom feeds
-that list it, the Google News sitemap and the API. A live entry change affects the feed page, its
-RSS/Atom feed and its API endpoints. Purges go through ``wagtail.contrib.frontend_cache``
-(``PurgeBatch``), which sends them to every configured backend as a background task; when the site
-configures no backend (``WAGTAILFRONTENDCACHE`` unset) nothing is computed at all.
+A CDN in front of the site caches pages, feeds and API responses. Which of them a change makes
+stale (an article: its page, index and topic listings, feeds, sitemaps, the API; a live entry:
+the feed page, its feeds and API endpoints; a topic, author or source: what shows its name) is
+decided in ``invalidation``, which webhook payloads read too, so a frontend is told to
+revalidate what the cache drops. Here those paths become URLs (the API's on every Site's
+hostname: it answers on each) and go through ``wagtail.contrib.frontend_cache`` (``PurgeBatch``),
+which sends them to every configured backend as a background task; when the site configures no
+backend (``WAGTAILFRONTENDCACHE`` unset) nothing is computed at all.
 
-Pages' URLs are Wagtail's (``PurgeBatch.add_page``: the page's URL joined with each of its
-``get_cached_paths()``), so a site's page class that declares more cached variants of itself gets
-them purged here too; this module adds only what Wagtail cannot know: the topic listings, feeds,
-sitemaps and API endpoints that show the page.
-
-URLs for parts the site has not mounted (the feeds, the API, the news sitemap) are left out.
+Pages' URLs are joined with each of their ``get_cached_paths()`` as Wagtail's own purge joins
+them, so a site's page class that declares more cached variants of itself gets them purged too.
 """
 
 from __future__ import annotations
@@ -21,28 +19,32 @@ import copy
 import http.client
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 from urllib.request import urlopen
 
 from django.conf import settings as django_settings
 from django.db import transaction
-from django.urls import NoReverseMatch, reverse
 from wagtail import __version__ as wagtail_version
 from wagtail.contrib.frontend_cache.backends.http import HTTPBackend, PurgeRequest
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
-from .models import Author, LiveFeedMixin, NewsArticleMixin, Source, Topic
-from .models.taxonomy import with_ancestors
-from .syndication import feed_paths
-
-API_NAMESPACE = "wagtail_newsfeed_api"
-NEWS_SITEMAP_URL_NAME = "wagtail_newsfeed_news_sitemap"
-#: The name docs/installation.md gives the page sitemap's URL (``sitemaps.page_sitemap``).
-PAGE_SITEMAP_URL_NAME = "sitemap"
-
+from .invalidation import (
+    UNLISTED,
+    Listings,
+    Stale,
+    article_change,
+    is_public_taxonomy,
+    listing_change,
+    live_feed_change,
+    page_change,
+    shown_entries,
+    taxonomy_change,
+    topic_slugs,
+)
+from .models import LiveFeedMixin, NewsArticleMixin
+from .sites import root_urls
 
 logger = logging.getLogger("wagtail.frontendcache")
 
@@ -107,144 +109,34 @@ def frontend_cache_enabled() -> bool:
     )
 
 
-def _reverse(name: str, *args: Any) -> str | None:
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
+def stale_urls(stale: Stale) -> set[str]:
+    """The absolute URLs of what ``stale`` names: reader paths on their Site, API paths on
+    every Site's hostname (each is a copy of its own in the cache)."""
+    return stale.urls(root_urls())
 
 
-def _add_paths(batch: PurgeBatch, page: Page, paths: Iterable[str | None]) -> None:
-    """``paths`` (the app's own views) on the site that serves ``page``, if any."""
-    parts = page.get_url_parts(request=batch)
-    root_url = parts[1] if parts else None
-    if root_url:
-        batch.add_urls(f"{root_url}{path}" for path in paths if path)
-
-
-def _add_index(batch: PurgeBatch, index: Page, topic_slugs: Iterable[str] = ()) -> None:
-    """A news index page (with whatever its ``get_cached_paths`` names), its listings of
-    ``topic_slugs`` (``?topic=``) and its feeds."""
-    batch.add_page(index)
-    index_url = index.get_full_url(request=batch)
-    if index_url:
-        batch.add_urls(f"{index_url}?{urlencode({'topic': slug})}" for slug in topic_slugs)
-    _add_paths(batch, index, feed_paths("index", index.pk).values())
-
-
-def _topic_slugs(page: Page) -> list[str]:
-    """The page's topics and the broader topics above them, whose listings show it too."""
-    topics = getattr(page, "topics", None)
-    if topics is None:
-        return []
-    # ``all()`` may be modelcluster's in-memory list (a revision's topics): ids, then the tree.
-    ids = [topic.pk for topic in topics.all() if topic.pk is not None]
-    return list(with_ancestors(Topic.objects.filter(pk__in=ids)).values_list("slug", flat=True))
-
-
-@dataclass(frozen=True)
-class Listings:
-    """The taxonomy an article is listed under: its topics (with the broader ones), authors and
-    source, by slug. Their listings, feeds and API endpoints show the article, or stop showing
-    it when it leaves them, so a change purges them as they were before and after."""
-
-    topics: frozenset[str] = frozenset()
-    authors: frozenset[str] = frozenset()
-    sources: frozenset[str] = frozenset()
-
-    def __or__(self, other: Listings) -> Listings:
-        return Listings(
-            self.topics | other.topics, self.authors | other.authors, self.sources | other.sources
-        )
-
-
-def listings(article: Any) -> Listings:
-    """What ``article`` (a saved page, or a revision's page in memory) is listed under."""
-    links = getattr(article, "article_authors", None)
-    author_ids = [link.author_id for link in links.all()] if links is not None else []
-    source_id = getattr(article, "source_id", None)
-    return Listings(
-        topics=frozenset(_topic_slugs(article)),
-        authors=frozenset(Author.objects.filter(pk__in=author_ids).values_list("slug", flat=True)),
-        sources=frozenset(
-            Source.objects.filter(pk=source_id).values_list("slug", flat=True) if source_id else ()
-        ),
-    )
-
-
-def saved_listings(article: Any) -> Listings:
-    """What ``article`` is listed under in the database (before a save changes it)."""
-    if article.pk is None:
-        return Listings()
-    saved = type(article).objects.filter(pk=article.pk).first()
-    return listings(saved) if saved is not None else Listings()
-
-
-def taxonomy_api_paths(listed: Listings) -> list[str | None]:
-    """The API's taxonomy endpoints that show what ``listed`` names: their lists hold only
-    what visible stories use (``visibility``), so a story's change can change them."""
-    paths = [_reverse(f"{API_NAMESPACE}:{kind}-list") for kind in ("topic", "author", "source")]
-    for kind, slugs in (("topic", listed.topics), ("author", listed.authors)):
-        paths += [_reverse(f"{API_NAMESPACE}:{kind}-detail", slug) for slug in sorted(slugs)]
-    paths += [_reverse(f"{API_NAMESPACE}:source-detail", slug) for slug in sorted(listed.sources)]
-    return paths
-
-
-def article_urls(article: Any, listed_before: Listings = Listings()) -> set[str]:
-    """Everything that shows ``article``: page, index, topic listings, feeds, sitemap, API;
-    ``listed_before`` adds the listings it was under before the change (a topic taken away)."""
-    batch = PurgeBatch()
-    batch.add_page(article)
-    listed = listings(article) | listed_before
-    parent = article.get_parent()
-    if parent is not None:
-        _add_index(batch, parent, sorted(listed.topics))
-    paths = [
-        *feed_paths("latest").values(),
-        _reverse(NEWS_SITEMAP_URL_NAME),
-        _reverse(PAGE_SITEMAP_URL_NAME),
-    ]
-    for slug in sorted(listed.topics):
-        paths += feed_paths("topic", slug).values()
-    paths += [
-        _reverse(f"{API_NAMESPACE}:article-list"),
-        _reverse(f"{API_NAMESPACE}:article-detail", article.pk),
-        # Every ?path= of it: the proxy bans a path's every query string.
-        _reverse(f"{API_NAMESPACE}:article-find"),
-        *taxonomy_api_paths(listed),
-    ]
-    _add_paths(batch, article, paths)
-    return batch.urls
+def article_urls(article: Any, listed_before: Listings = UNLISTED) -> set[str]:
+    """Everything that shows ``article`` (``invalidation.article_change``)."""
+    return stale_urls(article_change(article, listed_before))
 
 
 def live_feed_urls(feed: Any, *, with_index: bool = False, entries: Iterable[Any] = ()) -> set[str]:
-    """A live feed's page, its RSS/Atom feed and its API endpoints, with the API URL of each
-    changed entry in ``entries`` (and, on publish or move, the index that lists it and the API's
-    feed list)."""
-    batch = PurgeBatch()
-    batch.add_page(feed)
-    entries = list(entries)
-    paths = [
-        *feed_paths("live", feed.pk).values(),
-        _reverse("wagtail_newsfeed:live_fragments", feed.pk),
-        _reverse(f"{API_NAMESPACE}:feed-list"),  # each feed's cursor and time of change
-        _reverse(f"{API_NAMESPACE}:feed-detail", feed.pk),
-        _reverse(f"{API_NAMESPACE}:feed-entries", feed.pk),
-        *(_reverse(f"{API_NAMESPACE}:feed-entry-detail", feed.pk, entry.pk) for entry in entries),
-    ]
-    if entries:  # an entry's byline can make its authors public (or no longer)
-        authors = Author.objects.filter(live_entries__in=[entry.pk for entry in entries])
-        paths.append(_reverse(f"{API_NAMESPACE}:author-list"))
-        paths += [
-            _reverse(f"{API_NAMESPACE}:author-detail", slug)
-            for slug in sorted(set(authors.values_list("slug", flat=True)))
-        ]
-    if with_index:
-        parent = feed.get_parent()
-        if parent is not None:
-            batch.add_page(parent)
-    _add_paths(batch, feed, paths)
-    return batch.urls
+    """A live feed's URLs (``invalidation.live_feed_change``)."""
+    return stale_urls(live_feed_change(feed, with_index=with_index, entries=entries))
+
+
+def page_urls(page: Any, listed_before: Listings = UNLISTED) -> set[str]:
+    """What a page event changes for an article or a live feed (``invalidation.page_change``),
+    the same as its webhook payload names."""
+    return stale_urls(page_change(page, listed_before))
+
+
+def taxonomy_urls(instance: Any, slug_before: str | None = None) -> set[str]:
+    """What shows a public topic's, author's or source's name (``invalidation.taxonomy_change``);
+    nothing for one readers cannot see."""
+    if not is_public_taxonomy(instance):
+        return set()
+    return stale_urls(taxonomy_change(instance, slug_before))
 
 
 def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str) -> set[str]:
@@ -257,15 +149,17 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
     before.__dict__.pop("specific_deferred", None)
     before.url_path = url_path_before
     batch.add_page(before)
+    urls = batch.urls
     if parent_before is not None:
-        _add_index(batch, parent_before.specific, _topic_slugs(specific))
-    return batch.urls
+        urls |= stale_urls(listing_change(parent_before.specific, topic_slugs(specific)))
+    return urls
 
 
 def restricted_page_urls(page: Page) -> set[str]:
     """What showed ``page`` and the pages under it before a view restriction hid them (or
     what a removed restriction makes public again): each page and its aliases, and for articles
-    and live feeds everything that lists them, as on unpublish."""
+    and live feeds everything that lists them, as on unpublish; for live feeds each entry's API
+    URL too, as the entries are hidden (or shown) with their feed."""
     urls: set[str] = set()
     batch = PurgeBatch()
     pages = page.get_descendants(inclusive=True).live()
@@ -275,7 +169,8 @@ def restricted_page_urls(page: Page) -> set[str]:
         if isinstance(descendant, NewsArticleMixin):
             urls |= article_urls(descendant)
         elif isinstance(descendant, LiveFeedMixin):
-            urls |= live_feed_urls(descendant, with_index=True)
+            entries = shown_entries(descendant)
+            urls |= live_feed_urls(descendant, with_index=True, entries=entries)
         else:
             batch.add_page(descendant)
     return urls | batch.urls

@@ -22,7 +22,7 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from . import caching, entry_rules, fragments, purging
+from . import caching, entry_rules, fragments, invalidation, purging
 from .entry_rules import entries_changed
 from .models import (
     Author,
@@ -39,25 +39,37 @@ from .webhooks import events as webhook_events
 
 def remember_listings(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     """Before a full save of an article (what publishing does), note the topics, authors and
-    source it is listed under, so a purge reaches the listings it leaves too."""
+    source it is listed under, so a purge (and a webhook payload, which names the same paths)
+    reaches the listings it leaves too."""
     if (
         update_fields is None
         and isinstance(instance, NewsArticleMixin)
-        and purging.frontend_cache_enabled()
+        and (purging.frontend_cache_enabled() or webhook_events.has_endpoints())
     ):
-        instance._newsfeed_listed_before = purging.saved_listings(instance)
+        invalidation.remember_listings(instance)
 
 
 def _page_changed(instance: Any, **kwargs: Any) -> None:
     """Purge what shows a published or unpublished page once the change commits (the URLs
     are worked out now: a deleted page is gone by then)."""
-    if not purging.frontend_cache_enabled():
-        return
-    if isinstance(instance, NewsArticleMixin):
-        before = getattr(instance, "_newsfeed_listed_before", purging.Listings())
-        purging.purge_after_commit(purging.article_urls(instance, before))
-    elif isinstance(instance, LiveFeedMixin):
-        purging.purge_after_commit(purging.live_feed_urls(instance, with_index=True))
+    if purging.frontend_cache_enabled() and isinstance(instance, NewsArticleMixin | LiveFeedMixin):
+        purging.purge_after_commit(
+            purging.page_urls(instance, invalidation.listings_before(instance))
+        )
+
+
+def taxonomy_saved(instance: Any, **kwargs: Any) -> None:
+    """A topic, author or source saved (renamed, say): purge what shows its name, and after a
+    new slug its old URLs (``webhooks.events.taxonomy_saving`` noted the slug before)."""
+    if purging.frontend_cache_enabled():
+        slug_before = getattr(instance, "_newsfeed_slug_before", None)
+        purging.purge_after_commit(purging.taxonomy_urls(instance, slug_before))
+
+
+def taxonomy_deleted(instance: Any, **kwargs: Any) -> None:
+    """``pre_delete``: while it can still be found on the stories that made it public."""
+    if purging.frontend_cache_enabled():
+        purging.purge_after_commit(purging.taxonomy_urls(instance))
 
 
 def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
@@ -217,6 +229,10 @@ def register_signal_handlers() -> None:
                 sender=PageViewRestriction,
                 dispatch_uid=f"newsfeed_{name}_restriction_{id(signal)}",
             )
+    for model in (Topic, Author, Source):
+        label = model._meta.label
+        post_save.connect(taxonomy_saved, sender=model, dispatch_uid=f"nf_purge_{label}_save")
+        pre_delete.connect(taxonomy_deleted, sender=model, dispatch_uid=f"nf_purge_{label}_del")
     entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")
     entries_changed.connect(api_content_changed, dispatch_uid="newsfeed_api_cache_entries")
     # Webhooks: what they send, and when, is decided in webhooks/events.py.

@@ -1,4 +1,4 @@
-"""The Wagtail Site of a request, and the one rule for absolute URLs.
+"""The Wagtail Site of a request, the one rule for absolute URLs, and every Site's root URL.
 
 An absolute URL starts with the root URL of the Wagtail Site that serves the request (Wagtail's
 ``Site.find_for_request``, which falls back to the default Site), as Wagtail's own
@@ -82,3 +82,9 @@ def home_url(request: HttpRequest | None = None) -> str:
     site = get_site(request)
     path = (site.root_page.get_url(request=request) if site is not None else None) or "/"
     return absolute_url(path, request)
+
+
+def root_urls() -> list[str]:
+    """Every Site's root URL. The app's API answers alike on each Site's hostname (it is mounted
+    once, not per Site), so a cache in front keeps its answers under each of them."""
+    return sorted({root.root_url for root in Site.get_site_root_paths()})

@@ -16,9 +16,9 @@ from typing import Any
 
 from django.db import transaction
 
-#: Page id → {id of a visible news page in its subtree: its data before the move}, from
-#: ``pre_page_move`` to ``post_page_move``.
-_moving: dict[int, dict[int, dict[str, Any]]] = {}
+#: Page id → {id of a visible news page in its subtree: its data and its own paths (the page's
+#: and its listing's) before the move}, from ``pre_page_move`` to ``post_page_move``.
+_moving: dict[int, dict[int, tuple[dict[str, Any], list[str]]]] = {}
 
 
 def visible_news_pages(path: str) -> list[Any]:
@@ -102,14 +102,15 @@ def page_moving(instance: Any, url_path_before: str = "", url_path_after: str = 
     """``pre_page_move``: note the visible news pages of the subtree and where they are."""
     from wagtail.models import Page
 
-    from .events import page_data
+    from .events import own_paths, page_data
 
     _moving.pop(instance.pk, None)
     if url_path_before == url_path_after or not _has_endpoints():
         return
     path = Page.objects.filter(pk=instance.pk).values_list("path", flat=True).first()
     if path is not None:
-        _moving[instance.pk] = {p.pk: page_data(p) for p in visible_news_pages(path)}
+        pages = visible_news_pages(path)
+        _moving[instance.pk] = {p.pk: (page_data(p), own_paths(p)) for p in pages}
 
 
 def page_moved(instance: Any, **kwargs: Any) -> None:
@@ -122,13 +123,13 @@ def page_moved(instance: Any, **kwargs: Any) -> None:
         return
     after = {page.pk: page for page in visible_news_pages(instance.path)}
     deliveries = []
-    for pk, old in before.items():
+    for pk, (old, old_own) in before.items():
         page = after.get(pk)
         if page is None:  # now in a private section: reported where readers last saw it
             deliveries += announce(_specific(pk), "unpublished", old)
             continue
         data = page_data(page)
-        data["previous_paths"] = old["paths"]
+        data["previous_paths"] = old_own
         data["paths"] += [p for p in old["paths"] if p not in data["paths"]]
         deliveries += announce(page, "updated", data)
     for pk, page in after.items():

@@ -24,11 +24,19 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from wagtail.models import Page, Site
+from wagtail.models import Page
 
 from ..conf import settings
+from ..invalidation import (
+    UNLISTED,
+    Listings,
+    is_public_taxonomy,
+    listings_before,
+    live_feed_change,
+    page_change,
+    taxonomy_change,
+)
 from ..models import (
     LiveEntry,
     LiveFeedMixin,
@@ -39,7 +47,7 @@ from ..models import (
 )
 from ..models.webhooks import ENTRIES_CHANGED
 from ..serialization import iso_datetime
-from ..visibility import is_page_visible, visible_authors, visible_sources, visible_topics
+from ..visibility import is_page_visible
 from .deliveries import prune_log, schedule
 
 ENTRY_KINDS = {
@@ -79,13 +87,6 @@ def subscribed_endpoints(*events: str) -> list[WebhookEndpoint]:
     return [e for e in WebhookEndpoint.objects.filter(is_active=True) if wanted & set(e.events)]
 
 
-def _api_url(root_url: str, name: str, **kwargs: Any) -> str | None:
-    try:
-        return root_url + reverse(f"wagtail_newsfeed_api:{name}", kwargs=kwargs or None)
-    except NoReverseMatch:  # the site does not mount the API
-        return None
-
-
 #: A slug change as readers see it: the renamed page's URL path now, and before.
 Renamed = tuple[str, str]
 
@@ -111,55 +112,40 @@ def _previous(path: str, renamed: Renamed) -> str:
     return then + path[len(now) :] if path.startswith(now) else path
 
 
-def _page_path(page: Page) -> tuple[str, str | None]:
+def _page_path(page: Page) -> str | None:
     parts = page.get_url_parts()
-    if parts is None:
-        site = Site.objects.filter(is_default_site=True).first()
-        return (site.root_url if site else ""), None
-    _site_id, root_url, path = parts
-    return root_url or "", path
+    return parts[2] if parts else None
 
 
-def _paths(page: Page) -> tuple[str, list[str]]:
-    """The root URL, and the paths of the page and its parent listing."""
-    root_url, path = _page_path(page)
+def own_paths(page: Page) -> list[str]:
+    """The paths of the page and of its parent listing: what ``previous_paths`` reports after a
+    move or a rename."""
+    path = _page_path(page)
     paths = [path] if path else []
     parent = page.get_parent()
     if parent is not None and parent.depth > 1:
-        parent_path = _page_path(parent)[1]
+        parent_path = _page_path(parent)
         if parent_path and parent_path not in paths:
             paths.append(parent_path)
-    return root_url, paths
+    return paths
 
 
-def page_data(page: Page, *, renamed: Renamed | None = None) -> dict[str, Any]:
-    """Ids, the paths a frontend should revalidate (the page and its parent listing) and the
-    API URLs that changed with it. After ``renamed`` (a slug change of the page or of one
-    above it), the old paths too, and as ``previous_paths``, as after a move."""
-    root_url, paths = _paths(page)
-    if isinstance(page, NewsArticleMixin):
-        kind, names = "article", [("article-detail", True), ("article-list", False)]
-    else:
-        kind, names = (
-            "feed",
-            [
-                ("feed-detail", True),
-                ("feed-entries", True),
-                ("feed-list", False),
-            ],
-        )
-    api_urls = [_api_url(root_url, name, **({"pk": page.pk} if pk else {})) for name, pk in names]
-    data = {
-        "object": kind,
-        "id": page.pk,
-        "site": root_url,
-        "paths": paths,
-        "api_urls": [url for url in api_urls if url],
-    }
-    previous = [_previous(path, renamed) for path in paths] if renamed else paths
-    if previous != paths:
-        data["previous_paths"] = previous
-        paths += [p for p in previous if p not in paths]
+def page_data(
+    page: Page, *, renamed: Renamed | None = None, listed_before: Listings = UNLISTED
+) -> dict[str, Any]:
+    """Ids, the paths a frontend should revalidate and the API URLs that changed with it: what
+    a purge drops (``invalidation.page_change``). After ``renamed`` (a slug change of the page
+    or of one above it), the old paths too, and the page's and its listing's as
+    ``previous_paths``, as after a move."""
+    kind = "article" if isinstance(page, NewsArticleMixin) else "feed"
+    data = {"object": kind, "id": page.pk, **page_change(page, listed_before).payload()}
+    if renamed:
+        own = own_paths(page)
+        previous = [_previous(path, renamed) for path in own]
+        if previous != own:
+            data["previous_paths"] = previous
+            old = [_previous(path, renamed) for path in data["paths"]]
+            data["paths"] += [path for path in old if path not in data["paths"]]
     return data
 
 
@@ -198,7 +184,7 @@ def page_event(
 ) -> None:
     endpoints = subscribed_endpoints(event_type)
     if endpoints:
-        data = page_data(page, renamed=renamed)
+        data = page_data(page, renamed=renamed, listed_before=listings_before(page))
         if action:
             data["action"] = action
         record(event_type, data, endpoints)
@@ -221,12 +207,13 @@ def remember_liveness(instance: Any, update_fields: Any = None, **kwargs: Any) -
         instance._newsfeed_url_path_before = row[1] if row else None
 
 
-def _has_endpoints() -> bool:
+def has_endpoints() -> bool:
+    """Whether any endpoint is active (and this context is not ``suppressed()``)."""
     return not _suppressed.get() and WebhookEndpoint.objects.filter(is_active=True).exists()
 
 
 def page_published(instance: Any, **kwargs: Any) -> None:
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not _has_endpoints():
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
         return
     if not is_page_visible(instance):  # private, expired or scheduled: nothing is sent
         return
@@ -253,7 +240,7 @@ def _was_public(page: Page) -> bool:
 
 
 def page_unpublished(instance: Any, **kwargs: Any) -> None:
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not _has_endpoints():
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
         return
     if not _was_public(instance):
         return
@@ -267,7 +254,7 @@ def page_unpublished(instance: Any, **kwargs: Any) -> None:
 
 def page_deleted(instance: Any, **kwargs: Any) -> None:
     """``pre_delete``: the page is still there to be checked and located."""
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not _has_endpoints():
+    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
         return
     if not is_page_visible(instance):
         return
@@ -314,6 +301,16 @@ def _entry_data(base: dict[str, Any], changes: dict[str, list[int]]) -> dict[str
         "entries": changes,
         "events": [ENTRY_KINDS[kind] for kind, ids in changes.items() if ids],
     }
+
+
+def _joined(pending: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with the paths and API URLs ``pending`` already names: a coalesced delivery
+    names what each change it carries made stale (each entry's API URL)."""
+    joined = dict(base)
+    for key in ("paths", "api_urls"):
+        kept = list(pending.get(key, []))
+        joined[key] = kept + [item for item in base.get(key, []) if item not in kept]
+    return joined
 
 
 def _window_opened_at(endpoint: WebhookEndpoint, key: str, now: Any, window: timedelta) -> Any:
@@ -364,7 +361,9 @@ def _coalesce(
             )
             if pending is not None:
                 merged = _merge(pending.payload["data"]["entries"], wanted)
-                pending.payload["data"] = _entry_data(base, merged)
+                pending.payload["data"] = _entry_data(
+                    _joined(pending.payload["data"], base), merged
+                )
                 pending.save(update_fields=["payload"])
                 return pending if pending.next_attempt_at <= now else None
             opened = _window_opened_at(endpoint, key, now, window)
@@ -388,7 +387,9 @@ def entries_changed(feed: Any, entries: Any = (), action: str = "", **kwargs: An
     endpoints = subscribed_endpoints(*ENTRY_KINDS.values())
     if not endpoints or not is_page_visible(feed):
         return
-    base = page_data(feed)
+    reported = {pk for ids in changes.values() for pk in ids}
+    stale = live_feed_change(feed, entries=[entry for entry in entries if entry.pk in reported])
+    base = {"object": "feed", "id": feed.pk, **stale.payload()}
     touched = []
     for endpoint in endpoints:
         wanted = {k: ids if ENTRY_KINDS[k] in endpoint.events else [] for k, ids in changes.items()}
@@ -403,16 +404,10 @@ def entries_changed(feed: Any, entries: Any = (), action: str = "", **kwargs: An
 
 # Taxonomy ------------------------------------------------------------------------------------
 
-TAXONOMY = {
-    "topic": ("topic", visible_topics),
-    "author": ("author", visible_authors),
-    "source": ("source", visible_sources),
-}
-
 
 def taxonomy_saving(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
     """``pre_save`` of a topic, author or source: note its slug, as a new one moves its API URL
-    (the old one is then reported too)."""
+    and its listings (the old ones are then reported, and purged, too)."""
     instance._newsfeed_slug_before = None
     if instance.pk is not None and (update_fields is None or "slug" in update_fields):
         rows = type(instance).objects.filter(pk=instance.pk)
@@ -431,30 +426,16 @@ def taxonomy_deleted(instance: Any, **kwargs: Any) -> None:
 
 def _taxonomy_changed(instance: Any, *, deleted: bool) -> None:
     """Only for one that readers can see: one used only by drafts or private stories is not
-    public (its name could give the story away)."""
-    name = instance._meta.model_name
-    if name not in TAXONOMY:
-        return
+    public (its name could give the story away). The paths and API URLs are what a purge drops
+    (``invalidation.taxonomy_change``)."""
     endpoints = subscribed_endpoints(WebhookEvent.TAXONOMY_CHANGED)
-    if not endpoints:
+    if not endpoints or not is_public_taxonomy(instance):
         return
-    url_name, visible = TAXONOMY[name]
-    if not visible().filter(pk=instance.pk).exists():
-        return
-    site = Site.objects.filter(is_default_site=True).first()
-    root_url = site.root_url if site else ""
-    api_urls = [_api_url(root_url, f"{url_name}-list")]
-    if not deleted:
-        api_urls.append(_api_url(root_url, f"{url_name}-detail", slug=instance.slug))
-        slug_before = getattr(instance, "_newsfeed_slug_before", None)
-        if slug_before and slug_before != instance.slug:  # renamed: the old URL is gone
-            api_urls.append(_api_url(root_url, f"{url_name}-detail", slug=slug_before))
+    slug_before = None if deleted else getattr(instance, "_newsfeed_slug_before", None)
     data = {
-        "object": name,
+        "object": instance._meta.model_name,
         "id": instance.pk,
         "action": "deleted" if deleted else "saved",
-        "site": root_url,
-        "paths": [],
-        "api_urls": [url for url in api_urls if url],
+        **taxonomy_change(instance, slug_before).payload(),
     }
     record(WebhookEvent.TAXONOMY_CHANGED, data, endpoints)
