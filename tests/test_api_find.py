@@ -99,3 +99,28 @@ def test_find_answers_404_below_an_article_or_under_an_unpublished_index(api, ne
     found = api.get(FIND, {"path": f"/{hidden_index.slug}/inside/"})
     assert (found.status_code, reader.status_code) == (200, 200)
     assert found.json()["id"] == inside.pk
+
+
+def test_find_takes_the_path_as_the_api_and_browsers_spell_it(api, news_index):
+    article = factories.make_article(news_index, slug="café-de-flore")
+    given = api.get(f"/api/newsfeed/v1/articles/{article.pk}/").json()["path"]
+    assert "%C3%A9" in given  # a URI, as the article's own path and location.pathname carry it
+
+    assert found_id(api.get(FIND, {"path": given})) == article.pk
+    assert found_id(api.get(FIND, {"path": given.lower()})) == article.pk
+    assert found_id(api.get(FIND, {"path": f"/{news_index.slug}/café-de-flore/"})) == article.pk
+
+
+@pytest.mark.parametrize("encoded", ["%00", "%0a", "%7F"])
+def test_find_refuses_control_characters_however_they_are_spelt(api, news_index, encoded):
+    response = api.get(FIND, {"path": f"/{news_index.slug}/story{encoded}/"})
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith(PROBLEM)
+    assert "path" in response.json()["errors"]
+
+
+def test_find_does_not_read_an_encoded_slash_as_a_separator(api, news_index):
+    factories.make_article(news_index, slug="story")
+
+    assert_problem_404(api.get(FIND, {"path": f"/{news_index.slug}%2Fstory/"}))

@@ -5,6 +5,7 @@ the same number of queries as a page of 5."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -131,7 +132,11 @@ class ArticleFind(NewsfeedAPIView):
         site = self.get_site(request)
         # Wagtail's own routing, as its pages API finds ``?html_path=``: the page a reader of
         # that URL gets (an Http404 when none is live there), then the visibility rule decides.
-        components = [component for component in path.split("/") if component]
+        # A path as URLs carry it (the API's own ``url``, a browser's ``location.pathname``) is
+        # percent-encoded: /news/caf%C3%A9/ names the slug "café", as it does for a reader.
+        components = [unquote(component) for component in path.split("/") if component]
+        if any(ord(char) < 32 or ord(char) == 127 for part in components for char in part):
+            raise InvalidParameter("path", _("Must not contain control characters."))
         page, _args, _kwargs = site.root_page.specific.route(request, components)
         article = article_details().filter(pk=page.pk).first()
         if article is None:
