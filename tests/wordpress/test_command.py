@@ -55,14 +55,15 @@ def media_files(settings) -> list[str]:
 
 
 def test_a_dry_run_writes_nothing_at_all_and_prints_the_plan(
-    run_import, uploads, count_rows, settings
+    run_import, uploads, count_rows, settings, news_index
 ):
     picture(uploads / "2024/03/harbour.jpg")
     before = count_rows()
     output = run_import(full_export(), uploads=str(uploads), dry_run=True)
     assert count_rows() == before
     assert media_files(settings) == []
-    assert "create article 'Story' (WordPress 1) at /home/" in output
+    # Where readers will find it, as the real run's -v2 line says it (not Wagtail's tree path).
+    assert f"create article 'Story' (WordPress 1) at {news_index.url}post-1/ [" in output
     assert "create feed 'Live' (WordPress 3)" in output and "1 entries" in output
     assert "Dry run: nothing was written." in output
     assert (

@@ -209,8 +209,8 @@ def test_a_dry_run_shows_the_slugs_a_real_run_would_give(run_import, news_index)
         .post(2, "Hello again", "x", slug="hello-world")
     )
     output = run_import(export, dry_run=True, verbosity=2)
-    assert f"at {news_index.url_path}hello-world-2/" in output
-    assert f"at {news_index.url_path}hello-world-3/" in output
+    assert f"at {news_index.url}hello-world-2/ [" in output
+    assert f"at {news_index.url}hello-world-3/ [" in output
     run_import(export)
     assert page_of(1).slug == "hello-world-2" and page_of(2).slug == "hello-world-3"
 

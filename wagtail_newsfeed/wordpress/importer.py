@@ -269,11 +269,12 @@ class Importer:
         action = "keep" if unchanged else ("update" if page is not None else "create")
         outcome = {"create": "to create", "update": "to update", "keep": "unchanged"}[action]
         self.report.count("live feeds" if plan.kind == "feed" else "articles", outcome)
-        where = page.url_path if page is not None else ""
+        # Where readers will find it: its URL, as the -v2 line of a real run says it.
+        where = self._new_url(page) if page is not None else ""
         if action == "create":  # the slug the real run would give it, after the posts before
             slug = unique_slug(self.index, plan.slug, reserved=self.planned_slugs)
             self.planned_slugs.add(slug)
-            where = f"{self.index.url_path}{slug}/"
+            where = f"{self._new_url(self.index)}{slug}/"
         entries = sum(not entry.deleted for entry in plan.entries)
         extra = f", {entries} entries" if plan.kind == "feed" else ""
         redirects = f"{len(plan.old_paths)} old URLs" if plan.public else "no redirects: not public"
