@@ -159,6 +159,8 @@ def problem_names(response) -> list[str]:
         ({"path": "/news/\x00/"}, "path"),
         ({"path": "/news/x\x00y/"}, "path"),
         ({"path": "/news/\x1f/"}, "path"),
+        ({"path": "/%00/"}, "path"),  # percent-encoded as URLs carry it: still a NUL
+        ({"path": "/news/x%0Ay/"}, "path"),
         ({"path": "/x/", "site": "\x00"}, "site"),
         ({"path": "/x/", "site": "local\x00host"}, "site"),
         ({"path": "/x/", "site": "localhost:\x00"}, "site"),
@@ -181,7 +183,7 @@ def test_article_find_refuses_a_malformed_path_or_site_with_a_400_naming_it(
 
 
 @pytest.mark.parametrize(
-    "path", ["/", "//", "///", "/" + "x" * 3000, "/news/a b/", "/%00/", "/news/%2500/"]
+    "path", ["/", "//", "///", "/" + "x" * 3000, "/news/a b/", "/news/%2500/", "/news/%ZZ/"]
 )
 def test_article_find_answers_404_for_a_well_formed_path_that_is_no_article(api, news_index, path):
     response = api.get(FIND, {"path": path})

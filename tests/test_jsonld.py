@@ -127,6 +127,33 @@ def test_live_feed_page_has_a_live_blog_posting_with_visible_updates(client, new
     assert "</script><script>alert(1)" not in html
 
 
+@pytest.mark.parametrize(
+    ("status", "planned", "expected"),
+    [
+        ("upcoming", None, None),  # it has not begun: no start in the past
+        ("upcoming", "planned", "planned"),
+        ("live", None, "published"),  # begun, no start recorded: when the page appeared
+        ("live", "planned", "planned"),
+    ],
+)
+def test_a_live_blogs_coverage_start_is_one_it_has_or_will_have(
+    client, news_index, status, planned, expected
+):
+    start = timezone.now().replace(microsecond=0) + timedelta(hours=3)
+    feed = factories.make_feed(
+        news_index,
+        "Count night",
+        coverage_status=status,
+        coverage_start=start if planned else None,
+    )
+    times = {"planned": start, "published": feed.first_published_at, None: None}
+
+    data, _html = _jsonld(client, feed)
+
+    want = times[expected]
+    assert data.get("coverageStartTime") == (timezone.localtime(want).isoformat() if want else None)
+
+
 def test_live_blog_lists_at_most_one_page_of_updates(client, feed, superuser, settings):
     settings.WAGTAIL_NEWSFEED = {"ENTRIES_PER_PAGE": 3}
     for n in range(5):

@@ -218,7 +218,7 @@ def live_feed_jsonld(
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "datePublished": isoformat(feed.first_published_at),
             "dateModified": isoformat(modified),
-            "coverageStartTime": isoformat(feed.coverage_start or feed.first_published_at),
+            "coverageStartTime": isoformat(coverage_start(feed)),
             "coverageEndTime": isoformat(feed.coverage_end),
             "image": image_urls(page_image(feed), request),
             "articleSection": page_sections(feed),
@@ -226,6 +226,17 @@ def live_feed_jsonld(
             "liveBlogUpdate": [entry_jsonld(entry, url) for entry in entries],
         }
     )
+
+
+def coverage_start(feed: Any) -> datetime | None:
+    """When the coverage began, or is planned to begin. Coverage that has begun and has no
+    recorded start began when the page was first published; upcoming coverage has begun at no
+    time in the past, so only a planned start is given."""
+    from .models.live import CoverageStatus
+
+    if feed.coverage_status == CoverageStatus.UPCOMING:
+        return feed.coverage_start
+    return feed.coverage_start or feed.first_published_at
 
 
 def page_jsonld(
