@@ -179,3 +179,18 @@ def public_site(db):
     site.hostname, site.port = "news.example.org", 443
     site.save()
     return site
+
+
+@pytest.fixture
+def purged():
+    """The URLs purged while the test runs, through a recording frontend-cache backend."""
+    from django.test import override_settings
+
+    from tests.purge_backend import RecordingBackend
+
+    RecordingBackend.reset()
+    with override_settings(
+        WAGTAILFRONTENDCACHE={"test": {"BACKEND": "tests.purge_backend.RecordingBackend"}}
+    ):
+        yield RecordingBackend.purged
+    RecordingBackend.reset()

@@ -9,11 +9,13 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
 from django.utils import timezone
 from PIL import Image as PILImage
+from wagtail.documents.models import Document
 from wagtail.images.models import Image
-from wagtail.models import GroupPagePermission, Page, PageViewRestriction, Site
+from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction, Site
 
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import (
@@ -173,3 +175,20 @@ def make_hidden_articles(index: NewsIndexPage) -> list[NewsArticlePage]:
     unpublished = make_article(index, "Unpublished")
     unpublished.unpublish()
     return [draft, private, expired, unpublished]
+
+
+#: The title of a document no writer in the permission tests may choose.
+SECRET_DOCUMENT = "SECRET merger memo"
+
+
+def make_collection(name: str) -> Collection:
+    return Collection.get_first_root_node().add_child(name=name)
+
+
+def make_secret_document() -> Document:
+    """A document in a collection of its own, "Secret", which no test writer may choose from."""
+    return Document.objects.create(
+        title=SECRET_DOCUMENT,
+        file=ContentFile(b"%PDF", name="memo.pdf"),
+        collection=make_collection("Secret"),
+    )

@@ -10,7 +10,6 @@ from django.core.files.base import ContentFile
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.documents.models import Document
 from wagtail.models import (
-    Collection,
     GroupCollectionPermission,
     GroupPagePermission,
     get_page_models,
@@ -26,11 +25,10 @@ from wagtail_newsfeed.models.cleaning import CleanFieldsMixin
 
 pytestmark = pytest.mark.django_db
 
-SECRET_TITLE = "SECRET merger memo"
+SECRET_TITLE = factories.SECRET_DOCUMENT
 
 
-def collection(name: str) -> Collection:
-    return Collection.get_first_root_node().add_child(name=name)
+collection = factories.make_collection
 
 
 @pytest.fixture
@@ -40,11 +38,7 @@ def public():
 
 @pytest.fixture
 def secret_document():
-    return Document.objects.create(
-        title=SECRET_TITLE,
-        file=ContentFile(b"%PDF", name="memo.pdf"),
-        collection=collection("Secret"),
-    )
+    return factories.make_secret_document()
 
 
 @pytest.fixture

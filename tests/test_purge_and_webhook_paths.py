@@ -8,7 +8,6 @@ from __future__ import annotations
 import socket
 
 import pytest
-from django.test import override_settings
 from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories
@@ -20,16 +19,6 @@ pytestmark = pytest.mark.django_db
 
 ROOT = "http://localhost"
 API = f"{ROOT}/api/newsfeed/v1"
-
-
-@pytest.fixture
-def purged():
-    RecordingBackend.reset()
-    with override_settings(
-        WAGTAILFRONTENDCACHE={"test": {"BACKEND": "tests.purge_backend.RecordingBackend"}}
-    ):
-        yield RecordingBackend.purged
-    RecordingBackend.reset()
 
 
 @pytest.fixture

@@ -17,16 +17,6 @@ pytestmark = pytest.mark.django_db
 ROOT = "http://localhost"
 
 
-@pytest.fixture
-def purged():
-    RecordingBackend.reset()
-    with override_settings(
-        WAGTAILFRONTENDCACHE={"test": {"BACKEND": "tests.purge_backend.RecordingBackend"}}
-    ):
-        yield RecordingBackend.purged
-    RecordingBackend.reset()
-
-
 def _article_urls(article, index, topic_slugs=()):
     urls = {
         article.get_full_url(),

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
-from django.core.files.base import ContentFile
 from django.urls import reverse
-from wagtail.documents.models import Document
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission
+from wagtail.models import GroupCollectionPermission, GroupPagePermission
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
@@ -24,12 +22,11 @@ from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
 
-SECRET = "SECRET merger memo"
+SECRET = factories.SECRET_DOCUMENT
 EMBARGOED = "EMBARGOED photo"
 
 
-def collection(name: str) -> Collection:
-    return Collection.get_first_root_node().add_child(name=name)
+collection = factories.make_collection
 
 
 @pytest.fixture
@@ -39,9 +36,7 @@ def public():
 
 @pytest.fixture
 def secret_document():
-    return Document.objects.create(
-        title=SECRET, file=ContentFile(b"%PDF", name="memo.pdf"), collection=collection("Secret")
-    )
+    return factories.make_secret_document()
 
 
 @pytest.fixture
