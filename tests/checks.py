@@ -1,5 +1,6 @@
 """Assertions the bad-input tests share: a refusal has the exact status, names what was wrong and
-leaves the database as it was (no row, no revision, no log entry, no feed version)."""
+leaves the database as it was (no row added, deleted or edited: no revision, no log entry, no
+feed version, no renamed topic)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Model
 
 PROBLEM = "application/problem+json"
@@ -37,40 +39,53 @@ def assert_problem(response: Any, status: int, word: str | None = None) -> dict[
 
 
 def counted_models() -> list[type[Model]]:
+    """The app's models (its many-to-many tables included) and ``OTHER_MODELS``."""
     return [
-        *apps.get_app_config("wagtail_newsfeed").get_models(),
+        *apps.get_app_config("wagtail_newsfeed").get_models(include_auto_created=True),
         *(apps.get_model(label) for label in OTHER_MODELS),
     ]
 
 
-def database_state() -> dict[str, Any]:
-    """Row counts, the feeds' version counters, and the columns a failed edit could still touch."""
-    live_entry = apps.get_model("wagtail_newsfeed", "LiveEntry")
-    counter = apps.get_model("wagtail_newsfeed", "LiveFeedCounter")
-    page = apps.get_model("wagtailcore", "Page")
-    entry_columns = [
-        field.attname
-        for field in live_entry._meta.concrete_fields
-        if field.name != "body"  # a StreamValue; updated_at moves on any save anyway
-    ]
-    state: dict[str, Any] = {
-        model._meta.label: model._default_manager.count() for model in counted_models()
+def watched_tables() -> dict[str, str]:
+    """Table -> its primary key column, for every table behind ``counted_models``: a page
+    model's own table as well as ``wagtailcore_page``."""
+    return {
+        model._meta.concrete_model._meta.db_table: model._meta.concrete_model._meta.pk.column
+        for model in counted_models()
     }
-    state["feed versions"] = dict(counter.objects.values_list("feed_id", "version"))
-    state["entries"] = list(live_entry.objects.order_by("pk").values_list(*entry_columns))
-    state["entry bodies"] = [
-        list(entry.body.raw_data) for entry in live_entry.objects.order_by("pk").only("body")
-    ]
-    state["pages"] = list(
-        page.objects.order_by("pk").values_list(
-            "pk", "title", "live", "latest_revision_id", "has_unpublished_changes"
-        )
-    )
+
+
+def database_state() -> dict[str, dict[Any, tuple[Any, ...]]]:
+    """Table -> {primary key: the row's stored values}, read with plain SQL: a row added,
+    deleted or edited in place (a topic renamed, an endpoint's URL, a page's title, a revision's
+    content, a feed's version counter) all differ. Raw values, so a StreamField compares as its
+    stored JSON."""
+    quote = connection.ops.quote_name
+    state = {}
+    with connection.cursor() as cursor:
+        for table, pk_column in watched_tables().items():
+            cursor.execute(f"SELECT * FROM {quote(table)}")  # table names from the models
+            columns = [column[0] for column in cursor.description]
+            key = columns.index(pk_column)
+            state[table] = {row[key]: tuple(row) for row in cursor.fetchall()}
     return state
 
 
-def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    return {key: (before[key], after[key]) for key in before if before[key] != after[key]}
+def changes(
+    before: dict[str, dict[Any, Any]], after: dict[str, dict[Any, Any]]
+) -> dict[str, tuple[dict[Any, Any], dict[Any, Any]]]:
+    """Table -> (its differing rows before, the same rows after), naming only the rows that
+    were added (absent before), deleted (absent after) or edited."""
+    found = {}
+    for table, rows in before.items():
+        now = after[table]
+        keys = {key for key in rows.keys() | now.keys() if rows.get(key) != now.get(key)}
+        if keys:
+            found[table] = (
+                {key: rows[key] for key in keys if key in rows},
+                {key: now[key] for key in keys if key in now},
+            )
+    return found
 
 
 @contextmanager

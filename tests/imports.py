@@ -19,6 +19,9 @@ import ast
 DYNAMIC_IMPORTERS = {"import_module", "import_string", "resolve_name", "__import__"}
 #: Their parameter for the name: ``import_module(name=...)``, ``import_string(dotted_path=...)``.
 NAME_KEYWORDS = ("name", "dotted_path")
+#: Django helpers that import a module when given its dotted name as a string, and take other
+#: things too (``include(console_urls)``, a module already imported): read only on a literal.
+STRING_IMPORTERS = {"include": "arg", "cached_import": "module_path"}
 
 
 def _importer_aliases(tree: ast.AST) -> set[str]:
@@ -44,6 +47,8 @@ def _importer_aliases(tree: ast.AST) -> set[str]:
 
 def _is_importer(node: ast.expr, aliases: set[str]) -> bool:
     """``import_module`` or an alias, ``x.import_module``, ``getattr(x, "import_module")``."""
+    if isinstance(node, ast.NamedExpr):  # ``(load := importlib.import_module)("x")``
+        return _is_importer(node.value, aliases)
     if isinstance(node, ast.Name):
         return node.id in aliases
     if isinstance(node, ast.Attribute):
@@ -58,6 +63,13 @@ def _is_importer(node: ast.expr, aliases: set[str]) -> bool:
     )
 
 
+def _called_name(func: ast.expr) -> str | None:
+    """The importer's own name where the call spells it (``__import__``, ``x.__import__``)."""
+    if isinstance(func, ast.Name):
+        return func.id
+    return getattr(func, "attr", None)
+
+
 def _resolve(name: str, anchor: str | None) -> str | None:
     """``name`` made absolute: leading dots climb from the package ``anchor``."""
     if not name.startswith("."):
@@ -67,6 +79,42 @@ def _resolve(name: str, anchor: str | None) -> str | None:
     dots = len(name) - len(name.lstrip("."))
     parts = anchor.split(".")[: len(anchor.split(".")) - dots + 1]
     return ".".join(parts + ([name.lstrip(".")] if name.lstrip(".") else []))
+
+
+def _builtin_import_names(node: ast.Call, target: str, here: str | None) -> list[str] | None:
+    """What ``__import__(name, globals, locals, fromlist, level)`` imports: ``level`` climbs from
+    ``here`` and each ``fromlist`` name may be a submodule. ``None`` when they cannot be read."""
+    level = node.args[4] if len(node.args) > 4 else None
+    level = level or next((k.value for k in node.keywords if k.arg == "level"), None)
+    fromlist = node.args[3] if len(node.args) > 3 else None
+    fromlist = fromlist or next((k.value for k in node.keywords if k.arg == "fromlist"), None)
+    if level is not None:
+        if not (isinstance(level, ast.Constant) and isinstance(level.value, int)):
+            return None
+        if level.value:
+            if here is None:
+                return []  # relative: the package's own
+            target = _resolve("." * level.value + target, here)
+    names = [target]
+    if fromlist is not None:
+        if not isinstance(fromlist, (ast.List, ast.Tuple)) or not all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in fromlist.elts
+        ):
+            return None
+        names += [f"{target}.{e.value}" for e in fromlist.elts if e.value != "*"]
+    return names
+
+
+def _string_import(node: ast.Call) -> str | None:
+    """The literal dotted name given to ``include("x.urls")`` or ``cached_import("x", "Y")``."""
+    called = _called_name(node.func)
+    if called not in STRING_IMPORTERS:
+        return None
+    name = node.args[0] if node.args else None
+    name = name or next((k.value for k in node.keywords if k.arg == STRING_IMPORTERS[called]), None)
+    if isinstance(name, ast.Constant) and isinstance(name.value, str) and name.value:
+        return name.value
+    return None
 
 
 def read_imports(
@@ -97,6 +145,8 @@ def read_imports(
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.NamedExpr)) and node.value:
             if _is_importer(node.value, aliases):
                 understood.add(id(node.value))  # an alias: its calls are read
+        elif isinstance(node, ast.Call) and _string_import(node):
+            found.append((node, _string_import(node)))
         elif isinstance(node, ast.Call) and _is_importer(node.func, aliases):
             understood.add(id(node.func))
             positional = node.args[0] if node.args else None
@@ -118,7 +168,13 @@ def read_imports(
                 else:
                     cannot_read(node)
                     continue
-            if target is not None and not target.startswith("."):
+            if _called_name(node.func) == "__import__":
+                names = _builtin_import_names(node, target, here)
+                if names is None:
+                    cannot_read(node)
+                    continue
+                found += [(node, n) for n in names if n and not n.startswith(".")]
+            elif target is not None and not target.startswith("."):
                 found.append((node, target))
     # An importer mentioned but neither called nor aliased: what it imports cannot be read.
     for node in ast.walk(tree):

@@ -36,6 +36,62 @@ def imported_top_level_names(package: Path = PACKAGE) -> dict[str, set[str]]:
     return found
 
 
+#: BeautifulSoup's parser names -> the module that parses: ``BeautifulSoup(html, "lxml")``
+#: loads lxml by that name, never by an import the walk could see.
+PARSER_MODULES = {"lxml": "lxml", "lxml-xml": "lxml", "xml": "lxml", "html5lib": "html5lib"}
+#: Setting values that stand for a package: drf-spectacular's ``"SIDECAR"`` serves the assets of
+#: ``drf_spectacular_sidecar``.
+SETTING_VALUE_MODULES = {"SIDECAR": "drf_spectacular_sidecar"}
+DOTTED_PATH = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+")
+MODULE_NAME = re.compile(r"[A-Za-z_]\w*")
+
+
+def _text(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _parser_name(call: ast.Call) -> str | None:
+    """The ``features`` of ``BeautifulSoup(markup, features)``, by position or keyword."""
+    func = call.func
+    if (func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)) != "BeautifulSoup":
+        return None
+    features = call.args[1] if len(call.args) > 1 else None
+    return _text(features or next((k.value for k in call.keywords if k.arg == "features"), None))
+
+
+def string_named_modules(tree: ast.AST, installed: set[str]) -> set[str]:
+    """Top-level modules that string constants in ``tree`` load by name rather than import:
+    dotted paths (settings and backend defaults, hooks, ``canonical_module_path``), app names
+    listed beside them (``INSTALLED_APPS``-like lists), BeautifulSoup parser names and
+    ``"SIDECAR"``. A dotted path or a listed name counts only if its top name is ``installed``:
+    other dotted strings are hosts, model labels or log actions, and a lone word is just a word."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        text = _text(node)
+        if text in SETTING_VALUE_MODULES:
+            found.add(SETTING_VALUE_MODULES[text])
+        elif text and DOTTED_PATH.fullmatch(text) and text.split(".")[0] in installed:
+            found.add(text.split(".")[0])
+        elif isinstance(node, ast.Call) and _parser_name(node) in PARSER_MODULES:
+            found.add(PARSER_MODULES[_parser_name(node)])
+        elif isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+            texts = [t for t in map(_text, node.elts) if t]
+            if any(DOTTED_PATH.fullmatch(t) and t.split(".")[0] in installed for t in texts):
+                found |= {t for t in texts if MODULE_NAME.fullmatch(t) and t in installed}
+    return found
+
+
+def string_named_top_level_names(package: Path = PACKAGE) -> dict[str, set[str]]:
+    """Top-level module name -> the files naming it in a string (``string_named_modules``)."""
+    installed = set(packages_distributions())
+    found: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        for module in string_named_modules(tree, installed):
+            found.setdefault(module, set()).add(path.name)
+    return found
+
+
 def imported_on_import(tree: ast.Module) -> set[str]:
     """Top-level names a module imports as it is imported: at module level or in a class body,
     not inside a function, and not guarded by ``except ImportError``."""
@@ -88,18 +144,69 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def test_every_imported_package_is_declared():
+def undeclared_packages(
+    found: dict[str, set[str]], declared: set[str]
+) -> dict[str, tuple[list[str], list[str]]]:
+    """Top-level module -> (its distributions, the files using it) for each third-party module
+    in ``found`` that no ``declared`` distribution provides."""
     distributions = packages_distributions()
-    declared = declared_distributions()
     undeclared = {}
-    for module, files in imported_top_level_names().items():
+    for module, files in found.items():
         if module in sys.stdlib_module_names or module == "wagtail_newsfeed":
             continue
         providers = {normalise(name) for name in distributions.get(module, [])}
-        assert providers, f"{module} (imported by {sorted(files)}) is not installed at all"
+        assert providers, f"{module} (used by {sorted(files)}) is not installed at all"
         if not providers & declared:
             undeclared[module] = (sorted(providers), sorted(files))
+    return undeclared
+
+
+def test_every_imported_package_is_declared():
+    undeclared = undeclared_packages(imported_top_level_names(), declared_distributions())
     assert not undeclared, f"imported but not declared in pyproject.toml: {undeclared}"
+
+
+def test_every_package_named_in_a_string_is_declared():
+    """A parser name, an app in a list of apps, a dotted backend path: loaded by name at run
+    time, so just as much a dependency as an import."""
+    found = string_named_top_level_names()
+    undeclared = undeclared_packages(found, declared_distributions())
+    assert not undeclared, f"named but not declared in pyproject.toml: {undeclared}"
+    # The walk looks where it should: the WordPress importer's parser and the API docs' assets.
+    assert {"lxml", "drf_spectacular_sidecar", "rest_framework"} <= set(found)
+
+
+def test_the_walk_finds_packages_named_in_strings(tmp_path):
+    (tmp_path / "module.py").write_text(
+        "from bs4 import BeautifulSoup\n\n"
+        "def parse(html):\n    BeautifulSoup(html, 'lxml')\n"
+        "    BeautifulSoup(html, features='html5lib')\n    BeautifulSoup(html, 'html.parser')\n"
+        "APPS = ['wagtail.images', 'drf_spectacular_sidecar', 'newsroom_app']\n"
+        "DEFAULTS = {'BACKEND': 'django.core.cache.backends.redis.RedisCache'}\n"
+        "DOCS = {'SWAGGER_UI_DIST': 'SIDECAR'}\n"
+        "class Node:\n    __slots__ = ('name', 'attrs')\n"
+        "HOST = 'player.vimeo.com'\nCODEC = 'idna'\nLABEL = 'wagtailcore.Page'\n"
+    )
+    assert set(string_named_top_level_names(tmp_path)) == {
+        "lxml",
+        "html5lib",
+        "wagtail",
+        "drf_spectacular_sidecar",
+        "django",
+    }
+
+
+def test_a_package_named_only_in_a_string_and_undeclared_is_refused(tmp_path):
+    """html5lib is installed (a test dependency's) but not declared by the app."""
+    (tmp_path / "module.py").write_text(
+        "from bs4 import BeautifulSoup\n\ndef parse(html):\n"
+        "    return BeautifulSoup(html, 'html5lib')\n"
+    )
+    found = string_named_top_level_names(tmp_path)
+    assert undeclared_packages(found, declared_distributions()) == {
+        "html5lib": (["html5lib"], ["module.py"])
+    }
+    assert undeclared_packages(found, declared_distributions() | {"html5lib"}) == {}
 
 
 def test_the_walk_finds_imports_at_any_depth(tmp_path):

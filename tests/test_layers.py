@@ -294,9 +294,44 @@ HIDDEN_IMPORTS = {
         "import importlib\ngetattr(importlib, 'import_module')('pkg.api.fields')\n"
     ),
     "pkgutil.resolve_name": "import pkgutil\npkgutil.resolve_name('pkg.api.fields:Field')\n",
+    "import_module in a walrus": (
+        "from importlib import import_module\nif (m := import_module('pkg.api')):\n    pass\n"
+    ),
+    "import_module, relative, in a walrus": (
+        "import importlib\n(m := importlib.import_module('..api', __package__))\n"
+    ),
+    "getattr of what import_module returns": (
+        "from importlib import import_module\n"
+        "Field = getattr(import_module('pkg.api.fields'), 'Field')\n"
+    ),
+    "getattr of what import_string returns": (
+        "from django.utils.module_loading import import_string\n"
+        "name = getattr(import_string('pkg.api.fields.Field'), '__name__')\n"
+    ),
+    "import_module in a lambda": (
+        "from importlib import import_module\nload = lambda: import_module('.api', package='pkg')\n"
+    ),
+    "__import__ in a lambda": "load = lambda: __import__('pkg.api')\n",
+    "import_module as a lambda's default": (
+        "from importlib import import_module\nf = lambda m=import_module('pkg.api'): m\n"
+    ),
+    "import_string in a method": (
+        "from django.utils import module_loading\nclass A:\n    def f(self):\n"
+        "        return module_loading.import_string('pkg.api.fields.Field')\n"
+    ),
     "re-exported by a rules package": "from ..rules import Field\n",
     "through a rules module": "from .. import helper\n",
     "a sibling model that imports the API": "from .other import thing\n",
+    "importer assigned in a walrus and called": (
+        "import importlib\n(load := importlib.import_module)('pkg.api.fields')\n"
+    ),
+    "include of a dotted URLconf": "from django.urls import include\ninclude('pkg.api.fields')\n",
+    "cached_import": (
+        "from django.utils.module_loading import cached_import\n"
+        "cached_import('pkg.api.fields', 'Field')\n"
+    ),
+    "__import__, fromlist=": "__import__('pkg', fromlist=['api'])\n",
+    "__import__, level": "__import__('api', globals(), locals(), ['fields'], 2)\n",
 }
 
 

@@ -12,6 +12,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.checks import nothing_saved
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
@@ -141,7 +142,7 @@ def test_a_contributor_may_backdate_and_an_editor_may_do_both(feed, contributor,
 
 def test_a_contributor_may_not_move_a_draft_into_the_future(feed, contributor):
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
-    with pytest.raises(ValidationError):
+    with nothing_saved(), pytest.raises(ValidationError):
         entry_rules.update_entry(
             draft, contributor, display_time=timezone.now() + timedelta(days=1)
         )
