@@ -23,6 +23,7 @@ from wagtail.embeds.models import Embed
 
 from tests import factories
 from wagtail_newsfeed.converters import SlugConverter
+from wagtail_newsfeed.serialization import uri
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,73 @@ def test_slug_parameters_admit_every_server_slug_in_ecma_and_python_regex(served
                 assert (python.search(char) is not None) is accepted, (pattern, hex(code))
         assert ecma.is_valid("ニュース-café_2") and ecma.is_valid("𝒜")
         assert not ecma.is_valid("") and not ecma.is_valid("a/b")
+
+
+def every_pattern(schema: Any) -> list[str]:
+    """Every ``pattern`` in the served schema, parameters and components alike."""
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("pattern"), str):
+                found.append(node["pattern"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return found
+
+
+def test_no_pattern_admits_a_trailing_newline_in_python_that_ecma_refuses(served_schema):
+    """``$`` matches before a final newline in Python's ``re``: a Python client checking a slug,
+    path or token with the schema would let "climate\\n" through, which the server refuses."""
+    patterns = set(every_pattern(served_schema))
+    assert len(patterns) >= 4
+    for pattern in patterns:
+        python = re.compile(pattern)
+        ecma = jsonschema_rs.Draft202012Validator({"type": "string", "pattern": pattern})
+        for text in ("climate\n", "/news/x/\n", "abc.def:1\n", "x\n"):
+            assert (python.search(text) is not None) is ecma.is_valid(text), (pattern, text)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "https://example.com/100%",
+        "https://wire.example/a%zz",
+        "https://example.com/a#b#c",
+        "https://example.com/a[1]?q=[2]#[3]",
+        "https://例え.jp/ニュース?q=café#節",
+        "https://user:pä@ss@例え.jp:8443/x",
+        "http://[2001:db8::1]:8080/café",
+        'https://example.com/a b|c^`d{e}"f<g>h\\i',
+        "https://exa%mple.com/",
+        "https://" + "ü" * 70 + ".example/",  # not a valid IDN label: percent-encoded
+    ],
+)
+def test_every_url_an_editor_can_save_is_served_as_a_valid_uri(typed):
+    strict = jsonschema_rs.Draft202012Validator(
+        {"type": "string", "format": "uri"}, validate_formats=True
+    )
+
+    served = uri(typed)
+
+    assert strict.is_valid(served), served
+    assert uri(served) == served  # a URI comes back unchanged
+
+
+@pytest.mark.parametrize(
+    "valid",
+    [
+        "https://example.com/caf%C3%A9?q=a%20b&r=1#top",
+        "https://xn--r8jz45g.jp/",
+        "http://[::1]/",
+        "mailto:desk@example.com",
+        "https://example.com/a;b=c/d:e@f!$&'()*+,;=~",
+    ],
+)
+def test_a_uri_is_served_as_typed(valid):
+    assert uri(valid) == valid

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from django.db.models import QuerySet
-from django.utils.encoding import iri_to_uri, punycode
+from django.utils.encoding import punycode
 from wagtail.images import get_image_model
 from wagtail.rich_text import expand_db_html
 
@@ -164,19 +165,43 @@ def page_link_json(page: Any, context: dict[str, Any] | None = None) -> dict[str
     }
 
 
+#: Characters RFC 3986 allows as they are besides the unreserved ones: its sub-delims, and "%"
+#: where it starts an escape (a bare "%" is escaped first).
+_SUB_DELIMS = "!$&'()*+,;=-._~%"
+_BARE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _escaped(text: str, safe: str) -> str:
+    """``text`` with every character RFC 3986 does not allow there percent-encoded as UTF-8."""
+    return quote(_BARE_PERCENT.sub("%25", text), safe=_SUB_DELIMS + safe)
+
+
 def uri(url: str) -> str:
     """``url`` as the URI (RFC 3986) the schema promises and any HTTP client can fetch: editors
-    may type an IRI (``https://例え.jp/ニュース``), which ``URLField`` accepts. The host in
-    punycode, the rest percent-encoded as UTF-8; a URI comes back unchanged."""
+    may type an IRI (``https://例え.jp/ニュース``), or a URL Django's validator accepts with a bare
+    "%", a second "#" or brackets in its path. The host in punycode, every other character a URI
+    may not hold percent-encoded as UTF-8, valid escapes kept: a URI comes back unchanged."""
     parts = urlsplit(url)
-    netloc = parts.netloc
-    if not netloc.isascii():
-        userinfo, at, hostport = netloc.rpartition("@")
+    userinfo, at, hostport = parts.netloc.rpartition("@")
+    if hostport.startswith("[") and "]" in hostport:
+        netloc_host = hostport  # an IPv6 literal, with its port: brackets belong there
+    else:
         host, colon, port = hostport.partition(":")
-        # Not a valid IDN: left to iri_to_uri, which percent-encodes it (still a valid URI).
-        with contextlib.suppress(UnicodeError):
-            netloc = f"{userinfo}{at}{punycode(host)}{colon}{port}"
-    return iri_to_uri(urlunsplit(parts._replace(netloc=netloc)))
+        if not host.isascii():
+            # Not a valid IDN: percent-encoded below, still a valid URI.
+            with contextlib.suppress(UnicodeError):
+                host = punycode(host)
+        netloc_host = _escaped(host, "") + colon + _escaped(port, "")
+    netloc = (_escaped(userinfo, ":") + at if at else "") + netloc_host
+    return urlunsplit(
+        (
+            parts.scheme,
+            netloc,
+            _escaped(parts.path, ":@/"),
+            _escaped(parts.query, ":@/?"),
+            _escaped(parts.fragment, ":@/?"),
+        )
+    )
 
 
 def source_json(source: Any) -> dict[str, Any] | None:

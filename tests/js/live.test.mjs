@@ -991,3 +991,37 @@ test("a script tag naming no feed starts nothing on a page with two feeds", asyn
 
   assert.deepEqual([feeds.length, fetch.urls()], [0, []]);
 });
+
+test("booting twice follows each feed once", async () => {
+  const { dom, clock, fetch } = feedWith({ entries: [entryHTML(1, T(10))], deltas: [] });
+
+  const again = boot(envFor(dom, clock, fetch));
+  await clock.advance(1000);
+
+  assert.equal(again.feeds.length, 0);
+  assert.equal(fetch.urls().filter((url) => url.startsWith("/api/feeds/7/entries/")).length, 1);
+});
+
+test("a page's one feed and one script tag belong together unless they name different feeds", () => {
+  for (const [rootId, scriptId, started] of [
+    ["", "7", 1],
+    ["7", "", 1],
+    [" 7 ", "7", 1],
+    ["7", "8", 0],
+  ]) {
+    const dom = livePage({ entries: [entryHTML(1, T(10))] });
+    const document = dom.window.document;
+    const root = document.querySelector("[data-newsfeed-live]");
+    const script = document.querySelector("script[data-newsfeed-live-script]");
+    root.setAttribute("data-feed-id", rootId);
+    script.setAttribute("data-feed-id", scriptId);
+    const clock = new FakeClock();
+
+    const { feeds } = boot(envFor(dom, clock, fakeFetch(clock, () => 404)));
+
+    assert.equal(feeds.length, started, `${rootId}/${scriptId}`);
+    for (const feed of feeds) {
+      feed.stop();
+    }
+  }
+});

@@ -37,7 +37,7 @@ from .serializers import (
 #: A token is ``django.core.signing`` output: URL-safe base64 parts joined by ":" (a leading "."
 #: when compressed). Blank is a 400, so the schema says so; any other token of this alphabet is
 #: well-formed and answers 200, 403, 404 or 410.
-TOKEN_SCHEMA = {"type": "string", "minLength": 1, "pattern": r"^[A-Za-z0-9_.:-]+$"}
+TOKEN_SCHEMA = {"type": "string", "minLength": 1, "pattern": r"^[A-Za-z0-9_.:-]+(?![\s\S])"}
 
 
 class PreviewTokenInvalid(exceptions.APIException):

@@ -338,13 +338,15 @@ def parameter_bounds_hook(result: dict, generator: object, request: object, publ
     }
     strings = {
         # A URL path: starts with "/", no control characters (either is a 400).
-        "path": {"pattern": r"^/[^\u0000-\u001f\u007f]*$"},
+        "path": {"pattern": r"^/[^\u0000-\u001f\u007f]*" + END},
         "published_after": TIME_FILTER,
         "published_before": TIME_FILTER,
         # A hostname[:port] or id: no control characters (a 400 naming `site`).
-        "site": {"pattern": r"^[^\u0000-\u001f\u007f]*$"},
+        "site": {"pattern": r"^[^\u0000-\u001f\u007f]*" + END},
         # Text filters: any text but NUL (Django's forms refuse it: a 400 naming the filter).
-        **dict.fromkeys(("topic", "tag", "author", "source", "q"), {"pattern": r"^[^\u0000]*$"}),
+        **dict.fromkeys(
+            ("topic", "tag", "author", "source", "q"), {"pattern": r"^[^\u0000]*" + END}
+        ),
     }
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
@@ -386,6 +388,12 @@ TIME_FILTER = {
 }
 
 
+#: The end of a ``pattern``: ``$`` also matches before a final newline in Python's ``re`` (which
+#: Python validators and clients use) but not in ECMA-262, so "climate\n" would pass one and not the
+#: other (the server refuses it). A lookahead for "no character left" reads alike in both.
+END = r"(?![\s\S])"
+
+
 #: A slug path parameter. The server's rule is ``SlugConverter``'s ``[-\w]+`` in Python, where
 #: ``\w`` is Unicode; in ECMA-262 regex, JSON Schema's dialect (Ajv, jsonschema-rs, a JavaScript
 #: client), ``\w`` is ASCII, so that pattern would refuse ``café``, and ``\p{L}`` needs a ``u``
@@ -394,7 +402,7 @@ TIME_FILTER = {
 #: that is not a letter or digit is a 404, as an unknown slug is), never narrower.
 SLUG_PARAMETER = {
     "type": "string",
-    "pattern": r"^[^\u0000-\u002c\u002e\u002f\u003a-\u0040\u005b-\u005e\u0060\u007b-\u007f]+$",
+    "pattern": r"^[^\u0000-\u002c\u002e\u002f\u003a-\u0040\u005b-\u005e\u0060\u007b-\u007f]+" + END,
 }
 
 

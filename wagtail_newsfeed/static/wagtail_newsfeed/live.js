@@ -837,16 +837,18 @@ export class ConsoleEntries {
 
 /**
  * The script tag that configures `root`: the one naming its feed (data-feed-id), or on a page
- * with one feed, the only one. A page may show several feeds; each gets its own tag.
+ * with one feed and one tag, that tag unless the two name different feeds. A page may show
+ * several feeds; each gets its own tag.
  */
 function scriptFor(root, scripts, roots) {
-  const id = root.getAttribute("data-feed-id");
-  const named = scripts.find((script) => script.getAttribute("data-feed-id") === id);
+  const feedId = (element) => (element.getAttribute("data-feed-id") || "").trim();
+  const id = feedId(root);
+  const named = id && scripts.find((script) => feedId(script) === id);
   if (named) {
     return named;
   }
-  const unnamed = scripts.filter((script) => !script.hasAttribute("data-feed-id"));
-  return roots.length === 1 && unnamed.length === 1 ? unnamed[0] : null;
+  const [only] = scripts;
+  return roots.length === 1 && scripts.length === 1 && !(id && feedId(only)) ? only : null;
 }
 
 /** Start whatever the page has: its live feeds, the console's list, or neither. */
@@ -861,7 +863,9 @@ export function boot(env = browserEnv()) {
   const strings = readStrings(document);
   for (const root of roots) {
     const script = scriptFor(root, scripts, roots);
-    if (!script || !root.querySelector("[data-newsfeed-entries]")) {
+    // A module evaluated twice (two spellings of its URL) must not follow a feed twice.
+    const running = root.newsfeedLive && !root.newsfeedLive.stopped;
+    if (!script || running || !root.querySelector("[data-newsfeed-entries]")) {
       continue;
     }
     const feed = new LiveFeed(
