@@ -19,21 +19,26 @@ from .models.articles import listing_prefetches
 
 #: Longer queries are cut, not refused: a pasted paragraph still finds its article.
 MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 32
 
 #: Orderings a caller may ask for instead of relevance (must be ``FilterField``s).
 ORDERINGS = ("-published_at", "published_at")
 
 
 def clean_query(query: str | None) -> str:
-    """The query as searched: whitespace collapsed, at most ``MAX_QUERY_LENGTH`` characters.
+    """The query as searched: whitespace collapsed, at most ``MAX_QUERY_WORDS`` words and
+    ``MAX_QUERY_LENGTH`` characters.
 
     Control characters and an unbalanced double quote are dropped: SQLite's full-text engine
-    rejects them as syntax errors.
+    rejects them as syntax errors (checked after the cut, which could split a quoted phrase).
+    Wagtail's database backends build one nested expression per word, so a query of a few
+    hundred words would exhaust Python's recursion limit.
     """
     query = "".join(" " if unicodedata.category(c) == "Cc" else c for c in query or "")
+    query = " ".join(query.split()[:MAX_QUERY_WORDS])[:MAX_QUERY_LENGTH].strip()
     if query.count('"') % 2:
-        query = query.replace('"', " ")
-    return " ".join(query.split())[:MAX_QUERY_LENGTH].strip()
+        query = " ".join(query.replace('"', " ").split())
+    return query
 
 
 def search_articles(

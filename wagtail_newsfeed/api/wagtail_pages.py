@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import partial
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -51,6 +52,7 @@ from wagtail.models import Page
 from .. import rendering
 from ..converters import parse_count, parse_id
 from ..problems import PROBLEM_CONTENT_TYPE
+from ..search import clean_query
 from ..visibility import visible_pages
 from .exceptions import problem_exception_handler
 
@@ -82,15 +84,21 @@ class BadRequest(exceptions.APIException):
 
 
 class BlankSafeSearchFilter(SearchFilter):
-    """Wagtail's ``?search=``, where a query of spaces finds nothing, as an empty one does
-    (the database search backend fails on it on SQLite: a 500)."""
+    """Wagtail's ``?search=`` with the query cleaned as the app's own search cleans it
+    (``search.clean_query``): an unbalanced quote is a syntax error to SQLite's full-text engine
+    (an ``OperationalError``, which would read as an outage), a few hundred words exhaust the
+    database backends' recursion, and a query of spaces fails on SQLite; it finds nothing."""
 
     def filter_queryset(self, request: Any, queryset: QuerySet, view: Any) -> Any:
-        query = request.GET.get("search")
-        enabled = getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True)
-        if query is not None and not query.strip() and enabled:
+        given = request.GET.get("search")
+        if given is None or not getattr(settings, "WAGTAILAPI_SEARCH_ENABLED", True):
+            return super().filter_queryset(request, queryset, view)
+        query = clean_query(given)
+        if not query:
             return queryset.none()
-        return super().filter_queryset(request, queryset, view)
+        params = request.GET.copy()
+        params["search"] = query
+        return super().filter_queryset(SimpleNamespace(GET=params), queryset, view)
 
 
 class BlockByBlockStreamField(StreamField):
@@ -223,10 +231,10 @@ def check_parameters(params: QueryDict, view: PagesAPIViewSet) -> None:
     or that the listing does not know (Wagtail refuses those too, unnamed)."""
     rules = dict(VIEW_RULES.get(view.action, SHARED_RULES))
     known: set[str] | None = None
+    model = filtered_model(params.get("type"), view.model)
+    fields = filter_fields(view, model)
+    rules.update({name: partial(field_filter_error, field) for name, field in fields.items()})
     if view.action == "listing_view":
-        model = filtered_model(params.get("type"), view.model)
-        fields = filter_fields(view, model)
-        rules.update({name: partial(field_filter_error, field) for name, field in fields.items()})
         known = set(view.get_available_fields(model, db_fields_only=True))
         known |= view.known_query_parameters
     errors: dict[str, list[str]] = {}
@@ -316,19 +324,22 @@ def site_error(value: str) -> str | None:
 #: What every view reads (the detail's and ``find``'s object comes from the same queryset).
 SHARED_RULES: dict[str, Rule] = {"type": type_error, "fields": fields_error, "site": site_error}
 #: What each view reads besides, by DRF action; a listing's field filters are added per model.
+#: The detail and find views run the listing's filters too (``get_object`` filters the
+#: queryset through every filter backend), so they check what the listing checks.
+LISTING_RULES: dict[str, Rule] = {
+    **SHARED_RULES,
+    "offset": count_error,
+    "limit": count_error,
+    "child_of": page_id_or_root_error,
+    "descendant_of": page_id_or_root_error,
+    "translation_of": page_id_or_root_error,
+    "ancestor_of": id_error,
+    "search_operator": search_operator_error,
+}
 VIEW_RULES: dict[str, dict[str, Rule]] = {
-    "listing_view": {
-        **SHARED_RULES,
-        "offset": count_error,
-        "limit": count_error,
-        "child_of": page_id_or_root_error,
-        "descendant_of": page_id_or_root_error,
-        "translation_of": page_id_or_root_error,
-        "ancestor_of": id_error,
-        "search_operator": search_operator_error,
-    },
-    "detail_view": SHARED_RULES,
-    "find_view": {**SHARED_RULES, "id": id_error},
+    "listing_view": LISTING_RULES,
+    "detail_view": LISTING_RULES,
+    "find_view": {**LISTING_RULES, "id": id_error},
 }
 
 
