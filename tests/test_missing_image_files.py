@@ -11,6 +11,7 @@ import re
 
 import html5lib
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 from wagtail.images.models import Image
@@ -199,3 +200,33 @@ def test_an_image_row_without_a_file_name_is_left_out_like_a_missing_file(
     assert imgs == [] and index_imgs == []
     assert feed.status_code == 200 and b"enclosure" not in feed.content
     assert api.status_code == 200 and api.json()["lead_image"]["renditions"] == {}
+
+
+def broken_image(content: bytes, title: str = "Broken upload"):
+    """An image row whose file is in storage but is not a readable image: empty, cut short by a
+    failed upload or sync, or not an image at all."""
+    image = factories.make_image(title)
+    storage, name = image.file.storage, image.file.name
+    whole = storage.open(name).read()
+    storage.delete(name)
+    storage.save(name, ContentFile(whole[:60] if content == b"truncated" else content))
+    return image
+
+
+@pytest.mark.parametrize("content", [b"", b"truncated", b"\x00\x01 not a picture " * 8])
+def test_pages_with_unreadable_image_files_answer_without_the_pictures(
+    client, news_index, public_site, caplog, content
+):
+    image = broken_image(content)
+    article = factories.make_article(news_index, lead_image=image, body=image_block(image))
+    feed = factories.make_feed(news_index, "Storm live", share_image=image)
+    factories.make_entry(feed, body=image_block(image))
+
+    pages = [client.get(page.url) for page in (article, news_index, feed)]
+    api = APIClient().get(reverse("wagtail_newsfeed_api:article-detail", args=[article.pk]))
+
+    for response in pages:
+        tags, _documents, imgs = page_parts(response)
+        assert imgs == [] and "og:image" not in tags
+    assert api.status_code == 200 and api.json()["lead_image"]["renditions"] == {}
+    assert warnings_logged(caplog)

@@ -45,6 +45,17 @@ def newsfeed_text(value: Any) -> str:
     return xml_safe(str(value or ""))
 
 
+@register.simple_tag
+def newsfeed_renditions(image: Any, *specs: str) -> list[Any]:
+    """``image``'s renditions for ``specs``, in order, leaving out those that cannot be made:
+    none for an image whose file is missing, unreadable or not an image at all (Wagtail's own
+    tags draw a broken "not-found" picture for the first and fail the page on the others)."""
+    from ..serialization import image_renditions
+
+    made = image_renditions(image, specs) if image else {}
+    return [made[spec] for spec in specs if spec in made]
+
+
 @register.filter
 def newsfeed_visible(page: Page | None) -> bool:
     """True if readers may see ``page`` (live, public, not expired)."""
