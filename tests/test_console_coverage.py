@@ -8,6 +8,7 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -124,7 +125,9 @@ def test_ending_coverage_records_when_it_ended_for_readers_and_search_engines(
 
 def test_an_end_time_an_editor_set_is_kept(admin_client, news_index):
     end = now() - timedelta(minutes=10)
-    feed = factories.make_feed(news_index, "Count night", coverage_end=end)
+    feed = factories.make_feed(
+        news_index, "Count night", coverage_start=end - DAY, coverage_end=end
+    )
 
     change(admin_client, feed, "ended")
 
@@ -207,6 +210,49 @@ def test_back_to_upcoming_keeps_a_planned_end_still_to_come(admin_client, news_i
     change(admin_client, feed, "upcoming", expected="live")
 
     assert (stored(feed).coverage_start, stored(feed).coverage_end) == (None, planned)
+
+
+@pytest.mark.parametrize("end", [None, "planned"])
+def test_ending_coverage_that_never_began_states_no_start_after_its_end(
+    admin_client, client, news_index, end
+):
+    feed = factories.make_feed(
+        news_index,
+        "Count night",
+        coverage_status="upcoming",
+        coverage_start=now() + DAY,
+        coverage_end=now() + 2 * DAY if end else None,
+    )
+
+    change(admin_client, feed, "ended", expected="upcoming")
+
+    feed = stored(feed)
+    assert feed.coverage_start is None and feed.coverage_end <= timezone.now()
+    markup = live_blog(client.get(feed.url).text)
+    start = markup.get("coverageStartTime")
+    assert start is None or start <= markup["coverageEndTime"]
+
+
+def test_the_page_editor_refuses_coverage_that_ends_before_it_starts(news_index):
+    feed = factories.make_feed(news_index, "Count night")
+    feed.coverage_start, feed.coverage_end = now(), now() - DAY
+
+    with pytest.raises(ValidationError) as refused:
+        feed.full_clean()
+
+    assert "coverage_end" in refused.value.message_dict
+
+
+def test_upcoming_coverage_states_no_end_that_has_passed(client, news_index):
+    feed = factories.make_feed(
+        news_index,
+        "Count night",
+        coverage_status="upcoming",
+        coverage_start=now() - 2 * DAY,
+        coverage_end=now() - DAY,
+    )
+
+    assert "coverageEndTime" not in live_blog(client.get(feed.url).text)
 
 
 def test_draft_edits_of_the_feed_stay_a_draft(admin_client, client, feed):

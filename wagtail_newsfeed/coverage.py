@@ -114,6 +114,8 @@ def _apply_status(feed: LiveFeedPage, old: str, status: str, now: datetime) -> N
     if status == CoverageStatus.ENDED:
         if feed.coverage_end is None or feed.coverage_end > now:
             feed.coverage_end = now
+        if feed.coverage_start is not None and feed.coverage_start > feed.coverage_end:
+            feed.coverage_start = None  # planned, never begun: ended before it started
     elif status == CoverageStatus.LIVE:
         if old == CoverageStatus.UPCOMING and (
             feed.coverage_start is None or feed.coverage_start > now

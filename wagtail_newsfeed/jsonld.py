@@ -219,7 +219,7 @@ def live_feed_jsonld(
             "datePublished": isoformat(feed.first_published_at),
             "dateModified": isoformat(modified),
             "coverageStartTime": isoformat(coverage_start(feed)),
-            "coverageEndTime": isoformat(feed.coverage_end),
+            "coverageEndTime": isoformat(coverage_end(feed)),
             "image": image_urls(page_image(feed), request),
             "articleSection": page_sections(feed),
             "publisher": publisher_jsonld(request),
@@ -236,7 +236,21 @@ def coverage_start(feed: Any) -> datetime | None:
 
     if feed.coverage_status == CoverageStatus.UPCOMING:
         return feed.coverage_start
-    return feed.coverage_start or feed.first_published_at
+    start = feed.coverage_start or feed.first_published_at
+    if start and feed.coverage_end and start > feed.coverage_end:
+        return None  # it ended before it began: no start to state
+    return start
+
+
+def coverage_end(feed: Any) -> datetime | None:
+    """When the coverage ended, or is planned to end; upcoming coverage has ended at no time in
+    the past."""
+    from .models.live import CoverageStatus
+
+    end = feed.coverage_end
+    if feed.coverage_status == CoverageStatus.UPCOMING and end and end <= timezone.now():
+        return None
+    return end
 
 
 def page_jsonld(

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings as django_settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -92,6 +93,12 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
     @property
     def oldest_first(self) -> bool:
         return self.entry_order == EntryOrder.OLDEST_FIRST
+
+    def clean(self) -> None:
+        super().clean()
+        if self.coverage_start and self.coverage_end and self.coverage_start > self.coverage_end:
+            # Readers and search engines would read coverage that ended before it began.
+            raise ValidationError({"coverage_end": _("The coverage cannot end before it starts.")})
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from ..live_page import feed_page_context

@@ -276,7 +276,10 @@ class Planner:
         )
         plan.entries = liveblog.plan_entries(item, self.catalog, warn)
         times = [entry.time for entry in plan.entries if not entry.deleted]
-        plan.coverage_start = plan.published_at or (min(times) if times else None)
+        # Coverage began with the post or its first entry, whichever came first (an entry may
+        # predate a post date edited later): never after the last entry, where it ended.
+        starts = [*times, plan.published_at] if plan.published_at else times
+        plan.coverage_start = min(starts) if starts else None
         plan.coverage_end = (
             (max(times) if times else None) if plan.coverage_status == "ended" else None
         )
