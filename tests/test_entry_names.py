@@ -79,7 +79,16 @@ def test_one_endless_word_makes_a_name_of_bounded_length(feed):
 
 
 @pytest.mark.parametrize(
-    "invisible", ["\u200b", "\u200b\u200d\u2060", "\u202e\u200f", "\u3000 \u00a0"]
+    "invisible",
+    [
+        "\u200b",
+        "\u200b\u200d\u2060",
+        "\u202e\u200f",
+        "\u3000 \u00a0",
+        "\u0301\u0301\u0301",  # combining marks with nothing to combine with
+        "\u2800",  # Braille blank
+        "\u3164\u115f",  # Hangul fillers
+    ],
 )
 def test_invisible_text_is_not_a_name(feed, invisible):
     body = factories.paragraph(invisible) + factories.paragraph("Polls are open.")
@@ -136,3 +145,11 @@ def test_console_messages_name_the_entry(admin_client, feed):
     html = response.content.decode()
     assert "Results from the east are in. (1 Dec, 14:05)" in html
     assert f"Entry {entry.pk}" not in html
+
+
+@pytest.mark.parametrize("control", ["\u202e", "\u202b", "\u2067", "\u2066\u202d"])
+def test_a_direction_override_cannot_turn_the_rest_of_a_message_around(feed, control):
+    assert str(make(feed, factories.paragraph(f"{control}Polls open"))) == (
+        "Polls open (1 Dec, 14:05)"
+    )
+    assert str(make(feed, factories.paragraph("x"), headline=f"{control}Count")) == "Count"

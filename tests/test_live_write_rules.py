@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from wagtail.models import GroupPagePermission
 
 from tests import factories
 from tests.checks import nothing_saved
@@ -91,6 +92,20 @@ def test_a_permission_withdrawn_during_the_request_refuses_a_delete(feed, editor
     with pytest.raises(PermissionDenied):
         entry_rules.delete_entry(entry, user)
     assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
+
+
+def test_a_publish_permission_withdrawn_during_the_request_refuses_a_future_time(feed, editor):
+    draft = factories.make_entry(feed, editor, status=LiveEntry.Status.DRAFT, text="Mine")
+    assert entry_rules.can_publish_feed(editor, feed)  # cached on the request's user object
+    GroupPagePermission.objects.filter(permission__codename="publish_page").delete()
+    later = timezone.now() + timedelta(days=200)
+
+    with nothing_saved(), pytest.raises(ValidationError):
+        entry_rules.create_entry(
+            feed, editor, body=factories.paragraph("Up top"), status="draft", display_time=later
+        )
+    with nothing_saved(), pytest.raises(ValidationError):
+        entry_rules.update_entry(draft, editor, display_time=later)
 
 
 def test_a_refused_write_leaves_the_feed_version_alone(feed, contributor, editor):

@@ -274,3 +274,37 @@ def test_a_coalesced_entry_delivery_names_the_api_url_of_each_entry_it_carries(
         f"{API}/feeds/{feed.pk}/entries/{second.pk}/",
         f"{API}/feeds/{feed.pk}/entries/{third.pk}/",
     } <= set(data["api_urls"])
+
+
+def test_a_move_to_another_site_names_and_purges_the_old_sites_listings_there(
+    news_index, purged, endpoint, committed
+):
+    other_home = Page.get_first_root_node().add_child(
+        instance=Page(title="Other newsroom", slug="other-newsroom")
+    )
+    Site.objects.create(hostname="other.example", port=8080, root_page=other_home)
+    other_index = factories.make_index(other_home, title="World", slug="world")
+    article = factories.make_article(
+        news_index, slug="mover", topics=[factories.make_topic(slug="mv")]
+    )
+    old_url, index_path = article.get_url_parts()[2], news_index.get_url_parts()[2]
+    WebhookDelivery.objects.all().delete()
+    RecordingBackend.reset()
+
+    with committed():
+        article.move(other_index, pos="last-child")
+
+    data = payload("article.updated")
+    assert data["site"] == "http://other.example:8080"
+    assert data["previous_site"] == ROOT
+    old_paths = set(data["other_sites"][ROOT])
+    assert {
+        old_url,
+        index_path,
+        f"{index_path}?topic=mv",
+        "/newsfeed/feeds/latest.rss",
+        "/newsfeed/feeds/topics/mv.atom",
+        "/news-sitemap.xml",
+    } <= old_paths
+    assert old_url not in data["paths"]  # not a path of the new Site
+    assert {ROOT + path for path in old_paths} <= set(purged)

@@ -126,14 +126,15 @@ def _as_of_now(user: Any) -> Any:
         raise PermissionDenied(_("You do not have permission to edit this live feed.")) from None
 
 
-def _check_may_change(user: Any, feed: LiveFeedPage, entry: LiveEntry, *, publishing: bool) -> None:
+def _check_may_change(user: Any, feed: LiveFeedPage, entry: LiveEntry, *, publishing: bool) -> Any:
     """``_check_permission`` for a change to ``entry`` (the locked row), with the writer's
     permissions as they are now: a user who may not publish the feed changes and deletes only
-    the drafts they created themselves."""
+    the drafts they created themselves. Returns the writer as of now, for further checks."""
     user = _as_of_now(user)
     _check_permission(user, feed, publishing=publishing)
     if not publishing and not can_publish_feed(user, feed) and entry.created_by_id != user.pk:
         raise PermissionDenied(_("You may edit and delete only the drafts you created."))
+    return user
 
 
 # The write path ------------------------------------------------------------------------------
@@ -260,10 +261,11 @@ def create_entry(
     that already created an entry (``submitted_entry``), returns that entry and posts nothing."""
     # Pinning unpins the feed's live pinned entry, so it changes what readers see too.
     publishing = status == LiveEntry.Status.PUBLISHED or is_pinned
-    check_display_time(user, feed, display_time)
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
-        _check_permission(_as_of_now(user), feed, publishing=publishing)
+        writer = _as_of_now(user)
+        _check_permission(writer, feed, publishing=publishing)
+        check_display_time(writer, feed, display_time)
         # Under the lock: a second copy of the same post waits for the first, then finds it.
         if (posted := submitted_entry(feed, user, submission)) is not None:
             return posted
@@ -319,11 +321,11 @@ def update_entry(
             or changes.get("status") == LiveEntry.Status.PUBLISHED
             or bool(changes.get("is_pinned"))
         )
-        _check_may_change(user, feed, current, publishing=touches_readers)
+        writer = _check_may_change(user, feed, current, publishing=touches_readers)
         if "display_time" in changes and changes["display_time"] is None:
             raise ValidationError({"display_time": _("Give the time to show.")})
         if changes.get("display_time", current.display_time) != current.display_time:
-            check_display_time(user, feed, changes["display_time"])
+            check_display_time(writer, feed, changes["display_time"])
         if expected_version is not None and current.version != expected_version:
             raise EntryConflict(_("Someone else changed this entry; reload it and try again."))
         was_published = current.is_published

@@ -245,6 +245,25 @@ def taxonomy_api_paths(listed: Listings) -> list[str | None]:
     return paths
 
 
+def site_wide_paths(topic_slugs: Iterable[str]) -> list[str]:
+    """What lists a Site's articles whichever index they are under: its latest and topic feeds
+    and its sitemaps."""
+    sitemaps = [_reverse(NEWS_SITEMAP_URL_NAME), _reverse(PAGE_SITEMAP_URL_NAME)]
+    topic_feeds = [path for slug in topic_slugs for path in feed_paths("topic", slug)]
+    return [path for path in [*feed_paths("latest"), *sitemaps, *topic_feeds] if path]
+
+
+def moved_from(parent_before: Page, page: Any) -> Stale:
+    """What showed ``page`` under its old parent, on that parent's Site: the index with its topic
+    listings and feeds and, for an article, the Site's latest and topic feeds and sitemaps (a
+    move to another Site takes it out of them; within one Site they are stale anyway)."""
+    slugs = topic_slugs(page)
+    stale = listing_change(parent_before, slugs)
+    if isinstance(page, NewsArticleMixin):
+        stale.add_paths(stale.site, site_wide_paths(slugs))
+    return stale
+
+
 def article_change(article: Any, listed_before: Listings = UNLISTED) -> Stale:
     """Everything that shows ``article``: page, index, topic listings, feeds, sitemaps, API;
     ``listed_before`` adds the listings it was under before the change (a topic taken away)."""
@@ -255,9 +274,7 @@ def article_change(article: Any, listed_before: Listings = UNLISTED) -> Stale:
     parent = article.get_parent()
     if parent is not None:
         _add_index(stale, parent, slugs, cache)
-    sitemaps = [_reverse(NEWS_SITEMAP_URL_NAME), _reverse(PAGE_SITEMAP_URL_NAME)]
-    stale.add_paths(stale.site, [*feed_paths("latest"), *sitemaps])
-    stale.add_paths(stale.site, [p for slug in slugs for p in feed_paths("topic", slug)])
+    stale.add_paths(stale.site, site_wide_paths(slugs))
     find = _api("article-find")
     stale.add_api(
         [

@@ -53,12 +53,24 @@ def _text_of(value: Any, depth: int = 0) -> str:
     return ""
 
 
+#: Characters that draw nothing though Unicode does not file them as spaces or format
+#: characters: the Braille blank and the Hangul fillers.
+BLANK_LOOKING = frozenset("\u2800\u115f\u1160\u3164\uffa0")
+#: Direction overrides, embeddings and isolates: in a name, an unclosed one would turn the text
+#: after it around (the time a message appends, the rest of a history line).
+BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def _draws(char: str) -> bool:
+    return not (char.isspace() or char in BLANK_LOOKING or unicodedata.category(char)[0] in "CZM")
+
+
 def visible(text: str) -> str:
-    """``text`` if a person would see anything in it: zero-width spaces, joiners, direction
-    marks and other invisible characters alone make no name."""
-    if any(not char.isspace() and unicodedata.category(char)[0] not in "CZ" for char in text):
-        return text
-    return ""
+    """``text`` without direction controls, if a person would see anything in it: zero-width
+    spaces, joiners, direction marks, combining marks with nothing to combine with and blank
+    letters alone make no name."""
+    text = text.translate(BIDI_CONTROLS)
+    return text if any(_draws(char) for char in text) else ""
 
 
 def first_words(raw_blocks: Any, words: int = NAME_WORDS) -> str:
@@ -109,16 +121,16 @@ def short_time(value: datetime | None) -> str:
 def entry_label(entry: Any) -> str:
     """The headline, else the first words: what a list that shows the time beside it calls an
     entry (the key events), without repeating the time."""
-    if visible(entry.headline):
-        return entry.headline
+    if headline := visible(entry.headline):
+        return headline
     body = entry.body
     return first_words(list(body.raw_data) if hasattr(body, "raw_data") else body) or _("Update")
 
 
 def entry_name(entry: Any) -> str:
     """The headline, else "first words… (1 Dec, 14:05)", else "Entry of 1 Dec, 14:05"."""
-    if visible(entry.headline):
-        return entry.headline
+    if headline := visible(entry.headline):
+        return headline
     body = entry.body
     raw = list(body.raw_data) if hasattr(body, "raw_data") else body
     words = first_words(raw)

@@ -36,12 +36,11 @@ from .invalidation import (
     Stale,
     article_change,
     is_public_taxonomy,
-    listing_change,
     live_feed_change,
+    moved_from,
     page_change,
     shown_entries,
     taxonomy_change,
-    topic_slugs,
 )
 from .models import LiveFeedMixin, NewsArticleMixin
 from .sites import root_urls
@@ -151,7 +150,7 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
     batch.add_page(before)
     urls = batch.urls
     if parent_before is not None:
-        urls |= stale_urls(listing_change(parent_before.specific, topic_slugs(specific)))
+        urls |= stale_urls(moved_from(parent_before.specific, specific))
     return urls
 
 

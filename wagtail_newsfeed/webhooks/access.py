@@ -130,12 +130,22 @@ def page_moved(instance: Any, **kwargs: Any) -> None:
             continue
         data = page_data(page)
         data["previous_paths"] = old_own
-        data["paths"] += [p for p in old["paths"] if p not in data["paths"]]
+        # The old paths belong to the Site the page was on: another one after a move there.
+        if old.get("site") != data.get("site"):
+            data["previous_site"] = old.get("site")
+        for root, paths in [(old.get("site"), old["paths"]), *old.get("other_sites", {}).items()]:
+            kept = data["paths"] if root == data.get("site") else _other(data, root)
+            kept += [path for path in paths if path not in kept]
         deliveries += announce(page, "updated", data)
     for pk, page in after.items():
         if pk not in before:
             deliveries += announce(page, "published")
     send_after_commit(deliveries)
+
+
+def _other(data: dict[str, Any], root: str) -> list[str]:
+    """The list of paths ``data`` names on the Site at ``root``, not the one it reports on."""
+    return data.setdefault("other_sites", {}).setdefault(root, [])
 
 
 def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
