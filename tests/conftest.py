@@ -194,3 +194,15 @@ def purged():
     ):
         yield RecordingBackend.purged
     RecordingBackend.reset()
+
+
+@pytest.fixture
+def public():
+    """A collection named "Public", which the permission tests' writers may choose from."""
+    return factories.make_collection("Public")
+
+
+@pytest.fixture
+def secret_document():
+    """A document in a collection of its own, which no test writer may choose from."""
+    return factories.make_secret_document()

@@ -28,19 +28,6 @@ pytestmark = pytest.mark.django_db
 SECRET_TITLE = factories.SECRET_DOCUMENT
 
 
-collection = factories.make_collection
-
-
-@pytest.fixture
-def public():
-    return collection("Public")
-
-
-@pytest.fixture
-def secret_document():
-    return factories.make_secret_document()
-
-
 @pytest.fixture
 def public_document(public):
     return Document.objects.create(

@@ -30,16 +30,6 @@ collection = factories.make_collection
 
 
 @pytest.fixture
-def public():
-    return collection("Public")
-
-
-@pytest.fixture
-def secret_document():
-    return factories.make_secret_document()
-
-
-@pytest.fixture
 def embargoed_image():
     image = factories.make_image(EMBARGOED)
     image.collection = collection("Embargo")
