@@ -9,7 +9,7 @@ import tempfile
 import pytest
 from wagtail.models import Site
 
-from tests import factories, sharding
+from tests import factories, indexing, sharding
 from tests.processes import harness
 
 
@@ -51,6 +51,33 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if shards[_file(item)] == index]
     rank = {file: n for n, file in enumerate(sharding.heaviest_first(map(_file, items)))}
     items.sort(key=lambda item: rank[_file(item)])  # stable: a file's tests keep their order
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Before any fixture of the test: is its test data indexed? Rows a module builds once
+    (``module_transaction``) are indexed when any test of the module searches."""
+    shared = "module_transaction" in getattr(item, "fixturenames", ())
+    indexing.index_test_data(
+        item.get_closest_marker("indexed") is not None or (shared and _module_searches(item))
+    )
+
+
+def _module_searches(item: pytest.Item) -> bool:
+    return any(
+        other.get_closest_marker("indexed") is not None
+        for other in item.session.items
+        if other.module is item.module
+    )
+
+
+@pytest.fixture(autouse=True)
+def _searches_are_declared():
+    """A test that searched without ``@pytest.mark.indexed`` fails, even where the code under
+    test caught the error (``tests/indexing.py``)."""
+    yield
+    searched = indexing.unmarked_searches()
+    assert not searched, f"searched {searched} without @pytest.mark.indexed (tests/indexing.py)"
 
 
 def _file(item: pytest.Item) -> str:

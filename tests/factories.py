@@ -17,6 +17,7 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection, GroupPagePermission, Page, PageViewRestriction, Site
 
+from tests.indexing import builds_test_data
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import (
     ArticleAuthor,
@@ -36,18 +37,21 @@ def root_page() -> Page:
     return Site.objects.get(is_default_site=True).root_page
 
 
+@builds_test_data
 def make_image(title: str = "Test image", width: int = 640, height: int = 360) -> Image:
     buffer = io.BytesIO()
     PILImage.new("RGB", (width, height), (30, 90, 160)).save(buffer, format="PNG")
     return Image.objects.create(title=title, file=ImageFile(buffer, name=f"test-{next(_seq)}.png"))
 
 
+@builds_test_data
 def make_topic(name: str | None = None, **kwargs: Any) -> Topic:
     n = next(_seq)
     name = name or f"Topic {n}"
     return Topic.objects.create(name=name, slug=kwargs.pop("slug", f"topic-{n}"), **kwargs)
 
 
+@builds_test_data
 def make_author(name: str | None = None, **kwargs: Any) -> Author:
     n = next(_seq)
     return Author.objects.create(
@@ -55,6 +59,7 @@ def make_author(name: str | None = None, **kwargs: Any) -> Author:
     )
 
 
+@builds_test_data
 def make_source(name: str | None = None, **kwargs: Any) -> Source:
     n = next(_seq)
     return Source.objects.create(
@@ -62,6 +67,7 @@ def make_source(name: str | None = None, **kwargs: Any) -> Source:
     )
 
 
+@builds_test_data
 def make_index(parent: Page | None = None, title: str = "News", **kwargs: Any) -> NewsIndexPage:
     n = next(_seq)
     index = NewsIndexPage(title=title, slug=kwargs.pop("slug", f"news-{n}"), live=False, **kwargs)
@@ -74,6 +80,7 @@ def paragraph(text: str) -> list[dict[str, Any]]:
     return [{"type": "paragraph", "value": f"<p>{text}</p>"}]
 
 
+@builds_test_data
 def make_article(
     index: NewsIndexPage,
     title: str | None = None,
@@ -107,6 +114,7 @@ def make_article(
     return article
 
 
+@builds_test_data
 def make_feed(parent: Page, title: str | None = None, *, publish: bool = True, **kwargs: Any):
     n = next(_seq)
     feed = LiveFeedPage(
@@ -124,10 +132,12 @@ def make_feed(parent: Page, title: str | None = None, *, publish: bool = True, *
     return feed
 
 
+@builds_test_data
 def make_superuser(username: str = "admin"):
     return get_user_model().objects.create_superuser(username, f"{username}@example.com", "pw")
 
 
+@builds_test_data
 def make_user(username: str | None = None, *, groups: list[Group] = ()):
     user = get_user_model().objects.create_user(
         username or f"user{next(_seq)}", password="pw", is_staff=False
@@ -136,6 +146,7 @@ def make_user(username: str | None = None, *, groups: list[Group] = ()):
     return user
 
 
+@builds_test_data
 def feed_group(feed: Page, *, publish: bool, name: str | None = None) -> Group:
     """A group with admin access that may edit (and maybe publish) pages under ``feed``."""
     group = Group.objects.create(name=name or f"Group {next(_seq)}")
@@ -145,6 +156,7 @@ def feed_group(feed: Page, *, publish: bool, name: str | None = None) -> Group:
     return group
 
 
+@builds_test_data
 def make_entry(feed: LiveFeedPage, user=None, text: str | None = None, **kwargs: Any) -> LiveEntry:
     user = user or _system_user()
     n = next(_seq)
@@ -162,6 +174,7 @@ def _system_user():
     return user or make_superuser("entry-bot")
 
 
+@builds_test_data
 def make_hidden_articles(index: NewsIndexPage) -> list[NewsArticlePage]:
     """One article of each kind readers must not see: draft, private, expired, unpublished."""
     draft = make_article(index, "Draft", publish=False)
@@ -181,10 +194,12 @@ def make_hidden_articles(index: NewsIndexPage) -> list[NewsArticlePage]:
 SECRET_DOCUMENT = "SECRET merger memo"
 
 
+@builds_test_data
 def make_collection(name: str) -> Collection:
     return Collection.get_first_root_node().add_child(name=name)
 
 
+@builds_test_data
 def make_secret_document() -> Document:
     """A document in a collection of its own, "Secret", which no test writer may choose from."""
     return Document.objects.create(

@@ -19,6 +19,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DATABASES = {
     "default": dj_database_url.config(default="sqlite://:memory:", conn_max_age=0),
 }
+# Wagtail's database search backend, refusing searches by tests not marked ``indexed``, whose
+# test data is not indexed (tests/indexing.py).
+WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "tests.indexing"}}
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 WAGTAILADMIN_BASE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]

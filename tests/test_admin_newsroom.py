@@ -272,6 +272,7 @@ def test_bulk_actions_need_post(admin_client, feed):
     )
 
 
+@pytest.mark.indexed
 def test_entry_list_filters_by_feed_and_searches_headlines(admin_client, feed, news_index):
     other = factories.make_feed(news_index, "Match report")
     factories.make_entry(feed, headline="Results are in")
@@ -285,6 +286,7 @@ def test_entry_list_filters_by_feed_and_searches_headlines(admin_client, feed, n
     assert "Results are in" not in found and "Kick-off" not in found
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("query", ["turnout", "Turnout passed", "TURNOUT"])
 def test_entry_list_search_finds_entries_without_a_headline_by_their_text(
     admin_client, feed, news_index, query
@@ -299,6 +301,7 @@ def test_entry_list_search_finds_entries_without_a_headline_by_their_text(
     assert "Polls close" not in found and "Count begins" not in found
 
 
+@pytest.mark.indexed
 def test_entry_list_search_keeps_the_lists_filters(admin_client, feed, news_index):
     other = factories.make_feed(news_index, "Match report")
     factories.make_entry(feed, text="Turnout in the north.", is_key_event=True)

@@ -182,6 +182,7 @@ def test_ordering_oldest_first(api, news_index):
     assert titles(api.get(LIST, {"ordering": "-published_at"})) == ["New", "Old"]
 
 
+@pytest.mark.indexed
 def test_search_uses_the_site_index(api, news_index):
     factories.make_article(news_index, "Volcano erupts in Iceland")
     factories.make_article(news_index, "Budget passes")

@@ -72,6 +72,7 @@ def test_a_bad_read_is_a_problem_with_its_exact_status(
     assert_problem(response, status, word)
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("q", ["&|!():*'\"\\ <->", " "])
 def test_search_syntax_characters_are_searched_for_not_parsed(api, news_index, q):
     response = api.get("/api/newsfeed/v1/articles/", {"q": q})

@@ -59,6 +59,7 @@ def restricted_section(index):
     return factories.make_article(section, "Hidden in a private section")
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("make_hidden", [draft, scheduled, expired, restricted, restricted_section])
 def test_hidden_articles_are_absent_and_404(reader, news_index, make_hidden):
     public = factories.make_article(news_index, "Public")

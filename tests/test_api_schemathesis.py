@@ -20,6 +20,9 @@ from schemathesis.generation import GenerationMode
 
 from tests.test_api_schema import SCHEMA, seed_scenario
 
+# Schemathesis sends `q` to the article list: the seeded articles are indexed (tests/indexing.py).
+pytestmark = pytest.mark.indexed
+
 #: Examples per operation and mode: enough to hit every parameter, bounded for CI (< 60 s).
 MAX_EXAMPLES = 12
 

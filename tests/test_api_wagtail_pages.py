@@ -148,6 +148,7 @@ def hidden_named(news_index) -> dict[str, Page]:
     return {"draft": draft, "private": private, "expired": expired, "unpublished": unpublished}
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("kind", ["draft", "private", "expired", "unpublished"])
 def test_search_finds_only_visible_pages(news_index, hidden_named, kind):
     article = factories.make_article(news_index, "Zebra crossing opens")

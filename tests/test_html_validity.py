@@ -110,6 +110,7 @@ def test_live_feed_page_is_valid_html(client, news_index):
     check_page(response.content.decode())
 
 
+@pytest.mark.indexed
 def test_news_index_page_is_valid_html(client, news_index, settings):
     settings.WAGTAIL_NEWSFEED = {"ARTICLES_PER_PAGE": 2}
     topic = factories.make_topic("Science")

@@ -51,6 +51,7 @@ def leaked_urls(client, mirror: Page, alias: Page) -> dict[str, int]:
     return found
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("length", [3, 4, 6])
 def test_a_long_alias_chain_of_a_story_in_a_private_section_is_hidden(client, length):
     members = factories.make_index(title="Members", slug="members")

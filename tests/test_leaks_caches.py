@@ -96,6 +96,7 @@ def api_urls(story) -> list[str]:
     ]
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("hide", HIDE)
 def test_an_old_etag_never_gets_a_304_for_hidden_content(client, news_index, story, hide):
     urls = api_urls(story)

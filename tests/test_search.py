@@ -10,7 +10,8 @@ from tests import factories
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.search import clean_query, search_articles, search_entries
 
-pytestmark = pytest.mark.django_db
+# Everything here searches: its test data is indexed (tests/indexing.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.indexed]
 
 
 def _titles(results):

@@ -70,6 +70,7 @@ def mirror(news_index):
     return factories.make_index(title="Mirror", slug="mirror")
 
 
+@pytest.mark.indexed
 def test_an_alias_is_hidden_everywhere_once_its_source_is_made_private(client, news_index, mirror):
     source = secret_story(news_index)
     alias = source.create_alias(parent=mirror)
@@ -82,6 +83,7 @@ def test_an_alias_is_hidden_everywhere_once_its_source_is_made_private(client, n
     assert b"password" in response.content.lower() and SHOWN[0] not in text(response)
 
 
+@pytest.mark.indexed
 def test_an_alias_of_a_story_in_a_private_section_is_hidden_everywhere(client, mirror):
     members = factories.make_index(title="Members", slug="members")
     restrict(members)
@@ -93,6 +95,7 @@ def test_an_alias_of_a_story_in_a_private_section_is_hidden_everywhere(client, m
     assert not visibility.is_page_visible(alias, RequestFactory().get(alias.url))
 
 
+@pytest.mark.indexed
 def test_a_section_closed_after_its_story_was_aliased_hides_the_alias(client, mirror):
     members = factories.make_index(title="Members", slug="members")
     alias = secret_story(members).create_alias(parent=mirror)
@@ -151,6 +154,7 @@ def test_an_alias_of_a_draft_stays_hidden_until_the_source_is_published(mirror, 
     assert visibility.is_page_visible(alias)
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize(
     "hide",
     [
@@ -172,6 +176,7 @@ def test_an_alias_is_hidden_when_its_source_is_hidden_by_its_own_fields(
     assert client.get(alias.url).status_code == 404
 
 
+@pytest.mark.indexed
 def test_search_skips_hidden_aliases(mirror, news_index):
     public = secret_story(news_index)
     public.create_alias(parent=mirror)

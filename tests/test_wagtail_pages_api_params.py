@@ -204,6 +204,7 @@ def test_find_refuses_what_its_detail_would_refuse(newsroom, name, params):
     refused(get("find/", html_path=comet.url, **params), name)
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize(
     "query",
     [
@@ -260,6 +261,7 @@ def test_tree_filters_select_their_pages(newsroom):
     assert newsroom["index"] in listed_ids(child_of="root")
 
 
+@pytest.mark.indexed
 @pytest.mark.parametrize("operator", ["and", "OR", ""])
 def test_search_operators_still_search(newsroom, operator):
     assert listed_ids(search="comet seen", search_operator=operator) == {newsroom["comet"]}

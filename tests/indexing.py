@@ -1,0 +1,93 @@
+"""Test data is written the way ``loaddata`` writes fixtures: without updating Wagtail's search
+and reference indexes (Wagtail skips both for a fixture's raw saves). Updating them was a quarter
+of the suite's time (measured: three page-heavy modules, 53 s → 40 s), and most tests neither
+search nor look at usage. What the code under test saves is indexed exactly as in production.
+
+A test that searches declares it with ``@pytest.mark.indexed`` (module-wide with ``pytestmark``,
+so that module-scoped data is indexed too): its test data is then indexed as well. A search in a
+test that did not declare it fails that test (``SearchBackend`` below), even where the code under
+test catches the error, so no test can pass because what it looked for was never indexed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any
+
+# Outside pytest (a process test's servers, a migration check) factories index as production
+# does and searching is allowed; tests/conftest.py sets both per test.
+_index_test_data = True
+_unmarked_searches: list[str] = []
+_depth = 0
+
+
+def index_test_data(on: bool) -> None:
+    """Whether this test's factories update the indexes (``True`` for ``indexed`` tests)."""
+    global _index_test_data
+    _index_test_data = on
+    _unmarked_searches.clear()
+
+
+def unmarked_searches() -> list[str]:
+    """The searches run so far by a test not marked ``indexed``."""
+    return list(_unmarked_searches)
+
+
+@contextmanager
+def test_data() -> Iterator[None]:
+    """Saves inside are test data: indexed only if the test searches."""
+    global _depth
+    if _index_test_data or _depth:
+        _depth += 1
+        try:
+            yield
+        finally:
+            _depth -= 1
+        return
+    from django.conf import settings
+    from django.test import override_settings
+    from wagtail.signal_handlers import disable_reference_index_auto_update
+
+    paused = {
+        name: {**params, "AUTO_UPDATE": False}
+        for name, params in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    _depth += 1
+    try:
+        with (
+            disable_reference_index_auto_update(),
+            override_settings(WAGTAILSEARCH_BACKENDS=paused),
+        ):
+            yield
+    finally:
+        _depth -= 1
+
+
+def builds_test_data(factory: Callable[..., Any]) -> Callable[..., Any]:
+    """A factory whose saves are test data (see ``test_data``)."""
+
+    @wraps(factory)
+    def build(*args: Any, **kwargs: Any) -> Any:
+        with test_data():
+            return factory(*args, **kwargs)
+
+    return build
+
+
+def SearchBackend(params: dict[str, Any]) -> Any:  # noqa: N802 (Wagtail looks this name up)
+    """Wagtail's database backend for this database, refusing searches by undeclared tests."""
+    from wagtail.search.backends.database import SearchBackend as database_backend
+
+    class Declared(type(database_backend(params))):
+        def _search(self, *args: Any, **kwargs: Any) -> Any:
+            if not _index_test_data:
+                _unmarked_searches.append(repr(args[1] if len(args) > 1 else kwargs))
+                raise AssertionError(
+                    "This test searches, but its test data is not indexed: mark it "
+                    "@pytest.mark.indexed (tests/indexing.py)."
+                )
+            return super()._search(*args, **kwargs)
+
+    return Declared(params)
