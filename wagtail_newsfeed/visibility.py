@@ -6,6 +6,8 @@ scheduled, expired, private (view-restricted) and deleted content is hidden ever
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -22,17 +24,41 @@ from .models.taxonomy import with_ancestors
 
 def visible_pages(queryset: QuerySet) -> QuerySet:
     """Live, not expired, not in a private section (``_in_private_section``), and not an alias
-    of a page readers may not see (``_hidden_aliases``).
+    of a page readers may not see (``_hidden_aliases``, ``_expired_aliases``).
 
     Scheduled pages are not live until Wagtail publishes them; expired ones may still be marked
     live until ``publish_scheduled`` runs, so expiry is checked here too.
     """
     now = timezone.now()
+    rules = _timeless_rules()
     return queryset.live().filter(
-        ~_in_private_section(),
-        ~_below_closed_alias(),
+        ~rules.in_private_section,
+        ~rules.below_closed_alias,
         Q(expire_at__isnull=True) | Q(expire_at__gt=now),
-        ~Q(pk__in=_hidden_aliases(now)),
+        ~Q(pk__in=rules.hidden_aliases.all()),
+        ~Q(pk__in=_expired_aliases(now)),
+    )
+
+
+@dataclass(frozen=True)
+class _TimelessRules:
+    in_private_section: Exists
+    below_closed_alias: Exists
+    hidden_aliases: QuerySet  # never evaluated: a subquery, copied (``.all()``) for each use
+
+
+@functools.cache
+def _timeless_rules() -> _TimelessRules:
+    """The parts of the rule that do not depend on the time, built once per process.
+
+    Building them (joins along the links of alias chains) cost more than the rest of a reader
+    request: about 6 ms for each ``visible_pages``, which a listing, its feeds and the API call
+    several times. Django copies an expression or query each time another query uses it, so
+    one built copy serves every query; what they find is read from the database each time."""
+    return _TimelessRules(
+        in_private_section=_in_private_section(),
+        below_closed_alias=_below_closed_alias(),
+        hidden_aliases=_hidden_aliases(),
     )
 
 
@@ -86,19 +112,27 @@ def _below_closed_alias() -> Exists:
     return Exists(_closed_aliases().filter(numchild__gt=0, path=closed_path))
 
 
-def _hidden_aliases(now: datetime) -> QuerySet:
-    """Ids of aliases whose source readers may not see: in a private section, or not live or
-    expired (Wagtail copies both to aliases, but the source decides), the source being every
-    page along the chain of aliases.
+def _hidden_aliases() -> QuerySet:
+    """Ids of aliases whose source readers may not see: in a private section or not live
+    (Wagtail copies ``live`` to aliases, but the source decides), the source being every page
+    along the chain of aliases. Expiry, which depends on the time, is ``_expired_aliases``.
 
     ``pk__in`` a subquery over aliases only (one source looked up by key for each): read once
     per query, and Wagtail search backends can translate it (not a negated ``Exists``)."""
     hidden = _source_in_private_section()
     for links in range(MAX_ALIAS_CHAIN):
         hidden |= Q(**{_chain("live", links): False})
-        hidden |= Q(**{_chain("expire_at__lte", links): now})
     hidden_source = Page.objects.filter(hidden, pk=OuterRef("alias_of"))
     return Page.objects.filter(Exists(hidden_source), alias_of__isnull=False).values("pk")
+
+
+def _expired_aliases(now: datetime) -> QuerySet:
+    """Ids of aliases of an expired page: any page along the chain of aliases (Wagtail copies
+    ``expire_at`` to aliases, but the source decides)."""
+    expired = Q()
+    for links in range(1, MAX_ALIAS_CHAIN + 1):
+        expired |= Q(**{_chain("expire_at__lte", links): now})
+    return Page.objects.filter(expired, alias_of__isnull=False).values("pk")
 
 
 def visible_articles() -> QuerySet:
