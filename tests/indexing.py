@@ -13,8 +13,9 @@ the error, so no test can pass because what it looked for was never indexed.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import wraps
 from typing import Any
 
@@ -39,32 +40,26 @@ def unmarked_searches() -> list[str]:
 
 @contextmanager
 def test_data() -> Iterator[None]:
-    """Saves inside are test data: indexed only if the test searches."""
+    """Saves inside are test data: indexed only if the test searches. Factories call factories:
+    the outermost one pauses the indexes, and they resume when it returns."""
     global _depth
-    if _index_test_data or _depth:
+    with ExitStack() as paused:
+        if not (_index_test_data or _depth):
+            from django.conf import settings
+            from django.test import override_settings
+            from wagtail.signal_handlers import disable_reference_index_auto_update
+
+            backends = {
+                name: {**params, "AUTO_UPDATE": False}
+                for name, params in settings.WAGTAILSEARCH_BACKENDS.items()
+            }
+            paused.enter_context(disable_reference_index_auto_update())
+            paused.enter_context(override_settings(WAGTAILSEARCH_BACKENDS=backends))
         _depth += 1
         try:
             yield
         finally:
             _depth -= 1
-        return
-    from django.conf import settings
-    from django.test import override_settings
-    from wagtail.signal_handlers import disable_reference_index_auto_update
-
-    paused = {
-        name: {**params, "AUTO_UPDATE": False}
-        for name, params in settings.WAGTAILSEARCH_BACKENDS.items()
-    }
-    _depth += 1
-    try:
-        with (
-            disable_reference_index_auto_update(),
-            override_settings(WAGTAILSEARCH_BACKENDS=paused),
-        ):
-            yield
-    finally:
-        _depth -= 1
 
 
 def builds_test_data(factory: Callable[..., Any]) -> Callable[..., Any]:
@@ -79,10 +74,19 @@ def builds_test_data(factory: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def SearchBackend(params: dict[str, Any]) -> Any:  # noqa: N802 (Wagtail looks this name up)
-    """Wagtail's database backend for this database, refusing searches by undeclared tests."""
+    """Wagtail's database backend for this database, refusing searches by undeclared tests.
+    Wagtail makes a backend for every save and search: the class is made once per vendor."""
+    from django.db import connection
+
+    return _declared_backend(connection.vendor)(params)
+
+
+@functools.cache
+def _declared_backend(vendor: str) -> type:
+    """The vendor's backend class (Wagtail picks it by making one), refusing undeclared searches."""
     from wagtail.search.backends.database import SearchBackend as database_backend
 
-    class Declared(type(database_backend(params))):
+    class Declared(type(database_backend({}))):
         def _search(self, *args: Any, **kwargs: Any) -> Any:
             if not _index_test_data:
                 _unmarked_searches.append(repr(args[1] if len(args) > 1 else kwargs))
@@ -92,4 +96,4 @@ def SearchBackend(params: dict[str, Any]) -> Any:  # noqa: N802 (Wagtail looks t
                 )
             return super()._search(*args, **kwargs)
 
-    return Declared(params)
+    return Declared
