@@ -7,6 +7,7 @@ stable while new articles are published at the top, and costs the same on page 1
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -104,13 +105,17 @@ def is_possible_position(model: type, field_name: str, position: str) -> bool:
     """Whether a cursor's position could have come from a stored value of ``field_name``, the
     list's first ordering field. A cursor is base64 a client can rewrite, and the position goes
     straight into a ``__gt``/``__lt`` filter: a value of the wrong type, one longer than the
-    column or out of its integer range (``run_validators``), or one holding a NUL (PostgreSQL
-    refuses it in a text comparison) would be a 500 there, and no stored value is like that."""
+    column or out of its integer range (``run_validators``), a date-time not in UTC, or one
+    holding a NUL (PostgreSQL refuses it in a text comparison) would be a 500 there, and no
+    stored value is like that."""
     if "\x00" in position:
         return False
     try:
         field = model._meta.get_field(field_name)
-        field.run_validators(field.to_python(position))
+        value = field.to_python(position)
+        field.run_validators(value)
     except (DjangoValidationError, FieldDoesNotExist, ValueError, TypeError):
         return False
-    return True
+    # A stored date-time's position is written in UTC. Another offset may have no UTC value
+    # (0001-01-01T00:00+05:00) or be one PostgreSQL refuses (beyond ±15:59).
+    return not isinstance(value, datetime) or value.utcoffset() == timedelta(0)
