@@ -157,3 +157,82 @@ def test_moving_a_private_article_within_a_private_section_sends_nothing(
     with committed():
         article.move(sub, pos="last-child")
     assert sent() == []
+
+
+# Copies ----------------------------------------------------------------------------------------
+# Wagtail publishes each copy as it makes it and gives the copies the copied page's own view
+# restriction only after all of them: for that moment a copy of a private story looks public.
+
+
+def copy_in_admin(client, page, parent, slug: str, *, subpages: bool = False):
+    from django.urls import reverse
+
+    form = {
+        "new_title": f"Copy of {page.title}",
+        "new_slug": slug,
+        "new_parent_page": parent.pk,
+        "publish_copies": "on",
+    }
+    if subpages:
+        form["copy_subpages"] = "on"
+    response = client.post(reverse("wagtailadmin_pages:copy", args=[page.pk]), form)
+    assert response.status_code == 302, response.content[:500]
+    return Page.objects.get(path__startswith=parent.path, depth=parent.depth + 1, slug=slug)
+
+
+def test_copying_a_private_section_with_its_stories_published_sends_nothing(
+    admin_client, receiver, make_endpoint, committed
+):
+    index = factories.make_index()
+    factories.make_article(index)
+    factories.make_feed(index)
+    PageViewRestriction.objects.create(
+        page=index, restriction_type=PageViewRestriction.PASSWORD, password="s3cret"
+    )
+    make_endpoint(receiver.url, PAGE_EVENTS)
+    with committed():
+        copy = copy_in_admin(admin_client, index, index.get_parent(), "members", subpages=True)
+    assert copy.get_descendants().live().count() == 2  # the stories were copied and published
+    assert sent() == [] and receiver.wait_for(1, timeout=0.2) == []
+
+
+def test_copying_a_private_article_published_sends_nothing(
+    admin_client, receiver, make_endpoint, committed
+):
+    index = factories.make_index()
+    article = factories.make_article(index)
+    restrict(article)
+    make_endpoint(receiver.url, PAGE_EVENTS)
+    with committed():
+        copy = copy_in_admin(admin_client, article, index, "login-copy")
+    assert copy.live and copy.get_view_restrictions().exists()
+    assert sent() == []
+
+
+def test_copying_a_public_article_published_reports_the_copy_published(
+    admin_client, receiver, make_endpoint, committed
+):
+    index = factories.make_index()
+    article = factories.make_article(index)
+    make_endpoint(receiver.url, PAGE_EVENTS)
+    with committed():
+        copy = copy_in_admin(admin_client, article, index, "public-copy")
+    assert [(event, id) for event, id, _ in sent()] == [("article.published", copy.pk)]
+
+
+def test_copying_a_private_section_in_code_sends_nothing(receiver, make_endpoint, committed):
+    from wagtail.actions.copy_page import CopyPageAction
+
+    index = factories.make_index()
+    factories.make_article(index)
+    restrict(index)
+    make_endpoint(receiver.url, PAGE_EVENTS)
+    with committed():
+        CopyPageAction(
+            index,
+            to=index.get_parent(),
+            recursive=True,
+            keep_live=True,
+            update_attrs={"slug": "members-2", "title": "Members"},
+        ).execute(skip_permission_checks=True)
+    assert sent() == []

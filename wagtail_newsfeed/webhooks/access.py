@@ -12,6 +12,7 @@ module imports no model at import time).
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from django.db import transaction
@@ -32,6 +33,24 @@ def visible_news_pages(path: str) -> list[Any]:
     models = [m for m in apps.get_models() if issubclass(m, NewsArticleMixin | LiveFeedMixin)]
     pages = Page.objects.filter(path__startswith=path).type(*models)
     return list(visible_pages(pages).specific().order_by("path"))
+
+
+def copied_in_private() -> bool:
+    """Whether a page being published now is a copy (Wagtail's ``CopyPageAction``, from the admin,
+    its API or code) that will be private when the copy is done. Wagtail publishes each copy
+    as it is made and gives the copies the copied page's own view restrictions only after
+    all of them, so a copy of a private page or section looks public while it is published:
+    announcing it would tell receivers about a private story (and its restriction, a moment
+    later, that it went). The action running the copy is the caller of the signal."""
+    from wagtail.actions.copy_page import CopyPageAction
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        action = frame.f_locals.get("self")
+        if isinstance(action, CopyPageAction):
+            return action.page.view_restrictions.exists()
+        frame = frame.f_back
+    return False
 
 
 def announce(page: Any, change: str, data: dict[str, Any] | None = None) -> list[Any]:
@@ -67,7 +86,7 @@ def _has_endpoints() -> bool:
 
 def restriction_saving(instance: Any, **kwargs: Any) -> None:
     """``pre_save``: before a new restriction hides them, note the pages readers can see."""
-    if instance._state.adding and _has_endpoints():
+    if instance._state.adding and _has_endpoints() and not copied_in_private():
         instance._newsfeed_visible = visible_news_pages(instance.page.path)
 
 

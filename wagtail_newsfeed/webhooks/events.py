@@ -48,6 +48,7 @@ from ..models import (
 from ..models.webhooks import ENTRIES_CHANGED
 from ..serialization import iso_datetime
 from ..visibility import is_page_visible
+from .access import copied_in_private
 from .deliveries import prune_log, schedule
 
 ENTRY_KINDS = {
@@ -216,6 +217,8 @@ def page_published(instance: Any, **kwargs: Any) -> None:
     if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
         return
     if not is_page_visible(instance):  # private, expired or scheduled: nothing is sent
+        return
+    if copied_in_private():  # a copy of a private page: it gets its restriction in a moment
         return
     was_live = getattr(instance, "_newsfeed_was_live", True)
     before = getattr(instance, "_newsfeed_url_path_before", None)
