@@ -4,6 +4,7 @@ well-formed id only) so the browser drops its rescue copy."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -204,12 +205,63 @@ def test_a_contributor_cannot_restore_into_an_entry_they_may_not_change(client, 
     )
 
 
-def test_a_post_with_an_unreadable_body_is_a_form_error_not_a_500(admin_client, feed):
+def draftail(*blocks: dict, entity_map: dict | None = None) -> str:
+    defaults = {"inlineStyleRanges": [], "entityRanges": [], "data": {}, "depth": 0}
+    return json.dumps(
+        {"blocks": [{**defaults, **block} for block in blocks], "entityMap": entity_map or {}}
+    )
+
+
+def block(value: str, type: str = "paragraph") -> dict[str, str]:
+    """The fields of a one-block body as Wagtail's block editor posts them."""
+    return {
+        "body-count": "1",
+        "body-0-type": type,
+        "body-0-value": value,
+        "body-0-deleted": "",
+        "body-0-order": "0",
+        "body-0-id": "",
+    }
+
+
+UNREADABLE_BODIES = {
+    "an unknown block type, with no other field": {"body-count": "1", "body-0-type": "nope"},
+    "JSON nested past the recursion limit": block("[" * 1100),
+    "a table nested past the recursion limit": block("[" * 1100, type="table"),
+    "a list item 1,500 levels deep": block(
+        draftail(
+            {"key": "a", "type": "unordered-list-item", "text": "x"},
+            {"key": "b", "type": "unordered-list-item", "text": "x", "depth": 1500},
+        )
+    ),
+    "a link to an entity that is not there": block(
+        draftail(
+            {
+                "key": "a",
+                "type": "unstyled",
+                "text": "xx",
+                "entityRanges": [{"offset": 0, "length": 2, "key": 7}],
+            }
+        )
+    ),
+}
+
+
+@pytest.mark.parametrize("body", UNREADABLE_BODIES.values(), ids=UNREADABLE_BODIES)
+@pytest.mark.parametrize("editing", [False, True], ids=["new", "edit"])
+def test_a_post_with_an_unreadable_body_is_a_form_error_not_a_500(
+    admin_client, feed, superuser, body, editing
+):
     # What a truncated request or a crafted one sends: Wagtail's reading of it would crash.
-    data = {"headline": "Kept", "body-count": "1", "body-0-type": "nope", "action": "publish"}
+    data = {"headline": "Kept", **body, "action": "publish"}
+    url = console(feed)
+    if editing:
+        entry = factories.make_entry(feed, superuser, text="Stays as it was")
+        url = edit_url(entry)
+        data["expected_version"] = entry.version
 
     with nothing_saved():
-        response = admin_client.post(console(feed), data)
+        response = admin_client.post(url, data)
 
     assert response.status_code == 200
     assert "could not be read" in str(response.context["form"].errors["body"])

@@ -14,6 +14,7 @@ from typing import Any
 from django import forms
 from django.db.models import Case, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
+from draftjs_exporter.error import ExporterException
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 
 from .conf import settings
@@ -27,8 +28,19 @@ ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event",
 #: C0 and C1 control characters (tabs and line breaks too): a headline is one line of text, and
 #: a pasted control character would be invisible here and dropped or refused by feeds and XML.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
-#: What Wagtail's reading of a block editor post raises on one its editor could not have sent.
-UNREADABLE = (KeyError, IndexError, ValueError, TypeError, AttributeError, OverflowError)
+#: What Wagtail's reading of a block editor post raises on one its editor could not have sent:
+#: nesting deeper than Python's recursion limit (JSON, or a list item's ``depth``) and Draftail
+#: data the exporter cannot turn into HTML (an entity range naming no entity) among them.
+UNREADABLE = (
+    KeyError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    RecursionError,
+    ExporterException,
+)
 
 
 def _ids(values: Any) -> list[int]:
