@@ -111,3 +111,16 @@ def test_demo_reader_pages_render(client, demo):
     home = client.get("/").content.decode()
     assert "Live: Climate summit" in home
     assert "Heatwave warnings extended across southern Europe" in home
+
+
+def test_demo_home_page_lists_only_what_is_below_it(client, demo):
+    """A news index beside the Sites' roots (a superuser may add one) has no URL: the home page
+    must not link its stories as ``href="None"``."""
+    orphan = factories.make_index(Page.get_first_root_node(), "Outside every Site")
+    factories.make_article(orphan, "Unreachable story")
+    feed = factories.make_feed(orphan, "Unreachable live feed")
+    feed.coverage_status = "live"
+    feed.save_revision().publish()
+    home = client.get("/").content.decode()
+    assert "Unreachable" not in home and 'href="None"' not in home
+    assert "Heatwave warnings extended across southern Europe" in home

@@ -6,7 +6,7 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 
 from tests import factories
 from wagtail_newsfeed import entry_rules
@@ -216,6 +216,19 @@ def test_hidden_index_and_feed_are_404(client, news_index, feed):
     )
     # The index page id is not a live feed, and vice versa.
     assert client.get(reverse("wagtail_newsfeed:live_rss", args=[news_index.pk])).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+def test_an_index_and_feed_outside_every_site_are_404(client, db, fmt):
+    """Wagtail lets a superuser add a news index beside the Sites' roots: readers cannot reach
+    it (it has no URL), so neither are its feeds."""
+    orphan = factories.make_index(Page.get_first_root_node(), "Outside every Site")
+    factories.make_article(orphan)
+    feed = factories.make_feed(orphan)
+    factories.make_entry(feed, text="Nobody can reach this")
+    assert orphan.get_url() is None
+    for name, page in [(f"index_{fmt}", orphan), (f"live_{fmt}", feed)]:
+        assert client.get(reverse(f"wagtail_newsfeed:{name}", args=[page.pk])).status_code == 404
 
 
 def test_a_feed_is_served_with_its_content_type(client, news_index):

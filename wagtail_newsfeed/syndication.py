@@ -301,11 +301,12 @@ class IndexArticlesFeed(NewsFeed):
         from .visibility import visible_articles, visible_pages
 
         index = visible_pages(NewsIndexPage.objects.filter(pk=page_id)).first()
-        if index is None:
+        link = index.get_full_url(request) if index is not None else None
+        if link is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No news index with id %(id)s.") % {"id": page_id})
         return FeedSource(
             title=index.seo_title or index.title,
-            link=index.get_full_url(request),
+            link=link,
             description=index.search_description or plain_text(index.intro),
             items=article_items(visible_articles().child_of(index)),
             page=index,
@@ -361,14 +362,14 @@ class LiveFeedEntriesFeed(NewsFeed):
         from .visibility import visible_entries, visible_feeds
 
         feed = visible_feeds().filter(pk=page_id).first()
-        if feed is None:
+        feed_url = feed.get_full_url(request) if feed is not None else None
+        if feed_url is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})
         entries = (
             visible_entries(feed)
             .prefetch_related(*byline_prefetches())
             .order_by("-display_time", "-pk")[: settings.FEED_ITEMS]
         )
-        feed_url = feed.get_full_url(request)
         return FeedSource(
             title=feed.seo_title or feed.title,
             link=feed_url,

@@ -18,13 +18,18 @@ class HomePage(Page):
         from wagtail_newsfeed.visibility import visible_articles, visible_feeds
 
         context = super().get_context(request, *args, **kwargs)
+        # Below this home page: a page outside every Site has no URL to link to.
         context["latest_articles"] = (
             visible_articles()
+            .descendant_of(self)
             .order_by("-published_at", "-pk")
             .select_related("lead_image")
             .prefetch_related("topics")[:6]
         )
         context["live_feeds"] = (
-            visible_feeds().filter(coverage_status="live").order_by("-coverage_start")[:3]
+            visible_feeds()
+            .descendant_of(self)
+            .filter(coverage_status="live")
+            .order_by("-coverage_start")[:3]
         )
         return context
