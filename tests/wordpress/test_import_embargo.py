@@ -4,9 +4,13 @@ redirect middleware never answers a redirect to a page readers may not see."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
+
 import pytest
+from django.core.management import call_command
+from django.utils import timezone
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Revision
 
 from tests.wordpress.exports import Export
 from wagtail_newsfeed.models import NewsArticlePage, WordPressOrigin
@@ -31,6 +35,19 @@ def redirected_paths(wp_id: int) -> set[str]:
     return set(
         Redirect.objects.filter(redirect_page=page_of(wp_id)).values_list("old_path", flat=True)
     )
+
+
+def scheduled_revisions(page: NewsArticlePage) -> list:
+    return list(
+        Revision.page_revisions.filter(
+            object_id=str(page.pk), approved_go_live_at__isnull=False
+        ).values_list("approved_go_live_at", flat=True)
+    )
+
+
+def in_days(days: int) -> str:
+    moment = timezone.now().replace(microsecond=0) + timedelta(days=days)
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def statuses() -> Export:
@@ -102,3 +119,21 @@ def test_the_dry_run_says_which_posts_get_no_redirects(run_import):
     }
     assert all(lines[n].endswith("no redirects: not public]") for n in "12345")
     assert lines["6"].endswith("[live, 1 blocks, 2 old URLs]")
+
+
+@pytest.mark.parametrize("status", ["draft", "pending"])
+def test_a_scheduled_post_made_a_draft_again_loses_its_schedule(run_import, status):
+    stamp = in_days(3)
+    run_import(Export().post(1, "Embargoed", "x", status="future", date=stamp))
+    assert scheduled_revisions(page_of(1)) and page_of(1).go_live_at
+
+    run_import(Export().post(1, "Embargoed", "x", status=status, date=stamp))
+    page = page_of(1)
+    assert scheduled_revisions(page) == [] and page.go_live_at is None
+    # The old publish time comes: nothing is left to go live.
+    Revision.page_revisions.filter(approved_go_live_at__isnull=False).update(
+        approved_go_live_at=timezone.now() - timedelta(minutes=1)
+    )
+    call_command("publish_scheduled")
+    assert not page_of(1).live
+

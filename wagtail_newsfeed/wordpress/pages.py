@@ -5,8 +5,8 @@ search index, signals (cache purges) and the model's own validation all see an o
 a new page is added to the tree, every change is a new revision, and publishing goes through
 ``revision.publish``. The WordPress status decides the outcome: published posts go live with their
 original first-publish time, scheduled ones wait for ``go_live_at``, drafts stay drafts (a page
-already live is unpublished), private posts are live behind a login and password-protected ones
-behind their password.
+already live is unpublished, a scheduled one's schedule cancelled), private posts are live behind
+a login and password-protected ones behind their password.
 """
 
 from __future__ import annotations
@@ -100,9 +100,25 @@ def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tupl
     # published, whatever that user's own permissions.
     if plan.status in ("live", "private", "scheduled"):
         revision.publish(user=plan.owner, skip_permission_checks=True)
-    elif page.live:
-        page.unpublish()
+    else:
+        if page.live:
+            page.unpublish()
+        cancel_schedule(page)
     return page, created
+
+
+def cancel_schedule(page: Page) -> bool:
+    """Cancel the scheduled publish of a page (a post back to draft, or trashed), so
+    ``publish_scheduled`` never makes it live; whether there was one."""
+    scheduled = list(page.revisions.filter(approved_go_live_at__isnull=False))
+    for revision in scheduled:
+        revision.approved_go_live_at = None
+        # Wagtail logs "wagtail.schedule.cancel" for this save, as its admin does.
+        revision.save(update_fields=["approved_go_live_at"])
+    if page.go_live_at is not None or scheduled:
+        Page.objects.filter(pk=page.pk).update(go_live_at=None)
+        page.go_live_at = None
+    return bool(scheduled)
 
 
 def _restrict(page: Page, plan: PostPlan) -> None:

@@ -12,6 +12,7 @@ import dataclasses
 
 from wagtail.models import Page, Site
 
+from .pages import cancel_schedule
 from .posts import canonical_url
 from .records import Item
 from .redirects import drop_redirects
@@ -54,12 +55,7 @@ def take_down(page: Page, paths: list[str], site: Site | None, report: Report) -
         page.unpublish()
         report.count("articles", "unpublished (trashed)")
         return "unpublished"
-    scheduled = list(page.revisions.filter(approved_go_live_at__isnull=False))
-    for revision in scheduled:
-        revision.approved_go_live_at = None
-        # Wagtail logs "wagtail.schedule.cancel" for this save, as its admin does.
-        revision.save(update_fields=["approved_go_live_at"])
-    if scheduled:
+    if cancel_schedule(page):
         report.count("articles", "unscheduled (trashed)")
         return "unscheduled"
     report.count("items skipped", "trash")
