@@ -13,7 +13,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
-from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
@@ -180,18 +179,6 @@ def named_edit_handler(*panels: FieldPanel) -> ObjectList:
     )
 
 
-#: The body's error when nothing in it has content.
-EMPTY_BODY = _("Write something in the body: as it is, this entry would be empty.")
-
-
-def block_has_content(block: Any) -> bool:
-    """False for a rich text block with no text (what an untouched paragraph block submits)."""
-    source = getattr(block.value, "source", None)
-    if isinstance(source, str):
-        return bool(strip_tags(source).replace("&nbsp;", " ").strip()) or "<embed" in source
-    return True
-
-
 class EntryBodyField(BlockField):
     """The entry body: empty paragraphs are dropped before the blocks are validated.
 
@@ -202,9 +189,9 @@ class EntryBodyField(BlockField):
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, StreamValue):
-            kept = [(c.block_type, c.value, c.id) for c in value if block_has_content(c)]
+            kept = [(c.block_type, c.value, c.id) for c in value if validation.block_has_content(c)]
             if not kept:
-                raise forms.ValidationError(EMPTY_BODY, code="required")
+                raise forms.ValidationError(validation.EMPTY_ENTRY_BODY, code="required")
             value = StreamValue(value.stream_block, kept)
         return super().clean(value)
 
@@ -224,9 +211,6 @@ class EntryFormBase(WriterFormMixin, WagtailAdminModelForm):
         field_classes = {"body": EntryBodyField}
 
     def clean_body(self) -> Any:
-        body = validation.clean_entry_body(
+        return validation.clean_entry_body(
             self.cleaned_data["body"], self.for_user, self.instance.kept_references
         )
-        if not any(block_has_content(block) for block in body):
-            raise forms.ValidationError(EMPTY_BODY)
-        return body

@@ -19,6 +19,7 @@ path (``body[2].body``); nothing is saved.
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -31,8 +32,10 @@ from typing import Any, NamedTuple
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorList
+from django.utils.html import strip_tags
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
@@ -42,6 +45,7 @@ from wagtail.contrib.table_block.blocks import TableBlock
 from . import choosing, rich_text
 from .conf import settings
 from .converters import parse_id
+from .names import visible
 from .tables import clean_table
 from .xml import xml_safe
 
@@ -406,14 +410,31 @@ def clean_rich_text(
     return html
 
 
+#: An entry body's error when a reader would see nothing in it.
+EMPTY_ENTRY_BODY = gettext_lazy("Write something in the body: as it is, this entry would be empty.")
+
+
+def block_has_content(block: Any) -> bool:
+    """False for a rich text block a reader would see nothing in: tags, spaces, ``&nbsp;`` or
+    zero-width characters alone (``names.visible``), as an untouched paragraph submits."""
+    source = getattr(block.value, "source", None)
+    if isinstance(source, str):
+        return "<embed" in source or bool(visible(html.unescape(strip_tags(source)).strip()))
+    return True
+
+
 def clean_entry_body(
     value: Any, user: Any = None, kept: Iterable[choosing.Ref] = ()
 ) -> blocks.StreamValue:
-    """``clean_body`` for a live entry (``ENTRY_BODY_MAX_BYTES``)."""
+    """``clean_body`` for a live entry (``ENTRY_BODY_MAX_BYTES``), which must show readers
+    something: the same rule at every door (console, API)."""
     from .models import LiveEntry
 
     stream_block = LiveEntry._meta.get_field("body").stream_block
-    return clean_body(value, stream_block, user, max_bytes=settings.ENTRY_BODY_MAX_BYTES, kept=kept)
+    body = clean_body(value, stream_block, user, max_bytes=settings.ENTRY_BODY_MAX_BYTES, kept=kept)
+    if not any(block_has_content(block) for block in body):
+        raise StreamBlockValidationError(non_block_errors=ErrorList([EMPTY_ENTRY_BODY]))
+    return body
 
 
 def clean_article_body(value: Any, user: Any = None, model: Any = None) -> blocks.StreamValue:
