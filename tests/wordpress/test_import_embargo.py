@@ -137,3 +137,21 @@ def test_a_scheduled_post_made_a_draft_again_loses_its_schedule(run_import, stat
     call_command("publish_scheduled")
     assert not page_of(1).live
 
+
+def test_a_live_post_rescheduled_to_a_later_date_is_taken_down_until_then(run_import, client):
+    run_import(Export().post(1, "Rescheduled", "Energy deal.", slug="rescheduled"))
+    page = page_of(1)
+    url = page.url
+    assert client.get(url).status_code == 200
+
+    stamp = in_days(5)
+    run_import(Export().post(1, "Rescheduled", "Energy deal.", status="future", date=stamp))
+    page = page_of(1)
+    assert not page.live and page.live_revision is None
+    assert scheduled_revisions(page) == [page.go_live_at] and page.go_live_at.year > 2024
+    assert client.get(url).status_code == 404
+    assert client.get("/api/newsfeed/v1/articles/").json()["results"] == []
+    assert client.get(f"/api/newsfeed/v1/articles/{page.pk}/").status_code == 404
+    assert "Rescheduled" not in client.get("/newsfeed/feeds/latest.rss").content.decode()
+    call_command("publish_scheduled")
+    assert not page_of(1).live

@@ -4,9 +4,10 @@ Pages are written the way an editor's actions write them, so Wagtail's history, 
 search index, signals (cache purges) and the model's own validation all see an ordinary page:
 a new page is added to the tree, every change is a new revision, and publishing goes through
 ``revision.publish``. The WordPress status decides the outcome: published posts go live with their
-original first-publish time, scheduled ones wait for ``go_live_at``, drafts stay drafts (a page
-already live is unpublished, a scheduled one's schedule cancelled), private posts are live behind
-a login and password-protected ones behind their password.
+original first-publish time, scheduled ones wait for ``go_live_at`` (a page already live is taken
+down until then, as WordPress does), drafts stay drafts (a page already live is unpublished, a
+scheduled one's schedule cancelled), private posts are live behind a login and
+password-protected ones behind their password.
 """
 
 from __future__ import annotations
@@ -92,6 +93,11 @@ def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tupl
             Page.objects.filter(pk=page.pk).update(first_published_at=first_published)
             page.first_published_at = first_published
         _fields(page, plan, body)
+        if plan.status == "scheduled" and page.live:
+            # WordPress takes a post rescheduled to a later date off the site until then, where
+            # Wagtail would keep the live version up; taken down before the revision is saved,
+            # so the revision does not carry the old live version along.
+            page.unpublish()
     revision = page.save_revision(user=plan.owner, log_action=True)
     # Restricted before it is published: whatever the publish signal reaches (webhooks, feeds,
     # cache purges) sees a private or password-protected post as what it is, never as public.
