@@ -4,7 +4,7 @@ neither saved nor an error, and the display time with its guard for contributors
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -169,3 +169,53 @@ def test_the_api_refuses_a_contributors_future_time_naming_the_field(client, fee
     assert response.status_code == 400
     assert "display_time" in response.json()["errors"]
     assert not LiveEntry.objects.exists()
+
+
+# The hour the clocks go back ------------------------------------------------------------------
+# The tests' site time is New York's: on 1 November 2026, 01:00-01:59 happens twice.
+REPEATED_HOUR = [
+    ("first (EDT)", datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
+    ("second (EST)", datetime(2026, 11, 1, 6, 30, tzinfo=UTC)),
+]
+
+
+def shown_display_time(html: str) -> str:
+    return re.search(r'name="display_time"[^>]*value="([^"]*)"', html).group(1)
+
+
+@pytest.mark.parametrize("when", [w for _, w in REPEATED_HOUR], ids=[i for i, _ in REPEATED_HOUR])
+def test_an_entry_in_the_repeated_hour_saves_unchanged_with_its_own_time(
+    admin_client, feed, superuser, when
+):
+    entry = factories.make_entry(feed, superuser, text="Polls close", display_time=when)
+    shown = shown_display_time(admin_client.get(edit_url(entry)).content.decode())
+    assert shown.startswith("2026-11-01 01:30")
+
+    data = post_data(
+        [("paragraph", rich_text("<p>Polls closed.</p>"))],
+        display_time=shown,
+        expected_version=entry.version,
+    )
+    response = admin_client.post(edit_url(entry), data)
+
+    assert response.status_code == 302, response.context["form"].errors
+    entry.refresh_from_db()
+    assert entry.display_time == when and "Polls closed." in str(entry.body)
+
+
+def test_a_time_typed_in_the_repeated_hour_asks_for_its_offset(admin_client, feed):
+    data = post_data(
+        [("paragraph", rich_text("<p>Keep this.</p>"))], display_time="2026-11-01 01:30"
+    )
+    response = admin_client.post(console(feed), data)
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["display_time"]
+    assert "happens twice" in message
+    assert "2026-11-01 01:30-04:00" in message and "2026-11-01 01:30-05:00" in message
+    assert "Keep this." in response.content.decode()
+    assert not LiveEntry.objects.exists()
+
+    for offset, utc in [("-04:00", REPEATED_HOUR[0][1]), ("-05:00", REPEATED_HOUR[1][1])]:
+        data["display_time"] = f"2026-11-01 01:30{offset}"
+        assert admin_client.post(console(feed), data).status_code == 302
+        assert LiveEntry.objects.latest("pk").display_time == utc

@@ -8,11 +8,16 @@ console view hands the cleaned values to ``wagtail_newsfeed.entry_rules``, which
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any
 
 from django import forms
 from django.db.models import Case, QuerySet, Value, When
+from django.forms.fields import BaseTemporalField
+from django.forms.utils import from_current_timezone
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from draftjs_exporter.error import ExporterException
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
@@ -91,6 +96,68 @@ class BylineField(forms.ModelMultipleChoiceField):
         return [chosen[v] for v in value if v in chosen]
 
 
+class DisplayTimeField(forms.DateTimeField):
+    """The entry's display time as the admin's date-time picker sends it: local time, no
+    offset. The time shown for an entry stays its time when saved unchanged, even in the hour
+    repeated when clocks go back (which Django refuses as ambiguous), and a time typed in that
+    hour is refused with a message saying how to give it."""
+
+    #: The entry's stored time (set by the form for an edit).
+    stored: datetime | None = None
+
+    def to_python(self, value: Any) -> datetime | None:
+        if value in self.empty_values or isinstance(value, datetime):
+            return super().to_python(value)
+        try:
+            naive = parse_datetime(value.strip()) if isinstance(value, str) else None
+            if naive is None:
+                naive = BaseTemporalField.to_python(self, value)  # the picker's formats
+            if timezone.is_aware(naive):  # typed with an offset: in site time, as stored
+                return timezone.localtime(naive)
+        except (ValueError, OverflowError):  # 2026-02-30; no site time before year 1
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+        if self.stored is not None:
+            shown = timezone.localtime(self.stored).replace(tzinfo=None)
+            # The picker drops microseconds (and seconds, in some formats).
+            if naive in (shown.replace(microsecond=0), shown.replace(second=0, microsecond=0)):
+                return self.stored
+        try:
+            return from_current_timezone(naive)
+        except forms.ValidationError as error:
+            if error.code != "ambiguous_timezone" or not _repeated(naive):
+                raise  # Django's message: it may not exist (the hour the clocks skip)
+            raise forms.ValidationError(
+                _(
+                    "%(time)s happens twice in %(zone)s, as the clocks go back: add the offset "
+                    "of the one you mean, e.g. %(first)s or %(second)s."
+                ),
+                code="ambiguous_timezone",
+                params={
+                    "time": naive.strftime("%Y-%m-%d %H:%M"),
+                    "zone": timezone.get_current_timezone_name(),
+                    "first": _with_offset(naive, fold=0),
+                    "second": _with_offset(naive, fold=1),
+                },
+            ) from None
+
+
+def _repeated(naive: datetime) -> bool:
+    """Whether ``naive`` happens twice in the current time zone (the clocks go back over it),
+    rather than not at all (they skip it): both readings exist and differ."""
+    zone = timezone.get_current_timezone()
+    readings = [naive.replace(tzinfo=zone, fold=fold) for fold in (0, 1)]
+    return readings[0].utcoffset() != readings[1].utcoffset() and all(
+        reading.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
+        for reading in readings
+    )
+
+
+def _with_offset(naive: datetime, fold: int) -> str:
+    """``naive`` in the current time zone (the ``fold`` occurrence) as ISO 8601 with its offset."""
+    aware = naive.replace(tzinfo=timezone.get_current_timezone(), fold=fold)
+    return aware.isoformat(sep=" ", timespec="minutes")
+
+
 class ConsoleEntryForm(EntryFormBase):
     """Validates an entry posted from the live console."""
 
@@ -104,6 +171,7 @@ class ConsoleEntryForm(EntryFormBase):
     class Meta(EntryFormBase.Meta):
         model = LiveEntry
         fields = list(ENTRY_FIELDS)
+        field_classes = {**EntryFormBase.Meta.field_classes, "display_time": DisplayTimeField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -170,7 +238,9 @@ class ConsoleEntryForm(EntryFormBase):
             "Leave empty to use the time of posting. Editors may backdate an entry or give a "
             "later time; contributors may only backdate."
         )
-        if not self.instance.pk:
+        if self.instance.pk:
+            field.stored = self.instance.display_time
+        else:
             self.initial["display_time"] = None
 
     def clean_headline(self) -> str:
@@ -181,17 +251,6 @@ class ConsoleEntryForm(EntryFormBase):
 
         headline = xml_safe(self.cleaned_data.get("headline") or "")
         return CONTROL_CHARACTERS.sub(" ", headline).strip()
-
-    def clean_display_time(self) -> Any:
-        value = self.cleaned_data.get("display_time")
-        stored = self.instance.display_time if self.instance.pk else None
-        if value is None or stored is None:
-            return value
-        # The widget drops microseconds (and seconds, in some formats): an untouched time
-        # keeps its stored value, so entries posted in the same second keep their order.
-        if value in (stored.replace(microsecond=0), stored.replace(second=0, microsecond=0)):
-            return stored
-        return value
 
     def entry_values(self) -> dict[str, Any]:
         """The cleaned values of the fields the editor may change, for the write path."""
