@@ -266,8 +266,11 @@ ERROR_DESCRIPTIONS = {
     "404": "No such public resource.",
     "406": "`Accept` allows no JSON; checked before credentials and parameters.",
     "409": "The entry changed since the given version (If-Match).",
+    "413": "The body is larger than Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`; nothing was saved.",
     "415": "The body is not JSON (`Content-Type: application/json`).",
     "429": "Too many writes; retry after `Retry-After` seconds.",
+    "503": "The database cannot answer right now (a restart, a lock held too long); nothing "
+    "was changed. Send the same request again after `Retry-After` seconds.",
 }
 
 #: ``extend_schema(extensions={NO_ETAG: True})``: a GET that never sends an ``ETag`` (so never
@@ -285,24 +288,46 @@ HEADERS = {
         "schema": {"type": "string", "format": "uri"},
     },
     "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer", "minimum": 0}},
+    "Allow": {
+        "description": "The methods the path answers, e.g. `GET, HEAD, OPTIONS`.",
+        "schema": {"type": "string"},
+    },
 }
-HEADERS_OF = {"201": ["Location"], "429": ["Retry-After"]}
+
+#: Said once for the whole document (in ``MethodNotAllowed`` and the description).
+METHOD_NOT_ALLOWED = (
+    "A method the path does not list (`TRACE`, `PUT`, a write on a read endpoint): a 405 "
+    "problem with `Allow`, before credentials are checked. `HEAD` and `OPTIONS` are answered "
+    "on every path."
+)
+HEADERS_OF = {"201": ["Location"], "429": ["Retry-After"], "503": ["Retry-After"]}
 
 
 def problem_responses_hook(result: dict, generator: object, request: object, public: bool) -> dict:
     """drf-spectacular post-processing: every error response is a ``Problem``; any answer may be
-    a 406, a write with a body a 415; GETs are public and (but ``NO_ETAG`` ones) have an
-    ``ETag`` and may answer 304."""
-    result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    a 406 or (every endpoint reads the database) a 503, a write with a body a 413 or 415; GETs
+    are public and (but ``NO_ETAG`` ones) have an ``ETag`` and may answer 304.
+
+    A 405 is the answer to a method a path does not list, so no listed operation can send it:
+    it is ``components.responses.MethodNotAllowed``, referenced by none: a path's operations,
+    with ``HEAD`` and ``OPTIONS``, are its ``Allow`` (as schemathesis's ``unsupported_method``
+    check reads the document)."""
+    components = result.setdefault("components", {})
+    components.setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     content = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    components.setdefault("responses", {})["MethodNotAllowed"] = {
+        "description": METHOD_NOT_ALLOWED,
+        "headers": {"Allow": HEADERS["Allow"]},
+        "content": content,
+    }
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             etag = not operation.pop(NO_ETAG, False)
             responses = operation.setdefault("responses", {})
             codes = {"400", "404"} if method == "get" else {"400", "401", "403", "404", "429"}
-            codes |= {code for code in responses if code.startswith("4")} | {"406"}
+            codes |= {code for code in responses if code.startswith("4")} | {"406", "503"}
             if "requestBody" in operation:
-                codes.add("415")
+                codes |= {"413", "415"}
             for code in sorted(codes):
                 entry = responses.get(code) or {}
                 description = entry.get("description")
@@ -410,7 +435,7 @@ SCHEMA_SETTINGS = {
     "TITLE": "wagtail-newsfeed API",
     "DESCRIPTION": (
         "News articles, live feeds with delta sync, and the newsroom's taxonomy. "
-        "Errors are RFC 9457 problem details (application/problem+json)."
+        "Errors are RFC 9457 problem details (application/problem+json). " + METHOD_NOT_ALLOWED
     ),
     "VERSION": "1.0.0",
     # 3.1: a nullable object is ``oneOf: [{$ref}, {type: "null"}]``, which strict validators and
