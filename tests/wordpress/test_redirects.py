@@ -127,3 +127,52 @@ def test_the_middleware_answers_only_gets_with_a_plain_permalink_id(client, with
 def test_earlier_slugs_redirect_like_wordpress_does(run_import, client):
     run_import(Export().post(1, "Renamed", "x", slug="new-name", meta={"_wp_old_slug": "old-name"}))
     assert client.get("/2024/03/old-name/")["Location"] == page_of(1).url
+
+
+def hijacks() -> Export:
+    """Posts whose canonical URL or guid is another post's own old URL, listed before it."""
+    export = Export()
+    export.post(
+        64,
+        "Old explainer",
+        "x",
+        meta={"_yoast_wpseo_canonical": "https://old.example.com/2024/03/complete-guide/"},
+    )
+    export.post(65, "The complete guide", "x", slug="complete-guide")
+    export.post(80, "Republished", "x", guid="https://old.example.com/?p=81")
+    export.post(81, "Post 81", "x")
+    return export
+
+
+def target(path: str) -> int | None:
+    return Redirect.objects.get(old_path=path).redirect_page_id
+
+
+def test_a_canonical_or_guid_never_takes_another_posts_own_url(run_import):
+    output = run_import(hijacks())
+    assert target("/2024/03/complete-guide") == page_of(65).pk
+    assert target("/?p=65") == page_of(65).pk
+    assert target("/?p=81") == target("/2024/03/post-81") == page_of(81).pk
+    assert target("/?p=80") == target("/2024/03/post-80") == page_of(80).pk
+    assert "already redirects elsewhere" not in output
+
+
+def test_a_re_run_gives_a_post_back_its_own_url_an_earlier_import_gave_another(run_import):
+    run_import(hijacks())
+    # What an earlier version of the importer wrote: the first post to claim a path had it.
+    Redirect.objects.filter(old_path="/2024/03/complete-guide").update(redirect_page=page_of(64))
+    Redirect.objects.filter(old_path="/?p=81").update(redirect_page=page_of(80))
+    output = run_import(hijacks())
+    assert target("/2024/03/complete-guide") == page_of(65).pk
+    assert target("/?p=81") == page_of(81).pk
+    assert "redirects: 2 updated" in output
+
+
+def test_a_post_no_longer_public_takes_back_its_own_url_from_another_post(run_import):
+    run_import(hijacks())
+    Redirect.objects.filter(old_path="/?p=81").update(redirect_page=page_of(80))
+    export = hijacks()
+    export.items[-1] = export.items[-1].replace("[publish]", "[draft]")
+    run_import(export)
+    assert not Redirect.objects.filter(old_path="/?p=81").exists()
+    assert target("/?p=80") == page_of(80).pk

@@ -236,14 +236,15 @@ class Importer:
     def _redirects(self, plan: PostPlan, page_id: int, *, page: Page | None = None) -> None:
         """A public post's old URLs redirect to its page (created when ``page`` was written,
         only reported for an unchanged one); a post that is not public has none."""
+        paths, own = plan.old_paths, plan.own_paths
         if not plan.public:
-            removed = drop_redirects(plan.old_paths, self.site, page_id)
+            removed = drop_redirects(paths, self.site, page_id, own)
             self.report.count("redirects", "removed (the post is not public)", removed)
         elif page is not None:
-            save_redirects(plan.old_paths, self.site, self.report, plan.label, page=page)
+            save_redirects(paths, self.site, self.report, plan.label, page=page, own=own)
         else:
             save_redirects(
-                plan.old_paths, self.site, self.report, plan.label, page_id=page_id, create=False
+                paths, self.site, self.report, plan.label, page_id=page_id, create=False, own=own
             )
 
     def validated(self, plan: PostPlan):

@@ -23,7 +23,7 @@ from .media import MediaLibrary
 from .people import People
 from .records import Item
 from .report import Report
-from .survey import Catalog, is_liveblog, old_urls
+from .survey import Catalog, is_liveblog, old_urls, own_urls
 from .taxonomy import Taxonomy
 
 #: Changes when the importer would convert the same post differently: re-runs then update.
@@ -69,6 +69,8 @@ class PostPlan:
     coverage_end: datetime | None = None
     entries: list[liveblog.EntryPlan] = field(default_factory=list)
     old_paths: list[str] = field(default_factory=list)
+    #: Those of ``old_paths`` that are the post's own (``survey.own_urls``).
+    own_paths: list[str] = field(default_factory=list)
     waiting_for: set[int] = field(default_factory=set)
     #: The permalink WordPress gave the post, as the export has it (for report lines only).
     link: str = ""
@@ -167,7 +169,10 @@ class Planner:
         plan.waiting_for = resolver.waiting_for
         excerpt = values.plain_text(item.excerpt, 2000)
         self._seo(item, plan, excerpt, warn)
-        plan.old_paths = old_urls(self.catalog, item) + self._canonical(item, plan, warn)
+        plan.old_paths = self._theirs(old_urls(self.catalog, item), wp_id, warn)
+        plan.old_paths += self._canonical(item, plan, warn)
+        own = set(own_urls(self.catalog, item))
+        plan.own_paths = [path for path in plan.old_paths if path in own]
         if is_feed:
             self._feed(item, plan, raw, warn, reusable)
         else:
@@ -222,11 +227,33 @@ class Planner:
             seo_text(description[:5000], title=plan.title, site=site, excerpt=excerpt), 1000
         )
 
+    def _theirs(self, paths: list[str], wp_id: int, warn) -> list[str]:
+        """``paths`` without those the survey gave another post of the export (its permalink
+        or ``?p=<id>`` named by this post's guid, say)."""
+        kept = []
+        for path in paths:
+            owner = self.catalog.post_paths.get(path, wp_id)
+            if owner == wp_id:
+                kept.append(path)
+            else:
+                warn(
+                    "redirect", f"{values.shown(path)} is the old URL of post {owner}; no redirect"
+                )
+        return kept
+
     def _canonical(self, item: Item, plan: PostPlan, warn) -> list[str]:
         canonical = canonical_url(item)
         if not canonical:
             return []
         path = self.catalog.old_path(canonical)
+        owner = self.catalog.post_paths.get(path or "", plan.wp_id)
+        if path and owner != plan.wp_id:
+            warn(
+                "canonical",
+                f"canonical URL {values.shown(canonical, 120)} is the old URL of post {owner}, "
+                "which keeps it; not kept as a redirect",
+            )
+            return []
         if path and path not in plan.old_paths and path != "/":
             warn(
                 "canonical",

@@ -3,8 +3,10 @@ permalink, ``?p=<id>`` and guid to its new page, and from each attachment's file
 imported file.
 
 A path that already redirects somewhere else (an editor's redirect, another post's) is left
-alone and reported; a path that already redirects to the right place is not written again, so
-re-runs create nothing twice. Only public posts get redirects: a draft, scheduled, private or
+alone and reported, except a post's own permalink and ``?p=<id>``: those only ever lead to that
+post, so one an earlier import let another post's guid or canonical URL take is moved back. A
+path that already redirects to the right place is not written again, so re-runs create nothing
+twice. Only public posts get redirects: a draft, scheduled, private or
 password-protected post's old URLs (``/?p=<id>`` above all, which anyone can count through)
 would reveal its new URL, and a post that is no longer public loses the redirects to it
 (``drop_redirects``). A path the site itself answers (an existing page such as ``/news``,
@@ -15,12 +17,16 @@ over ``/news``.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from django.conf import settings as django_settings
+from django.db.models import QuerySet
 from django.urls import Resolver404, resolve
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 from wagtail.views import serve
 
+from ..models import WordPressOrigin
 from . import values
 from .report import Report
 
@@ -38,11 +44,14 @@ def save_redirects(
     create: bool = True,
     page_id: int | None = None,
     stale_link: str = "",
+    own: Collection[str] = (),
 ) -> None:
     """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``; with
     ``create=False`` only the report lines (a re-run of an unchanged post, known by its
     ``page_id``, repeats them). A redirect to ``stale_link`` (where an earlier version of the
-    importer pointed it) is moved to ``link``."""
+    importer pointed it) is moved to ``link``, and one from a path of ``own`` (the post's own
+    old URLs) to another imported post's page is moved to ``page_id``, even with
+    ``create=False``: an earlier version let that post's guid or canonical URL take it."""
     page_id = page.pk if page is not None else page_id
     wanted = []
     for path in dict.fromkeys(paths):
@@ -63,6 +72,11 @@ def save_redirects(
         redirect.old_path: redirect
         for redirect in Redirect.objects.filter(site=site, old_path__in=wanted)
     }
+    own = [path for path in own if path in wanted]
+    reclaimed = list(taken_by_other_posts(own, site, page_id)) if own and page_id else []
+    for redirect in reclaimed:
+        redirect.redirect_page_id = page_id
+        existing[redirect.old_path] = redirect
     new, moved = [], []
     for path in wanted:
         redirect = existing.get(path)
@@ -92,23 +106,40 @@ def save_redirects(
             report.warn(
                 "redirect", f"{label}: {values.shown(path)} already redirects elsewhere; left alone"
             )
+    Redirect.objects.bulk_update(reclaimed, ["redirect_page"])
     if create:
         Redirect.objects.bulk_create(new)
         report.count("redirects", "created", len(new))
         Redirect.objects.bulk_update(moved, ["redirect_link"])
-        report.count("redirects", "updated", len(moved))
+    report.count("redirects", "updated", len(reclaimed) + (len(moved) if create else 0))
 
 
-def drop_redirects(paths: list[str], site: Site | None, page_id: int) -> int:
-    """Delete the redirects from ``paths`` to page ``page_id`` (a post no longer public); how
-    many there were."""
+def drop_redirects(
+    paths: list[str], site: Site | None, page_id: int, own: Collection[str] = ()
+) -> int:
+    """Delete the redirects from ``paths`` to page ``page_id`` (a post no longer public), and
+    those from ``own`` (its own old URLs) to another imported post's page; how many there
+    were."""
     wanted = [path for path in dict.fromkeys(paths) if path and len(path) <= MAX_PATH]
     if not wanted:
         return 0
     deleted, _ = Redirect.objects.filter(
         site=site, old_path__in=wanted, redirect_page_id=page_id
     ).delete()
-    return deleted
+    taken, _ = taken_by_other_posts(own, site, page_id).delete()
+    return deleted + taken
+
+
+def taken_by_other_posts(
+    own: Collection[str], site: Site | None, page_id: int
+) -> QuerySet[Redirect]:
+    """Redirects from ``own`` (a post's own old URLs) to the page of another imported post."""
+    others = WordPressOrigin.objects.filter(kind=WordPressOrigin.Kind.POST, page__isnull=False)
+    return Redirect.objects.filter(
+        site=site,
+        old_path__in=[path for path in own if len(path) <= MAX_PATH],
+        redirect_page_id__in=others.exclude(page_id=page_id).values("page_id"),
+    )
 
 
 def site_paths(paths: list[str], site: Site | None, page_id: int | None) -> dict[str, str]:

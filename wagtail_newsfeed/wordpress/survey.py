@@ -60,7 +60,11 @@ class Catalog:
     attachments: dict[int, Attachment] = field(default_factory=dict)
     attachment_paths: dict[str, int] = field(default_factory=dict)
     attachments_by_parent: dict[int, list[int]] = field(default_factory=dict)
+    #: Each old path of a post and the post it redirects to: a post's own permalink and
+    #: ``?p=<id>`` are always its own; a guid or earlier slug, the first post's to claim it.
     post_paths: dict[str, int] = field(default_factory=dict)
+    #: The paths some post owns (``own_urls``), which no other post's guid or canonical takes.
+    owned_paths: set[str] = field(default_factory=set)
     reusable: dict[int, str] = field(default_factory=dict)
     used_logins: set[str] = field(default_factory=set)
     guest_authors: dict[str, str] = field(default_factory=dict)
@@ -114,6 +118,15 @@ def is_liveblog(item: Item) -> bool:
     return item.meta.get("liveblog") in ("enable", "archive") or any(
         comment.type == "liveblog" for comment in item.comments
     )
+
+
+def own_urls(catalog: Catalog, item: Item) -> list[str]:
+    """The old paths that are a post's alone: its permalink and ``?p=<id>``. Another post's
+    guid or SEO canonical may name them too (a post republished under a new id, an explainer
+    consolidated into another), but they stay this post's."""
+    permalink = catalog.old_path(item.link) if item.link else None
+    paths = [permalink] if permalink and permalink != "/" else []
+    return list(dict.fromkeys([*paths, catalog.query_path("p", item.wp_id or 0)]))
 
 
 def old_urls(catalog: Catalog, item: Item) -> list[str]:
@@ -259,6 +272,11 @@ def _post(catalog: Catalog, item: Item) -> None:
     catalog.posts += 1
     if item.status == "publish" and not item.password.strip() and item.wp_id:
         catalog.public_posts.add(item.wp_id)
+    own = own_urls(catalog, item)
+    for path in own:  # over a guid or old slug of a post before, never over another's own
+        if path not in catalog.owned_paths:
+            catalog.owned_paths.add(path)
+            catalog.post_paths[path] = item.wp_id or 0
     for path in old_urls(catalog, item):
         catalog.post_paths.setdefault(path, item.wp_id or 0)
     bylines = item.terms_of("author")
