@@ -101,6 +101,43 @@ def test_unpublishing_an_article_purges_the_same_urls(news_index, purged, commit
     assert set(purged) >= _article_urls(article, news_index, ["sport"])
 
 
+@pytest.mark.indexed  # the links are found through Wagtail's reference index
+@pytest.mark.parametrize("hide", ["unpublish", "restrict", "retitle"])
+def test_a_change_to_an_article_purges_the_visible_pages_that_link_to_it(
+    news_index, purged, committed, hide
+):
+    story = factories.make_article(news_index, "Flood plan approved")
+    body = [
+        {"type": "paragraph", "value": f'<p>See <a linktype="page" id="{story.pk}">this</a>.</p>'}
+    ]
+    by_text = factories.make_article(news_index, "Linker by text", body=body)
+    by_block = factories.make_article(
+        news_index, body=[{"type": "related_article", "value": {"page": story.pk, "label": ""}}]
+    )
+    by_related = factories.make_article(news_index)
+    by_related.related_links.create(related=story)
+    by_related.save_revision().publish()
+    draft = factories.make_article(news_index, body=body, publish=False)  # readers never see it
+    RecordingBackend.reset()
+
+    with committed():
+        if hide == "unpublish":
+            story.unpublish()
+        elif hide == "restrict":
+            PageViewRestriction.objects.create(
+                page=story, restriction_type=PageViewRestriction.LOGIN
+            )
+        else:
+            story.title = "Flood plan shelved"
+            story.save_revision().publish()
+
+    urls = set(purged)
+    for linker in (by_text, by_block, by_related):
+        assert linker.get_full_url() in urls, linker
+        assert f"{ROOT}/api/newsfeed/v1/articles/{linker.pk}/" in urls
+    assert f"{ROOT}/api/newsfeed/v1/articles/{draft.pk}/" not in urls
+
+
 def test_deleting_a_live_article_purges_its_urls(news_index, purged, committed):
     article = factories.make_article(news_index)
     expected = _article_urls(article, news_index)

@@ -287,7 +287,36 @@ def article_change(article: Any, listed_before: Listings = UNLISTED) -> Stale:
             *taxonomy_api_paths(listed),
         ]
     )
+    for linker in linking_pages(article):
+        _add_page(stale, linker, cache)
+        if isinstance(linker, NewsArticleMixin):
+            stale.add_api([_api("article-detail", linker.pk)])
     return stale
+
+
+#: The most pages linking to an article whose copies a change of it purges (the most recently
+#: published first); past them, a linking page's copy shows the old title or link until its
+#: max-age, as on a site without purging.
+MAX_LINKING_PAGES = 50
+
+
+def linking_pages(article: Any) -> list[Any]:
+    """The visible pages that link to ``article`` (an article's related links, related-article
+    block or rich-text link, an index's intro), by Wagtail's reference index: they show its
+    title and URL, or stop showing them when it is hidden."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    if article.pk is None:
+        return []
+    ids = (
+        ReferenceIndex.get_references_to(article)
+        .filter(base_content_type=ContentType.objects.get_for_model(Page))
+        .exclude(object_id=str(article.pk))
+        .values_list("object_id", flat=True)
+    )
+    pages = visible_pages(Page.objects.filter(pk__in=[int(pk) for pk in set(ids)]))
+    return list(pages.order_by("-last_published_at", "-pk").specific()[:MAX_LINKING_PAGES])
 
 
 # Live feeds ------------------------------------------------------------------------------------
