@@ -154,6 +154,19 @@ def test_an_oversized_post_fails_the_run_with_exit_status_1(news_index, tmp_path
     assert list(WordPressOrigin.objects.filter(kind="post").values_list("wp_id", flat=True)) == [2]
 
 
+def test_a_post_whose_text_runs_past_the_token_cap_fails_alone(news_index, tmp_path, monkeypatch):
+    """A pasted base64 image is one long text node, not a runaway tag: only its post fails."""
+    monkeypatch.setattr(wxr, "MAX_TOKEN_BYTES", 100_000)
+    monkeypatch.setattr(wxr, "CHUNK_BYTES", 8192)
+    monkeypatch.setitem(wxr.FIELD_LIMITS, "content:encoded", 50_000)
+    pasted = f'<p><img src="data:image/png;base64,{"iVBORw0KGgo" * 30_000}"></p>'
+    export = Export().post(1, "Before", "ok").post(2, "Pasted", pasted).post(3, "After", "ok")
+    output, error = run_command(news_index, tmp_path, export)
+    assert error is not None and error.returncode == 1
+    assert "post 2 'Pasted' (line " in output and "larger than the importer accepts" in output
+    assert set(WordPressOrigin.objects.values_list("wp_id", flat=True)) == {1, 3}
+
+
 # Content nested too deep -----------------------------------------------------------------------
 
 

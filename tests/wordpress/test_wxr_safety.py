@@ -135,10 +135,11 @@ def test_an_oversized_meta_value_is_dropped_with_a_note(tmp_path, monkeypatch):
     assert "meta value '_elementor_data' is larger than 1 MB" in item.notes[0]
 
 
-def test_a_runaway_token_is_refused(tmp_path, monkeypatch):
+@pytest.mark.parametrize("runaway", [b'<item a="', b"<!-- ", b"<?pi "])
+def test_a_runaway_token_is_refused(tmp_path, monkeypatch, runaway):
     monkeypatch.setattr(wxr, "MAX_TOKEN_BYTES", 1000)
     monkeypatch.setattr(wxr, "CHUNK_BYTES", 512)
-    data = b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel><item a="' + b"z" * 5000
+    data = b'<rss xmlns:wp="http://wordpress.org/export/1.2/"><channel>' + runaway + b"z" * 5000
     with pytest.raises(ExportError, match="one XML token .* runs for more than"):
         read(tmp_path / "x.xml", data)
 

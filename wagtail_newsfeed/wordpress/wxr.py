@@ -31,7 +31,8 @@ from . import records, values
 from .records import Author, Channel
 
 CHUNK_BYTES = 1 << 20
-#: Expat buffers a tag, comment or declaration until it ends: cap how far one may run.
+#: Expat buffers a tag, comment or declaration until it ends: cap how far one may run (text
+#: and CDATA are handed over as they are read, so they are not tokens here).
 MAX_TOKEN_BYTES = 64 << 20
 MAX_ITEM_CHARS = 64 << 20
 MAX_CHILDREN = 250_000
@@ -167,6 +168,9 @@ class _Target:
         return True
 
     def data(self, text: str) -> None:
+        # Text streams through in pieces, so a long one (a pasted base64 image) is no runaway
+        # token: its post fails at its field's cap, and the rest of the export is read.
+        self._tick()
         node = self.stack[-1] if self.stack else None
         if node is None or node.overflow:
             return
