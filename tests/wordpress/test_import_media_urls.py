@@ -129,3 +129,26 @@ def test_attachment_ids_redirect_unless_attached_to_an_unpublished_post(
     assert response.status_code == 301 and response["Location"] == public.file.url
     assert not Redirect.objects.filter(old_path="/?attachment_id=61").exists()
     assert "Location" not in client.get("/?attachment_id=61")
+
+
+@pytest.mark.parametrize("status", ["draft", "private", "trash"])
+def test_an_attachment_id_stops_redirecting_once_its_post_is_no_longer_public(
+    run_import, uploads, status
+):
+    picture(uploads / "2024/03/photo.jpg")
+
+    def export(post_status: str) -> Export:
+        return (
+            Export()
+            .attachment(60, "Photo", "2024/03/photo.jpg", parent=1)
+            .post(1, "Out", "x", status=post_status)
+        )
+
+    run_import(export("publish"), uploads=str(uploads))
+    assert Redirect.objects.filter(old_path="/?attachment_id=60").exists()
+    output = run_import(export(status), uploads=str(uploads))
+    assert not Redirect.objects.filter(old_path="/?attachment_id=60").exists()
+    assert "redirects: " in output and "removed (the post is not public)" in output
+    photo = get_image_model().objects.get(title="Photo")
+    assert "/?attachment_id=60" not in redirects_to(photo.file.url)
+    assert f"{UPLOADS}/2024/03/photo.jpg" in redirects_to(photo.file.url)

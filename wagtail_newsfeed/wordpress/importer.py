@@ -37,7 +37,7 @@ from .pages import save_page, unique_slug
 from .people import Mapping, People
 from .posts import SUMMARY_FEATURES, Planner, PostPlan
 from .records import Item
-from .redirects import drop_redirects, save_redirects
+from .redirects import drop_link_redirects, drop_redirects, save_redirects
 from .report import Report
 from .survey import POST_TYPES, survey
 from .taxonomy import Taxonomy
@@ -326,15 +326,19 @@ class Importer:
             # readers only for a file not attached to an unpublished post: no more here.
             query = catalog.query_path("attachment_id", wp_id)
             paths = [path for path in paths if path and path != query]
+            stale_link = self.media.stale_files.get(wp_id, "")
             if not attachment.parent or attachment.parent in catalog.public_posts:
                 paths.append(query)
+            else:  # attached to a post no longer public: an earlier run's redirect goes
+                removed = drop_link_redirects([query], self.site, [url, stale_link])
+                self.report.count("redirects", "removed (the post is not public)", removed)
             save_redirects(
                 paths,
                 self.site,
                 self.report,
                 f"attachment {wp_id}",
                 link=url,
-                stale_link=self.media.stale_files.get(wp_id, ""),
+                stale_link=stale_link,
             )
 
 

@@ -130,6 +130,18 @@ def drop_redirects(
     return deleted + taken
 
 
+def drop_link_redirects(paths: list[str], site: Site | None, links: list[str]) -> int:
+    """Delete the redirects from ``paths`` to any of ``links`` (an attachment's file, whose
+    ``?attachment_id=`` readers may no longer reach); how many there were."""
+    deleted, _ = Redirect.objects.filter(
+        site=site,
+        old_path__in=[path for path in paths if path and len(path) <= MAX_PATH],
+        redirect_page__isnull=True,
+        redirect_link__in=[link for link in links if link],
+    ).delete()
+    return deleted
+
+
 def taken_by_other_posts(
     own: Collection[str], site: Site | None, page_id: int
 ) -> QuerySet[Redirect]:
