@@ -15,9 +15,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
 from .conf import settings
+
+
+def public_by_content(response: HttpResponse, max_age: int) -> HttpResponse:
+    """A feed's or sitemap's ``response``, the same for every reader and purged on publish:
+    public for ``max_age`` seconds, revalidated by an ``ETag`` of its content. Django sets
+    ``Last-Modified`` to the newest item's date, which an unpublished, deleted or corrected
+    item does not move (or moves back): a cache answering a reader's ``If-Modified-Since``
+    from it would say 304 for a feed that changed."""
+    if hasattr(response, "render"):
+        response.render()  # a sitemap is a TemplateResponse
+    del response["Last-Modified"]
+    if response.status_code == 200:
+        set_response_etag(response)
+    if max_age > 0:
+        patch_cache_control(response, public=True, max_age=max_age)
+    return response
 
 
 def set_reader_cache_headers(

@@ -22,13 +22,13 @@ from django.conf import settings as django_settings
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
 from .conf import settings
 from .fragments import render_generation
+from .http_caching import public_by_content
 from .jsonld import publisher_name
 from .xml import xml_safe
 
@@ -110,10 +110,7 @@ def _current_sites(request: HttpRequest) -> None:
 
 def _public(response: HttpResponse) -> HttpResponse:
     """The same for every crawler, and purged on publish (``purging``): proxies may keep it."""
-    max_age = int(settings.PAGE_CACHE_MAX_AGE)
-    if max_age > 0:
-        patch_cache_control(response, public=True, max_age=max_age)
-    return response
+    return public_by_content(response, int(settings.PAGE_CACHE_MAX_AGE))
 
 
 @require_safe

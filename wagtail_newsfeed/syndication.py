@@ -29,7 +29,6 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_cache_control
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.functional import Promise
 from django.utils.html import escape
@@ -40,6 +39,7 @@ from wagtail.models import Page
 
 from .conf import settings
 from .fragments import cached_many
+from .http_caching import public_by_content
 from .jsonld import named_publisher, publisher_name, stream_text
 from .models.articles import listing_prefetches
 from .models.taxonomy import filed_under
@@ -209,10 +209,7 @@ class NewsFeed(Feed):
         feed.request = request
         response = Feed.__call__(feed, request, *args, **kwargs)
         # The same for every reader (nothing per user), and purged on publish (``purging``).
-        max_age = int(getattr(settings, self.cache_max_age_setting))
-        if max_age > 0:
-            patch_cache_control(response, public=True, max_age=max_age)
-        return response
+        return public_by_content(response, int(getattr(settings, self.cache_max_age_setting)))
 
     def title(self, obj: FeedSource) -> str:
         return obj.title

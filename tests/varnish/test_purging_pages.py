@@ -110,3 +110,37 @@ def test_an_article_made_private_is_gone_from_every_cached_url(varnish, helper, 
     assert varnish.fresh(detail).status == 404
     for path in listings:
         assert article["path"].encode() not in varnish.fresh(path).body, path
+
+
+def test_a_reader_revalidating_a_changed_feed_or_sitemap_gets_it_whole(varnish, helper, newsroom):
+    """Feed readers and crawlers ask again with what they were given (``If-Modified-Since``,
+    ``If-None-Match``), and Varnish answers from its copy. A hidden article leaves the newest
+    date where it was (or moves it back), so a copy dated by it would say 304 for a feed that
+    changed: feeds and sitemaps are revalidated by their content instead."""
+    older = helper("article", index=newsroom["index"])
+    article = helper("article", index=newsroom["index"])
+    paths = [
+        "/newsfeed/feeds/latest.rss",
+        "/newsfeed/feeds/latest.atom",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+    ]
+    before = {path: varnish.cached(path) for path in paths}
+    for path, seen in before.items():
+        assert "Last-Modified" not in seen.headers, path
+        again = varnish.get(path, headers={"If-None-Match": seen.headers["ETag"]})
+        assert again.status == 304, path  # unchanged: what the reader has is still right
+
+    helper("unpublish", page=article["id"])
+
+    for path, seen in before.items():
+        response = varnish.get(
+            path,
+            headers={
+                "If-None-Match": seen.headers["ETag"],
+                "If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT",
+            },
+        )
+        assert response.status == 200, path
+        assert article["path"].encode() not in response.body, path
+        assert older["path"].encode() in response.body, path
