@@ -68,6 +68,12 @@ sub vcl_recv {
         if (req.http.host) {
             set req.http.host = std.tolower(regsub(req.http.host, "\.(:[0-9]+)?$", "\1"));
         }
+        # Any other request line that is not a path (https://host/path, ftp://...) would reach
+        # the app as written, be served by its path, and be cached under a name no purge of that
+        # path reaches (and miss the path rules below).
+        if (req.url !~ "^/" && !(req.method == "OPTIONS" && req.url == "*")) {
+            return (synth(400, "Bad Request"));
+        }
         # Headers that would let a reader change where the app thinks it is, and so the absolute
         # URLs (API next/previous links) of a copy cached for everyone. X-Forwarded-Proto is
         # kept for a TLS proxy in front (SECURE_PROXY_SSL_HEADER) and is part of the cache key

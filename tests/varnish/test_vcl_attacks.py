@@ -54,6 +54,16 @@ def test_an_absolute_request_line_is_routed_by_its_own_rules(varnish, servers):
     assert raw_get(varnish, f"GET http://{HOST}/admin/login/ HTTP/1.1") == (200, "PASS")
 
 
+@pytest.mark.parametrize("scheme", ["https", "HTTPS", "ftp", "x-y.z"])
+def test_a_request_line_with_another_scheme_is_refused(varnish, helper, newsroom, scheme):
+    """Varnish takes the host from an ``http://`` request line only: another scheme's line went to
+    the app as written, was served by its path and cached where no purge of it reached."""
+    article = helper("article", index=newsroom["index"])
+    line = f"GET {scheme}://{HOST}{article['path']} HTTP/1.1"
+    assert raw_get(varnish, line)[0] == 400
+    assert raw_get(varnish, f"GET {article['path']} HTTP/1.1")[0] == 200
+
+
 @pytest.mark.parametrize("spelling", ["letter", "slash"])
 def test_a_percent_encoded_spelling_of_a_path_is_never_cached(varnish, helper, newsroom, spelling):
     article = helper("article", index=newsroom["index"])
