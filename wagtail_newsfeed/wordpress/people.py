@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +56,12 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
     if path.stat().st_size > MAX_MAP_BYTES:
         raise AuthorsMapError(f"{path} is larger than {MAX_MAP_BYTES >> 20} MB")
     try:
-        text = path.read_text(encoding="utf-8-sig")
+        text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise AuthorsMapError(f"{path} is not UTF-8 text ({error.reason})") from None
-    reader = csv.DictReader(text.splitlines())
+    # The csv module's own line handling (newline=""): str.splitlines would also split a row
+    # at a U+2028 or a form feed inside a field.
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     header = {name.strip().lower() for name in reader.fieldnames or [] if name}
     if "login" not in header or header - COLUMNS:
         raise AuthorsMapError(
@@ -67,6 +70,7 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
         )
     users = get_user_model()
     found: dict[str, Mapping] = {}
+    rows: dict[str, int] = {}
     try:
         for number, row in enumerate(reader, start=2):
             if number > MAX_ROWS:
@@ -79,6 +83,11 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
             )
             if not login:
                 raise AuthorsMapError(f"{path}, row {number}: the login is empty")
+            if (earlier := rows.setdefault(login[:255], number)) != number:
+                raise AuthorsMapError(
+                    f"{path}, row {number}: the login {values.shown(login)} is also on row "
+                    f"{earlier}; one row per login"
+                )
             if any(ord(char) < 32 or char == "\x7f" for char in login + author + username):
                 # PostgreSQL refuses a NUL in a query: the user look-up would be a traceback.
                 raise AuthorsMapError(f"{path}, row {number}: it holds a control character")
