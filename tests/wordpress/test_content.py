@@ -130,6 +130,14 @@ def test_unknown_shortcodes_go_with_a_report_line_but_bracketed_prose_stays(bloc
     assert warnings == [("unknown_shortcode", "[poll]"), ("unknown_shortcode", "[box]")]
 
 
+def test_an_escaped_enclosing_shortcode_stays_as_its_text(blocks_of):
+    raw, warnings = blocks_of('Type [[caption id="a"]Photo[/caption]] or [[box]y[/box]].')
+    assert [block["value"] for block in raw] == [
+        '<p>Type [caption id="a"]Photo[/caption] or [box]y[/box].</p>'
+    ]
+    assert warnings == []
+
+
 def test_youtube_iframes_become_embeds_and_other_iframes_links(blocks_of):
     raw, warnings = blocks_of(
         '<iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ"></iframe>'

@@ -5,7 +5,9 @@ WordPress runs only the shortcodes a plugin registered; anything else stays on t
 So known shortcodes are expanded, bracketed text that does not look like a shortcode (``[sic]``,
 ``[1]``) is left alone, and an unknown shortcode (one with attributes, a closing tag or a
 self-closing slash) is removed with its inner text kept and a report line. The scanner finds each
-``[`` with ``str.find`` and never looks past the next bracket, so no input makes it slow.
+``[`` with ``str.find`` and never looks past the next bracket, so no input makes it slow. A
+shortcode in double brackets (``[[caption]]``, ``[[caption]x[/caption]]``) is escaped: WordPress
+shows it as text in single brackets.
 """
 
 from __future__ import annotations
@@ -89,11 +91,20 @@ class Expander:
             index += 1
             if token.start < pos:
                 continue
-            escaped = (
-                text[token.start - 1 : token.start] == "["
-                and text[token.end : token.end + 1] == "]"
-            )
-            if escaped:  # [[caption]] is the literal text [caption]
+            opened = text[token.start - 1 : token.start] == "["
+            closers_of = closers.get(token.name, [])
+            close = None if token.closing else self._closer(closers_of, index, tokens, token)
+            if (
+                opened
+                and close is not None
+                and text[tokens[close].end : tokens[close].end + 1] == "]"
+            ):
+                # [[caption]x[/caption]] is the literal text [caption]x[/caption]
+                out.append(text[pos : token.start - 1] + text[token.start : tokens[close].end])
+                pos, index = tokens[close].end + 1, close + 1
+                continue
+            if opened and text[token.end : token.end + 1] == "]":
+                # [[caption]] is the literal text [caption]
                 out.append(text[pos : token.start - 1] + text[token.start : token.end])
                 pos = token.end + 1
                 continue
@@ -102,7 +113,6 @@ class Expander:
                     out.append(text[pos : token.start])
                     pos = token.end
                 continue
-            close = self._closer(closers.get(token.name, []), index, tokens, token)
             content = None
             end = token.end
             if close is not None:
