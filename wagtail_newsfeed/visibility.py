@@ -140,7 +140,9 @@ def visible_articles() -> QuerySet:
 
 
 def visible_feeds() -> QuerySet:
-    return visible_pages(LiveFeedPage.objects.all())
+    """Visible live feeds. An alias of a feed is a second address of it (readers are sent on to
+    the feed, ``LiveFeedMixin.serve``), not a feed with entries of its own."""
+    return visible_pages(LiveFeedPage.objects.filter(alias_of__isnull=True))
 
 
 def visible_entries(

@@ -342,7 +342,7 @@ class FeedEntries(NewsfeedAPIView):
 def get_writable_feed(request: Request, pk: int) -> LiveFeedPage:
     """The feed to write to: 404 if it does not exist or the user may neither see nor edit it,
     403 if the user may see it but not edit it."""
-    feed = get_object_or_404(LiveFeedPage, pk=pk)
+    feed = get_object_or_404(LiveFeedPage, pk=pk, alias_of__isnull=True)  # an alias has none
     if not entry_rules.can_edit_feed(request.user, feed):
         if not visible_feeds().filter(pk=pk).exists():
             raise Http404

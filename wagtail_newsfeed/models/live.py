@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -99,6 +101,18 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         if self.coverage_start and self.coverage_end and self.coverage_start > self.coverage_end:
             # Readers and search engines would read coverage that ended before it began.
             raise ValidationError({"coverage_end": _("The coverage cannot end before it starts.")})
+
+    def serve(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        """An alias of a live feed (Wagtail's "Create alias", or a translation kept in sync
+        with it) is a second address of the feed: the entries are the feed's, written and
+        purged there, so readers are sent to it."""
+        if getattr(self, "alias_of_id", None) is not None:
+            source = self.alias_of.specific
+            url = source.get_url(request)
+            if url is None:
+                raise Http404
+            return redirect(url)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         from ..live_page import feed_page_context

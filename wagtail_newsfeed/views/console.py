@@ -13,7 +13,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.forms import Media
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -86,6 +86,11 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         self.feed = get_object_or_404(LiveFeedPage, pk=kwargs["feed_id"])
+        if self.feed.alias_of_id is not None and request.method in ("GET", "HEAD"):
+            # An alias's entries are its feed's: that is where they are written.
+            return redirect(console_url(self.feed.alias_of))
+        if self.feed.alias_of_id is not None:
+            raise Http404
         if not entry_rules.can_edit_feed(request.user, self.feed):
             return permission_denied(request)
         self.can_publish = entry_rules.can_publish_feed(request.user, self.feed)

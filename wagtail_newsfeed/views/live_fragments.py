@@ -42,7 +42,8 @@ def parse_ids(raw: str | None) -> list[int] | None:
 @require_safe
 def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     """``?ids=1,2``: those entries' HTML (visible ones only), the key events list and the status."""
-    feed: LiveFeedPage | None = LiveFeedPage.objects.filter(pk=feed_id).first()
+    feeds = LiveFeedPage.objects.filter(alias_of__isnull=True)  # an alias has no entries
+    feed: LiveFeedPage | None = feeds.filter(pk=feed_id).first()
     if feed is None or not is_page_visible(feed, request):
         return problem_response(404, _("Not found."), code="not_found")
     ids = parse_ids(request.GET.get("ids"))
