@@ -327,10 +327,37 @@ def test_the_change_needs_post_and_a_known_feed(admin_client, feed):
         assert admin_client.post(missing, {"status": "ended"}).status_code == 404
 
 
-def test_a_page_locked_by_someone_else_is_not_changed(client, feed, editor, superuser):
+def test_a_page_locked_by_someone_else_is_not_changed_and_the_console_says_why(
+    client, feed, editor, superuser
+):
     feed.locked, feed.locked_by = True, superuser
     feed.save(update_fields=["locked", "locked_by"])
     client.force_login(editor)
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    header = client.get(console).content.decode()
+    assert "End coverage" not in header and "locked" in header.lower()
+
     with nothing_saved():
-        change(client, feed, "ended")
+        response = change(client, feed, "ended")
+
+    assert response.status_code == 302 and response.url == console
     assert stored(feed).coverage_status == "live"
+    page = client.get(console).content.decode()
+    assert "locked" in page.lower() and "permission to access this area" not in page
+
+
+def test_a_feed_with_a_publish_scheduled_is_not_changed_and_the_console_says_why(
+    admin_client, feed
+):
+    feed.title = "Retitled at noon"
+    feed.go_live_at = timezone.now() + timedelta(hours=2)
+    feed.save_revision().publish()  # scheduled: Wagtail locks the page until then
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    assert "End coverage" not in admin_client.get(console).content.decode()
+
+    with nothing_saved():
+        response = change(admin_client, feed, "ended")
+
+    assert response.url == console
+    assert stored(feed).coverage_status == "live"
+    assert "scheduled" in admin_client.get(console).content.decode().lower()

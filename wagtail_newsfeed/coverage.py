@@ -42,6 +42,17 @@ NEXT_STATUS = {
 }
 
 
+class FeedLocked(PermissionDenied):
+    """Another user holds the feed's lock, or a publish is scheduled: the message says which."""
+
+
+def coverage_lock_message(user: Any, feed: LiveFeedPage) -> str | None:
+    """Why ``user`` cannot change the coverage now (Wagtail's lock message: a colleague's lock,
+    a scheduled publish), or ``None``."""
+    lock = feed.get_lock()
+    return lock.get_message(user) if lock and lock.for_user(user) else None
+
+
 def can_change_coverage(user: Any, feed: LiveFeedPage) -> bool:
     """Readers see the change, so it takes the permission to publish the page."""
     return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_publish())
@@ -54,7 +65,7 @@ def set_coverage_status(
 
     ``expected`` is the status the editor saw: if a colleague changed it meanwhile, nothing
     happens and ``ValidationError`` says so. ``PermissionDenied`` if the user may not publish
-    the feed or another user holds its lock.
+    the feed, ``FeedLocked`` (one) if another user holds its lock or a publish is scheduled.
     """
     if status not in CoverageStatus.values:
         raise ValidationError(_("Choose upcoming, live or ended."))
@@ -63,9 +74,9 @@ def set_coverage_status(
         page = LiveFeedPage.objects.select_for_update().get(pk=feed.pk)
         if not can_change_coverage(user, page):
             raise PermissionDenied(_("Only editors who may publish this feed can change this."))
-        lock = page.get_lock()
-        if lock and lock.for_user(user):
-            raise PermissionDenied(lock.get_message(user))
+        locked = coverage_lock_message(user, page)
+        if locked:
+            raise FeedLocked(locked)
         old = page.coverage_status
         if expected is not None and expected != old:
             raise ValidationError(

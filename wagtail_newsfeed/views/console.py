@@ -142,6 +142,8 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             feed=self.feed,
             can_publish=self.can_publish,
             console_url=console_url(self.feed),
+            coverage_locked=self.can_publish
+            and coverage.coverage_lock_message(self.request.user, self.feed),
             coverage_choices=[
                 (value, label, value == coverage.NEXT_STATUS.get(self.feed.coverage_status))
                 for value, label in LiveFeedPage.Status.choices
@@ -433,6 +435,9 @@ class CoverageView(FeedConsoleMixin, View):
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
+            return redirect(console_url(self.feed))
+        except coverage.FeedLocked as locked:
+            messages.error(request, str(locked))
             return redirect(console_url(self.feed))
         label = self.feed.get_coverage_status_display()
         messages.success(request, _("Coverage is now “%(status)s”.") % {"status": label})
