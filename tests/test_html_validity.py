@@ -4,6 +4,7 @@ error, every ``<time datetime>`` follows HTML's date/time grammar, and every ima
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 import html5lib
 import pytest
@@ -95,6 +96,20 @@ def test_article_page_is_valid_html(client, story):
 
     assert response.status_code == 200
     check_page(response.content.decode())
+
+
+def test_an_old_story_in_a_zone_whose_offset_then_had_seconds_has_valid_times(
+    client, news_index, settings
+):
+    """Amsterdam was UTC+00:19:32 in 1930: HTML's offsets are hours and minutes only."""
+    settings.TIME_ZONE = "Europe/Amsterdam"
+    when = datetime(1930, 5, 1, 10, 0, tzinfo=UTC)
+    article = factories.make_article(news_index, "From the archive", published_at=when)
+    html = client.get(article.url).content.decode()
+    check_page(html)
+    assert 'datetime="1930-05-01T10:00:00+00:00"' in html
+    assert 'content="1930-05-01T10:00:00+00:00"' in html  # article:published_time
+    assert '"datePublished": "1930-05-01T10:00:00+00:00"' in html  # JSON-LD
 
 
 def test_live_feed_page_is_valid_html(client, news_index):

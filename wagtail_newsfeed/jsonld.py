@@ -9,7 +9,7 @@ Live entries come from ``visibility.visible_entries``: drafts and deleted entrie
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -107,10 +107,16 @@ def stream_text(stream: Any) -> str:
     return " ".join(" ".join(str(part).split()) for part in parts if part).strip()
 
 
-def isoformat(value: datetime | None) -> str | None:
+def isoformat(value: datetime | None, timespec: str = "auto") -> str | None:
+    """ISO 8601 in the site's time zone, or in UTC where the zone's offset then had seconds
+    (Amsterdam's +00:19:32 before 1937), which ISO 8601 and HTML cannot write."""
     if value is None:
         return None
-    return timezone.localtime(value).isoformat() if timezone.is_aware(value) else value.isoformat()
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+        if value.utcoffset().total_seconds() % 60:
+            value = value.astimezone(UTC)
+    return value.isoformat(timespec=timespec)
 
 
 def image_urls(image: Any, request: HttpRequest | None = None) -> list[str]:

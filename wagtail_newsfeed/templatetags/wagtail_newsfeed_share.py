@@ -17,12 +17,11 @@ from urllib.parse import urlencode
 
 from django import template
 from django.http import HttpRequest
-from django.utils import timezone
 from django.utils.text import Truncator
 from wagtail.models import Page
 
 from ..conf import settings
-from ..jsonld import page_image, page_sections, publisher_name
+from ..jsonld import isoformat, page_image, page_sections, publisher_name
 from ..rendering import plain_text
 from ..serialization import image_renditions
 from ..sites import absolute_url
@@ -37,13 +36,12 @@ DESCRIPTION_CHARS = 200
 
 def html_datetime(value: datetime | date | None) -> str:
     """``value`` as the HTML/ISO 8601 text ``<time datetime>`` and OpenGraph accept: whole
-    seconds (HTML allows at most three fractional digits), in the current time zone."""
+    seconds (HTML allows at most three fractional digits), in the current time zone
+    (``jsonld.isoformat``)."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value)
-        return value.isoformat(timespec="seconds")
+        return isoformat(value, timespec="seconds")
     if isinstance(value, date):
         return value.isoformat()
     return ""
