@@ -56,6 +56,25 @@ def test_the_first_block_with_text_names_it_whatever_its_type(feed):
     assert str(make(feed, body)) == "We will win this. (1 Dec, 14:05)"
 
 
+@pytest.mark.parametrize(
+    "block,name",
+    [
+        (
+            {"type": "heading", "value": {"text": "<script>alert(1)</script>", "level": "h2"}},
+            "<script>alert(1)</script>",
+        ),
+        ({"type": "quote", "value": {"text": '"Q" & <A>', "attribution": ""}}, '"Q" & <A>'),
+        (
+            {"type": "heading", "value": {"text": "Fish &amp; chips", "level": "h2"}},
+            "Fish &amp; chips",
+        ),
+    ],
+)
+def test_plain_text_blocks_name_it_as_the_editor_typed_them(feed, block, name):
+    """A heading or quote is text, not HTML: what looks like a tag or an entity is its text."""
+    assert str(make(feed, [block])) == f"{name} (1 Dec, 14:05)"
+
+
 def test_key_points_are_read_from_their_list_items(feed):
     points = [{"type": "item", "value": "First point here", "id": "a"}]
     assert first_words([{"type": "key_points", "value": {"title": "", "points": points}}]) == (

@@ -7,6 +7,7 @@ text-bearing block and its display time, read from the stored JSON without rende
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import datetime
 from typing import Any
@@ -26,6 +27,8 @@ NAME_CHARS = 80
 #: The keys of a block value that hold its text, most telling first (heading, quote, fact box,
 #: key points, image caption, timeline...). Ids, levels and alt text are not names.
 TEXT_KEYS = ("text", "title", "body", "points", "caption", "events", "description", "note")
+#: How stored rich text starts: with one of the block elements the editor writes.
+RICH_TEXT = re.compile(r"\s*<(?:p|h[1-6]|ul|ol|blockquote|embed|hr)[\s>/]", re.IGNORECASE)
 #: How deep a stored value is searched: stored JSON is hostile input like any other.
 MAX_DEPTH = 6
 
@@ -35,7 +38,9 @@ def _text_of(value: Any, depth: int = 0) -> str:
     if depth > MAX_DEPTH:
         return ""
     if isinstance(value, str):
-        return plain_text(value)
+        # Rich text as stored (the editor's HTML) is read as text; a heading or a quote is
+        # text already, where "<A>" and "&" are what the editor typed.
+        return plain_text(value) if RICH_TEXT.match(value) else value.strip()
     if isinstance(value, dict):
         if "type" in value and "value" in value:  # a list item or a child stream block
             return _text_of(value["value"], depth + 1)
