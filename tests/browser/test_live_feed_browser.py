@@ -226,3 +226,22 @@ def test_readers_in_the_same_state_ask_for_the_same_urls(chromium, live_server, 
     assert any(query.startswith("ids=") for query in shared)
     for query in first | second:
         assert set(re.findall(r"(\w+)=", query)) <= {"since", "ids", "v"}, query
+
+
+def test_a_long_unbroken_word_does_not_push_a_phone_screen_sideways(
+    chromium, live_server, live_feed_site
+):
+    feed = live_feed_site
+    word = "https://example.com/" + "a" * 3000
+    factories.make_entry(feed, text=word, headline="x" * 250)
+    article = factories.make_article(feed.get_parent(), "y" * 250, standfirst=word)
+    page = chromium.new_page(viewport={"width": 390, "height": 800})
+    try:
+        for url in (feed.url, article.url, feed.get_parent().url):
+            page.goto(live_server.url + url)
+            widths = page.evaluate(
+                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+            )
+            assert widths[0] <= widths[1], (url, widths)
+    finally:
+        page.close()
