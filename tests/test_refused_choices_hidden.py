@@ -142,6 +142,25 @@ def test_an_editors_document_link_stays_when_a_contributor_edits_the_entry(
     assert "More" in str(LiveEntry.objects.get(pk=entry.pk).body[0].value)
 
 
+def test_a_contributor_posting_to_an_entry_they_may_not_open_is_shown_none_of_its_links(
+    client, feed, contributor, superuser, secret_document
+):
+    """An editor's published entry links a memo the contributor may not choose. A crafted post
+    to its edit page is refused; the form shown again must not render the memo from the ids the
+    contributor sent, as if they were the entry's to keep."""
+    link = f'<p>See <a linktype="document" id="{secret_document.pk}">the memo</a></p>'
+    entry = factories.make_entry(feed, superuser, body=[{"type": "paragraph", "value": link}])
+    client.force_login(contributor)
+    data = entry_data(action_name="draft", expected_version=entry.version)
+    data.update(nested_form_data({"body": streamfield([("paragraph", rich_text(link))])}))
+
+    with nothing_saved():
+        response = client.post(entry_edit_url(entry), data)
+
+    assert response.status_code in (200, 403)
+    assert SECRET not in response.text and "memo.pdf" not in response.text
+
+
 def test_through_the_api_a_contributor_keeps_an_editors_link_but_cannot_add_one(
     feed, contributor, secret_document
 ):

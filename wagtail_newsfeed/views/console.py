@@ -266,11 +266,12 @@ class EditEntryView(FeedConsoleMixin, View):
         form = self.make_form(instance=entry, initial={"expected_version": entry.version})
         return self.render(entry, form)
 
-    def check_may_open(self, entry: LiveEntry) -> None:
+    def may_open(self, entry: LiveEntry) -> bool:
         """Who may open the edit page (and have a rescued copy of it shown again)."""
-        if not self.can_publish and not entry_rules.can_change_entry(
-            self.request.user, self.feed, entry
-        ):
+        return self.can_publish or entry_rules.can_change_entry(self.request.user, self.feed, entry)
+
+    def check_may_open(self, entry: LiveEntry) -> None:
+        if not self.may_open(entry):
             raise PermissionDenied
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -279,6 +280,11 @@ class EditEntryView(FeedConsoleMixin, View):
             return self.render_deleted(entry)
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
+        if not self.may_open(entry):
+            # The write is refused below (on the locked row), and the form shown again with the
+            # text. The entry's images, documents and links are not theirs to keep: shown
+            # again, the form leaves out those they sent and may not choose.
+            form.instance.kept_references = ()
         if rescue.is_restore(request):
             self.check_may_open(entry)
             return self.render(entry, self.restored(form))
