@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import factories
-from tests.checks import nothing_saved
+from tests.checks import api_client_for, nothing_saved
 from tests.test_live_console import action, console, delete_url, edit_url, entry_data
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
@@ -78,21 +78,46 @@ def test_an_edit_of_an_entry_deleted_meanwhile_leaks_nothing_to_another_feeds_ed
         assert client.post(url, entry_data("x")).status_code == 404
 
 
-@pytest.mark.parametrize(
-    ("sent", "stored"),
-    [
-        ("Polls\x07 close\x1b[31m at ten", "Polls close[31m at ten"),  # as the API stores it
-        ("Polls\x0bclose\x0cat ten", "Polls close at ten"),  # Word's line break separates words
-        ("Line one\r\nLine two\t!", "Line one Line two !"),
-        ("\x85\x9fNEL and C1\x7f", "NEL and C1"),
-        ("\u202bمرحبا 😀 Ünïcödé\u202c", "\u202bمرحبا 😀 Ünïcödé\u202c"),  # text stays as typed
-    ],
-)
+#: A headline as sent, and as every door stores it (``xml.one_line``).
+HEADLINES = [
+    ("Polls\x07 close\x1b[31m at ten", "Polls close[31m at ten"),
+    ("Polls\x0bclose\x0cat ten", "Polls close at ten"),  # Word's line break separates words
+    ("Line one\r\nLine two\t!", "Line one Line two !"),
+    ("\x85\x9fNEL and C1\x7f", "NEL and C1"),
+    ("\u202bمرحبا 😀 Ünïcödé\u202c", "\u202bمرحبا 😀 Ünïcödé\u202c"),  # text stays as typed
+]
+
+
+@pytest.mark.parametrize(("sent", "stored"), HEADLINES)
 def test_control_characters_in_a_headline_are_dropped(admin_client, feed, sent, stored):
     response = admin_client.post(console(feed), entry_data("Body", headline=sent))
 
     assert response.status_code == 302
     assert LiveEntry.objects.get(feed=feed).headline == stored
+
+
+@pytest.mark.parametrize(("sent", "stored"), HEADLINES)
+def test_the_api_stores_a_headline_as_the_console_does(feed, superuser, sent, stored):
+    api = api_client_for(superuser)
+    entries = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+    body = [{"type": "paragraph", "value": "<p>Body</p>"}]
+    created = api.post(entries, {"headline": sent, "body": body}, "json")
+    assert created.status_code == 201, created.content
+    entry = LiveEntry.objects.get(feed=feed)
+    assert entry.headline == stored
+    edited = api.patch(f"{entries}{entry.pk}/", {"headline": "x" + sent}, "json")
+    assert edited.status_code == 200
+    assert LiveEntry.objects.get(pk=entry.pk).headline == ("x" + stored).strip()
+
+
+def test_an_api_patch_that_changes_nothing_is_no_edit(feed, superuser):
+    """No new version, no history line, nothing announced to pollers."""
+    entry = factories.make_entry(feed, superuser, text="Polls close")
+    url = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
+    with nothing_saved():
+        response = api_client_for(superuser).patch(url, {}, "json")
+    assert response.status_code == 200
+    assert response.json()["version"] == entry.version
 
 
 def test_a_nul_in_the_headline_is_a_form_error_and_keeps_the_text(admin_client, feed):

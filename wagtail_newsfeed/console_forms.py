@@ -7,7 +7,6 @@ console view hands the cleaned values to ``wagtail_newsfeed.entry_rules``, which
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from functools import cache
 from typing import Any
@@ -26,13 +25,11 @@ from .conf import settings
 from .converters import parse_id
 from .forms import EntryFormBase
 from .models import Author, LiveEntry
+from .xml import one_line
 
 #: The fields an editor sets in the console; passed to ``live.create_entry`` / ``update_entry``.
 ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event", "authors")
 
-#: C0 and C1 control characters (tabs and line breaks too): a headline is one line of text, and
-#: a pasted control character would be invisible here and dropped or refused by feeds and XML.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
 #: What Wagtail's reading of a block editor post raises on one its editor could not have sent:
 #: nesting deeper than Python's recursion limit (JSON, or a list item's ``depth``) and Draftail
 #: data the exporter cannot turn into HTML (an entity range naming no entity) among them.
@@ -244,13 +241,9 @@ class ConsoleEntryForm(EntryFormBase):
             self.initial["display_time"] = None
 
     def clean_headline(self) -> str:
-        """One line, with control characters treated as at every door (``xml_safe``: Word's
-        line break becomes a space, others are dropped); what is left of line breaks and tabs
-        becomes a space."""
-        from .xml import xml_safe
-
-        headline = xml_safe(self.cleaned_data.get("headline") or "")
-        return CONTROL_CHARACTERS.sub(" ", headline).strip()
+        """One line (``xml.one_line``), the rule of every door: Word's line break becomes a
+        space, other control characters are dropped, line breaks and tabs become a space."""
+        return one_line(self.cleaned_data.get("headline") or "")
 
     def entry_values(self) -> dict[str, Any]:
         """The cleaned values of the fields the editor may change, for the write path."""

@@ -31,6 +31,7 @@ from .caching import cache_is_shared
 from .conf import settings
 from .models import LiveEntry, LiveFeedCounter, LiveFeedPage
 from .models.live import LiveEntryAuthor
+from .xml import one_line
 
 #: Sent after the transaction that changed entries has committed.
 #: Arguments: ``feed`` (LiveFeedPage), ``entries`` (list of LiveEntry), ``action`` (str).
@@ -272,7 +273,7 @@ def create_entry(
         now = timezone.now()
         entry = LiveEntry(
             feed=feed,
-            headline=headline or "",
+            headline=one_line(headline or ""),
             body=body,
             status=status,
             is_pinned=is_pinned,
@@ -328,6 +329,12 @@ def update_entry(
             check_display_time(writer, feed, changes["display_time"])
         if expected_version is not None and current.version != expected_version:
             raise EntryConflict(_("Someone else changed this entry; reload it and try again."))
+        if not changes and authors is None:
+            # Nothing to change: no new version, no history line, nothing for pollers.
+            _take_values(entry, current)
+            return entry
+        if "headline" in changes:
+            changes["headline"] = one_line(changes["headline"] or "")
         was_published = current.is_published
         for field, value in changes.items():
             setattr(current, field, value)

@@ -41,3 +41,13 @@ def xml_safe(text: str) -> str:
     """
     # str(): lazy translations work too
     return _NOT_XML_CHAR.sub("", _SEPARATORS.sub(" ", str(text)))
+
+
+#: Line breaks and tabs, in text that is one line.
+_LINE_BREAKS = re.compile("[\t\n\r]+")
+
+
+def one_line(text: str) -> str:
+    """``xml_safe`` text for one line (a headline): line breaks and tabs become a space, and
+    the ends are trimmed. The same at every door, the console's form and the API."""
+    return _LINE_BREAKS.sub(" ", xml_safe(text)).strip()
