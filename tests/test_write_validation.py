@@ -290,7 +290,7 @@ def test_a_body_over_the_byte_cap_is_refused(writer, feed, settings):
     body = [{"type": "paragraph", "value": "<p>" + "x" * 2_000 + "</p>"}]
     response = post(writer, feed, body)
     assert_refused(response, feed, "body")
-    assert "1.0 KB" in response.content.decode()
+    assert "the most it may be is 1,000 bytes" in response.content.decode()
 
 
 def test_a_body_with_too_many_blocks_is_refused(writer, feed, settings):
@@ -419,3 +419,12 @@ def test_the_validator_is_one_function_for_every_door(feed, superuser):
     body = [{"type": "fact_box", "value": {"title": "t", "body": XSS}}]
     cleaned = validation.clean_entry_body(body, superuser)
     assert "<script" not in json.dumps(cleaned.get_prep_value())
+
+
+def test_a_body_one_byte_over_the_cap_says_by_how_much(writer, feed, settings):
+    settings.WAGTAIL_NEWSFEED = {"ENTRY_BODY_MAX_BYTES": 64_000}
+    body = [{"type": "paragraph", "value": "<p>" + "x" * 64_000 + "</p>"}]
+    response = post(writer, feed, body)
+    assert_refused(response, feed, "body")
+    sent = len(json.dumps(body, ensure_ascii=False).encode())
+    assert f"The body is {sent:,} bytes; the most it may be is 64,000 bytes." in response.text

@@ -601,11 +601,11 @@ def _size_errors(raw: Any, max_bytes: int, *, cleaned: bool = False) -> list[str
     if size <= max_bytes:
         return []
     if cleaned:
-        message = _("The body is %(size)s once cleaned (as stored); the most it may be is %(max)s.")
+        message = _(
+            "The body is %(size)s bytes once cleaned (as stored, block ids and escaped "
+            "characters included); the most it may be is %(max)s bytes."
+        )
     else:
-        message = _("The body is %(size)s; the most it may be is %(max)s.")
-    return [message % {"size": _kilobytes(size), "max": _kilobytes(max_bytes)}]
-
-
-def _kilobytes(size: int) -> str:
-    return _("%(n)s KB") % {"n": f"{size / 1000:,.1f}"}
+        message = _("The body is %(size)s bytes; the most it may be is %(max)s bytes.")
+    # Exact counts: a rounded size over the cap ("64.0 KB") read like the cap itself.
+    return [message % {"size": f"{size:,}", "max": f"{max_bytes:,}"}]
