@@ -194,7 +194,7 @@ def test_failures_exit_non_zero_with_a_message_not_a_traceback(
     assert "CommandError: 1 posts could not be imported" in captured.err
     assert "Traceback" not in captured.err + captured.out
     assert (
-        "post 1 'Long' (line 19): body: The body is 2.6 KB; the most it may be is 0.5 KB."
+        "post 1 'Long' (line 19): body: The body is 2,588 bytes; the most it may be is 500 bytes."
         in captured.out
     )
 

@@ -12,7 +12,7 @@ module imports no model at import time).
 
 from __future__ import annotations
 
-import sys
+import inspect
 from typing import Any
 
 from django.db import transaction
@@ -44,7 +44,8 @@ def copied_in_private() -> bool:
     later, that it went). The action running the copy is the caller of the signal."""
     from wagtail.actions.copy_page import CopyPageAction
 
-    frame = sys._getframe(1)
+    frame = inspect.currentframe()
+    frame = frame.f_back if frame is not None else None  # the caller's, then up the stack
     while frame is not None:
         action = frame.f_locals.get("self")
         if isinstance(action, CopyPageAction):
