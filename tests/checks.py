@@ -105,3 +105,18 @@ def api_client_for(user: Any) -> Any:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
     return client
+
+
+def postgres_connection() -> Any:
+    """A second PostgreSQL connection to the test database (psycopg, autocommit off), for a
+    test that holds a lock the app's own connection must meet."""
+    import psycopg
+
+    params = connection.settings_dict
+    return psycopg.connect(
+        dbname=params["NAME"],
+        user=params["USER"],
+        host=params["HOST"],
+        port=params["PORT"] or 5432,
+        password=params["PASSWORD"] or None,
+    )

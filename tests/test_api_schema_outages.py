@@ -21,7 +21,7 @@ from rest_framework.test import APIClient
 from wagtail.models import Page
 
 from tests import factories
-from tests.checks import nothing_saved
+from tests.checks import nothing_saved, postgres_connection
 from tests.test_api_schema import SCHEMA, validate_response
 from wagtail_newsfeed import preview
 
@@ -39,16 +39,7 @@ def database_busy() -> Iterator[None]:
     """Another connection holds ``locked_tables()`` until the block ends."""
     tables = locked_tables()
     if connection.vendor == "postgresql":
-        import psycopg
-
-        params = connection.settings_dict
-        holder = psycopg.connect(
-            dbname=params["NAME"],
-            user=params["USER"],
-            host=params["HOST"],
-            port=params["PORT"] or 5432,
-            password=params["PASSWORD"] or None,
-        )
+        holder = postgres_connection()
         names = ", ".join(connection.ops.quote_name(table) for table in tables)
         holder.execute(f"LOCK TABLE {names} IN ACCESS EXCLUSIVE MODE")
         with connection.cursor() as cursor:

@@ -13,6 +13,7 @@ from rest_framework.test import APIClient
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
+from tests.checks import postgres_connection
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry, LiveFeedCounter
 
@@ -26,16 +27,7 @@ pytestmark = [
 @contextmanager
 def feed_locked_elsewhere(feed):
     """Another connection holds the feed's counter row; this one waits at most 200 ms."""
-    import psycopg
-
-    settings = connection.settings_dict
-    holder = psycopg.connect(
-        dbname=settings["NAME"],
-        user=settings["USER"],
-        host=settings["HOST"],
-        port=settings["PORT"] or 5432,
-        password=settings["PASSWORD"] or None,
-    )
+    holder = postgres_connection()
     try:
         table = LiveFeedCounter._meta.db_table
         holder.execute(f"SELECT * FROM {table} WHERE feed_id = %s FOR UPDATE", [feed.pk])
