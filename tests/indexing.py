@@ -66,7 +66,7 @@ def test_data() -> Iterator[None]:
 @contextmanager
 def _search_saves_unheard() -> Iterator[None]:
     """Without a backend to update, the search index's save handler still runs a task that
-    reads the saved row back twice (about 5 % of a page-heavy module's time): it is not
+    reads the saved row back twice (3 % of a page-heavy module's function calls): it is not
     connected while test data is written, as the reference index's handler is switched off."""
     from django.db.models.signals import post_save
     from wagtail.search.index import get_indexed_models
