@@ -139,3 +139,18 @@ def test_another_projects_home_page_is_left_as_it_is(db, monkeypatch):
         home.pk,
     )
     assert NewsIndexPage.objects.child_of(home).exists()
+
+
+def test_the_demo_is_refused_on_a_site_with_news_pages_of_its_own(db):
+    """A newsroom's real site: the demo would publish its stories into /news/ (found through
+    the W003 hint, say). Refused, naming a page, with nothing written; --force loads it."""
+    index = factories.make_index(title="Our news", slug="our-news")
+    factories.make_article(index, "A real story", slug="a-real-story")
+    before = counts()
+
+    with pytest.raises(CommandError, match="'A real story'|'Our news'"):
+        load_demo()
+
+    assert counts() == before
+    assert "Demo loaded" in load_demo("--force")
+    assert NewsArticlePage.objects.filter(slug="a-real-story").exists()

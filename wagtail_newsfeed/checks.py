@@ -358,8 +358,8 @@ def check_site_hostname(
             "feeds, sitemaps, JSON-LD and share tags point at it, so readers and search "
             "engines get links to their own machine.",
             hint="Set the site's real hostname and port in the Wagtail admin under Settings "
-            f"→ Sites{_admin_url('wagtailsites:edit', site.pk)}, or run 'manage.py "
-            "load_newsfeed_demo --site-url https://your.domain' for the demo.",
+            f"→ Sites{_admin_url('wagtailsites:edit', site.pk)} (a demo site: 'manage.py "
+            "load_newsfeed_demo --site-url https://your.domain').",
             id="wagtail_newsfeed.W003",
         )
     ]

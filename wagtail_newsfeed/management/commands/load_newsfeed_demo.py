@@ -68,7 +68,10 @@ WRITER_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page")
 
 
 class Command(BaseCommand):
-    help = "Load demo news content (articles, topics, a live feed) into the site. Safe to re-run."
+    help = (
+        "Load demo news content (articles, topics, a live feed) into an empty site, or again "
+        "into its own earlier load. Refused where the site has news pages of its own."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -78,6 +81,14 @@ class Command(BaseCommand):
                 f"Also create the superuser '{DEMO_USERNAME}' with the password "
                 f"'{DEMO_PASSWORD}' for a local demo (unless a user '{DEMO_USERNAME}' exists; its "
                 "password is never changed). Refused with DEBUG off."
+            ),
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help=(
+                "Load the demo although the site has news pages it did not make (it publishes "
+                "its stories into the default site's /news/ index, retitling it)."
             ),
         )
         parser.add_argument(
@@ -96,9 +107,17 @@ class Command(BaseCommand):
         *args: Any,
         demo_superuser: bool = False,
         site_url: str | None = None,
+        force: bool = False,
         **options: Any,
     ) -> None:
         address = parse_site_url(site_url or DEFAULT_SITE_URL)
+        foreign = None if force else foreign_news_page()
+        if foreign is not None:
+            raise CommandError(
+                f"This site has news pages the demo did not make, e.g. {foreign.title!r} at "
+                f"{foreign.url_path!r}. The demo publishes its stories into the default site's "
+                "/news/ index: load it into an empty site, or pass --force."
+            )
         if demo_superuser and not settings.DEBUG:
             raise CommandError(
                 f"Refusing to create the superuser '{DEMO_USERNAME}' with the password "
@@ -365,6 +384,14 @@ class Refs:
             elif block["type"] == "image":
                 value["image"] = self.images[value["image"]].pk
         return {"type": block["type"], "value": value}
+
+
+def foreign_news_page() -> Page | None:
+    """A news index, article or live feed the demo did not make (by slug), if the site has one:
+    the demo is for an empty site or its own earlier load, never a newsroom's real pages."""
+    slugs = {article["slug"] for article in demo.ARTICLES} | {demo.LIVE_FEED["slug"], "news"}
+    pages = Page.objects.type(NewsIndexPage, NewsArticlePage, LiveFeedPage)
+    return pages.exclude(slug__in=slugs).order_by("path").first()
 
 
 def parse_site_url(url: str) -> tuple[str, int]:
