@@ -10,7 +10,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import entry_rules, jsonld, serialization
 
 
 @pytest.fixture
@@ -228,3 +228,16 @@ def test_entries_with_images_cost_the_same_queries_for_few_and_many(api, feed, s
     old = api.get(entries_url(feed), {"since": cursor}).json()
     assert len(old["results"]) == 12
     assert _queries(api, entries_url(feed), {"since": cursor}) <= few[0] + 1
+
+
+def test_a_feed_published_live_without_a_start_says_when_it_began_as_its_page_does(
+    api, client, news_index
+):
+    """Published as live from the page editor with no start time: the API and the page's
+    JSON-LD both give its first publication as the start."""
+    feed = factories.make_feed(news_index, coverage_start=None)
+    feed.refresh_from_db()
+    data = api.get(f"/api/newsfeed/v1/feeds/{feed.pk}/").json()
+    assert data["coverage_start"] == serialization.iso_datetime(feed.first_published_at)
+    page = client.get(feed.url).content.decode()
+    assert '"coverageStartTime": "' + jsonld.isoformat(feed.first_published_at) in page

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from .. import entry_rules, rendering, serialization
+from .. import entry_rules, jsonld, rendering, serialization
 from ..fragments import cached_many
 from ..models import LiveEntry
 from ..models.articles import listing_prefetches
@@ -338,8 +338,8 @@ class FeedSerializer(_PageBase):
     status = serializers.ChoiceField(
         source="coverage_status", choices=["upcoming", "live", "ended"]
     )
-    coverage_start = UTCDateTimeField(allow_null=True)
-    coverage_end = UTCDateTimeField(allow_null=True)
+    coverage_start = serializers.SerializerMethodField()
+    coverage_end = serializers.SerializerMethodField()
     entry_order = serializers.ChoiceField(choices=["newest_first", "oldest_first"])
     cursor = serializers.SerializerMethodField()
     updated_at = serializers.SerializerMethodField()
@@ -347,6 +347,16 @@ class FeedSerializer(_PageBase):
     @extend_schema_field(serializers.CharField(help_text="HTML with links resolved."))
     def get_summary(self, feed: Any) -> str:
         return serialization.rich_text_html(feed.summary, self.context)
+
+    @extend_schema_field(UTCDateTimeField(allow_null=True))
+    def get_coverage_start(self, feed: Any) -> str | None:
+        """As the page's JSON-LD states it (``jsonld.coverage_start``): coverage that has begun
+        without a recorded start (a feed published as live) began at its first publication."""
+        return serialization.iso_datetime(jsonld.coverage_start(feed))
+
+    @extend_schema_field(UTCDateTimeField(allow_null=True))
+    def get_coverage_end(self, feed: Any) -> str | None:
+        return serialization.iso_datetime(jsonld.coverage_end(feed))
 
     @extend_schema_field(serializers.CharField(help_text="Delta-sync cursor for `?since=`."))
     def get_cursor(self, feed: Any) -> str:
