@@ -121,6 +121,7 @@ LISTING_REFUSALS = [
     case("type", type="bogus"),
     case("type", type="a.b.c"),
     case("type", type="auth.User"),
+    case("type", type="x.Y"),  # well formed, but no such page type
     case("type", type=f"{ARTICLES},"),
     case("site", site="localhost:abc"),
     case("site", site=f"localhost:{LONG_ID}"),

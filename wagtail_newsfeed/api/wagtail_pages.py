@@ -294,7 +294,10 @@ def search_operator_error(value: str) -> str | None:
 
 def type_error(value: str) -> str | None:
     if value and page_types(value) is None:
-        return _("Must be page types as app_label.ModelName, separated by commas.")
+        return _(
+            "Must name page types as app_label.ModelName, separated by commas; one is written "
+            "otherwise or names no page type."
+        )
     return None
 
 
