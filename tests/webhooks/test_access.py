@@ -236,3 +236,20 @@ def test_copying_a_private_section_in_code_sends_nothing(receiver, make_endpoint
             update_attrs={"slug": "members-2", "title": "Members"},
         ).execute(skip_permission_checks=True)
     assert sent() == []
+
+
+def test_publishing_a_feed_with_aliases_tells_of_the_feed_alone(receiver, make_endpoint, committed):
+    """Wagtail republishes each alias with its source; an alias is a second address of the
+    feed, with no API or feeds of its own to revalidate."""
+    index = factories.make_index()
+    feed = factories.make_feed(index)
+    alias = feed.create_alias(parent=factories.make_index(title="Elsewhere"), update_slug="mirror")
+    alias.create_alias(parent=index, update_slug="mirror-of-mirror")
+    make_endpoint(receiver.url, PAGE_EVENTS)
+    with committed():
+        feed.save_revision().publish()
+        restrict(index)
+    assert sent() == [
+        ("feed.changed", feed.pk, "unpublished"),
+        ("feed.changed", feed.pk, "updated"),
+    ]

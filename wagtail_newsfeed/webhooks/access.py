@@ -32,6 +32,8 @@ def visible_news_pages(path: str) -> list[Any]:
 
     models = [m for m in apps.get_models() if issubclass(m, NewsArticleMixin | LiveFeedMixin)]
     pages = Page.objects.filter(path__startswith=path).type(*models)
+    feed_aliases = Page.objects.type(LiveFeedMixin).filter(alias_of__isnull=False)
+    pages = pages.exclude(pk__in=feed_aliases.values("pk"))  # a feed's second address
     return list(visible_pages(pages).specific().order_by("path"))
 
 

@@ -213,8 +213,16 @@ def has_endpoints() -> bool:
     return not _suppressed.get() and WebhookEndpoint.objects.filter(is_active=True).exists()
 
 
+def announced(page: Any) -> bool:
+    """Whether ``page`` is one webhooks tell of: an article, or a live feed that is not an alias
+    (an alias of a feed is a second address of it, with no API or feeds of its own)."""
+    if isinstance(page, LiveFeedMixin):
+        return getattr(page, "alias_of_id", None) is None
+    return isinstance(page, NewsArticleMixin)
+
+
 def page_published(instance: Any, **kwargs: Any) -> None:
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
+    if not announced(instance) or not has_endpoints():
         return
     if not is_page_visible(instance):  # private, expired or scheduled: nothing is sent
         return
@@ -243,7 +251,7 @@ def _was_public(page: Page) -> bool:
 
 
 def page_unpublished(instance: Any, **kwargs: Any) -> None:
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
+    if not announced(instance) or not has_endpoints():
         return
     if not _was_public(instance):
         return
@@ -257,7 +265,7 @@ def page_unpublished(instance: Any, **kwargs: Any) -> None:
 
 def page_deleted(instance: Any, **kwargs: Any) -> None:
     """``pre_delete``: the page is still there to be checked and located."""
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin) or not has_endpoints():
+    if not announced(instance) or not has_endpoints():
         return
     if not is_page_visible(instance):
         return
