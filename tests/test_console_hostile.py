@@ -83,7 +83,8 @@ HEADLINES = [
     ("Polls\x07 close\x1b[31m at ten", "Polls close[31m at ten"),
     ("Polls\x0bclose\x0cat ten", "Polls close at ten"),  # Word's line break separates words
     ("Line one\r\nLine two\t!", "Line one Line two !"),
-    ("\x85\x9fNEL and C1\x7f", "NEL and C1"),
+    ("\x9fC1\x7f alone", "C1 alone"),
+    ("Line\u2028separator\u2029paragraph\x85NEL\x1erecord", "Line separator paragraph NEL record"),
     ("\u202bمرحبا 😀 Ünïcödé\u202c", "\u202bمرحبا 😀 Ünïcödé\u202c"),  # text stays as typed
 ]
 

@@ -43,11 +43,13 @@ def xml_safe(text: str) -> str:
     return _NOT_XML_CHAR.sub("", _SEPARATORS.sub(" ", str(text)))
 
 
-#: Line breaks and tabs, in text that is one line.
-_LINE_BREAKS = re.compile("[\t\n\r]+")
+#: Tabs and every line break Unicode knows (``str.splitlines``'s: NEL, the line and paragraph
+#: separators, the information separators), in text that is one line.
+_LINE_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def one_line(text: str) -> str:
-    """``xml_safe`` text for one line (a headline): line breaks and tabs become a space, and
-    the ends are trimmed. The same at every door, the console's form and the API."""
-    return _LINE_BREAKS.sub(" ", xml_safe(text)).strip()
+    """``xml_safe`` text for one line (a headline): line breaks and tabs become a space (before
+    ``xml_safe`` drops NEL, which would join two words), and the ends are trimmed. The same at
+    every door, the console's form and the API."""
+    return xml_safe(_LINE_BREAKS.sub(" ", str(text))).strip()
