@@ -33,7 +33,8 @@ SITEMAP_NS = {
 # lone surrogate (valid in a Python str, impossible in UTF-8). Word's vertical tab and the form
 # feed become a space instead (SEPARATORS).
 FORBIDDEN = ["\x08", "\x01", "\x00", "\x1f", "\ufffe", "\ud800"]
-SEPARATORS = ["\x0b", "\x0c"]
+#: Word's line break, the form feed, the information separators and NEL: they separate words.
+SEPARATORS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85"]
 HOSTILE_MARKUP = "Tom & Jerry <script>alert(1)</script>"
 ESCAPED_MARKUP = "Tom &amp; Jerry &lt;script&gt;alert(1)&lt;/script&gt;"
 
@@ -66,7 +67,7 @@ def _descriptions(root: ElementTree.Element) -> list[str]:
 
 @pytest.mark.parametrize(
     "bad",
-    [*FORBIDDEN, "\x02", "\x0e", "\uffff", "\udfff", "\x7f", "\x85", "\x9f", "\ufdd0"],
+    [*FORBIDDEN, "\x02", "\x0e", "\uffff", "\udfff", "\x7f", "\x84", "\x9f", "\ufdd0"],
 )
 def test_xml_safe_removes_exactly_the_forbidden_characters(bad):
     assert xml_safe(f"Storm{bad} warning") == "Storm warning"
@@ -84,10 +85,12 @@ def test_xml_safe_keeps_whitespace_emoji_and_right_to_left_text():
 
 def test_xml_safe_removes_every_code_point_xml_forbids_or_html_rejects_and_no_other():
     removed = [code for code in range(0x110000) if xml_safe(chr(code)) == ""]
-    assert [xml_safe(chr(code)) for code in (0xB, 0xC)] == [" ", " "]
-    allowed = {0x9, 0xA, 0xB, 0xC, 0xD}
+    separators = [0xB, 0xC, 0x1C, 0x1D, 0x1E, 0x85]
+    assert [xml_safe(chr(code)) for code in separators] == [" "] * len(separators)
+    allowed = {0x9, 0xA, 0xD, *separators}
     expected = [c for c in range(0x20) if c not in allowed]
-    expected += [*range(0x7F, 0xA0), *range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
+    expected += [c for c in range(0x7F, 0xA0) if c not in allowed]
+    expected += [*range(0xD800, 0xE000), *range(0xFDD0, 0xFDF0)]
     expected += [0xFFFE, 0xFFFF]
     expected += [plane * 0x10000 + last for plane in range(1, 17) for last in (0xFFFE, 0xFFFF)]
     assert removed == expected

@@ -6,15 +6,16 @@ sitemap fail (Django's feed writer raises on control characters; a lone surrogat
 encoded as UTF-8). They arrive by paste (Word's line break is a vertical tab, ``\\x0b``), by import,
 or through the ORM. HTML has a stricter list: C1 controls and Unicode non-characters are parse
 errors in every page they reach. Feeds, sitemaps and input cleaning all use ``xml_safe`` so they
-agree on what is dropped (and on the two characters that become a space).
+agree on what is dropped (and on the separators that become a space).
 """
 
 from __future__ import annotations
 
 import re
 
-#: Word's line break (vertical tab) and the form feed separate words: a space keeps them apart.
-_SEPARATORS = re.compile("[\x0b\x0c]")
+#: Word's line break (vertical tab), the form feed, the information separators and NEL (which
+#: Unicode counts as line breaks) separate words: a space keeps them apart.
+_SEPARATORS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
 # Everything outside XML 1.0's Char production:
 # #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]
 # and what HTML's parser reports as an error: DEL and the C1 controls (U+007F-U+009F), the
@@ -28,13 +29,14 @@ _NOT_XML_CHAR = re.compile(
 
 
 def xml_safe(text: str) -> str:
-    """``text`` without the characters XML 1.0 forbids or HTML's parser rejects (two become
-    spaces), and nothing else changed.
+    """``text`` without the characters XML 1.0 forbids or HTML's parser rejects (separators
+    become spaces), and nothing else changed.
 
-    Replaced by a space: the vertical tab (``\\x0b``, Word's line break) and the form feed
-    (``\\x0c``), which separate words ("Polls\\x0bclose" is "Polls close", not "Pollsclose").
+    Replaced by a space: the vertical tab (``\\x0b``, Word's line break), the form feed
+    (``\\x0c``), the information separators (``\\x1c``-``\\x1e``) and NEL (U+0085), which
+    separate words ("Polls\\x0bclose" is "Polls close", not "Pollsclose").
     Removed: the other C0 controls except tab, line feed and carriage return (``\\x00``-``\\x08``,
-    ``\\x0e``-``\\x1f``), DEL and the C1 controls (U+007F-U+009F), lone surrogates
+    ``\\x0e``-``\\x1b``, ``\\x1f``), DEL and the other C1 controls (U+007F-U+009F), lone surrogates
     (U+D800-U+DFFF) and the non-characters (U+FDD0-U+FDEF, U+FFFE and U+FFFF in every plane).
     Kept: all other text, including emoji and right-to-left scripts. Dropping rather than
     replacing means a stray character never shows up to readers as a placeholder.
