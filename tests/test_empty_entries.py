@@ -40,6 +40,45 @@ def test_the_api_refuses_an_entry_with_nothing_to_see(editor, feed, html):
     assert EMPTY in str(problem["errors"]["body"]), problem
 
 
+#: Blocks of text whose text shows nothing (a zero-width space, a Hangul filler, empty cells).
+BLOCKS_SHOWING_NOTHING = {
+    "a heading": {"type": "heading", "value": {"text": "\u200b", "level": "h2"}},
+    "a heading of a soft hyphen": {"type": "heading", "value": {"text": "\u00ad", "level": "h2"}},
+    "a quote": {"type": "quote", "value": {"text": "\u200b", "attribution": ""}},
+    "a pull quote": {"type": "pull_quote", "value": {"text": "\u3164", "attribution": ""}},
+    "key points": {"type": "key_points", "value": {"title": "", "points": ["\u200b"]}},
+    "a fact box": {"type": "fact_box", "value": {"title": "\u200b", "body": "<p></p>"}},
+    "a table": {"type": "table", "value": {"data": [["", "\u200b"]]}},
+    "a timeline": {
+        "type": "timeline",
+        "value": {
+            "title": "",
+            "events": [{"when": "\u200b", "title": "\u200b", "description": ""}],
+        },
+    },
+}
+
+
+@pytest.mark.parametrize("block", BLOCKS_SHOWING_NOTHING.values(), ids=BLOCKS_SHOWING_NOTHING)
+def test_the_api_refuses_an_entry_of_blocks_that_show_nothing(editor, feed, block):
+    writer = api_client_for(editor)
+    with nothing_saved():
+        response = writer.post(entries_url(feed), {"body": [block]}, "json")
+    assert EMPTY in str(assert_problem(response, 400, "body")["errors"]["body"])
+
+
+def test_a_block_of_visible_text_or_a_chosen_article_is_an_entry(superuser, feed, news_index):
+    writer = api_client_for(superuser)
+    story = factories.make_article(news_index)
+    for block in (
+        {"type": "heading", "value": {"text": "Polls close", "level": "h2"}},
+        {"type": "table", "value": {"data": [["", "Seats"]]}},
+        {"type": "related_article", "value": {"page": story.pk, "label": ""}},
+    ):
+        response = writer.post(entries_url(feed), {"body": [block]}, "json")
+        assert response.status_code == 201, response.content
+
+
 def test_the_api_refuses_an_empty_body_list(editor, feed):
     writer = api_client_for(editor)
     with nothing_saved():

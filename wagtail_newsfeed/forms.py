@@ -19,7 +19,7 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
 from wagtail.admin.rich_text import DraftailRichTextArea
 from wagtail.admin.widgets.slug import SlugInput
-from wagtail.blocks import BlockField, StreamValue
+from wagtail.blocks import BlockField, RichTextBlock, StreamValue
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import choosing, rich_text, validation
@@ -179,6 +179,10 @@ def named_edit_handler(*panels: FieldPanel) -> ObjectList:
     )
 
 
+def _empty_paragraph(child: Any) -> bool:
+    return isinstance(child.block, RichTextBlock) and not validation.block_has_content(child)
+
+
 class EntryBodyField(BlockField):
     """The entry body: empty paragraphs are dropped before the blocks are validated.
 
@@ -189,7 +193,7 @@ class EntryBodyField(BlockField):
 
     def clean(self, value: Any) -> Any:
         if isinstance(value, StreamValue):
-            kept = [(c.block_type, c.value, c.id) for c in value if validation.block_has_content(c)]
+            kept = [(c.block_type, c.value, c.id) for c in value if not _empty_paragraph(c)]
             if not kept:
                 raise forms.ValidationError(validation.EMPTY_ENTRY_BODY, code="required")
             value = StreamValue(value.stream_block, kept)

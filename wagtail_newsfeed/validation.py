@@ -41,6 +41,7 @@ from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.contrib.table_block.blocks import TableBlock
+from wagtail.embeds.blocks import EmbedBlock
 
 from . import choosing, rich_text
 from .conf import settings
@@ -414,13 +415,36 @@ def clean_rich_text(
 EMPTY_ENTRY_BODY = gettext_lazy("Write something in the body: as it is, this entry would be empty.")
 
 
-def block_has_content(block: Any) -> bool:
-    """False for a rich text block a reader would see nothing in: tags, spaces, ``&nbsp;`` or
-    zero-width characters alone (``names.visible``), as an untouched paragraph submits."""
-    source = getattr(block.value, "source", None)
-    if isinstance(source, str):
+def block_has_content(child: Any) -> bool:
+    """Whether a reader would see anything in a body block (a ``StreamChild``): text that is
+    not tags, spaces, ``&nbsp;`` or zero-width characters alone (``names.visible``), or a chosen
+    image, document, page, source or embed. An untouched paragraph, a heading of a zero-width
+    space or a table of empty cells shows nothing; a choice or a flag alone shows nothing."""
+    return _shows(child.block, child.value)
+
+
+def _shows(block: blocks.Block, value: Any) -> bool:
+    if isinstance(block, blocks.RichTextBlock):
+        source = getattr(value, "source", value)
+        if not isinstance(source, str):
+            return False
         return "<embed" in source or bool(visible(html.unescape(strip_tags(source)).strip()))
-    return True
+    if isinstance(block, blocks.CharBlock | blocks.TextBlock):
+        return isinstance(value, str) and bool(visible(value.strip()))
+    if isinstance(block, blocks.StructBlock):
+        return any(_shows(child, value.get(name)) for name, child in block.child_blocks.items())
+    if isinstance(block, blocks.ListBlock):
+        return any(_shows(block.child_block, item) for item in value or ())
+    if isinstance(block, blocks.StreamBlock):
+        return any(_shows(child.block, child.value) for child in value or ())
+    if isinstance(block, TableBlock):
+        table = value if isinstance(value, dict) else {}
+        cells = [cell for row in table.get("data") or () if isinstance(row, list) for cell in row]
+        texts = [*cells, table.get("table_caption")]
+        return any(isinstance(text, str) and visible(text.strip()) for text in texts)
+    if isinstance(block, blocks.ChooserBlock | EmbedBlock):
+        return value not in (None, "")
+    return False
 
 
 def clean_entry_body(
