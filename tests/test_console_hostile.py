@@ -111,14 +111,38 @@ def test_the_api_stores_a_headline_as_the_console_does(feed, superuser, sent, st
     assert LiveEntry.objects.get(pk=entry.pk).headline == ("x" + stored).strip()
 
 
-def test_an_api_patch_that_changes_nothing_is_no_edit(feed, superuser):
+@pytest.mark.parametrize(
+    "same",
+    [
+        {},
+        {"headline": "Same"},
+        {"headline": " Same\n"},  # as one line, the same headline
+        {"is_pinned": False, "is_key_event": False},
+        {"body": [{"type": "paragraph", "value": "<p>Polls close</p>"}]},  # without its block ids
+        {"authors": ["sofia-brandt"]},
+        {"status": "published"},
+    ],
+)
+def test_an_api_patch_that_changes_nothing_is_no_edit(feed, superuser, same):
     """No new version, no history line, nothing announced to pollers."""
-    entry = factories.make_entry(feed, superuser, text="Polls close")
+    author = factories.make_author("Sofia Brandt", slug="sofia-brandt")
+    entry = factories.make_entry(
+        feed, superuser, text="Polls close", headline="Same", authors=[author]
+    )
     url = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
     with nothing_saved():
-        response = api_client_for(superuser).patch(url, {}, "json")
-    assert response.status_code == 200
+        response = api_client_for(superuser).patch(url, same, "json")
+    assert response.status_code == 200, response.content
     assert response.json()["version"] == entry.version
+
+
+def test_an_api_patch_that_changes_one_field_is_an_edit(feed, superuser):
+    entry = factories.make_entry(feed, superuser, text="Polls close", headline="Same")
+    url = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
+    response = api_client_for(superuser).patch(url, {"headline": "Same", "is_pinned": True}, "json")
+    assert response.status_code == 200
+    assert response.json()["version"] > entry.version
+    assert LiveEntry.objects.get(pk=entry.pk).is_pinned
 
 
 def test_a_nul_in_the_headline_is_a_form_error_and_keeps_the_text(admin_client, feed):

@@ -329,12 +329,16 @@ def update_entry(
             check_display_time(writer, feed, changes["display_time"])
         if expected_version is not None and current.version != expected_version:
             raise EntryConflict(_("Someone else changed this entry; reload it and try again."))
-        if not changes and authors is None:
-            # Nothing to change: no new version, no history line, nothing for pollers.
-            _take_values(entry, current)
-            return entry
         if "headline" in changes:
             changes["headline"] = one_line(changes["headline"] or "")
+        changes = {name: new for name, new in changes.items() if not _same(current, name, new)}
+        byline = [author.pk for author in current.get_authors()]
+        if authors is not None and [author.pk for author in authors] == byline:
+            authors = None
+        if not changes and authors is None:
+            # Nothing changes: no new version, no history line, nothing for pollers.
+            _take_values(entry, current)
+            return entry
         was_published = current.is_published
         for field, value in changes.items():
             setattr(current, field, value)
@@ -360,6 +364,20 @@ def update_entry(
     if authors is not None:  # the caller's copy may hold the old byline, prefetched
         entry.__dict__.pop("byline_links", None)
     return entry
+
+
+def _same(entry: LiveEntry, name: str, value: Any) -> bool:
+    """Whether ``value`` is what ``entry`` holds for the field ``name`` (a body by its blocks'
+    types and values: a body sent again without its block ids is the same body)."""
+    held = getattr(entry, name)
+    if name == "body":
+        return _blocks(held) == _blocks(value)
+    return held == value
+
+
+def _blocks(body: Any) -> list[tuple[Any, Any]]:
+    raw = body.get_prep_value() if hasattr(body, "get_prep_value") else body
+    return [(block.get("type"), block.get("value")) for block in raw or ()]
 
 
 def publish_entry(entry: LiveEntry, user: Any) -> LiveEntry:
