@@ -172,7 +172,10 @@ def iso(value, hours: int) -> str:
         (lambda now: "9999-12-31 23:59", "at most a year from now"),
         (lambda now: "0001-01-01 00:00", "after 1900"),
         (lambda now: "1899-12-31T23:59:59+14:00", "after 1900"),
-        (lambda now: "2026-03-08 02:30", "may not exist"),  # New York's clocks skip it
+        (
+            lambda now: "2026-03-08 02:30",
+            "does not exist in America/New_York",
+        ),  # New York's clocks skip it
         (lambda now: "2026-02-30 10:00", "Enter a valid date/time"),
         (lambda now: "1e400", "Enter a valid date/time"),
         (lambda now: "tomorrow", "Enter a valid date/time"),
@@ -229,3 +232,22 @@ def test_a_contributor_cannot_change_another_contributors_draft_by_crafted_posts
     assert coverage.url == home
     stored = LiveEntry.objects.get(pk=draft.pk)
     assert "Their draft" in str(stored.body[0].value) and not stored.is_key_event
+
+
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ("2026-11-01T01:30:00", "happens twice in America/New_York"),  # the clocks go back
+        ("2026-03-08T02:30:00", "does not exist in America/New_York"),  # they go forward
+    ],
+)
+def test_the_api_refuses_a_local_time_the_console_refuses(feed, superuser, sent, message):
+    api = api_client_for(superuser)
+    entries = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+    body = [{"type": "paragraph", "value": "<p>Body</p>"}]
+    with nothing_saved():
+        response = api.post(entries, {"body": body, "display_time": sent}, "json")
+    assert response.status_code == 400
+    assert message in str(response.json()["errors"]["display_time"])
+    with_offset = api.post(entries, {"body": body, "display_time": sent + "-05:00"}, "json")
+    assert with_offset.status_code == 201

@@ -7,14 +7,13 @@ console view hands the cleaned values to ``wagtail_newsfeed.entry_rules``, which
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 from django import forms
 from django.db.models import Case, QuerySet, Value, When
 from django.forms.fields import BaseTemporalField
-from django.forms.utils import from_current_timezone
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +23,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from .conf import settings
 from .converters import parse_id
 from .forms import EntryFormBase
+from .local_time import unreadable_local_time
 from .models import Author, LiveEntry
 from .xml import one_line
 
@@ -97,7 +97,7 @@ class DisplayTimeField(forms.DateTimeField):
     """The entry's display time as the admin's date-time picker sends it: local time, no
     offset. The time shown for an entry stays its time when saved unchanged, even in the hour
     repeated when clocks go back (which Django refuses as ambiguous), and a time typed in that
-    hour is refused with a message saying how to give it."""
+    hour, or in the hour they skip, is refused saying why (``local_time``)."""
 
     #: The entry's stored time (set by the form for an edit).
     stored: datetime | None = None
@@ -118,41 +118,10 @@ class DisplayTimeField(forms.DateTimeField):
             # The picker drops microseconds (and seconds, in some formats).
             if naive in (shown.replace(microsecond=0), shown.replace(second=0, microsecond=0)):
                 return self.stored
-        try:
-            return from_current_timezone(naive)
-        except forms.ValidationError as error:
-            if error.code != "ambiguous_timezone" or not _repeated(naive):
-                raise  # Django's message: it may not exist (the hour the clocks skip)
-            raise forms.ValidationError(
-                _(
-                    "%(time)s happens twice in %(zone)s, as the clocks go back: add the offset "
-                    "of the one you mean, e.g. %(first)s or %(second)s."
-                ),
-                code="ambiguous_timezone",
-                params={
-                    "time": naive.strftime("%Y-%m-%d %H:%M"),
-                    "zone": timezone.get_current_timezone_name(),
-                    "first": _with_offset(naive, fold=0),
-                    "second": _with_offset(naive, fold=1),
-                },
-            ) from None
-
-
-def _repeated(naive: datetime) -> bool:
-    """Whether ``naive`` happens twice in the current time zone (the clocks go back over it),
-    rather than not at all (they skip it): both readings exist and differ."""
-    zone = timezone.get_current_timezone()
-    readings = [naive.replace(tzinfo=zone, fold=fold) for fold in (0, 1)]
-    return readings[0].utcoffset() != readings[1].utcoffset() and all(
-        reading.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
-        for reading in readings
-    )
-
-
-def _with_offset(naive: datetime, fold: int) -> str:
-    """``naive`` in the current time zone (the ``fold`` occurrence) as ISO 8601 with its offset."""
-    aware = naive.replace(tzinfo=timezone.get_current_timezone(), fold=fold)
-    return aware.isoformat(sep=" ", timespec="minutes")
+        unreadable = unreadable_local_time(naive)
+        if unreadable:
+            raise forms.ValidationError(unreadable, code="ambiguous_timezone")
+        return timezone.make_aware(naive)
 
 
 class ConsoleEntryForm(EntryFormBase):

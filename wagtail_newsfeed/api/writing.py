@@ -4,15 +4,18 @@ with the block errors reported per block path."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .. import choosing, validation
 from ..conf import settings
+from ..local_time import unreadable_local_time
 from ..models import Author, LiveEntry
 from . import schema
 
@@ -68,13 +71,20 @@ class BlockListField(serializers.ListField):
 
 class DisplayTimeField(serializers.DateTimeField):
     """A date-time; one Python cannot convert to UTC (a naive time late on 31 December 9999 in
-    a zone west of UTC) is invalid, not an ``OverflowError``."""
+    a zone west of UTC) is invalid, not an ``OverflowError``. One without an offset is read in
+    the site's time zone, and one that happens twice there or not at all is refused, as in the
+    console (``local_time``), rather than read one way silently."""
 
     def to_internal_value(self, value: Any) -> Any:
         try:
             return super().to_internal_value(value)
         except OverflowError:
             self.fail("invalid", format="ISO 8601")
+
+    def enforce_timezone(self, value: datetime) -> datetime:
+        if timezone.is_naive(value) and (unreadable := unreadable_local_time(value)):
+            raise serializers.ValidationError(unreadable)
+        return super().enforce_timezone(value)
 
 
 class AuthorSlugsField(serializers.ListField):
