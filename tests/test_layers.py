@@ -31,6 +31,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "",  # the package's __init__
         "conf",
         "converters",
+        "local_time",
         "xml",
         "rich_text",
         "tables",
