@@ -304,7 +304,8 @@ def update_entry(
     authors: Iterable[Any] | None = None,
     **changes: Any,
 ) -> LiveEntry:
-    """Change an entry's fields; ``expected_version`` guards against overwriting a newer edit."""
+    """Change an entry's fields; ``expected_version`` guards against overwriting a newer edit.
+    Values the entry already holds are no change: an edit of nothing but those is no edit."""
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise TypeError(f"Not editable: {', '.join(sorted(unknown))}")
@@ -332,9 +333,8 @@ def update_entry(
         if "headline" in changes:
             changes["headline"] = one_line(changes["headline"] or "")
         changes = {name: new for name, new in changes.items() if not _same(current, name, new)}
-        byline = [author.pk for author in current.get_authors()]
-        if authors is not None and [author.pk for author in authors] == byline:
-            authors = None
+        if authors is not None and [a.pk for a in authors] == [a.pk for a in current.get_authors()]:
+            authors = None  # the byline it has, in its order
         if not changes and authors is None:
             # Nothing changes: no new version, no history line, nothing for pollers.
             _take_values(entry, current)
