@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.browser.admin import log_in
+from tests.browser.writes import while_polled
 from wagtail_newsfeed.models import HeadlessPreview, LiveEntry
 
 pytestmark = [
@@ -305,7 +306,7 @@ def test_headless_live_page_starts_over_when_its_cursor_is_refused(
     reader.evaluate("window.__notReloaded = true")
     wait_until(reader, lambda: refused and len(full_reads) >= 2)  # read again after the 400
 
-    later = factories.make_entry(feed, text="First results in.")
+    later = while_polled(lambda: factories.make_entry(feed, text="First results in."))
     reader.locator(f"#entry-{later.pk}").wait_for(timeout=SHOWS_WITHIN_MS)  # followed on
     assert reader.locator("[data-live][data-live-stopped]").count() == 0
     assert reader.locator(f"#entry-{first.pk}").count() == 1  # shown once, not twice
@@ -333,7 +334,7 @@ def test_headless_live_poll_that_hangs_times_out_and_polling_goes_on(
     reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=1")
     reader.locator(f"#entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
     wait_until(reader, lambda: held)
-    later = factories.make_entry(feed, text="Aftershock reported.")
+    later = while_polled(lambda: factories.make_entry(feed, text="Aftershock reported."))
 
     reader.clock.fast_forward(16_000)  # past api.js's 15 s TIMEOUT
     reader.locator(f"#entry-{later.pk}").wait_for(timeout=SHOWS_WITHIN_MS)

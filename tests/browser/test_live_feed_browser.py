@@ -9,6 +9,7 @@ import pytest
 
 from tests import factories
 from tests.browser.admin import log_in
+from tests.browser.writes import while_polled
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
@@ -102,7 +103,9 @@ def test_editor_posts_edits_and_deletes_while_a_reader_watches(
 
     # A colleague's entry shows up in this editor's open console too, composer untouched.
     editor.fill("input[name=headline]", "Half-typed headline")
-    colleague = factories.make_entry(feed, text="From the desk.", headline="Desk update")
+    colleague = while_polled(
+        lambda: factories.make_entry(feed, text="From the desk.", headline="Desk update")
+    )
     editor.locator(f"#console-entry-{colleague.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
     assert editor.input_value("input[name=headline]") == "Half-typed headline"
 
@@ -170,7 +173,9 @@ def test_pinning_key_events_and_oldest_first_order_follow_along(
     reader = context.new_page()
     reader.goto(f"{live_server.url}{feed.url}")
 
-    later = factories.make_entry(feed, text="Goal!", headline="First goal", is_key_event=True)
+    later = while_polled(
+        lambda: factories.make_entry(feed, text="Goal!", headline="First goal", is_key_event=True)
+    )
     reader.locator(f"#entry-{later.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
     ids = reader.locator("[data-newsfeed-entries] > [data-entry-id]").evaluate_all(
         "items => items.map(item => item.dataset.entryId)"
@@ -213,7 +218,7 @@ def test_readers_in_the_same_state_ask_for_the_same_urls(chromium, live_server, 
             ),
         )
         page.goto(f"{live_server.url}{feed.url}")
-    fresh = factories.make_entry(feed, text="Seen by both readers.")
+    fresh = while_polled(lambda: factories.make_entry(feed, text="Seen by both readers."))
     for context in contexts:
         context.pages[0].locator(f"#entry-{fresh.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
     for context in contexts:
