@@ -49,7 +49,7 @@ $(BIN)/.installed: pyproject.toml
 
 demo: $(BIN)/.installed
 	cd example_site && ../$(BIN)/python manage.py migrate --noinput
-	cd example_site && ../$(BIN)/python manage.py load_newsfeed_demo --demo-superuser --site-url http://$(HOST):$(PORT)
+	cd example_site && ../$(BIN)/python manage.py load_newsfeed_demo --demo-superuser --force --site-url http://$(HOST):$(PORT)
 	@echo "Site: http://$(HOST):$(PORT)/   Admin: http://$(HOST):$(PORT)/admin/ (user: admin, password: admin)"
 	cd example_site && ../$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
