@@ -25,7 +25,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
-from wagtail.models import Page
 
 from .conf import settings
 from .fragments import render_generation
@@ -54,15 +53,12 @@ class PageSitemap(Sitemap):
     """Wagtail's sitemap of the request's site, listing only pages readers may see."""
 
     def items(self) -> QuerySet:
-        from .models import LiveFeedPage
-        from .visibility import visible_pages
+        from .visibility import feed_aliases, visible_pages
 
         root = self.get_wagtail_site().root_page
-        # An alias of a live feed sends readers on to the feed: a redirect, not a page to list.
-        feed_aliases = Page.objects.type(LiveFeedPage).filter(alias_of__isnull=False)
         return (
             visible_pages(root.get_descendants(inclusive=True))
-            .exclude(pk__in=feed_aliases.values("pk"))
+            .exclude(pk__in=feed_aliases().values("pk"))  # redirects, not pages to list
             .order_by("path")
             .defer_streamfields()
             .specific()

@@ -18,7 +18,16 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from .caching import once_per_request
-from .models import ArticleAuthor, Author, LiveEntry, LiveFeedPage, NewsArticlePage, Source, Topic
+from .models import (
+    ArticleAuthor,
+    Author,
+    LiveEntry,
+    LiveFeedMixin,
+    LiveFeedPage,
+    NewsArticlePage,
+    Source,
+    Topic,
+)
 from .models.taxonomy import with_ancestors
 
 
@@ -137,6 +146,12 @@ def _expired_aliases(now: datetime) -> QuerySet:
 
 def visible_articles() -> QuerySet:
     return visible_pages(NewsArticlePage.objects.all())
+
+
+def feed_aliases() -> QuerySet:
+    """Aliases of live feeds: second addresses of a feed (``LiveFeedMixin.serve`` sends readers
+    on to it), never listed, announced or written to as feeds of their own."""
+    return Page.objects.type(LiveFeedMixin).filter(alias_of__isnull=False)
 
 
 def visible_feeds() -> QuerySet:

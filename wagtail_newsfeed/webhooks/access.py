@@ -28,12 +28,11 @@ def visible_news_pages(path: str) -> list[Any]:
     from wagtail.models import Page
 
     from ..models import LiveFeedMixin, NewsArticleMixin
-    from ..visibility import visible_pages
+    from ..visibility import feed_aliases, visible_pages
 
     models = [m for m in apps.get_models() if issubclass(m, NewsArticleMixin | LiveFeedMixin)]
     pages = Page.objects.filter(path__startswith=path).type(*models)
-    feed_aliases = Page.objects.type(LiveFeedMixin).filter(alias_of__isnull=False)
-    pages = pages.exclude(pk__in=feed_aliases.values("pk"))  # a feed's second address
+    pages = pages.exclude(pk__in=feed_aliases().values("pk"))  # a feed's second address
     return list(visible_pages(pages).specific().order_by("path"))
 
 
