@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from ..conf import settings
 from . import response_cache
 from .exceptions import problem_exception_handler
+from .negotiation import JSONNegotiation
 from .parsers import WriteJSONParser
 from .renderers import CompactJSONRenderer
 
@@ -127,6 +128,7 @@ class NewsfeedAPIView(APIView):
     the ``query_params`` the endpoint reads."""
 
     renderer_classes = [CompactJSONRenderer]
+    content_negotiation_class = JSONNegotiation
     parser_classes = [WriteJSONParser]
     permission_classes = [ReadAnyoneWriteAuthenticated]
     throttle_classes = [WriteRateThrottle]
