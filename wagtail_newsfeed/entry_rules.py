@@ -397,8 +397,10 @@ def set_key_event(entry: LiveEntry, user: Any, key_event: bool = True) -> LiveEn
     return update_entry(entry, user, is_key_event=key_event)
 
 
-def delete_entry(entry: LiveEntry, user: Any) -> LiveEntry:
-    """Soft-delete: the row stays as a tombstone so pollers learn of the deletion."""
+def delete_entry(entry: LiveEntry, user: Any, *, expected_version: int | None = None) -> LiveEntry:
+    """Soft-delete: the row stays as a tombstone so pollers learn of the deletion.
+    ``expected_version``, as in ``update_entry``: an editor deletes the entry they saw, not one
+    changed since (a deleted entry's version moved on too)."""
     feed = entry.feed
     _check_permission(user, feed, publishing=False)
     with transaction.atomic():
@@ -406,6 +408,8 @@ def delete_entry(entry: LiveEntry, user: Any) -> LiveEntry:
         current = LiveEntry.objects.select_for_update().get(pk=entry.pk)
         # Decided on the locked row: it may have been published since the caller loaded it.
         _check_may_change(user, feed, current, publishing=current.is_published)
+        if expected_version is not None and current.version != expected_version:
+            raise EntryConflict(_("Someone else changed this entry; reload it and try again."))
         if current.deleted_at is None:
             current.deleted_at = timezone.now()
             current.is_pinned = False

@@ -114,8 +114,13 @@ def delta_limit(request: Request) -> int:
 
 
 def if_match_version(request: Request) -> int | None:
-    """The entry version an ``If-Match`` header names, if any (``converters.parse_count``)."""
-    expected = request.headers.get("If-Match", "").strip('"')
+    """The entry version an ``If-Match`` header names (``converters.parse_count``), or None for
+    no check: no header, or ``*``, which matches any current version (RFC 9110 13.1.1); the
+    entry must still exist, as for any write."""
+    raw = request.headers.get("If-Match", "").strip()
+    if raw == "*":
+        return None
+    expected = raw.strip('"')
     if not expected:
         return None
     version = parse_count(expected)
@@ -356,6 +361,14 @@ def entry_json(request: Request, feed: LiveFeedPage, entry: LiveEntry) -> dict[s
     return EntrySerializer(entry, context=context).data
 
 
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description="Optional: the entry's `version`; 409 if it changed. `*`: any version.",
+)
+
+
 class FeedEntryDetail(NewsfeedAPIView):
     """One entry: read (published only), edit or delete it."""
 
@@ -383,14 +396,7 @@ class FeedEntryDetail(NewsfeedAPIView):
     @extend_schema(
         summary="Edit an entry",
         request=EntryWriteSerializer,
-        parameters=[
-            OpenApiParameter(
-                "If-Match",
-                str,
-                OpenApiParameter.HEADER,
-                description="Optional: the entry's `version`; 409 if it changed.",
-            )
-        ],
+        parameters=[IF_MATCH],
         responses={200: EntrySerializer, 400: None, 401: None, 403: None, 404: None, 409: None},
     )
     def patch(self, request: Request, pk: int, entry_id: int) -> Response:
@@ -409,11 +415,17 @@ class FeedEntryDetail(NewsfeedAPIView):
 
     @extend_schema(
         summary="Delete an entry (readers get a tombstone)",
-        responses={204: None, 401: None, 403: None, 404: None},
+        parameters=[IF_MATCH],
+        responses={204: None, 400: None, 401: None, 403: None, 404: None, 409: None},
     )
     def delete(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self._editable_entry(request, pk, entry_id)
-        entry_rules.delete_entry(entry, request.user)
+        try:
+            entry_rules.delete_entry(
+                entry, request.user, expected_version=if_match_version(request)
+            )
+        except entry_rules.EntryConflict as error:
+            raise Conflict(str(error)) from None
         return Response(status=204)
 
 
