@@ -1,6 +1,7 @@
 """System checks for the ``WAGTAIL_NEWSFEED`` setting, the apps the newsroom needs, settings that
 turn a Redis or database blink into errors for readers, and the installation mistakes a new site
-makes: sitemaps routed without their app, and a Wagtail Site still at a local address.
+makes: sitemaps routed without their app, a Wagtail Site still at a local address, and
+Wagtail's redirects, which would give hidden pages' new URLs away.
 
 Checks that read the database are tagged ``database``: Django runs them only when asked for a
 database (``check --database default``, and ``migrate``), never at import time, and they say
@@ -206,6 +207,26 @@ def _is_throttle_rate(rate: Any) -> bool:
         return False
     count, period = rate.split("/", 1)
     return count.isdigit() and period[:1] in ("s", "m", "h", "d")
+
+
+WAGTAIL_REDIRECTS = "wagtail.contrib.redirects.middleware.RedirectMiddleware"
+VISIBLE_REDIRECTS = "wagtail_newsfeed.middleware.VisibleRedirectMiddleware"
+
+
+@register()
+def check_redirect_middleware(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    """Wagtail's redirects answer a redirect to a draft or private page with its new URL
+    (``middleware.VisibleRedirectMiddleware``); a new project's settings have it."""
+    if WAGTAIL_REDIRECTS not in getattr(django_settings, "MIDDLEWARE", ()):
+        return []
+    return [
+        Warning(
+            "Wagtail's RedirectMiddleware answers redirects to pages readers may not see: the "
+            "old URL of a moved draft, scheduled or private story tells anyone its new one.",
+            hint=f"Replace {WAGTAIL_REDIRECTS!r} with {VISIBLE_REDIRECTS!r} in MIDDLEWARE.",
+            id="wagtail_newsfeed.W005",
+        )
+    ]
 
 
 PLAIN_REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"

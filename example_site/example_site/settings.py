@@ -58,7 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "wagtail_newsfeed.middleware.VisibleRedirectMiddleware",
     # WordPress's plain permalinks (/?p=123) after an import (docs/migrating-from-wordpress.md).
     "wagtail_newsfeed.wordpress.middleware.WordPressRedirectMiddleware",
     # A database restart or a lock held too long answers 503 + Retry-After, not 500.

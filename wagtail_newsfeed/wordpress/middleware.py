@@ -1,17 +1,18 @@
 """Redirects for WordPress's plain permalinks: ``/?p=123``, ``/?page_id=7``, ``/?attachment_id=5``.
 
-The importer stores those URLs as ordinary Wagtail redirects, but Wagtail's ``RedirectMiddleware``
-only looks for a redirect when a page answers 404, and ``/`` is the home page: ``/?p=123`` would
-show the home page. Sites that move a WordPress site in add this middleware (see
-docs/migrating-from-wordpress.md); it answers a GET or HEAD that carries one of those parameters
-from the same redirect table, with the same site rules, and costs nothing for other requests.
-A redirect to a page readers may not see (a draft, a scheduled or unpublished post, a private
-one: ``visibility.is_page_visible``) is not answered, so ``/?p=1``, ``/?p=2``... never reveal
-where an unpublished story will appear::
+The importer stores those URLs as ordinary Wagtail redirects, but a redirect middleware
+(``middleware.VisibleRedirectMiddleware``, or Wagtail's) only looks for one when a page answers
+404, and ``/`` is the home page: ``/?p=123`` would show the home page. Sites that move a
+WordPress site in add this middleware (see docs/migrating-from-wordpress.md); it answers a GET or
+HEAD that carries one of those parameters from the same redirect table, with the same site
+rules, and costs nothing for other requests. A redirect to a page readers may not see (a draft,
+a scheduled or unpublished post, a private one: ``middleware.may_follow``, the rule of
+``VisibleRedirectMiddleware``) is not answered, so ``/?p=1``, ``/?p=2``... never reveal where an
+unpublished story will appear::
 
     MIDDLEWARE = [
         ...
-        "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+        "wagtail_newsfeed.middleware.VisibleRedirectMiddleware",
         "wagtail_newsfeed.wordpress.middleware.WordPressRedirectMiddleware",
     ]
 """
@@ -30,7 +31,7 @@ from wagtail.contrib.redirects.middleware import get_redirect
 from wagtail.contrib.redirects.models import Redirect
 
 from ..converters import parse_id
-from ..visibility import is_page_visible
+from ..middleware import may_follow
 
 KEYS = ("p", "page_id", "attachment_id")
 
@@ -49,7 +50,7 @@ class WordPressRedirectMiddleware:
                             f"{request.path}?{key}={value}", decode_unicode=False
                         )
                         redirect = get_redirect(request, path)
-                        if redirect is not None and _may_follow(redirect, request):
+                        if redirect is not None and may_follow(redirect, request):
                             response = (
                                 HttpResponsePermanentRedirect
                                 if redirect.is_permanent
@@ -58,12 +59,3 @@ class WordPressRedirectMiddleware:
                             return response(redirect.link)
                     break
         return self.get_response(request)
-
-
-def _may_follow(redirect: Redirect, request: HttpRequest) -> bool:
-    """Whether to answer ``redirect``: it leads somewhere, and not to a page the request may
-    not see (the page's URL would give its slug away)."""
-    page = redirect.redirect_page
-    if page is not None and not is_page_visible(page, request):
-        return False
-    return bool(redirect.link)
