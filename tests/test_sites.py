@@ -207,3 +207,21 @@ def test_the_home_page_url_keeps_the_prefix_wagtail_is_served_under(rf, news_ind
     with override_settings(ROOT_URLCONF="tests.urls_pages_under_prefix"):
         assert home_url(rf.get("/", HTTP_HOST="10.0.0.7")) == "https://news.example.org/pages/"
     assert home_url(None) == "https://news.example.org/"
+
+
+def test_another_sites_index_live_and_topic_feeds_are_404_on_this_host(client, public_site):
+    """Each Site's feeds on its own hostname, as its pages: on another host they name that
+    Site's content with this host's address."""
+    sport_root = factories.make_index(Page.get_first_root_node(), title="Sport desk")
+    Site.objects.create(hostname="sport.example.org", port=443, root_page=sport_root)
+    derby = factories.make_topic("Derby")
+    factories.make_article(sport_root, title="Derby day", topics=[derby])
+    feed = factories.make_feed(sport_root, title="Derby live")
+    urls = [
+        reverse("wagtail_newsfeed:index_rss", args=[sport_root.pk]),
+        reverse("wagtail_newsfeed:live_atom", args=[feed.pk]),
+        reverse("wagtail_newsfeed:topic_rss", args=[derby.slug]),
+    ]
+    for url in urls:
+        assert client.get(url, HTTP_HOST="sport.example.org").status_code == 200, url
+        assert client.get(url, HTTP_HOST="news.example.org").status_code == 404, url

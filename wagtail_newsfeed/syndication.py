@@ -267,6 +267,14 @@ class NewsFeed(Feed):
         return [Enclosure(*item.enclosure)] if item.enclosure else []
 
 
+def _in_request_site(pages: QuerySet, request: HttpRequest) -> Any:
+    """The page of ``pages`` on the Site the request is for, or ``None``: another Site's index
+    or live feed has its feed on that Site's hostname, as its pages do (a 404 here, as Wagtail
+    answers for its pages)."""
+    site = get_site(request)
+    return (pages.in_site(site) if site is not None else pages).first()
+
+
 def _site_articles(request: HttpRequest) -> QuerySet:
     from .visibility import visible_articles
 
@@ -297,7 +305,7 @@ class IndexArticlesFeed(NewsFeed):
         from .models import NewsIndexPage
         from .visibility import visible_articles, visible_pages
 
-        index = visible_pages(NewsIndexPage.objects.filter(pk=page_id)).first()
+        index = _in_request_site(visible_pages(NewsIndexPage.objects.filter(pk=page_id)), request)
         link = index.get_full_url(request) if index is not None else None
         if link is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No news index with id %(id)s.") % {"id": page_id})
@@ -312,20 +320,21 @@ class IndexArticlesFeed(NewsFeed):
 
 class TopicArticlesFeed(NewsFeed):
     """The articles on one topic and its subtopics, across the site. A topic no visible article
-    uses (itself or through a subtopic) is a 404: its name alone could give away an unpublished
-    story."""
+    of the site uses (itself or through a subtopic) is a 404: its name alone could give away an
+    unpublished story, and another Site's topic is that Site's (as its index's ``?topic=``)."""
 
     def get_object(self, request: HttpRequest, slug: str) -> FeedSource:
         from .visibility import visible_topics
 
         topic = visible_topics().filter(slug=slug).first()
-        if topic is None:
+        filed = filed_under(_site_articles(request), topic.subtree()) if topic else None
+        if filed is None or not filed.exists():
             raise Http404(_("No topic %(slug)r.") % {"slug": slug})
         return FeedSource(
             title=topic.name,
             link=topic_page_url(topic, request),
             description=topic.description,
-            items=article_items(filed_under(_site_articles(request), topic.subtree())),
+            items=article_items(filed),
             extra={"topic": topic},
         )
 
@@ -358,7 +367,7 @@ class LiveFeedEntriesFeed(NewsFeed):
         from .models.live import byline_prefetches
         from .visibility import visible_entries, visible_feeds
 
-        feed = visible_feeds().filter(pk=page_id).first()
+        feed = _in_request_site(visible_feeds().filter(pk=page_id), request)
         feed_url = feed.get_full_url(request) if feed is not None else None
         if feed_url is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})
