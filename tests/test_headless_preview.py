@@ -588,3 +588,27 @@ def test_token_max_age_must_be_a_positive_integer(settings, value):
 def test_the_cache_setting_is_gone(settings):
     errors = errors_for(settings, HEADLESS_PREVIEW_CACHE="default")
     assert [e.id for e in errors] == ["wagtail_newsfeed.E002"]
+
+
+@pytest.mark.parametrize("change", ["deactivated", "permission_taken", "deleted"])
+def test_a_preview_ends_with_its_editors_right_to_edit_the_page(client, news_index, frontend, change):
+    """A token lives for minutes: an editor who loses the page in that time (let go,
+    moved off the desk) loses the preview they opened too."""
+    article = factories.make_article(news_index, publish=False)
+    group = factories.feed_group(news_index, publish=False)
+    editor = factories.make_user(groups=[group])
+    client.force_login(editor)
+    token = token_for(client, article)
+    assert fetch(token).status_code == 200
+    if change == "deactivated":
+        type(editor).objects.filter(pk=editor.pk).update(is_active=False)
+    elif change == "permission_taken":
+        editor.groups.clear()
+    else:
+        editor.delete()
+    if change == "deleted":  # its snapshots went with it
+        assert not HeadlessPreview.objects.exists()
+        fetch_refused(token, 410, "expired")
+    else:
+        body = fetch_refused(token, 403, "no longer valid")
+        assert body["type"].endswith(":preview_token_invalid")

@@ -215,7 +215,7 @@ def load_preview(token: str) -> Preview:
 
     snapshot = (
         HeadlessPreview.objects.filter(key=payload["s"], expires_at__gt=timezone.now())
-        .select_related("content_type")
+        .select_related("content_type", "user")
         .first()
     )
     if snapshot is None:
@@ -240,8 +240,22 @@ def load_preview(token: str) -> Preview:
     stored = model.objects.filter(pk=payload["p"]).first()
     if stored is None:
         raise PreviewedPageGone(_("The previewed page no longer exists."))
+    if not previewer_may_edit(snapshot.user, stored):
+        raise PreviewTokenError(
+            _("This preview is no longer valid: whoever previewed the page may no longer edit it.")
+        )
     page = stored.with_content_json(snapshot.content)
     return Preview(page=page, kind=kind, content_type=payload["ct"])
+
+
+def previewer_may_edit(user: Any, page: Any) -> bool:
+    """Whether the editor a snapshot was taken for may still edit ``page``: a token lives for
+    minutes, and an editor deactivated or refused the page in that time loses its preview too
+    (a deleted one takes the snapshots along). A snapshot made without a user (a script's)
+    is the token's alone."""
+    if user is None:
+        return True
+    return user.is_active and page.permissions_for_user(user).can_edit()
 
 
 def serve_headless_preview(page: Any, request: HttpRequest) -> HttpResponse:

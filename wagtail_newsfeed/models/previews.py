@@ -33,9 +33,10 @@ class HeadlessPreview(models.Model):
     base_revision_id = models.PositiveBigIntegerField(_("base revision id"), null=True)
     #: The page's ``serializable_data()``: what a revision's content holds.
     content = models.JSONField(_("content"), encoder=DjangoJSONEncoder)
+    #: Deleting the user deletes their snapshots: their preview links stop working with them.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="+",
