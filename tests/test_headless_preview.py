@@ -591,7 +591,9 @@ def test_the_cache_setting_is_gone(settings):
 
 
 @pytest.mark.parametrize("change", ["deactivated", "permission_taken", "deleted"])
-def test_a_preview_ends_with_its_editors_right_to_edit_the_page(client, news_index, frontend, change):
+def test_a_preview_ends_with_its_editors_right_to_edit_the_page(
+    client, news_index, frontend, change
+):
     """A token lives for minutes: an editor who loses the page in that time (let go,
     moved off the desk) loses the preview they opened too."""
     article = factories.make_article(news_index, publish=False)
