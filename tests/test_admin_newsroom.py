@@ -437,12 +437,46 @@ def test_admin_user_without_any_feed_permission_is_kept_out(client, feed):
 
 
 def test_contributor_sees_published_entries_without_edit_links(client, feed):
-    login_with(client, feed, publish=False)
+    user = login_with(client, feed, publish=False)
     entry = factories.make_entry(feed, headline="Live already")
-    draft = factories.make_entry(feed, headline="A draft", status="draft")
+    draft = factories.make_entry(feed, user, headline="My draft", status="draft")
     rows = listing(client.get(url(LiveEntry, "index")))
     assert "Live already" in rows and console_edit(entry) not in rows
-    assert console_edit(draft) in rows
+    assert console_edit(draft) in rows and console_delete(draft) in rows
+
+
+def test_contributor_gets_no_edit_or_delete_links_on_a_colleagues_draft(client, feed):
+    """As in the console: a contributor changes only the drafts they created, so a colleague's
+    draft is listed without buttons or a row link (they would end in "no permission")."""
+    login_with(client, feed, publish=False)
+    theirs = factories.make_entry(
+        feed,
+        factories.make_user(groups=[factories.feed_group(feed, publish=False)]),
+        headline="Their draft",
+        status="draft",
+    )
+    rows = listing(client.get(url(LiveEntry, "index")))
+    assert "Their draft" in rows
+    assert console_edit(theirs) not in rows and console_delete(theirs) not in rows
+
+
+def test_entry_list_of_a_contributor_costs_a_fixed_number_of_queries(
+    client, feed, django_assert_max_num_queries
+):
+    user = login_with(client, feed, publish=False)
+    factories.make_entry(feed, user, headline="Mine 0", status="draft")
+    assert client.get(url(LiveEntry, "index")).status_code == 200  # warms caches
+    with django_assert_max_num_queries(40) as one:
+        client.get(url(LiveEntry, "index"))
+    for n in range(1, 15):
+        factories.make_entry(feed, user, headline=f"Mine {n}", status="draft")
+        factories.make_entry(feed, headline=f"Theirs {n}", status="draft")
+    factories.make_entry(feed, headline="Theirs 15", status="draft")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(url(LiveEntry, "index"))
+    rows = listing(response)
+    assert rows.count("<tr") - 1 == 30
+    assert "Mine 14" in rows and "Theirs 15" in rows
 
 
 def test_taxonomy_needs_django_model_permissions(client, feed):

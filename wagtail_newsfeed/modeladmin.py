@@ -173,11 +173,8 @@ class LiveEntryPermissionHelper(PermissionHelper):
         return False  # entries are written in a feed's live console (the feed is the context)
 
     def user_can_edit_obj(self, user: Any, obj: LiveEntry) -> bool:
-        if obj.deleted_at is not None or not entry_rules.can_edit_feed(user, obj.feed):
-            return False
-        return obj.status != LiveEntry.Status.PUBLISHED or entry_rules.can_publish_feed(
-            user, obj.feed
-        )
+        """The console's rule (``can_change_entry``): a row offers only what the console allows."""
+        return obj.deleted_at is None and entry_rules.can_change_entry(user, obj.feed, obj)
 
     def user_can_delete_obj(self, user: Any, obj: LiveEntry) -> bool:
         return self.user_can_edit_obj(user, obj)
