@@ -3,8 +3,10 @@
 Draftail (the admin's editor) can only produce what its features allow, but the API, crafted
 form posts and importers send HTML. ``sanitise`` puts any of it through Wagtail's whitelister for
 the block's features, exactly the rules the editor applies, so what is stored is what an editor
-could have written. Input may use the stored form of internal links (``<a linktype="page"
-id="3">``, what API clients and exports carry) or the editor form (``data-linktype``/``data-id``).
+could have written, in the shape the editor gives it back (no block nested in a paragraph:
+saving unchanged in the editor changes nothing). Input may use the stored form of internal
+links (``<a linktype="page" id="3">``, what API clients and exports carry) or the editor form
+(``data-linktype``/``data-id``).
 
 ``references`` lists the internal links and embeds of stored rich text, for the validator to
 check that each id is well formed and points at something the writer may choose.
@@ -93,7 +95,71 @@ class _Whitelister(DbWhitelister):
         for item in doc.find_all("li"):
             if item.find_parent(["ol", "ul"]) is None:  # a list item pasted without its list
                 item.name = "p"
+        _take_blocks_out_of_text_blocks(doc)
+        _unwrap_text_blocks_in_list_items(doc)
         return doc.decode(formatter=_escape)
+
+
+#: Draftail's blocks that hold text only, and everything it reads as a block of its own.
+TEXT_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote")
+BLOCKS = (*TEXT_BLOCKS, "ul", "ol", "li", "hr", "embed")
+
+
+def _blank(nodes: list[Any]) -> bool:
+    """Whether ``nodes`` show nothing: no text but spaces, and no line break."""
+    for node in nodes:
+        if node.name == "br" or (node.name and node.find("br")):
+            return False
+        text = node.get_text() if node.name else str(node)
+        if text.strip():
+            return False
+    return True
+
+
+def _take_blocks_out_of_text_blocks(doc: Any) -> None:
+    """``<p>x<p>y</p></p>`` as ``<p>x</p><p>y</p>``: a block in a paragraph (or a heading) is
+    split out of it, and blank paragraphs around or in it go. Browsers and Draftail both split
+    it (browsers showing the blank pieces as gaps), so stored as sent, saving the entry
+    unchanged in the editor would change it. Innermost first: one pass takes any depth apart."""
+    for outer in reversed(doc.find_all(TEXT_BLOCKS)):
+        if not any(child.name in BLOCKS for child in outer.contents):
+            continue
+        pieces, run = [], []
+        for child in list(outer.contents):
+            if child.name in BLOCKS:
+                pieces.append(_text_block_of(doc, outer, run))
+                blank = child.name in TEXT_BLOCKS and _blank(child.contents)
+                pieces.append(None if blank else child.extract())
+                run = []
+            else:
+                run.append(child.extract())
+        pieces.append(_text_block_of(doc, outer, run))
+        outer.replace_with(*(piece for piece in pieces if piece is not None))
+
+
+def _text_block_of(doc: Any, like: Any, nodes: list[Any]) -> Any:
+    """A block like ``like`` holding ``nodes``, or None if they show nothing."""
+    if _blank(nodes):
+        return None
+    block = doc.new_tag(like.name, attrs=dict(like.attrs))
+    block.extend(nodes)
+    return block
+
+
+def _unwrap_text_blocks_in_list_items(doc: Any) -> None:
+    """``<li><p>a</p><p>b</p></li>`` as ``<li>a<br/>b</li>``: Draftail's list item holds text,
+    and would move the paragraphs out of the list on opening."""
+    for item in doc.find_all("li"):
+        for block in [child for child in item.contents if child.name in TEXT_BLOCKS]:
+            if _blank(block.contents):
+                block.decompose()
+                continue
+            before = block.previous_sibling
+            while before is not None and not before.name and not str(before).strip():
+                before = before.previous_sibling
+            if before is not None and before.name not in ("br", "ul", "ol"):
+                block.insert_before(doc.new_tag("br"))
+            block.unwrap()
 
 
 @cache
