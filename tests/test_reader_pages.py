@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -289,6 +289,19 @@ def test_live_page_shows_pinned_entry_key_events_and_permalinks(client, feed):
     )
 
 
+def test_live_page_says_each_entry_time_with_its_full_date_in_the_site_time_zone(client, feed):
+    """Without JavaScript the time and the date screen readers hear beside it are both the
+    site's (New York in the tests): the same day, not UTC's. live.js rewrites both
+    (``[data-newsfeed-date]``) into the reader's time zone and language."""
+    entry = factories.make_entry(feed, display_time=datetime(2025, 12, 4, 3, 30, tzinfo=UTC))
+    html = client.get(feed.url).content.decode()
+    assert (
+        f'<a class="newsfeed-entry__time" href="{feed.url}#entry-{entry.pk}" '
+        'title="Link to this update"><time datetime="2025-12-03T22:30:00-05:00">22:30</time>'
+        '<span class="newsfeed-visually-hidden" data-newsfeed-date> 3 December 2025</span></a>'
+    ) in html
+
+
 def test_live_page_shows_entries_oldest_first_when_the_feed_asks(client, news_index):
     feed = factories.make_feed(news_index, entry_order="oldest_first")
     older = factories.make_entry(feed, display_time=ago(minutes=30))
@@ -387,3 +400,16 @@ def test_live_page_costs_the_same_queries_for_5_and_60_entries(
     with django_assert_max_num_queries(queries_for_five):
         response = client.get(feed.url)
     assert len(entry_ids(response.content.decode())) == 20
+
+
+@pytest.mark.parametrize("index_state", ["live", "unpublished"])
+def test_an_articles_topics_link_to_its_index_only_while_readers_may_see_it(client, index_state):
+    """A topic link to an unpublished index would be a 404 (its articles stay served)."""
+    index = factories.make_index(slug="desk")
+    if index_state == "unpublished":
+        index.unpublish()
+    climate = factories.make_topic("Climate")
+    article = factories.make_article(index, topics=[climate])
+    html = client.get(article.url).content.decode()
+    assert "Climate" in html
+    assert (f"/desk/?topic={climate.slug}" in html) == (index_state == "live")

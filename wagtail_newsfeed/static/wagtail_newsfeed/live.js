@@ -326,6 +326,7 @@ export class LiveFeed {
       minute: "2-digit",
     });
     this.fullFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long", timeStyle: "short" });
+    this.dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "long" });
     this.poller = new Poller({
       step: () => this.step(),
       interval,
@@ -743,6 +744,12 @@ export class LiveFeed {
         time.textContent = this.timeFormat.format(date);
       } else {
         time.textContent = this.dayTimeFormat.format(date);
+      }
+      // The full date screen readers hear beside the time (includes/live_entry.html): the
+      // same day as the time now shows, which in the reader's zone may not be the server's.
+      const spoken = time.nextElementSibling;
+      if (spoken && spoken.hasAttribute("data-newsfeed-date")) {
+        spoken.textContent = ` ${this.dateFormat.format(date)}`;
       }
     }
   }
