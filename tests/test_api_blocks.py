@@ -86,6 +86,7 @@ def test_each_block_value_shape(news_index, cached_embed):
         "first_row_is_header": True,
         "first_col_is_header": False,
         "rows": [["Party", "Seats"], ["A", "10"], ["B", ""]],
+        "spans": [],
     }
     assert values[7] == {
         "page": {"id": other.pk, "title": "Earlier story", "url": other.get_full_url()},

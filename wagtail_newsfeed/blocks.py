@@ -20,7 +20,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.rich_text import RichText
 
-from . import serialization
+from . import serialization, tables
 from .converters import parse_id
 
 RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript"]
@@ -196,16 +196,35 @@ class FactBoxBlock(blocks.StructBlock):
 
 class NewsTableBlock(TableBlock):
     def get_api_representation(self, value, context=None):
+        """The table as readers see it: a cell Wagtail's template leaves out (``hidden``, as the
+        widget marks each cell a merge covers) is ``null``, so no text an editor hid reaches
+        headless clients and every cell keeps its column; ``spans`` are the merges drawn."""
         value = value or {}
+        hidden = tables.hidden_cells(value)
         return {
             "caption": value.get("table_caption") or "",
             "first_row_is_header": bool(value.get("first_row_is_table_header")),
             "first_col_is_header": bool(value.get("first_col_is_header")),
             "rows": [
-                [cell if cell is not None else "" for cell in row]
-                for row in value.get("data") or []
+                [
+                    None if (index, col) in hidden else cell if cell is not None else ""
+                    for col, cell in enumerate(row)
+                ]
+                for index, row in enumerate(value.get("data") or [])
             ],
+            "spans": tables.shown_spans(value),
         }
+
+    def get_searchable_content(self, value: Any) -> list[str]:
+        """The text of the cells readers see: Wagtail's own adds hidden cells' text to search,
+        summaries and JSON-LD."""
+        hidden = tables.hidden_cells(value) if value else set()
+        return [
+            cell
+            for index, row in enumerate((value or {}).get("data") or [])
+            for col, cell in enumerate(row)
+            if cell and (index, col) not in hidden
+        ]
 
     class Meta:
         icon = "table"

@@ -4,6 +4,11 @@ Wagtail's ``TableBlock`` stores whatever its widget (or an API client) sends, an
 then indexes rows, cells and ``cell``/``mergeCells`` items without looking: a row that is not a
 list or a merge without its span fails the whole page. ``clean_table`` is what the write
 validator applies to every table value.
+
+The template leaves out each cell whose ``cell`` item says ``hidden`` (the widget marks so every
+cell a merge covers) and puts a merge's ``rowspan``/``colspan`` on its first cell;
+``hidden_cells`` and ``shown_spans`` read a value the same way, for the API, search and the
+emptiness rule.
 """
 
 from __future__ import annotations
@@ -148,3 +153,43 @@ def _table_meta(item: dict[str, Any], key: str) -> dict[str, Any]:
     if isinstance(item.get("hidden"), bool):
         kept["hidden"] = item["hidden"]
     return kept
+
+
+def hidden_cells(value: dict[str, Any]) -> set[tuple[int, int]]:
+    """The ``(row, col)`` of each cell Wagtail's table template leaves out: its last ``cell``
+    item with a ``hidden`` key says a true value (rows counted in ``data``, header row
+    included). Only ``hidden`` hides: a cell a merge covers is drawn unless marked so."""
+    flags: dict[tuple[Any, Any], Any] = {}
+    for meta in value.get("cell") or ():
+        if isinstance(meta, dict) and "hidden" in meta:
+            flags[(meta.get("row"), meta.get("col"))] = meta["hidden"]
+    return {key for key, flag in flags.items() if flag}
+
+
+def shown_spans(value: dict[str, Any]) -> list[dict[str, int]]:
+    """The merges the template draws, as ``{row, col, rowspan, colspan}``: the last merge of
+    each first cell, when that cell is drawn (a span on a hidden cell or past its row's end
+    shows nothing)."""
+    data = value.get("data") or []
+    hidden = hidden_cells(value)
+    spans: dict[tuple[Any, Any], dict[str, int]] = {}
+    for merge in value.get("mergeCells") or ():
+        if isinstance(merge, dict):
+            spans[(merge.get("row"), merge.get("col"))] = {
+                name: merge.get(name) for name in ("row", "col", "rowspan", "colspan")
+            }
+    return [
+        span
+        for (row, col), span in spans.items()
+        if (row, col) not in hidden and _in_data(data, row, col)
+    ]
+
+
+def _in_data(data: list[Any], row: Any, col: Any) -> bool:
+    return (
+        isinstance(row, int)
+        and isinstance(col, int)
+        and 0 <= row < len(data)
+        and isinstance(data[row], list)
+        and 0 <= col < len(data[row])
+    )

@@ -47,7 +47,7 @@ from . import choosing, rich_text
 from .conf import settings
 from .converters import parse_id
 from .names import visible
-from .tables import clean_table
+from .tables import clean_table, hidden_cells
 from .xml import xml_safe
 
 logger = logging.getLogger(__name__)
@@ -419,7 +419,8 @@ def block_has_content(child: Any) -> bool:
     """Whether a reader would see anything in a body block (a ``StreamChild``): text that is
     not tags, spaces, ``&nbsp;`` or zero-width characters alone (``names.visible``), or a chosen
     image, document, page, source or embed. An untouched paragraph, a heading of a zero-width
-    space or a table of empty cells shows nothing; a choice or a flag alone shows nothing."""
+    space or a table of empty or hidden cells shows nothing; a choice or a flag alone shows
+    nothing."""
     return _shows(child.block, child.value)
 
 
@@ -439,7 +440,14 @@ def _shows(block: blocks.Block, value: Any) -> bool:
         return any(_shows(child.block, child.value) for child in value or ())
     if isinstance(block, TableBlock):
         table = value if isinstance(value, dict) else {}
-        cells = [cell for row in table.get("data") or () if isinstance(row, list) for cell in row]
+        hidden = hidden_cells(table)
+        cells = [
+            cell
+            for index, row in enumerate(table.get("data") or ())
+            if isinstance(row, list)
+            for col, cell in enumerate(row)
+            if (index, col) not in hidden
+        ]
         texts = [*cells, table.get("table_caption")]
         return any(isinstance(text, str) and visible(text.strip()) for text in texts)
     if isinstance(block, blocks.ChooserBlock | EmbedBlock):

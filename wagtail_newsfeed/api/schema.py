@@ -115,11 +115,25 @@ class FactBoxValue(serializers.Serializer):
     body = serializers.CharField(help_text="HTML with links resolved.")
 
 
+class TableSpan(serializers.Serializer):
+    row = serializers.IntegerField(min_value=0)
+    col = serializers.IntegerField(min_value=0)
+    rowspan = serializers.IntegerField(min_value=1)
+    colspan = serializers.IntegerField(min_value=1)
+
+
 class TableValue(serializers.Serializer):
     caption = serializers.CharField()
     first_row_is_header = serializers.BooleanField()
     first_col_is_header = serializers.BooleanField()
-    rows = serializers.ListField(child=serializers.ListField(child=serializers.CharField()))
+    rows = serializers.ListField(
+        child=serializers.ListField(child=serializers.CharField(allow_null=True)),
+        help_text="Every stored cell in its row and column; null for a cell readers do not see "
+        "(hidden, as a cell a merge covers is).",
+    )
+    spans = TableSpan(
+        many=True, help_text="Merged cells: rowspan and colspan of the cell at row, col."
+    )
 
 
 class RelatedArticleValue(serializers.Serializer):
