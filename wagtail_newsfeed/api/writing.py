@@ -4,6 +4,7 @@ with the block errors reported per block path."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -114,6 +115,10 @@ class AuthorSlugsField(serializers.ListField):
         return [found[slug] for slug in slugs]
 
 
+#: How many unknown fields a 400 names: a body of thousands of made-up keys gets a short answer.
+MAX_UNKNOWN_NAMED = 10
+
+
 class EntryWriteSerializer(serializers.Serializer):
     """Fields of a new or edited entry (PATCH: any subset). Draft entries need edit permission
     on the feed; anything readers see needs publish permission."""
@@ -135,10 +140,28 @@ class EntryWriteSerializer(serializers.Serializer):
             self.block_errors = error.block_errors
             raise serializers.ValidationError(error.detail) from None
 
+    def unknown_fields(self) -> dict[str, list[str]]:
+        """An error for each field sent that an entry does not take. DRF drops them silently,
+        so a misspelt ``is_pinnned`` would be a 200 that changed nothing; fields the API only
+        returns (``id``, ``version``, …) are refused too, whatever their value: an entry as
+        read is not in the form it is written (authors as objects, images expanded)."""
+        data = self.initial_data
+        if not isinstance(data, Mapping):
+            return {}  # the serializer's own error says what the body should be
+        unknown = sorted(str(name) for name in data if name not in self.fields)
+        message = _("An entry has no such field to write; the writable fields are: %(f)s.") % {
+            "f": ", ".join(self.fields)
+        }
+        return {name: [message] for name in unknown[:MAX_UNKNOWN_NAMED]}
+
     def validated(self) -> dict[str, Any]:
-        """``validated_data``, or a 400 carrying the field errors and any ``block_errors``."""
-        if not self.is_valid():
-            error = serializers.ValidationError(self.errors)
+        """``validated_data``, or a 400 carrying the field errors (unknown fields included)
+        and any ``block_errors``."""
+        valid = self.is_valid()
+        unknown = self.unknown_fields()
+        if not valid or unknown:
+            errors = {**(self.errors if not valid else {}), **unknown}
+            error = serializers.ValidationError(errors)
             error.block_errors = getattr(self, "block_errors", None)
             raise error
         return dict(self.validated_data)
