@@ -50,11 +50,22 @@ NO_PUBLISHING = gettext_lazy(
     "You may save entries of this live feed as drafts, but not publish them. Your text is kept "
     "below: save it as a draft."
 )
+#: A click on an entry a colleague deleted since the console showed it.
+ENTRY_DELETED = gettext_lazy("This entry has been deleted.")
 #: An edit saved after a colleague deleted the entry: the text is offered as a new entry.
 DELETED_MEANWHILE = gettext_lazy(
     "This entry was deleted while you were editing it. Your text is kept below: post it as a "
     "new entry, or go back to the console to leave it."
 )
+
+
+class EntryDeleted(Exception):
+    """The entry in the URL is a tombstone: a colleague deleted it since the console showed it
+    (a mistyped URL is a 404; this is an everyday race, answered with a message)."""
+
+    def __init__(self, entry: LiveEntry) -> None:
+        super().__init__(entry.pk)
+        self.entry = entry
 
 
 def console_url(feed: LiveFeedPage | int) -> str:
@@ -98,6 +109,13 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             return super().dispatch(request, *args, **kwargs)
         except PermissionDenied:
             return permission_denied(request)
+        except EntryDeleted as gone:
+            return self.entry_deleted(gone.entry)
+
+    def entry_deleted(self, entry: LiveEntry) -> HttpResponseBase:
+        """The answer to a click on an entry deleted meanwhile: the console, which says so."""
+        messages.error(self.request, ENTRY_DELETED)
+        return redirect(console_url(self.feed))
 
     def get_page_subtitle(self) -> str:
         return self.feed.get_admin_display_title()
@@ -112,9 +130,11 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
         ]
 
     def get_entry(self) -> LiveEntry:
-        return get_object_or_404(
-            LiveEntry.objects.not_deleted(), feed=self.feed, pk=self.kwargs["entry_id"]
-        )
+        """The entry in the URL, of this feed; ``EntryDeleted`` if it was deleted."""
+        entry = get_object_or_404(LiveEntry, feed=self.feed, pk=self.kwargs["entry_id"])
+        if entry.deleted_at is not None:
+            raise EntryDeleted(entry)
+        return entry
 
     def make_form(self, data: Any = None, **kwargs: Any) -> ConsoleEntryForm:
         form = entry_panel().get_form_class()(data, for_user=self.request.user, **kwargs)
@@ -274,10 +294,14 @@ class EditEntryView(FeedConsoleMixin, View):
         if not self.may_open(entry):
             raise PermissionDenied
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        entry = get_object_or_404(LiveEntry, feed=self.feed, pk=self.kwargs["entry_id"])
-        if entry.deleted_at is not None:
+    def entry_deleted(self, entry: LiveEntry) -> HttpResponseBase:
+        # A save keeps the editor's text (a new entry to post); opening it is a message.
+        if self.request.method == "POST":
             return self.render_deleted(entry)
+        return super().entry_deleted(entry)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        entry = self.get_entry()
         # Validate against a copy so a failed save leaves ``entry`` as it is in the database.
         form = self.make_form(request.POST, instance=self.get_entry())
         if not self.may_open(entry):
@@ -391,9 +415,8 @@ class EntryActionView(FeedConsoleMixin, View):
         entry = self.get_entry()
         try:
             function(entry, request.user, **options)
-        except LiveEntry.DoesNotExist:
-            messages.error(request, _("This entry has been deleted."))
-            return redirect(console_url(self.feed))
+        except LiveEntry.DoesNotExist:  # deleted since ``get_entry``
+            return self.entry_deleted(entry)
         except OperationalError:
             messages.error(request, DATABASE_BUSY_ACTION)
             return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
