@@ -407,6 +407,7 @@ def test_an_articles_topics_link_to_its_index_only_while_readers_may_see_it(clie
     """A topic link to an unpublished index would be a 404 (its articles stay served)."""
     index = factories.make_index(slug="desk")
     if index_state == "unpublished":
+        index.refresh_from_db()  # live in the database, not yet in memory
         index.unpublish()
     climate = factories.make_topic("Climate")
     article = factories.make_article(index, topics=[climate])

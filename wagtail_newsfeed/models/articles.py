@@ -332,10 +332,21 @@ class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
         found = {p.pk: p for p in visible_articles().filter(pk__in=ids)}
         return [found[i] for i in ids if i in found]
 
+    def get_topic_index(self) -> Page | None:
+        """The news index whose ``?topic=`` listings the article's topics link to: its parent,
+        while readers may see it (an unpublished or private index's listing is a 404)."""
+        from ..visibility import visible_pages
+
+        parent = self.get_parent()
+        if parent is None or not issubclass(parent.specific_class, NewsIndexPage):
+            return None
+        return visible_pages(NewsIndexPage.objects.filter(pk=parent.pk)).first()
+
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         # Read only when the cached article fragment that shows them is rendered afresh.
         context["related_articles"] = SimpleLazyObject(self.get_related_articles)
+        context["topic_index"] = SimpleLazyObject(self.get_topic_index)
         return context
 
 
