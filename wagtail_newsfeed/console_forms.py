@@ -23,7 +23,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, ObjectList
 from .conf import settings
 from .converters import parse_id
 from .forms import EntryFormBase
-from .local_time import unreadable_local_time
+from .local_time import other_digits, unreadable_local_time
 from .models import Author, LiveEntry
 from .xml import one_line
 
@@ -105,6 +105,8 @@ class DisplayTimeField(forms.DateTimeField):
     def to_python(self, value: Any) -> datetime | None:
         if value in self.empty_values or isinstance(value, datetime):
             return super().to_python(value)
+        if problem := other_digits(value):
+            raise forms.ValidationError(problem, code="invalid")
         try:
             naive = parse_datetime(value.strip()) if isinstance(value, str) else None
             if naive is None:

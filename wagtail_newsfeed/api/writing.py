@@ -16,7 +16,7 @@ from rest_framework import serializers
 
 from .. import choosing, validation
 from ..conf import settings
-from ..local_time import unreadable_local_time
+from ..local_time import other_digits, unreadable_local_time
 from ..models import Author, LiveEntry
 from . import schema
 
@@ -74,9 +74,12 @@ class DisplayTimeField(serializers.DateTimeField):
     """A date-time; one Python cannot convert to UTC (a naive time late on 31 December 9999 in
     a zone west of UTC) is invalid, not an ``OverflowError``. One without an offset is read in
     the site's time zone, and one that happens twice there or not at all is refused, as in the
-    console (``local_time``), rather than read one way silently."""
+    console (``local_time``), rather than read one way silently; so is one written in other
+    digits than 0-9."""
 
     def to_internal_value(self, value: Any) -> Any:
+        if problem := other_digits(value):
+            raise serializers.ValidationError(problem)
         try:
             return super().to_internal_value(value)
         except OverflowError:
