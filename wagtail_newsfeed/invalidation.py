@@ -22,7 +22,15 @@ from django.db.models import QuerySet
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Page, Site
 
-from .models import Author, LiveEntry, NewsArticleMixin, NewsIndexPage, Source, Topic
+from .models import (
+    Author,
+    LiveEntry,
+    LiveFeedMixin,
+    NewsArticleMixin,
+    NewsIndexPage,
+    Source,
+    Topic,
+)
 from .models.taxonomy import with_ancestors
 from .sites import root_urls
 from .visibility import visible_authors, visible_pages, visible_sources, visible_topics
@@ -245,6 +253,22 @@ def taxonomy_api_paths(listed: Listings) -> list[str | None]:
     return paths
 
 
+def page_sitemap_paths() -> list[str]:
+    """The page sitemap, which lists every page readers may see (live feeds among them): a page
+    event of one, publish or unpublish, a move or a view restriction, changes it. (Its
+    ``lastmod`` of a page is the page's last publish: entry changes leave it as it is.)"""
+    return [path for path in [_reverse(PAGE_SITEMAP_URL_NAME)] if path]
+
+
+def page_sitemap_change(page: Page) -> Stale:
+    """The page sitemap of the Site serving ``page`` (the default Site's if none does): what
+    a view restriction on any page changes, a plain page's too."""
+    located = _located(page, SimpleNamespace())
+    stale = Stale(site=located[0] if located and located[0] else default_root_url())
+    stale.add_paths(stale.site, page_sitemap_paths())
+    return stale
+
+
 def site_wide_paths(topic_slugs: Iterable[str]) -> list[str]:
     """What lists a Site's articles whichever index they are under: its latest and topic feeds
     and its sitemaps."""
@@ -255,12 +279,15 @@ def site_wide_paths(topic_slugs: Iterable[str]) -> list[str]:
 
 def moved_from(parent_before: Page, page: Any) -> Stale:
     """What showed ``page`` under its old parent, on that parent's Site: the index with its topic
-    listings and feeds and, for an article, the Site's latest and topic feeds and sitemaps (a
-    move to another Site takes it out of them; within one Site they are stale anyway)."""
+    listings and feeds and, for an article, the Site's latest and topic feeds and sitemaps (for
+    a live feed, the page sitemap): a move to another Site takes it out of them; within one
+    Site they are stale anyway."""
     slugs = topic_slugs(page)
     stale = listing_change(parent_before, slugs)
     if isinstance(page, NewsArticleMixin):
         stale.add_paths(stale.site, site_wide_paths(slugs))
+    elif isinstance(page, LiveFeedMixin):
+        stale.add_paths(stale.site, page_sitemap_paths())
     return stale
 
 
@@ -325,12 +352,15 @@ def linking_pages(article: Any) -> list[Any]:
 def live_feed_change(feed: Any, *, with_index: bool = False, entries: Iterable[Any] = ()) -> Stale:
     """A live feed's page, its RSS/Atom feed, fragments and API endpoints, with the API URL of
     each entry in ``entries`` (a list, or a queryset: a feed may hold thousands) and its
-    authors' (a byline can make an author public, or no longer); ``with_index`` (a publish or
-    a move) adds the page that lists it."""
+    authors' (a byline can make an author public, or no longer); ``with_index`` (a page event:
+    a publish or unpublish, a move, a view restriction, a delete) adds the page that lists it
+    and the page sitemap."""
     cache = SimpleNamespace()
     stale, _path = _start(feed, cache)
-    if with_index and (parent := feed.get_parent()) is not None:
-        _add_page(stale, parent, cache)
+    if with_index:
+        if (parent := feed.get_parent()) is not None:
+            _add_page(stale, parent, cache)
+        stale.add_paths(stale.site, page_sitemap_paths())
     fragments = _reverse("wagtail_newsfeed:live_fragments", feed.pk)
     stale.add_paths(stale.site, [*feed_paths("live", feed.pk), fragments])
     if isinstance(entries, QuerySet):

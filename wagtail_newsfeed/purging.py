@@ -39,6 +39,7 @@ from .invalidation import (
     live_feed_change,
     moved_from,
     page_change,
+    page_sitemap_change,
     shown_entries,
     taxonomy_change,
 )
@@ -156,10 +157,11 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
 
 def restricted_page_urls(page: Page) -> set[str]:
     """What showed ``page`` and the pages under it before a view restriction hid them (or
-    what a removed restriction makes public again): each page and its aliases, and for articles
-    and live feeds everything that lists them, as on unpublish; for live feeds each entry's API
-    URL too, as the entries are hidden (or shown) with their feed."""
-    urls: set[str] = set()
+    what a removed restriction makes public again): each page and its aliases, the page
+    sitemap that lists them, and for articles and live feeds everything that lists them, as on
+    unpublish; for live feeds each entry's API URL too, as the entries are hidden (or shown)
+    with their feed."""
+    urls = stale_urls(page_sitemap_change(page))
     batch = PurgeBatch()
     pages = page.get_descendants(inclusive=True).live()
     # Their aliases elsewhere on the site follow their sources' restrictions (``visibility``).
