@@ -187,3 +187,18 @@ def test_search_syntax_in_a_query_never_breaks_the_search_box(client, news_index
         assert list(response.json()["errors"]) == ["q"]
     else:
         assert response.status_code == 200
+
+
+def test_search_pages_finds_only_what_readers_may_see(news_index):
+    """For a project's own search view (``wagtail start`` searches ``Page.objects.live()``)."""
+    from wagtail_newsfeed.search import search_pages
+
+    factories.make_article(news_index, "Quokka census")
+    expired = factories.make_article(news_index, "Quokka expired")
+    expired.expire_at = timezone.now() - timedelta(minutes=1)
+    expired.save()
+    private = factories.make_article(news_index, "Quokka members only")
+    PageViewRestriction.objects.create(page=private, restriction_type="login")
+    factories.make_article(news_index, "Quokka draft", publish=False)
+    assert [page.title for page in search_pages("quokka")] == ["Quokka census"]
+    assert list(search_pages("")) == []

@@ -73,6 +73,17 @@ def search_articles(
     return articles.search(clean_query(query))
 
 
+def search_pages(query: str):
+    """Pages of any type that readers may see matching ``query``, most relevant first: for a
+    site's own search view. The one ``wagtail start`` writes searches ``Page.objects.live()``,
+    which finds expired and view-restricted pages too. Returns Wagtail search results (slice
+    them or hand them to a ``Paginator``)."""
+    from .visibility import visible_pages
+
+    candidates = visible_pages(Page.objects.all())
+    return Page.objects.filter(pk__in=candidates.values("pk")).search(clean_query(query))
+
+
 def search_entries(query: str, feed: LiveFeedPage | None = None):
     """Published entries of visible feeds (or of ``feed``) matching ``query``, best first."""
     from .models.live import byline_prefetches
