@@ -181,6 +181,41 @@ def test_reopening_ended_coverage_keeps_its_start_and_drops_its_end(
     assert "coverageEndTime" not in live_blog(client.get(feed.url).text)
 
 
+@pytest.mark.parametrize("start", [None, "planned"])
+def test_going_live_from_ended_without_a_past_start_records_now(
+    admin_client, client, news_index, start
+):
+    # Back to upcoming (drops the start that passed), ended at once, then live after all.
+    feed = factories.make_feed(
+        news_index,
+        "Count night",
+        coverage_status="ended",
+        coverage_start=now() + DAY if start else None,
+    )
+    before = now()
+
+    assert change(admin_client, feed, "live", expected="ended").status_code == 302
+
+    feed = stored(feed)
+    assert feed.coverage_status == "live"
+    assert before <= feed.coverage_start <= timezone.now()
+    assert feed.live_revision.as_object().coverage_start == feed.coverage_start
+    html = client.get(feed.url).text
+    assert re.search(r"Started <time datetime=\"[^\"]+\">", html)
+    assert datetime.fromisoformat(live_blog(html)["coverageStartTime"]) == feed.coverage_start
+
+
+def test_upcoming_then_ended_then_live_records_the_start(admin_client, feed):
+    change(admin_client, feed, "upcoming", expected="live")
+    change(admin_client, feed, "ended", expected="upcoming")
+    before = now()
+
+    change(admin_client, feed, "live", expected="ended")
+
+    feed = stored(feed)
+    assert feed.coverage_status == "live" and before <= feed.coverage_start <= timezone.now()
+
+
 @pytest.mark.parametrize("back_from", ["live", "ended"])
 def test_back_to_upcoming_drops_the_times_that_have_passed(
     admin_client, client, news_index, back_from

@@ -93,12 +93,12 @@ def set_coverage_status(
         published = None
         if page.live:
             base = page.live_revision.as_object() if page.live_revision else page
-            _apply_status(base, old, status, now)
+            _apply_status(base, status, now)
             published = base.save_revision(user=user, clean=False, log_action=False)
             published.publish(user=user, log_action=False)
         if draft is not None or not page.live:
             edits = draft.as_object() if draft is not None else page
-            _apply_status(edits, old, status, now)
+            _apply_status(edits, status, now)
             # ``changed``: the draft still differs from what readers see.
             edits.save_revision(user=user, clean=False, log_action=False, changed=True)
         page.refresh_from_db()
@@ -118,7 +118,7 @@ def set_coverage_status(
     return feed
 
 
-def _apply_status(feed: LiveFeedPage, old: str, status: str, now: datetime) -> None:
+def _apply_status(feed: LiveFeedPage, status: str, now: datetime) -> None:
     """Set ``status`` and record when coverage really started or ended. A time an editor set
     stays, unless it is still to come: the coverage started or ended now, whatever was planned."""
     feed.coverage_status = status
@@ -128,9 +128,9 @@ def _apply_status(feed: LiveFeedPage, old: str, status: str, now: datetime) -> N
         if feed.coverage_start is not None and feed.coverage_start > feed.coverage_end:
             feed.coverage_start = None  # planned, never begun: ended before it started
     elif status == CoverageStatus.LIVE:
-        if old == CoverageStatus.UPCOMING and (
-            feed.coverage_start is None or feed.coverage_start > now
-        ):
+        # Whatever it was before: ended coverage may never have had a start (back to upcoming
+        # drops a start that passed, then ended at once), and a live blog states when it began.
+        if feed.coverage_start is None or feed.coverage_start > now:
             feed.coverage_start = now
         if feed.coverage_end is not None and feed.coverage_end <= now:
             feed.coverage_end = None  # live again: the end is no longer past
