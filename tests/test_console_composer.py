@@ -47,6 +47,8 @@ def test_a_new_entry_starts_with_one_empty_paragraph_that_takes_the_caret(admin_
     assert " data-newsfeed-autofocus>" in html
     assert "draftailEditor.saveState()" in html  # the editor is synced before any submit
     assert 'data-label-past="Publish (backdated to {time})"' in html
+    # For a time typed in a format the script does not read (the site's own formats).
+    assert 'data-label-set="Publish (at the time set)"' in html
 
 
 def test_an_empty_paragraph_beside_other_blocks_is_dropped_not_an_error(admin_client, feed):

@@ -4,7 +4,7 @@ submitted at once is never lost, and the display-time guard for contributors."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 from django.utils import timezone
@@ -127,6 +127,40 @@ def test_backdated_entry_says_so_on_the_publish_button(chromium, live_server, fe
     page.get_by_text("published.").first.wait_for()
     entry = LiveEntry.objects.get(feed=feed)
     assert site_time(entry.display_time) == site_time(earlier)
+    context.close()
+
+
+def test_the_publish_button_never_says_now_for_a_time_it_cannot_read(chromium, live_server, feed):
+    """The display-time field also takes the site's own formats (``03/12/2026 10:00``, a date
+    alone) and times with an offset: the button says "at the time set" for a time the script
+    does not read, reads an offset, and says "now" only for an empty field or the present."""
+    context, page = open_console(chromium, live_server, feed)
+    wait_for_caret_in_body(page)
+    when = page.locator("[data-newsfeed-composer] input[name=display_time]")
+    button = page.locator("button[data-newsfeed-primary]")
+
+    def label_for(value: str) -> str:
+        when.fill(value)
+        when.dispatch_event("change")
+        return button.inner_text()
+
+    earlier = timezone.localtime() - timedelta(days=3)
+    in_utc = earlier.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert label_for("03/12/2025 10:00") == "Publish (at the time set)"
+    assert label_for("2025-12-03") == "Publish (at the time set)"
+    assert label_for("2025-02-30 10:00") == "Publish (at the time set)"
+    assert label_for(f"  {site_time(earlier)}  ") == f"Publish (backdated to {site_time(earlier)})"
+    assert label_for(in_utc) == f"Publish (backdated to {site_time(earlier)})"
+    assert label_for(site_time(timezone.now())) == "Publish now"
+    assert label_for("") == "Publish now"
+
+    # The server takes the format the label could not read, as a backdated time.
+    label_for(earlier.strftime("%d/%m/%Y %H:%M"))  # en-GB, the site's language
+    page.locator(BODY_EDITOR).first.click()
+    page.keyboard.type("Earlier: polls opened.")
+    button.click()
+    page.get_by_text("published.").first.wait_for()
+    assert site_time(LiveEntry.objects.get(feed=feed).display_time) == site_time(earlier)
     context.close()
 
 
