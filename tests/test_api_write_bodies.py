@@ -90,6 +90,14 @@ def test_a_body_of_many_made_up_fields_gets_a_short_answer(writer, feed, entry):
     assert len(response.content) < 5000
 
 
+@pytest.mark.parametrize("method", ["post", "patch"])
+def test_an_empty_body_is_a_400_asking_for_a_json_object(writer, feed, entry, method):
+    url = entries_url(feed) if method == "post" else entry_url(feed, entry.pk)
+    with nothing_saved():
+        response = writer.generic(method.upper(), url, b"", content_type="application/json")
+    assert_problem(response, 400, "a JSON object is required")
+
+
 def test_a_patch_of_an_empty_object_still_changes_nothing(writer, feed, entry):
     with nothing_saved():
         response = writer.patch(entry_url(feed, entry.pk), {}, "json")

@@ -47,7 +47,7 @@ from .serializers import (
     entry_prefetches,
     page_urls,
 )
-from .writing import EntryWriteSerializer
+from .writing import EntryWriteSerializer, request_object
 
 
 def feeds_queryset(*, with_changed_at: bool = True) -> QuerySet:
@@ -335,7 +335,9 @@ class FeedEntries(NewsfeedAPIView):
     )
     def post(self, request: Request, pk: int) -> Response:
         feed = get_writable_feed(request, pk)
-        data = EntryWriteSerializer(data=request.data, context={"request": request}).validated()
+        data = EntryWriteSerializer(
+            data=request_object(request), context={"request": request}
+        ).validated()
         entry = entry_rules.create_entry(feed, request.user, **data)
         data = entry_json(request, feed, entry)
         location = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
@@ -402,7 +404,7 @@ class FeedEntryDetail(NewsfeedAPIView):
     def patch(self, request: Request, pk: int, entry_id: int) -> Response:
         entry = self._editable_entry(request, pk, entry_id)
         data = EntryWriteSerializer(
-            data=request.data, partial=True, context={"request": request, "entry": entry}
+            data=request_object(request), partial=True, context={"request": request, "entry": entry}
         ).validated()
         try:
             entry = entry_rules.update_entry(

@@ -12,13 +12,24 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
+from rest_framework.request import Request
 
 from .. import choosing, validation
 from ..conf import settings
 from ..local_time import other_digits, unreadable_local_time
 from ..models import Author, LiveEntry
 from . import schema
+
+
+def request_object(request: Request) -> Any:
+    """The parsed body of a write. DRF reads a body of zero bytes as ``{}`` without asking the
+    parser, so an empty PATCH would be a 200 that changed nothing: it is a 400 like any other
+    body that is not JSON (``parsers.WriteJSONParser``)."""
+    data = request.data  # parses first: a 413, 415 or bad JSON answers before this
+    if request.stream is None:
+        raise exceptions.ParseError(_("A JSON object is required; the request body is empty."))
+    return data
 
 
 class BlockValidationError(serializers.ValidationError):
