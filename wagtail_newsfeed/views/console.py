@@ -50,6 +50,12 @@ NO_PUBLISHING = gettext_lazy(
     "You may save entries of this live feed as drafts, but not publish them. Your text is kept "
     "below: save it as a draft."
 )
+#: Why the console header has no link to the reader page.
+PAGE_NOT_PUBLISHED = gettext_lazy("The live page is not published yet.")
+PAGE_OUTSIDE_SITES = gettext_lazy(
+    "The live page is published but sits outside every site, so no reader can reach it: move it "
+    "under a site's root page."
+)
 #: A click on an entry a colleague deleted since the console showed it.
 ENTRY_DELETED = gettext_lazy("This entry has been deleted.")
 #: An edit saved after a colleague deleted the entry: the text is offered as a new entry.
@@ -171,13 +177,21 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
             ],
             # The site's UTC offset now, for the composer's "backdated to" label.
             site_utc_offset=int(localtime().utcoffset().total_seconds() // 60),
-            live_url=self.feed.get_url(self.request) if self.feed.live else None,
+            **self.live_page(),
             # The console's own list refreshes at the readers' pace, but not more than every 2 s.
             refresh_ms=int(max(float(settings.POLL_INTERVAL), 2.0) * 1000),
             # Its text is saved or on this page: the browser drops its rescue copy.
             rescue_done=rescue.submission_id(self.request),
         )
         return context
+
+    def live_page(self) -> dict[str, Any]:
+        """The header's link to the reader page (``live_url``), or why there is none
+        (``live_page_note``): a published page outside every site has no URL either."""
+        if not self.feed.live:
+            return {"live_url": None, "live_page_note": PAGE_NOT_PUBLISHED}
+        url = self.feed.get_url(self.request)
+        return {"live_url": url, "live_page_note": "" if url else PAGE_OUTSIDE_SITES}
 
     def restored(self, form: ConsoleEntryForm) -> ConsoleEntryForm:
         """A rescue copy sent back (the text of a post lost to an ended session or a CSRF
