@@ -18,22 +18,30 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import NoReverseMatch, reverse
 from wagtail.models import Page, Site
 
 from .models import (
+    ArticleAuthor,
     Author,
     LiveEntry,
     LiveFeedMixin,
     NewsArticleMixin,
+    NewsArticlePage,
     NewsIndexPage,
     Source,
     Topic,
 )
 from .models.taxonomy import with_ancestors
 from .sites import root_urls
-from .visibility import visible_authors, visible_pages, visible_sources, visible_topics
+from .visibility import (
+    visible_articles,
+    visible_authors,
+    visible_pages,
+    visible_sources,
+    visible_topics,
+)
 
 API_NAMESPACE = "wagtail_newsfeed_api"
 NEWS_SITEMAP_URL_NAME = "wagtail_newsfeed_news_sitemap"
@@ -302,15 +310,14 @@ def article_change(article: Any, listed_before: Listings = UNLISTED) -> Stale:
     if parent is not None:
         _add_index(stale, parent, slugs, cache)
     stale.add_paths(stale.site, site_wide_paths(slugs))
-    find = _api("article-find")
     stale.add_api(
         [
             _api("article-list"),
             _api("article-detail", article.pk),
             # Every ?path= of it (a proxy bans a path's every query string) and, for a CDN
             # that purges exact URLs, the lookup of this page.
-            find,
-            f"{find}?{urlencode({'path': path})}" if find and path else None,
+            _api("article-find"),
+            lookup(path),
             *taxonomy_api_paths(listed),
         ]
     )
@@ -319,6 +326,13 @@ def article_change(article: Any, listed_before: Listings = UNLISTED) -> Stale:
         if isinstance(linker, NewsArticleMixin):
             stale.add_api([_api("article-detail", linker.pk)])
     return stale
+
+
+def lookup(path: str | None) -> str | None:
+    """The API's lookup of the article at ``path`` (``articles/find/?path=``), which a CDN
+    that purges exact URLs holds a copy of."""
+    find = _api("article-find")
+    return f"{find}?{urlencode({'path': path})}" if find and path else None
 
 
 #: The most pages linking to an article whose copies a change of it purges (the most recently
@@ -344,6 +358,48 @@ def linking_pages(article: Any) -> list[Any]:
     )
     pages = visible_pages(Page.objects.filter(pk__in=[int(pk) for pk in set(ids)]))
     return list(pages.order_by("-last_published_at", "-pk").specific()[:MAX_LINKING_PAGES])
+
+
+#: The most articles whose own copies (page, API answer, lookup by path) a change to a topic,
+#: author or source they name, or to the URL of a section above them, purges: the most recently
+#: published first, so the cost is bounded for a topic of thousands. Past them, a copy shows the
+#: old name or URL until its max-age (the shipped VCL's ban of ``articles/find/`` reaches every
+#: lookup anyway).
+MAX_AFFECTED_ARTICLES = 200
+
+
+def _topics_through() -> tuple[Any, str]:
+    """The table linking articles to their topics, and its article column."""
+    field = NewsArticlePage._meta.get_field("topics")
+    return field.remote_field.through, f"{field.m2m_field_name()}_id"
+
+
+def newest_visible(articles: QuerySet) -> list[Any]:
+    """The visible ones of ``articles`` (a queryset of ids or pages), the most recently
+    published first, to ``MAX_AFFECTED_ARTICLES``: one query, whatever their number."""
+    chosen = visible_articles().filter(pk__in=articles).defer_streamfields()
+    newest = chosen.order_by(F("published_at").desc(nulls_last=True), "-pk")
+    return list(newest[:MAX_AFFECTED_ARTICLES])
+
+
+def feed_topic_slugs(articles: Iterable[Any]) -> list[str]:
+    """The topics of ``articles`` and the broader ones above them: the topic feeds listing
+    them (a query on the link table and one a level of the topic tree, whatever their number)."""
+    pks = [article.pk for article in articles]
+    if not pks:
+        return []
+    through, column = _topics_through()
+    ids = through.objects.filter(**{f"{column}__in": pks}).values("topic_id")
+    return sorted(with_ancestors(Topic.objects.filter(pk__in=ids)).values_list("slug", flat=True))
+
+
+def _add_article_copies(stale: Stale, article: Any, located: tuple | None) -> None:
+    """The page of ``article`` at ``located`` (a root URL and path: where it is, or was), its
+    API answer and its lookup by that path."""
+    path = located[1] if located else None
+    if path:
+        stale.add_paths(located[0], _page_paths(article, path))
+    stale.add_api([_api("article-detail", article.pk), lookup(path)])
 
 
 # Live feeds ------------------------------------------------------------------------------------
@@ -404,12 +460,26 @@ def is_public_taxonomy(instance: Any) -> bool:
     return visible is not None and visible().filter(pk=instance.pk).exists()
 
 
+def _articles_naming(instance: Any) -> QuerySet:
+    """The ids of the articles that name this topic, author or source, from the link tables
+    (no join of the pages)."""
+    kind = instance._meta.model_name
+    if kind == "topic":
+        through, column = _topics_through()
+        return through.objects.filter(topic_id=instance.pk).values(column)
+    if kind == "author":
+        return ArticleAuthor.objects.filter(author_id=instance.pk).values("page_id")
+    return NewsArticlePage.objects.filter(source_id=instance.pk).values("pk")
+
+
 def taxonomy_change(instance: Any, slug_before: str | None = None) -> Stale:
     """What shows a topic's, author's or source's name: every visible news index (its topic
     filter and bylines, with the topic's ``?topic=`` listing) and its feeds, each Site's latest
-    feed and the topic's feeds, and the API's endpoints for it and for articles. After a new
-    slug (``slug_before``), the old paths too. (Each article page shows the name as well; those
-    are left to their max-age: there may be thousands.)"""
+    feed and the topic's feeds, and the API's endpoints for it and for articles; and, for the
+    ``MAX_AFFECTED_ARTICLES`` most recently published visible articles that name it, their
+    pages, API answers and lookups, and the feeds of all their topics (an item shows its byline
+    and topics). After a new slug (``slug_before``), the old paths too. The query count does
+    not grow with the number of articles."""
     kind = instance._meta.model_name
     slugs = [instance.slug]
     _add(slugs, [slug_before])
@@ -418,7 +488,11 @@ def taxonomy_change(instance: Any, slug_before: str | None = None) -> Stale:
     cache = SimpleNamespace()
     for index in visible_pages(NewsIndexPage.objects.all()).order_by("path").iterator():
         _add_index(stale, index, topics, cache)
-    site_feeds = [*feed_paths("latest"), *(p for slug in topics for p in feed_paths("topic", slug))]
+    articles = newest_visible(_articles_naming(instance))
+    feed_topics = [*topics]
+    _add(feed_topics, feed_topic_slugs(articles))
+    topic_feeds = (path for slug in feed_topics for path in feed_paths("topic", slug))
+    site_feeds = [*feed_paths("latest"), *topic_feeds]
     for root_url in [stale.site, *root_urls()]:
         stale.add_paths(root_url or None, site_feeds)
     stale.add_api(
@@ -429,4 +503,6 @@ def taxonomy_change(instance: Any, slug_before: str | None = None) -> Stale:
             _api("article-find"),
         ]
     )
+    for article in articles:
+        _add_article_copies(stale, article, _located(article, cache))
     return stale

@@ -3,6 +3,8 @@ for the renamed page and for every page below it."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from wagtail.models import PageViewRestriction
 
 from tests import factories
@@ -19,6 +21,15 @@ PAGE_EVENTS = [
 def rename(page, slug: str) -> None:
     page.slug = slug
     page.save_revision().publish()
+
+
+def article_api_urls(article) -> list[str]:
+    """The article's API answer and its lookup by path."""
+    lookup = urlencode({"path": article.url})
+    return [
+        f"http://localhost/api/newsfeed/v1/articles/{article.pk}/",
+        f"http://localhost/api/newsfeed/v1/articles/find/?{lookup}",
+    ]
 
 
 def data_by_id() -> dict[int, dict]:
@@ -116,7 +127,7 @@ def test_renaming_a_private_section_sends_nothing(receiver, make_endpoint, commi
 
 def test_renaming_a_topic_lists_its_old_api_url_too(receiver, make_endpoint, committed):
     topic = factories.make_topic("Climate", slug="climate")
-    factories.make_article(factories.make_index(), topics=[topic])
+    article = factories.make_article(factories.make_index(), topics=[topic])
     make_endpoint(receiver.url, [WebhookEvent.TAXONOMY_CHANGED])
     with committed():
         topic.slug = "climate-renamed"
@@ -128,6 +139,7 @@ def test_renaming_a_topic_lists_its_old_api_url_too(receiver, make_endpoint, com
         "http://localhost/api/newsfeed/v1/topics/climate/",
         "http://localhost/api/newsfeed/v1/articles/",
         "http://localhost/api/newsfeed/v1/articles/find/",
+        *article_api_urls(article),  # it shows the topic's name
     ]
 
 
@@ -135,7 +147,7 @@ def test_saving_a_topic_under_the_same_slug_lists_one_detail_url(
     receiver, make_endpoint, committed
 ):
     topic = factories.make_topic("Climate", slug="climate")
-    factories.make_article(factories.make_index(), topics=[topic])
+    article = factories.make_article(factories.make_index(), topics=[topic])
     make_endpoint(receiver.url, [WebhookEvent.TAXONOMY_CHANGED])
     with committed():
         topic.description = "Heat and floods"
@@ -146,6 +158,7 @@ def test_saving_a_topic_under_the_same_slug_lists_one_detail_url(
         "http://localhost/api/newsfeed/v1/topics/climate/",
         "http://localhost/api/newsfeed/v1/articles/",
         "http://localhost/api/newsfeed/v1/articles/find/",
+        *article_api_urls(article),  # it shows the topic's name
     ]
 
 
