@@ -51,6 +51,13 @@ sub vcl_init {
     new app = directors.round_robin();
     app.add_backend(app1);
     app.add_backend(app2);
+    # The same servers on a ring, for retries (retry_elsewhere): the round robin cannot be asked
+    # for a server other than the one that failed, the ring can (its alternatives for a key are
+    # distinct servers). Add every server to both.
+    new app_ring = directors.shard();
+    app_ring.add_backend(app1);
+    app_ring.add_backend(app2);
+    app_ring.reconfigure();
 }
 
 sub vcl_recv {
@@ -253,11 +260,11 @@ sub vcl_backend_response {
         if (bereq.is_bgfetch) {
             return (abandon);
         }
-        # A failed GET/HEAD goes once to the next app server (round robin), unless the app
-        # said when to come back (503 with Retry-After): then asking again now would not help.
+        # A failed GET/HEAD goes once to another app server, unless the app said when to come
+        # back (503 with Retry-After): then asking again now would not help.
         if (bereq.method ~ "^(GET|HEAD)$" && bereq.retries == 0
                 && !(beresp.status == 503 && beresp.http.Retry-After)) {
-            return (retry);
+            call retry_elsewhere;
         }
         # A fetch that delivers replaces the stale copy (Varnish drops it once the new object
         # is in); an error made in vcl_backend_error does not. Keep the app's status and
@@ -296,13 +303,13 @@ sub vcl_backend_response {
 }
 
 sub vcl_backend_error {
-    # No answer at all (refused, timed out): as a 5xx above, one retry on the next app server.
-    # The app's own 5xx also ends here (x-app-error), already retried.
+    # No answer at all (refused, reset, timed out): as a 5xx above, one retry on another app
+    # server. The app's own 5xx also ends here (x-app-error), already retried.
     if (bereq.is_bgfetch) {
         return (abandon);
     }
     if (bereq.method ~ "^(GET|HEAD)$" && bereq.retries == 0 && !bereq.http.x-app-error) {
-        return (retry);
+        call retry_elsewhere;
     }
     # Never cached, and no hit-for-miss object either: nothing may hide the stale copy
     # vcl_deliver looks for next.
@@ -318,6 +325,24 @@ sub vcl_backend_error {
         set beresp.http.Retry-After = bereq.http.x-error-retry-after;
     }
     return (deliver);
+}
+
+# Retries the fetch on a healthy app server other than the one that just failed, if there is
+# one. The round robin's "next" server is no such promise: concurrent fetches move it on between
+# a fetch and its retry, so the retry often reached the failing server again (a server stopping
+# gracefully accepts connections and resets them for seconds, while its probes still pass). The
+# ring orders the healthy servers differently for each URL, so the retries of one failing
+# server's fetches spread over all the others; if its first choice is the server that failed,
+# its second is another. With no other healthy server, no retry: vcl_deliver then looks for a
+# stale copy. (bereq.backend, set here, is where the retry goes.)
+sub retry_elsewhere {
+    set bereq.backend = app_ring.backend(by=URL, healthy=ALL);
+    if (bereq.backend == beresp.backend) {
+        set bereq.backend = app_ring.backend(by=URL, healthy=ALL, alt=1);
+    }
+    if (bereq.backend && bereq.backend != beresp.backend) {
+        return (retry);
+    }
 }
 
 sub vcl_synth {

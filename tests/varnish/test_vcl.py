@@ -4,7 +4,11 @@ stale copies served when every app server is down."""
 
 from __future__ import annotations
 
+import socket
+import struct
 import threading
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -51,6 +55,74 @@ def test_no_reader_sees_an_error_while_one_app_server_is_down(tmp_path, servers)
 
     assert [answer.status for answer in answers] == [200] * 10
     assert all(answer.headers["X-Cache"] == "MISS" for answer in answers)
+
+
+class Dropper:
+    """A server stopping gracefully, as gunicorn does on SIGTERM: it still accepts connections,
+    reads each request and resets the connection ``delay`` seconds later without an answer.
+    Its health probes pass (gunicorn's hang until they time out, so for seconds they still count
+    healthy): every fetch Varnish sends it must be retried on another server. ``dropped`` counts
+    the requests it reset (probes aside)."""
+
+    def __init__(self, delay: float = 0.5) -> None:
+        self.delay = delay
+        self.dropped = 0
+        self.lock = threading.Lock()
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=64)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            threading.Thread(target=self.handle, args=(connection,), daemon=True).start()
+
+    def handle(self, connection: socket.socket) -> None:
+        with connection:
+            request = b""
+            while b"\r\n\r\n" not in request:
+                chunk = connection.recv(4096)
+                if not chunk:
+                    return
+                request += chunk
+            if b"User-Agent: varnish-probe" in request:
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+                return
+            with self.lock:
+                self.dropped += 1
+            threading.Event().wait(self.delay)
+            # SO_LINGER 0: close() sends a reset, as a worker killed mid-request does.
+            connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+@pytest.fixture
+def dropper() -> Iterator[Dropper]:
+    server = Dropper()
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+def test_no_reader_sees_an_error_while_one_app_server_stops_gracefully(tmp_path, servers, dropper):
+    # Concurrent fetches move the round robin on between a fetch and its retry, so a retry that
+    # merely took the director's next server reached the dropping one again about half the time.
+    paths = [f"{ARTICLES}?limit={n}" for n in range(1, 21)]
+    with (
+        varnish_in_front_of(tmp_path / "varnish", [dropper.port, servers[0].port]) as proxy,
+        ThreadPoolExecutor(max_workers=len(paths)) as pool,
+    ):
+        answers = list(pool.map(proxy.get, paths))
+
+    assert [answer.status for answer in answers] == [200] * len(paths)
+    assert all("results" in answer.json() for answer in answers)  # the app's own JSON
+    assert dropper.dropped >= 5  # the round robin did send it its share
 
 
 class ShortLived(BaseHTTPRequestHandler):
