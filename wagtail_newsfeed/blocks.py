@@ -195,6 +195,12 @@ class FactBoxBlock(blocks.StructBlock):
 
 
 class NewsTableBlock(TableBlock):
+    def to_python(self, value: Any) -> Any:
+        """A header column stored as ``"col"`` (Wagtail's spelling for old tables, or an API
+        write before it was read as ``"column"``) is one, on the page, in the API and in the
+        editor's select."""
+        return tables.with_header_choice(super().to_python(value))
+
     def get_api_representation(self, value, context=None):
         """The table as readers see it: a cell Wagtail's template leaves out (``hidden``, as the
         widget marks each cell a merge covers) is ``null``, so no text an editor hid reaches

@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from .conf import settings
 from .xml import xml_safe
 
-TABLE_HEADER_CHOICES = {"row", "column", "col", "both", "neither"}
+TABLE_HEADER_CHOICES = {"row", "column", "both", "neither"}
+#: Other spellings read as a choice: Wagtail's own ``to_python`` gives a table stored before
+#: Wagtail 6 with a header column ``"col"``, which its ``clean`` and the widget do not know.
+HEADER_CHOICE_ALIASES = {"col": "column"}
 HEADER_FLAGS = ("first_row_is_table_header", "first_col_is_header")
 
 
@@ -52,7 +55,7 @@ def clean_table(value: Any, error: Any) -> dict[str, Any] | None:
         "data": data,
         "table_header_choice": choice,
         "first_row_is_table_header": choice in ("row", "both"),
-        "first_col_is_header": choice in ("column", "col", "both"),
+        "first_col_is_header": choice in ("column", "both"),
         "table_caption": xml_safe(caption or ""),
     }
     shape = (len(data), max((len(row) for row in data), default=0))
@@ -99,10 +102,23 @@ def _header_choice(value: dict[str, Any], error: Any) -> str | None:
         return {(True, True): "both", (True, False): "row", (False, True): "column"}.get(
             (row, col), "neither"
         )
+    if isinstance(choice, str):
+        choice = HEADER_CHOICE_ALIASES.get(choice, choice)
     if not isinstance(choice, str) or choice not in TABLE_HEADER_CHOICES:
         error(_("`table_header_choice` must be one of: row, column, both, neither."))
         return None
     return choice
+
+
+def with_header_choice(value: Any) -> Any:
+    """A stored table whose choice is an alias (``"col"``) with the choice and flags it means:
+    written so before, Wagtail's ``clean`` had turned its header column off."""
+    if isinstance(value, dict) and value.get("table_header_choice") in HEADER_CHOICE_ALIASES:
+        choice = HEADER_CHOICE_ALIASES[value["table_header_choice"]]
+        value["table_header_choice"] = choice
+        value["first_row_is_table_header"] = choice in ("row", "both")
+        value["first_col_is_header"] = choice in ("column", "both")
+    return value
 
 
 def _table_items(
