@@ -251,3 +251,20 @@ def test_the_api_refuses_a_local_time_the_console_refuses(feed, superuser, sent,
     assert message in str(response.json()["errors"]["display_time"])
     with_offset = api.post(entries, {"body": body, "display_time": sent + "-05:00"}, "json")
     assert with_offset.status_code == 201
+
+
+@pytest.mark.parametrize("sent", ["1\x00", "\x1b[31m2", "3\u202e4"])
+def test_an_error_quoting_the_input_shows_no_control_characters(admin_client, feed, sent):
+    data = entry_data("Kept body")
+    data["authors"] = sent
+
+    with nothing_saved():
+        response = admin_client.post(console(feed), data)
+
+    assert response.status_code == 200
+    (message,) = response.context["form"].errors["authors"]
+    shown = sent.translate({0: "\ufffd", 0x1B: "\ufffd", 0x202E: "\ufffd"})
+    assert message == f"“{shown}” is not a valid value."
+    html = errors(response)
+    assert not any(char in html for char in "\x00\x1b\u202e")
+    assert "Kept body" in html

@@ -7,6 +7,7 @@ console view hands the cleaned values to ``wagtail_newsfeed.entry_rules``, which
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from functools import cache
 from typing import Any
@@ -43,6 +44,17 @@ UNREADABLE = (
     RecursionError,
     ExporterException,
 )
+
+
+#: What an error message must not echo from the input: control characters (a NUL, a terminal
+#: escape) and direction overrides, which would turn the rest of the message around.
+_UNSHOWN = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(value: Any) -> Any:
+    """``value`` as an error message may quote it: each unshown character as U+FFFD, so the
+    editor sees that something was there."""
+    return _UNSHOWN.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _ids(values: Any) -> list[int]:
@@ -148,6 +160,18 @@ class ConsoleEntryForm(EntryFormBase):
         self._set_up_display_time()
         if "authors" in self.fields:
             self._order_authors()
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Errors that quote what was sent (Django's "“%(pk)s” is not a valid value.") quote it
+        ``_shown``, whichever field raised them: a crafted post's NUL never reaches the page."""
+        if isinstance(error, forms.ValidationError):
+            groups = (
+                error.error_dict.values() if hasattr(error, "error_dict") else [error.error_list]
+            )
+            for item in (item for group in groups for item in group):
+                if isinstance(item.params, dict):
+                    item.params = {key: _shown(value) for key, value in item.params.items()}
+        super().add_error(field, error)
 
     def _guard_body(self) -> None:
         """A crafted or truncated body post (no block count, a count that is not a number, a
