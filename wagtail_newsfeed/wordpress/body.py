@@ -30,6 +30,7 @@ from .markup import (
     HEAVY,
     INLINE,
     SOCIAL_QUOTES,
+    UNWRAP,
     URL,
     classes_of,
     flatten_deep,
@@ -125,10 +126,14 @@ class BodyBuilder:
         self.run(run, autop)
 
     def left_out(self, node: Tag) -> bool:
-        """Report and skip a dropped element or an image that matches no attachment."""
+        """Report and skip a dropped element or an image that matches no attachment; report a
+        form, whose content is read like a wrapper's (its fields are dropped one by one)."""
         if node.name in DROP:
             self.warn("removed_markup", f"<{node.name}>")
             return True
+        if node.name in UNWRAP:
+            self.warn("removed_markup", f"<{node.name}> (its text was kept)")
+            return False
         if node.name == "img" and self.resolver.image(node) is None:
             src = str(node.get("src") or "")[:300]
             self.warn("unmatched_image", src or f"<img class={' '.join(classes_of(node))!r}>")

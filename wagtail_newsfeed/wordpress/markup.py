@@ -24,10 +24,28 @@ HEAVY = [
     "style", "object", "embed", "form",
 ]  # fmt: skip
 DROP = {
-    "script", "style", "noscript", "template", "object", "embed", "applet", "form", "input",
+    "script", "style", "noscript", "template", "object", "embed", "applet", "input",
     "select", "textarea", "button", "svg", "math", "canvas", "map", "area", "link", "meta",
     "head", "title", "base", "frame", "frameset", "param", "source", "track", "dialog",
 }  # fmt: skip
+#: Elements removed (and reported) while the content in them is kept, as WordPress showed it.
+UNWRAP = {"form"}
+#: Void elements (no content, no end tag in HTML) that lxml's parser, unlike browsers, lets hold
+#: what follows them: an ``<embed src=...>`` would take in the rest of the post.
+_VOID = ("embed", "input", "area", "base", "link", "meta", "param", "source", "track", "frame")
+#: Dropped or replaced elements whose content is their own only up to their end tag: one never
+#: closed would take in the rest of the post (lxml nests it, or reads it as the element's text).
+_CLOSED = (
+    "script", "style", "noscript", "template", "object", "applet", "select", "textarea",
+    "button", "svg", "math", "canvas", "map", "title", "dialog", "iframe", "video", "audio",
+)  # fmt: skip
+#: A start tag of one of them. A quoted attribute value may hold ``>`` but no tag stops at a
+#: ``<``, so each search ends at the next ``<``: linear on any input. A tag with an unmatched
+#: quote does not match (and is left as it is).
+_OPENER = re.compile(
+    "<(" + "|".join(_VOID + _CLOSED) + r")(?=[\s/>])(?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*>", re.I
+)
+_CLOSER = re.compile("</(" + "|".join(_CLOSED) + r")(?=[\s/>])", re.I)
 SOCIAL_QUOTES = {"twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed"}
 BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n\s*")
 URL = re.compile(r"https?://[^\s<>\"]{1,2000}")
@@ -38,8 +56,25 @@ def parse_html(markup: str) -> Tag:
     """Untrusted HTML parsed with lxml, linear on any input (Python's ``html.parser`` has
     quadratic paths on unclosed quotes and comments). What the builder writes back out is
     well-formed, so the validator's own parsing of it stays linear too."""
-    soup = values.soup_of(markup or "")
+    soup = values.soup_of(closed(markup or ""))
     return soup.body or soup
+
+
+def closed(markup: str) -> str:
+    """``markup`` with an end tag right after each void element's start tag, and after the start
+    tag of each element of ``_CLOSED`` that is never closed (after the last end tag of its
+    name), so that dropping the element never drops the content that follows it."""
+    if "<" not in markup:
+        return markup
+    last = {match.group(1).lower(): match.start() for match in _CLOSER.finditer(markup)}
+
+    def close(match: re.Match) -> str:
+        name = match.group(1).lower()
+        if name in _VOID or last.get(name, -1) < match.start():
+            return f"{match.group(0)}</{name}>"
+        return match.group(0)
+
+    return _OPENER.sub(close, markup)
 
 
 def text_of(node: Tag | str) -> str:

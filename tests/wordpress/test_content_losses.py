@@ -1,0 +1,77 @@
+"""Content the conversion used to lose from realistic WordPress 6.x posts: what follows an
+unclosed ``<embed>``, ``<form>`` or ``<textarea>``, a details block's summary, loose text of
+layout blocks, footnotes, bare links no embed finder knows and WordPress's emoji images."""
+
+# Markup reads better unwrapped.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+import pytest
+
+from wagtail_newsfeed.wordpress.content import Resolver, convert
+from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
+from wagtail_newsfeed.wordpress.report import Report
+from wagtail_newsfeed.wordpress.survey import Attachment, Catalog
+
+
+@pytest.fixture
+def blocks_of():
+    """``blocks_of(markup)`` -> (raw blocks, warnings as (kind, message)), no database."""
+    catalog = Catalog(hosts={"old.example.com"})
+    catalog.attachment_paths = {"2024/01/photo.jpg": 5}
+    catalog.attachments = {5: Attachment(5, "2024/01/photo.jpg", "", "Photo", "", "", parent=1)}
+    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
+    media.refs = {5: MediaRef("image", 42)}
+
+    def run(markup: str, meta: dict | None = None):
+        warnings: list[tuple[str, str]] = []
+        resolver = Resolver(catalog, media, {}, post_id=1)
+        raw = convert(markup, resolver, lambda kind, message: warnings.append((kind, message)), {})
+        return raw, warnings
+
+    return run
+
+
+def values_of(raw) -> list:
+    return [block["value"] for block in raw]
+
+
+# Unclosed elements ---------------------------------------------------------------------------
+
+
+def test_an_unclosed_embed_keeps_what_follows_it(blocks_of):
+    raw, warnings = blocks_of(
+        'Before\n<embed src="https://old.example.com/movie.swf" width=400>\n\nAfter one\n\n<p>After two</p>'
+    )
+    assert values_of(raw) == ["<p>Before</p><p>After one</p><p>After two</p>"]
+    assert warnings == [("removed_markup", "<embed>")]
+
+
+def test_an_unclosed_form_keeps_what_follows_it_and_a_form_its_text(blocks_of):
+    raw, warnings = blocks_of(
+        '<form action="https://evil.example"><input name="pw">\n\nAfter one\n\n<p>After two</p>'
+    )
+    assert values_of(raw) == ["<p>After one</p><p>After two</p>"]
+    assert warnings == [
+        ("removed_markup", "<form> (its text was kept)"),
+        ("removed_markup", "<input>"),
+    ]
+
+
+def test_an_unclosed_textarea_keeps_what_follows_it(blocks_of):
+    raw, warnings = blocks_of("<textarea>Value\n\nAfter one\n\n<p>After two</p>")
+    assert values_of(raw) == ["<p>Value</p><p>After one</p><p>After two</p>"]
+    assert warnings == [("removed_markup", "<textarea>")]
+
+
+def test_a_closed_textarea_and_an_embed_closed_by_hand_are_still_dropped_alone(blocks_of):
+    raw, warnings = blocks_of(
+        '<textarea>Field value</textarea><embed src="a.swf"></embed><p>After</p><EMBED title="a>b" src="b.swf">Tail'
+    )
+    assert values_of(raw) == ["<p>After</p><p>Tail</p>"]
+    assert warnings == [
+        ("removed_markup", "<textarea>"),
+        ("removed_markup", "<embed>"),
+        ("removed_markup", "<embed>"),
+    ]
