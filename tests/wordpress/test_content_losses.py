@@ -75,3 +75,31 @@ def test_a_closed_textarea_and_an_embed_closed_by_hand_are_still_dropped_alone(b
         ("removed_markup", "<embed>"),
         ("removed_markup", "<embed>"),
     ]
+
+
+# Layout blocks -------------------------------------------------------------------------------
+
+
+def test_a_details_block_keeps_its_summary_as_a_heading(blocks_of):
+    raw, warnings = blocks_of(
+        '<!-- wp:details -->\n<details class="wp-block-details"><summary>Read the <em>details</em></summary>'
+        '<!-- wp:paragraph {"placeholder":"Type / to add a hidden block"} -->\n<p>Hidden details text.</p>\n'
+        "<!-- /wp:paragraph --></details>\n<!-- /wp:details -->"
+    )
+    assert raw == [
+        {"type": "heading", "value": {"text": "Read the details", "level": "h3"}},
+        {"type": "paragraph", "value": "<p>Hidden details text.</p>"},
+    ]
+    assert warnings == []
+
+
+def test_loose_text_in_a_group_or_column_is_kept_in_its_place(blocks_of):
+    raw, _ = blocks_of(
+        '<!-- wp:group --><div class="wp-block-group">Loose before'
+        "<!-- wp:paragraph --><p>Inner</p><!-- /wp:paragraph -->"
+        '<!-- wp:columns --><div class="wp-block-columns"><!-- wp:column --><div class="wp-block-column">Column text</div><!-- /wp:column --></div><!-- /wp:columns -->'
+        "Loose after</div><!-- /wp:group -->"
+    )
+    assert values_of(raw) == [
+        "<p>Loose before</p><p>Inner</p><p>Column text</p><p>Loose after</p>"
+    ]

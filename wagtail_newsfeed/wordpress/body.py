@@ -172,7 +172,7 @@ class BodyBuilder:
 
     def element(self, node: Tag, autop: bool, depth: int = 0) -> None:
         name = node.name
-        if name in HEADINGS:
+        if name in HEADINGS or name == "summary":  # a <details> block's visible title
             self.heading(node)
         elif name == "p":
             # wpautop splits on blank lines inside a written <p> too.

@@ -3,8 +3,9 @@ feeding each block to the body builder.
 
 Blocks that hold content (paragraph, heading, list, quote, image, gallery, table, ...) are read
 from the HTML WordPress saved for them, inner blocks included, exactly as WordPress renders them.
-Layout blocks (group, columns, cover, media-text) are flattened: their inner blocks are read one
-after another. Embeds, custom HTML, shortcodes, reusable blocks and files need their attributes.
+Layout blocks (group, columns, cover, media-text, details) are flattened: their inner blocks are
+read one after another, with what the block's own HTML shows around them (a cover's image, a
+details block's summary as a heading). Embeds, custom HTML, shortcodes, reusable blocks and files need their attributes.
 A block the importer does not know becomes a sanitised paragraph and a report line.
 
 The parser finds each delimiter with a regular-expression search and the end of one with
@@ -252,10 +253,12 @@ class BlockReader:
         elif name in FLATTEN or (name not in CONTENT and block.inner and name != "core/missing"):
             if name not in FLATTEN:
                 builder.warn("unknown_block", f"{name} (its inner blocks were kept)")
+            # The block's own HTML around its inner blocks is read too: a cover's image, a
+            # details block's summary, text typed into a group's HTML by hand.
             for part in block.parts:
                 if isinstance(part, Block):
                     self.block(part, depth)
-                elif name not in FLATTEN or name in ("core/cover", "core/media-text"):
+                else:
                     builder.html(part, autop=False)
         elif name in CONTENT or name == "core/file":
             builder.html(block.saved_html(), autop=False)
