@@ -5,8 +5,9 @@ Blocks that hold content (paragraph, heading, list, quote, image, gallery, table
 from the HTML WordPress saved for them, inner blocks included, exactly as WordPress renders them.
 Layout blocks (group, columns, cover, media-text, details) are flattened: their inner blocks are
 read one after another, with what the block's own HTML shows around them (a cover's image, a
-details block's summary as a heading). Embeds, custom HTML, shortcodes, reusable blocks and files need their attributes.
-A block the importer does not know becomes a sanitised paragraph and a report line.
+details block's summary as a heading). Embeds, custom HTML, shortcodes, reusable blocks and files
+need their attributes. A block the importer does not know becomes a sanitised paragraph and a
+report line.
 
 The parser finds each delimiter with a regular-expression search and the end of one with
 attributes as WordPress does (the first ``}`` followed by `` -->``, so a ``-->`` inside the JSON,
