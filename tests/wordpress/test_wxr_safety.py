@@ -7,6 +7,7 @@ WordPress export."""
 
 from __future__ import annotations
 
+import io
 import time
 
 import pytest
@@ -181,3 +182,23 @@ def test_wxr_1_0_tags_are_read_as_tags(tmp_path):
     export = Export(version="1.0").post(1, "Old", "x", terms=[("tag", "vintage", "Vintage")])
     (item,) = [r for kind, r in read(tmp_path / "x.xml", export.xml()) if kind == "item"]
     assert [(t.slug, t.name) for t in item.terms_of("post_tag")] == [("vintage", "Vintage")]
+
+
+@pytest.mark.parametrize("forged", ["lots", "99999999"])
+def test_an_item_attribute_cannot_forge_the_count_of_comments_left_out(tmp_path, forged):
+    export = Export().post(7, "Hello", "Text", comments=2).post(8, "Quiet", "Text")
+    data = export.xml().replace(b"\t<item>", f'\t<item other_comments="{forged}">'.encode())
+    items = [r for kind, r in read(tmp_path / "x.xml", data) if kind == "item"]
+    assert [item.other_comments for item in items] == [2, 0]
+
+
+@pytest.mark.django_db
+def test_the_command_counts_the_comments_it_left_out_whatever_the_item_says(tmp_path, news_index):
+    from django.core.management import call_command
+
+    export = Export().author(1, "alice", "Alice").post(7, "Hello", "Text", comments=2)
+    path = tmp_path / "x.xml"
+    path.write_bytes(export.xml().replace(b"\t<item>", b'\t<item other_comments="lots">'))
+    out = io.StringIO()
+    call_command("import_wordpress", str(path), index=str(news_index.pk), stdout=out)
+    assert "comments: 2 not imported" in out.getvalue()

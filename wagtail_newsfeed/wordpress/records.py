@@ -202,7 +202,7 @@ def read_item(node: Any, too_big: bool) -> Item:
     item.password = node.get("wp:post_password")[:255]
     item.is_sticky = values.is_true(node.get("wp:is_sticky"))
     item.attachment_url = node.get("wp:attachment_url").strip()[:2048]
-    item.other_comments = int(node.attrs.get("other_comments", 0))
+    item.other_comments = node.dropped
     for child in node.children:
         if child.name == "category":
             domain = child.attrs.get("domain", "")[:40]

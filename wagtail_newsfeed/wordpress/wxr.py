@@ -63,7 +63,7 @@ class ExportError(Exception):
 
 
 class _Node:
-    __slots__ = ("name", "attrs", "parts", "size", "children", "overflow", "line")
+    __slots__ = ("name", "attrs", "parts", "size", "children", "overflow", "line", "dropped")
 
     def __init__(self, name: str, attrs: dict[str, str], line: int) -> None:
         self.name, self.attrs, self.line = name, attrs, line
@@ -71,6 +71,9 @@ class _Node:
         self.size = 0
         self.children: list[_Node] = []
         self.overflow = False
+        #: Comments (not Liveblog entries) dropped from an item as they ended: the reader's own
+        #: count, never read from the export (whose attributes are in ``attrs``).
+        self.dropped = 0
 
     @property
     def text(self) -> str:
@@ -201,7 +204,7 @@ class _Target:
             item = self.stack[-1]
             if item is not None and item.children and item.children[-1] is node:
                 item.children.pop()
-                item.attrs["other_comments"] = str(int(item.attrs.get("other_comments", 0)) + 1)
+                item.dropped += 1
 
     def close(self) -> None:
         return None
