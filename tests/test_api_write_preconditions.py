@@ -91,3 +91,24 @@ def test_if_match_star_on_a_deleted_entry_is_a_404(writer, feed, editor, method)
         else:
             response = send(entry_url(feed, entry.pk), HTTP_IF_MATCH="*")
     assert_problem(response, 404)
+
+
+def test_an_entry_deleted_between_lookup_and_lock_is_a_404_for_an_edit(
+    writer, feed, editor, superuser, monkeypatch
+):
+    """A colleague deletes the entry after the view found it and before the rules lock it (a
+    DELETE then is a 204: deleting a deleted entry changes nothing)."""
+    from wagtail_newsfeed.api.feeds import FeedEntryDetail
+
+    entry = factories.make_entry(feed, editor)
+    found = FeedEntryDetail._editable_entry
+
+    def found_then_deleted(view, *args):
+        loaded = found(view, *args)
+        entry_rules.delete_entry(LiveEntry.objects.get(pk=loaded.pk), superuser)
+        return loaded
+
+    monkeypatch.setattr(FeedEntryDetail, "_editable_entry", found_then_deleted)
+    response = writer.patch(entry_url(feed, entry.pk), {"headline": "Late"}, "json")
+    assert_problem(response, 404)
+    assert LiveEntry.objects.get(pk=entry.pk).headline != "Late"
