@@ -12,6 +12,7 @@ left out.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -27,6 +28,7 @@ from .models import (
     Author,
     LiveEntry,
     LiveFeedMixin,
+    LiveFeedPage,
     NewsArticleMixin,
     NewsArticlePage,
     NewsIndexPage,
@@ -374,12 +376,16 @@ def _topics_through() -> tuple[Any, str]:
     return field.remote_field.through, f"{field.m2m_field_name()}_id"
 
 
+def newest(articles: QuerySet) -> list[Any]:
+    """``articles``, the most recently published first, to ``MAX_AFFECTED_ARTICLES``: one
+    query, whatever their number."""
+    ordered = articles.defer_streamfields().order_by(F("published_at").desc(nulls_last=True), "-pk")
+    return list(ordered[:MAX_AFFECTED_ARTICLES])
+
+
 def newest_visible(articles: QuerySet) -> list[Any]:
-    """The visible ones of ``articles`` (a queryset of ids or pages), the most recently
-    published first, to ``MAX_AFFECTED_ARTICLES``: one query, whatever their number."""
-    chosen = visible_articles().filter(pk__in=articles).defer_streamfields()
-    newest = chosen.order_by(F("published_at").desc(nulls_last=True), "-pk")
-    return list(newest[:MAX_AFFECTED_ARTICLES])
+    """The visible ones of ``articles`` (a queryset of ids or pages), as ``newest``."""
+    return newest(visible_articles().filter(pk__in=articles))
 
 
 def feed_topic_slugs(articles: Iterable[Any]) -> list[str]:
@@ -505,4 +511,71 @@ def taxonomy_change(instance: Any, slug_before: str | None = None) -> Stale:
     )
     for article in articles:
         _add_article_copies(stale, article, _located(article, cache))
+    return stale
+
+
+# Sections --------------------------------------------------------------------------------------
+
+
+def _as_at(page: Any, url_path: str) -> Any:
+    """``page`` as it was at ``url_path``: Wagtail then works out its URL there (Site, mount
+    point, trailing slash)."""
+    before = copy.copy(page)
+    before.__dict__.pop("specific_deferred", None)
+    before.url_path = url_path
+    return before
+
+
+def section_change(page: Page, url_path_before: str) -> Stale:
+    """A page other than an article or a live feed renamed or moved (its ``url_path`` was
+    ``url_path_before``): every page below it has a new URL. What named the old ones, on the
+    Site it was on and the one it is on now: the sitemaps, the latest feed, the feeds of the
+    news indexes in it and the topic feeds of its articles, the API's article and feed lists
+    and the lookup by path; the old pages of it and its news indexes; and of its
+    ``MAX_AFFECTED_ARTICLES`` most recently published articles (and as many live feeds) the
+    old pages, API answers and, for articles, lookups by the old path. Live pages, visible or
+    not: a move into a private section hides them, and their copies must go all the same (so
+    this is for purges only: a webhook payload must name no private page; ``webhooks.access``
+    reports each visible story below a moved or renamed page). Nothing where no URL moved (a
+    Site's root page). The query count does not grow with the number of pages."""
+    if page.is_site_root():  # its Site serves it at "/" whatever its slug
+        return Stale()
+    cache = SimpleNamespace()
+    then, now = _located(_as_at(page, url_path_before), cache), _located(page, cache)
+    if then == now:
+        return Stale()
+    roots = list(dict.fromkeys(loc[0] for loc in (now, then) if loc is not None and loc[0]))
+    stale = Stale(site=roots[0] if roots else default_root_url())
+
+    def was(below: Any) -> tuple[str | None, str | None] | None:
+        return _located(
+            _as_at(below, url_path_before + below.url_path[len(page.url_path) :]), cache
+        )
+
+    indexes = list(
+        NewsIndexPage.objects.live().descendant_of(page, inclusive=True).order_by("path")
+    )
+    articles = newest(NewsArticlePage.objects.live().descendant_of(page))
+    feeds = LiveFeedPage.objects.live().filter(alias_of__isnull=True).descendant_of(page)
+    feeds = list(feeds.order_by("-last_published_at", "-pk")[:MAX_AFFECTED_ARTICLES])
+    slugs = feed_topic_slugs(articles)
+    for root in roots:
+        stale.add_paths(root, site_wide_paths(slugs))
+        stale.add_paths(root, (path for index in indexes for path in feed_paths("index", index.pk)))
+        for feed in feeds:
+            fragments = _reverse("wagtail_newsfeed:live_fragments", feed.pk)
+            stale.add_paths(root, [*feed_paths("live", feed.pk), fragments])
+    for moved in [page, *indexes]:
+        if (old := was(moved)) is not None and old[1]:
+            stale.add_paths(old[0], _page_paths(moved, old[1]))
+    if articles:
+        stale.add_api([_api("article-list"), _api("article-find")])
+    for article in articles:
+        _add_article_copies(stale, article, was(article))
+    if feeds:
+        stale.add_api([_api("feed-list")])
+    for feed in feeds:
+        if (old := was(feed)) is not None and old[1]:
+            stale.add_paths(old[0], _page_paths(feed, old[1]))
+        stale.add_api([_api("feed-detail", feed.pk), _api("feed-entries", feed.pk)])
     return stale

@@ -2,7 +2,8 @@
 
 A CDN in front of the site caches pages, feeds and API responses. Which of them a change makes
 stale (an article: its page, index and topic listings, feeds, sitemaps, the API; a live entry:
-the feed page, its feeds and API endpoints; a topic, author or source: what shows its name) is
+the feed page, its feeds and API endpoints; a topic, author or source: what shows its name; a
+section renamed or moved: what named the pages below it at their old URLs) is
 decided in ``invalidation``, which webhook payloads read too, so a frontend is told to
 revalidate what the cache drops. Here those paths become URLs (the API's on every Site's
 hostname: it answers on each) and go through ``wagtail.contrib.frontend_cache`` (``PurgeBatch``),
@@ -40,6 +41,7 @@ from .invalidation import (
     moved_from,
     page_change,
     page_sitemap_change,
+    section_change,
     shown_entries,
     taxonomy_change,
 )
@@ -153,6 +155,12 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
     if parent_before is not None:
         urls |= stale_urls(moved_from(parent_before.specific, specific))
     return urls
+
+
+def section_urls(page: Page, url_path_before: str) -> set[str]:
+    """What named the pages below a renamed or moved page other than a story at their old URLs
+    (``invalidation.section_change``)."""
+    return stale_urls(section_change(page, url_path_before))
 
 
 def restricted_page_urls(page: Page) -> set[str]:

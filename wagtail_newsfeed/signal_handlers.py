@@ -73,13 +73,15 @@ def taxonomy_deleted(instance: Any, **kwargs: Any) -> None:
 
 
 def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
-    """An article's or feed's old URL after a new slug (Wagtail sends this after commit).
-    Pages below a renamed page are purged at their old URLs by Wagtail's redirects app, which
-    makes a redirect for each."""
-    if not isinstance(instance, NewsArticleMixin | LiveFeedMixin):
+    """After a new slug (Wagtail sends this after commit): an article's or feed's old URL; for
+    any other page, what named the pages below it at their old URLs (``purging.section_urls``:
+    the feeds, sitemaps and API answers listing or showing them, and their old lookups)."""
+    if not purging.frontend_cache_enabled():
         return
-    if purging.frontend_cache_enabled():
+    if isinstance(instance, NewsArticleMixin | LiveFeedMixin):
         purging.purge(purging.moved_page_urls(instance, None, instance_before.url_path))
+    else:
+        purging.purge(purging.section_urls(instance, instance_before.url_path))
 
 
 def view_restriction_changed(instance: PageViewRestriction, **kwargs: Any) -> None:
@@ -115,12 +117,15 @@ def page_moved(
     url_path_after: str = "",
     **kwargs: Any,
 ) -> None:
+    """A page moved: an article or feed at its old and new places; any other page, what named
+    the pages below it at their old URLs (``purging.section_urls``)."""
     if url_path_before == url_path_after:  # a reorder among siblings: no URL changed
+        return
+    if not purging.frontend_cache_enabled():
         return
     specific = instance.specific
     if not isinstance(specific, NewsArticleMixin | LiveFeedMixin):
-        return
-    if not purging.frontend_cache_enabled():
+        purging.purge_after_commit(purging.section_urls(specific, url_path_before))
         return
     urls = purging.moved_page_urls(specific, parent_page_before, url_path_before)
     if isinstance(specific, NewsArticleMixin):
