@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
+from .entry_rules import can_publish_feed
 from .log_actions import COVERAGE_ACTION
 from .models import LiveFeedPage
 from .models.live import CoverageStatus
@@ -53,11 +54,6 @@ def coverage_lock_message(user: Any, feed: LiveFeedPage) -> str | None:
     return lock.get_message(user) if lock and lock.for_user(user) else None
 
 
-def can_change_coverage(user: Any, feed: LiveFeedPage) -> bool:
-    """Readers see the change, so it takes the permission to publish the page."""
-    return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_publish())
-
-
 def set_coverage_status(
     feed: LiveFeedPage, user: Any, status: str, *, expected: str | None = None
 ) -> LiveFeedPage:
@@ -72,7 +68,7 @@ def set_coverage_status(
     with transaction.atomic():
         # The page row, locked: two clicks at once are applied one after the other.
         page = LiveFeedPage.objects.select_for_update().get(pk=feed.pk)
-        if not can_change_coverage(user, page):
+        if not can_publish_feed(user, page):  # readers see the change
             raise PermissionDenied(_("Only editors who may publish this feed can change this."))
         locked = coverage_lock_message(user, page)
         if locked:

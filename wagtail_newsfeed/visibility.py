@@ -292,10 +292,6 @@ def _under(path: str, sections: tuple[str, ...]) -> bool:
     return any(path.startswith(section) for section in sections)
 
 
-def is_entry_visible(entry: LiveEntry) -> bool:
-    return entry.is_published and is_page_visible(entry.feed)
-
-
 # Documents -----------------------------------------------------------------------------------
 
 

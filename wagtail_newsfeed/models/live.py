@@ -89,10 +89,6 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         abstract = True
 
     @property
-    def is_live(self) -> bool:
-        return self.coverage_status == CoverageStatus.LIVE
-
-    @property
     def oldest_first(self) -> bool:
         return self.entry_order == EntryOrder.OLDEST_FIRST
 

@@ -82,7 +82,7 @@ def are_suppressed() -> bool:
 def subscribed_endpoints(*events: str) -> list[WebhookEndpoint]:
     """Active endpoints subscribed to any of ``events`` (a short list: filtered in Python, as
     JSON containment is not portable across databases); none inside ``suppressed()``."""
-    if _suppressed.get():
+    if are_suppressed():
         return []
     wanted = set(events)
     return [e for e in WebhookEndpoint.objects.filter(is_active=True) if wanted & set(e.events)]
@@ -210,7 +210,7 @@ def remember_liveness(instance: Any, update_fields: Any = None, **kwargs: Any) -
 
 def has_endpoints() -> bool:
     """Whether any endpoint is active (and this context is not ``suppressed()``)."""
-    return not _suppressed.get() and WebhookEndpoint.objects.filter(is_active=True).exists()
+    return not are_suppressed() and WebhookEndpoint.objects.filter(is_active=True).exists()
 
 
 def announced(page: Any) -> bool:
