@@ -202,3 +202,33 @@ def test_finding_the_key_command_stays_linear_on_hostile_text():
     assert time.monotonic() - started < 2
     assert strip_key_command(f"A {KEY_SPAN}goal /key!") == "A goal !"
     assert strip_key_command("see example.com/key and a/key") == "see example.com/key and a/key"
+
+
+def test_entries_wordpress_did_not_show_are_left_out_with_a_report_line(run_import):
+    output = run_import(
+        election(
+            Entry(130, "Held for moderation", "2024-05-02 12:00:00", approved="0"),
+            Entry(131, "Approved as a comment", "2024-05-02 12:01:00", approved="1"),
+            Entry(132, "Held edit", "2024-05-02 12:02:00", replaces=100, approved="0"),
+            Entry(133, "Trashed edit", "2024-05-02 12:03:00", replaces=109, approved="trash"),
+        )
+    )
+    entries = LiveEntry.objects.filter(feed=feed()).order_by("display_time")
+    assert texts(entries) == [
+        "<p>Polls open at 7am.</p>",
+        "<p>Corrected entry, now <strong>fixed</strong>.</p>",
+        "<p>Turnout looks high</p>",
+        "<p>First result: Sunderland declares.</p>",
+        "<p>Flagged by meta</p>",
+    ]
+    assert "entry 130 was not shown in WordPress (comment_approved '0'): left out" in output
+    assert "entry 131 was not shown in WordPress (comment_approved '1'): left out" in output
+    assert "entry 132 was not shown in WordPress (comment_approved '0'): left out" in output
+    assert "live entries: 5 created, 4 left out (deleted in WordPress)" in output
+
+
+def test_an_entry_held_after_an_import_is_deleted_here_too(run_import):
+    run_import(election(Entry(130, "Shown at first", "2024-05-02 12:00:00")))
+    run_import(election(Entry(130, "Shown at first", "2024-05-02 12:00:00", approved="0")))
+    held = LiveEntry.objects.get(feed=feed(), deleted_at__isnull=False)
+    assert texts([held]) == ["<p>Shown at first</p>"]

@@ -120,6 +120,16 @@ def test_each_status_has_its_outcome(run_import):
     assert "items skipped: 1 auto-draft, 1 trash, 1 type nav_menu_item, 1 type page" in output
 
 
+def test_a_password_of_only_spaces_protects_the_post_as_in_wordpress(run_import):
+    export = newsroom().post(1, "Spaces", "x", password=" ").post(2, "Zero", "x", password="0")
+    output = run_import(export)
+    protected = PageViewRestriction.objects.get(page=article(1))
+    assert (protected.restriction_type, protected.password) == ("password", " ")
+    assert "its password is only spaces, which readers cannot type here: set a new one" in output
+    # PHP's empty("0") is true: WordPress showed that post to everyone.
+    assert article(2).live and not PageViewRestriction.objects.filter(page=article(2)).exists()
+
+
 def test_a_post_trashed_after_an_import_is_unpublished(run_import):
     run_import(newsroom().post(1, "Regretted", "x"))
     output = run_import(newsroom().post(1, "Regretted", "x", status="trash"))

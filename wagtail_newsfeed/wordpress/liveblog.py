@@ -35,6 +35,10 @@ from .records import Comment, Item
 from .report import Report
 from .survey import Catalog
 
+#: The plugin shows only comments whose ``comment_approved`` is this (it queries
+#: ``status => 'liveblog'``): an entry held back (``0``) or approved as a comment (``1``) was
+#: never shown, and an edit so marked never applied.
+SHOWN_STATUS = "liveblog"
 DELETED_STATUSES = {"trash", "spam", "post-trashed"}
 #: The plugin saves "/key" as a span; both forms mark a key event. Bounded patterns: linear.
 #: A space after the command goes with it ("Key /key event" -> "Key event").
@@ -104,6 +108,16 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
     own = {wp_id for _time, wp_id, _comment in timed}
     for time, wp_id, comment in timed:
         replaces = values.wp_id(comment.meta.get("liveblog_replaces"))
+        if comment.approved != SHOWN_STATUS and comment.approved not in DELETED_STATUSES:
+            warn(
+                "entry",
+                f"entry {wp_id} was not shown in WordPress (comment_approved"
+                f" {values.shown(comment.approved)}): left out",
+            )
+            if replaces is not None:
+                continue  # an edit WordPress did not show: the entry keeps its text
+        elif replaces is not None and comment.approved != SHOWN_STATUS:
+            continue  # a trashed edit: WordPress shows the entry without it
         if replaces is not None and replaces not in own and comment.content.strip():
             # An edit of an entry this post does not hold (another post's, or one gone from
             # the export) is an entry of its own: under the other entry's id it would take
@@ -112,7 +126,7 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
             replaces = None
         if replaces is None:
             root_of[wp_id] = wp_id
-            deleted = comment.approved in DELETED_STATUSES
+            deleted = comment.approved != SHOWN_STATUS
             existing = entries.get(wp_id)
             if existing is None:
                 entries[wp_id] = EntryPlan(

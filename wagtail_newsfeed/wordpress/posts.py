@@ -199,7 +199,8 @@ class Planner:
             plan.status = "live" if status == "publish" else "private"
         if status != "draft" and status != "pending":
             plan.published_at = published
-        plan.password = item.password.strip() if plan.status in ("live", "scheduled") else ""
+        if values.is_password(item.password) and plan.status in ("live", "scheduled"):
+            plan.password = view_password(item.password, warn)
 
     def _fallback_date(self, item: Item) -> tuple[datetime, str]:
         """A publication date for a post without a valid one, stable across re-runs (a date
@@ -319,3 +320,14 @@ class Planner:
                 f"{self.catalog.site}/entry/{entry.wp_id}",
             )
             entry.authors, entry.user = self.people.entry_people(entry.comment)
+
+
+def view_password(password: str, warn) -> str:
+    """The page's view password for a WordPress post password (``values.is_password``). Wagtail's
+    password form strips what readers type, so the password is stored stripped; one of only
+    spaces is kept as it is (no reader can type it: the post stays protected until an editor
+    sets a password)."""
+    if password.strip():
+        return password.strip()
+    warn("note", "its password is only spaces, which readers cannot type here: set a new one")
+    return password

@@ -270,7 +270,7 @@ def size_files(metadata: str, relative: str) -> list[str]:
 
 def _post(catalog: Catalog, item: Item) -> None:
     catalog.posts += 1
-    if item.status == "publish" and not item.password.strip() and item.wp_id:
+    if item.status == "publish" and not values.is_password(item.password) and item.wp_id:
         catalog.public_posts.add(item.wp_id)
     own = own_urls(catalog, item)
     for path in own:  # over a guid or old slug of a post before, never over another's own

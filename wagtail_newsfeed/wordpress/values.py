@@ -146,6 +146,12 @@ def is_true(text: str | None) -> bool:
     return (text or "").strip().lower() in ("1", "true", "yes", "on")
 
 
+def is_password(text: str | None) -> bool:
+    """Whether WordPress protects a post with this ``post_password``: it asks for one unless PHP's
+    ``empty()`` holds, so a password of only spaces protects the post and ``"0"`` does not."""
+    return text not in (None, "", "0")
+
+
 def shown(text: str, limit: int = 60) -> str:
     """A value quoted for a report line: one line, bounded, no control characters."""
     return repr(truncate(_SPACE.sub(" ", xml_safe(text or "")), limit))
