@@ -232,3 +232,19 @@ def test_an_entry_held_after_an_import_is_deleted_here_too(run_import):
     run_import(election(Entry(130, "Shown at first", "2024-05-02 12:00:00", approved="0")))
     held = LiveEntry.objects.get(feed=feed(), deleted_at__isnull=False)
     assert texts([held]) == ["<p>Shown at first</p>"]
+
+
+def test_a_co_contributor_who_wrote_nothing_else_is_an_author_of_the_entry(run_import):
+    export = election(
+        Entry(
+            140,
+            "Written together",
+            "2024-05-02 12:00:00",
+            user_id=1,
+            meta={"liveblog_contributors": 'a:1:{i:0;s:1:"3";}'},
+        )
+    )
+    export.author(3, "carol", "Carol Contributor")
+    run_import(export)
+    entry = LiveEntry.objects.get(feed=feed(), display_time=datetime(2024, 5, 2, 12, 0, tzinfo=UTC))
+    assert sorted(a.name for a in entry.authors.all()) == ["Alice Reporter", "Carol Contributor"]

@@ -18,7 +18,7 @@ from wagtail.contrib.redirects.models import Redirect
 
 from . import values
 from .files import ExportFiles
-from .records import Author, Channel, Item, Term
+from .records import Author, Channel, Comment, Item, Term
 from .report import Report
 
 #: Statuses of posts the importer writes (anything else is skipped with a report line).
@@ -268,6 +268,15 @@ def size_files(metadata: str, relative: str) -> list[str]:
     return names[:MAX_SIZES]
 
 
+def entry_user_ids(comment: Comment) -> list[int]:
+    """The WordPress users a Liveblog entry shows: its writer and the co-contributors of
+    ``liveblog_contributors``, unless ``liveblog_hide_authors`` hides them."""
+    ids = [comment.user_id] if comment.user_id else []
+    if not values.is_true(comment.meta.get("liveblog_hide_authors")):
+        ids += values.serialized_ids(comment.meta.get("liveblog_contributors"))
+    return ids
+
+
 def _post(catalog: Catalog, item: Item) -> None:
     catalog.posts += 1
     if item.status == "publish" and not values.is_password(item.password) and item.wp_id:
@@ -292,9 +301,10 @@ def _post(catalog: Catalog, item: Item) -> None:
     elif item.creator:
         catalog.used_logins.add(item.creator)
     for comment in item.comments:
-        login = catalog.logins_by_id.get(comment.user_id or 0)
-        if login:
-            catalog.used_logins.add(login)
+        for user_id in entry_user_ids(comment):
+            login = catalog.logins_by_id.get(user_id)
+            if login:
+                catalog.used_logins.add(login)
     for term in item.terms_of("category"):
         slug = values.slug(term.slug, 100)
         catalog.used_categories.add(slug)
