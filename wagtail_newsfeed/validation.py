@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.blocks.list_block import ListBlockValidationError
 from wagtail.blocks.stream_block import StreamBlockValidationError
-from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.blocks.struct_block import StructBlockValidationError, StructValue
 from wagtail.contrib.table_block.blocks import TableBlock
 from wagtail.embeds.blocks import EmbedBlock
 
@@ -81,6 +81,9 @@ class _Walk:
     #: reads the value and writes it its own way on saving (a number where text is expected,
     #: an id written with a leading zero).
     form_errors: list[tuple[tuple, str]] = field(default_factory=list)
+    #: Required text fields inside blocks that hold nothing a reader would see: errors of a write
+    #: too, but a body that shows nothing at all gets the one error that says so instead.
+    blank_errors: list[tuple[tuple, str]] = field(default_factory=list)
 
     def error(self, path: tuple, message: str) -> None:
         self.errors.append((path, message))
@@ -164,6 +167,14 @@ class _Walk:
             )
         return cleaned
 
+    def field(self, block: blocks.Block, value: Any, path: tuple) -> Any:
+        """A struct field or list item, checked as ``visit`` does; a required text field must
+        show a reader something (Wagtail's required check takes a zero-width space for text)."""
+        cleaned = self.visit(block, value, path)
+        if _blank_required_text(block, cleaned):
+            self.blank_errors.append((path, REQUIRED))
+        return cleaned
+
     def list(self, block: blocks.ListBlock, value: Any, path: tuple) -> list[Any]:
         # None too: Wagtail cannot read a null list (nor the editor open it).
         if not isinstance(value, list):
@@ -181,7 +192,7 @@ class _Walk:
             cleaned.append(
                 {
                     "type": "item",
-                    "value": self.visit(block.child_block, raw, here),
+                    "value": self.field(block.child_block, raw, here),
                     "id": self.block_id(item.get("id") if is_wrapped else None, here),
                 }
             )
@@ -198,7 +209,7 @@ class _Walk:
             )
             return {}
         return {
-            name: self.visit(child, value[name], (*path, (name, child)))
+            name: self.field(child, value[name], (*path, (name, child)))
             for name, child in block.child_blocks.items()
             if name in value
         }
@@ -282,6 +293,22 @@ class _Walk:
             return value
         self.error(path, _("Expected a single value, not a list or an object."))
         return None
+
+
+#: Wagtail's (Django's) message for a required field left empty.
+REQUIRED = forms.Field.default_error_messages["required"]
+
+
+def _blank_required_text(block: blocks.Block, value: Any) -> bool:
+    """Whether ``value`` fills a required text field (``CharBlock``, ``TextBlock``, rich text)
+    with nothing a reader would see: zero-width spaces, joiners, direction controls, combining
+    marks or blank letters alone (``names.visible``), or empty rich-text tags. Text that strips
+    to nothing is left to Wagtail's own required check, which says the same."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    if not isinstance(block, blocks.CharBlock | blocks.TextBlock | blocks.RichTextBlock):
+        return False
+    return block.required and not _shows(block, value)
 
 
 def _expects_text(block: blocks.Block) -> bool:
@@ -424,7 +451,9 @@ def block_has_content(child: Any) -> bool:
     return _shows(child.block, child.value)
 
 
-def _shows(block: blocks.Block, value: Any) -> bool:
+def _shows(block: blocks.Block | None, value: Any) -> bool:
+    """``block_has_content`` for a value as Wagtail reads it or as the walk leaves it (stream
+    children as ``{type, value}``, list items as ``{type: "item", value}``)."""
     if isinstance(block, blocks.RichTextBlock):
         source = getattr(value, "source", value)
         if not isinstance(source, str):
@@ -433,11 +462,13 @@ def _shows(block: blocks.Block, value: Any) -> bool:
     if isinstance(block, blocks.CharBlock | blocks.TextBlock):
         return isinstance(value, str) and bool(visible(value.strip()))
     if isinstance(block, blocks.StructBlock):
-        return any(_shows(child, value.get(name)) for name, child in block.child_blocks.items())
+        return isinstance(value, dict) and any(
+            _shows(child, value.get(name)) for name, child in block.child_blocks.items()
+        )
     if isinstance(block, blocks.ListBlock):
-        return any(_shows(block.child_block, item) for item in value or ())
+        return any(_shows(block.child_block, _list_item(item)) for item in value or ())
     if isinstance(block, blocks.StreamBlock):
-        return any(_shows(child.block, child.value) for child in value or ())
+        return any(_shows(*_stream_child(block, child)) for child in value or ())
     if isinstance(block, TableBlock):
         table = value if isinstance(value, dict) else {}
         hidden = hidden_cells(table)
@@ -455,6 +486,18 @@ def _shows(block: blocks.Block, value: Any) -> bool:
     return False
 
 
+def _list_item(item: Any) -> Any:
+    if isinstance(item, dict) and not isinstance(item, StructValue) and item.get("type") == "item":
+        return item.get("value")
+    return item
+
+
+def _stream_child(block: blocks.StreamBlock, child: Any) -> tuple[blocks.Block | None, Any]:
+    if isinstance(child, dict):
+        return block.child_blocks.get(child.get("type")), child.get("value")
+    return child.block, child.value
+
+
 def clean_entry_body(
     value: Any, user: Any = None, kept: Iterable[choosing.Ref] = ()
 ) -> blocks.StreamValue:
@@ -463,7 +506,14 @@ def clean_entry_body(
     from .models import LiveEntry
 
     stream_block = LiveEntry._meta.get_field("body").stream_block
-    body = clean_body(value, stream_block, user, max_bytes=settings.ENTRY_BODY_MAX_BYTES, kept=kept)
+    body = clean_body(
+        value,
+        stream_block,
+        user,
+        max_bytes=settings.ENTRY_BODY_MAX_BYTES,
+        kept=kept,
+        must_show=True,
+    )
     if not any(block_has_content(block) for block in body):
         raise StreamBlockValidationError(non_block_errors=ErrorList([EMPTY_ENTRY_BODY]))
     return body
@@ -485,6 +535,7 @@ def clean_body(
     max_bytes: int,
     block_validation: bool = True,
     kept: Iterable[choosing.Ref] = (),
+    must_show: bool = False,
 ) -> blocks.StreamValue:
     """``value`` (raw ``[{type, value}]`` JSON or a ``StreamValue``) checked and cleaned as
     described above; raises Wagtail's ``StreamBlockValidationError`` naming each problem.
@@ -493,6 +544,8 @@ def clean_body(
     system writes such as imports); ``kept`` are the references already in what they edit,
     which they may keep (``choosing``). ``block_validation=False`` leaves out Wagtail's own block
     ``clean`` (required fields, embed lookups), for callers whose form field has just run it.
+    ``must_show``: a body a reader would see nothing in is the caller's one error to raise
+    (``clean_entry_body``), not one error per required field holding nothing visible.
     """
     raw = stream_block.get_prep_value(value) if isinstance(value, blocks.StreamValue) else value
     limit_errors = _limit_errors(raw, max_bytes)
@@ -501,6 +554,8 @@ def clean_body(
     walk = _Walk(max_blocks=settings.BODY_MAX_BLOCKS)
     cleaned = walk.stream(stream_block, raw, ())
     walk.errors += walk.id_errors + walk.form_errors
+    if not (must_show and not _shows(stream_block, cleaned)):
+        walk.errors += walk.blank_errors
     if not walk.errors:
         # Cleaning may grow a body (rich text stores "&" as "&amp;"): the cap is on what is stored.
         limit_errors = _size_errors(cleaned, max_bytes, cleaned=True)
@@ -525,10 +580,10 @@ def clean_body(
 
 class BodyProblem(NamedTuple):
     """One stored block the validator would refuse (``damaged``: an editor could not open it)
-    or that opens but would be changed on saving: its rich text holds markup the editor cannot
-    write, a value is of a type the editor writes its own way (a number as text, an id with a
-    leading zero), or its id is unsafe or used twice (``new_id``: the id the editor gets
-    instead)."""
+    or that opens but would be changed or refused on saving: its rich text holds markup the
+    editor cannot write, a value is of a type the editor writes its own way (a number as text,
+    an id with a leading zero), a required text field shows nothing, or its id is unsafe or used
+    twice (``new_id``: the id the editor gets instead)."""
 
     index: int
     message: str
@@ -553,7 +608,7 @@ def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
         for path, message in walk.id_errors:
             label = path_label(((index, None), *path[1:]))
             problems.append(BodyProblem(index, f"{label}: {message}", False, new_id=True))
-        for path, message in walk.form_errors:
+        for path, message in walk.form_errors + walk.blank_errors:
             label = path_label(((index, None), *path[1:]))
             problems.append(BodyProblem(index, f"{label}: {message}", damaged=False))
         if not walk.errors and _markup_removed(raw, cleaned[0]):
