@@ -7,8 +7,12 @@ layout blocks, footnotes, bare links no embed finder knows and WordPress's emoji
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from tests.wordpress.exports import Export
+from wagtail_newsfeed.models import NewsArticlePage
 from wagtail_newsfeed.wordpress.content import Resolver, convert
 from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
 from wagtail_newsfeed.wordpress.report import Report
@@ -24,10 +28,12 @@ def blocks_of():
     media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
     media.refs = {5: MediaRef("image", 42)}
 
-    def run(markup: str, meta: dict | None = None):
+    def run(markup: str, footnotes: str | None = None):
         warnings: list[tuple[str, str]] = []
         resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(markup, resolver, lambda kind, message: warnings.append((kind, message)), {})
+        raw = convert(
+            markup, resolver, lambda kind, message: warnings.append((kind, message)), {}, footnotes
+        )
         return raw, warnings
 
     return run
@@ -100,6 +106,53 @@ def test_loose_text_in_a_group_or_column_is_kept_in_its_place(blocks_of):
         '<!-- wp:columns --><div class="wp-block-columns"><!-- wp:column --><div class="wp-block-column">Column text</div><!-- /wp:column --></div><!-- /wp:columns -->'
         "Loose after</div><!-- /wp:group -->"
     )
-    assert values_of(raw) == [
-        "<p>Loose before</p><p>Inner</p><p>Column text</p><p>Loose after</p>"
+    assert values_of(raw) == ["<p>Loose before</p><p>Inner</p><p>Column text</p><p>Loose after</p>"]
+
+
+# Footnotes -----------------------------------------------------------------------------------
+
+FOOTNOTED = (
+    "<!-- wp:paragraph -->\n"
+    '<p>A claim<sup data-fn="f1" class="fn"><a href="#f1" id="f1-link">1</a></sup> and another'
+    '<sup data-fn="f2" class="fn"><a href="#f2" id="f2-link">2</a></sup>.</p>\n'
+    "<!-- /wp:paragraph -->\n\n<!-- wp:footnotes /-->"
+)
+NOTES = json.dumps(
+    [
+        {"content": 'Source: <a href="https://example.org/report">the report</a>.', "id": "f1"},
+        {"content": "Second <em>note</em><script>x()</script>", "id": "f2"},
     ]
+)
+
+
+@pytest.mark.django_db
+def test_footnotes_are_imported_as_the_list_wordpress_shows(run_import):
+    export = (
+        Export().author(1, "alice", "Alice").post(1, "Noted", FOOTNOTED, meta={"footnotes": NOTES})
+    )
+    run_import(export)
+    body = NewsArticlePage.objects.get().body.raw_data
+    assert [block["value"] for block in body] == [
+        "<p>A claim[1] and another[2].</p>",
+        '<ol><li>Source: <a href="https://example.org/report">the report</a>.</li><li>Second <em>note</em></li></ol>',
+    ]
+
+
+@pytest.mark.parametrize(
+    "meta", [None, "", "not json", "[" * 100_000, '{"a": 1}', '[1, {"id": "x"}]']
+)
+def test_footnotes_that_are_missing_or_not_a_list_of_notes_add_nothing(blocks_of, meta):
+    raw, warnings = blocks_of(FOOTNOTED, meta)
+    assert values_of(raw) == ["<p>A claim[1] and another[2].</p>"]
+    assert warnings == []
+
+
+def test_footnotes_are_shown_only_where_the_post_has_a_footnotes_block(blocks_of):
+    raw, _ = blocks_of(FOOTNOTED.replace("<!-- wp:footnotes /-->", ""), NOTES)
+    assert values_of(raw) == ["<p>A claim[1] and another[2].</p>"]
+
+
+def test_a_script_in_a_list_item_is_dropped_with_its_text(blocks_of):
+    raw, warnings = blocks_of("<ul><li>One<script>steal()</script></li></ul>")
+    assert values_of(raw) == ["<ul><li>One</li></ul>"]
+    assert warnings == [("removed_markup", "<script>")]

@@ -85,7 +85,7 @@ class BodyBuilder:
 
     def html(self, markup: str, *, autop: bool) -> None:
         if markup and markup.strip():
-            self.nodes(list(parse_html(markup).contents), autop)
+            self.nodes(list(footnote_marks(parse_html(markup)).contents), autop)
 
     def paragraph_from(self, markup: str) -> None:
         """Markup reduced to one paragraph of text and inline formatting (unknown blocks)."""
@@ -182,6 +182,9 @@ class BodyBuilder:
                 self.run(list(node.contents), autop=False)
         elif name in ("ul", "ol"):
             if node.find(["img", "figure", "table", "iframe", "video", "audio"]) is None:
+                for dropped in node.find_all(DROP):  # the validator would keep a script's text
+                    self.warn("removed_markup", f"<{dropped.name}>")
+                    dropped.decompose()
                 self.flatten(node)
                 self.rewrite_links(node)
                 if text_of(node):
@@ -418,6 +421,14 @@ class BodyBuilder:
             if target is not None:
                 kind, pk = target
                 anchor.attrs = {"linktype": kind, "id": str(pk)}
+
+
+def footnote_marks(root: Tag) -> Tag:
+    """``root`` with the block editor's footnote marks (``<sup data-fn=...>`` around a link to
+    the note) as the text ``[1]``: rich text keeps neither the superscript nor the anchors."""
+    for mark in root.find_all("sup", attrs={"data-fn": True}):
+        mark.replace_with(f"[{text_of(mark)}]")
+    return root
 
 
 #: Link schemes a paragraph never keeps: the link is dropped, its text kept.

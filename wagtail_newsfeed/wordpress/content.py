@@ -105,9 +105,11 @@ def convert(
     resolver: Resolver,
     warn: Warn,
     reusable: gutenberg.Reusable | dict[int, str],
+    footnotes: str | None = None,
 ) -> list[dict]:
     """Raw blocks for classic or block-editor content. Pass one ``gutenberg.Reusable`` for a
-    post and its Liveblog entries: they share its expansion budget."""
+    post and its Liveblog entries: they share its expansion budget; and the post's
+    ``footnotes`` meta, which a footnotes block shows."""
     builder = BodyBuilder(resolver, warn)
     expander = Expander(warn, resolver.attached_images)
 
@@ -115,7 +117,9 @@ def convert(
         builder.html(expander.expand(markup), autop=True)
 
     if gutenberg.has_blocks(content):
-        reader = gutenberg.BlockReader(builder, classic, reusable)
+        reader = gutenberg.BlockReader(
+            builder, classic, reusable, gutenberg.footnotes_of(footnotes)
+        )
         reader.reusable.grant(content)
         reader.read(gutenberg.parse(content))
     else:

@@ -72,10 +72,11 @@ CONTENT = {
     "core/video",
     "core/buttons",
     "core/button",
-    "core/footnotes",
     "core/subhead",
     "core/text-columns",
 }
+#: Footnotes a post may show (WordPress 6.3+ keeps them in the post's ``footnotes`` meta).
+MAX_FOOTNOTES = 1_000
 #: Dynamic blocks render lists from the database at view time; their saved HTML is empty.
 DYNAMIC_PREFIXES = ("core/latest-", "core/post-", "core/query", "core/archives", "core/calendar")
 
@@ -217,13 +218,38 @@ class Reusable:
         return True
 
 
+def footnotes_of(meta: str | None) -> list[str]:
+    """The texts (HTML) of a post's footnotes, in order, from its ``footnotes`` meta: the JSON
+    list of ``{"id": ..., "content": ...}`` the block editor saves. Anything else is none."""
+    if not meta or len(meta) > 1 << 20:
+        return []
+    try:
+        notes = json.loads(meta)
+    except (ValueError, RecursionError):
+        return []
+    if not isinstance(notes, list):
+        return []
+    return [
+        note["content"]
+        for note in notes[:MAX_FOOTNOTES]
+        if isinstance(note, dict) and isinstance(note.get("content"), str)
+    ]
+
+
 class BlockReader:
     """Feeds parsed blocks to a body builder (``body.BodyBuilder``)."""
 
-    def __init__(self, builder: Any, classic: Any, reusable: Reusable | dict[int, str]) -> None:
+    def __init__(
+        self,
+        builder: Any,
+        classic: Any,
+        reusable: Reusable | dict[int, str],
+        footnotes: list[str] | None = None,
+    ) -> None:
         self.builder = builder
         self.classic = classic  # callable(html): classic-editor content (shortcodes, autop)
         self.reusable = reusable if isinstance(reusable, Reusable) else Reusable(reusable)
+        self.footnotes = footnotes or []
 
     def read(self, parts: list[str | Block], depth: int = 0) -> None:
         for part in parts:
@@ -240,6 +266,13 @@ class BlockReader:
             builder.html(block.saved_html(), autop=False)
         elif name in SKIP:
             builder.flush()
+        elif name == "core/footnotes":
+            # Dynamic: WordPress renders the post's footnotes here, an ordered list of them.
+            if self.footnotes:
+                items = "".join(f"<li>{note}</li>" for note in self.footnotes)
+                builder.flush()
+                builder.html(f"<ol>{items}</ol>", autop=False)
+                builder.flush()
         elif name == "core/embed" or name.startswith("core-embed/"):
             builder.embed_markup(str(block.attrs.get("url") or ""), block.saved_html())
         elif name in ("core/freeform", "core/shortcode"):

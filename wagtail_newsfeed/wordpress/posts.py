@@ -165,7 +165,7 @@ class Planner:
         )
         resolver = content.Resolver(self.catalog, self.media, self.pages, wp_id)
         reusable = gutenberg.Reusable(self.catalog.reusable)  # one budget for the post
-        raw = content.convert(item.content, resolver, warn, reusable)
+        raw = content.convert(item.content, resolver, warn, reusable, item.meta.get("footnotes"))
         plan.waiting_for = resolver.waiting_for
         excerpt = values.plain_text(item.excerpt, 2000)
         self._seo(item, plan, excerpt, warn)
