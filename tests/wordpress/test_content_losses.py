@@ -156,3 +156,24 @@ def test_a_script_in_a_list_item_is_dropped_with_its_text(blocks_of):
     raw, warnings = blocks_of("<ul><li>One<script>steal()</script></li></ul>")
     assert values_of(raw) == ["<ul><li>One</li></ul>"]
     assert warnings == [("removed_markup", "<script>")]
+
+
+# Bare links ----------------------------------------------------------------------------------
+
+
+def test_a_bare_url_on_its_own_line_that_no_finder_knows_is_a_link_with_a_report_line(blocks_of):
+    raw, warnings = blocks_of(
+        "Intro\n\nhttps://unknown.example.net/widget/1?a=1&b=2\n\nSee https://unknown.example.net/x inline."
+    )
+    assert values_of(raw) == [
+        "<p>Intro</p>"
+        '<p><a href="https://unknown.example.net/widget/1?a=1&amp;b=2">https://unknown.example.net/widget/1?a=1&amp;b=2</a></p>'
+        "<p>See https://unknown.example.net/x inline.</p>"
+    ]
+    assert warnings == [("embed_as_link", "https://unknown.example.net/widget/1?a=1&b=2")]
+
+
+def test_a_line_that_only_looks_like_a_url_stays_text(blocks_of):
+    raw, warnings = blocks_of("javascript:alert(1)\n\nftp://files.example.net/x")
+    assert values_of(raw) == ["<p>javascript:alert(1)</p><p>ftp://files.example.net/x</p>"]
+    assert warnings == []

@@ -149,8 +149,12 @@ class BodyBuilder:
             return
         links = [item for item in items if isinstance(item, Tag)]
         alone = not links or (len(links) == 1 and links[0].name == "a")
-        if alone and URL.fullmatch(text) and self.embed(text):
-            return
+        if alone and URL.fullmatch(text):
+            if self.embed(text):
+                return
+            if autop and not links:  # WordPress links a URL on its own line it cannot embed
+                self.embed_block(text, "")
+                return
         parts = []
         for item in items:
             if isinstance(item, Tag):
