@@ -61,10 +61,16 @@ const renderers = {
 
   table: (value) => {
     const rows = value.rows || [];
+    // A merged cell spans the ones it covers, which the API gives as null (readers do not see
+    // them): they are left out, as the server's template leaves them out.
+    const spans = new Map((value.spans || []).map((span) => [`${span.row},${span.col}`, span]));
     const cell = (text, rowIndex, colIndex) => {
+      if (text === null) return null;
       const header =
         (value.first_row_is_header && rowIndex === 0) || (value.first_col_is_header && colIndex === 0);
-      return h(header ? "th" : "td", {}, text);
+      const span = spans.get(`${rowIndex},${colIndex}`);
+      const attrs = span ? { rowspan: span.rowspan, colspan: span.colspan } : {};
+      return h(header ? "th" : "td", attrs, text);
     };
     const head = value.first_row_is_header && rows.length ? rows[0] : null;
     const bodyRows = head ? rows.slice(1) : rows;
