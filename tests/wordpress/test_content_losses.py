@@ -177,3 +177,16 @@ def test_a_line_that_only_looks_like_a_url_stays_text(blocks_of):
     raw, warnings = blocks_of("javascript:alert(1)\n\nftp://files.example.net/x")
     assert values_of(raw) == ["<p>javascript:alert(1)</p><p>ftp://files.example.net/x</p>"]
     assert warnings == []
+
+
+# Emoji ---------------------------------------------------------------------------------------
+
+
+def test_wordpress_emoji_and_smiley_images_become_their_characters(blocks_of):
+    raw, warnings = blocks_of(
+        'Ships <img draggable="false" role="img" class="emoji" alt="🚢" src="https://s.w.org/images/core/emoji/15.0.3/svg/1f6a2.svg"> ahoy'
+        ' <img src="https://old.example.com/wp-includes/images/smilies/icon_smile.gif" alt=":)" class="wp-smiley" style="height: 1em">'
+        '\n\n<!-- wp:html --><p>In html <img class="emoji" alt="⚓" src="https://s.w.org/x.svg"></p><!-- /wp:html -->'
+    )
+    assert values_of(raw) == ["<p>Ships 🚢 ahoy :)</p>", "<p>In html ⚓</p>"]
+    assert warnings == [("html_block", "custom HTML block")]

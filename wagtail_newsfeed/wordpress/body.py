@@ -85,11 +85,11 @@ class BodyBuilder:
 
     def html(self, markup: str, *, autop: bool) -> None:
         if markup and markup.strip():
-            self.nodes(list(footnote_marks(parse_html(markup)).contents), autop)
+            self.nodes(list(as_text_marks(parse_html(markup)).contents), autop)
 
     def paragraph_from(self, markup: str) -> None:
         """Markup reduced to one paragraph of text and inline formatting (unknown blocks)."""
-        soup = parse_html(markup)
+        soup = as_text_marks(parse_html(markup))
         for tag in soup.find_all(DROP | {"img", "iframe", "video", "audio", "picture"}):
             tag.decompose()
         self.flush()
@@ -427,11 +427,21 @@ class BodyBuilder:
                 anchor.attrs = {"linktype": kind, "id": str(pk)}
 
 
-def footnote_marks(root: Tag) -> Tag:
-    """``root`` with the block editor's footnote marks (``<sup data-fn=...>`` around a link to
-    the note) as the text ``[1]``: rich text keeps neither the superscript nor the anchors."""
+#: Classes WordPress gives the images it shows for emoji and smileys (``wp_staticize_emoji``,
+#: ``convert_smilies``); pasted from a rendered page, they land in content.
+EMOJI_CLASSES = {"emoji", "wp-smiley"}
+
+
+def as_text_marks(root: Tag) -> Tag:
+    """``root`` with marks rich text cannot hold as the text they stand for: the block editor's
+    footnote marks (``<sup data-fn=...>`` around a link to the note) as ``[1]``, and WordPress's
+    emoji and smiley images as their character (their ``alt``)."""
     for mark in root.find_all("sup", attrs={"data-fn": True}):
         mark.replace_with(f"[{text_of(mark)}]")
+    for image in root.find_all("img", class_=list(EMOJI_CLASSES)):
+        alt = str(image.get("alt") or "").strip()
+        if alt and len(alt) <= 16:
+            image.replace_with(alt)
     return root
 
 

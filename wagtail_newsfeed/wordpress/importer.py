@@ -33,7 +33,7 @@ from . import content
 from .files import ExportFiles
 from .liveblog import count_entry_changes, sync_entries
 from .media import MediaLibrary, Uploads
-from .pages import save_page, unique_slug
+from .pages import keeps_slug, save_page, unique_slug
 from .people import Mapping, People
 from .posts import SUMMARY_FEATURES, Planner, PostPlan
 from .records import Item
@@ -222,7 +222,8 @@ class Importer:
 
     def _urls(self, plan: PostPlan, page: Page | None) -> str:
         """The "old URL → new URL" of a post, for the per-post line."""
-        page = page or Page.objects.filter(pk=self.pages.get(plan.wp_id)).first()
+        # Read again: publishing a new slug moves the page's URL in the database only.
+        page = Page.objects.filter(pk=page.pk if page else self.pages.get(plan.wp_id)).first()
         old = plan.link or (plan.old_paths[0] if plan.old_paths else "(no old URL)")
         line = f"{old} → {self._new_url(page)}"
         return line if plan.public else f"{line} (not public: no redirect)"
@@ -272,6 +273,12 @@ class Importer:
         self.report.count("live feeds" if plan.kind == "feed" else "articles", outcome)
         # Where readers will find it: its URL, as the -v2 line of a real run says it.
         where = self._new_url(page) if page is not None else ""
+        if action == "update" and not keeps_slug(page, plan.slug):  # a changed post_name
+            parent = page.get_parent()
+            reserved = self.planned_slugs if parent.pk == self.index.pk else set()
+            slug = unique_slug(parent, plan.slug, page, reserved=reserved)
+            reserved.add(slug)
+            where = f"{self._new_url(parent)}{slug}/"
         if action == "create":  # the slug the real run would give it, after the posts before
             slug = unique_slug(self.index, plan.slug, reserved=self.planned_slugs)
             self.planned_slugs.add(slug)

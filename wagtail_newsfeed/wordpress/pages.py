@@ -42,6 +42,12 @@ def unique_slug(
     return slug
 
 
+def keeps_slug(page: Page, slug: str) -> bool:
+    """Whether an update leaves the page's slug as it is: the post's slug, with or without the
+    suffix ``unique_slug`` gave it (a changed ``post_name`` gives the page a new one)."""
+    return re.fullmatch(re.escape(slug[:245]) + r"(-\d+)?", page.slug) is not None
+
+
 def _fields(page: Any, plan: PostPlan, body: Any) -> None:
     page.title = plan.title
     page.draft_title = plan.title
@@ -86,7 +92,7 @@ def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tupl
         _fields(page, plan, body)
         index.add_child(instance=page)
     else:
-        if not re.fullmatch(re.escape(plan.slug[:245]) + r"(-\d+)?", page.slug):
+        if not keeps_slug(page, plan.slug):
             page.slug = unique_slug(page.get_parent(), plan.slug, page)
         if first_published and page.first_published_at != first_published:
             # Publishing keeps the first-publish time the page row holds, not the revision's.

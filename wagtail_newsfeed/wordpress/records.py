@@ -115,7 +115,8 @@ class Item:
 
     @property
     def label(self) -> str:
-        title = self.title.strip()[:60] or "(no title)"
+        # As readers saw it: no markup, no entities (a title may hold both).
+        title = values.plain_text(self.title[:1000], 60) or "(no title)"
         return f"{self.post_type or 'item'} {self.raw_id or '?'} {title!r} (line {self.line})"
 
 
