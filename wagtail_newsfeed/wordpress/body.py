@@ -32,6 +32,7 @@ from .markup import (
     SOCIAL_QUOTES,
     UNWRAP,
     URL,
+    as_text_marks,
     classes_of,
     flatten_deep,
     iframe_url,
@@ -425,24 +426,6 @@ class BodyBuilder:
             if target is not None:
                 kind, pk = target
                 anchor.attrs = {"linktype": kind, "id": str(pk)}
-
-
-#: Classes WordPress gives the images it shows for emoji and smileys (``wp_staticize_emoji``,
-#: ``convert_smilies``); pasted from a rendered page, they land in content.
-EMOJI_CLASSES = {"emoji", "wp-smiley"}
-
-
-def as_text_marks(root: Tag) -> Tag:
-    """``root`` with marks rich text cannot hold as the text they stand for: the block editor's
-    footnote marks (``<sup data-fn=...>`` around a link to the note) as ``[1]``, and WordPress's
-    emoji and smiley images as their character (their ``alt``)."""
-    for mark in root.find_all("sup", attrs={"data-fn": True}):
-        mark.replace_with(f"[{text_of(mark)}]")
-    for image in root.find_all("img", class_=list(EMOJI_CLASSES)):
-        alt = str(image.get("alt") or "").strip()
-        if alt and len(alt) <= 16:
-            image.replace_with(alt)
-    return root
 
 
 #: Link schemes a paragraph never keeps: the link is dropped, its text kept.

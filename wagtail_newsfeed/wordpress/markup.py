@@ -1,6 +1,7 @@
 """HTML as the importer reads it: parsing untrusted markup in linear time, the element groups
-the body builder treats alike, and small readers of text, classes and player URLs, and the
-flattening of markup nested too deep for the rich-text validator."""
+the body builder treats alike, and small readers of text, classes and player URLs, the
+flattening of markup nested too deep for the rich-text validator, and marks rich text cannot
+hold turned into their text."""
 
 from __future__ import annotations
 
@@ -46,6 +47,9 @@ _OPENER = re.compile(
     "<(" + "|".join(_VOID + _CLOSED) + r")(?=[\s/>])(?:[^<>\"']|\"[^<\"]*\"|'[^<']*')*>", re.I
 )
 _CLOSER = re.compile("</(" + "|".join(_CLOSED) + r")(?=[\s/>])", re.I)
+#: Classes WordPress gives the images it shows for emoji and smileys (``wp_staticize_emoji``,
+#: ``convert_smilies``); pasted from a rendered page, they land in content.
+EMOJI_CLASSES = {"emoji", "wp-smiley"}
 SOCIAL_QUOTES = {"twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed"}
 BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n\s*")
 URL = re.compile(r"https?://[^\s<>\"]{1,2000}")
@@ -118,3 +122,16 @@ def iframe_url(src: str) -> str:
         video = path.removeprefix("/video/").split("/")[0]
         return f"https://vimeo.com/{video}" if video.isdigit() else ""
     return src if src.startswith(("http://", "https://")) else ""
+
+
+def as_text_marks(root: Tag) -> Tag:
+    """``root`` with marks rich text cannot hold as the text they stand for: the block editor's
+    footnote marks (``<sup data-fn=...>`` around a link to the note) as ``[1]``, and WordPress's
+    emoji and smiley images as their character (their ``alt``)."""
+    for mark in root.find_all("sup", attrs={"data-fn": True}):
+        mark.replace_with(f"[{text_of(mark)}]")
+    for image in root.find_all("img", class_=list(EMOJI_CLASSES)):
+        alt = str(image.get("alt") or "").strip()
+        if alt and len(alt) <= 16:
+            image.replace_with(alt)
+    return root
