@@ -322,3 +322,11 @@ def test_hostile_content_converts_quickly_without_failing(blocks_of, markup):
     started = time.monotonic()
     blocks_of(markup)
     assert time.monotonic() - started < 10
+
+
+def test_a_heading_or_quote_of_invisible_characters_alone_is_left_out(blocks_of):
+    """The validator refuses a required text that shows nothing: importing it would fail."""
+    raw, _ = blocks_of(
+        "<h2>&#8203;</h2>\n\n<blockquote><p>&#8203;&#8206;</p></blockquote>\n\nText."
+    )
+    assert types(raw) == ["paragraph"]

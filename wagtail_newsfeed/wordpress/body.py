@@ -22,6 +22,7 @@ from bs4 import NavigableString, Tag
 from bs4.element import PreformattedString
 
 from ..conf import settings
+from ..names import visible
 from . import values
 from .markup import (
     BLANK_LINE,
@@ -225,7 +226,7 @@ class BodyBuilder:
     def heading(self, node: Tag) -> None:
         images = node.find_all("img")
         text = text_of(node)
-        if text:
+        if visible(text):  # a heading of zero-width spaces alone is none (the validator's rule)
             level = "h2" if node.name in ("h1", "h2") else "h3"
             self.add("heading", {"text": values.truncate(text, 255), "level": level})
         for image in images:
@@ -242,7 +243,7 @@ class BodyBuilder:
             tag.decompose()
         images = [image.extract() for image in node.find_all("img")]
         paragraphs = [text_of(p) for p in node.find_all(["p", "li"])] or [text_of(node)]
-        text = "\n\n".join(p for p in paragraphs if p)
+        text = "\n\n".join(p for p in paragraphs if visible(p))
         if text:
             self.add(
                 "pull_quote" if pull else "quote",
