@@ -103,3 +103,11 @@ def test_a_patch_of_an_empty_object_still_changes_nothing(writer, feed, entry):
         response = writer.patch(entry_url(feed, entry.pk), {}, "json")
     assert response.status_code == 200, response.content
     assert response.json()["version"] == entry.version
+
+
+def test_an_unknown_field_with_a_huge_name_is_named_in_short(writer, feed, entry):
+    with nothing_saved():
+        response = writer.patch(entry_url(feed, entry.pk), {"x" * 100_000: 1}, "json")
+    problem = assert_problem(response, 400)
+    assert list(problem["errors"]) == ["x" * 100]
+    assert len(response.content) < 2000

@@ -131,6 +131,7 @@ class AuthorSlugsField(serializers.ListField):
 
 #: How many unknown fields a 400 names: a body of thousands of made-up keys gets a short answer.
 MAX_UNKNOWN_NAMED = 10
+MAX_NAME_LENGTH = 100
 
 
 class EntryWriteSerializer(serializers.Serializer):
@@ -162,7 +163,8 @@ class EntryWriteSerializer(serializers.Serializer):
         data = self.initial_data
         if not isinstance(data, Mapping):
             return {}  # the serializer's own error says what the body should be
-        unknown = sorted(str(name) for name in data if name not in self.fields)
+        # Named as sent, up to a length: a key may be as long as the body.
+        unknown = sorted(str(name)[:MAX_NAME_LENGTH] for name in data if name not in self.fields)
         message = _("An entry has no such field to write; the writable fields are: %(f)s.") % {
             "f": ", ".join(self.fields)
         }
