@@ -350,3 +350,21 @@ def test_the_write_path_creates_one_entry_per_submission(feed, superuser):
     assert again.pk == first.pk
     assert LiveFeedCounter.objects.get(feed=feed).version == version + 3  # other and unnamed
     assert len({first.pk, other.pk, *(entry.pk for entry in unnamed)}) == 4
+
+
+@pytest.mark.parametrize("page", ["console", "edit"])
+def test_the_rescue_script_is_told_the_largest_post_the_server_reads(
+    admin_client, feed, settings, page
+):
+    """A larger post is Django's 400 page before any view runs: the script keeps such a text on
+    the page, and restores a rescued copy of that size into the form instead of posting it."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+    url = console(feed) if page == "console" else edit_url(factories.make_entry(feed))
+
+    html = admin_client.get(url).content.decode()
+
+    assert 'data-post-limit="2621440"' in html
+    assert "(this site takes at most 2.5\xa0MB). Restore it here to shorten it." in html
+    assert f'data-login-url="{reverse("wagtailadmin_login")}"' in html
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None  # no limit: the script sends any size
+    assert 'data-post-limit=""' in admin_client.get(url).content.decode()
