@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 from wagtail.models import Page
 
 from tests import factories
@@ -15,6 +16,8 @@ pytestmark = pytest.mark.django_db
 def header(client, feed):
     response = client.get(reverse("wagtail_newsfeed_console:console", args=[feed.pk]))
     assert response.status_code == 200
+    note = response.context["live_page_note"]
+    assert not note or escape(str(note)) in response.content.decode()  # the header shows it
     return response.context
 
 
