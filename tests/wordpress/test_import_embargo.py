@@ -67,7 +67,7 @@ def test_only_public_posts_old_urls_redirect(run_import, client, with_middleware
         assert redirected_paths(wp_id) == set()
         response = client.get(f"/?p={wp_id}")
         assert response.status_code == 200 and "Location" not in response  # the home page
-    assert redirected_paths(6) == {"/?p=6", "/2024/03/public-story"}
+    assert redirected_paths(6) == {"/?p=6", "/2024/03/public-story", "/2024/03/public-story/feed"}
     response = client.get("/?p=6")
     assert response.status_code == 301 and response["Location"] == page_of(6).url
 
@@ -81,13 +81,13 @@ def test_a_re_run_adds_the_redirects_of_a_post_made_public_and_drops_those_of_on
 
     published = Export().post(1, "Embargoed", "x", slug="embargoed")
     output = run_import(published)
-    assert redirected_paths(1) == {"/?p=1", "/2024/03/embargoed"}
-    assert "redirects: 2 created" in output
+    assert redirected_paths(1) == {"/?p=1", "/2024/03/embargoed", "/2024/03/embargoed/feed"}
+    assert "redirects: 6 created" in output  # and /feed/, /feed/rss2/, /feed/atom/
     assert client.get("/?p=1").status_code == 301
 
     output = run_import(Export().post(1, "Embargoed", "x", status="private", slug="embargoed"))
     assert redirected_paths(1) == set()
-    assert "redirects: 2 removed (the post is not public)" in output
+    assert "3 removed (the post is not public)" in output
     assert client.get("/?p=1").status_code == 200
     assert client.get("/2024/03/embargoed/").status_code == 404
 

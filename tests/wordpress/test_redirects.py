@@ -62,7 +62,11 @@ def test_a_site_in_a_subfolder_keeps_its_folder_in_old_paths(run_import, client,
     run_import(export)
     assert set(Redirect.objects.values_list("old_path", flat=True)) == {
         "/blog/2024/03/sub",
+        "/blog/2024/03/sub/feed",
         "/blog?p=7",
+        "/blog/feed",
+        "/blog/feed/rss2",
+        "/blog/feed/atom",
     }
     assert client.get("/blog/?p=7")["Location"] == page_of(7).url
 
@@ -77,7 +81,8 @@ def test_re_runs_do_not_duplicate_redirects_and_foreign_ones_are_left_alone(run_
     export = Export().post(1, "One", "x").post(2, "Two", "x")
     output = run_import(export)
     run_import(export)
-    assert Redirect.objects.count() == 4
+    # The posts' permalinks and ?p=, their comment feeds, and /feed/, /feed/rss2/, /feed/atom/.
+    assert Redirect.objects.count() == 4 + 2 + 3
     assert Redirect.objects.get(old_path="/2024/03/post-2").redirect_page_id == other.pk
     assert "'/2024/03/post-2' already redirects elsewhere; left alone" in output
 

@@ -10,6 +10,8 @@
    post in the trash is taken down (``trash``) and its fingerprint forgotten. A post the export
    holds in a shape that cannot be read fails like any other.
 5. Posts that linked to posts imported after them are written again with those links rewritten.
+6. The blog's feeds and its category archives redirect to the index, its feeds and its topics
+   (``archives``), or lose their redirects when those are no longer public.
 
 A dry run does stages 1-4 without writing anything: it checks files, plans and validates every
 post (images it would create are left out of the check), and prints the plan.
@@ -30,6 +32,7 @@ from .. import validation
 from ..conf import settings
 from ..models import LiveEntry, NewsArticlePage, WordPressOrigin
 from . import content
+from .archives import post_feed_path, save_archive_redirects
 from .files import ExportFiles
 from .liveblog import count_entry_changes, sync_entries
 from .media import MediaLibrary, Uploads
@@ -128,6 +131,8 @@ class Importer:
             for item in self.items("Links"):
                 if item.wp_id in ready:
                     self.post(item, relinking=True)
+        if not self.dry_run:
+            save_archive_redirects(catalog, taxonomy, self.index, self.site, self.report)
         return self.report
 
     def read(self, label: str) -> ExportFiles:
@@ -238,15 +243,21 @@ class Importer:
         """A public post's old URLs redirect to its page (created when ``page`` was written,
         only reported for an unchanged one); a post that is not public has none."""
         paths, own = plan.old_paths, plan.own_paths
+        feed = post_feed_path(self.catalog.old_path(plan.link) if plan.link else None)
+        feeds = [feed] if feed and feed not in paths else []
         if not plan.public:
-            removed = drop_redirects(paths, self.site, page_id, own)
+            removed = drop_redirects(paths + feeds, self.site, page_id, own)
             self.report.count("redirects", "removed (the post is not public)", removed)
         elif page is not None:
-            save_redirects(paths, self.site, self.report, plan.label, page=page, own=own)
+            save_redirects(paths + feeds, self.site, self.report, plan.label, page=page, own=own)
         else:
             save_redirects(
                 paths, self.site, self.report, plan.label, page_id=page_id, create=False, own=own
             )
+            # The comment feed's redirect came after earlier imports: an unchanged post gets it
+            # (not one left in another index, whose other redirects are only reported too).
+            if page_id not in self.elsewhere:
+                save_redirects(feeds, self.site, self.report, plan.label, page_id=page_id)
 
     def validated(self, plan: PostPlan):
         if plan.kind == "feed":

@@ -96,7 +96,7 @@ def save_redirects(
                     old_path=path,
                     site=site,
                     is_permanent=True,
-                    redirect_page=page,
+                    redirect_page_id=page_id,
                     redirect_link=link,
                 )
             )

@@ -12,6 +12,7 @@ import dataclasses
 
 from wagtail.models import Page, Site
 
+from .archives import post_feed_path
 from .pages import cancel_schedule
 from .posts import canonical_url
 from .records import Item
@@ -29,14 +30,20 @@ def trashed_paths(catalog: Catalog, item: Item) -> list[str]:
     """The old paths a trashed post redirected from while it was public: those of the export
     and, for a slug WordPress suffixed with ``__trashed``, those of the slug before."""
     paths = old_urls(catalog, item)
+    links = [item.link]
     if item.name.endswith(TRASHED_SUFFIX):
         slug = item.meta.get(DESIRED_SLUG, "").strip()[:1000] or item.name[: -len(TRASHED_SUFFIX)]
         before = dataclasses.replace(item, name=slug, link=item.link.replace(item.name, slug, 1))
         paths += old_urls(catalog, before)
+        links.append(before.link)
     canonical = canonical_url(item)
     path = catalog.old_path(canonical) if canonical else None
     if path and path != "/":
         paths.append(path)
+    for link in links:  # the comment feed of each permalink
+        feed = post_feed_path(catalog.old_path(link) if link else None)
+        if feed:
+            paths.append(feed)
     return list(dict.fromkeys(paths))
 
 
