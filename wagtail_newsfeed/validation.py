@@ -519,14 +519,6 @@ def clean_entry_body(
     return body
 
 
-def clean_article_body(value: Any, user: Any = None, model: Any = None) -> blocks.StreamValue:
-    """``clean_body`` for an article (``ARTICLE_BODY_MAX_BYTES``)."""
-    from .models import NewsArticlePage
-
-    stream_block = (model or NewsArticlePage)._meta.get_field("body").stream_block
-    return clean_body(value, stream_block, user, max_bytes=settings.ARTICLE_BODY_MAX_BYTES)
-
-
 def clean_body(
     value: Any,
     stream_block: blocks.StreamBlock,
