@@ -267,20 +267,18 @@ class NewsFeed(Feed):
         return [Enclosure(*item.enclosure)] if item.enclosure else []
 
 
-def _in_request_site(pages: QuerySet, request: HttpRequest) -> Any:
-    """The page of ``pages`` on the Site the request is for, or ``None``: another Site's index
-    or live feed has its feed on that Site's hostname, as its pages do (a 404 here, as Wagtail
-    answers for its pages)."""
+def _in_request_site(pages: QuerySet, request: HttpRequest) -> QuerySet:
+    """``pages`` on the Site the request is for: another Site's index, live feed or articles
+    have their feeds on that Site's hostname, as their pages do (a 404 here, as Wagtail answers
+    for its pages)."""
     site = get_site(request)
-    return (pages.in_site(site) if site is not None else pages).first()
+    return pages.in_site(site) if site is not None else pages
 
 
 def _site_articles(request: HttpRequest) -> QuerySet:
     from .visibility import visible_articles
 
-    site = get_site(request)
-    articles = visible_articles()
-    return articles.in_site(site) if site is not None else articles
+    return _in_request_site(visible_articles(), request)
 
 
 class LatestArticlesFeed(NewsFeed):
@@ -305,7 +303,8 @@ class IndexArticlesFeed(NewsFeed):
         from .models import NewsIndexPage
         from .visibility import visible_articles, visible_pages
 
-        index = _in_request_site(visible_pages(NewsIndexPage.objects.filter(pk=page_id)), request)
+        indexes = visible_pages(NewsIndexPage.objects.filter(pk=page_id))
+        index = _in_request_site(indexes, request).first()
         link = index.get_full_url(request) if index is not None else None
         if link is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No news index with id %(id)s.") % {"id": page_id})
@@ -346,10 +345,7 @@ def topic_page_url(topic: Any, request: HttpRequest) -> str:
     from .models import NewsIndexPage
     from .visibility import visible_pages
 
-    site = get_site(request)
-    indexes = visible_pages(NewsIndexPage.objects.all())
-    if site is not None:
-        indexes = indexes.in_site(site)
+    indexes = _in_request_site(visible_pages(NewsIndexPage.objects.all()), request)
     for index in indexes.order_by("path"):
         url = index.get_full_url(request)
         if url and index.get_topics().filter(pk=topic.pk).exists():
@@ -367,7 +363,7 @@ class LiveFeedEntriesFeed(NewsFeed):
         from .models.live import byline_prefetches
         from .visibility import visible_entries, visible_feeds
 
-        feed = _in_request_site(visible_feeds().filter(pk=page_id), request)
+        feed = _in_request_site(visible_feeds().filter(pk=page_id), request).first()
         feed_url = feed.get_full_url(request) if feed is not None else None
         if feed_url is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})
