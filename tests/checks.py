@@ -97,6 +97,20 @@ def nothing_saved() -> Iterator[None]:
     assert not changed, changed
 
 
+def entries_url(feed: Any) -> str:
+    """The write API's (and delta sync's) URL of ``feed``'s entries."""
+    from django.urls import reverse
+
+    return reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+
+
+def entry_url(feed: Any, entry_id: Any) -> str:
+    """The write API's URL of one entry of ``feed``."""
+    from django.urls import reverse
+
+    return reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry_id])
+
+
 def api_client_for(user: Any) -> Any:
     """A DRF test client that sends ``user``'s API token (``Authorization: Token …``)."""
     from rest_framework.authtoken.models import Token

@@ -7,11 +7,8 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.checks import entries_url
 from wagtail_newsfeed import entry_rules
-
-
-def entries_url(feed) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
 
 
 @pytest.fixture

@@ -10,16 +10,13 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.checks import entries_url
 from wagtail_newsfeed import entry_rules, jsonld, serialization
 
 
 @pytest.fixture
 def api():
     return APIClient()
-
-
-def entries_url(feed) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
 
 
 def test_feed_list_fields(api, feed, superuser):

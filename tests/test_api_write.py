@@ -4,20 +4,11 @@ and the delta sync that reports each write."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.checks import api_client_for, assert_problem, nothing_saved
+from tests.checks import api_client_for, assert_problem, entries_url, entry_url, nothing_saved
 from wagtail_newsfeed.models import LiveEntry
-
-
-def entries_url(feed) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
-
-
-def entry_url(feed, entry_id) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry_id])
 
 
 @pytest.fixture

@@ -5,24 +5,15 @@ quietly leaves something out."""
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from tests import factories
-from tests.checks import api_client_for, assert_problem, nothing_saved
+from tests.checks import api_client_for, assert_problem, entries_url, entry_url, nothing_saved
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
 
 BODY = [{"type": "paragraph", "value": "<p>Turnout is high.</p>"}]
 WRITABLE = "headline, body, is_pinned, is_key_event, status, display_time, authors"
-
-
-def entries_url(feed) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
-
-
-def entry_url(feed, entry_id) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry_id])
 
 
 @pytest.fixture

@@ -4,18 +4,13 @@ checked on the row locked for the write, and ``*`` asks only that the entry exis
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from tests import factories
-from tests.checks import api_client_for, assert_problem, nothing_saved
+from tests.checks import api_client_for, assert_problem, entry_url, nothing_saved
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
-
-
-def entry_url(feed, entry_id) -> str:
-    return reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry_id])
 
 
 @pytest.fixture
