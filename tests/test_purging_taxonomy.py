@@ -174,12 +174,57 @@ def test_a_rename_costs_the_same_queries_for_many_articles_as_for_few(
     europe = factories.make_topic(slug="europe", parent=world)  # as deep as the topics below
     for _ in range(2):
         factories.make_article(news_index, authors=[sam], topics=[europe])
+        factories.make_entry(factories.make_feed(news_index), authors=[sam])
     invalidation.taxonomy_change(sam)  # the Site root paths, now cached
     with django_assert_max_num_queries(10) as few:
         invalidation.taxonomy_change(sam)
     for n in range(8):
         topic = factories.make_topic(slug=f"beat-{n}", parent=world)
         factories.make_article(news_index, authors=[sam], topics=[topic])
+        factories.make_entry(factories.make_feed(news_index), authors=[sam])
     with django_assert_max_num_queries(len(few.captured_queries)):
         stale = invalidation.taxonomy_change(sam)
     assert len([path for path in stale.api_paths if "/articles/find/?" in path]) == 10
+    assert len([path for path in stale.api_paths if path.endswith("/entries/")]) == 10
+
+
+def live_feed_copies(feed, *entries) -> set[str]:
+    """A live feed's page, RSS/Atom feeds, fragments and entries endpoints, and ``entries``'
+    API answers."""
+    feed_api = f"{API}/feeds/{feed.pk}"
+    return {
+        feed.get_full_url(),
+        f"{ROOT}/newsfeed/feeds/live/{feed.pk}.rss",
+        f"{ROOT}/newsfeed/feeds/live/{feed.pk}.atom",
+        f"{ROOT}/newsfeed/live/{feed.pk}/fragments/",
+        f"{API}/feeds/",
+        f"{feed_api}/",
+        f"{feed_api}/entries/",
+        *(f"{feed_api}/entries/{entry.pk}/" for entry in entries),
+    }
+
+
+def test_renaming_an_author_purges_the_live_feeds_showing_their_entries(
+    news_index, purged, committed
+):
+    sam = factories.make_author(slug="sam")
+    feed = factories.make_feed(news_index)
+    bylined = factories.make_entry(feed, authors=[sam])
+    factories.make_entry(feed)  # someone else's: its own answer is not purged
+    factories.make_entry(feed, authors=[sam], status="draft")  # never shown
+    other = factories.make_feed(news_index)
+    factories.make_entry(other)  # a feed without Sam: not purged
+    unpublished = factories.make_feed(news_index, publish=False)
+    factories.make_entry(unpublished, authors=[sam])
+    RecordingBackend.reset()
+
+    with committed():
+        sam.name = "Sam Jones"
+        sam.save()
+
+    urls = set(purged)
+    assert renamed_taxonomy_urls(news_index, "author", "sam") | live_feed_copies(feed, bylined) <= (
+        urls
+    )
+    assert not [url for url in urls if f"/{other.pk}" in url or f"/{unpublished.pk}" in url]
+    assert len([url for url in urls if "/entries/" in url and url.endswith("/")]) == 2

@@ -40,6 +40,7 @@ from .sites import root_urls
 from .visibility import (
     visible_articles,
     visible_authors,
+    visible_entries,
     visible_pages,
     visible_sources,
     visible_topics,
@@ -484,8 +485,9 @@ def taxonomy_change(instance: Any, slug_before: str | None = None) -> Stale:
     feed and the topic's feeds, and the API's endpoints for it and for articles; and, for the
     ``MAX_AFFECTED_ARTICLES`` most recently published visible articles that name it, their
     pages, API answers and lookups, and the feeds of all their topics (an item shows its byline
-    and topics). After a new slug (``slug_before``), the old paths too. The query count does
-    not grow with the number of articles."""
+    and topics); for an author, the live feeds showing their byline (``_add_bylined_feeds``).
+    After a new slug (``slug_before``), the old paths too. The query count does not grow with
+    the number of articles or feeds."""
     kind = instance._meta.model_name
     slugs = [instance.slug]
     _add(slugs, [slug_before])
@@ -511,7 +513,36 @@ def taxonomy_change(instance: Any, slug_before: str | None = None) -> Stale:
     )
     for article in articles:
         _add_article_copies(stale, article, _located(article, cache))
+    if kind == "author":
+        _add_bylined_feeds(stale, instance, cache)
     return stale
+
+
+def _add_bylined_feeds(stale: Stale, author: Any, cache: Any) -> None:
+    """The live feeds showing an entry with ``author``'s byline (their page, RSS/Atom feeds,
+    fragments and entries endpoints) and those entries' API answers: the most recently
+    published feeds and the latest entries first, each to ``MAX_AFFECTED_ARTICLES``, in a
+    fixed number of queries."""
+    entries = visible_entries().filter(authors=author)
+    feed_ids = entries.values("feed_id")
+    feeds = (
+        Page.objects.filter(pk__in=feed_ids)
+        .order_by(F("last_published_at").desc(nulls_last=True), "-pk")
+        .specific(defer=True)[:MAX_AFFECTED_ARTICLES]
+    )
+    feeds = list(feeds)
+    bylined = entries.filter(feed_id__in=[feed.pk for feed in feeds]).order_by("-pk")
+    shown = list(bylined.values_list("feed_id", "pk").distinct()[:MAX_AFFECTED_ARTICLES])
+    if feeds:
+        stale.add_api([_api("feed-list")])
+    for feed in feeds:
+        located = _located(feed, cache)
+        if located is not None and located[1]:
+            fragments = _reverse("wagtail_newsfeed:live_fragments", feed.pk)
+            page_paths = _page_paths(feed, located[1])
+            stale.add_paths(located[0], [*page_paths, *feed_paths("live", feed.pk), fragments])
+        stale.add_api([_api("feed-detail", feed.pk), _api("feed-entries", feed.pk)])
+    stale.add_api(_api("feed-entry-detail", feed_id, pk) for feed_id, pk in shown)
 
 
 # Sections --------------------------------------------------------------------------------------
