@@ -4,11 +4,13 @@ library (a real receiver's code, not ours) verifies."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
+from playwright.sync_api import expect
 from standardwebhooks.webhooks import Webhook
 
 from tests import factories
@@ -87,4 +89,27 @@ def test_publish_click_in_the_page_editor_sends_one_verified_article_published_w
     delivery = WebhookDelivery.objects.get()
     assert delivery.status == WebhookDelivery.Status.SUCCEEDED
     assert delivery.message_id == headers["webhook-id"]
+    context.close()
+
+
+def test_the_secret_checkboxes_are_labelled_and_show_their_error(chromium, live_server, receiver):
+    url, received = receiver
+    factories.make_superuser("editor")
+    endpoint = WebhookEndpoint.objects.create(name="Frontend", url=url, events=ARTICLE_EVENTS)
+    secret = endpoint.secret
+
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    page = log_in(context, live_server)
+    page.goto(f"{live_server.url}/admin/newsfeed/webhooks/edit/{endpoint.pk}/")
+    drop = page.get_by_role("checkbox", name="Stop using the old secret at once")
+    expect(page.get_by_role("checkbox", name="Make a new secret")).to_be_visible()
+    drop.check()
+    page.locator("footer button[type=submit]").first.click()
+
+    expect(drop).to_have_accessible_description(
+        re.compile("the old one is only dropped for a new one")
+    )
+    expect(page.get_by_text("the old one is only dropped for a new one")).to_be_visible()
+    endpoint.refresh_from_db()
+    assert endpoint.secret == secret and endpoint.previous_secret == ""
     context.close()

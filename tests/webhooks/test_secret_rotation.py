@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.urls import reverse
@@ -56,6 +57,31 @@ def test_the_edit_page_offers_a_new_secret_and_dropping_the_old(admin_client, ma
     assert 'name="new_secret"' in html and 'name="drop_old_secret"' in html
     add = admin_client.get(reverse("wagtail_newsfeed_webhooks:add")).content.decode()
     assert 'name="new_secret"' not in add and 'name="drop_old_secret"' not in add
+
+
+def described_by(html: str, name: str) -> list[str]:
+    """The texts of the elements the checkbox ``name`` is described by (each id must exist)."""
+    soup = BeautifulSoup(html, "html.parser")
+    box = soup.find("input", attrs={"name": name})
+    ids = box["aria-describedby"].split()
+    described = [soup.find(id=describer) for describer in ids]
+    assert None not in described, (name, ids)
+    return [element.get_text(" ", strip=True) for element in described]
+
+
+def label_of(html: str, name: str) -> str:
+    soup = BeautifulSoup(html, "html.parser")
+    box = soup.find("input", attrs={"name": name})
+    return soup.find("label", attrs={"for": box["id"]}).get_text(" ", strip=True)
+
+
+def test_the_secret_checkboxes_have_their_labels_and_help(admin_client, make_endpoint):
+    endpoint = make_endpoint("https://8.8.8.8/hooks", [WebhookEvent.ARTICLE_PUBLISHED])
+    html = admin_client.get(edit_url(endpoint)).content.decode()
+    assert label_of(html, "new_secret") == "Make a new secret"
+    assert label_of(html, "drop_old_secret") == "Stop using the old secret at once"
+    assert any("shown once" in text for text in described_by(html, "new_secret"))
+    assert any("may have leaked" in text for text in described_by(html, "drop_old_secret"))
 
 
 def test_after_a_new_secret_deliveries_verify_with_the_old_and_the_new_one(
@@ -146,6 +172,13 @@ def test_dropping_the_old_secret_without_a_new_one_is_a_form_error(admin_client,
         response = admin_client.post(edit_url(endpoint), form(endpoint, drop_old_secret="on"))
     assert response.status_code == 200
     assert "Make a new secret" in str(response.context["form"].errors["drop_old_secret"])
+    # Shown beside the checkbox, which names it as its description.
+    html = response.content.decode()
+    assert any(
+        "the old one is only dropped for a new one" in text
+        for text in described_by(html, "drop_old_secret")
+    )
+    assert label_of(html, "drop_old_secret") == "Stop using the old secret at once"
 
 
 def test_with_no_overlap_the_old_secret_stops_at_once(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import VERSION as WAGTAIL_VERSION
 from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views.generic import CreateView, EditView, IndexView
 from wagtail.admin.views.generic.base import BaseObjectMixin, WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
@@ -189,8 +189,19 @@ class WebhookEndpointViewSet(ModelViewSet):
     edit_view_class = EndpointEditView
     list_display = ["name", "url", "is_active", "created_at"]
     search_fields = ["name", "url"]
+    # The secret's checkboxes are the form's own fields (not the model's): without panels of
+    # their own Wagtail would print them bare, with no label, help or error. The section is
+    # hidden where the form has none of them (a new endpoint).
     edit_handler = ObjectList(
-        [FieldPanel("name"), FieldPanel("url"), FieldPanel("events"), FieldPanel("is_active")],
+        [
+            FieldPanel("name"),
+            FieldPanel("url"),
+            FieldPanel("events"),
+            FieldPanel("is_active"),
+            MultiFieldPanel(
+                [FieldPanel("new_secret"), FieldPanel("drop_old_secret")], heading=_("Secret")
+            ),
+        ],
         base_form_class=WebhookEndpointForm,
     )
 
