@@ -4,7 +4,7 @@ this app's JSON shapes, and the API hides what the site hides, expired pages inc
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import resolve
@@ -53,6 +53,30 @@ def test_feed_and_index_fields_in_wagtail_pages_api(feed, news_index):
     assert data["entry_order"] == "newest_first"
     assert "summary" in data
     assert "intro" in APIClient().get(f"/api/v2/pages/{news_index.pk}/").json()
+
+
+def test_article_times_in_wagtail_pages_api_are_utc_like_the_v1_api(news_index):
+    # Year 1 in New York has an offset with seconds (-04:56:02), which RFC 3339 cannot write.
+    published = datetime(1, 1, 2, 12, 0, tzinfo=UTC)
+    updated = datetime(2026, 12, 3, 11, 26, 4, 656482, tzinfo=UTC)
+    article = factories.make_article(news_index, published_at=published, updated_at=updated)
+    data = APIClient().get(f"{PAGES}{article.pk}/").json()
+    assert data["published_at"] == "0001-01-02T12:00:00.000000Z"
+    assert data["updated_at"] == "2026-12-03T11:26:04.656482Z"
+    assert (
+        data["published_at"]
+        == APIClient().get(f"/api/newsfeed/v1/articles/{article.pk}/").json()["published_at"]
+    )
+
+
+def test_feed_times_in_wagtail_pages_api_are_utc(news_index):
+    start = datetime(2026, 6, 1, 9, 30, tzinfo=UTC)
+    feed = factories.make_feed(
+        news_index, coverage_start=start, coverage_end=start + timedelta(hours=2)
+    )
+    data = APIClient().get(f"{PAGES}{feed.pk}/").json()
+    assert data["coverage_start"] == "2026-06-01T09:30:00.000000Z"
+    assert data["coverage_end"] == "2026-06-01T11:30:00.000000Z"
 
 
 def expire(page) -> None:

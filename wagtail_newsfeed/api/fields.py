@@ -78,6 +78,10 @@ class RichTextHTMLField(_ReadOnly):
         return serialization.rich_text_html(value, self.context)
 
 
+def _utc_datetime() -> serializers.Field:
+    return UTCDateTimeField(read_only=True)
+
+
 def page_api_serializers() -> dict[type, dict[str, Callable[[], serializers.Field]]]:
     """For each page model (or mixin), the API field names whose JSON shape this module gives.
 
@@ -95,8 +99,14 @@ def page_api_serializers() -> dict[type, dict[str, Callable[[], serializers.Fiel
             "authors": lambda: AuthorsJSONField(source="get_authors"),
             "tags": TagsJSONField,
             "corrections": CorrectionsJSONField,
+            "published_at": _utc_datetime,
+            "updated_at": _utc_datetime,
         },
-        LiveFeedMixin: {"summary": RichTextHTMLField},
+        LiveFeedMixin: {
+            "summary": RichTextHTMLField,
+            "coverage_start": _utc_datetime,
+            "coverage_end": _utc_datetime,
+        },
     }
 
 
