@@ -53,7 +53,7 @@ def test_feed_detail_has_pinned_and_key_events(api, feed, superuser):
     assert data["pinned"]["id"] == pinned.pk
     assert data["pinned"]["is_pinned"] is True
     assert [k["id"] for k in data["key_events"]] == [key.pk]
-    assert data["key_events"][0]["url"] == f"{feed.get_full_url()}#entry-{key.pk}"
+    assert data["key_events"][0]["url"] == f"{feed.get_full_url()}?entry={key.pk}#entry-{key.pk}"
 
 
 def test_entry_fields(api, feed, superuser):
@@ -71,7 +71,7 @@ def test_entry_fields(api, feed, superuser):
     assert item["authors"][0]["slug"] == "rep"
     assert item["is_pinned"] is False and item["is_key_event"] is False
     assert item["deleted"] is False
-    assert item["url"] == f"{feed.get_full_url()}#entry-{entry.pk}"
+    assert item["url"] == f"{feed.get_full_url()}?entry={entry.pk}#entry-{entry.pk}"
     for field in ("display_time", "created_at", "updated_at"):
         assert item[field]
     assert data["cursor"]

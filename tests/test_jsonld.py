@@ -117,7 +117,10 @@ def test_live_feed_page_has_a_live_blog_posting_with_visible_updates(client, new
     assert data["coverageStartTime"] == timezone.localtime(start).isoformat()
     assert data["coverageEndTime"] == timezone.localtime(end).isoformat()
     updates = data["liveBlogUpdate"]
-    assert [u["url"] for u in updates] == [f"{url}#entry-{newer.pk}", f"{url}#entry-{older.pk}"]
+    assert [u["url"] for u in updates] == [
+        f"{url}?entry={newer.pk}#entry-{newer.pk}",
+        f"{url}?entry={older.pk}#entry-{older.pk}",
+    ]
     assert all(u["@type"] == "BlogPosting" for u in updates)
     assert updates[1]["headline"] == "Winds pick up"
     assert updates[0]["articleBody"] == "Power is out </script><script>alert(1)</script>"

@@ -65,7 +65,12 @@ def test_fragments_render_entries_exactly_like_the_page(client, feed):
     assert data["entries"][str(pinned.pk)].strip() == entry_html_on_page(page, pinned)
     assert "data-pinned" in data["entries"][str(pinned.pk)]
     assert data["status"] == "live"
-    assert data["key_events"] in page and "Results" in data["key_events"]
+    # The same list, but not knowing the reader's page the fragments link to permalinks; the
+    # page links to the entries it shows by their anchors (live.js does the same, tests/js).
+    permalink = f"{feed.url}?entry={entry.pk}#entry-{entry.pk}"
+    anchored = data["key_events"].replace(f'href="{permalink}"', f'href="#entry-{entry.pk}"', 1)
+    assert f'href="{permalink}" data-newsfeed-permalink="{permalink}"' in data["key_events"]
+    assert anchored in page and "Results" in data["key_events"]
 
 
 def test_fragments_leave_out_drafts_deleted_and_other_feeds_entries(client, feed, news_index):

@@ -278,7 +278,7 @@ def test_live_page_shows_pinned_entry_key_events_and_permalinks(client, feed):
     assert f'id="entry-{pinned.pk}"' in pinned_html
     assert entry_ids(html) == [latest.pk, key.pk, first.pk]
     assert f'href="#entry-{key.pk}"' in html.split("data-newsfeed-key-events", 1)[1]
-    assert f'href="{feed.url}#entry-{first.pk}"' in html
+    assert f'href="{feed.url}?entry={first.pk}#entry-{first.pk}"' in html
     assert f'data-entry-id="{first.pk}" data-version="{first.version}"' in html
     local = timezone.localtime(first.display_time).isoformat(timespec="seconds")
     assert f'<time datetime="{local}">' in html
@@ -296,7 +296,7 @@ def test_live_page_says_each_entry_time_with_its_full_date_in_the_site_time_zone
     entry = factories.make_entry(feed, display_time=datetime(2025, 12, 4, 3, 30, tzinfo=UTC))
     html = client.get(feed.url).content.decode()
     assert (
-        f'<a class="newsfeed-entry__time" href="{feed.url}#entry-{entry.pk}" '
+        f'<a class="newsfeed-entry__time" href="{feed.url}?entry={entry.pk}#entry-{entry.pk}" '
         'title="Link to this update"><time datetime="2025-12-03T22:30:00-05:00">22:30</time>'
         '<span class="newsfeed-visually-hidden" data-newsfeed-date> 3 December 2025</span></a>'
     ) in html

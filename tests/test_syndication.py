@@ -161,8 +161,8 @@ def test_live_feed_lists_its_published_entries_with_permalinks(client, feed, sup
     _, parsed = _get(client, f"live_{fmt}", feed.pk)
     assert [e.title for e in parsed.entries] == ["Turnout is high in the north.", "Polls open"]
     assert [e.link for e in parsed.entries] == [
-        f"{feed.get_full_url()}#entry-{second.pk}",
-        f"{feed.get_full_url()}#entry-{first.pk}",
+        f"{feed.get_full_url()}?entry={second.pk}#entry-{second.pk}",
+        f"{feed.get_full_url()}?entry={first.pk}#entry-{first.pk}",
     ]
     assert "Doors open." in parsed.entries[1].summary
 

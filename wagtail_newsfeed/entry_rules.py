@@ -460,9 +460,15 @@ def reading_order(feed: LiveFeedPage) -> list[str]:
 
 
 def entries_following(
-    entries: QuerySet, feed: LiveFeedPage, following: LiveEntry | None, limit: int
+    entries: QuerySet,
+    feed: LiveFeedPage,
+    following: LiveEntry | None,
+    limit: int,
+    *,
+    inclusive: bool = False,
 ) -> tuple[list[LiveEntry], bool]:
-    """A keyset page of ``entries`` in the feed's reading order, after the entry ``following``.
+    """A keyset page of ``entries`` in the feed's reading order, after the entry ``following``
+    (or, ``inclusive``, starting with it).
 
     Keyset (not offset) paging keeps a page cheap on a feed of any length and stable while new
     entries arrive at the top.
@@ -470,9 +476,11 @@ def entries_following(
     if following is not None:
         t, pk = following.display_time, following.pk
         if feed.oldest_first:
-            entries = entries.filter(Q(display_time__gt=t) | Q(display_time=t, pk__gt=pk))
+            same = "pk__gte" if inclusive else "pk__gt"
+            entries = entries.filter(Q(display_time__gt=t) | Q(display_time=t, **{same: pk}))
         else:
-            entries = entries.filter(Q(display_time__lt=t) | Q(display_time=t, pk__lt=pk))
+            same = "pk__lte" if inclusive else "pk__lt"
+            entries = entries.filter(Q(display_time__lt=t) | Q(display_time=t, **{same: pk}))
     rows = list(entries.order_by(*reading_order(feed))[: limit + 1])
     return rows[:limit], len(rows) > limit
 

@@ -191,7 +191,7 @@ def entry_jsonld(entry: Any, feed_url: str) -> dict[str, Any]:
             "dateModified": isoformat(max(entry.updated_at, entry.display_time)),
             "articleBody": text,
             "author": [_person(author) for author in entry.get_authors()],
-            "url": f"{feed_url}#{entry.anchor}",
+            "url": entry.permalink(feed_url),
         }
     )
 

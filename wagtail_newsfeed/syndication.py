@@ -395,6 +395,11 @@ class LiveFeedEntriesFeed(NewsFeed):
         return escape(stream_text(item.body))
 
     def item_link(self, item: Any) -> str:
+        return item.permalink(self._feed_url)
+
+    def item_guid(self, item: Any) -> str:
+        # The entry's first permalink, kept as its id: a new guid would show every entry of
+        # the feed to its subscribers again as new.
         return f"{self._feed_url}#{item.anchor}"
 
     def item_pubdate(self, item: Any):

@@ -28,6 +28,16 @@ def test_tracking_parameters_share_the_cached_copy(varnish, servers):
     assert tracked.headers["X-Cache"] == "HIT"
 
 
+def test_an_entry_permalink_is_not_taken_for_a_tracking_parameter(varnish, servers):
+    """``?entry=<id>`` chooses what a live page shows (entry permalinks): a copy of its own."""
+    varnish.cached(f"{ARTICLES}?limit=4")
+
+    permalink = varnish.get(f"{ARTICLES}?limit=4&entry=5&utm_source=mail")
+
+    assert permalink.headers["X-Cache"] == "MISS"
+    assert varnish.get(f"{ARTICLES}?entry=5&limit=4").headers["X-Cache"] == "HIT"
+
+
 def test_api_reads_share_one_copy_whatever_the_cookies(varnish, servers):
     varnish.cached(f"{ARTICLES}?limit=6")
 

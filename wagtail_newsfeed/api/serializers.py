@@ -273,7 +273,7 @@ class EntrySerializer(_Base):
         feed_url = self.context.get("feed_url")
         if feed_url is None:
             feed_url = page_urls(entry.feed, self.request)[0]
-        return f"{feed_url}#{entry.anchor}" if feed_url else None
+        return entry.permalink(feed_url) if feed_url else None
 
     @extend_schema_field(schema.NOT_DELETED)
     def get_deleted(self, entry: LiveEntry) -> bool:
@@ -289,7 +289,7 @@ class EntrySummarySerializer(_Base):
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, entry: LiveEntry) -> str | None:
         feed_url = self.context.get("feed_url")
-        return f"{feed_url}#{entry.anchor}" if feed_url else None
+        return entry.permalink(feed_url) if feed_url else None
 
 
 class TombstoneSerializer(serializers.Serializer):

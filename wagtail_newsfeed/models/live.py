@@ -114,7 +114,11 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         from ..live_page import feed_page_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(feed_page_context(self, request.GET.get("before"), request))
+        context.update(
+            feed_page_context(
+                self, request.GET.get("before"), request, entry_id=request.GET.get("entry")
+            )
+        )
         return context
 
 
@@ -303,8 +307,14 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
     def anchor(self) -> str:
         return f"entry-{self.pk}"
 
+    def permalink(self, feed_url: str) -> str:
+        """The entry's address on its feed page at ``feed_url``: ``?entry=`` shows the page of
+        entries holding it (``live_page``), wherever it is in the feed, and the anchor scrolls
+        to it. A bare ``#entry-<id>`` finds nothing once newer entries push it off page 1."""
+        return f"{feed_url}?entry={self.pk}#{self.anchor}"
+
     def get_url(self, request=None) -> str:
-        return f"{self.feed.get_url(request=request)}#{self.anchor}"
+        return self.permalink(self.feed.get_url(request=request) or "")
 
     def get_authors(self) -> list[Any]:
         """The byline in order. ``authors.all()`` orders by name: the order lives on the links,

@@ -99,12 +99,24 @@ def newsfeed_fragment(context: Any) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def entry_permalink(context: dict[str, Any], entry: LiveEntry) -> str:
-    """The URL of one entry: its feed page's URL with the ``#entry-<id>`` anchor."""
+    """The URL of one entry (``LiveEntry.permalink``): its feed page's URL with ``?entry=<id>``,
+    which shows the page of entries holding it, and the ``#entry-<id>`` anchor."""
     page = context.get("page")
     request = context.get("request")
     if page is None or page.pk != entry.feed_id:
         page = entry.feed
-    return f"{page.get_url(request=request) or ''}#{entry.anchor}"
+    return entry.permalink(page.get_url(request=request) or "")
+
+
+@register.simple_tag(takes_context=True)
+def entry_link(context: dict[str, Any], entry: LiveEntry) -> str:
+    """Where a link to ``entry`` goes from this page: its anchor when the live page being
+    rendered shows it, else its permalink (the key events of a long feed name entries far
+    from the page the reader has)."""
+    live_state = context.get("newsfeed_live")
+    if live_state is not None and entry.pk in live_state.shown_ids:
+        return f"#{entry.anchor}"
+    return entry_permalink(context, entry)
 
 
 @register.simple_tag(takes_context=True)

@@ -308,8 +308,11 @@ export class LiveFeed {
     this.statusEvery = Math.max(2, Math.round(20000 / interval));
     this.cursor = root.getAttribute("data-live-cursor");
     this.oldestFirst = root.getAttribute("data-entry-order") === "oldest_first";
-    this.paginated = root.hasAttribute("data-paginated");
     this.list = root.querySelector("[data-newsfeed-entries]");
+    // A page after the first (?before=, or a permalink's ?entry= to an entry off page 1).
+    this.paginated =
+      root.hasAttribute("data-paginated") ||
+      Boolean(this.list && this.list.hasAttribute("data-paginated"));
     this.baseTitle = this.document.title;
     this.unseen = [];
     this.arrived = 0;
@@ -603,6 +606,9 @@ export class LiveFeed {
     const list = this.root.querySelector("[data-newsfeed-key-events]");
     const current = list ? list.closest("nav") || list : null;
     const next = html ? this.fromHTML(html) : null;
+    if (next) {
+      this.linkKeyEvents(next);
+    }
     if (current && next) {
       current.replaceWith(next);
     } else if (current) {
@@ -613,6 +619,23 @@ export class LiveFeed {
         this.list.closest("section") ||
         this.list;
       anchor.parentNode.insertBefore(next, anchor);
+    }
+  }
+
+  /**
+   * Key events link to an entry this page shows by its anchor, to any other by its permalink
+   * (data-newsfeed-permalink: the page of entries holding it). The server's list, not knowing
+   * the reader's page, links to permalinks.
+   */
+  linkKeyEvents(container) {
+    for (const link of container.querySelectorAll("[data-entry-id] a[data-newsfeed-permalink]")) {
+      const id = link.closest("[data-entry-id]").getAttribute("data-entry-id");
+      const href = this.entryElement(id)
+        ? `#entry-${id}`
+        : link.getAttribute("data-newsfeed-permalink");
+      if (link.getAttribute("href") !== href) {
+        link.setAttribute("href", href);
+      }
     }
   }
 
