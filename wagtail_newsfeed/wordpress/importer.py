@@ -240,24 +240,29 @@ class Importer:
         return page.get_url() or page.url_path
 
     def _redirects(self, plan: PostPlan, page_id: int, *, page: Page | None = None) -> None:
-        """A public post's old URLs redirect to its page (created when ``page`` was written,
-        only reported for an unchanged one); a post that is not public has none."""
-        paths, own = plan.old_paths, plan.own_paths
+        """A public post's old URLs redirect to its page (those missing are created again for
+        an unchanged post too); a post that is not public has none."""
+        paths = plan.old_paths
+        # Its own old URLs, each with the pages of the posts (of this export) that may have
+        # taken it in an earlier import: its guid, earlier slug or canonical URL names it.
+        own = {
+            path: [self.pages[wp_id] for wp_id in claims if wp_id in self.pages]
+            for path in plan.own_paths
+            if (claims := self.catalog.claims.get(path, set()) - {plan.wp_id})
+        }
         feed = post_feed_path(self.catalog.old_path(plan.link) if plan.link else None)
         feeds = [feed] if feed and feed not in paths else []
         if not plan.public:
             removed = drop_redirects(paths + feeds, self.site, page_id, own)
             self.report.count("redirects", "removed (the post is not public)", removed)
-        elif page is not None:
-            save_redirects(paths + feeds, self.site, self.report, plan.label, page=page, own=own)
-        else:
+        elif page is not None or page_id not in self.elsewhere:
+            save_redirects(
+                paths + feeds, self.site, self.report, plan.label, page_id=page_id, own=own
+            )
+        else:  # left in another index: its redirects were made for that index's site
             save_redirects(
                 paths, self.site, self.report, plan.label, page_id=page_id, create=False, own=own
             )
-            # The comment feed's redirect came after earlier imports: an unchanged post gets it
-            # (not one left in another index, whose other redirects are only reported too).
-            if page_id not in self.elsewhere:
-                save_redirects(feeds, self.site, self.report, plan.label, page_id=page_id)
 
     def validated(self, plan: PostPlan):
         if plan.kind == "feed":

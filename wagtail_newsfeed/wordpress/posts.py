@@ -23,7 +23,7 @@ from .media import MediaLibrary
 from .people import People
 from .records import Item
 from .report import Report
-from .survey import Catalog, is_liveblog, old_urls, own_urls
+from .survey import Catalog, canonical_url, is_liveblog, old_urls, own_urls
 from .taxonomy import Taxonomy
 
 #: Changes when the importer would convert the same post differently: re-runs then update.
@@ -107,12 +107,6 @@ def seo_text(template: str, *, title: str, site: str, excerpt: str) -> str:
     text = _RANK_MATH_VARIABLE.sub(fill, text)
     text = values.plain_text(text)
     return text.strip(" -|").strip()
-
-
-def canonical_url(item: Item) -> str:
-    """The canonical URL an SEO plugin (Yoast, Rank Math) set for the post, if any."""
-    meta = item.meta
-    return (meta.get("_yoast_wpseo_canonical") or meta.get("rank_math_canonical_url") or "").strip()
 
 
 class Planner:

@@ -2,11 +2,13 @@
 permalink, ``?p=<id>`` and guid to its new page, and from each attachment's file URL to the
 imported file.
 
-A path that already redirects somewhere else (an editor's redirect, another post's) is left
-alone and reported, except a post's own permalink and ``?p=<id>``: those only ever lead to that
-post, so one an earlier import let another post's guid or canonical URL take is moved back. A
-path that already redirects to the right place is not written again, so re-runs create nothing
-twice. Only public posts get redirects: a draft, scheduled, private or
+A path that already redirects somewhere else (an editor's redirect, another post's, a post of
+another WordPress site imported into the same Wagtail site) is left alone and reported, except a
+post's own permalink and ``?p=<id>`` taken by a post of the same export whose guid, earlier slug
+or canonical URL names it: an earlier import let that post take it, so it is moved back (an
+editor who pointed it at any other page is left alone). A path that already redirects to the
+right place is not written again, so re-runs create nothing twice, and one that is missing is
+created again. Only public posts get redirects: a draft, scheduled, private or
 password-protected post's old URLs (``/?p=<id>`` above all, which anyone can count through)
 would reveal its new URL, and a post that is no longer public loses the redirects to it
 (``drop_redirects``). A path the site itself answers (an existing page such as ``/news``,
@@ -17,16 +19,17 @@ over ``/news``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from functools import reduce
+from operator import or_
 
 from django.conf import settings as django_settings
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.urls import Resolver404, resolve
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 from wagtail.views import serve
 
-from ..models import WordPressOrigin
 from . import values
 from .report import Report
 
@@ -44,13 +47,13 @@ def save_redirects(
     create: bool = True,
     page_id: int | None = None,
     stale_link: str = "",
-    own: Collection[str] = (),
+    own: Mapping[str, Collection[int]] | None = None,
 ) -> None:
     """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``; with
     ``create=False`` only the report lines (a re-run of an unchanged post, known by its
     ``page_id``, repeats them). A redirect to ``stale_link`` (where an earlier version of the
     importer pointed it) is moved to ``link``, and one from a path of ``own`` (the post's own
-    old URLs) to another imported post's page is moved to ``page_id``, even with
+    old URLs) to one of the pages ``own`` gives for it is moved to ``page_id``, even with
     ``create=False``: an earlier version let that post's guid or canonical URL take it."""
     page_id = page.pk if page is not None else page_id
     wanted = []
@@ -72,7 +75,7 @@ def save_redirects(
         redirect.old_path: redirect
         for redirect in Redirect.objects.filter(site=site, old_path__in=wanted)
     }
-    own = [path for path in own if path in wanted]
+    own = {path: pages for path, pages in (own or {}).items() if path in wanted}
     reclaimed = list(taken_by_other_posts(own, site, page_id)) if own and page_id else []
     for redirect in reclaimed:
         redirect.redirect_page_id = page_id
@@ -115,10 +118,13 @@ def save_redirects(
 
 
 def drop_redirects(
-    paths: list[str], site: Site | None, page_id: int, own: Collection[str] = ()
+    paths: list[str],
+    site: Site | None,
+    page_id: int,
+    own: Mapping[str, Collection[int]] | None = None,
 ) -> int:
     """Delete the redirects from ``paths`` to page ``page_id`` (a post no longer public), and
-    those from ``own`` (its own old URLs) to another imported post's page; how many there
+    those from ``own`` (its own old URLs) to the pages ``own`` gives for them; how many there
     were."""
     wanted = [path for path in dict.fromkeys(paths) if path and len(path) <= MAX_PATH]
     if not wanted:
@@ -126,7 +132,7 @@ def drop_redirects(
     deleted, _ = Redirect.objects.filter(
         site=site, old_path__in=wanted, redirect_page_id=page_id
     ).delete()
-    taken, _ = taken_by_other_posts(own, site, page_id).delete()
+    taken, _ = taken_by_other_posts(own or {}, site, page_id).delete()
     return deleted + taken
 
 
@@ -143,15 +149,19 @@ def drop_link_redirects(paths: list[str], site: Site | None, links: list[str]) -
 
 
 def taken_by_other_posts(
-    own: Collection[str], site: Site | None, page_id: int
+    own: Mapping[str, Collection[int]], site: Site | None, page_id: int
 ) -> QuerySet[Redirect]:
-    """Redirects from ``own`` (a post's own old URLs) to the page of another imported post."""
-    others = WordPressOrigin.objects.filter(kind=WordPressOrigin.Kind.POST, page__isnull=False)
-    return Redirect.objects.filter(
-        site=site,
-        old_path__in=[path for path in own if len(path) <= MAX_PATH],
-        redirect_page_id__in=others.exclude(page_id=page_id).values("page_id"),
-    )
+    """Redirects from ``own`` (a post's own old URLs) to the pages it gives for each (those of
+    the posts of the same export whose guid, earlier slug or canonical URL names the path):
+    never a redirect an editor pointed elsewhere, nor one to another WordPress site's post."""
+    wanted = [
+        Q(old_path=path, redirect_page_id__in=[pk for pk in pages if pk != page_id])
+        for path, pages in own.items()
+        if len(path) <= MAX_PATH and any(pk != page_id for pk in pages)
+    ]
+    if not wanted:
+        return Redirect.objects.none()
+    return Redirect.objects.filter(reduce(or_, wanted), site=site)
 
 
 def site_paths(paths: list[str], site: Site | None, page_id: int | None) -> dict[str, str]:

@@ -65,6 +65,10 @@ class Catalog:
     post_paths: dict[str, int] = field(default_factory=dict)
     #: The paths some post owns (``own_urls``), which no other post's guid or canonical takes.
     owned_paths: set[str] = field(default_factory=set)
+    #: Each path a post names without owning it (its guid, an earlier slug, its canonical URL)
+    #: and the posts naming it: the only posts an earlier import may have let take another
+    #: post's own path, and so the only ones a re-run takes such a path back from.
+    claims: dict[str, set[int]] = field(default_factory=dict)
     reusable: dict[int, str] = field(default_factory=dict)
     used_logins: set[str] = field(default_factory=set)
     guest_authors: dict[str, str] = field(default_factory=dict)
@@ -127,6 +131,12 @@ def own_urls(catalog: Catalog, item: Item) -> list[str]:
     permalink = catalog.old_path(item.link) if item.link else None
     paths = [permalink] if permalink and permalink != "/" else []
     return list(dict.fromkeys([*paths, catalog.query_path("p", item.wp_id or 0)]))
+
+
+def canonical_url(item: Item) -> str:
+    """The canonical URL an SEO plugin (Yoast, Rank Math) set for the post, if any."""
+    meta = item.meta
+    return (meta.get("_yoast_wpseo_canonical") or meta.get("rank_math_canonical_url") or "").strip()
 
 
 def old_urls(catalog: Catalog, item: Item) -> list[str]:
@@ -286,8 +296,13 @@ def _post(catalog: Catalog, item: Item) -> None:
         if path not in catalog.owned_paths:
             catalog.owned_paths.add(path)
             catalog.post_paths[path] = item.wp_id or 0
-    for path in old_urls(catalog, item):
+    paths = old_urls(catalog, item)
+    for path in paths:
         catalog.post_paths.setdefault(path, item.wp_id or 0)
+    canonical = canonical_url(item)
+    paths.append(catalog.old_path(canonical) if canonical else None)
+    for path in set(paths) - {*own, None, "/"}:
+        catalog.claims.setdefault(path, set()).add(item.wp_id or 0)
     bylines = item.terms_of("author")
     if is_liveblog(item):  # a live feed has no byline: its entries have authors
         pass

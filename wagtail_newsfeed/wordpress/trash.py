@@ -14,11 +14,10 @@ from wagtail.models import Page, Site
 
 from .archives import post_feed_path
 from .pages import cancel_schedule
-from .posts import canonical_url
 from .records import Item
 from .redirects import drop_redirects
 from .report import Report
-from .survey import Catalog, old_urls
+from .survey import Catalog, canonical_url, old_urls
 
 #: WordPress renames a trashed post's slug (``wp_add_trashed_suffix_to_post_name_for_post``)
 #: and keeps the one it had in this meta key, restoring it on untrash.
