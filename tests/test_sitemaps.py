@@ -142,3 +142,66 @@ def test_sitemaps_are_public_for_proxies(client, news_index, settings):
         response = client.get(url)
         assert response.status_code == 200
         assert response["Cache-Control"] == "public, max-age=90", url
+
+
+def _page_lastmods(client) -> dict[str, str]:
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    root = ElementTree.fromstring(response.content)
+    return {
+        url.findtext("sm:loc", namespaces=NS): url.findtext("sm:lastmod", namespaces=NS)
+        for url in root.findall("sm:url", NS)
+    }
+
+
+def _feed_with_entry(news_index, published_days_ago: int, entry_days_ago: int):
+    """A live feed last published, and its one published entry last changed, days ago."""
+    from wagtail_newsfeed.models import LiveEntry, LiveFeedPage
+
+    now = timezone.now()
+    feed = factories.make_feed(news_index)
+    entry = factories.make_entry(feed)
+    LiveFeedPage.objects.filter(pk=feed.pk).update(
+        last_published_at=now - timedelta(days=published_days_ago)
+    )
+    LiveEntry.objects.filter(pk=entry.pk).update(updated_at=now - timedelta(days=entry_days_ago))
+    return feed
+
+
+def _day(days_ago: int) -> str:
+    return timezone.localdate(timezone.now() - timedelta(days=days_ago)).isoformat()
+
+
+def test_page_sitemap_lastmod_of_a_live_feed_is_its_latest_visible_entry_change(client, news_index):
+    feed = _feed_with_entry(news_index, published_days_ago=5, entry_days_ago=2)
+    factories.make_entry(feed, status="draft")  # changed now, but readers do not see it
+    assert _page_lastmods(client)[feed.get_full_url()] == _day(2)
+
+
+def test_page_sitemap_lastmod_of_a_live_feed_is_its_publish_when_later(client, news_index):
+    feed = _feed_with_entry(news_index, published_days_ago=1, entry_days_ago=4)
+    quiet = factories.make_feed(news_index)
+    lastmods = _page_lastmods(client)
+    assert lastmods[feed.get_full_url()] == _day(1)
+    assert lastmods[quiet.get_full_url()] == _day(0)
+
+
+def test_page_sitemap_lastmod_of_live_feeds_costs_fixed_queries(
+    client, news_index, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _feed_with_entry(news_index, published_days_ago=5, entry_days_ago=2)
+    factories.make_article(news_index)
+    _page_lastmods(client)  # Wagtail's Site root paths, read once after publishing
+    with CaptureQueriesContext(connection) as one_feed:
+        _page_lastmods(client)
+    budget = len(one_feed)  # now: the next request forgets the queries it captured
+    feeds = [_feed_with_entry(news_index, 5, days) for days in (1, 2, 3, 3, 4, 1, 2)]
+    _page_lastmods(client)
+    with django_assert_max_num_queries(budget):
+        lastmods = _page_lastmods(client)
+    assert [lastmods[feed.get_full_url()] for feed in feeds] == [
+        _day(days) for days in (1, 2, 3, 3, 4, 1, 2)
+    ]

@@ -266,8 +266,10 @@ def taxonomy_api_paths(listed: Listings) -> list[str | None]:
 
 def page_sitemap_paths() -> list[str]:
     """The page sitemap, which lists every page readers may see (live feeds among them): a page
-    event of one, publish or unpublish, a move or a view restriction, changes it. (Its
-    ``lastmod`` of a page is the page's last publish: entry changes leave it as it is.)"""
+    event of one, publish or unpublish, a move or a view restriction, changes it. (A live
+    feed's ``lastmod`` follows its entries too, but entry changes do not purge it: it states
+    days, and regenerating the whole sitemap on every entry change would cost more than the
+    ``PAGE_CACHE_MAX_AGE`` it can be late.)"""
     return [path for path in [_reverse(PAGE_SITEMAP_URL_NAME)] if path]
 
 

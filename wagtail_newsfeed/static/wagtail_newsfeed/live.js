@@ -495,6 +495,7 @@ export class LiveFeed {
     const existing = this.entryElement(id);
     const pinned = element.hasAttribute("data-pinned");
     const unseen = Boolean(existing) && this.unseen.includes(existing);
+    const place = existing ? focusPlace(this.document, existing) : null;
     if (
       existing &&
       existing.hasAttribute("data-pinned") === pinned &&
@@ -504,8 +505,10 @@ export class LiveFeed {
       element.hidden = existing.hidden;
       this.swapUnseen(existing, element);
       existing.replaceWith(element);
+      restoreFocus(place, element);
       return;
     }
+    const neighbour = place ? this.neighbourOf(existing) : null;
     if (existing) {
       // Pinned, unpinned or given another time: it moves. Not yet revealed, it stays new.
       this.dropUnseen(existing);
@@ -516,6 +519,31 @@ export class LiveFeed {
     } else {
       this.insertInOrder(element, unseen || (!existing && !this.displaced[String(id)]));
     }
+    if (place && element.isConnected && !element.hidden) {
+      restoreFocus(place, element); // The reader follows the entry to where it went.
+    } else if (place) {
+      focusQuietly(neighbour); // It went to another page of the feed.
+    }
+  }
+
+  /**
+   * Where focus goes when the entry that holds it leaves the page: the next entry, else the one
+   * before it, else the list of updates; never lost to the top of the document.
+   */
+  neighbourOf(element) {
+    const shown = (node) => node && node.hasAttribute("data-entry-id") && !node.hidden;
+    let next = element.nextElementSibling;
+    while (next && !shown(next)) {
+      next = next.nextElementSibling;
+    }
+    let previous = element.previousElementSibling;
+    while (previous && !shown(previous)) {
+      previous = previous.previousElementSibling;
+    }
+    const first = [...this.list.querySelectorAll(":scope > [data-entry-id]")].find(
+      (entry) => entry !== element && shown(entry),
+    );
+    return next || previous || first || this.list.closest("section") || this.list;
   }
 
   placePinned(element) {
@@ -589,8 +617,10 @@ export class LiveFeed {
   removeEntry(id) {
     const existing = this.entryElement(id);
     if (existing) {
+      const neighbour = focusPlace(this.document, existing) ? this.neighbourOf(existing) : null;
       this.dropUnseen(existing);
       this.removeElement(existing);
+      focusQuietly(neighbour);
     }
   }
 
@@ -795,6 +825,61 @@ export function changesIn(delta) {
     throw new TypeError("Not a delta of live entries");
   }
   return results;
+}
+
+/** What can take focus in an entry: its place among them says where the reader was. */
+const FOCUSABLE =
+  "a[href], area[href], button, input, select, textarea, iframe, summary, audio[controls], " +
+  "video[controls], [contenteditable], [tabindex]";
+
+/**
+ * Where focus is inside `element`, before it is replaced or removed: the focused element's
+ * link target and place among the element's focusable elements (or the element itself), or
+ * null when focus is elsewhere.
+ */
+export function focusPlace(document, element) {
+  const active = document && document.activeElement;
+  if (!active || !element.contains(active)) {
+    return null;
+  }
+  return {
+    self: active === element,
+    href: active.getAttribute("href"),
+    tag: active.tagName,
+    index: [...element.querySelectorAll(FOCUSABLE)].indexOf(active),
+  };
+}
+
+/**
+ * Focus in `replacement` what matches `place`: the element with the same link target, else the
+ * element of the same kind in the same place, else the replacement itself. A screen reader or keyboard user whose
+ * entry was corrected under them stays where they were.
+ */
+export function restoreFocus(place, replacement) {
+  if (!place || !replacement) {
+    return;
+  }
+  const candidates = [...replacement.querySelectorAll(FOCUSABLE)];
+  let target = null;
+  if (!place.self && place.href !== null) {
+    target = candidates.find((candidate) => candidate.getAttribute("href") === place.href);
+  }
+  if (!target && !place.self && place.index >= 0) {
+    const same = candidates[place.index];
+    target = same && same.tagName === place.tag ? same : null;
+  }
+  focusQuietly(target || replacement);
+}
+
+/** Focus `element` without scrolling, making it focusable first if it is not. */
+function focusQuietly(element) {
+  if (!element) {
+    return;
+  }
+  if (!element.matches(FOCUSABLE) || element.matches("a:not([href])")) {
+    element.setAttribute("tabindex", "-1");
+  }
+  element.focus({ preventScroll: true });
 }
 
 function sameKey(a, b) {
