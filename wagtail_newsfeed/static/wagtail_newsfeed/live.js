@@ -639,10 +639,20 @@ export class LiveFeed {
     if (next) {
       this.linkKeyEvents(next);
     }
+    // Every change brings the list again: the same markup is left alone (a reader on one of
+    // its links keeps it); a changed list keeps focus on the same event's link.
+    const place = current ? focusPlace(this.document, current) : null;
+    if (current && next && current.outerHTML === next.outerHTML) {
+      return;
+    }
     if (current && next) {
       current.replaceWith(next);
+      restoreFocus(place, next);
     } else if (current) {
       current.remove();
+      if (place) {
+        focusQuietly(this.list.closest("section") || this.list);
+      }
     } else if (next) {
       const anchor =
         this.root.querySelector("[data-newsfeed-pinned]") ||
