@@ -234,6 +234,13 @@ def test_an_entry_held_after_an_import_is_deleted_here_too(run_import):
     assert texts([held]) == ["<p>Shown at first</p>"]
 
 
+def test_an_entry_held_and_shown_again_in_wordpress_comes_back(run_import):
+    run_import(election(Entry(130, "Shown at first", "2024-05-02 12:00:00")))
+    run_import(election(Entry(130, "Shown at first", "2024-05-02 12:00:00", approved="0")))
+    output = run_import(election(Entry(130, "Shown at first", "2024-05-02 12:00:00")))
+    assert entry_of(130).deleted_at is None and "1 updated" in output
+
+
 def test_a_co_contributor_who_wrote_nothing_else_is_an_author_of_the_entry(run_import):
     export = election(
         Entry(
@@ -248,3 +255,39 @@ def test_a_co_contributor_who_wrote_nothing_else_is_an_author_of_the_entry(run_i
     run_import(export)
     entry = LiveEntry.objects.get(feed=feed(), display_time=datetime(2024, 5, 2, 12, 0, tzinfo=UTC))
     assert sorted(a.name for a in entry.authors.all()) == ["Alice Reporter", "Carol Contributor"]
+
+
+def entry_of(wp_id: int) -> LiveEntry:
+    return WordPressOrigin.objects.get(kind="entry", wp_id=wp_id).entry
+
+
+def test_an_entry_deleted_in_wagtail_stays_deleted_when_wordpress_has_not_changed_it(
+    run_import, admin_user, count_rows
+):
+    run_import(election())
+    entry_rules.delete_entry(entry_of(100), admin_user)
+    before, version = count_rows(), entry_rules.current_version(feed())
+    output = run_import(election())
+    assert entry_of(100).deleted_at is not None
+    assert count_rows() == before and entry_rules.current_version(feed()) == version
+    assert "1 left deleted (deleted in Wagtail)" in output and "updated" not in output
+
+
+def test_an_entry_deleted_in_wagtail_stays_deleted_when_wordpress_edited_it(run_import, admin_user):
+    run_import(election())
+    entry_rules.delete_entry(entry_of(100), admin_user)
+    version = entry_rules.current_version(feed())
+    edit = Entry(110, "Polls open at 7am sharp.", "2024-05-02 23:59:00", replaces=100)
+    for _ in range(2):  # the line comes back on every run
+        output = run_import(election(edit))
+        assert entry_of(100).deleted_at is not None
+        assert texts([entry_of(100)]) == ["<p>Polls open at 7am.</p>"]
+        assert entry_rules.current_version(feed()) == version
+        assert "entry 100 was deleted in Wagtail: its edit in WordPress was not imported" in output
+
+
+def test_a_dry_run_counts_an_entry_deleted_in_wagtail_as_left_deleted(run_import, admin_user):
+    run_import(election())
+    entry_rules.delete_entry(entry_of(100), admin_user)
+    output = run_import(election(), dry_run=True)
+    assert "1 left deleted (deleted in Wagtail)" in output and "to update" not in output

@@ -5,7 +5,8 @@ comment whose comment meta ``liveblog_replaces`` names the entry it replaces (an
 versions, also rewrites the original); deleting adds a replacing comment with empty content and
 trashes or deletes the original. So an entry here is an original comment with the content of its
 latest replacement, at the original's time and by the original's author; a deletion leaves it
-out (or, if it was imported before, deletes it here too). A key event is an entry whose content
+out (or, if it was imported before, deletes it here too). An entry an editor deleted here stays
+deleted, even when WordPress changed it since (reported). A key event is an entry whose content
 holds the ``/key`` command (saved as ``<span class="liveblog-command type-key">``) or whose
 comment meta ``liveblog_key_entry`` is set. Co-authors come from ``liveblog_contributors``.
 
@@ -162,6 +163,7 @@ def sync_entries(
     """Create, update or delete the feed's imported entries; call inside the post's transaction."""
     stream_block = LiveEntry._meta.get_field("body").stream_block
     plans_of: dict[int, EntryPlan] = {}
+    deleted_here: dict[int, int] = {}  # id(entry) -> WordPress id, of the entries it deletes
 
     def decide() -> list[tuple[LiveEntry, str, Any]]:
         # Read under the feed's lock: an editor's change in the console cannot slip in between.
@@ -184,9 +186,19 @@ def sync_entries(
                 elif entry.deleted_at is None:
                     entry.deleted_at, entry.is_pinned = now, False
                     changed.append((entry, "delete", None))
+                    deleted_here[id(entry)] = plan.wp_id
                 continue
             fingerprint = plan.fingerprint()
-            if entry is not None and origin.fingerprint == fingerprint and entry.deleted_at is None:
+            if entry is not None and deleted_in_wagtail(entry, origin):
+                report.count("live entries", "left deleted (deleted in Wagtail)")
+                if origin.fingerprint != fingerprint:
+                    report.warn(
+                        "entry",
+                        f"{label}: entry {plan.wp_id} was deleted in Wagtail: its edit in "
+                        "WordPress was not imported",
+                    )
+                continue
+            if entry is not None and origin.fingerprint == fingerprint:
                 report.count("live entries", "unchanged")
                 continue
             try:
@@ -209,6 +221,10 @@ def sync_entries(
         return changed
 
     for entry, action, _user in entry_rules.import_entries(feed, decide):
+        if id(entry) in deleted_here:  # deleted by WordPress: back if WordPress shows it again
+            WordPressOrigin.objects.filter(
+                site=site, kind=WordPressOrigin.Kind.ENTRY, wp_id=deleted_here[id(entry)]
+            ).update(fingerprint="")
         plan = plans_of.get(id(entry))
         if plan is not None:
             entry_rules.set_byline(entry, plan.authors[: settings.ENTRY_MAX_AUTHORS])
@@ -221,6 +237,13 @@ def sync_entries(
         report.count(
             "live entries", {"publish": "created", "edit": "updated", "delete": "deleted"}[action]
         )
+
+
+def deleted_in_wagtail(entry: LiveEntry, origin: WordPressOrigin) -> bool:
+    """Whether an editor deleted the entry: an import that deletes one (deleted or held back in
+    WordPress) forgets its fingerprint, so it comes back if WordPress shows it again, while an
+    editor's deletion stands, as an editor's unpublishing does."""
+    return entry.deleted_at is not None and bool(origin.fingerprint)
 
 
 def count_entry_changes(
@@ -250,7 +273,9 @@ def count_entry_changes(
                 report.count("live entries", "to delete")
         elif entry is None:
             report.count("live entries", "to create")
-        elif origin.fingerprint == plan.fingerprint() and entry.deleted_at is None:
+        elif deleted_in_wagtail(entry, origin):
+            report.count("live entries", "left deleted (deleted in Wagtail)")
+        elif origin.fingerprint == plan.fingerprint():
             report.count("live entries", "unchanged")
         else:
             report.count("live entries", "to update")
