@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -155,6 +156,26 @@ def test_a_live_blogs_coverage_start_is_one_it_has_or_will_have(
 
     want = times[expected]
     assert data.get("coverageStartTime") == (timezone.localtime(want).isoformat() if want else None)
+
+
+def test_an_upcoming_live_blogs_cached_data_drops_its_planned_end_once_it_passes(
+    client, news_index
+):
+    # The JSON-LD is kept in the cache for an hour (FRAGMENT_CACHE_TIMEOUT); the planned end
+    # of coverage that has not begun is stated only until it passes, as the API states it.
+    end = timezone.now() + timedelta(seconds=2)
+    feed = factories.make_feed(
+        news_index, "Count night", coverage_status="upcoming", coverage_start=None, coverage_end=end
+    )
+    before, _html = _jsonld(client, feed)
+    assert before["coverageEndTime"] == timezone.localtime(end).isoformat()
+
+    time.sleep(max(0.0, (end - timezone.now()).total_seconds()) + 0.05)
+
+    after, _html = _jsonld(client, feed)
+    assert "coverageEndTime" not in after
+    api = client.get(f"/api/newsfeed/v1/feeds/{feed.pk}/").json()
+    assert api["coverage_end"] is None
 
 
 def test_live_blog_lists_at_most_one_page_of_updates(client, feed, superuser, settings):

@@ -264,7 +264,9 @@ def page_jsonld(
 ) -> dict[str, Any] | None:
     """The structured data for any newsfeed page, or ``None`` for pages that have none. Kept
     in the cache (``fragments``) by the page's ``cache_key`` and, for a live feed whose page
-    state (``live_page.LiveFeedPageState``) is given, by the feed's version."""
+    state (``live_page.LiveFeedPageState``) is given, by the feed's version and by the end of
+    coverage it states: the one part that changes with the clock alone (an upcoming feed's
+    planned end is dropped once it passes, ``coverage_end``)."""
     from .fragments import cached
     from .models import LiveFeedMixin, NewsArticleMixin
 
@@ -282,7 +284,7 @@ def page_jsonld(
             return live_feed_jsonld(page, request)
         return cached(
             "live_feed_jsonld",
-            (page.pk, page.cache_key, live_state.version, where),
+            (page.pk, page.cache_key, live_state.version, coverage_end(page), where),
             lambda: live_feed_jsonld(page, request, live_state.latest),
             request,
         )
