@@ -6,7 +6,6 @@ runs in its own savepoint, so what one writes never reaches the next."""
 
 from __future__ import annotations
 
-import base64
 import json
 
 import pytest
@@ -198,66 +197,6 @@ def test_article_find_still_finds_an_article_on_a_site_given_with_its_port(api, 
     response = api.get(FIND, {"path": path, "site": f"{site.hostname}:{site.port}"})
     assert response.status_code == 200, response.content[:300]
     assert response.json()["id"] == article.pk
-
-
-def cursor_of(querystring: bytes) -> str:
-    """A DRF cursor as the paginator reads it: base64 of a query string."""
-    return base64.b64encode(querystring).decode()
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/newsfeed/v1/topics/",
-        "/api/newsfeed/v1/authors/",
-        "/api/newsfeed/v1/sources/",
-        "/api/newsfeed/v1/articles/",
-    ],
-)
-@pytest.mark.parametrize(
-    "querystring",
-    [b"p=a%00b", b"p=%00", b"o=1&p=a%00b", b"r=1&p=a%00b", b"p=" + b"x" * 5000],
-)
-def test_a_list_cursor_with_an_impossible_position_is_a_400_naming_cursor(
-    api, news_index, path, querystring
-):
-    author, source, topic = factories.make_author(), factories.make_source(), factories.make_topic()
-    factories.make_article(news_index, topics=[topic], authors=[author], source=source)
-    response = api.get(path, {"cursor": cursor_of(querystring)})
-    assert_problem(response, 400, "cursor")
-    assert problem_names(response) == ["cursor"]
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/api/newsfeed/v1/articles/",
-        "/api/newsfeed/v1/articles/?ordering=published_at",
-        "/api/newsfeed/v1/feeds/",
-        "/api/newsfeed/v1/feeds/?status=live",
-    ],
-)
-@pytest.mark.parametrize(
-    "position",
-    [
-        "0001-01-01T00:00:00+05:00",  # before year 1 in UTC (SQLite: OverflowError)
-        "9999-12-31T23:59:59-05:00",  # after year 9999 in UTC
-        "2026-01-01T00:00:00+20:00",  # ISO 8601 allows it, PostgreSQL does not
-        "2026-01-01T00:00:00-23:59",
-        "2026-01-01T00:00:00",  # no offset: no stored value is written so
-    ],
-)
-def test_a_list_cursor_with_a_date_time_not_in_utc_is_a_400_naming_cursor(
-    api, news_index, path, position
-):
-    """A date-time position is written in UTC; a client's rewritten offset goes to the database
-    as it is (a 500 there) unless it is refused first."""
-    factories.make_article(news_index)
-    factories.make_feed(news_index)
-    querystring = b"o=0&r=0&p=" + position.replace("+", "%2B").encode()
-    response = api.get(path, {"cursor": cursor_of(querystring)})
-    assert_problem(response, 400, "cursor")
-    assert problem_names(response) == ["cursor"]
 
 
 @pytest.mark.parametrize(

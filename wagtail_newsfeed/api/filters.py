@@ -23,7 +23,9 @@ from ..models import ArticleAuthor, ArticleTag, NewsArticlePage
 from ..models.taxonomy import filed_under, subtree
 from ..search import search_articles
 
-ORDERINGS = {"-published_at": ("-published_at", "-id"), "published_at": ("published_at", "id")}
+#: The article list's orderings, each ending with the primary key so that no two articles share a
+#: position (the keyset ``pagination`` pages on). ``pk``: the list pages through ``values()`` rows.
+ORDERINGS = {"-published_at": ("-published_at", "-pk"), "published_at": ("published_at", "pk")}
 
 
 class DateOrDateTimeField(forms.Field):
