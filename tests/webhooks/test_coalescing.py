@@ -164,14 +164,18 @@ def test_a_retry_that_fell_due_goes_out_with_the_next_activity(
         factories.make_article(index, "Second")
     failed.refresh_from_db()
     assert failed.attempts == 1  # not due yet: left alone
+    second = WebhookDelivery.objects.exclude(pk=failed.pk).get()
+    # The endpoint backs off: the new delivery waits for the retry rather than being tried.
+    assert (second.attempts, second.next_attempt_at) == (0, failed.next_attempt_at)
 
-    WebhookDelivery.objects.filter(pk=failed.pk).update(
+    WebhookDelivery.objects.filter(status="pending").update(  # the back-off has passed
         next_attempt_at=timezone.now() - timedelta(seconds=1)
     )
     with committed():
         factories.make_article(index, "Third")
     failed.refresh_from_db()
     assert (failed.status, failed.attempts) == ("succeeded", 2)
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"succeeded"}
     ids = [r.headers["webhook-id"] for r in receiver.wait_for(4)]
     assert len(ids) == 4 and ids.count(failed.message_id) == 2
 

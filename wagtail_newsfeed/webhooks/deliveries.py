@@ -5,7 +5,9 @@ worker that died mid-send leaves a lease that runs out), sent to the address ``t
 moments before (no redirects followed, a timeout for the whole attempt, the response read up to a
 cap), and its outcome written to the log. A failed attempt is not retried in the request that
 made it: the next attempt is due ``WEBHOOK_RETRY_DELAY × 2ⁿ`` seconds later and is enqueued with
-``run_after`` when the task backend can defer. When it cannot (the immediate backend, Wagtail's
+``run_after`` when the task backend can defer. Until then the endpoint's other deliveries wait
+too (``standing``): one failing receiver gets one attempt per back-off period, and never holds up
+the others. When it cannot (the immediate backend, Wagtail's
 default), what is due goes out with the next webhook activity (``schedule`` flushes a few due
 deliveries after sending the new ones) or with ``send_due_deliveries`` (the ``send_webhooks``
 command, or the task of the same name run by a worker).
@@ -31,6 +33,7 @@ from django.utils import timezone
 from ..conf import settings
 from ..models import WebhookDelivery, WebhookEndpoint
 from .signing import signed_headers
+from .standing import fair_order, held_back, hold_back_due, wait_for_back_off
 from .targets import Target, TargetRefused, TargetUnreachable, check_url
 
 logger = logging.getLogger(__name__)
@@ -272,6 +275,8 @@ def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
 def send_delivery(delivery_id: int, now: datetime | None = None) -> str | None:
     """Make one attempt at a due delivery and log it; returns its new status (``None`` when it
     was not due, is held by another worker, or is gone)."""
+    if held_back(delivery_id, now or timezone.now()):
+        return None
     delivery = claim(delivery_id, now)
     if delivery is None:
         return None
@@ -319,14 +324,18 @@ def schedule(deliveries: Iterable[WebhookDelivery], *, flush: bool = True) -> No
 
     On such a backend (the immediate one runs each task right here, in the request) no new
     attempt is started once ``WEBHOOK_TIMEOUT`` has passed, however many endpoints there are:
-    the deliveries not started stay due, for the next flush or ``send_webhooks``."""
+    the deliveries not started stay due, for the next flush or ``send_webhooks``. So that one
+    hanging receiver does not take that budget from the others, the deliveries of an endpoint
+    that backs off are not tried (they wait for its retry), and the rest go in ``fair_order``."""
     from .tasks import send_webhook_delivery
 
     started = time.monotonic()
     now = timezone.now()
     deferring = can_defer()
+    deliveries = list(deliveries)
+    wait_for_back_off(deliveries, now)
     scheduled = []
-    for delivery in deliveries:
+    for delivery in fair_order((delivery.endpoint_id, delivery) for delivery in deliveries):
         scheduled.append(delivery.pk)
         if delivery.next_attempt_at <= now:
             if not deferring and _budget_spent(started):
@@ -347,7 +356,7 @@ def _budget_spent(started: float) -> bool:
 def flush_due(
     exclude: Iterable[int] = (), limit: int = FLUSH_LIMIT, started: float | None = None
 ) -> int:
-    """Enqueue the send task for up to ``limit`` due deliveries (oldest due first), starting no
+    """Enqueue the send task for up to ``limit`` due deliveries (``due_deliveries``), starting no
     new one once ``WEBHOOK_TIMEOUT`` has passed since ``started`` (the start of the new
     deliveries' sending, so both share one budget); returns how many were enqueued.
 
@@ -372,14 +381,17 @@ def flush_due(
 
 
 def due_deliveries(now: datetime, limit: int = 500) -> list[int]:
-    return list(
+    """Up to ``limit`` of the deliveries due longest, in ``fair_order``. Those of endpoints that
+    back off are first put off until their retry (``held_back``, for all of them at once)."""
+    rows = list(
         WebhookDelivery.objects.filter(
             status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING],
             next_attempt_at__lte=now,
         )
         .order_by("next_attempt_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+        .values_list("endpoint_id", "pk")[:limit]
     )
+    return fair_order(hold_back_due(rows, now))
 
 
 def send_due_deliveries(now: datetime | None = None) -> int:
