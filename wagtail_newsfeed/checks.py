@@ -10,6 +10,7 @@ nothing when the tables do not exist yet."""
 from __future__ import annotations
 
 import ipaddress
+import math
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -63,10 +64,23 @@ POSITIVE_INTS = [
     "TABLE_MAX_CELLS",
     "ENTRY_MAX_AUTHORS",
     "HEADLESS_PREVIEW_TOKEN_MAX_AGE",
+    "WEBHOOK_MAX_ATTEMPTS",
 ]
 #: An old webhook secret that signs for longer is no longer being replaced.
 MAX_SECRET_OVERLAP_HOURS = 24 * 365
-NON_NEGATIVE_INTS = ["API_CACHE_MAX_AGE", "API_LIVE_CACHE_MAX_AGE", "WEBHOOK_SECRET_OVERLAP_HOURS"]
+#: Beyond this many attempts a delivery's back-off runs to years (30 s × 2²⁹ at the 30th).
+MAX_WEBHOOK_ATTEMPTS = 30
+NON_NEGATIVE_INTS = [
+    "API_CACHE_MAX_AGE",
+    "API_LIVE_CACHE_MAX_AGE",
+    "WEBHOOK_SECRET_OVERLAP_HOURS",
+    "WEBHOOK_MAX_RESPONSE_BYTES",
+]
+#: Settings read as ``float``: an int or a float, finite. A timeout of 0 fails every attempt
+#: without trying, a retry delay of 0 makes every retry in the request that failed, and a log
+#: kept 0 days forgets what coalescing and back-off go by.
+POSITIVE_NUMBERS = ["WEBHOOK_TIMEOUT", "WEBHOOK_RETRY_DELAY", "WEBHOOK_LOG_DAYS"]
+NON_NEGATIVE_NUMBERS = ["WEBHOOK_COALESCE_SECONDS"]
 
 
 @register(Tags.compatibility)
@@ -109,12 +123,32 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     id="wagtail_newsfeed.E003",
                 )
             )
+    for key in POSITIVE_NUMBERS + NON_NEGATIVE_NUMBERS:
+        value = getattr(settings, key)
+        positive = key in POSITIVE_NUMBERS
+        if not _is_number(value) or value < 0 or (positive and value == 0):
+            errors.append(
+                Error(
+                    f"{SETTING_NAME}[{key!r}] must be a number {'>' if positive else '>='} 0, "
+                    f"not {value!r}.",
+                    id="wagtail_newsfeed.E003",
+                )
+            )
     overlap = settings.WEBHOOK_SECRET_OVERLAP_HOURS
     if isinstance(overlap, int) and overlap > MAX_SECRET_OVERLAP_HOURS:
         errors.append(
             Error(
                 f"{SETTING_NAME}['WEBHOOK_SECRET_OVERLAP_HOURS'] must be at most "
                 f"{MAX_SECRET_OVERLAP_HOURS} (a year), not {overlap!r}.",
+                id="wagtail_newsfeed.E003",
+            )
+        )
+    attempts = settings.WEBHOOK_MAX_ATTEMPTS
+    if isinstance(attempts, int) and attempts > MAX_WEBHOOK_ATTEMPTS:
+        errors.append(
+            Error(
+                f"{SETTING_NAME}['WEBHOOK_MAX_ATTEMPTS'] must be at most "
+                f"{MAX_WEBHOOK_ATTEMPTS}, not {attempts!r}.",
                 id="wagtail_newsfeed.E003",
             )
         )
@@ -200,6 +234,11 @@ def _is_preview_url(value: Any) -> bool:
     if parts.scheme or parts.netloc:
         return parts.scheme in ("http", "https") and bool(parts.hostname)
     return value.startswith("/") and not value.startswith("//")
+
+
+def _is_number(value: Any) -> bool:
+    """An int or a float (not a bool), finite."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _is_throttle_rate(rate: Any) -> bool:

@@ -1,13 +1,16 @@
 """System checks of webhooks: an INFO when the task backend cannot defer, an ERROR for a
-malformed ``WEBHOOK_ALLOWED_PRIVATE_NETWORKS``. No test here may use the database (pytest-django
-raises on any query), which proves that the checks never read it."""
+malformed ``WEBHOOK_ALLOWED_PRIVATE_NETWORKS`` or a numeric setting out of its range. No test
+here may use the database (pytest-django raises on any query), which proves that the checks
+never read it."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.checks import ERROR, INFO, run_checks
 from django.core.management import call_command
+from django.core.management.base import SystemCheckError
 
+from wagtail_newsfeed.checks import check_settings
 from wagtail_newsfeed.webhooks.checks import check_allowed_private_networks, check_task_backend
 
 
@@ -52,3 +55,51 @@ def test_a_malformed_private_networks_setting_is_an_error(webhook_settings, valu
     assert (error.id, error.level) == ("wagtail_newsfeed.E101", ERROR)
     assert names in error.msg and "WEBHOOK_ALLOWED_PRIVATE_NETWORKS" in error.msg
     assert "wagtail_newsfeed.E101" in ids(run_checks())
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("WEBHOOK_TIMEOUT", 0),  # every attempt would fail without trying
+        ("WEBHOOK_TIMEOUT", -1),
+        ("WEBHOOK_TIMEOUT", float("inf")),
+        ("WEBHOOK_TIMEOUT", "5"),
+        ("WEBHOOK_LOG_DAYS", -1),  # pruning would delete every finished delivery
+        ("WEBHOOK_LOG_DAYS", 0),
+        ("WEBHOOK_LOG_DAYS", float("nan")),
+        ("WEBHOOK_MAX_ATTEMPTS", 0),
+        ("WEBHOOK_MAX_ATTEMPTS", 2.5),
+        ("WEBHOOK_MAX_ATTEMPTS", 31),  # the back-off would run for years
+        ("WEBHOOK_RETRY_DELAY", -5),
+        ("WEBHOOK_RETRY_DELAY", 0),  # every retry in the request that failed
+        ("WEBHOOK_COALESCE_SECONDS", -5),
+        ("WEBHOOK_COALESCE_SECONDS", True),
+        ("WEBHOOK_MAX_RESPONSE_BYTES", -1),
+        ("WEBHOOK_MAX_RESPONSE_BYTES", 1.5),
+        ("WEBHOOK_MAX_RESPONSE_BYTES", None),
+    ],
+)
+def test_a_numeric_webhook_setting_out_of_range_fails_manage_py_check(webhook_settings, key, value):
+    webhook_settings(**{key: value})
+    (error,) = [e for e in check_settings() if key in e.msg]
+    assert (error.id, error.level) == ("wagtail_newsfeed.E003", ERROR)
+    with pytest.raises(SystemCheckError, match=key):
+        call_command("check")
+
+
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("WEBHOOK_TIMEOUT", 0.5),
+        ("WEBHOOK_LOG_DAYS", 0.5),
+        ("WEBHOOK_MAX_ATTEMPTS", 1),
+        ("WEBHOOK_MAX_ATTEMPTS", 30),
+        ("WEBHOOK_RETRY_DELAY", 2.5),
+        ("WEBHOOK_COALESCE_SECONDS", 0),
+        ("WEBHOOK_COALESCE_SECONDS", 0.25),
+        ("WEBHOOK_MAX_RESPONSE_BYTES", 0),
+    ],
+)
+def test_a_numeric_webhook_setting_in_range_passes(webhook_settings, key, value):
+    webhook_settings(**{key: value})
+    assert check_settings() == []
