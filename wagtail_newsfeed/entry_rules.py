@@ -444,15 +444,32 @@ def changes_since(feed: LiveFeedPage, version: int, limit: int) -> tuple[list[Li
 
     An index range scan on ``(feed, version)``: its cost follows the number of changes, not the
     feed's size."""
-    seen_by_readers = Q(status=LiveEntry.Status.PUBLISHED, deleted_at__isnull=True) | Q(
-        first_published_at__isnull=False
-    )
     rows = list(
-        LiveEntry.objects.filter(seen_by_readers, feed_id=feed.pk, version__gt=version).order_by(
+        LiveEntry.objects.filter(seen_by_readers(), feed_id=feed.pk, version__gt=version).order_by(
             "version"
         )[: limit + 1]
     )
     return rows[:limit], len(rows) > limit
+
+
+def seen_by_readers() -> Q:
+    """Entries readers see or once saw (published, then maybe unpublished or deleted)."""
+    return Q(status=LiveEntry.Status.PUBLISHED, deleted_at__isnull=True) | Q(
+        first_published_at__isnull=False
+    )
+
+
+def paging_anchor(feed: LiveFeedPage, entry_id: int) -> LiveEntry | None:
+    """The entry of ``feed`` a page of older entries follows (``?before=<id>``): one readers
+    see, or one they saw that an editor has unpublished or deleted since, whose place in the
+    reading order still stands, so a "load more" link made before it went keeps working.
+    Only that place is loaded (nothing of it is shown); a draft never published is not
+    readers' business, not even as an id."""
+    return (
+        LiveEntry.objects.filter(seen_by_readers(), feed_id=feed.pk, pk=entry_id)
+        .only("pk", "feed_id", "display_time")
+        .first()
+    )
 
 
 def reading_order(feed: LiveFeedPage) -> list[str]:

@@ -22,6 +22,7 @@ from .entry_rules import (
     encode_cursor,
     entries_following,
     latest_key_events,
+    paging_anchor,
     remember_feed_version,
 )
 from .models import LiveEntry, LiveFeedPage
@@ -71,11 +72,12 @@ class LiveFeedPageState:
 
     @cached_property
     def following(self) -> LiveEntry | None:
-        """The entry a ``?before=<id>`` page follows (None for the first page or a bad id)."""
+        """The entry a ``?before=<id>`` page follows (None for the first page or a bad id),
+        even one deleted or unpublished since the link was made (``paging_anchor``)."""
         entry_id = parse_id(self.following_id)
         if entry_id is None:
             return None
-        return self.entries.filter(pk=entry_id).first()
+        return paging_anchor(self.feed, entry_id)
 
     @cached_property
     def wanted(self) -> LiveEntry | None:

@@ -293,7 +293,7 @@ class FeedEntries(NewsfeedAPIView):
             before_id = parse_id(before)
             if before_id is None:
                 raise InvalidParameter("before", _("Must be an entry id."))
-            following = entries.filter(pk=before_id).first()
+            following = entry_rules.paging_anchor(feed, before_id)
             if following is None:
                 raise InvalidParameter("before", _("No such entry in this feed."))
         rows, has_more = entry_rules.entries_following(
