@@ -225,7 +225,7 @@ def test_schema_documents_each_block_shape(schema):
     assert block["discriminator"]["propertyName"] == "type"
     assert set(block["discriminator"]["mapping"]) == set(NewsStreamBlock.base_blocks)
     image_value = components["ImageValue"]["properties"]
-    assert set(image_value) == {"image", "alt", "caption", "credit"}
+    assert set(image_value) == {"image", "decorative", "alt", "caption", "credit"}
     assert "renditions" in components["ImageSchema"]["properties"]
     detail = components["ArticleDetail"]["properties"]["body"]
     assert detail["type"] == "array"

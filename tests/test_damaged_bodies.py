@@ -43,7 +43,7 @@ DAMAGED = {
     ),
     "null image": (
         {"type": "image", "value": None, "id": "bad"},
-        "body[1]: Expected an object with the fields image, alt_text, caption, credit.",
+        "body[1]: Expected an object with the fields image, decorative, alt_text, caption, credit.",
     ),
     "null timeline event": (
         {

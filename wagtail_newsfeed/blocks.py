@@ -111,21 +111,38 @@ class HeadingBlock(blocks.StructBlock):
 
 
 class ImageBlock(blocks.StructBlock):
+    """A figure. ``decorative`` (as in Wagtail's own ``ImageBlock``) marks an image that adds
+    nothing to the text: ``alt=""``, so screen readers skip it rather than read its title
+    (often a file name). Alt text stays optional: bodies written before ``decorative`` existed,
+    and API writers that do not send it, fall back to the image's own alt text (its
+    description, else its title), as Wagtail's renditions do."""
+
     image = NewsImageChooserBlock()
+    decorative = blocks.BooleanBlock(
+        required=False,
+        default=False,
+        label=_("Image is decorative"),
+        help_text=_("It adds nothing to the text: screen readers skip it and the alt text."),
+    )
     alt_text = blocks.CharBlock(
         required=False,
         max_length=255,
-        help_text=_("Describe the image for readers who cannot see it. Defaults to its title."),
+        help_text=_(
+            "Describe the image for readers who cannot see it. Defaults to the image's "
+            "description, else its title."
+        ),
     )
     caption = blocks.CharBlock(required=False, max_length=500)
     credit = blocks.CharBlock(required=False, max_length=255, help_text=_("e.g. Reuters/Jane Doe"))
 
     def get_api_representation(self, value, context=None):
         image = value.get("image")
-        alt = value.get("alt_text") or None
+        decorative = bool(value.get("decorative"))
+        alt = "" if decorative else image_alt(value)
         return {
             "image": serialization.image_json(image, context, alt=alt),
-            "alt": alt or (image.default_alt_text if image else ""),
+            "decorative": decorative,
+            "alt": alt,
             "caption": value.get("caption") or "",
             "credit": value.get("credit") or "",
         }
@@ -134,6 +151,15 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         template = _template("image")
         label = _("Image")
+
+
+def image_alt(value: Any) -> str:
+    """An image block's alt text: empty for a decorative image, else its own, else the image's
+    (``default_alt_text``: the image's description, else its title)."""
+    if value.get("decorative"):
+        return ""
+    image = value.get("image")
+    return value.get("alt_text") or (image.default_alt_text if image else "") or ""
 
 
 class QuoteBlock(blocks.StructBlock):

@@ -113,7 +113,8 @@ def image_json(
     return {
         "id": image.pk,
         "title": image.title,
-        "alt": alt or getattr(image, "default_alt_text", None) or image.title,
+        # ``alt`` given (an image block's, "" when decorative) wins over the image's own.
+        "alt": alt if alt is not None else getattr(image, "default_alt_text", None) or image.title,
         "width": image.width,
         "height": image.height,
         "renditions": {

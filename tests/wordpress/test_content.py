@@ -80,6 +80,7 @@ def test_caption_shortcode_is_an_image_with_its_caption(blocks_of):
             "type": "image",
             "value": {
                 "image": 42,
+                "decorative": False,
                 "alt_text": "The alt",
                 "caption": "Delegates arrive",
                 "credit": "",
@@ -237,7 +238,13 @@ def test_core_blocks_map_to_our_blocks(blocks_of):
         "embed",
     ]
     assert raw[2]["value"] == "<ul><li>a</li><li>b</li></ul>"
-    assert raw[3]["value"] == {"image": 42, "alt_text": "A", "caption": "Cap", "credit": ""}
+    assert raw[3]["value"] == {
+        "image": 42,
+        "decorative": False,
+        "alt_text": "A",
+        "caption": "Cap",
+        "credit": "",
+    }
     assert raw[4]["value"] == {"text": "Words", "attribution": "Speaker"}
     assert raw[5]["value"] == {"text": "Pulled", "attribution": "P"}
     assert raw[7]["value"] == {"embed": YOUTUBE, "caption": "Watch"}

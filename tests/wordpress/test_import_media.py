@@ -55,6 +55,7 @@ def test_attachments_become_images_and_documents_used_by_the_post(run_import, up
     blocks = page.body.raw_data
     assert blocks[0]["value"] == {
         "image": image.pk,
+        "decorative": False,
         "alt_text": "Boats at dawn",
         "caption": "The harbour",
         "credit": "",

@@ -89,7 +89,10 @@ class HeadingValue(serializers.Serializer):
 
 class ImageValue(serializers.Serializer):
     image = ImageSchema(allow_null=True)
-    alt = serializers.CharField()
+    decorative = serializers.BooleanField(
+        help_text='The image adds nothing to the text: `alt` is "" (render `alt=""`).'
+    )
+    alt = serializers.CharField(allow_blank=True)
     caption = serializers.CharField()
     credit = serializers.CharField()
 

@@ -301,11 +301,16 @@ class BodyBuilder:
         if pk is None:
             self.warn("unmatched_image", src or f"<img class={' '.join(classes_of(node))!r}>")
             return False
+        alt = values.plain_text(str(node.get("alt") or ""), 255)
         self.add(
             "image",
             {
                 "image": pk,
-                "alt_text": values.plain_text(str(node.get("alt") or ""), 255),
+                # WordPress rendered alt="" as it is: a decorative image, not one to be
+                # described by its attachment's title (often its file name). No alt at all
+                # says nothing: the image's own alt text (the attachment's) applies.
+                "decorative": node.has_attr("alt") and not alt.strip(),
+                "alt_text": alt,
                 "caption": values.truncate(caption, 500),
                 "credit": "",
             },

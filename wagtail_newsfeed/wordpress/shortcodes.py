@@ -160,7 +160,8 @@ class Expander:
                 self.warn("unmatched_image", f"[gallery] {shown!r}: not attachment ids")
             if not numbers and not (attrs.get("ids") or attrs.get("include")):
                 numbers = self.attached_images()
-            images = "".join(f'<img class="wp-image-{n}" data-id="{n}" alt="">' for n in numbers)
+            # No alt: WordPress gives each image its attachment's alt text, not a decorative "".
+            images = "".join(f'<img class="wp-image-{n}" data-id="{n}">' for n in numbers)
             return f'<figure class="wp-gallery">{images}</figure>'
         if name == "embed":
             url = (content or attrs.get("src", "")).strip()
