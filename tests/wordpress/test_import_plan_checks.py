@@ -1,6 +1,6 @@
-"""What an operator checks before the real run: an export whose byte order mark contradicts its
-declared encoding is refused (not imported as mojibake), and the dry run counts the Liveblog
-entries it would create, update and delete."""
+"""What an operator checks before the real run: an export whose byte order mark or UTF-8 text
+contradicts its declared encoding is refused (not imported as mojibake), and the dry run counts
+the Liveblog entries it would create, update and delete."""
 
 from __future__ import annotations
 
@@ -50,6 +50,47 @@ def test_a_byte_order_mark_with_utf8_or_no_declaration_is_read(tmp_path, declara
     path.write_bytes(BOM + data)
     items = [record for kind, record in ExportReader(path) if kind == "item"]
     assert [item.title for item in items] == ["Café olé"]
+
+
+@pytest.mark.parametrize("declared", ["ISO-8859-1", "windows-1252", "latin1"])
+def test_utf8_text_declared_as_latin1_without_a_mark_is_refused(tmp_path, monkeypatch, declared):
+    monkeypatch.setattr("wagtail_newsfeed.wordpress.wxr.CHUNK_BYTES", 7)  # "é" split in two
+    data = Export().post(1, "Café olé", "x").xml()
+    path = tmp_path / "export.xml"
+    path.write_bytes(data.replace(b'encoding="UTF-8"', f'encoding="{declared}"'.encode(), 1))
+    with pytest.raises(ExportError) as error:
+        list(ExportReader(path))
+    assert str(error.value) == (
+        f"line 1: the export declares the encoding {declared!r} but its text is UTF-8 (WordPress "
+        "wrote its blog_charset setting into the declaration); read as declared, 'é' would "
+        "become 'Ã©': change the declaration to encoding=\"UTF-8\" and run the import again"
+    )
+
+
+def test_the_command_refuses_utf8_declared_as_latin1_and_writes_nothing(run_import):
+    export = Export().post(1, "Café olé", "x")
+    export.xml = lambda original=export.xml: latin1_declared(original())
+    with nothing_saved(), pytest.raises(CommandError, match="but its text is UTF-8"):
+        run_import(export)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Café olé",
+        "„Daß“ sagt er",  # "ß“" is a valid UTF-8 pair in cp1252 bytes, "„D" is not
+        "Plain ASCII",
+    ],
+)
+def test_text_really_in_the_declared_single_byte_encoding_is_read(tmp_path, monkeypatch, title):
+    monkeypatch.setattr("wagtail_newsfeed.wordpress.wxr.CHUNK_BYTES", 7)
+    text = Export().post(1, title, "x").xml().decode("utf-8")
+    path = tmp_path / "export.xml"
+    path.write_bytes(
+        text.replace('encoding="UTF-8"', 'encoding="windows-1252"', 1).encode("cp1252")
+    )
+    items = [record for kind, record in ExportReader(path) if kind == "item"]
+    assert [item.title for item in items] == [title]
 
 
 def live(*entries: Entry) -> Export:

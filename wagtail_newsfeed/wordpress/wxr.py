@@ -10,7 +10,9 @@ An export is an attack vector, and it can be gigabytes. So:
   and each XML token has a size cap, and comments that are not liveblog entries are dropped as
   soon as they end;
 - control characters that XML forbids but WordPress exports often contain (a pasted vertical
-  tab) are removed from the bytes before parsing, and counted.
+  tab) are removed from the bytes before parsing, and counted;
+- an export whose bytes contradict its declared encoding (UTF-8 text declared ISO-8859-1) is
+  refused rather than read as mojibake (``sniffing``).
 
 The reader yields ``("author", Author)``, ``("term", Term)`` and ``("item", Item)`` events;
 channel fields are on ``reader.channel``. ``ExportError`` names what is wrong and where.
@@ -27,7 +29,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DTDForbidden, EntitiesForbidden, ExternalReferenceForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
-from . import records, values
+from . import records, sniffing, values
 from .records import Author, Channel
 
 CHUNK_BYTES = 1 << 20
@@ -52,7 +54,6 @@ _EXCERPT_NS = re.compile(r"http://wordpress\.org/export/1\.\d+/excerpt/")
 _CONTENT_NS = "http://purl.org/rss/1.0/modules/content/"
 _DC_NS = "http://purl.org/dc/elements/1.1/"
 _CONTROL_BYTES = bytes(b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D))
-_WIDE_ENCODING = re.compile(rb"""encoding\s*=\s*["']\s*(utf-16|utf-32|ucs)""", re.I)
 
 
 class ExportError(Exception):
@@ -248,44 +249,6 @@ class _Target:
             channel.version = node.text.strip()[:10]
 
 
-def _should_filter(head: bytes) -> bool:
-    """Whether the export's encoding keeps one byte per ASCII character (control bytes can only
-    be control characters then); UTF-16 and UTF-32 do not."""
-    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:4] in (
-        b"\x00\x00\xfe\xff",
-        b"<\x00\x00\x00",
-    ):
-        return False
-    if head[:2] in (b"\x00<", b"<\x00"):
-        return False
-    return not _WIDE_ENCODING.search(head[:200])
-
-
-_DECLARED_ENCODING = re.compile(
-    rb"""^<\?xml[^>]{0,200}?\bencoding\s*=\s*["']([A-Za-z0-9._-]{1,40})["']"""
-)
-
-
-def _check_byte_order_mark(head: bytes) -> None:
-    """A UTF-8 byte order mark with another encoding declared is an XML error that expat lets
-    pass (it follows the declaration): a site whose ``blog_charset`` said ISO-8859-1 while it
-    stored UTF-8 text would be imported as mojibake ("CafÃ©") without a word."""
-    if not head.startswith(b"\xef\xbb\xbf"):
-        return
-    declared = _DECLARED_ENCODING.match(head[3:])
-    if declared is None:
-        return
-    name = declared.group(1).decode("ascii").lower().replace("_", "-")
-    if name not in ("utf-8", "utf8"):
-        raise ExportError(
-            f"the export starts with a UTF-8 byte order mark but declares the encoding "
-            f"{declared.group(1).decode('ascii')!r}; its text is most likely UTF-8: change the "
-            'declaration to encoding="UTF-8" (or remove the mark if the text really is in '
-            "that encoding) and run the import again",
-            1,
-        )
-
-
 class ExportReader:
     """An export file, read as a stream of records each time it is iterated."""
 
@@ -307,9 +270,13 @@ class ExportReader:
         with self.path.open("rb") as export:
             head = export.read(512)
             export.seek(0)
-            _check_byte_order_mark(head)
-            strip = _should_filter(head)
+            if problem := sniffing.head_problem(head):
+                raise ExportError(problem, 1)
+            utf8 = sniffing.Utf8Check(head)
+            strip = sniffing.one_byte_ascii(head)
             while chunk := export.read(CHUNK_BYTES):
+                if problem := utf8.feed(chunk):
+                    raise ExportError(problem, 1)
                 if strip:
                     before = len(chunk)
                     chunk = chunk.translate(None, _CONTROL_BYTES)
@@ -326,6 +293,8 @@ class ExportReader:
                 target.events.clear()
                 if self.progress:
                     self.progress(export.tell(), total)
+            if problem := utf8.feed(b"", final=True):
+                raise ExportError(problem, 1)
             self._feed(parser, target, None)
         yield from target.events
         target.events.clear()
