@@ -375,3 +375,26 @@ def test_the_app_loads_before_the_project_has_a_secret_key(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "ok"
+
+
+def test_naive_times_are_an_error_that_names_the_setting(tmp_path):
+    """``USE_TZ = False`` would make the first entry posted a 500: ``manage.py check`` stops it."""
+    (tmp_path / "naive_settings.py").write_text("from tests.settings import *\nUSE_TZ = False\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "django", "check"],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "naive_settings",
+            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_site")]),
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "wagtail_newsfeed.E010" in result.stderr and "USE_TZ = True" in result.stderr
+
+
+def test_aware_times_pass_the_time_zone_check():
+    assert checks.check_time_zone_support() == []

@@ -101,6 +101,27 @@ def missing_apps(installed_apps: list[str]) -> list[Error]:
 
 
 @register(Tags.compatibility)
+def check_time_zone_support(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return naive_time_errors(django_settings.USE_TZ)
+
+
+def naive_time_errors(use_tz: bool) -> list[Error]:
+    """Every time the app stores, compares and sends (display times, the delta cursor's order,
+    feeds, the API's ``Z`` times) is aware: with ``USE_TZ = False`` the first comparison of
+    an editor's time with the app's bounds is a 500."""
+    if use_tz:
+        return []
+    return [
+        Error(
+            "wagtail-newsfeed needs USE_TZ = True (Django's default): with naive times, "
+            "posting an entry or loading the demo fails.",
+            hint="Set USE_TZ = True; TIME_ZONE still sets the time shown to editors and readers.",
+            id="wagtail_newsfeed.E010",
+        )
+    ]
+
+
+@register(Tags.compatibility)
 def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors: list[Error] = []
     user = settings.user_settings
