@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from tests.checks import entries_url
+from tests.checks import assert_problem, entries_url
 from wagtail_newsfeed import entry_rules
 
 
@@ -100,6 +100,22 @@ def test_a_cursor_of_another_feed_is_a_400(api, feed, news_index):
     other = factories.make_feed(news_index)
     foreign = api.get(entries_url(other)).json()["cursor"]
     assert api.get(entries_url(feed), {"since": foreign}).status_code == 400
+
+
+@pytest.mark.parametrize("entries,ahead", [(0, 1), (3, 1), (3, 2), (3, 10**6)])
+def test_a_cursor_ahead_of_the_feed_is_a_400_naming_since(api, feed, superuser, entries, ahead):
+    """A signed cursor past the feed's counter (the database restored from a backup, the
+    ``SECRET_KEY`` kept) was never given for these changes: answering "no news" would hide the
+    ones made since the restore up to it, so the client is told to start again."""
+    for _ in range(entries):
+        factories.make_entry(feed, superuser)
+    current = entry_rules.current_version(feed)
+    cursor = entry_rules.encode_cursor(feed, current + ahead)
+    response = api.get(entries_url(feed), {"since": cursor})
+    body = assert_problem(response, 400, "since")
+    assert list(body["errors"]) == ["since"]
+    at_current = poll(api, feed, entry_rules.encode_cursor(feed, current))
+    assert at_current["results"] == []
 
 
 def test_a_no_change_poll_costs_at_most_two_queries(

@@ -107,3 +107,32 @@ def test_nothing_is_cached_when_live_caching_is_off(api, feed, django_assert_max
     assert entry_rules.cached_feed_version(feed.pk) is None
     with django_assert_max_num_queries(2):
         assert poll(api, feed, cursor).status_code == 200
+
+
+def test_a_cursor_ahead_of_the_cached_version_is_checked_against_the_database(api, feed, superuser):
+    """The kept version can lag the database for a moment (a reader kept the version it read
+    just before a commit): a cursor past it is then asked of the database, not refused."""
+    factories.make_entry(feed, superuser)
+    cursor = current_cursor(api, feed)
+    current = entry_rules.current_version(feed)
+    entry_rules.remember_feed_version(feed.pk, current - 1)
+    response = poll(api, feed, cursor)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"results": [], "cursor": cursor, "has_more": False}
+    assert entry_rules.cached_feed_version(feed.pk) == current  # and the cache is put right
+
+
+@pytest.mark.parametrize("cached", ["current", "ahead"])
+def test_a_cursor_ahead_of_the_feed_is_a_400_naming_since_despite_the_cache(
+    api, feed, superuser, cached
+):
+    """Also with the version kept in the cache: the feed's (``current``), or a version the
+    restored database never reached (the cache kept across the restore: ``ahead``)."""
+    factories.make_entry(feed, superuser)
+    current_cursor(api, feed)
+    current = entry_rules.current_version(feed)
+    if cached == "ahead":
+        entry_rules.remember_feed_version(feed.pk, current + 5)
+    response = poll(api, feed, entry_rules.encode_cursor(feed, current + 2))
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["since"]

@@ -95,6 +95,18 @@ def since_version(feed_id: int, since: str) -> int:
         raise InvalidParameter("since", str(error)) from None
 
 
+def check_not_ahead(version: int, current: int) -> None:
+    """A 400 naming ``since`` for a cursor past the feed's version. Such a cursor was signed by
+    this site but never given for these changes (the database was restored from a backup and
+    the ``SECRET_KEY`` kept, say): answering "no news" would hide every change up to it, so
+    the client must start again, as for a cursor the server no longer takes."""
+    if version > current:
+        raise InvalidParameter(
+            "since",
+            _("This cursor is ahead of the feed; start again from the feed's entries."),
+        )
+
+
 def quiet_delta(feed_id: int, version: int) -> dict[str, Any]:
     """The answer to a poll with no news: nothing, and the same cursor back."""
     return {"results": [], "cursor": entry_rules.encode_cursor(feed_id, version), "has_more": False}
@@ -225,9 +237,13 @@ class FeedEntries(NewsfeedAPIView):
             version = since_version(pk, since)
             limit = delta_limit(request)
             known = entry_rules.cached_feed_version(pk)
-            if known is not None and version >= known:
+            if known is not None and version == known:
                 # No news, known from the cache: the common poll costs no query.
                 return Response(quiet_delta(pk, version))
+            if known is not None and version > known:
+                # The kept version may lag a commit by a moment: the database decides whether
+                # the cursor is ahead of the feed.
+                known = None
             return Response(self.shared_delta(request, pk, version, limit, known))
         feed = get_visible_feed(pk)
         entry_rules.remember_feed_version(feed.pk, feed.api_version or 0)
@@ -245,7 +261,8 @@ class FeedEntries(NewsfeedAPIView):
             feed = get_visible_feed(pk)
             known = feed.api_version or 0
             entry_rules.remember_feed_version(pk, known)
-            if version >= known:
+            check_not_ahead(version, known)
+            if version == known:
                 return quiet_delta(pk, version)  # nothing to share: don't fill the cache
 
         def compute() -> dict[str, Any]:
@@ -259,7 +276,8 @@ class FeedEntries(NewsfeedAPIView):
     def delta(
         self, request: Request, feed: LiveFeedPage, version: int, limit: int
     ) -> dict[str, Any]:
-        if version >= (feed.api_version or 0):
+        check_not_ahead(version, feed.api_version or 0)
+        if version == (feed.api_version or 0):
             return quiet_delta(feed.pk, version)
         rows, has_more = entry_rules.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
