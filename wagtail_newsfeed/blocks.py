@@ -186,11 +186,27 @@ class NewsEmbedBlock(blocks.StructBlock):
     embed = EmbedBlock(help_text=_("A link to a video, post or map (YouTube, Vimeo, X, ...)."))
     caption = blocks.CharBlock(required=False, max_length=500)
 
+    def get_context(self, value, parent_context=None):
+        from django.utils.translation import gettext
+
+        from .embeds import embed_html
+
+        context = super().get_context(value, parent_context=parent_context)
+        # Every iframe named (an accessible name for screen readers): see ``embeds``.
+        context["embed_html"] = embed_html(
+            value.get("embed"), value.get("caption") or "", gettext("Embedded content")
+        )
+        return context
+
     def get_api_representation(self, value, context=None):
+        from .embeds import embed_html
+
         embed = value.get("embed")
         return {
             "url": serialization.uri(embed.url) if embed else None,
-            "html": embed.html if embed else "",
+            # Named by the embed's title or caption; the JSON is one for every language, so
+            # no translated fallback.
+            "html": embed_html(embed, value.get("caption") or ""),
             "caption": value.get("caption") or "",
         }
 
