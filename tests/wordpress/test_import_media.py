@@ -131,6 +131,30 @@ def test_a_symlink_out_of_the_uploads_folder_is_refused(run_import, uploads, tmp
     assert "unsafe_path (2)" in output and "is a link to a file outside --uploads" in output
 
 
+def test_a_symlink_inside_the_uploads_folder_to_a_file_of_another_type_is_refused(
+    run_import, uploads
+):
+    (uploads / "2024/03").mkdir(parents=True)
+    (uploads / "2024/03/evil.html").write_bytes(b"<script>alert(1)</script>")
+    os.symlink("evil.html", uploads / "2024/03/inner.pdf")
+    output = run_import(Export().attachment(50, "Inner", "2024/03/inner.pdf"), uploads=str(uploads))
+    assert not Document.objects.exists()
+    assert "'2024/03/inner.pdf' is a link to 'evil.html', a file of another type" in output
+
+
+def test_a_symlinked_file_is_stored_under_the_name_the_export_gives_it(run_import, uploads):
+    (uploads / "2024/03").mkdir(parents=True)
+    (uploads / "2024/03/report-v2-final.PDF").write_bytes(b"%PDF-1.4 report")
+    os.symlink("report-v2-final.PDF", uploads / "2024/03/report.pdf")
+    picture(uploads / "2024/03/photo-original.jpeg")
+    os.symlink("photo-original.jpeg", uploads / "2024/03/photo.jpg")
+    export = Export().attachment(50, "Report", "2024/03/report.pdf")
+    export.attachment(51, "Photo", "2024/03/photo.jpg")
+    run_import(export, uploads=str(uploads))
+    assert Document.objects.get().file.name.rpartition("/")[2] == "report.pdf"
+    assert Image.objects.get().file.name.rpartition("/")[2] == "photo.jpg"
+
+
 def test_a_fifo_is_never_opened(run_import, uploads):
     os.mkfifo(uploads / "pipe.jpg")
     output = run_import(Export().attachment(50, "Pipe", "pipe.jpg"), uploads=str(uploads))

@@ -3,10 +3,12 @@ documents, once each (a re-run finds them by their WordPress attachment id).
 
 The path of each file comes from the export (``_wp_attached_file``, else the part of
 ``wp:attachment_url`` under ``/uploads/``), so it is hostile until proven otherwise: it must be
-relative, without ``..``, resolve (symlinks followed) to a regular file inside ``--uploads``, and
-is opened without following a last symlink and without blocking on a FIFO. Images pass Wagtail's
-own upload checks (format, size, pixel count: decompression bombs are refused); documents need an
-accepted extension. Nothing is ever downloaded: a missing file is a report line.
+relative, without ``..``, resolve (symlinks followed) to a regular file inside ``--uploads`` of
+the type its name says (``inner.pdf`` linked to ``evil.html`` is refused), and is opened without
+following a last symlink and without blocking on a FIFO; it is stored under the export's name.
+Images pass Wagtail's own upload checks (format, size, pixel count: decompression bombs are
+refused); documents need an accepted extension. Nothing is ever downloaded: a missing file is a
+report line.
 """
 
 from __future__ import annotations
@@ -152,12 +154,10 @@ class MediaLibrary:
         if self.uploads.root is None:
             return
         label = f"attachment {attachment.wp_id}"
-        extension = PurePosixPath(attachment.relative).suffix.lower().lstrip(".")
-        if extension in get_allowed_image_extensions():
-            kind = "image"
-        elif extension in self._document_extensions():
-            kind = "document"
-        else:
+        # The file is checked and stored under the name the export gives it.
+        name = PurePosixPath(attachment.relative.replace("\\", "/")).name
+        kind = self._kind(name)
+        if kind is None:
             self.report.warn(
                 "bad_media", f"{label}: {values.shown(attachment.relative)} is not an accepted type"
             )
@@ -166,15 +166,22 @@ class MediaLibrary:
         if path is None:
             self.report.warn(problem_kind, f"{label}: {problem}")
             return
+        if self._kind(path.name) != kind:  # a link (inner.pdf -> evil.html) changes no type
+            self.report.warn(
+                "bad_media",
+                f"{label}: {values.shown(attachment.relative)} is a link to "
+                f"{values.shown(path.name)}, a file of another type",
+            )
+            return
         with open_regular(path) as source:
             size = os.fstat(source.fileno()).st_size
-            self._check(kind, source, path.name, size)
+            self._check(kind, source, name, size)
             if self.dry_run:
                 self.refs[attachment.wp_id] = MediaRef(kind, PENDING)
                 self.report.count(f"{kind}s", "to create")
                 return
             with transaction.atomic():
-                stored = self._store(kind, attachment, source, path.name, size)
+                stored = self._store(kind, attachment, source, name, size)
                 WordPressOrigin.objects.update_or_create(
                     site=self.catalog.site,
                     kind=WordPressOrigin.Kind.ATTACHMENT,
@@ -184,6 +191,14 @@ class MediaLibrary:
         self.refs[attachment.wp_id] = MediaRef(kind, stored.pk)
         self._remember(attachment.wp_id, kind, stored)
         self.report.count(f"{kind}s", "created")
+
+    def _kind(self, name: str) -> str | None:
+        """What a file of this name is ("image" or "document"), by its extension; None for a
+        type not accepted."""
+        extension = PurePosixPath(name).suffix.lower().lstrip(".")
+        if extension in get_allowed_image_extensions():
+            return "image"
+        return "document" if extension in self._document_extensions() else None
 
     def _document_extensions(self) -> set[str]:
         configured = getattr(django_settings, "WAGTAILDOCS_EXTENSIONS", None)
