@@ -128,3 +128,32 @@ test("an entry without focus changes without moving the reader's focus", async (
   assert.ok(document.activeElement === document.body || document.activeElement === null);
   assert.ok(button); // (the old link, now detached)
 });
+
+/** A page with an entry waiting behind the "new updates" button, and the reader's motion wish. */
+async function revealWith(reducedMotion) {
+  const { clock, dom, document, feed } = keyEventsFeed({
+    entries: [entryHTML(1, T(1))],
+    deltas: [{ results: [{ id: 2 }], cursor: "c1" }],
+    html: { 2: entryHTML(2, T(2)) },
+  });
+  dom.window.matchMedia = (query) => ({
+    matches: reducedMotion && query === "(prefers-reduced-motion: reduce)",
+    media: query,
+  });
+  const scrolls = [];
+  dom.window.HTMLElement.prototype.scrollIntoView = function scrollIntoView(options) {
+    scrolls.push(options);
+  };
+  feed.readerHasScrolled = () => true; // Scrolled down: the new entry waits.
+  await clock.advance(1000);
+  document.querySelector("[data-newsfeed-new-updates]").click();
+  return scrolls;
+}
+
+test("revealing new updates scrolls smoothly", async () => {
+  assert.deepEqual(await revealWith(false), [{ behavior: "smooth", block: "start" }]);
+});
+
+test("revealing new updates jumps for a reader who asks for reduced motion", async () => {
+  assert.deepEqual(await revealWith(true), [{ behavior: "auto", block: "start" }]);
+});

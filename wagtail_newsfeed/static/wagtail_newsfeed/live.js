@@ -740,11 +740,18 @@ export class LiveFeed {
     if (scroll && first) {
       const target = this.oldestFirst ? first : this.list.closest("section") || this.list;
       if (target.scrollIntoView) {
-        target.scrollIntoView({ behavior: "smooth", block: "start" });
+        target.scrollIntoView({ behavior: this.scrollBehaviour(), block: "start" });
       }
       first.setAttribute("tabindex", "-1");
       first.focus({ preventScroll: true });
     }
+  }
+
+  /** "smooth", unless the reader asked their system for less motion (then a jump). */
+  scrollBehaviour() {
+    const media = this.window && this.window.matchMedia;
+    const reduce = media && media.call(this.window, "(prefers-reduced-motion: reduce)").matches;
+    return reduce ? "auto" : "smooth";
   }
 
   onScroll() {
