@@ -133,6 +133,10 @@ def test_the_authors_map_merges_accounts_and_links_users(run_import, tmp_path):
         ("login,author\njdoe,jane\njdoe,john\n", "row 3: the login 'jdoe' is also on row 2"),
         ("login,author\njdoe,jane\u2028doe\n", "row 2: 'jane doe' is not a slug"),
         (b"login\n\xff\xfe".decode("latin-1"), None),
+        ("login,login,username\njdoe,x,\n", "the column 'login' is named twice"),
+        ("login,,author\njdoe,,jane\n", "column 2 of the first row has no name"),
+        ("login,author,username,\njdoe,jane,,\n", "column 4 of the first row has no name"),
+        ("login,author\njdoe,jane,john\n", "row 2 has 3 fields, but the first row names 2"),
     ],
 )
 def test_a_bad_authors_map_is_an_error_before_anything_is_imported(

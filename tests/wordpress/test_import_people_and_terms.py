@@ -61,6 +61,27 @@ def test_the_authors_map_still_merges_them(run_import, tmp_path):
     assert Author.objects.count() == 1 and "both make the author slug" not in output
 
 
+def test_a_login_of_the_authors_map_the_export_does_not_have_is_reported(run_import, tmp_path):
+    mapping = tmp_path / "authors.csv"
+    mapping.write_text("login,author,username\njdoe,jane-doe,\njdeo,jane-doe,\n")
+    output = run_import(two_does(), authors_map=str(mapping))
+    assert (
+        "the authors map names the login 'jdeo', which the export does not have (a typo?)" in output
+    )
+    assert "'jdoe', which" not in output
+
+
+def test_an_author_slug_of_the_map_in_capitals_finds_the_existing_author(run_import, tmp_path):
+    from tests import factories
+
+    existing = factories.make_author("Jane Doe", slug="jane-doe")
+    mapping = tmp_path / "authors.csv"
+    mapping.write_text("login,author,username\njdoe,Jane-Doe,\nj.doe,JANE-DOE,\n")
+    run_import(two_does(), authors_map=str(mapping))
+    assert list(Author.objects.all()) == [existing]
+    assert byline(1) == byline(2) == [("Jane Doe", "jane-doe")]
+
+
 def test_topics_of_a_posts_only_export_are_named_as_the_posts_name_them(run_import):
     """``wp export --post_type=post`` and "Posts" in Tools > Export list no wp:category."""
     export = Export()

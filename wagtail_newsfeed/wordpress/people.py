@@ -11,6 +11,8 @@ imported pages and is recorded as the writer of the imported live entries::
     intern,,
 
 An empty ``author`` keeps the default slug (from the login); ``-`` leaves the account off bylines.
+Slugs are compared ignoring case (``Jane-Doe`` is the author ``jane-doe``), and a login the export
+does not have (a typo) is reported.
 Different logins stay different authors even when their slugs would be the same (``j.doe`` and
 ``jdoe``): the report names them, and only the map merges them.
 """
@@ -61,24 +63,25 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
         raise AuthorsMapError(f"{path} is not UTF-8 text ({error.reason})") from None
     # The csv module's own line handling (newline=""): str.splitlines would also split a row
     # at a U+2028 or a form feed inside a field.
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = {name.strip().lower() for name in reader.fieldnames or [] if name}
-    if "login" not in header or header - COLUMNS:
-        raise AuthorsMapError(
-            f"{path}: the first row must name the columns login, author, username "
-            f"(found: {', '.join(sorted(header)) or 'nothing'})"
-        )
     users = get_user_model()
     found: dict[str, Mapping] = {}
     rows: dict[str, int] = {}
     try:
-        for number, row in enumerate(reader, start=2):
+        reader = csv.reader(io.StringIO(text, newline=""))
+        columns = _columns(path, next(reader, []))
+        for number, fields in enumerate(reader, start=2):
             if number > MAX_ROWS:
                 raise AuthorsMapError(f"{path}: more than {MAX_ROWS:,} rows")
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+            if any(field.strip() for field in fields[len(columns) :]):
+                raise AuthorsMapError(
+                    f"{path}, row {number} has {len(fields)} fields, but the first row names "
+                    f"{len(columns)} columns"
+                )
+            row = dict(zip(columns, (field.strip() for field in fields), strict=False))
             login, author, username = (
                 row.get("login", ""),
-                row.get("author", ""),
+                # Slugs are compared ignoring case: "Jane-Doe" is the author jane-doe.
+                row.get("author", "").lower(),
                 row.get("username", ""),
             )
             if not login:
@@ -108,6 +111,22 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
     return found
 
 
+def _columns(path: Path, header: list[str]) -> list[str]:
+    """The map's column names, from its first row: each named once, none blank."""
+    columns = [name.strip().lower() for name in header]
+    for number, name in enumerate(columns, start=1):
+        if not name:
+            raise AuthorsMapError(f"{path}: column {number} of the first row has no name")
+        if columns.index(name) != number - 1:
+            raise AuthorsMapError(f"{path}: the column {values.shown(name)} is named twice")
+    if "login" not in columns or set(columns) - COLUMNS:
+        raise AuthorsMapError(
+            f"{path}: the first row must name the columns login, author, username "
+            f"(found: {', '.join(sorted(columns)) or 'nothing'})"
+        )
+    return columns
+
+
 class People:
     """Authors for the logins an export uses, created once (or planned, in a dry run)."""
 
@@ -118,6 +137,14 @@ class People:
         self.by_login: dict[str, Author | None] = {}
 
     def prepare(self) -> None:
+        catalog = self.catalog
+        known = catalog.authors.keys() | catalog.used_logins | catalog.guest_authors.keys()
+        for login in sorted(self.mapping.keys() - known):
+            self.report.warn(
+                "authors",
+                f"the authors map names the login {values.shown(login)}, which the export does "
+                "not have (a typo?)",
+            )
         names = {login: self._name(login) for login in self.catalog.used_logins}
         names.update(
             {
@@ -134,7 +161,7 @@ class People:
                 self.by_login[login] = None
                 continue
             slug = (mapped.author if mapped else "") or slugs[login]
-            author = Author.objects.filter(slug=slug).first()
+            author = Author.objects.filter(slug__iexact=slug).first()
             if author is not None:
                 self.report.count("authors", "matched")
             elif self.dry_run:
