@@ -56,10 +56,12 @@ def test_feed_and_index_fields_in_wagtail_pages_api(feed, news_index):
 
 
 def test_article_times_in_wagtail_pages_api_are_utc_like_the_v1_api(news_index):
-    # Year 1 in New York has an offset with seconds (-04:56:02), which RFC 3339 cannot write.
-    published = datetime(1, 1, 2, 12, 0, tzinfo=UTC)
     updated = datetime(2026, 12, 3, 11, 26, 4, 656482, tzinfo=UTC)
-    article = factories.make_article(news_index, published_at=published, updated_at=updated)
+    article = factories.make_article(news_index, updated_at=updated)
+    # Year 1 in New York has an offset with seconds (-04:56:02), which RFC 3339 cannot write:
+    # stored before times had a range (the editor refuses it now).
+    published = datetime(1, 1, 2, 12, 0, tzinfo=UTC)
+    type(article).objects.filter(pk=article.pk).update(published_at=published)
     data = APIClient().get(f"{PAGES}{article.pk}/").json()
     assert data["published_at"] == "0001-01-02T12:00:00.000000Z"
     assert data["updated_at"] == "2026-12-03T11:26:04.656482Z"
