@@ -30,6 +30,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from django.core.cache import cache, caches
@@ -100,9 +101,10 @@ def generation(name: str = API_GENERATION) -> str:
 
 
 #: Per process, for each expiring generation: the stored token last seen, when to ask again
-#: (a POSIX time) and how many live pages were past their expiry. Only a memo of what the
-#: database says: every process reads the same.
-_expiry_state: dict[str, tuple[str, float, int]] = {}
+#: (a POSIX time), how many live pages were past their expiry and when the next one expires
+#: (a POSIX time or ``None``). Only a memo of what the database says: every process reads the
+#: same.
+_expiry_state: dict[str, tuple[str, float, int, float | None]] = {}
 #: Seconds the memo is trusted at most: a database token can come back after a rolled-back
 #: change, and pages can be changed without a signal (a data migration, say).
 EXPIRY_STATE_MAX_AGE = 60
@@ -119,9 +121,18 @@ def _pages_past_expiry(name: str, token: str) -> int:
     if known is None or known[0] != token or now >= known[1]:
         passed, upcoming = page_expiry_state()
         ask_again = now + EXPIRY_STATE_MAX_AGE
-        known = (token, min(upcoming, ask_again) if upcoming else ask_again, passed)
+        known = (token, min(upcoming, ask_again) if upcoming else ask_again, passed, upcoming)
         _expiry_state[name] = known
     return known[2]
+
+
+def next_page_expiry(name: str = API_GENERATION) -> datetime | None:
+    """When the next live page passes its ``expire_at``, as this request's read of the
+    generation ``name`` found it (no query), or ``None``: a response showing pages but not
+    knowing which (a kept piece was not read) is cached no longer than that."""
+    known = _expiry_state.get(name)
+    upcoming = known[3] if known is not None else None
+    return datetime.fromtimestamp(upcoming, UTC) if upcoming is not None else None
 
 
 def forget_process_state() -> None:

@@ -6,23 +6,51 @@ catches up from the page's cursor) and ``Vary: Cookie``. Signed-in users (who se
 bar), previews and pages behind a view restriction are ``private``. Wagtail's own view-restriction
 check before serving asks the database only when a cached list of restricted sections says the page
 could be behind one. Publishing purges the cached copies through ``wagtail.contrib.frontend_cache``
-(``purging``), so max-age only bounds what changes with the clock alone (an article passing its
-expiry time) and what a site without purging shows.
+(``purging``), so max-age only bounds what changes with the clock alone and what a site without
+purging shows. A page passing its ``expire_at`` purges nothing (``publish_scheduled`` runs later),
+so max-age stops before the expiry of every page a response shows (``max_age_before``): the page
+itself, or the stories a list, feed or sitemap holds. A scheduled page that would join a list
+(``go_live_at``) only appears late: that is not capped.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.functional import empty
 
 from .conf import settings
 
 
-def public_by_content(response: HttpResponse, max_age: int) -> HttpResponse:
+def max_age_before(max_age: int, expire_times: Iterable[datetime | None]) -> int:
+    """``max_age``, or the whole seconds left before the first of ``expire_times`` (the
+    ``expire_at`` of the pages a response shows, ``None`` for none) when fewer: no cache may
+    keep a copy showing a page past its expiry, which nothing purges."""
+    now = timezone.now()
+    left = [(moment - now).total_seconds() for moment in expire_times if moment is not None]
+    if not left:
+        return max_age
+    return max(0, min(max_age, math.floor(min(left))))
+
+
+def is_read(value: Any) -> bool:
+    """Whether a lazy context value (a ``SimpleLazyObject``) was read while rendering: a cached
+    piece that shows it leaves it unread."""
+    return getattr(value, "_wrapped", None) is not empty
+
+
+def public_by_content(
+    response: HttpResponse, max_age: int, expire_times: Iterable[datetime | None] = ()
+) -> HttpResponse:
     """A feed's or sitemap's ``response``, the same for every reader and purged on publish:
-    public for ``max_age`` seconds, revalidated by an ``ETag`` of its content. Django sets
+    public for ``max_age`` seconds, or until the first of ``expire_times`` (those of the pages
+    it lists: ``max_age_before``), revalidated by an ``ETag`` of its content. Django sets
     ``Last-Modified`` to the newest item's date, which an unpublished, deleted or corrected
     item does not move (or moves back): a cache answering a reader's ``If-Modified-Since``
     from it would say 304 for a feed that changed."""
@@ -32,16 +60,23 @@ def public_by_content(response: HttpResponse, max_age: int) -> HttpResponse:
     if response.status_code == 200:
         set_response_etag(response)
     if max_age > 0:
-        patch_cache_control(response, public=True, max_age=max_age)
+        patch_cache_control(
+            response, public=True, max_age=max_age_before(max_age, list(expire_times))
+        )
     return response
 
 
 def set_reader_cache_headers(
-    page: Any, request: HttpRequest, response: HttpResponse, max_age: int
+    page: Any,
+    request: HttpRequest,
+    response: HttpResponse,
+    max_age: int,
+    expire_times: Iterable[datetime | None] = (),
 ) -> HttpResponse:
-    """Mark ``response`` (``page`` served to ``request``) public for ``max_age`` seconds when
-    every anonymous reader would get the same one, private otherwise. A response that already
-    says how to cache it is left alone."""
+    """Mark ``response`` (``page`` served to ``request``) public for ``max_age`` seconds, or
+    until ``page`` or another page it shows (``expire_times``) expires, when every anonymous
+    reader would get the same one; private otherwise. A response that already says how to
+    cache it is left alone."""
     from .visibility import is_page_visible
 
     if request.method not in ("GET", "HEAD") or response.has_header("Cache-Control"):
@@ -56,7 +91,8 @@ def set_reader_cache_headers(
         and is_page_visible(page, request)
     )
     if shared:
-        patch_cache_control(response, public=True, max_age=max_age)
+        expire_times = [getattr(page, "expire_at", None), *expire_times]
+        patch_cache_control(response, public=True, max_age=max_age_before(max_age, expire_times))
     else:
         patch_cache_control(response, private=True, no_cache=True)
     return response
@@ -64,14 +100,28 @@ def set_reader_cache_headers(
 
 class ReaderCacheMixin:
     """Page serving with the caching headers above; ``cache_max_age_setting`` names the
-    setting giving max-age."""
+    setting giving max-age. The headers are set once the template is rendered, when what the
+    page listed is known (``shown_expire_times``)."""
 
     cache_max_age_setting = "PAGE_CACHE_MAX_AGE"
 
     def serve(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         response = super().serve(request, *args, **kwargs)  # type: ignore[misc]
         max_age = int(getattr(settings, self.cache_max_age_setting))
-        return set_reader_cache_headers(self, request, response, max_age)
+
+        def set_headers(rendered: HttpResponse) -> HttpResponse:
+            shown = self.shown_expire_times(rendered)
+            return set_reader_cache_headers(self, request, rendered, max_age, shown)
+
+        if getattr(response, "is_rendered", True):
+            return set_headers(response)
+        response.add_post_render_callback(set_headers)
+        return response
+
+    def shown_expire_times(self, response: HttpResponse) -> list[datetime | None]:
+        """The ``expire_at`` of the other pages the rendered ``response`` shows (this page's
+        own always counts): none here; a page that lists stories says which."""
+        return []
 
     #: Set before serving (``wagtail_hooks``): whether a view restriction could apply here.
     may_be_restricted: bool | None = None

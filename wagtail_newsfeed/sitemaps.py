@@ -49,7 +49,16 @@ def news_language(code: str) -> str:
     return _NEWS_LANGUAGE_EXCEPTIONS.get(code, code.split("-")[0])
 
 
-class PageSitemap(Sitemap):
+class ExpiryNotingSitemap(Sitemap):
+    """A Wagtail sitemap that notes the ``expire_at`` of the pages it lists
+    (``expire_times``): no cache may keep it past the first (``http_caching``)."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.expire_times: list[Any] = []
+
+
+class PageSitemap(ExpiryNotingSitemap):
     """Wagtail's sitemap of the request's site, listing only pages readers may see. A live
     feed's ``lastmod`` is its latest change, entries included (as its JSON-LD's
     ``dateModified``): Wagtail's is the page's last publish, which entries do not move."""
@@ -80,6 +89,7 @@ class PageSitemap(Sitemap):
         urls = []
         last_mods = set()
         for item in self.paginator.page(page).object_list.iterator():
+            self.expire_times.append(item.expire_at)
             entry_change = getattr(item, "latest_entry_change", None)
             for url_info in item.get_sitemap_urls(self.request):
                 lastmod = url_info.get("lastmod")
@@ -92,7 +102,7 @@ class PageSitemap(Sitemap):
         return urls
 
 
-class NewsSitemap(Sitemap):
+class NewsSitemap(ExpiryNotingSitemap):
     """Visible articles of the request's site published in the last two days, newest first."""
 
     limit = NEWS_SITEMAP_LIMIT
@@ -114,6 +124,7 @@ class NewsSitemap(Sitemap):
         name = xml_safe(publisher_name(self.request))
         urls = []
         for article in self.paginator.page(page).object_list:
+            self.expire_times.append(article.expire_at)
             location = article.get_full_url(self.request)
             if not location:
                 continue
@@ -136,20 +147,21 @@ def _current_sites(request: HttpRequest) -> None:
     render_generation(request)
 
 
-def _public(response: HttpResponse) -> HttpResponse:
-    """The same for every crawler, and purged on publish (``purging``): proxies may keep it."""
-    return public_by_content(response, int(settings.PAGE_CACHE_MAX_AGE))
+def _public(response: HttpResponse, sitemap: ExpiryNotingSitemap) -> HttpResponse:
+    """The same for every crawler, and purged on publish (``purging``): proxies may keep it,
+    until the first page it lists expires at the latest."""
+    return public_by_content(response, int(settings.PAGE_CACHE_MAX_AGE), sitemap.expire_times)
 
 
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap (mount at the root, e.g. ``/news-sitemap.xml``)."""
     _current_sites(request)
-    return _public(
-        wagtail_sitemap_views.sitemap(
-            request, sitemaps={"news": NewsSitemap}, template_name=NEWS_SITEMAP_TEMPLATE
-        )
+    news = NewsSitemap(request)
+    response = wagtail_sitemap_views.sitemap(
+        request, sitemaps={"news": news}, template_name=NEWS_SITEMAP_TEMPLATE
     )
+    return _public(response, news)
 
 
 @require_safe
@@ -157,4 +169,5 @@ def page_sitemap(request: HttpRequest) -> HttpResponse:
     """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml`` with the URL name
     ``sitemap``, which publishing purges)."""
     _current_sites(request)
-    return _public(wagtail_sitemap_views.sitemap(request, sitemaps={"pages": PageSitemap}))
+    pages = PageSitemap(request)
+    return _public(wagtail_sitemap_views.sitemap(request, sitemaps={"pages": pages}), pages)

@@ -135,14 +135,15 @@ class FeedArticle:
     enclosure: tuple[str, str, str] | None
 
     @classmethod
-    def for_pages(cls, queryset: QuerySet, request: HttpRequest | None) -> list[FeedArticle]:
-        """The items of ``queryset`` (already ordered and limited), in order."""
-        versions = {
-            pk: (pk, url_path, last_published_at)
-            for pk, url_path, last_published_at in queryset.values_list(
-                "pk", "url_path", "last_published_at"
-            )
-        }
+    def for_pages(
+        cls, queryset: QuerySet, request: HttpRequest | None, expire_times: list | None = None
+    ) -> list[FeedArticle]:
+        """The items of ``queryset`` (already ordered and limited), in order; their
+        ``expire_at`` are added to ``expire_times`` (``http_caching.max_age_before``)."""
+        rows = list(queryset.values_list("pk", "url_path", "last_published_at", "expire_at"))
+        versions = {pk: (pk, url_path, published) for pk, url_path, published, _ in rows}
+        if expire_times is not None:
+            expire_times.extend(expire_at for *_, expire_at in rows)
         host = (request.scheme, request.get_host()) if request is not None else ()
         pieces = cached_many(
             "feed-article",
@@ -201,15 +202,20 @@ class NewsFeed(Feed):
 
     #: The setting giving the max-age that Varnish, a CDN and feed readers may keep it for.
     cache_max_age_setting = "PAGE_CACHE_MAX_AGE"
+    #: The ``expire_at`` of the pages this request's feed shows, noted as they are read.
+    expire_times: list[Any]
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in ("GET", "HEAD"):  # a feed is read, never written or traced
             return HttpResponseNotAllowed(["GET", "HEAD"])
         feed = copy.copy(self)
         feed.request = request
+        feed.expire_times = []
         response = Feed.__call__(feed, request, *args, **kwargs)
-        # The same for every reader (nothing per user), and purged on publish (``purging``).
-        return public_by_content(response, int(getattr(settings, self.cache_max_age_setting)))
+        # The same for every reader (nothing per user), and purged on publish (``purging``),
+        # but not when a page it shows expires: no longer than until then.
+        max_age = int(getattr(settings, self.cache_max_age_setting))
+        return public_by_content(response, max_age, feed.expire_times)
 
     def title(self, obj: FeedSource) -> str:
         return obj.title
@@ -234,7 +240,8 @@ class NewsFeed(Feed):
         return publisher_name(self.request)
 
     def items(self, obj: FeedSource) -> list[Any]:
-        return FeedArticle.for_pages(obj.items, self.request)
+        self.expire_times.append(obj.page.expire_at if obj.page is not None else None)
+        return FeedArticle.for_pages(obj.items, self.request, self.expire_times)
 
     # Articles (``FeedArticle`` items)
 
@@ -386,6 +393,7 @@ class LiveFeedEntriesFeed(NewsFeed):
         return super().get_feed(obj, request)
 
     def items(self, obj: FeedSource) -> list[Any]:
+        self.expire_times.append(obj.page.expire_at)  # the live feed's: its entries go with it
         return list(obj.items)
 
     def item_title(self, item: Any) -> str:

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..conf import settings
+from ..http_caching import max_age_before
 from . import response_cache
 from .exceptions import problem_exception_handler
 from .negotiation import JSONNegotiation
@@ -125,7 +126,8 @@ class WriteRateThrottle(throttling.UserRateThrottle):
 class NewsfeedAPIView(APIView):
     """Base of every endpoint. ``cache_max_age_setting`` names the setting giving max-age;
     ``cache_responses`` keeps whole GET bodies in the response cache for that long, keyed by
-    the ``query_params`` the endpoint reads."""
+    the ``query_params`` the endpoint reads. Neither lasts past the ``expire_at`` of a page the
+    answer shows (``shown_expire_times``), which nothing purges when it passes."""
 
     renderer_classes = [CompactJSONRenderer]
     content_negotiation_class = JSONNegotiation
@@ -138,6 +140,20 @@ class NewsfeedAPIView(APIView):
     #: dropped before it runs, so they neither bypass the response cache nor fill it, and never
     #: reach the links in its answers.
     query_params: tuple[str, ...] = ()
+    #: The ``expire_at`` of the pages the answer shows, noted by the view as it reads them.
+    expire_times: tuple[Any, ...] = ()
+
+    def note_expire_times(self, *times: Any) -> None:
+        self.expire_times = (*self.expire_times, *times)
+
+    def shown_expire_times(self) -> tuple[Any, ...]:
+        """When the pages the answer shows expire (``None`` for never): those noted."""
+        return self.expire_times
+
+    def max_age(self) -> int:
+        """The setting's max-age, stopped before the first page the answer shows expires."""
+        configured = int(getattr(settings, self.cache_max_age_setting))
+        return max_age_before(configured, self.shown_expire_times())
 
     def dispatch(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         max_age = int(getattr(settings, self.cache_max_age_setting))
@@ -155,7 +171,9 @@ class NewsfeedAPIView(APIView):
             return hit
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200:
-            response_cache.store_response(key, response, max_age)
+            shown = [moment for moment in self.shown_expire_times() if moment is not None]
+            expires = min(shown, default=None)
+            response_cache.store_response(key, response, max_age_before(max_age, shown), expires)
         return response
 
     def _renders_for(self, request: Any) -> bool:
@@ -200,7 +218,5 @@ class NewsfeedAPIView(APIView):
             response.render()
         etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["ETag"] = etag
-        patch_cache_control(
-            response, public=True, max_age=int(getattr(settings, self.cache_max_age_setting))
-        )
+        patch_cache_control(response, public=True, max_age=self.max_age())
         return get_conditional_response(request, etag=etag, response=response)

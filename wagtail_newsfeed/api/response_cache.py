@@ -4,21 +4,24 @@ Each cached body is keyed by a *content generation* (``wagtail_newsfeed.caching`
 change to what those endpoints show moves on (publishing, unpublishing, moving or deleting a page,
 editing a topic, author, source, image, view restriction or live entry; see
 ``signal_handlers``), so an edit is visible at once in every process, whatever the cache backend.
-What changes with the clock alone (an article passing its expiry time) is visible within
-``API_CACHE_MAX_AGE`` seconds, the staleness a CDN in front is allowed anyway. Bodies live in
-Django's cache: shared by every process with Redis, one copy per process with local memory.
+What changes with the clock alone is handled too: the generation counts the pages past their
+expiry time, and a body is kept no longer than until the first page it shows expires, its
+``max-age`` counting down to that moment when it is replayed. Bodies live in Django's cache:
+shared by every process with Redis, one copy per process with local memory.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.cache import get_conditional_response
+from django.utils.cache import get_conditional_response, get_max_age, patch_cache_control
 
 from ..caching import generation
+from ..http_caching import max_age_before
 
 #: Response headers worth replaying from the cache.
 KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Allow")
@@ -46,13 +49,23 @@ def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
     stored = cache.get(key)
     if stored is None:
         return None
-    content, headers = stored
+    content, headers, expires = (*stored, None)[:3]  # kept by an earlier release: no expiry
     response = HttpResponse(content)
     for name, value in headers.items():
         response[name] = value
+    if expires is not None:  # the max-age left before the first page it shows expires
+        kept = get_max_age(response) or 0
+        del response["Cache-Control"]
+        patch_cache_control(response, public=True, max_age=max_age_before(kept, [expires]))
     return get_conditional_response(request, etag=headers.get("ETag"), response=response)
 
 
-def store_response(key: str, response: HttpResponse, timeout: int) -> None:
+def store_response(
+    key: str, response: HttpResponse, timeout: int, expires: datetime | None = None
+) -> None:
+    """Keep ``response`` for ``timeout`` seconds (which end before ``expires``, the
+    ``expire_at`` of the first page it shows, if any: ``http_caching.max_age_before``)."""
+    if timeout <= 0:
+        return
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    cache.set(key, (response.content, headers), timeout)
+    cache.set(key, (response.content, headers, expires), timeout)

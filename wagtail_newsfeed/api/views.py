@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from wagtail.models import Site
 
+from .. import caching
 from ..converters import parse_count, parse_id
 from ..models.articles import listing_prefetches
 from ..serialization import images_with_renditions
@@ -87,8 +88,11 @@ class ArticleList(NewsfeedAPIView, generics.ListAPIView):
 
     def paginate_queryset(self, queryset: QuerySet) -> list[Any] | None:
         """Pages through the rows' keys alone: each summary is a kept piece, so an article is
-        read whole only when its piece is rendered afresh (``KeptSummariesSerializer``)."""
-        return super().paginate_queryset(queryset.values(*SUMMARY_KEYS))
+        read whole only when its piece is rendered afresh (``KeptSummariesSerializer``). Their
+        expiry times come in the same rows."""
+        rows = super().paginate_queryset(queryset.values(*SUMMARY_KEYS, "expire_at"))
+        self.note_expire_times(*(row["expire_at"] for row in rows or ()))
+        return rows
 
     @extend_schema(summary="Article summaries, newest first")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -103,6 +107,11 @@ class ArticleDetail(NewsfeedAPIView, generics.RetrieveAPIView):
 
     def get_queryset(self) -> QuerySet:
         return article_details()
+
+    def get_object(self) -> Any:
+        article = super().get_object()
+        self.note_expire_times(article.expire_at)
+        return article
 
     @extend_schema(summary="One article with its body")
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -141,6 +150,7 @@ class ArticleFind(NewsfeedAPIView):
         article = article_details().filter(pk=page.pk).first()
         if article is None:
             raise Http404
+        self.note_expire_times(article.expire_at)
         return Response(ArticleDetailSerializer(article, context={"request": request}).data)
 
     @staticmethod
@@ -180,12 +190,21 @@ def authors_queryset() -> QuerySet:
 # its detail is a 404, like an unknown slug.
 
 
+def next_page_expiry() -> tuple[Any, ...]:
+    """The next time a live page expires (read with the response cache's generation, without a
+    query): what the taxonomy shows may go with it (a topic used only by that story)."""
+    return (caching.next_page_expiry(caching.API_GENERATION),)
+
+
 class TaxonomyList(NewsfeedAPIView, generics.ListAPIView):
     """Base of the taxonomy lists: by name, paginated by cursor."""
 
     cache_responses = True
     pagination_class = NewsCursorPagination
     query_params = ("cursor", "limit")
+
+    def shown_expire_times(self) -> tuple[Any, ...]:
+        return next_page_expiry()
 
     def get_list_ordering(self, request: Request) -> tuple[str, ...]:
         return ("name", "id")
@@ -196,6 +215,9 @@ class TaxonomyDetail(NewsfeedAPIView, generics.RetrieveAPIView):
 
     cache_responses = True
     lookup_field = "slug"
+
+    def shown_expire_times(self) -> tuple[Any, ...]:
+        return next_page_expiry()
 
 
 @extend_schema_view(get=extend_schema(summary="Topics, by name"))

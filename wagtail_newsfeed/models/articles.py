@@ -37,7 +37,7 @@ from wagtail.search import index
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug, listing_page_number
-from ..http_caching import ReaderCacheMixin
+from ..http_caching import ReaderCacheMixin, is_read
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
 from .taxonomy import Topic, filed_under, with_ancestors
@@ -153,6 +153,20 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             ),
         )
         return context
+
+    def shown_expire_times(self, response: Any) -> list[Any]:
+        """The listed stories' and live feeds' expiry times, when the listing was read for
+        ``response``; else (the listing came from the cache) the next expiry of any page, known
+        without a query (``caching.next_page_expiry``)."""
+        from ..caching import RENDER_GENERATION, next_page_expiry
+
+        context = getattr(response, "context_data", None) or {}
+        articles, live_feeds = context.get("articles"), context.get("live_feeds")
+        if articles is None or live_feeds is None:
+            return []
+        if not (is_read(articles) and is_read(live_feeds)):
+            return [next_page_expiry(RENDER_GENERATION)]
+        return [page.expire_at for page in [*articles.object_list, *live_feeds]]
 
 
 class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
