@@ -37,3 +37,13 @@ def test_a_warning_names_the_post_by_its_plain_title(run_import):
     export.post(1, "Classic <em>story</em> &amp; more", "Text<script>x()</script>")
     output = run_import(export)
     assert "post 1 'Classic story & more' (line" in output
+
+
+def test_a_title_over_255_characters_is_cut_at_a_word_and_reported(run_import):
+    title = "Breaking " + "news " * 60 + "end"
+    run_import(Export().post(1, title, "x"))
+    page = WordPressOrigin.objects.get(kind="post", wp_id=1).page
+    output = run_import(Export().post(1, title, "x"))
+    assert len(page.title) <= 255 and page.title.endswith("news…")
+    assert title.startswith(page.title[:-1])
+    assert "its title is 312 characters long: cut at a word to fit 255" in output

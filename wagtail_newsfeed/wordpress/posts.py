@@ -136,7 +136,13 @@ class Planner:
 
         for note in item.notes:
             warn("note", note)
-        title = values.plain_text(item.title, 255)
+        full_title = values.plain_text(item.title)
+        title = values.truncate(full_title, 255)  # Page.title holds 255 characters
+        if title != full_title:
+            warn(
+                "note",
+                f"its title is {len(full_title):,} characters long: cut at a word to fit 255",
+            )
         if not title:
             title = f"Untitled post {wp_id}"
             warn("note", "it has no title")
