@@ -27,19 +27,33 @@ export function keyEventsHTML(ids, anchored = []) {
 }
 
 /** A live page with `entries` and `keyEvents` markup whose API answers `deltas` in turn and
- * whose fragments endpoint gives `html` by id and the key events `keyEventsAnswer`. */
-export function keyEventsFeed({ entries, keyEvents = "", deltas = [], html = {}, keyEventsAnswer, paginated = false }) {
+ * whose fragments endpoint gives `html` by id and the key events `keyEventsAnswer`; the feed
+ * (and the fragments) give `feedAnswer` (`{status: "live"}` by default); `meta` is the
+ * header's line of coverage times, `strings` the page's words. */
+export function keyEventsFeed({
+  entries,
+  keyEvents = "",
+  deltas = [],
+  html = {},
+  keyEventsAnswer,
+  paginated = false,
+  status = "live",
+  meta = "",
+  feedAnswer = { status: "live" },
+  strings = STRINGS,
+}) {
   const dom = new JSDOM(
     `<!doctype html><html><head><title>Storm live</title></head><body>
-<article class="newsfeed-live" data-newsfeed-live data-feed-id="7" data-coverage-status="live"
+<article class="newsfeed-live" data-newsfeed-live data-feed-id="7" data-coverage-status="${status}"
   data-entry-order="newest_first" data-live-cursor="c0">
-  <header class="newsfeed-live__header"><p class="newsfeed-badge newsfeed-badge--live" data-newsfeed-status>Live</p></header>
+  <header class="newsfeed-live__header"><p class="newsfeed-badge newsfeed-badge--${status}" data-newsfeed-status>${status}</p>
+  <p class="newsfeed-meta" data-newsfeed-meta>${meta}</p></header>
   ${keyEvents}
   <section class="newsfeed-entries" aria-label="Updates">
     <div class="newsfeed-entries__list" data-newsfeed-entries${paginated ? " data-paginated" : ""}>${entries.join("")}</div>
   </section>
 </article>
-<script id="newsfeed-live-strings" type="application/json">${JSON.stringify(STRINGS)}</script>
+<script id="newsfeed-live-strings" type="application/json">${JSON.stringify(strings)}</script>
 <script type="module" data-newsfeed-live-script data-delta-url="/api/feeds/7/entries/"
   data-feed-url="/api/feeds/7/" data-fragments-url="/feeds/7/fragments/" data-poll-interval="1.0"></script>
 </body></html>`,
@@ -56,9 +70,9 @@ export function keyEventsFeed({ entries, keyEvents = "", deltas = [], html = {},
       const ids = new URL(url, "https://x").searchParams.get("ids").split(",").filter(Boolean);
       const entries = Object.fromEntries(ids.filter((id) => id in html).map((id) => [id, html[id]]));
       const key_events = typeof keyEventsAnswer === "function" ? keyEventsAnswer() : keyEventsAnswer;
-      return response(200, { entries, key_events: key_events || "", status: "live" });
+      return response(200, { ...feedAnswer, entries, key_events: key_events || "" });
     }
-    return response(200, { status: "live" });
+    return response(200, feedAnswer);
   });
   const { feed } = boot(envFor(dom, clock, fetch));
   return { dom, clock, fetch, feed, document: dom.window.document };

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 from django.utils.html import format_html, json_script
 from django.utils.safestring import SafeString
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import gettext, ngettext, pgettext
 
 from ..conf import settings
 from ..models import LiveFeedPage
@@ -77,6 +77,14 @@ def live_script_strings() -> dict[str, Any]:
         },
         "pinned": pgettext("live entry", "Pinned"),
         "newUpdates": {"forms": list(forms), "table": table},
+        # The header's line of times, rewritten when the status changes (as the template
+        # words it), and what the live region says then; {status} is the status's word.
+        "coverage": {
+            "starts": pgettext("live coverage", "Starts"),
+            "started": pgettext("live coverage", "Started"),
+            "ended": pgettext("live coverage", "Ended"),
+        },
+        "statusChanged": gettext("Coverage status: {status}"),
     }
 
 

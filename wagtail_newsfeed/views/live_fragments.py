@@ -14,7 +14,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import entry_rules
+from .. import entry_rules, jsonld, serialization
 from ..conf import settings
 from ..converters import parse_id
 from ..models import LiveFeedPage
@@ -41,7 +41,8 @@ def parse_ids(raw: str | None) -> list[int] | None:
 
 @require_safe
 def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
-    """``?ids=1,2``: those entries' HTML (visible ones only), the key events list and the status."""
+    """``?ids=1,2``: those entries' HTML (visible ones only), the key events list, the status
+    and the coverage times."""
     feeds = LiveFeedPage.objects.filter(alias_of__isnull=True)  # an alias has no entries
     feed: LiveFeedPage | None = feeds.filter(pk=feed_id).first()
     if feed is None or not is_page_visible(feed, request):
@@ -57,6 +58,10 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     response = JsonResponse(
         {
             "status": feed.coverage_status,
+            # As the feed API gives them: live.js rewrites the header's times when the status
+            # changes.
+            "coverage_start": serialization.iso_datetime(jsonld.coverage_start(feed)),
+            "coverage_end": serialization.iso_datetime(jsonld.coverage_end(feed)),
             "entries": {
                 str(entry.pk): render_to_string(
                     ENTRY_TEMPLATE,

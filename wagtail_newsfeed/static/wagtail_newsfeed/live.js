@@ -386,22 +386,76 @@ export class LiveFeed {
 
   async checkStatus() {
     const feed = await this.getJSON(this.feedUrl);
-    this.setStatus(feed.status);
+    this.setStatus(feed.status, feed);
   }
 
-  setStatus(status) {
+  /**
+   * Show the coverage `status`. A change (not the page's own status at start) also rewrites
+   * the header's times from `times` (the feed's or the fragments' coverage_start and
+   * coverage_end) and is said in the polite live region.
+   */
+  setStatus(status, times = null) {
     if (typeof status !== "string" || !/^[a-z_]+$/.test(status)) {
       return; // Not a coverage status ("live", "ended"...): nothing to show.
     }
+    const changed = times !== null && this.root.getAttribute("data-coverage-status") !== status;
     this.root.setAttribute("data-coverage-status", status);
+    const label = (this.strings.status || {})[status] || status;
     const badge = this.root.querySelector("[data-newsfeed-status]");
     if (badge) {
       badge.className = `newsfeed-badge newsfeed-badge--${status}`;
-      badge.textContent = (this.strings.status || {})[status] || status;
+      badge.textContent = label;
+    }
+    if (changed) {
+      this.updateCoverageTimes(status, times);
+      this.announceStatus(label);
     }
     if (status === "ended") {
       this.stop();
     }
+  }
+
+  /**
+   * The header's "Starts …" / "Started …" and "Ended …" line for `status`, as the page
+   * template writes it, from ISO times. Left as it is without the words for it (an override
+   * of the strings) or without times.
+   */
+  updateCoverageTimes(status, times) {
+    const meta = this.root.querySelector("[data-newsfeed-meta]");
+    const words = this.strings.coverage || {};
+    const start = typeof times.coverage_start === "string" ? times.coverage_start : null;
+    const end = typeof times.coverage_end === "string" ? times.coverage_end : null;
+    const parts = [];
+    if (start) {
+      parts.push([status === "upcoming" ? words.starts : words.started, start]);
+    }
+    if (end && status === "ended") {
+      parts.push([words.ended, end]);
+    }
+    const unreadable = ([word, time]) => !word || Number.isNaN(Date.parse(time));
+    if (!meta || !parts.length || parts.some(unreadable)) {
+      return;
+    }
+    meta.replaceChildren(
+      ...parts.map(([word, time]) => {
+        const span = this.document.createElement("span");
+        const element = this.document.createElement("time");
+        element.setAttribute("datetime", time);
+        span.append(`${word} `, element);
+        return span;
+      }),
+    );
+    this.localiseTimes(meta);
+  }
+
+  /** Say the new coverage status in the polite live region ("Coverage status: Ended"). */
+  announceStatus(label) {
+    if (!this.statusNote) {
+      return;
+    }
+    const template =
+      typeof this.strings.statusChanged === "string" ? this.strings.statusChanged : "{status}";
+    this.statusNote.textContent = template.replace("{status}", label);
   }
 
   // Applying changes ----------------------------------------------------------------------------
@@ -436,7 +490,7 @@ export class LiveFeed {
       }
     }
     this.replaceKeyEvents(fragments.key_events || "");
-    this.setStatus(fragments.status);
+    this.setStatus(fragments.status, fragments);
     this.updateNotice();
     this.announceArrivals();
     const CustomEventClass = (this.window && this.window.CustomEvent) || globalThis.CustomEvent;
@@ -468,6 +522,8 @@ export class LiveFeed {
       Object.assign(merged.entries, answer.entries || {});
       merged.key_events = answer.key_events || "";
       merged.status = answer.status;
+      merged.coverage_start = answer.coverage_start;
+      merged.coverage_end = answer.coverage_end;
       start += MAX_FRAGMENT_IDS;
     } while (start < ids.length);
     return merged;
@@ -723,6 +779,12 @@ export class LiveFeed {
     this.arrivals.className = "newsfeed-visually-hidden";
     this.arrivals.setAttribute("data-newsfeed-arrivals", "");
     holder.appendChild(this.arrivals);
+    // And a change of the coverage status ("Coverage status: Live"), in words of its own so
+    // that arrivals said in the same poll do not cut it off.
+    this.statusNote = this.document.createElement("span");
+    this.statusNote.className = "newsfeed-visually-hidden";
+    this.statusNote.setAttribute("data-newsfeed-status-note", "");
+    holder.appendChild(this.statusNote);
     this.list.parentNode.insertBefore(holder, this.list);
     return button;
   }
@@ -869,8 +931,8 @@ export function focusPlace(document, element) {
 
 /**
  * Focus in `replacement` what matches `place`: the element with the same link target, else the
- * element of the same kind in the same place, else the replacement itself. A screen reader or keyboard user whose
- * entry was corrected under them stays where they were.
+ * element of the same kind in the same place, else the replacement itself. A screen reader or
+ * keyboard user whose entry was corrected under them stays where they were.
  */
 export function restoreFocus(place, replacement) {
   if (!place || !replacement) {
