@@ -7,14 +7,17 @@ component, ``{type, id, value}``, and a body is a list discriminated by ``type``
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.utils.cache import get_conditional_response, patch_cache_control
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework import serializers
 
 from ..blocks import NewsStreamBlock
+from ..conf import settings
 
 
 class RenditionSchema(serializers.Serializer):
@@ -505,11 +508,36 @@ class _ProblemErrors:
         return super().perform_content_negotiation(request, force)
 
 
-class SchemaView(_ProblemErrors, SpectacularAPIView):
+class _HTTPCached:
+    """``ETag``, ``Cache-Control: public, max-age=API_CACHE_MAX_AGE`` and a 304 on a matching
+    ``If-None-Match``, as every GET of the API has (``NewsfeedAPIView``). The document changes
+    only when the site is deployed again, and then its ETag does."""
+
+    def finalize_response(self, request: Any, response: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+            return response
+        response.render()
+        etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
+        response["ETag"] = etag
+        patch_cache_control(response, public=True, max_age=int(settings.API_CACHE_MAX_AGE))
+        return get_conditional_response(request, etag=etag, response=response)
+
+
+class SchemaView(_HTTPCached, _ProblemErrors, SpectacularAPIView):
     """The OpenAPI document of this API only (``newsfeed_endpoints_hook``)."""
 
     custom_settings = SCHEMA_SETTINGS
 
 
-class DocsView(_ProblemErrors, SpectacularSwaggerView):
-    """Swagger UI for the document, with assets from the site's static files."""
+class DocsView(_HTTPCached, _ProblemErrors, SpectacularSwaggerView):
+    """Swagger UI for the document, with assets from the site's static files.
+
+    The page is the same for every reader, so caches may keep it: it holds no reader's CSRF
+    token (drf-spectacular writes one in, new on every request). Its "Try it out" writes
+    authorize with an API token, which needs no CSRF token."""
+
+    def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        response = super().get(request, *args, **kwargs)
+        response.data["csrf_token"] = ""  # the template's context: over the context processor's
+        return response
