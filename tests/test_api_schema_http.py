@@ -1,10 +1,13 @@
 """HTTP of the OpenAPI document and its docs page, as of every API GET: an `ETag`,
-`Cache-Control: public, max-age` and 304 on `If-None-Match`."""
+`Cache-Control: public, max-age`, 304 on `If-None-Match`, and content negotiation that honours
+q-values (a 406 for an `Accept` that refuses every type the document is served as)."""
 
 from __future__ import annotations
 
 import pytest
 from rest_framework.test import APIClient
+
+from tests.checks import assert_problem
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +48,41 @@ def test_the_docs_page_carries_no_one_readers_csrf_token(db):
     reader's CSRF token: Swagger UI's writes authorize with an API token."""
     html = APIClient().get(DOCS).content.decode()
     assert 'request.headers["X-CSRFTOKEN"] = "";' in html
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/json;q=0",
+        "application/json;q=0, application/vnd.oai.openapi+json;q=0, application/yaml;q=0, "
+        "application/vnd.oai.openapi;q=0",
+        "*/*;q=0",
+        "application/*;q=0",
+        "text/html",
+    ],
+)
+def test_an_accept_refusing_every_type_of_the_schema_is_a_406(db, accept):
+    response = APIClient().get(SCHEMA, HTTP_ACCEPT=accept)
+    body = assert_problem(response, 406)
+    assert body["type"] == "urn:wagtail-newsfeed:problem:not_acceptable"
+
+
+@pytest.mark.parametrize(
+    "accept,params,content_type",
+    [
+        (None, {}, "application/vnd.oai.openapi"),
+        ("*/*", {}, "application/vnd.oai.openapi"),
+        ("application/json", {}, "application/json"),
+        ("application/vnd.oai.openapi+json", {}, "application/vnd.oai.openapi+json"),
+        ("application/yaml", {}, "application/yaml"),
+        ("application/json;q=0, */*", {}, "application/vnd.oai.openapi"),  # JSON alone refused
+        ("application/json;q=0.5, application/yaml", {}, "application/yaml"),
+        (None, {"format": "json"}, "application/vnd.oai.openapi+json"),
+        ("application/json", {"format": "json"}, "application/json"),
+    ],
+)
+def test_the_schema_is_served_in_the_type_the_client_prefers(db, accept, params, content_type):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = APIClient().get(SCHEMA, params, **headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].split(";")[0] == content_type

@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from ..blocks import NewsStreamBlock
 from ..conf import settings
+from .negotiation import JSONNegotiation
 
 
 class RenditionSchema(serializers.Serializer):
@@ -524,10 +525,25 @@ class _HTTPCached:
         return get_conditional_response(request, etag=etag, response=response)
 
 
+class SchemaNegotiation(JSONNegotiation):
+    """The document's own types (OpenAPI YAML or JSON, ``application/yaml`` or ``json``), picked
+    by ``Accept`` with q-values like every endpoint's answer (an ``Accept`` refusing them all is
+    a 406); ``?format=json`` or ``yaml``, as the docs link it, narrows the choice first."""
+
+    def select_renderer(
+        self, request: Any, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        if wanted:
+            renderers = self.filter_renderers(renderers, wanted)  # none of that format: a 404
+        return super().select_renderer(request, renderers, format_suffix)
+
+
 class SchemaView(_HTTPCached, _ProblemErrors, SpectacularAPIView):
     """The OpenAPI document of this API only (``newsfeed_endpoints_hook``)."""
 
     custom_settings = SCHEMA_SETTINGS
+    content_negotiation_class = SchemaNegotiation
 
 
 class DocsView(_HTTPCached, _ProblemErrors, SpectacularSwaggerView):
