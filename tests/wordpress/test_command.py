@@ -174,6 +174,18 @@ def test_arguments_are_checked(tmp_path, news_index):
             call_command("import_wordpress", str(export), index=str(article.pk))
 
 
+def test_an_export_that_is_a_folder_or_a_device_is_named_as_such(tmp_path, news_index):
+    os.symlink("/dev/zero", tmp_path / "zero.xml")
+    (tmp_path / "folder.xml").mkdir()
+    with nothing_saved():
+        with pytest.raises(CommandError, match=r"folder\.xml: is a folder, not an export file"):
+            call_command("import_wordpress", str(tmp_path / "folder.xml"), index=str(news_index.pk))
+        with pytest.raises(
+            CommandError, match=r"zero\.xml: is not a regular file \(a device, a pipe or a socket\)"
+        ):
+            call_command("import_wordpress", str(tmp_path / "zero.xml"), index=str(news_index.pk))
+
+
 def test_the_index_can_be_named_by_its_url_path(tmp_path, news_index):
     export = Export().post(1, "By path", "x").write(tmp_path / "x.xml")
     call_command(

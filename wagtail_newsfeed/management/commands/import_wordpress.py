@@ -63,8 +63,8 @@ class Command(BaseCommand):
         exports = [Path(path) for path in options["export"]]
         verbosity = options["verbosity"]
         for export in exports:
-            if not export.is_file():
-                raise CommandError(f"{export}: no such file")
+            if problem := _not_a_file(export):
+                raise CommandError(f"{export}: {problem}")
         post_types = {name.strip() for name in options["post_types"].split(",") if name.strip()}
         if not post_types or not all(re.fullmatch(r"[\w-]{1,40}", name) for name in post_types):
             raise CommandError("--post-types: give post type names separated by commas")
@@ -107,3 +107,14 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{report.failed:,} posts could not be imported (see 'failed' above)."
             )
+
+
+def _not_a_file(path: Path) -> str:
+    """Why ``path`` cannot be read as an export ("" if it can), in the operator's terms."""
+    if path.is_file():
+        return ""
+    if path.is_dir():
+        return "is a folder, not an export file"
+    if path.exists():  # a link to /dev/zero never ends; a FIFO would block the import
+        return "is not a regular file (a device, a pipe or a socket)"
+    return "no such file"
