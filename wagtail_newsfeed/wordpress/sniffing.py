@@ -3,7 +3,8 @@
 Expat trusts the declaration: a site whose ``blog_charset`` said ISO-8859-1 while it stored
 UTF-8 text (a common misconfiguration) writes ``encoding="ISO-8859-1"`` over UTF-8 bytes, and
 every ``é`` would be read as ``Ã©`` without a word. These checks find such exports (with a UTF-8
-byte order mark, or from the text itself) and return the problem for the reader to raise.
+byte order mark, or from the text itself), and compressed ones, and return the problem for the
+reader to raise.
 """
 
 from __future__ import annotations
@@ -24,6 +25,26 @@ _DECLARED_ENCODING = re.compile(
 )
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _FIX = 'change the declaration to encoding="UTF-8"'
+
+
+#: The first bytes of a compressed file or archive, what made it, and the command that opens it.
+_PACKED = {
+    b"\x1f\x8b": ("compressed with gzip", "gunzip"),
+    b"PK\x03\x04": ("a ZIP archive", "unzip"),
+    b"BZh": ("compressed with bzip2", "bunzip2"),
+    b"\xfd7zXZ\x00": ("compressed with xz", "unxz"),
+    b"\x28\xb5\x2f\xfd": ("compressed with zstd", "unzstd"),
+}
+
+
+def packed_problem(head: bytes) -> str:
+    """Why a compressed export cannot be read ("" for one that is not): the importer reads the
+    XML file itself (its progress bar and its caps count the file's bytes), so the operator
+    unpacks it first, rather than meeting "line 1: not well-formed"."""
+    for magic, (what, command) in _PACKED.items():
+        if head.startswith(magic):
+            return f"the export is {what}: run {command} on it first and import the XML file"
+    return ""
 
 
 def one_byte_ascii(head: bytes) -> bool:

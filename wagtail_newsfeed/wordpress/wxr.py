@@ -270,6 +270,8 @@ class ExportReader:
         with self.path.open("rb") as export:
             head = export.read(512)
             export.seek(0)
+            if problem := sniffing.packed_problem(head):
+                raise ExportError(problem)
             if problem := sniffing.head_problem(head):
                 raise ExportError(problem, 1)
             utf8 = sniffing.Utf8Check(head)
