@@ -34,6 +34,7 @@ from ..conf import settings
 from ..models import WebhookDelivery, WebhookEndpoint
 from .signing import signed_headers
 from .standing import fair_order, held_back, hold_back_due, wait_for_back_off
+from .subjects import dropped
 from .targets import Target, TargetRefused, TargetUnreachable, check_url
 
 logger = logging.getLogger(__name__)
@@ -274,8 +275,12 @@ def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
 
 def send_delivery(delivery_id: int, now: datetime | None = None) -> str | None:
     """Make one attempt at a due delivery and log it; returns its new status (``None`` when it
-    was not due, is held by another worker, or is gone)."""
-    if held_back(delivery_id, now or timezone.now()):
+    was not due, is held by another worker, waits for its endpoint's back-off, or is gone). One
+    about what readers can no longer see is dropped instead (``subjects``)."""
+    checked_at = now or timezone.now()
+    if dropped(delivery_id, checked_at):  # about what readers can no longer see
+        return WebhookDelivery.Status.FAILED
+    if held_back(delivery_id, checked_at):
         return None
     delivery = claim(delivery_id, now)
     if delivery is None:
