@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -29,6 +29,7 @@ from wagtail.models import PageLogEntry
 
 from .caching import cache_is_shared
 from .conf import settings
+from .local_time import is_ahead, out_of_range
 from .models import LiveEntry, LiveFeedCounter, LiveFeedPage
 from .models.live import LiveEntryAuthor
 from .xml import one_line
@@ -62,28 +63,18 @@ def can_publish_feed(user: Any, feed: LiveFeedPage) -> bool:
     return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_publish())
 
 
-#: How far ahead of the server's clock a contributor's display time may be (clock skew).
-DISPLAY_TIME_SKEW = timedelta(seconds=60)
-#: The range a display time must fall in: earlier or later is a typo, and near the ends of
-#: Python's calendar a conversion to the site's time zone would overflow.
-EARLIEST_DISPLAY_TIME = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST_DISPLAY_TIME_AHEAD = timedelta(days=366)
-
-
 def check_display_time(user: Any, feed: LiveFeedPage, value: datetime | None) -> None:
-    """A display time within range; in the future only for editors who may publish the feed.
+    """A display time within range (``local_time.out_of_range``, the rule of every time people
+    give); in the future only for editors who may publish the feed.
 
     An entry's display time orders the feed, so a contributor's far-future time would keep
     their entry on top like a pin once it is published.
     """
     if value is None:
         return
-    now = timezone.now()
-    if not EARLIEST_DISPLAY_TIME <= value <= now + LATEST_DISPLAY_TIME_AHEAD:
-        raise ValidationError(
-            {"display_time": _("Give a time after 1900 and at most a year from now.")}
-        )
-    if value > now + DISPLAY_TIME_SKEW and not can_publish_feed(user, feed):
+    if problem := out_of_range(value):
+        raise ValidationError({"display_time": problem})
+    if is_ahead(value) and not can_publish_feed(user, feed):
         raise ValidationError(
             {
                 "display_time": _(

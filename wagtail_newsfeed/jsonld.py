@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from wagtail.models import Page
 
 from .conf import settings
+from .local_time import in_local_time
 from .rendering import plain_text
 from .serialization import image_renditions
 from .sites import absolute_url, get_site, home_url
@@ -109,11 +110,12 @@ def stream_text(stream: Any) -> str:
 
 def isoformat(value: datetime | None, timespec: str = "auto") -> str | None:
     """ISO 8601 in the site's time zone, or in UTC where the zone's offset then had seconds
-    (Amsterdam's +00:19:32 before 1937), which ISO 8601 and HTML cannot write."""
+    (Amsterdam's +00:19:32 before 1937), which ISO 8601 and HTML cannot write, or where the
+    zone's time is outside Python's calendar (``local_time.in_local_time``)."""
     if value is None:
         return None
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = in_local_time(value)
         if value.utcoffset().total_seconds() % 60:
             value = value.astimezone(UTC)
     return value.isoformat(timespec=timespec)

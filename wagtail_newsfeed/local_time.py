@@ -2,15 +2,56 @@
 happens twice (the clocks go back over it) and one hour not at all (they skip it). Both doors
 that take a display time, the console and the API, refuse such a time with the same message
 rather than pick one reading silently; and a time written in other digits than 0-9, which
-Python would read as numbers all the same (``other_digits``)."""
+Python would read as numbers all the same (``other_digits``).
+
+Every time people give (an entry's display time, an article's publication and update times and
+corrections, a feed's coverage) falls in one range (``out_of_range``), and a stored time is
+shown in the site's time zone only where that zone's calendar reaches it (``in_local_time``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+#: The range a time people give must fall in: earlier or later is a typo, and near the ends of
+#: Python's calendar a conversion to a time zone overflows (a page's revision, a reader page).
+EARLIEST_TIME = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST_TIME_AHEAD = timedelta(days=366)
+#: How far ahead of the server's clock a time still counts as now (a writer's clock skew).
+CLOCK_SKEW = timedelta(seconds=60)
+
+
+def out_of_range(value: datetime | None) -> str | None:
+    """Why ``value`` is no time to store (before 1900, or more than a year from now), or
+    ``None``."""
+    if value is None:
+        return None
+    if EARLIEST_TIME <= _aware(value) <= _aware(timezone.now()) + LATEST_TIME_AHEAD:
+        return None
+    return _("Give a time after 1900 and at most a year from now.")
+
+
+def is_ahead(value: datetime | None) -> bool:
+    """Whether ``value`` is later than now (beyond a writer's clock skew)."""
+    return value is not None and _aware(value) > _aware(timezone.now()) + CLOCK_SKEW
+
+
+def _aware(value: datetime) -> datetime:
+    # A site without USE_TZ stores naive times in its own zone.
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def in_local_time(value: datetime) -> datetime:
+    """``value`` in the current time zone, or in UTC where that zone's time is outside Python's
+    calendar (9999-12-31T23:30Z is year 10000 in Berlin, 0001-01-01T00:00Z before year 1 in New
+    York): a time stored before ``out_of_range`` was enforced must not break a page."""
+    try:
+        return timezone.localtime(value)
+    except OverflowError:
+        return value.astimezone(UTC)
 
 
 def unreadable_local_time(naive: datetime) -> str | None:

@@ -18,6 +18,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext, pgettext_lazy
 
+from .local_time import in_local_time
 from .rendering import plain_text
 
 #: How many words of the body name an entry without a headline, and at most how many characters
@@ -106,11 +107,12 @@ DATE_STYLES = {
 
 
 def local_date(value: datetime | None, style: str = "date") -> str:
-    """``value`` in the site's time zone, formatted in the current language's ``style``."""
+    """``value`` in the site's time zone (in UTC where that zone's calendar ends:
+    ``local_time.in_local_time``), formatted in the current language's ``style``."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime) and timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = in_local_time(value)
     return date_format(value, str(DATE_STYLES[style]))
 
 
@@ -119,7 +121,7 @@ def short_time(value: datetime | None) -> str:
     if value is None:
         return ""
     if timezone.is_aware(value):
-        value = timezone.localtime(value)
+        value = in_local_time(value)
     return date_format(value, pgettext("date format: day, short month and time", "j M, H:i"))
 
 

@@ -29,7 +29,7 @@ from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 from .conf import settings
 from .fragments import render_generation
 from .http_caching import public_by_content
-from .jsonld import publisher_name
+from .jsonld import isoformat, publisher_name
 from .xml import xml_safe
 
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more than this per sitemap
@@ -134,7 +134,7 @@ class NewsSitemap(ExpiryNotingSitemap):
                     "location": xml_safe(location),
                     "publication_name": name,
                     "language": news_language(article.locale.language_code),
-                    "publication_date": timezone.localtime(article.published_at).isoformat(),
+                    "publication_date": isoformat(article.published_at),
                     "title": xml_safe(article.title),
                 }
             )

@@ -219,6 +219,8 @@ class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
     is_breaking = models.BooleanField(_("breaking news"), default=False)
     body = StreamField(NewsStreamBlock(), verbose_name=_("body"), blank=True)
 
+    time_fields = ("published_at", "updated_at")
+
     search_fields = [
         index.SearchField("standfirst"),
         index.SearchField("body"),
@@ -425,6 +427,7 @@ class ArticleCorrection(CleanFieldsMixin, Orderable):
     noted_at = models.DateTimeField(_("time"), default=timezone.now)
     text = models.TextField(_("text"))
 
+    time_fields = ("noted_at",)
     panels = [FieldPanel("kind"), FieldPanel("noted_at"), FieldPanel("text")]
 
     class Meta(Orderable.Meta):

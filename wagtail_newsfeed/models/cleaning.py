@@ -3,7 +3,8 @@ one write validator (``wagtail_newsfeed.validation``).
 
 Wagtail's page editor and the Newsroom forms run ``Model.full_clean``, so it is the one place that
 sees every field they submit: text loses the characters XML cannot carry, rich text is
-whitelisted and its links checked, and StreamFields are validated as bodies. Problems become
+whitelisted and its links checked, StreamFields are validated as bodies, and the times people
+give (``time_fields``) must be in the range every door allows. Problems become
 form errors on their field (block errors beside their block); nothing is saved.
 
 References in bodies, rich text and image or document fields must resolve to objects the writer
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from wagtail.fields import RichTextField, StreamField
 
 from ..conf import settings
+from ..local_time import out_of_range
 from ..xml import xml_safe
 
 
@@ -43,6 +45,11 @@ class CleanFieldsMixin:
     #: The references the object held when the form opened it: the writer keeps them even where
     #: they could not choose them (an editor's lead image from a collection they cannot see).
     kept_references: Any = ()
+    #: The date-time fields people fill in (a story's publication time, a feed's coverage): each
+    #: is refused outside ``local_time.out_of_range``'s range, as entries' display times are.
+    #: A time late on 31 December 9999 would overflow the page editor's revision (a 500) and,
+    #: shown in the site's time zone, every page that lists it.
+    time_fields: tuple[str, ...] = ()
 
     def clean_fields(self, exclude: Any = None) -> None:
         # Text is cleaned before Django's own checks, so a title of only control characters is
@@ -59,6 +66,9 @@ class CleanFieldsMixin:
 
         super().clean()  # type: ignore[misc]
         errors: dict[str, Any] = self.chooser_errors()
+        for name in self.time_fields:
+            if problem := out_of_range(getattr(self, name)):
+                errors[name] = [ValidationError(problem)]
         for field in self._meta.concrete_fields:  # type: ignore[attr-defined]
             value = getattr(self, field.attname, None)
             try:

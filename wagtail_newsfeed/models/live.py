@@ -84,6 +84,7 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
     )
 
     search_fields = [index.SearchField("summary")]
+    time_fields = ("coverage_start", "coverage_end")
 
     class Meta:
         abstract = True

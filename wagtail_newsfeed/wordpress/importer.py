@@ -265,6 +265,7 @@ class Importer:
             )
 
     def validated(self, plan: PostPlan):
+        plan.check_times()
         if plan.kind == "feed":
             return validation.clean_rich_text(plan.summary, SUMMARY_FEATURES)
         stream_block = NewsArticlePage._meta.get_field("body").stream_block
@@ -272,6 +273,7 @@ class Importer:
 
     def dry(self, plan: PostPlan, page: Page | None, unchanged: bool) -> None:
         """Check and print what the import would do with a post."""
+        plan.check_times()
         if plan.kind == "feed":
             validation.clean_rich_text(plan.summary, SUMMARY_FEATURES)
             stream_block = LiveEntry._meta.get_field("body").stream_block

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from .. import entry_rules
 from ..conf import settings
+from ..local_time import is_ahead, out_of_range
 from ..models import LiveEntry, LiveFeedPage, WordPressOrigin
 from . import content, values
 from .records import Comment, Item
@@ -87,7 +88,6 @@ def _key(comment: Comment) -> bool:
 
 def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
     """The entries of a live blog post as readers last saw them (deleted ones marked)."""
-    latest = timezone.now() + entry_rules.DISPLAY_TIME_SKEW
     timed = []
     for comment in item.comments:
         if comment.type != "liveblog":
@@ -96,7 +96,8 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
             warn("entry", "an entry without a valid comment id was left out")
             continue
         time = values.best_date(comment.date_gmt, comment.date, catalog.offset)
-        if time is None or not entry_rules.EARLIEST_DISPLAY_TIME <= time <= latest:
+        # A time in the future would pin the entry on top (``entry_rules.check_display_time``).
+        if time is None or out_of_range(time) or is_ahead(time):
             warn(
                 "entry",
                 f"entry {comment.wp_id} has no valid time ({values.shown(comment.date_gmt)})",

@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from wagtail.models import Page
 
+from ..local_time import out_of_range
 from ..models import LiveFeedPage
 from . import content, gutenberg, liveblog, values
 from .media import MediaLibrary
@@ -80,6 +82,17 @@ class PostPlan:
         """Whether anyone may read the post now: only then do its old URLs redirect (a redirect
         to a draft, scheduled or private post would give its new URL away)."""
         return self.status == "live" and not self.password
+
+    def check_times(self) -> None:
+        """Refuse the times the page's own validation would (``local_time.out_of_range``),
+        before anything is written, so a dry run reports them too."""
+        errors = {
+            name: [problem]
+            for name in ("published_at", "updated_at", "coverage_start", "coverage_end")
+            if (problem := out_of_range(getattr(self, name)))
+        }
+        if errors:
+            raise ValidationError(errors)
 
     def fingerprint(self) -> str:
         """What the page was made from: equal fingerprints mean nothing to update."""
@@ -160,6 +173,10 @@ class Planner:
             link=item.link,
         )
         self._status(item, plan, published, warn)
+        if modified is not None and out_of_range(modified):
+            shown = values.shown(item.modified_gmt)
+            warn("bad_date", f"its last-modified date {shown} is out of range: left out")
+            modified = None
         plan.updated_at = (
             modified if plan.published_at and modified and modified > plan.published_at else None
         )
