@@ -2,28 +2,32 @@
 feed's coverage) are refused outside the range entries' display times keep to, 1900 to a year
 ahead (``local_time.out_of_range``), with an error on the field and nothing saved: late on
 31 December 9999 a time overflows when Wagtail stores the revision or a page shows it in the
-site's time zone (a 500, and an editor locked out of the page)."""
+site's time zone (a 500, and an editor locked out of the page). Only editors who may publish an
+article may date it in the future, as for entries."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import GroupPagePermission
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 from wagtail.users.models import UserProfile
 
 from tests import factories
 from tests.checks import nothing_saved
 from tests.page_forms import add_url, article_data, edit_url
-from wagtail_newsfeed.models import NewsArticlePage
+from wagtail_newsfeed.models import LiveFeedPage, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
 
 RANGE = "after 1900 and at most a year from now"
+FUTURE = "Only editors who may publish this page"
 BERLIN = "Europe/Berlin"
 
 
@@ -171,3 +175,68 @@ def test_a_headless_preview_of_a_time_out_of_range_is_refused_not_a_500(
         assert posted.status_code == 200 and posted.json()["is_valid"] is False
         shown = admin_client.get(preview, {"mode": "headless", "in_preview_panel": "true"})
     assert shown.status_code == 200
+
+
+# A time in the future -------------------------------------------------------------------------
+
+
+def article_writer(index, *, publish: bool):
+    group = Group.objects.create(name=f"Article writers {publish}")
+    group.permissions.add(Permission.objects.get(codename="access_admin"))
+    for permission_type in ["add", "change"] + (["publish"] if publish else []):
+        GroupPagePermission.objects.create(group=group, page=index, permission_type=permission_type)
+    return factories.make_user(groups=[group])
+
+
+def tomorrow() -> str:
+    return (timezone.localtime() + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+
+
+def test_a_writer_who_may_not_publish_cannot_date_an_article_in_the_future(
+    client, news_index, article
+):
+    client.force_login(article_writer(news_index, publish=False))
+    data = article_data(slug=article.slug, published_at=tomorrow())
+    data["action-submit"] = "action-submit"
+    with nothing_saved():
+        response = client.post(edit_url(article), data)
+    assert any(FUTURE in error for error in field_errors(response, "published_at"))
+
+
+def test_a_writer_who_may_not_publish_cannot_create_an_article_dated_in_the_future(
+    client, news_index
+):
+    client.force_login(article_writer(news_index, publish=False))
+    with nothing_saved():
+        response = client.post(
+            add_url(NewsArticlePage, news_index), article_data(published_at=tomorrow())
+        )
+    assert any(FUTURE in error for error in field_errors(response, "published_at"))
+
+
+def test_a_writer_who_may_not_publish_keeps_a_future_time_a_publisher_gave(client, news_index):
+    ahead = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    article = factories.make_article(news_index, "Embargoed", published_at=ahead)
+    client.force_login(article_writer(news_index, publish=False))
+    shown = timezone.localtime(ahead).strftime("%Y-%m-%d %H:%M")
+    data = article_data(slug=article.slug, title="Edited", published_at=shown)
+    response = client.post(edit_url(article), data)
+    assert response.status_code == 302, field_errors(response, "published_at")
+    stored = NewsArticlePage.objects.get(pk=article.pk)
+    assert stored.get_latest_revision_as_object().title == "Edited"
+
+
+def test_a_publisher_may_date_an_article_in_the_future(client, news_index, article):
+    client.force_login(article_writer(news_index, publish=True))
+    response = post_article(client, article, published_at=tomorrow())
+    assert response.status_code == 302, field_errors(response, "published_at")
+    article.refresh_from_db()
+    assert article.published_at > timezone.now()
+
+
+def test_the_feed_form_is_not_held_to_the_article_rule(admin_client, feed):
+    """Only ``publisher_time_fields`` are: a feed's coverage may be planned ahead."""
+    data = _feed_data(slug=feed.slug, coverage_status="upcoming", coverage_start=tomorrow())
+    data["action-publish"] = "action-publish"
+    assert admin_client.post(edit_url(feed), data).status_code == 302
+    assert LiveFeedPage.objects.get(pk=feed.pk).coverage_start > timezone.now()

@@ -71,6 +71,14 @@ def test_news_sitemap_honours_the_two_day_window(client, news_index):
     assert titles == ["Fresh"]
 
 
+def test_news_sitemap_leaves_out_articles_dated_in_the_future(client, news_index):
+    now = timezone.now()
+    factories.make_article(news_index, "Now", published_at=now - timedelta(minutes=1))
+    factories.make_article(news_index, "Tomorrow", published_at=now + timedelta(days=1))
+    titles = [_validate_news_url(url)["title"] for url in _news_urls(client)]
+    assert titles == ["Now"]
+
+
 def test_news_sitemap_window_follows_the_setting(client, news_index, settings):
     settings.WAGTAIL_NEWSFEED = {"NEWS_SITEMAP_MAX_AGE_DAYS": 5}
     factories.make_article(news_index, "Four days", published_at=timezone.now() - timedelta(days=4))

@@ -24,6 +24,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import choosing, rich_text, validation
 from .converters import parse_id
+from .local_time import is_ahead, out_of_range
 from .models import LiveFeedPage
 from .models.cleaning import CleanFieldsMixin
 
@@ -90,6 +91,35 @@ class WriterFormMixin:
         super().__init__(*args, **kwargs)
         self.instance.writing_user = self.for_user
         self.instance.kept_references = choosing.object_references(self.instance)
+
+    def clean(self) -> dict[str, Any]:
+        """A page's ``publisher_time_fields`` (an article's publication time) move into the
+        future only for editors who may publish it, as an entry's display time does
+        (``entry_rules.check_display_time``); a time already there stays. Out of range, the
+        model's own check names the field."""
+        cleaned = super().clean()  # type: ignore[misc]
+        for name in getattr(self.instance, "publisher_time_fields", ()):
+            value = self.cleaned_data.get(name)  # type: ignore[attr-defined]
+            if (
+                name in self.changed_data  # type: ignore[attr-defined]
+                and is_ahead(value)
+                and not out_of_range(value)
+                and not self.may_publish()
+            ):
+                self.add_error(  # type: ignore[attr-defined]
+                    name,
+                    _("Only editors who may publish this page can give it a time in the future."),
+                )
+        return cleaned
+
+    def may_publish(self) -> bool:
+        """Whether the writer may publish the page (a new one: under its parent)."""
+        if self.instance.pk:
+            return self.instance.permissions_for_user(self.for_user).can_publish()
+        parent = getattr(self, "parent_page", None)
+        return (
+            parent is not None and parent.permissions_for_user(self.for_user).can_publish_subpage()
+        )
 
 
 class NewsPageForm(WriterFormMixin, WagtailAdminPageForm):

@@ -103,18 +103,21 @@ class PageSitemap(ExpiryNotingSitemap):
 
 
 class NewsSitemap(ExpiryNotingSitemap):
-    """Visible articles of the request's site published in the last two days, newest first."""
+    """Visible articles of the request's site published in the last two days (and not dated
+    in the future), newest first."""
 
     limit = NEWS_SITEMAP_LIMIT
 
     def items(self) -> QuerySet:
         from .visibility import visible_articles
 
-        cutoff = timezone.now() - timedelta(days=settings.NEWS_SITEMAP_MAX_AGE_DAYS)
+        now = timezone.now()
+        cutoff = now - timedelta(days=settings.NEWS_SITEMAP_MAX_AGE_DAYS)
         return (
             visible_articles()
             .in_site(self.get_wagtail_site())
-            .filter(published_at__gte=cutoff)
+            # A story dated ahead is not news yet: Google would read a publication in the future.
+            .filter(published_at__gte=cutoff, published_at__lte=now)
             .select_related("locale")
             .defer_streamfields()
             .order_by("-published_at", "-pk")[:NEWS_SITEMAP_LIMIT]

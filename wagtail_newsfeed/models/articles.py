@@ -220,6 +220,9 @@ class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
     body = StreamField(NewsStreamBlock(), verbose_name=_("body"), blank=True)
 
     time_fields = ("published_at", "updated_at")
+    #: Times only editors who may publish the page may set in the future
+    #: (``forms.WriterFormMixin``): a story dated ahead stays on top of every list.
+    publisher_time_fields = ("published_at",)
 
     search_fields = [
         index.SearchField("standfirst"),
