@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 from ..conf import settings
+from ..local_time import other_digits, unreadable_local_time
 from ..models import ArticleAuthor, ArticleTag, NewsArticlePage
 from ..models.taxonomy import filed_under, subtree
 from ..search import search_articles
@@ -29,13 +30,21 @@ ORDERINGS = {"-published_at": ("-published_at", "-pk"), "published_at": ("publis
 
 
 class DateOrDateTimeField(forms.Field):
-    """An ISO 8601 date (midnight, site time zone) or date-time (naive ones in site time)."""
+    """An ISO 8601 date (midnight, site time zone) or date-time (naive ones in site time), read
+    as the write doors read times (``local_time``): in the digits 0-9, and a naive time that
+    happens twice in the site's time zone or not at all is refused with the reason, not read
+    one way silently. A time outside Python's calendar once in UTC is refused naming the range."""
 
-    default_error_messages = {"invalid": _("Enter an ISO 8601 date or date-time.")}
+    default_error_messages = {
+        "invalid": _("Enter an ISO 8601 date or date-time."),
+        "range": _("Give a time between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z."),
+    }
 
     def to_python(self, value: Any) -> datetime | None:
         if value in (None, ""):
             return None
+        if problem := other_digits(value):
+            raise forms.ValidationError(problem, code="invalid")
         try:
             parsed = parse_datetime(value)
             if parsed is None:
@@ -45,13 +54,15 @@ class DateOrDateTimeField(forms.Field):
             parsed = None
         if parsed is None:
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        if timezone.is_naive(parsed):
+            if problem := unreadable_local_time(parsed):
+                raise forms.ValidationError(problem, code="invalid")
+            parsed = timezone.make_aware(parsed)
         try:
-            if timezone.is_naive(parsed):
-                parsed = timezone.make_aware(parsed)
             # In UTC: PostgreSQL refuses offsets beyond ±15:59, which RFC 3339 allows (a 500).
             return parsed.astimezone(UTC)
         except (OverflowError, ValueError):  # e.g. 0001-01-01T00:00+05:00 is before year 1 in UTC
-            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+            raise forms.ValidationError(self.error_messages["range"], code="range") from None
 
 
 @extend_schema_field(
