@@ -89,7 +89,7 @@ def token_client(superuser):
     "data,word",
     [
         ("{not json", "json"),
-        ([1, 2], "non_field_errors"),
+        ([1, 2], "a JSON object is required"),
         ({"body": None}, "body"),
         *(
             ({"body": [{"type": "paragraph", "value": v}]}, "body")

@@ -89,6 +89,34 @@ def test_an_empty_body_is_a_400_asking_for_a_json_object(writer, feed, entry, me
     assert_problem(response, 400, "a JSON object is required")
 
 
+@pytest.mark.parametrize("method", ["post", "patch"])
+@pytest.mark.parametrize(
+    "raw,kind",
+    [
+        (b"[]", "a list"),
+        (b'[{"body": []}]', "a list"),
+        (b"null", "null"),
+        (b'"x"', "a string"),
+        (b"1", "a number"),
+        (b"1.5", "a number"),
+        (b"true", "true or false"),
+    ],
+)
+def test_a_body_that_is_json_but_no_object_is_a_400_asking_for_one(
+    writer, feed, entry, method, raw, kind
+):
+    url = entries_url(feed) if method == "post" else entry_url(feed, entry.pk)
+    with nothing_saved():
+        response = writer.generic(method.upper(), url, raw, content_type="application/json")
+    assert_problem(response, 400)
+    assert response.json() == {
+        "type": "urn:wagtail-newsfeed:problem:parse_error",
+        "title": "Bad Request",
+        "status": 400,
+        "detail": f"A JSON object is required; the request body is {kind}.",
+    }
+
+
 def test_a_patch_of_an_empty_object_still_changes_nothing(writer, feed, entry):
     with nothing_saved():
         response = writer.patch(entry_url(feed, entry.pk), {}, "json")

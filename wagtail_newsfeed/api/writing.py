@@ -22,13 +22,33 @@ from ..models import Author, LiveEntry
 from . import schema
 
 
-def request_object(request: Request) -> Any:
-    """The parsed body of a write. DRF reads a body of zero bytes as ``{}`` without asking the
-    parser, so an empty PATCH would be a 200 that changed nothing: it is a 400 like any other
-    body that is not JSON (``parsers.WriteJSONParser``)."""
+def json_kind(value: Any) -> str:
+    """What a JSON value is, for a message to the client who sent it."""
+    if value is None:
+        return _("null")
+    if isinstance(value, bool):
+        return _("true or false")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, str):
+        return _("a string")
+    return _("a list")
+
+
+def request_object(request: Request) -> Mapping[str, Any]:
+    """The parsed body of a write: a JSON object, else a 400 like a body that is not JSON at
+    all (``parsers.WriteJSONParser``), saying what was sent. DRF reads a body of zero bytes as
+    ``{}`` without asking the parser, so an empty PATCH would be a 200 that changed nothing; and
+    a list, ``null``, a string or a number would reach the serializer, whose answer names DRF's
+    ``non_field_errors`` rather than the body."""
     data = request.data  # parses first: a 413, 415 or bad JSON answers before this
     if request.stream is None:
         raise exceptions.ParseError(_("A JSON object is required; the request body is empty."))
+    if not isinstance(data, Mapping):
+        raise exceptions.ParseError(
+            _("A JSON object is required; the request body is %(kind)s.")
+            % {"kind": json_kind(data)}
+        )
     return data
 
 
