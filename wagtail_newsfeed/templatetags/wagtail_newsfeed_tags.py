@@ -63,15 +63,37 @@ def newsfeed_visible(page: Page | None) -> bool:
 
 
 @register.simple_tag(takes_context=True)
-def newsfeed_body(context: Any, value: Any, editor: bool | None = None) -> str:
+def newsfeed_body(
+    context: Any, value: Any, editor: bool | None = None, heading_level: int = 2
+) -> str:
     """A StreamField body, block by block, each with its own template (``rendering``): a block
     whose stored value cannot render is left out, or shown as a placeholder to editors (in the
-    admin, and in Wagtail's preview when ``editor`` is not given)."""
+    admin, and in Wagtail's preview when ``editor`` is not given). ``heading_level`` is the
+    level of the body's section headings: an article's are h2, a live entry's sit below its
+    h2 headline (3)."""
     from ..rendering import render_body
 
     if editor is None:
         editor = bool(getattr(context.get("request"), "is_preview", False))
-    return render_body(value, context.flatten(), editor=editor)
+    flat = context.flatten()
+    flat[HEADING_LEVEL] = heading_level
+    return render_body(value, flat, editor=editor)
+
+
+#: The context variable holding the level of a body's section headings (``newsfeed_body``).
+HEADING_LEVEL = "newsfeed_heading_level"
+
+
+@register.simple_tag(takes_context=True)
+def newsfeed_heading(context: Any, level: str = "h2") -> str:
+    """The tag of a heading a body block asks for: ``"h2"`` (a section heading, a box's title)
+    or ``"h3"`` (below it), moved down as far as the body is (``newsfeed_body``), never past
+    h6: a live entry's "h2" is an h3 under the entry's headline."""
+    try:
+        base = int(context.get(HEADING_LEVEL) or 2)
+    except (TypeError, ValueError):
+        base = 2
+    return f"h{min(6, max(2, base) + (1 if level == 'h3' else 0))}"
 
 
 @register.simple_tag(takes_context=True)
