@@ -3,7 +3,8 @@ blog's feed and each post's comment feed redirect (permanently) to what took the
 
 - ``/category/<parent>/<child>/`` (and ``/category/<child>/``, which WordPress also answers) leads
   to the news index filtered by the category's topic (``/news/?topic=<slug>``), and its
-  ``/feed/`` to the topic's RSS feed;
+  ``/feed/`` to the topic's RSS feed; the parents are those of the topic tree (a parent that
+  closed a loop of categories was left off there, and is here);
 - ``/feed/``, ``/feed/rss2/`` and ``/feed/atom/`` lead to the index's RSS or Atom feed (the
   imported posts are that index's articles, not the whole site's), once it shows one;
 - ``/<permalink>/feed/`` (a post's comment feed; the newsroom has no comments) leads to the
@@ -96,7 +97,7 @@ def save_archive_redirects(
 def category_paths(catalog: Catalog, taxonomy: Taxonomy, slug: str) -> list[str]:
     """A category's archive paths: the one through its parents WordPress links to, and the one
     of its own slug alone, which WordPress answers too."""
-    lineage = taxonomy.lineage(slug)
+    lineage = taxonomy.lineage(slug, repaired=True)
     nicenames = [_nicename(catalog, each) for each in reversed(lineage)]
     paths = [f"/{CATEGORY_BASE}/{'/'.join(nicenames)}", f"/{CATEGORY_BASE}/{nicenames[-1]}"]
     return list(dict.fromkeys(_path(catalog, path) for path in paths))

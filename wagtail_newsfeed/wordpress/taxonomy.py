@@ -30,14 +30,19 @@ class Taxonomy:
     def __init__(self, catalog: Catalog, report: Report, *, dry_run: bool) -> None:
         self.catalog, self.report, self.dry_run = catalog, report, dry_run
         self.topics: dict[str, Topic | None] = {}
+        #: Categories whose parent was left off because it closed a loop of categories.
+        self.loop_cut: set[str] = set()
 
-    def lineage(self, slug: str) -> list[str]:
-        """``slug`` and its ancestors' slugs, nearest first."""
+    def lineage(self, slug: str, *, repaired: bool = False) -> list[str]:
+        """``slug`` and its ancestors' slugs, nearest first; ``repaired``: as the topic tree has
+        them, without the parent that closed a loop (archive URLs follow that tree)."""
         found: list[str] = []
         while slug and slug not in found and len(found) < MAX_ANCESTORS:
             found.append(slug)
             term = self.catalog.categories.get(slug)
             slug = values.slug(term.parent, 100) if term else ""
+            if repaired and found[-1] in self.loop_cut:
+                break
         return found
 
     def prepare(self) -> None:
@@ -82,6 +87,8 @@ class Taxonomy:
             topic.clean()
         except ValidationError as error:
             topic.parent = None
+            if slug in self.lineage(lineage[1]):
+                self.loop_cut.add(slug)
             reason = " ".join(error.message_dict.get("parent", error.messages))
             self.report.warn("topics", f"{topic.slug}: parent {parent.slug} left off ({reason})")
             return
