@@ -59,6 +59,40 @@ def test_find_answers_the_path_of_an_article_on_a_second_site(api, other_site):
     assert found_id(api.get(FIND, {"path": path})) == here.pk  # the same path, this site
 
 
+@pytest.mark.parametrize(
+    "name",
+    [
+        "OTHER.EXAMPLE",
+        "Other.Example",
+        "other.example.",  # the fully qualified form names the same host
+        "OTHER.example.",
+        "OTHER.EXAMPLE:80",
+        "other.example.:80",
+    ],
+)
+def test_find_names_a_site_by_its_hostname_in_any_case_and_with_a_final_dot(api, other_site, name):
+    """Hostnames are case-insensitive (RFC 4343), and ``host.`` is ``host`` written in full."""
+    site, index = other_site
+    article = factories.make_article(index, slug="abroad")
+    assert found_id(api.get(FIND, {"path": "/world/abroad/", "site": name})) == article.pk
+
+
+def test_find_names_a_site_stored_with_capitals_in_lower_case(api, other_site):
+    site, index = other_site
+    Site.objects.filter(pk=site.pk).update(hostname="Other.Example")
+    article = factories.make_article(index, slug="abroad")
+    assert (
+        found_id(api.get(FIND, {"path": "/world/abroad/", "site": "other.example"})) == article.pk
+    )
+
+
+@pytest.mark.parametrize("name", ["other.example..", ".other.example", ".", "other.example:81"])
+def test_find_still_refuses_a_site_name_that_names_no_site(api, other_site, name):
+    response = api.get(FIND, {"path": "/world/abroad/", "site": name})
+    assert response.status_code == 400, response.content[:300]
+    assert list(response.json()["errors"]) == ["site"]
+
+
 def test_find_does_not_reach_another_site_by_its_tree_path(api, other_site):
     site, index = other_site
     factories.make_article(index, slug="abroad")

@@ -163,15 +163,18 @@ class ArticleFind(NewsfeedAPIView):
                 raise Http404
             return sites.get(pk=site.pk) if not hasattr(site, "root_page") else site
         hostname, sep, port_text = name.partition(":")
+        # Hostnames are case-insensitive (RFC 4343), and "news.example." is "news.example"
+        # written in full (the root's empty label): either names the site as a browser would.
+        hostname = hostname.removesuffix(".")
         if sep:
             port = parse_port(port_text)
             if port is None:
                 raise InvalidParameter(
                     "site", _("The port after ':' must be a number from 1 to 65535.")
                 )
-            site = sites.filter(hostname=hostname, port=port).first()
+            site = sites.filter(hostname__iexact=hostname, port=port).first()
         else:
-            site = sites.filter(hostname=hostname).first()
+            site = sites.filter(hostname__iexact=hostname).first()
             site_id = parse_id(name)
             if site is None and site_id is not None:
                 site = sites.filter(pk=site_id).first()
