@@ -4,8 +4,8 @@ An endpoint whose last attempt failed backs off until its retry is due, and its 
 (new ones included) wait for that moment too: a dead receiver costs one attempt per back-off
 period, however many changes are made meanwhile, rather than one per change. Where attempts
 share one time budget (the immediate task backend runs them in the request), endpoints whose
-last attempt succeeded go first, then those never tried, then those whose last attempt failed,
-and every endpoint's first delivery goes before anyone's second.
+last attempt succeeded go first, then those never tried, then those whose last attempt failed;
+among endpoints that stand alike, each one's first delivery goes before any one's second.
 """
 
 from __future__ import annotations
@@ -65,7 +65,8 @@ def ranks(endpoint_ids: Iterable[int]) -> dict[int, int]:
 
 def fair_order(items: Iterable[tuple[int, T]]) -> list[T]:
     """The items of ``(endpoint id, item)`` pairs in the order to attempt them: by their
-    endpoint's rank, each endpoint's first before any endpoint's second, otherwise as given."""
+    endpoint's rank; within a rank, each endpoint's first before any endpoint's second;
+    otherwise as given."""
     items = list(items)
     if len({endpoint_id for endpoint_id, _ in items}) < 2:
         return [item for _, item in items]
