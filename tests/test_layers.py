@@ -43,6 +43,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "models",
         "migrations",
         "blocks",
+        "embeds",
         "serialization",
         "validation",
         "choosing",
