@@ -54,7 +54,7 @@ def statuses() -> Export:
     export = Export()
     export.post(1, "Draft one", "x", status="draft", slug="")
     export.post(2, "Pending post", "x", status="pending")
-    export.post(3, "CEO to resign", "x", status="future", date="2030-01-01 09:00:00")
+    export.post(3, "CEO to resign", "x", status="future", date=in_days(30))
     export.post(4, "Private post", "x", status="private")
     export.post(5, "Protected scoop", "x", password="secret")
     export.post(6, "Public story", "x", slug="public-story")
