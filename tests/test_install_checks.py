@@ -352,46 +352,39 @@ def spectacular_keys(text: str) -> set[str]:
     return set(re.findall(r'^\s+"(\w+)":', block, re.M))
 
 
-def test_the_app_loads_before_the_project_has_a_secret_key(tmp_path):
-    """``wagtail start`` leaves production's ``SECRET_KEY`` to the environment; commands such as
-    ``collectstatic`` must still run with the app installed (nothing is signed at import)."""
-    (tmp_path / "keyless_settings.py").write_text('from tests.settings import *\nSECRET_KEY = ""\n')
-    code = (
-        "import django; django.setup(); "
-        "from django.urls import get_resolver; get_resolver().url_patterns; "
-        "import wagtail_newsfeed.entry_rules, wagtail_newsfeed.api.urls; print('ok')"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code],
+def run_with_settings(tmp_path, setting: str, *args: str) -> subprocess.CompletedProcess:
+    """``python *args`` in a process whose settings are the tests' with ``setting`` added."""
+    (tmp_path / "changed_settings.py").write_text(f"from tests.settings import *\n{setting}\n")
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=ROOT,
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "keyless_settings",
+            "DJANGO_SETTINGS_MODULE": "changed_settings",
             "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_site")]),
         },
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def test_the_app_loads_before_the_project_has_a_secret_key(tmp_path):
+    """``wagtail start`` leaves production's ``SECRET_KEY`` to the environment; commands such as
+    ``collectstatic`` must still run with the app installed (nothing is signed at import)."""
+    code = (
+        "import django; django.setup(); "
+        "from django.urls import get_resolver; get_resolver().url_patterns; "
+        "import wagtail_newsfeed.entry_rules, wagtail_newsfeed.api.urls; print('ok')"
+    )
+    result = run_with_settings(tmp_path, 'SECRET_KEY = ""', "-c", code)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "ok"
 
 
 def test_naive_times_are_an_error_that_names_the_setting(tmp_path):
     """``USE_TZ = False`` would make the first entry posted a 500: ``manage.py check`` stops it."""
-    (tmp_path / "naive_settings.py").write_text("from tests.settings import *\nUSE_TZ = False\n")
-    result = subprocess.run(
-        [sys.executable, "-m", "django", "check"],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "naive_settings",
-            "PYTHONPATH": os.pathsep.join([str(tmp_path), str(ROOT), str(ROOT / "example_site")]),
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_with_settings(tmp_path, "USE_TZ = False", "-m", "django", "check")
     assert result.returncode == 1
     assert "wagtail_newsfeed.E010" in result.stderr and "USE_TZ = True" in result.stderr
 
