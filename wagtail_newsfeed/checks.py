@@ -81,6 +81,11 @@ NON_NEGATIVE_INTS = [
 #: kept 0 days forgets what coalescing and back-off go by.
 POSITIVE_NUMBERS = ["WEBHOOK_TIMEOUT", "WEBHOOK_RETRY_DELAY", "WEBHOOK_LOG_DAYS"]
 NON_NEGATIVE_NUMBERS = ["WEBHOOK_COALESCE_SECONDS"]
+#: Whole-number settings with a ceiling, and what it means.
+UPPER_BOUNDS = {
+    "WEBHOOK_SECRET_OVERLAP_HOURS": (MAX_SECRET_OVERLAP_HOURS, " (a year)"),
+    "WEBHOOK_MAX_ATTEMPTS": (MAX_WEBHOOK_ATTEMPTS, ""),
+}
 
 
 @register(Tags.compatibility)
@@ -155,24 +160,15 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                     id="wagtail_newsfeed.E003",
                 )
             )
-    overlap = settings.WEBHOOK_SECRET_OVERLAP_HOURS
-    if isinstance(overlap, int) and overlap > MAX_SECRET_OVERLAP_HOURS:
-        errors.append(
-            Error(
-                f"{SETTING_NAME}['WEBHOOK_SECRET_OVERLAP_HOURS'] must be at most "
-                f"{MAX_SECRET_OVERLAP_HOURS} (a year), not {overlap!r}.",
-                id="wagtail_newsfeed.E003",
+    for key, (most, meaning) in UPPER_BOUNDS.items():
+        value = getattr(settings, key)
+        if isinstance(value, int) and value > most:
+            errors.append(
+                Error(
+                    f"{SETTING_NAME}[{key!r}] must be at most {most}{meaning}, not {value!r}.",
+                    id="wagtail_newsfeed.E003",
+                )
             )
-        )
-    attempts = settings.WEBHOOK_MAX_ATTEMPTS
-    if isinstance(attempts, int) and attempts > MAX_WEBHOOK_ATTEMPTS:
-        errors.append(
-            Error(
-                f"{SETTING_NAME}['WEBHOOK_MAX_ATTEMPTS'] must be at most "
-                f"{MAX_WEBHOOK_ATTEMPTS}, not {attempts!r}.",
-                id="wagtail_newsfeed.E003",
-            )
-        )
     if settings.API_PAGE_SIZE > settings.API_MAX_PAGE_SIZE:
         errors.append(
             Error(
