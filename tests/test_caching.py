@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import F
 from rest_framework.test import APIClient
+from wagtail.models import Site
 
 from tests import factories
 from wagtail_newsfeed import caching, entry_rules
@@ -69,3 +70,28 @@ def test_without_a_shared_cache_feed_versions_are_never_cached(feed, superuser):
     assert entry_rules.cached_feed_version(feed.pk) is None
     entry_rules.remember_feed_version(feed.pk, 5)
     assert entry_rules.cached_feed_version(feed.pk) is None
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/newsfeed/v1/articles/{article}/",
+        "/api/newsfeed/v1/articles/find/?path={path}",
+        "/api/newsfeed/v1/feeds/{feed}/",
+        "/api/newsfeed/v1/feeds/{feed}/entries/",
+        "/api/v2/pages/{article}/",
+    ],
+)
+def test_a_site_renamed_by_another_process_gives_the_new_host_at_once(feed, url):
+    api = APIClient()
+    article = factories.make_article(feed.get_parent(), "Renamed host")
+    factories.make_entry(feed)
+    url = url.format(article=article.pk, feed=feed.pk, path=article.url)
+    assert "http://localhost/" in api.get(url).content.decode()
+    # Another process renames the Site: its signal handlers move the generations in the
+    # database, and this process's copy of Wagtail's Site root paths hears nothing of it.
+    Site.objects.filter(is_default_site=True).update(hostname="news.example.com")
+    CacheGeneration.objects.update(value=F("value") + 1)
+    body = api.get(url).content.decode()
+    assert "news.example.com" in body
+    assert "http://localhost/" not in body

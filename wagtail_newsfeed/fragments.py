@@ -51,33 +51,33 @@ def render_generation(request: HttpRequest | None = None) -> str:
         token = once_per_request(
             request, "render-generation", lambda: generation(RENDER_GENERATION)
         )
-    _forget_what_wagtail_kept(token)
+    forget_what_wagtail_kept(RENDER_GENERATION, token)
     return token
 
 
-#: The render generation this process last saw.
-_last_seen_generation: str | None = None
+#: The token of each generation this process last saw.
+_last_seen_generations: dict[str, str] = {}
 
 
 def forget_process_state() -> None:
-    """Forget the render generation this process saw (tests: each starts as a new process)."""
-    global _last_seen_generation
-    _last_seen_generation = None
+    """Forget the generations this process saw (tests: each starts as a new process)."""
+    _last_seen_generations.clear()
 
 
-def _forget_what_wagtail_kept(token: str) -> None:
+def forget_what_wagtail_kept(name: str, token: str) -> None:
     """Wagtail keeps the Sites' root paths (what every page URL is built from) in Django's cache
     for an hour, and forgets them only in the process that saved a Site. With a cache per
     process, the others would go on linking to the old host (``http://localhost``) beside
-    images that already use the new one. Every Site change moves the render generation on, so a
-    process that sees a new generation forgets them too (a query to read them again, once per
-    process and change)."""
-    global _last_seen_generation
-    if token == _last_seen_generation:
+    images that already use the new one. Every Site change moves the render and the API
+    generations on, so a process that sees a new ``token`` of either forgets them too (a query
+    to read them again, once per process and change). Whatever builds page URLs reads one of
+    them first: the API's response cache its key, other views ``render_generation``."""
+    last_seen = _last_seen_generations.get(name)
+    if token == last_seen:
         return
-    if _last_seen_generation is not None and not cache_is_shared():
+    if last_seen is not None and not cache_is_shared():
         Site.clear_site_root_paths_cache()
-    _last_seen_generation = token
+    _last_seen_generations[name] = token
 
 
 def renders_changed() -> None:

@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ..conf import settings
+from ..fragments import render_generation
 from ..http_caching import max_age_before
 from . import response_cache
 from .exceptions import problem_exception_handler
@@ -196,6 +197,11 @@ class NewsfeedAPIView(APIView):
         if method not in self.http_method_names or not hasattr(self, method):
             raise exceptions.MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)
+        if request.method in permissions.SAFE_METHODS:
+            # Before any page URL is built: a Site changed in another process is seen now
+            # (``fragments.forget_what_wagtail_kept``). Read once per request, the answer costs
+            # nothing more where the view reads it anyway.
+            render_generation(request)
 
     def get_exception_handler(self) -> Any:
         return problem_exception_handler

@@ -20,7 +20,8 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_conditional_response, get_max_age, patch_cache_control
 
-from ..caching import generation
+from ..caching import API_GENERATION, generation
+from ..fragments import forget_what_wagtail_kept
 from ..http_caching import max_age_before
 
 #: Response headers worth replaying from the cache.
@@ -42,7 +43,10 @@ def response_key(request: HttpRequest) -> str:
     # Links in the bodies are absolute, so scheme and host are part of the key.
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
-    return f"wagtail_newsfeed:api:{generation()}:{digest}"
+    token = generation()
+    # The view builds page URLs after this and before the render generation is read.
+    forget_what_wagtail_kept(API_GENERATION, token)
+    return f"wagtail_newsfeed:api:{token}:{digest}"
 
 
 def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:

@@ -51,6 +51,7 @@ from wagtail.models import Page, Site
 
 from .. import rendering
 from ..converters import parse_count, parse_id
+from ..fragments import render_generation
 from ..problems import PROBLEM_CONTENT_TYPE
 from ..search import clean_query
 from ..visibility import visible_pages
@@ -130,6 +131,7 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
         check_parameters(request.GET, self)
+        render_generation(request)  # a Site changed in another process is seen before any URL
 
     def get_base_queryset(self) -> QuerySet:
         # Every view (listing, ``type=``, detail, ``find``, child_of/descendant_of parents and the
