@@ -95,3 +95,14 @@ def test_a_site_renamed_by_another_process_gives_the_new_host_at_once(feed, url)
     body = api.get(url).content.decode()
     assert "news.example.com" in body
     assert "http://localhost/" not in body
+
+
+def test_an_alias_of_a_story_is_listed_at_once_and_old_etags_miss(news_index):
+    api = APIClient()
+    article = factories.make_article(news_index, "Mirrored")
+    mirror = factories.make_index(title="Mirror", slug="mirror")
+    first = api.get(ARTICLES)
+    assert len(first.json()["results"]) == 1
+    alias = article.create_alias(parent=mirror, update_slug="mirrored")
+    assert api.get(ARTICLES, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+    assert alias.pk in [item["id"] for item in api.get(ARTICLES).json()["results"]]

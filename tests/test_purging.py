@@ -386,3 +386,12 @@ def test_a_new_slug_purges_the_page_s_old_url(news_index, purged, committed, mak
     page.refresh_from_db()
     assert page.get_full_url().endswith("/renamed/")
     assert {old_url, page.get_full_url()} <= set(purged)
+
+
+def test_creating_an_alias_of_a_story_purges_it_like_a_publication(news_index, purged, committed):
+    article = factories.make_article(news_index)
+    mirror = factories.make_index(title="Mirror", slug="mirror")
+    RecordingBackend.reset()
+    with committed():
+        alias = article.create_alias(parent=mirror, update_slug="mirrored")
+    assert alias.full_url in purged and mirror.full_url in purged

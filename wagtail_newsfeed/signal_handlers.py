@@ -182,6 +182,24 @@ def rendered_content_changed(**kwargs: Any) -> None:
     fragments.renders_changed()
 
 
+def alias_created(instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
+    """A live alias is a new live page, but Wagtail's create-alias action sends no
+    ``page_published`` (a copy kept live does): what a publication moves, purges and tells
+    webhooks of, creating one does too."""
+    if not created or raw or not getattr(instance, "live", False):
+        return
+    if getattr(instance, "alias_of_id", None) is None:
+        return
+    for handler in (
+        api_content_changed,
+        rendered_content_changed,
+        feed_page_changed,
+        _page_changed,
+        webhook_events.page_published,
+    ):
+        handler(instance=instance)
+
+
 def register_signal_handlers() -> None:
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(api_content_changed, dispatch_uid=f"newsfeed_api_cache_{id(signal)}")
@@ -224,6 +242,7 @@ def register_signal_handlers() -> None:
     page_slug_changed.connect(page_renamed, dispatch_uid="newsfeed_purge_slug")
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
+    post_save.connect(alias_created, dispatch_uid="newsfeed_alias_created")
     for signal in (post_save, post_delete):
         for handler, name in [
             (view_restriction_changed, "purge"),
