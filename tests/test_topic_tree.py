@@ -102,8 +102,9 @@ def test_a_parent_used_by_nothing_visible_stays_hidden(news_index, tree, kind):
 
 
 def test_topic_list_costs_the_same_queries_for_few_and_many(news_index, tree):
-    """One query per level of the tree, whatever the number of topics (1 + 3 levels here, then
-    the page and its count)."""
+    """One query per level of the tree, whatever the number of topics: with an empty cache,
+    the API and render generations with their expiry checks, then the tree's levels and the
+    page."""
     api = APIClient()
 
     def listed() -> tuple[int, int]:
@@ -121,7 +122,7 @@ def test_topic_list_costs_the_same_queries_for_few_and_many(news_index, tree):
         )
     many = listed()
     assert few[0] == 4 and many[0] == 34
-    assert few[1] == many[1] <= 6
+    assert few[1] == many[1] <= 7
 
 
 def test_admin_sets_a_parent(admin_client, tree):

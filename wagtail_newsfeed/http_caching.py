@@ -16,14 +16,14 @@ itself, or the stories a list, feed or sitemap holds. A scheduled page that woul
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
-from django.utils.functional import empty
+from django.utils.functional import SimpleLazyObject
 
 from .conf import settings
 
@@ -39,10 +39,25 @@ def max_age_before(max_age: int, expire_times: Iterable[datetime | None]) -> int
     return max(0, min(max_age, math.floor(min(left))))
 
 
+class NotedLazyObject(SimpleLazyObject):
+    """A ``SimpleLazyObject`` that notes whether it was read (``is_read``)."""
+
+    def __init__(self, func: Callable[[], Any]) -> None:
+        noted = {"read": False}
+
+        def read() -> Any:
+            noted["read"] = True
+            return func()
+
+        super().__init__(read)
+        vars(self)["newsfeed_noted"] = noted
+
+
 def is_read(value: Any) -> bool:
-    """Whether a lazy context value (a ``SimpleLazyObject``) was read while rendering: a cached
+    """Whether a lazy context value (a ``NotedLazyObject``) was read while rendering: a cached
     piece that shows it leaves it unread."""
-    return getattr(value, "_wrapped", None) is not empty
+    noted = vars(value).get("newsfeed_noted") if hasattr(value, "__dict__") else None
+    return bool(noted and noted["read"])
 
 
 def public_by_content(

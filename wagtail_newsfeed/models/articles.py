@@ -37,7 +37,7 @@ from wagtail.search import index
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug, listing_page_number
-from ..http_caching import ReaderCacheMixin, is_read
+from ..http_caching import NotedLazyObject, ReaderCacheMixin, is_read
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
 from .taxonomy import Topic, filed_under, with_ancestors
@@ -135,7 +135,7 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
         context.update(
             # Lazy, queries built included: the listing is a cached piece (fragments.py), read
             # only when rendered afresh.
-            articles=SimpleLazyObject(listing),
+            articles=NotedLazyObject(listing),
             listing_page=page_number,
             # The rendered listing is kept unless it answers a search; expiry times pass without
             # a signal, so it is kept no longer than a proxy may keep the page.
@@ -143,7 +143,7 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             topic=topic,
             search_query=search_query,
             topics=SimpleLazyObject(lambda: list(self.get_topics().order_by("name"))),
-            live_feeds=SimpleLazyObject(
+            live_feeds=NotedLazyObject(
                 lambda: list(
                     visible_feeds()
                     .child_of(self)
