@@ -42,3 +42,19 @@ def article_data(**overrides) -> dict:
     }
     data.update(overrides)
     return nested_form_data(data)
+
+
+def feed_data(**overrides) -> dict:
+    """What the live feed editor posts."""
+    data = {
+        "title": "Election night live",
+        "slug": "election-live",
+        "summary": rich_text("<ul><li>Polls close at 8pm</li></ul>"),
+        "coverage_status": "live",
+        "coverage_start": "2026-11-03 18:00",
+        "coverage_end": "",
+        "entry_order": "newest_first",
+        "comments": inline_formset([]),
+    }
+    data.update(overrides)
+    return nested_form_data(data)

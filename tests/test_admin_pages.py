@@ -11,7 +11,7 @@ from wagtail.models import Page
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from tests import factories
-from tests.page_forms import add_url, article_data, edit_url
+from tests.page_forms import add_url, article_data, edit_url, feed_data
 from wagtail_newsfeed.modeladmin import entry_admin_urls
 from wagtail_newsfeed.models import LiveFeedPage, NewsArticlePage, NewsIndexPage
 
@@ -181,21 +181,6 @@ def test_article_edit_with_invalid_data_keeps_the_stored_page(admin_client, news
 
 
 # Live feeds -----------------------------------------------------------------------------------
-
-
-def feed_data(**overrides) -> dict:
-    data = {
-        "title": "Election night live",
-        "slug": "election-live",
-        "summary": rich_text("<ul><li>Polls close at 8pm</li></ul>"),
-        "coverage_status": "live",
-        "coverage_start": "2026-11-03 18:00",
-        "coverage_end": "",
-        "entry_order": "newest_first",
-        "comments": inline_formset([]),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
 
 
 def test_feed_create_view_saves_a_live_feed(admin_client, news_index):

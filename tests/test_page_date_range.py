@@ -16,12 +16,12 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import GroupPagePermission
-from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
+from wagtail.test.utils.form_data import inline_formset
 from wagtail.users.models import UserProfile
 
 from tests import factories
 from tests.checks import nothing_saved
-from tests.page_forms import add_url, article_data, edit_url
+from tests.page_forms import add_url, article_data, edit_url, feed_data
 from wagtail_newsfeed.models import LiveFeedPage, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
@@ -109,26 +109,11 @@ def test_a_correction_time_out_of_range_is_an_error_on_its_field(admin_client, a
 @pytest.mark.parametrize("value", ["9999-12-31 23:59", "0001-01-01 00:00"])
 @override_settings(TIME_ZONE=BERLIN)
 def test_a_feeds_coverage_out_of_range_is_an_error_on_its_field(admin_client, feed, field, value):
-    data = _feed_data(slug=feed.slug, **{field: value})
+    data = feed_data(slug=feed.slug, **{field: value})
     data["action-publish"] = "action-publish"
     with timezone.override(BERLIN), nothing_saved():
         response = admin_client.post(edit_url(feed), data)
     assert any(RANGE in error for error in field_errors(response, field))
-
-
-def _feed_data(**overrides):
-    """What the live feed editor posts."""
-    data = {
-        "title": "Election night live",
-        "summary": rich_text("<ul><li>Polls close at 8pm</li></ul>"),
-        "coverage_status": "live",
-        "coverage_start": "2026-11-03 18:00",
-        "coverage_end": "",
-        "entry_order": "newest_first",
-        "comments": inline_formset([]),
-    }
-    data.update(overrides)
-    return nested_form_data(data)
 
 
 @override_settings(TIME_ZONE=BERLIN)
@@ -236,7 +221,7 @@ def test_a_publisher_may_date_an_article_in_the_future(client, news_index, artic
 
 def test_the_feed_form_is_not_held_to_the_article_rule(admin_client, feed):
     """Only ``publisher_time_fields`` are: a feed's coverage may be planned ahead."""
-    data = _feed_data(slug=feed.slug, coverage_status="upcoming", coverage_start=tomorrow())
+    data = feed_data(slug=feed.slug, coverage_status="upcoming", coverage_start=tomorrow())
     data["action-publish"] = "action-publish"
     assert admin_client.post(edit_url(feed), data).status_code == 302
     assert LiveFeedPage.objects.get(pk=feed.pk).coverage_start > timezone.now()
