@@ -74,8 +74,18 @@ def test_an_index_listing_no_expiring_story_keeps_the_full_max_age(client, news_
     assert max_age(client.get(news_index.url)) == 60
 
 
-@pytest.mark.parametrize("path", ["/newsfeed/feeds/latest.rss", "/newsfeed/feeds/latest.atom"])
-def test_a_feed_is_kept_no_longer_than_until_a_listed_story_expires(client, news_index, path):
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/newsfeed/feeds/latest.rss",
+        "/newsfeed/feeds/latest.atom",
+        "/sitemap.xml",
+        "/news-sitemap.xml",
+    ],
+)
+def test_a_feed_or_sitemap_is_kept_no_longer_than_until_a_listed_page_expires(
+    client, news_index, path
+):
     factories.make_article(news_index, "Lasting")
     expiring(news_index)
     assert_before_expiry(client.get(path))
@@ -91,13 +101,6 @@ def test_a_live_feeds_feed_is_kept_no_longer_than_until_the_feed_expires(client,
     feed = factories.make_feed(news_index, expire_at=timezone.now() + timedelta(seconds=3))
     factories.make_entry(feed)
     assert max_age(client.get(f"/newsfeed/feeds/live/{feed.pk}.rss")) <= 3
-
-
-@pytest.mark.parametrize("path", ["/sitemap.xml", "/news-sitemap.xml"])
-def test_a_sitemap_is_kept_no_longer_than_until_a_listed_page_expires(client, news_index, path):
-    factories.make_article(news_index, "Lasting")
-    expiring(news_index)
-    assert_before_expiry(client.get(path))
 
 
 def test_an_api_article_is_kept_no_longer_than_until_it_expires(api, news_index):
