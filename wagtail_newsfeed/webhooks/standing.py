@@ -114,11 +114,14 @@ def wait_for_back_off(deliveries: list[WebhookDelivery], now: datetime) -> None:
     caller enqueues them)."""
     due = [delivery for delivery in deliveries if delivery.next_attempt_at <= now]
     waits = backing_off((delivery.endpoint_id for delivery in due), now)
+    held: dict[datetime, list[int]] = {}
     for delivery in due:
         until = waits.get(delivery.endpoint_id)
         if until is not None:
-            put_off([delivery.pk], until, now, enqueue=False)
-            delivery.next_attempt_at = until
+            delivery.next_attempt_at = until  # as the caller schedules it
+            held.setdefault(until, []).append(delivery.pk)
+    for until, pks in held.items():  # one update per endpoint backing off
+        put_off(pks, until, now, enqueue=False)
 
 
 def hold_back_due(rows: list[tuple[int, int]], now: datetime) -> list[tuple[int, int]]:
