@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 from wagtail.models import PageLogEntry
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from .caching import cache_is_shared
 from .conf import settings
@@ -52,9 +53,34 @@ class InvalidCursor(ValueError):
 # Permissions ---------------------------------------------------------------------------------
 
 
+# Who may write entries is the page permission policy's "change", on the feed or an ancestor
+# (or "add" on a feed the user owns), and nothing more. Not ``PagePermissionTester.can_edit()``:
+# it also lets in whoever the current workflow task lets into the page editor, and live entries
+# are not part of the page revision under moderation. The policy is built for the base page
+# model: on Wagtail 7.4 a policy for a page subclass would look for "change_livefeedpage"
+# permissions, which groups never hold.
+
+
+def _writer(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
 def can_edit_feed(user: Any, feed: LiveFeedPage) -> bool:
-    """May this user post draft entries to (and edit their own draft entries of) this feed?"""
-    return bool(user and user.is_authenticated and feed.permissions_for_user(user).can_edit())
+    """May this user post draft entries to (and edit their own draft entries of) this feed?
+    The same rule as ``editable_feeds``, asked of one feed."""
+    return _writer(user) and PagePermissionPolicy().user_has_permission_for_instance(
+        user, "change", feed
+    )
+
+
+def editable_feeds(user: Any) -> QuerySet[LiveFeedPage]:
+    """The live feeds this user may post entries to (``can_edit_feed`` of each), for lists."""
+    if not _writer(user):
+        return LiveFeedPage.objects.none()
+    if user.is_superuser:
+        return LiveFeedPage.objects.all()
+    pages = PagePermissionPolicy().instances_user_has_permission_for(user, "change")
+    return LiveFeedPage.objects.filter(pk__in=pages.values("pk"))
 
 
 def can_publish_feed(user: Any, feed: LiveFeedPage) -> bool:

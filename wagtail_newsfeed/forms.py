@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -20,25 +19,11 @@ from wagtail.admin.panels import FieldPanel, ObjectList, TitleFieldPanel
 from wagtail.admin.rich_text import DraftailRichTextArea
 from wagtail.admin.widgets.slug import SlugInput
 from wagtail.blocks import BlockField, RichTextBlock, StreamValue
-from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from . import choosing, rich_text, validation
 from .converters import parse_id
 from .local_time import is_ahead, out_of_range
-from .models import LiveFeedPage
 from .models.cleaning import CleanFieldsMixin
-
-
-def editable_feeds(user: Any) -> QuerySet:
-    """The live feeds this user may post entries to, following Wagtail's page permissions."""
-    if not (user and user.is_authenticated and user.is_active):
-        return LiveFeedPage.objects.none()
-    if user.is_superuser:
-        return LiveFeedPage.objects.all()
-    # The policy is built for the base page model: on Wagtail 7.4 a policy for a page subclass
-    # would look for "change_livefeedpage" permissions, which groups never hold.
-    pages = PagePermissionPolicy().instances_user_has_any_permission_for(user, {"change"})
-    return LiveFeedPage.objects.filter(pk__in=pages.values("pk"))
 
 
 class ChoosableBoundField(BoundField):

@@ -31,7 +31,7 @@ from wagtail_modeladmin.views import IndexView
 
 from . import entry_rules
 from .converters import parse_id
-from .forms import editable_feeds, named_edit_handler
+from .forms import named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
 from .search import clean_query, matching_entry_ids
 from .views import entries as entry_views
@@ -167,7 +167,7 @@ class LiveEntryPermissionHelper(PermissionHelper):
     """Entry permissions from the feed page's permissions, not from Django model permissions."""
 
     def user_can_list(self, user: Any) -> bool:
-        return user.is_active and (user.is_superuser or editable_feeds(user).exists())
+        return user.is_active and (user.is_superuser or entry_rules.editable_feeds(user).exists())
 
     def user_can_create(self, user: Any) -> bool:
         return False  # entries are written in a feed's live console (the feed is the context)
@@ -249,7 +249,7 @@ class LiveEntryAdmin(ModelAdmin):
         """Only entries of feeds the editor may edit; soft-deleted entries are left out."""
         entries = LiveEntry.objects.not_deleted()
         if not request.user.is_superuser:
-            entries = entries.filter(feed__in=editable_feeds(request.user))
+            entries = entries.filter(feed__in=entry_rules.editable_feeds(request.user))
         return entries
 
     def get_permissions_for_registration(self) -> QuerySet:

@@ -23,7 +23,6 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import entry_rules
 from ..converters import parse_id
-from ..forms import editable_feeds
 from ..models import LiveEntry
 from .console import console_url
 
@@ -51,7 +50,8 @@ class _ModelAdminRedirect(View):
 class ConsoleCreateRedirect(_ModelAdminRedirect):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         feed_id = parse_id(request.GET.get("feed", ""))
-        feed = editable_feeds(request.user).filter(pk=feed_id).first() if feed_id else None
+        feeds = entry_rules.editable_feeds(request.user)
+        feed = feeds.filter(pk=feed_id).first() if feed_id else None
         if feed is None:
             messages.info(request, _("Entries are written in a live feed's console: open a feed."))
             return redirect(self.model_admin.url_helper.index_url)
