@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -172,6 +174,27 @@ class SlugFromNameForm(WriterFormMixin, WagtailAdminModelForm):
         return cleaned
 
 
+class AuthorForm(SlugFromNameForm):
+    """Author form: a user is linked from the active accounts. One already linked stays a choice
+    after it is deactivated, so saving the author does not drop its byline's owner."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Absent for those who may not manage users (the panel's permission): nothing to narrow.
+        field = self.fields.get("user")
+        if field is not None and _has_field(field.queryset.model, "is_active"):
+            field.queryset = field.queryset.filter(Q(is_active=True) | Q(pk=self.instance.user_id))
+
+
+def _has_field(model: type, name: str) -> bool:
+    """Whether ``model`` stores ``name``: a custom user model may leave ``is_active`` out."""
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
 class NameFieldPanel(TitleFieldPanel):
     """The name field of a topic, author or source: while it is new, typing the name fills in
     the slug (Wagtail's own title-to-slug sync); later renames keep the slug, and so its URLs."""
@@ -186,11 +209,13 @@ class NameFieldPanel(TitleFieldPanel):
             return self.instance.pk is None
 
 
-def named_edit_handler(*panels: FieldPanel) -> ObjectList:
+def named_edit_handler(
+    *panels: FieldPanel, form_class: type[SlugFromNameForm] = SlugFromNameForm
+) -> ObjectList:
     """Name, slug (made from the name) and the model's other fields."""
     return ObjectList(
         [NameFieldPanel(), FieldPanel("slug", widget=SlugInput), *panels],
-        base_form_class=SlugFromNameForm,
+        base_form_class=form_class,
     )
 
 

@@ -31,8 +31,9 @@ from wagtail_modeladmin.views import IndexView
 
 from . import entry_rules
 from .converters import parse_id
-from .forms import named_edit_handler
+from .forms import AuthorForm, named_edit_handler
 from .models import Author, LiveEntry, LiveFeedPage, Source, Topic
+from .models.taxonomy import USER_MANAGER_PERMISSION
 from .search import clean_query, matching_entry_ids
 from .views import entries as entry_views
 from .views.console import console_url
@@ -147,7 +148,11 @@ class AuthorAdmin(ModelAdmin):
     list_display = ("name", "role", "slug")
     search_fields = ("name", "role")
     edit_handler = named_edit_handler(
-        FieldPanel("role"), FieldPanel("bio"), FieldPanel("photo"), FieldPanel("user")
+        FieldPanel("role"),
+        FieldPanel("bio"),
+        FieldPanel("photo"),
+        FieldPanel("user", permission=USER_MANAGER_PERMISSION),
+        form_class=AuthorForm,
     )
 
 

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
+from wagtail.compat import AUTH_USER_APP_LABEL, AUTH_USER_MODEL_NAME
 from wagtail.search import index
 
 from .cleaning import CleanFieldsMixin
@@ -17,6 +18,11 @@ from .cleaning import CleanFieldsMixin
 #: How deep topics nest (World › Europe › France is 3). The bound keeps every walk of the tree,
 #: and the one query that finds a topic's subtopics, of a fixed size.
 MAX_TOPIC_DEPTH = 6
+
+#: Who may see the accounts and link one to an author: the permission Wagtail's users admin asks
+#: before it edits a user. Others must not learn the usernames, so the author form leaves the
+#: field out for them (Wagtail's panel permission) and a saved link stays as it is.
+USER_MANAGER_PERMISSION = f"{AUTH_USER_APP_LABEL}.change_{AUTH_USER_MODEL_NAME.lower()}"
 
 
 class Topic(CleanFieldsMixin, index.Indexed, models.Model):
@@ -164,7 +170,7 @@ class Author(CleanFieldsMixin, index.Indexed, models.Model):
         FieldPanel("role"),
         FieldPanel("bio"),
         FieldPanel("photo"),
-        FieldPanel("user"),
+        FieldPanel("user", permission=USER_MANAGER_PERMISSION),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
