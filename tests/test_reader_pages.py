@@ -332,12 +332,27 @@ def test_live_page_paginates_older_entries(client, feed, settings):
     assert "?before=" not in last
 
 
-@pytest.mark.parametrize("before", ["abc", "999999", ""])
+@pytest.mark.parametrize("before", ["abc", "999999", "0", ""])
 def test_live_page_bad_before_value_shows_the_first_page(client, feed, before):
+    """...and it is the first page to live.js too: not marked as an older page, which would
+    stop new and pinned entries arriving (the pinned entry is shown)."""
     entry = factories.make_entry(feed)
+    pinned = factories.make_entry(feed, is_pinned=True)
     response = client.get(feed.url, {"before": before})
     assert response.status_code == 200
-    assert entry_ids(response.content.decode()) == [entry.pk]
+    html = response.content.decode()
+    assert entry_ids(html) == [entry.pk]
+    assert f'id="entry-{pinned.pk}"' in html
+    assert "data-paginated" not in html
+
+
+def test_live_page_after_a_good_before_is_marked_as_an_older_page(client, feed, settings):
+    settings.WAGTAIL_NEWSFEED = {"ENTRIES_PER_PAGE": 1}
+    older = factories.make_entry(feed, display_time=ago(minutes=2))
+    newer = factories.make_entry(feed, display_time=ago(minutes=1))
+    html = client.get(feed.url, {"before": newer.pk}).content.decode()
+    assert entry_ids(html) == [older.pk]
+    assert re.search(r'<article class="newsfeed-live"[^>]*data-paginated', html)
 
 
 @pytest.mark.parametrize("spelling", [" {}", "+{}", "{}.0", "{}\x00", "{fullwidth}"])
