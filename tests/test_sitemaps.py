@@ -213,3 +213,13 @@ def test_page_sitemap_lastmod_of_live_feeds_costs_fixed_queries(
     assert [lastmods[feed.get_full_url()] for feed in feeds] == [
         _day(days) for days in (1, 2, 3, 3, 4, 1, 2)
     ]
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/news-sitemap.xml"])
+@pytest.mark.parametrize("spelling", ["01", " 1", "+1", "1.0", "\u0661", "\uff11", "", "0", "-1"])
+def test_a_sitemap_page_has_one_spelling(client, news_index, url, spelling):
+    """Each other spelling of ``?p=`` would be one more cached copy of the same page."""
+    factories.make_article(news_index, "Story")
+    assert client.get(url).status_code == 200
+    assert client.get(url, {"p": "1"}).status_code == 200
+    assert client.get(url, {"p": spelling}).status_code == 404

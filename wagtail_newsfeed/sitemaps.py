@@ -27,6 +27,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
 from .conf import settings
+from .converters import listing_page_number
 from .fragments import render_generation
 from .http_caching import public_by_content
 from .jsonld import isoformat, publisher_name
@@ -144,6 +145,13 @@ class NewsSitemap(ExpiryNotingSitemap):
         return urls
 
 
+def _one_spelling_of_each_page(request: HttpRequest) -> None:
+    """Django's sitemap view reads ``?p=`` with ``int()``, which takes ``01``, `` 1`` or ``١``:
+    each a cached URL of the same page. Like every reader listing, a page has one number."""
+    if "p" in request.GET:
+        listing_page_number(request.GET["p"] or "-")
+
+
 def _current_sites(request: HttpRequest) -> None:
     """Page URLs come from Wagtail's Site root paths: make sure this process has not kept them
     from before a Site change made elsewhere (``fragments.render_generation``)."""
@@ -159,6 +167,7 @@ def _public(response: HttpResponse, sitemap: ExpiryNotingSitemap) -> HttpRespons
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """The Google News sitemap (mount at the root, e.g. ``/news-sitemap.xml``)."""
+    _one_spelling_of_each_page(request)
     _current_sites(request)
     news = NewsSitemap(request)
     response = wagtail_sitemap_views.sitemap(
@@ -171,6 +180,7 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
 def page_sitemap(request: HttpRequest) -> HttpResponse:
     """Wagtail's page sitemap without hidden pages (mount at ``/sitemap.xml`` with the URL name
     ``sitemap``, which publishing purges)."""
+    _one_spelling_of_each_page(request)
     _current_sites(request)
     pages = PageSitemap(request)
     return _public(wagtail_sitemap_views.sitemap(request, sitemaps={"pages": pages}), pages)
