@@ -25,12 +25,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from wagtail.contrib.sitemaps import Sitemap
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
+from wagtail.models import Page
 
 from .conf import settings
 from .converters import listing_page_number
 from .fragments import render_generation
 from .http_caching import public_by_content
 from .jsonld import isoformat, publisher_name
+from .sites import in_site
 from .xml import xml_safe
 
 NEWS_SITEMAP_LIMIT = 1000  # Google News reads no more than this per sitemap
@@ -68,7 +70,6 @@ class PageSitemap(ExpiryNotingSitemap):
         from .models import LiveEntry
         from .visibility import feed_aliases, visible_pages
 
-        root = self.get_wagtail_site().root_page
         # In the same query as the pages (one indexed subquery a row): no query per feed.
         latest_entry_change = (
             LiveEntry.objects.published()
@@ -77,7 +78,7 @@ class PageSitemap(ExpiryNotingSitemap):
             .values("updated_at")[:1]
         )
         return (
-            visible_pages(root.get_descendants(inclusive=True))
+            visible_pages(in_site(Page.objects.all(), self.get_wagtail_site()))
             .exclude(pk__in=feed_aliases().values("pk"))  # redirects, not pages to list
             .annotate(latest_entry_change=Subquery(latest_entry_change))
             .order_by("path")
@@ -115,8 +116,7 @@ class NewsSitemap(ExpiryNotingSitemap):
         now = timezone.now()
         cutoff = now - timedelta(days=settings.NEWS_SITEMAP_MAX_AGE_DAYS)
         return (
-            visible_articles()
-            .in_site(self.get_wagtail_site())
+            in_site(visible_articles(), self.get_wagtail_site())
             # A story dated ahead is not news yet: Google would read a publication in the future.
             .filter(published_at__gte=cutoff, published_at__lte=now)
             .select_related("locale")

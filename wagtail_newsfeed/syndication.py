@@ -45,7 +45,7 @@ from .models.articles import listing_prefetches
 from .models.taxonomy import filed_under
 from .rendering import plain_text
 from .serialization import image_renditions
-from .sites import absolute_url, get_site, home_url
+from .sites import absolute_url, get_site, home_url, in_site
 from .xml import xml_safe
 
 FORMATS = ("rss", "atom")
@@ -275,11 +275,11 @@ class NewsFeed(Feed):
 
 
 def _in_request_site(pages: QuerySet, request: HttpRequest) -> QuerySet:
-    """``pages`` on the Site the request is for: another Site's index, live feed or articles
-    have their feeds on that Site's hostname, as their pages do (a 404 here, as Wagtail answers
-    for its pages)."""
+    """``pages`` on the Site the request is for (translations of its home included:
+    ``sites.in_site``): another Site's index, live feed or articles have their feeds on that
+    Site's hostname, as their pages do (a 404 here, as Wagtail answers for its pages)."""
     site = get_site(request)
-    return pages.in_site(site) if site is not None else pages
+    return in_site(pages, site) if site is not None else pages
 
 
 def _site_articles(request: HttpRequest) -> QuerySet:

@@ -21,6 +21,7 @@ from .. import caching
 from ..converters import parse_count, parse_id
 from ..models.articles import listing_prefetches
 from ..serialization import images_with_renditions
+from ..sites import routing_root
 from ..visibility import visible_articles, visible_authors, visible_sources, visible_topics
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
@@ -141,12 +142,14 @@ class ArticleFind(NewsfeedAPIView):
         site = self.get_site(request)
         # Wagtail's own routing, as its pages API finds ``?html_path=``: the page a reader of
         # that URL gets (an Http404 when none is live there), then the visibility rule decides.
+        # With i18n, a language prefix (/de/...) routes from that translation of the root page.
         # A path as URLs carry it (the API's own ``url``, a browser's ``location.pathname``) is
         # percent-encoded: /news/caf%C3%A9/ names the slug "café", as it does for a reader.
         components = [unquote(component) for component in path.split("/") if component]
         if any(ord(char) < 32 or ord(char) == 127 for part in components for char in part):
             raise InvalidParameter("path", _("Must not contain control characters."))
-        page, _args, _kwargs = site.root_page.specific.route(request, components)
+        root, components = routing_root(site, components)
+        page, _args, _kwargs = root.route(request, components)
         article = article_details().filter(pk=page.pk).first()
         if article is None:
             raise Http404
