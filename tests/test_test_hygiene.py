@@ -191,6 +191,7 @@ ALLOWED_PRIVATE = {
     "_newsfeed_listed_before",  # signal_handlers.py: the listings an article leaves, to purge
     "_newsfeed_url_path_before",  # webhooks/events.py: where a renamed page was, for its paths
     "_newsfeed_slug_before",  # webhooks/events.py: a renamed topic's old API URL
+    "_newsfeed_byline_before",  # signal_handlers.py: what bylines showed of a renamed author
 }
 ATTRIBUTE_FUNCTIONS = {"getattr", "setattr", "hasattr", "delattr"}
 

@@ -20,7 +20,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -259,6 +259,44 @@ def import_entries(
             _log(feed, entry, action, user)
         _notify(feed, [entry for entry, _action, _user in changes], "import")
     return changes
+
+
+#: What announcing a restamp reads of each entry (``webhooks.events.entry_changes``,
+#: ``invalidation.live_feed_change``): loading only these keeps a feed's entries to one query.
+_ANNOUNCED_FIELDS = ("pk", "feed_id", "status", "deleted_at", "version")
+
+
+def restamp_entries(entries: QuerySet[LiveEntry]) -> None:
+    """The write path for a change made elsewhere that changes what entries show (an author on
+    their byline deleted or renamed): give each of ``entries`` that is not deleted (a tombstone
+    was sent as it is) the next versions of its feed, and announce them as edited, so delta
+    sync, caches, purges and webhooks carry the change.
+
+    Per feed, under its counter's lock: one query reads the entries and one update stamps them
+    all, so the cost follows the number of feeds, not of entries. An entry's new version is its
+    id plus one offset per feed: each has a version of its own above the old counter, in id
+    order, and the counter moves to the highest (the numbers between ids are skipped)."""
+    chosen = LiveEntry.objects.filter(pk__in=entries.values("pk"), deleted_at__isnull=True)
+    feed_ids = sorted(set(chosen.values_list("feed_id", flat=True)))
+    if not feed_ids:
+        return
+    feeds = LiveFeedPage.objects.in_bulk(feed_ids)
+    with transaction.atomic():
+        for feed_id in feed_ids:  # in id order: two restamps lock the counters in one order
+            counter = _lock_counter(feed_id)
+            changed = list(chosen.filter(feed_id=feed_id).only(*_ANNOUNCED_FIELDS).order_by("pk"))
+            if not changed:
+                continue
+            first, last = changed[0].pk, changed[-1].pk
+            offset = counter.version + 1 - first
+            chosen.filter(feed_id=feed_id, pk__range=(first, last)).update(
+                version=F("pk") + offset, updated_at=timezone.now()
+            )
+            for entry in changed:
+                entry.version = entry.pk + offset
+            counter.version = last + offset
+            counter.save(update_fields=["version"])
+            _notify(feeds[feed_id], changed, "edit")
 
 
 def create_entry(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -26,6 +27,7 @@ from . import caching, entry_rules, fragments, invalidation, purging
 from .entry_rules import entries_changed
 from .models import (
     Author,
+    LiveEntry,
     LiveFeedMixin,
     LiveFeedPage,
     NewsArticleMixin,
@@ -70,6 +72,43 @@ def taxonomy_deleted(instance: Any, **kwargs: Any) -> None:
     """``pre_delete``: while it can still be found on the stories that made it public."""
     if purging.frontend_cache_enabled():
         purging.purge_after_commit(purging.taxonomy_urls(instance))
+
+
+#: What an entry's byline shows of an author (``serialization.author_json``): a change to another
+#: field (the biography, the linked user) changes no entry.
+BYLINE_FIELDS = ("name", "slug", "role", "photo_id")
+
+
+def _bylined_by(author_ids: Any) -> QuerySet:
+    return LiveEntry.objects.filter(author_links__author_id__in=author_ids)
+
+
+def author_saving(instance: Author, raw: bool = False, **kwargs: Any) -> None:
+    """``pre_save``: note what bylines show of the author, to compare after the save."""
+    if not raw and instance.pk is not None:
+        saved = Author.objects.filter(pk=instance.pk).values(*BYLINE_FIELDS).first()
+        instance._newsfeed_byline_before = saved
+
+
+def author_saved(instance: Author, raw: bool = False, **kwargs: Any) -> None:
+    """A new name, slug, role or photo changes every entry with the author on its byline: they
+    get new versions, so delta sync gives them again (``entry_rules.restamp_entries``)."""
+    before = getattr(instance, "_newsfeed_byline_before", None)
+    if raw or before is None:
+        return
+    if any(getattr(instance, name) != before[name] for name in BYLINE_FIELDS):
+        entry_rules.restamp_entries(_bylined_by([instance.pk]))
+
+
+def author_deleting(instance: Author, **kwargs: Any) -> None:
+    """``pre_delete``, while the byline links still name the author: the entries lose them."""
+    entry_rules.restamp_entries(_bylined_by([instance.pk]))
+
+
+def image_deleting(instance: Any, **kwargs: Any) -> None:
+    """``pre_delete`` of an image: the authors it is the photo of lose it (``SET_NULL``, which
+    saves no author), so their entries' bylines change."""
+    entry_rules.restamp_entries(_bylined_by(Author.objects.filter(photo=instance).values("pk")))
 
 
 def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
@@ -253,6 +292,10 @@ def register_signal_handlers() -> None:
                 sender=PageViewRestriction,
                 dispatch_uid=f"newsfeed_{name}_restriction_{id(signal)}",
             )
+    pre_save.connect(author_saving, sender=Author, dispatch_uid="nf_restamp_author_saving")
+    post_save.connect(author_saved, sender=Author, dispatch_uid="nf_restamp_author_saved")
+    pre_delete.connect(author_deleting, sender=Author, dispatch_uid="nf_restamp_author_del")
+    pre_delete.connect(image_deleting, sender=get_image_model(), dispatch_uid="nf_restamp_img")
     for model in (Topic, Author, Source):
         label = model._meta.label
         post_save.connect(taxonomy_saved, sender=model, dispatch_uid=f"nf_purge_{label}_save")
