@@ -539,14 +539,24 @@ class SchemaNegotiation(JSONNegotiation):
         return super().select_renderer(request, renderers, format_suffix)
 
 
-class SchemaView(_HTTPCached, _ProblemErrors, SpectacularAPIView):
+class _PublicDocument:
+    """No credentials are read: the document and its page are the same for every reader (and
+    ``Cache-Control: public``), as every read of the API is. drf-spectacular would use the
+    project's DRF authenticators, whose HTTP Basic checks any ``Authorization: Basic`` against
+    Django's passwords: a 401 or a 200 on a public URL, a password oracle. *Try it out* needs
+    none here: Swagger UI sends its token to the endpoints it calls."""
+
+    authentication_classes: list[type] = []
+
+
+class SchemaView(_PublicDocument, _HTTPCached, _ProblemErrors, SpectacularAPIView):
     """The OpenAPI document of this API only (``newsfeed_endpoints_hook``)."""
 
     custom_settings = SCHEMA_SETTINGS
     content_negotiation_class = SchemaNegotiation
 
 
-class DocsView(_HTTPCached, _ProblemErrors, SpectacularSwaggerView):
+class DocsView(_PublicDocument, _HTTPCached, _ProblemErrors, SpectacularSwaggerView):
     """Swagger UI for the document, with assets from the site's static files.
 
     The page is the same for every reader, so caches may keep it: it holds no reader's CSRF

@@ -122,6 +122,10 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
     are problems (``application/problem+json``) keeping Wagtail's ``message`` member."""
 
     base_serializer_class = VisiblePageSerializer
+    #: No credentials are read: every reader gets the same pages (``visible_pages`` hides even
+    #: what a reader could unlock), and Wagtail's default, the project's DRF authenticators,
+    #: would check ``Authorization: Basic`` against Django's passwords (a password oracle).
+    authentication_classes: list[type] = []
     filter_backends = [
         BlankSafeSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
