@@ -12,6 +12,7 @@ import pytest
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+from wagtail.models import Site
 
 from tests import factories, shared_newsroom
 from tests.checks import assert_problem, nothing_saved
@@ -144,6 +145,9 @@ def test_deleting_an_entry_id_too_big_to_exist_is_a_404_and_saves_nothing(token_
 FIND = "/api/newsfeed/v1/articles/find/"
 PROBLEM = "application/problem+json"
 HUGE_ID = 10**30
+#: Past SQLite's longest LIKE pattern (50,000 bytes): a case-insensitive match of it is an
+#: ``OperationalError`` there, which would read as a busy database (a 503).
+LONG = "x" * 50_001
 
 
 def problem_names(response) -> list[str]:
@@ -171,6 +175,9 @@ def problem_names(response) -> list[str]:
         ({"path": "/x/", "site": "localhost:\u0661\u0662"}, "site"),  # Arabic-Indic digits
         ({"path": "/x/", "site": "\u0661"}, "site"),
         ({"path": "/x/", "site": "x" * 3000}, "site"),
+        ({"path": "/x/", "site": "x" * 256}, "site"),  # longer than Site.hostname
+        ({"path": "/x/", "site": LONG}, "site"),
+        ({"path": "/x/", "site": LONG + ":80"}, "site"),
         ({"path": "/x/", "site": HUGE}, "site"),
     ],
 )
@@ -180,6 +187,46 @@ def test_article_find_refuses_a_malformed_path_or_site_with_a_400_naming_it(
     response = api.get(FIND, params)
     assert_problem(response, 400, name)
     assert problem_names(response) == [name]
+
+
+@pytest.mark.parametrize("tag", [LONG, "x" * 101])
+def test_a_tag_longer_than_any_tag_is_a_400_naming_tag(api, news_index, tag):
+    article = factories.make_article(news_index)
+    article.tags.add("Comet")  # a tag to compare with: SQLite checks the pattern per row
+    article.save_revision().publish()
+    response = api.get("/api/newsfeed/v1/articles/", {"tag": tag})
+    assert_problem(response, 400, "tag")
+    assert problem_names(response) == ["tag"]
+
+
+def test_a_tag_as_long_as_a_tag_may_be_still_filters(api, news_index):
+    article = factories.make_article(news_index)
+    article.tags.add("X" * 100)  # taggit's Tag.name max_length
+    article.save_revision().publish()
+    response = api.get("/api/newsfeed/v1/articles/", {"tag": "x" * 100})
+    assert response.status_code == 200, response.content[:300]
+    assert [item["id"] for item in response.json()["results"]] == [article.pk]
+
+
+def test_article_find_finds_a_site_whose_hostname_is_as_long_as_may_be(api, news_index):
+    article = factories.make_article(news_index)
+    site = factories.root_page().get_site()
+    Site.objects.create(hostname="h" * 255, port=8080, root_page=site.root_page)
+    path = article.url_path.removeprefix(site.root_page.url_path.rstrip("/"))
+    response = api.get(FIND, {"path": path, "site": "H" * 255 + ".:8080"})  # any case, final dot
+    assert response.status_code == 200, response.content[:300]
+    assert response.json()["id"] == article.pk
+
+
+def test_the_schema_states_the_longest_tag_and_site(api):
+    schema = api.get("/api/newsfeed/v1/schema/", {"format": "json"}).json()
+    parameters = {
+        parameter["name"]: parameter["schema"]
+        for path in ("/api/newsfeed/v1/articles/", FIND)
+        for parameter in schema["paths"][path]["get"]["parameters"]
+    }
+    assert parameters["tag"]["maxLength"] == 100
+    assert parameters["site"]["maxLength"] == len("x" * 255 + ".:65535")
 
 
 @pytest.mark.parametrize(

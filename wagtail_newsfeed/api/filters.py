@@ -79,11 +79,21 @@ def search_ids(query: str, within: QuerySet) -> list[int]:
     return [page.pk for page in results[: settings.API_SEARCH_MAX_RESULTS]]
 
 
+def longest_tag() -> int:
+    """The most characters a tag's name or slug holds: a longer ``tag`` names none. Refused up
+    front, as SQLite refuses a case-insensitive match of a pattern over 50,000 bytes (an
+    ``OperationalError``, which would read as a busy database)."""
+    tag = ArticleTag._meta.get_field("tag").related_model
+    return max(tag._meta.get_field(name).max_length for name in ("name", "slug"))
+
+
 class ArticleFilter(django_filters.FilterSet):
     topic = django_filters.CharFilter(
         method="filter_topic", help_text="Topic slug; includes its subtopics' articles."
     )
-    tag = django_filters.CharFilter(method="filter_tag", help_text="Tag slug or name.")
+    tag = django_filters.CharFilter(
+        method="filter_tag", max_length=longest_tag(), help_text="Tag slug or name."
+    )
     author = django_filters.CharFilter(method="filter_author", help_text="Author slug.")
     source = django_filters.CharFilter(field_name="source__slug", help_text="Source slug.")
     published_after = DateOrDateTimeFilter(

@@ -374,8 +374,11 @@ def parameter_bounds_hook(result: dict, generator: object, request: object, publ
     (read from settings when the schema is generated), so clients and fuzzers know them."""
     from ..conf import settings
     from ..converters import MAX_ID
+    from .filters import longest_tag
+    from .views import longest_hostname
 
     ids = {"minimum": 1, "maximum": MAX_ID}
+    longest_site = longest_hostname() + len(".:65535")  # with its final dot and a port
     bounds = {
         "limit": {"minimum": 1, "maximum": int(settings.API_MAX_PAGE_SIZE)},
         "id": ids,
@@ -387,13 +390,15 @@ def parameter_bounds_hook(result: dict, generator: object, request: object, publ
         "path": {"pattern": r"^/[^\u0000-\u001f\u007f]*" + END},
         "published_after": TIME_FILTER,
         "published_before": TIME_FILTER,
-        # A hostname[:port] or id: no control characters (a 400 naming `site`).
-        "site": {"pattern": r"^[^\u0000-\u001f\u007f]*" + END},
+        # A hostname[:port] or id: no control characters, nor longer than a site's (a 400
+        # naming `site`).
+        "site": {"pattern": r"^[^\u0000-\u001f\u007f]*" + END, "maxLength": longest_site},
         # Text filters: any text but NUL (Django's forms refuse it: a 400 naming the filter).
         **dict.fromkeys(
             ("topic", "tag", "author", "source", "q"), {"pattern": r"^[^\u0000]*" + END}
         ),
     }
+    strings["tag"] = {**strings["tag"], "maxLength": longest_tag()}  # a tag's name or slug
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
             for parameter in operation.get("parameters", []):

@@ -50,6 +50,11 @@ def text_param(request: Request, name: str) -> str:
     return value
 
 
+def longest_hostname() -> int:
+    """The most characters a site's hostname holds (``Site.hostname``)."""
+    return Site._meta.get_field("hostname").max_length
+
+
 def parse_port(text: str) -> int | None:
     """A TCP port (1 to 65535, ASCII digits), else ``None``: a larger number would overflow the
     integer column in the lookup (SQLite raises ``OverflowError``: a 500)."""
@@ -169,6 +174,13 @@ class ArticleFind(NewsfeedAPIView):
         # Hostnames are case-insensitive (RFC 4343), and "news.example." is "news.example"
         # written in full (the root's empty label): either names the site as a browser would.
         hostname = hostname.removesuffix(".")
+        # No site has a longer one; and SQLite refuses a case-insensitive match of a pattern over
+        # 50,000 bytes (an ``OperationalError``, which would read as a busy database).
+        longest = longest_hostname()
+        if len(hostname) > longest:
+            raise InvalidParameter(
+                "site", _("A hostname has at most %(maximum)d characters.") % {"maximum": longest}
+            )
         if sep:
             port = parse_port(port_text)
             if port is None:
