@@ -8,6 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.checks import assert_problem
 from wagtail_newsfeed import entry_rules
 
 
@@ -73,3 +74,49 @@ def test_every_get_is_cacheable(api, feed, news_index, path):
     assert response["ETag"]
     assert "max-age=" in response["Cache-Control"]
     assert api.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
+#: A date in the future and one in the past: no API resource has a ``Last-Modified`` to compare.
+UNMODIFIED_SINCE = ["Thu, 01 Jan 2099 00:00:00 GMT", "Mon, 01 Jan 2001 00:00:00 GMT"]
+READS = [
+    "/api/newsfeed/v1/articles/",
+    "/api/newsfeed/v1/articles/{article}/",
+    "/api/newsfeed/v1/feeds/{feed}/",
+    "/api/newsfeed/v1/feeds/{feed}/entries/",
+    "/api/newsfeed/v1/topics/",
+]
+
+
+@pytest.mark.parametrize("date", UNMODIFIED_SINCE)
+@pytest.mark.parametrize("path", READS)
+def test_if_unmodified_since_is_ignored_on_a_get(api, feed, news_index, path, date):
+    """RFC 9110 §13.1.4: a resource without a modification date ignores the header."""
+    article = factories.make_article(news_index)
+    factories.make_entry(feed)
+    url = path.format(feed=feed.pk, article=article.pk)
+    fresh = api.get(url, HTTP_IF_UNMODIFIED_SINCE=date)
+    plain = api.get(url)
+    cached = api.get(url, HTTP_IF_UNMODIFIED_SINCE=date)  # articles and topics: a cache hit
+    for response in (fresh, cached):
+        assert response.status_code == 200
+        assert response.content == plain.content
+        assert response["ETag"] == plain["ETag"]
+    head = api.head(url, HTTP_IF_UNMODIFIED_SINCE=date)
+    assert head.status_code == 200
+
+
+@pytest.mark.parametrize("path", READS)
+def test_an_if_match_naming_another_etag_is_a_412_problem_on_a_get(api, feed, news_index, path):
+    article = factories.make_article(news_index)
+    url = path.format(feed=feed.pk, article=article.pk)
+    fresh = api.get(url, HTTP_IF_MATCH='"nope"')
+    etag = api.get(url)["ETag"]
+    cached = api.get(url, HTTP_IF_MATCH='"nope", W/' + etag)  # a weak tag never matches
+    for response in (fresh, cached):
+        body = assert_problem(response, 412, "If-Match")
+        assert list(body["errors"]) == ["If-Match"]
+        assert body["type"].endswith(":precondition_failed")
+    for matching in (etag, f'"nope", {etag}', "*"):
+        response = api.get(url, HTTP_IF_MATCH=matching)
+        assert response.status_code == 200, matching
+        assert response["ETag"] == etag

@@ -86,3 +86,21 @@ def test_the_schema_is_served_in_the_type_the_client_prefers(db, accept, params,
     response = APIClient().get(SCHEMA, params, **headers)
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"].split(";")[0] == content_type
+
+
+@pytest.mark.parametrize("date", ["Thu, 01 Jan 2099 00:00:00 GMT", "Mon, 01 Jan 2001 00:00:00 GMT"])
+@pytest.mark.parametrize("url", [SCHEMA, DOCS])
+def test_the_schema_and_docs_ignore_if_unmodified_since(db, url, date):
+    """They have no modification date, so RFC 9110 §13.1.4 says to ignore the header."""
+    api = APIClient()
+    plain = api.get(url)
+    response = api.get(url, HTTP_IF_UNMODIFIED_SINCE=date)
+    assert response.status_code == 200
+    assert (response["ETag"], response.content) == (plain["ETag"], plain.content)
+
+
+@pytest.mark.parametrize("url", [SCHEMA, DOCS])
+def test_an_if_match_naming_another_etag_on_the_schema_or_docs_is_a_412_problem(db, url):
+    api = APIClient()
+    assert_problem(api.get(url, HTTP_IF_MATCH='"nope"'), 412, "If-Match")
+    assert api.get(url, HTTP_IF_MATCH=api.get(url)["ETag"]).status_code == 200

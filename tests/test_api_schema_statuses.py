@@ -153,3 +153,13 @@ def test_a_null_display_time_in_a_patch_is_refused_as_documented(feed, superuser
     with nothing_saved():
         response = client.patch(url, {"display_time": None}, "json")
     assert assert_problem(response, 400)["errors"] == {"display_time": ["Give the time to show."]}
+
+
+def test_a_get_with_an_etag_documents_the_412_it_answers_to_another_if_match(schema, news_index):
+    article = factories.make_article(news_index)
+    response = APIClient().get(f"{API}/articles/{article.pk}/", HTTP_IF_MATCH='"nope"')
+    assert_problem(response, 412, "If-Match")
+    validate_response(schema, f"{API}/articles/{{id}}/", "get", response)
+    assert "412" not in schema["paths"][f"{API}/preview/"]["get"]["responses"]  # no ETag
+    writes = [(p, m) for p, m, op in operations(schema) if m != "get" and "412" in op["responses"]]
+    assert not writes  # a stale entry version is a 409

@@ -202,3 +202,67 @@ def test_a_draft_preview_renders_afresh_not_from_the_cache(admin_client, news_in
 
     assert b"Draft text." in preview.content
     assert b"Published text." in live_page.content
+
+
+# Revalidation -------------------------------------------------------------------------------
+
+#: Feeds and sitemaps: an ``ETag`` of their content, and a 304 when a reader sends it back.
+REVALIDATED = [
+    "/newsfeed/feeds/latest.rss",
+    "/newsfeed/feeds/latest.atom",
+    "/newsfeed/feeds/index/{index}.rss",
+    "/newsfeed/feeds/topics/climate.rss",
+    "/newsfeed/feeds/live/{feed}.atom",
+    "/sitemap.xml",
+    "/news-sitemap.xml",
+]
+
+
+def revalidation_headers(response) -> dict[str, str | None]:
+    return {name: response.get(name) for name in ("ETag", "Cache-Control", "Vary")}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", REVALIDATED)
+def test_a_feed_or_sitemap_answers_304_to_its_own_etag(client, news_index, feed, path):
+    climate = factories.make_topic("Climate", slug="climate")
+    factories.make_article(news_index, "Heatwave", topics=[climate])
+    factories.make_entry(feed, text="Polls close")
+    url = path.format(index=news_index.pk, feed=feed.pk)
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first["ETag"]
+    for send in (client.get, client.head):
+        for sent in (etag, f"W/{etag}", f'"other", {etag}', "*"):  # compared weakly
+            again = send(url, HTTP_IF_NONE_MATCH=sent)
+            assert again.status_code == 304, (send, sent)
+            assert again.content == b""
+            assert revalidation_headers(again) == revalidation_headers(first)
+    changed = client.get(url, HTTP_IF_NONE_MATCH='"other"')
+    assert changed.status_code == 200
+    assert (changed["ETag"], changed.content) == (etag, first.content)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", REVALIDATED)
+def test_a_feed_or_sitemap_ignores_if_unmodified_since(client, news_index, feed, path):
+    """They send no ``Last-Modified`` (``http_caching.public_by_content``): RFC 9110 §13.1.4."""
+    climate = factories.make_topic("Climate", slug="climate")
+    factories.make_article(news_index, "Heatwave", topics=[climate])
+    factories.make_entry(feed, text="Polls close")
+    url = path.format(index=news_index.pk, feed=feed.pk)
+    plain = client.get(url)
+    for date in ("Thu, 01 Jan 2099 00:00:00 GMT", "Mon, 01 Jan 2001 00:00:00 GMT"):
+        response = client.get(url, HTTP_IF_UNMODIFIED_SINCE=date)
+        assert response.status_code == 200
+        assert (response["ETag"], response.content) == (plain["ETag"], plain.content)
+
+
+@pytest.mark.django_db
+def test_reader_pages_send_no_etag_to_revalidate(client, news_index, feed):
+    """Pages are not revalidated (no ``ETag``, no ``Last-Modified``): publishing purges them."""
+    article = factories.make_article(news_index)
+    for url in (article.url, news_index.url, feed.url):
+        response = client.get(url, HTTP_IF_NONE_MATCH="*")
+        assert response.status_code == 200
+        assert not response.has_header("ETag") and not response.has_header("Last-Modified")

@@ -15,6 +15,7 @@ itself, or the stories a list, feed or sitemap holds. A scheduled page that woul
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -22,7 +23,12 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    set_response_etag,
+)
 from django.utils.functional import SimpleLazyObject
 
 from .conf import settings
@@ -60,15 +66,36 @@ def is_read(value: Any) -> bool:
     return bool(noted and noted["read"])
 
 
+def conditional_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Django's answer (``get_conditional_response``) to the preconditions of ``request``, a
+    GET or HEAD of ``response``, judged by its ``ETag``: a 304 when ``If-None-Match`` matches
+    it (weakly), a bare 412 when ``If-Match`` does not. Call it once the headers a 304 must
+    repeat (``ETag``, ``Cache-Control``, ``Vary``) are set. These responses have no
+    ``Last-Modified``, so ``If-Unmodified-Since`` is ignored, as RFC 9110 §13.1.4 says: Django
+    would answer any date with a 412."""
+    if "HTTP_IF_UNMODIFIED_SINCE" in request.META:
+        request = copy.copy(request)
+        request.META = {
+            name: value
+            for name, value in request.META.items()
+            if name != "HTTP_IF_UNMODIFIED_SINCE"
+        }
+    return get_conditional_response(request, etag=response.get("ETag"), response=response)
+
+
 def public_by_content(
-    response: HttpResponse, max_age: int, expire_times: Iterable[datetime | None] = ()
+    request: HttpRequest,
+    response: HttpResponse,
+    max_age: int,
+    expire_times: Iterable[datetime | None] = (),
 ) -> HttpResponse:
-    """A feed's or sitemap's ``response``, the same for every reader and purged on publish:
-    public for ``max_age`` seconds, or until the first of ``expire_times`` (those of the pages
-    it lists: ``max_age_before``), revalidated by an ``ETag`` of its content. Django sets
-    ``Last-Modified`` to the newest item's date, which an unpublished, deleted or corrected
-    item does not move (or moves back): a cache answering a reader's ``If-Modified-Since``
-    from it would say 304 for a feed that changed."""
+    """A feed's or sitemap's ``response`` to ``request``, the same for every reader and purged
+    on publish: public for ``max_age`` seconds, or until the first of ``expire_times`` (those
+    of the pages it lists: ``max_age_before``), revalidated by an ``ETag`` of its content (a
+    304 on a matching ``If-None-Match``). Django sets ``Last-Modified`` to the newest item's
+    date, which an unpublished, deleted or corrected item does not move (or moves back): a
+    cache answering a reader's ``If-Modified-Since`` from it would say 304 for a feed that
+    changed."""
     if hasattr(response, "render"):
         response.render()  # a sitemap is a TemplateResponse
     del response["Last-Modified"]
@@ -78,7 +105,7 @@ def public_by_content(
         patch_cache_control(
             response, public=True, max_age=max_age_before(max_age, list(expire_times))
         )
-    return response
+    return conditional_response(request, response)
 
 
 def set_reader_cache_headers(

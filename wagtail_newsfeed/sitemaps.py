@@ -161,7 +161,8 @@ def _current_sites(request: HttpRequest) -> None:
 def _public(response: HttpResponse, sitemap: ExpiryNotingSitemap) -> HttpResponse:
     """The same for every crawler, and purged on publish (``purging``): proxies may keep it,
     until the first page it lists expires at the latest."""
-    return public_by_content(response, int(settings.PAGE_CACHE_MAX_AGE), sitemap.expire_times)
+    max_age = int(settings.PAGE_CACHE_MAX_AGE)
+    return public_by_content(sitemap.request, response, max_age, sitemap.expire_times)
 
 
 @require_safe

@@ -215,7 +215,7 @@ class NewsFeed(Feed):
         # The same for every reader (nothing per user), and purged on publish (``purging``),
         # but not when a page it shows expires: no longer than until then.
         max_age = int(getattr(settings, self.cache_max_age_setting))
-        return public_by_content(response, max_age, feed.expire_times)
+        return public_by_content(request, response, max_age, feed.expire_times)
 
     def title(self, obj: FeedSource) -> str:
         return obj.title

@@ -14,7 +14,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.db import OperationalError
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,7 +24,7 @@ from ..conf import settings
 from ..fragments import render_generation
 from ..http_caching import max_age_before
 from . import response_cache
-from .exceptions import problem_exception_handler
+from .exceptions import conditional_response, problem_exception_handler
 from .negotiation import JSONNegotiation
 from .parsers import WriteJSONParser
 from .renderers import CompactJSONRenderer
@@ -225,4 +225,4 @@ class NewsfeedAPIView(APIView):
         etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=self.max_age())
-        return get_conditional_response(request, etag=etag, response=response)
+        return conditional_response(request, response)

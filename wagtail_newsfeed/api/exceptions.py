@@ -14,13 +14,14 @@ from django.core.exceptions import ObjectDoesNotExist, RequestDataTooBig
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from .. import http_caching
 from ..problems import PROBLEM_CONTENT_TYPE, problem, problem_response
 
 
@@ -125,3 +126,20 @@ def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespo
     """404 for API paths that match no endpoint (instead of the site's HTML 404 page), for every
     method: exempt from CSRF, which would otherwise answer a write its HTML 403 page first."""
     return problem_response(404, _("No API endpoint at this path."), code="not_found")
+
+
+def conditional_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """``http_caching.conditional_response`` for a GET of the API: a 304 on a matching
+    ``If-None-Match``, ``If-Unmodified-Since`` ignored, and an ``If-Match`` naming no current
+    ``ETag`` a 412 problem naming it, like every API error (RFC 9110 §13.1.1 lets a GET fail
+    so; Django's own 412 has no body)."""
+    answer = http_caching.conditional_response(request, response)
+    if answer.status_code != 412:
+        return answer
+    message = _("Matches no current ETag of this resource.")
+    return problem_response(
+        412,
+        _("If-Match names no current version of this resource: read it again without If-Match."),
+        code="precondition_failed",
+        errors={"If-Match": [message]},
+    )

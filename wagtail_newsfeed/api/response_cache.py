@@ -18,11 +18,12 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.cache import get_conditional_response, get_max_age, patch_cache_control
+from django.utils.cache import get_max_age, patch_cache_control
 
 from ..caching import API_GENERATION, generation
 from ..fragments import forget_what_wagtail_kept
 from ..http_caching import max_age_before
+from .exceptions import conditional_response
 
 #: Response headers worth replaying from the cache.
 KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Allow")
@@ -61,7 +62,7 @@ def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
         kept = get_max_age(response) or 0
         del response["Cache-Control"]
         patch_cache_control(response, public=True, max_age=max_age_before(kept, [expires]))
-    return get_conditional_response(request, etag=headers.get("ETag"), response=response)
+    return conditional_response(request, response)
 
 
 def store_response(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -18,6 +18,7 @@ from rest_framework import serializers
 
 from ..blocks import NewsStreamBlock
 from ..conf import settings
+from .exceptions import conditional_response
 from .negotiation import JSONNegotiation
 
 
@@ -287,6 +288,7 @@ ERROR_DESCRIPTIONS = {
     "404": "No such public resource.",
     "406": "`Accept` allows no JSON; checked before credentials and parameters.",
     "409": "The entry changed since the given version (If-Match).",
+    "412": "`If-Match` names no current `ETag` of the resource.",
     "413": "The body is larger than Django's `DATA_UPLOAD_MAX_MEMORY_SIZE`; nothing was saved.",
     "415": "The body is not JSON (`Content-Type: application/json`).",
     "429": "Too many writes; retry after `Retry-After` seconds.",
@@ -327,7 +329,8 @@ HEADERS_OF = {"201": ["Location"], "429": ["Retry-After"], "503": ["Retry-After"
 def problem_responses_hook(result: dict, generator: object, request: object, public: bool) -> dict:
     """drf-spectacular post-processing: every error response is a ``Problem``; any answer may be
     a 406 or (every endpoint reads the database) a 503, a write with a body a 413 or 415; GETs
-    are public and (but ``NO_ETAG`` ones) have an ``ETag`` and may answer 304.
+    are public and (but ``NO_ETAG`` ones) have an ``ETag`` and may answer 304, or 412 to an
+    ``If-Match`` naming another.
 
     A 405 is the answer to a method a path does not list, so no listed operation can send it:
     it is ``components.responses.MethodNotAllowed``, referenced by none: a path's operations,
@@ -349,6 +352,8 @@ def problem_responses_hook(result: dict, generator: object, request: object, pub
             codes |= {code for code in responses if code.startswith("4")} | {"406", "503"}
             if "requestBody" in operation:
                 codes |= {"413", "415"}
+            if method == "get" and etag:
+                codes.add("412")
             for code in sorted(codes):
                 entry = responses.get(code) or {}
                 description = entry.get("description")
@@ -527,7 +532,7 @@ class _HTTPCached:
         etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=int(settings.API_CACHE_MAX_AGE))
-        return get_conditional_response(request, etag=etag, response=response)
+        return conditional_response(request, response)
 
 
 class SchemaNegotiation(JSONNegotiation):
