@@ -11,6 +11,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
 from tests import factories
+from tests.checks import api_client_for, entries_url
 
 VIDEO = "https://video.example/watch/1"
 
@@ -111,3 +112,45 @@ def test_rendition_names_and_specs_come_from_settings(news_index, settings):
     assert data["id"] == article.pk
     assert data["lead_image"]["renditions"].keys() == {"square"}
     assert data["lead_image"]["renditions"]["square"]["width"] == 100
+
+
+#: Document titles as Wagtail stores them (as typed), and what the API shows: without C0, C1 and
+#: non-characters, or the file's name where nothing visible is left (None).
+DOCUMENT_TITLES = {
+    "Joint\x0bstatement\x01\ufffe\x9f": "Joint statement",
+    "\ufffe\x01": None,
+    "\u200b\u200d": None,
+}
+
+
+def _dirty_document(title: str) -> Document:
+    return Document.objects.create(title=title, file=ContentFile(b"%PDF-1.4", name="report.pdf"))
+
+
+@pytest.mark.parametrize(("title", "shown"), DOCUMENT_TITLES.items())
+def test_a_document_block_reads_without_control_characters(news_index, title, shown):
+    document = _dirty_document(title)
+    body = [{"type": "document", "value": {"document": document.pk, "title": ""}}]
+    article = factories.make_article(news_index, body=body)
+
+    response = APIClient().get(reverse("wagtail_newsfeed_api:article-detail", args=[article.pk]))
+
+    assert response.status_code == 200
+    (value,) = [block["value"] for block in response.json()["body"]]
+    shown = shown or document.filename
+    assert (value["title"], value["document"]["title"]) == (shown, shown)
+
+
+@pytest.mark.parametrize(("title", "shown"), DOCUMENT_TITLES.items())
+def test_a_document_block_written_over_the_api_answers_without_control_characters(
+    superuser, feed, title, shown
+):
+    document = _dirty_document(title)
+    body = [{"type": "document", "value": {"document": document.pk}}]
+
+    response = api_client_for(superuser).post(entries_url(feed), {"body": body}, "json")
+
+    assert response.status_code == 201, response.content[:300]
+    (value,) = [block["value"] for block in response.json()["body"]]
+    shown = shown or document.filename
+    assert (value["title"], value["document"]["title"]) == (shown, shown)

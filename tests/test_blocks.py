@@ -215,6 +215,26 @@ def test_document_links_the_file_with_its_type(news_index):
     assert "(PDF" in html
 
 
+#: Document titles as Wagtail stores them (as typed), and what readers see: without C0, C1 and
+#: non-characters, or the file's name where nothing visible is left (None).
+DOCUMENT_TITLES = {
+    "Joint\x0bstatement\x01\ufffe\x9f": "Joint statement",
+    "\ufffe\x01": None,
+    "\u200b\u200d": None,
+}
+
+
+@pytest.mark.parametrize(("title", "shown"), DOCUMENT_TITLES.items())
+def test_a_document_title_is_shown_without_control_characters(news_index, title, shown):
+    document = Document.objects.create(
+        title=title, file=ContentFile(b"%PDF-1.4 demo", name="statement.pdf")
+    )
+    html = render_body(
+        news_index, [{"type": "document", "value": {"document": document.pk, "title": ""}}]
+    )
+    assert f'<a href="{document.url}">{shown or document.filename}</a>' in html
+
+
 def test_source_credit_links_the_agency_in_brackets(news_index):
     source = factories.make_source("Reuters", url="https://www.reuters.com/")
     html = render_body(

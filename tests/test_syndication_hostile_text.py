@@ -20,7 +20,7 @@ from wagtail_newsfeed.models import (
     NewsIndexPage,
 )
 from wagtail_newsfeed.syndication import XMLSafeAtomFeed, XMLSafeRssFeed
-from wagtail_newsfeed.xml import xml_safe
+from wagtail_newsfeed.xml import one_line, xml_safe
 
 feedparser = pytest.importorskip("feedparser")
 
@@ -94,6 +94,19 @@ def test_xml_safe_removes_every_code_point_xml_forbids_or_html_rejects_and_no_ot
     expected += [0xFFFE, 0xFFFF]
     expected += [plane * 0x10000 + last for plane in range(1, 17) for last in (0xFFFE, 0xFFFF)]
     assert removed == expected
+
+
+@pytest.mark.parametrize(
+    "blank", ["\u200b", "\u200b\u200d", "\u200c\u2060\ufeff", "\u00ad\n\u200b", "\u00a0\u3000"]
+)
+def test_one_line_of_zero_width_or_format_characters_alone_is_empty(blank):
+    assert one_line(blank) == ""
+
+
+def test_one_line_keeps_joiners_inside_real_text():
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert one_line(f" {family}\x0b{persian}\u200b ") == f"{family} {persian}\u200b"
 
 
 # The feed generators, whatever their arguments ------------------------------------------------

@@ -144,3 +144,27 @@ def test_a_stored_block_of_it_still_opens_in_the_editor(superuser, feed):
         )
     problems = validation.body_problems(LiveEntry.objects.get(pk=entry.pk).body)
     assert [(p.message, p.damaged) for p in problems] == [(f"body[1].text: {REQUIRED}", False)]
+
+
+@pytest.mark.parametrize("headline", ["\u200b\u200d", "\ufeff \u2060\n\u200c"])
+def test_an_api_headline_of_invisible_characters_is_stored_empty(superuser, feed, headline):
+    client = api_client_for(superuser)
+    url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+
+    response = client.post(url, {"headline": headline, "body": [SEEN]}, "json")
+
+    assert response.status_code == 201, response.content[:300]
+    assert response.json()["headline"] == ""
+    entry = LiveEntry.objects.get(pk=response.json()["id"])
+    assert entry.headline == ""
+    assert str(entry).startswith("Polls close at ten. (")
+
+
+def test_an_api_headline_keeps_the_joiners_of_real_text(superuser, feed):
+    family = "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 day"
+    url = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+
+    response = api_client_for(superuser).post(url, {"headline": family, "body": [SEEN]}, "json")
+
+    assert response.status_code == 201, response.content[:300]
+    assert LiveEntry.objects.get(pk=response.json()["id"]).headline == family

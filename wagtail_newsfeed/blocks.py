@@ -310,13 +310,19 @@ class DocumentBlock(blocks.StructBlock):
         document = serialization.public_document(value.get("document"), context)
         return {
             "document": serialization.document_json(document, context),
-            "title": value.get("title") or (document.title if document else ""),
+            "title": value.get("title")
+            or (serialization.document_title(document) if document else ""),
         }
 
     def get_context(self, value, parent_context=None):
-        """``document``: the chosen document, or None while it is in a private collection."""
+        """``document``: the chosen document, or None while it is in a private collection;
+        ``title``: the block's title, else the document's (``serialization.document_title``)."""
         context = super().get_context(value, parent_context)
-        context["document"] = serialization.public_document(value.get("document"), context)
+        document = serialization.public_document(value.get("document"), context)
+        context["document"] = document
+        context["title"] = value.get("title") or (
+            serialization.document_title(document) if document else ""
+        )
         return context
 
     class Meta:

@@ -173,9 +173,7 @@ def article_jsonld(article: Any, request: HttpRequest | None = None) -> dict[str
             "author": [_person(author) for author in article.get_authors()],
             "publisher": publisher_jsonld(request),
             "articleSection": page_sections(article),
-            "keywords": [tag.name for tag in article.tags.all()]
-            if hasattr(article, "tags")
-            else [],
+            "keywords": article.get_tag_names() if hasattr(article, "get_tag_names") else [],
             "mainEntityOfPage": {"@type": "WebPage", "@id": url},
             "url": url,
         }

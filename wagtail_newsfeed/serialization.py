@@ -22,6 +22,7 @@ from wagtail.rich_text import expand_db_html
 
 from .conf import settings
 from .sites import absolute_url
+from .xml import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,13 @@ def public_document(document: Any, context: dict[str, Any] | None = None) -> Any
     return document
 
 
+def document_title(document: Any) -> str:
+    """What readers see a document called: Wagtail stores its title as typed, so a pasted
+    control character or non-character is dropped (``xml.one_line``, as an image's title is as
+    alt text); a title that shows nothing is the file's name."""
+    return one_line(document.title) or one_line(document.filename)
+
+
 def document_json(document: Any, context: dict[str, Any] | None = None) -> dict[str, Any] | None:
     """``{id, title, url, file_extension}`` for a document readers may see; ``None`` for a
     document in a private collection, whose title and URL would give it away."""
@@ -147,7 +155,7 @@ def document_json(document: Any, context: dict[str, Any] | None = None) -> dict[
         return None
     return {
         "id": document.pk,
-        "title": document.title,
+        "title": document_title(document),
         "url": absolute_url(document.url, _request(context)),
         "file_extension": document.file_extension,
     }

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from .names import visible
+
 #: Word's line break (vertical tab), the form feed, the information separators and NEL (which
 #: Unicode counts as line breaks) separate words: a space keeps them apart.
 _SEPARATORS = re.compile("[\x0b\x0c\x1c-\x1e\x85]")
@@ -51,7 +53,9 @@ _LINE_BREAKS = re.compile("[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]+")
 
 
 def one_line(text: str) -> str:
-    """``xml_safe`` text for one line (a headline): line breaks and tabs become a space (before
-    ``xml_safe`` drops NEL, which would join two words), and the ends are trimmed. The same at
-    every door, the console's form and the API."""
-    return xml_safe(_LINE_BREAKS.sub(" ", str(text))).strip()
+    """``xml_safe`` text for one line (a headline, a tag): line breaks and tabs become a space
+    (before ``xml_safe`` drops NEL, which would join two words), and the ends are trimmed. Text a
+    reader would see nothing of (zero-width spaces and joiners alone: ``names.visible``, the
+    rule for bodies) is empty. The same at every door, the console's form and the API."""
+    line = xml_safe(_LINE_BREAKS.sub(" ", str(text))).strip()
+    return line if visible(line) else ""

@@ -16,6 +16,7 @@ from rest_framework import serializers
 from wagtail.api import APIField
 
 from .. import serialization
+from ..models.cleaning import tag_names
 
 
 class _ReadOnly(serializers.Field):
@@ -60,7 +61,7 @@ class AuthorsJSONField(_ReadOnly):
 
 class TagsJSONField(_ReadOnly):
     def to_representation(self, value: Any) -> Any:
-        return sorted(tag.name for tag in value.all())
+        return sorted(tag_names(tag.name for tag in value.all()))
 
 
 class CorrectionsJSONField(_ReadOnly):

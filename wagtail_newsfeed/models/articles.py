@@ -18,7 +18,6 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
-from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import (
@@ -39,7 +38,7 @@ from ..conf import settings
 from ..converters import is_slug, listing_page_number
 from ..http_caching import NotedLazyObject, ReaderCacheMixin, is_read
 from ..preview import HeadlessPreviewMixin
-from .cleaning import CleanFieldsMixin
+from .cleaning import CleanFieldsMixin, CleanTaggableManager, tag_names
 from .taxonomy import Topic, filed_under, with_ancestors
 
 
@@ -254,7 +253,7 @@ class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
 
 
 class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
-    tags = ClusterTaggableManager(through="wagtail_newsfeed.ArticleTag", blank=True)
+    tags = CleanTaggableManager(through="wagtail_newsfeed.ArticleTag", blank=True)
 
     content_panels = Page.content_panels + [
         FieldPanel("standfirst"),
@@ -339,10 +338,12 @@ class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
         return topics if topics is not None else list(self.topics.order_by("name"))
 
     def get_tag_names(self) -> list[str]:
+        """The tags' names in order, cleaned as tags are set (``tag_names``): a row stored
+        before cleaning shows no control or invisible characters on any page, feed or API."""
         items = getattr(self, "listed_tag_items", None)
         if items is None:
             items = self.tagged_items.select_related("tag")
-        return sorted(item.tag.name for item in items)
+        return sorted(tag_names(item.tag.name for item in items))
 
     def get_related_articles(self) -> list:
         from ..visibility import visible_articles

@@ -16,23 +16,60 @@ layer at start-up.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
+from modelcluster.contrib.taggit import ClusterTaggableManager, _ClusterTaggableManager
 from wagtail.fields import RichTextField, StreamField
 
 from ..conf import settings
 from ..local_time import out_of_range
-from ..xml import xml_safe
+from ..names import visible
+from ..xml import one_line, xml_safe
 
 
 def clean_text(value: str) -> str:
-    """``value`` without the characters XML cannot carry; what was only those characters and
-    spaces is empty, as an empty form field would be, so a required field counts it as blank."""
+    """``value`` without the characters XML cannot carry. What was only those characters, or
+    zero-width and other characters a reader cannot see (``names.visible``, the rule for
+    bodies), and spaces is empty, as an empty form field would be, so a required field counts
+    it as blank; spaces alone are left to the form's own required check."""
     cleaned = xml_safe(value)
-    return "" if cleaned != value and not cleaned.strip() else cleaned
+    if visible(cleaned) or (cleaned == value and not cleaned.strip()):
+        return cleaned
+    return ""
+
+
+def tag_names(names: Iterable[str]) -> list[str]:
+    """``names`` as one line each (``xml.one_line``), each once, without those left blank: a tag
+    of control or invisible characters alone names nothing. Tags are set and read through it,
+    so a row stored before tags were cleaned shows as a new one would be saved."""
+    return list(dict.fromkeys(filter(None, map(one_line, names))))
+
+
+class _CleanTags(_ClusterTaggableManager):
+    def add(self, *tags: Any) -> None:
+        # Every door (the page editor's Tags field, the WordPress importer, code) sets tags by
+        # name through here, before taggit creates a Tag row of the raw name.
+        names = tag_names(tag for tag in tags if isinstance(tag, str))
+        super().add(*names, *(tag for tag in tags if not isinstance(tag, str)))
+
+
+class CleanTaggableManager(ClusterTaggableManager):
+    """modelcluster's tags, whose names are cleaned (``tag_names``) as they are set. Tags are
+    no concrete field, so ``CleanFieldsMixin`` never sees them."""
+
+    def __get__(self, instance: Any, model: Any) -> _CleanTags:
+        return _CleanTags(
+            through=self.through, model=model, instance=instance, prefetch_cache_name=self.name
+        )
+
+    def deconstruct(self) -> tuple[Any, ...]:
+        # Cleaning is behaviour, not schema: migrations keep modelcluster's field (no migration).
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "modelcluster.contrib.taggit.ClusterTaggableManager", args, kwargs
 
 
 class CleanFieldsMixin:
