@@ -218,6 +218,14 @@ REVALIDATED = [
 ]
 
 
+def seeded(path: str, news_index, feed) -> str:
+    """``path`` for the index and feed, with a story, a topic and an entry for it to list."""
+    climate = factories.make_topic("Climate", slug="climate")
+    factories.make_article(news_index, "Heatwave", topics=[climate])
+    factories.make_entry(feed, text="Polls close")
+    return path.format(index=news_index.pk, feed=feed.pk)
+
+
 def revalidation_headers(response) -> dict[str, str | None]:
     return {name: response.get(name) for name in ("ETag", "Cache-Control", "Vary")}
 
@@ -225,10 +233,7 @@ def revalidation_headers(response) -> dict[str, str | None]:
 @pytest.mark.django_db
 @pytest.mark.parametrize("path", REVALIDATED)
 def test_a_feed_or_sitemap_answers_304_to_its_own_etag(client, news_index, feed, path):
-    climate = factories.make_topic("Climate", slug="climate")
-    factories.make_article(news_index, "Heatwave", topics=[climate])
-    factories.make_entry(feed, text="Polls close")
-    url = path.format(index=news_index.pk, feed=feed.pk)
+    url = seeded(path, news_index, feed)
     first = client.get(url)
     assert first.status_code == 200
     etag = first["ETag"]
@@ -247,10 +252,7 @@ def test_a_feed_or_sitemap_answers_304_to_its_own_etag(client, news_index, feed,
 @pytest.mark.parametrize("path", REVALIDATED)
 def test_a_feed_or_sitemap_ignores_if_unmodified_since(client, news_index, feed, path):
     """They send no ``Last-Modified`` (``http_caching.public_by_content``): RFC 9110 §13.1.4."""
-    climate = factories.make_topic("Climate", slug="climate")
-    factories.make_article(news_index, "Heatwave", topics=[climate])
-    factories.make_entry(feed, text="Polls close")
-    url = path.format(index=news_index.pk, feed=feed.pk)
+    url = seeded(path, news_index, feed)
     plain = client.get(url)
     for date in ("Thu, 01 Jan 2099 00:00:00 GMT", "Mon, 01 Jan 2001 00:00:00 GMT"):
         response = client.get(url, HTTP_IF_UNMODIFIED_SINCE=date)
