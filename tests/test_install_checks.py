@@ -3,6 +3,7 @@ Site still at localhost, feeds outside a news index, and the demo's ``--site-url
 
 from __future__ import annotations
 
+import ast
 import io
 import os
 import re
@@ -386,8 +387,42 @@ def test_naive_times_are_an_error_that_names_the_setting(tmp_path):
     """``USE_TZ = False`` would make the first entry posted a 500: ``manage.py check`` stops it."""
     result = run_with_settings(tmp_path, "USE_TZ = False", "-m", "django", "check")
     assert result.returncode == 1
-    assert "wagtail_newsfeed.E010" in result.stderr and "USE_TZ = True" in result.stderr
+    assert "wagtail_newsfeed.E011" in result.stderr and "USE_TZ = True" in result.stderr
 
 
 def test_aware_times_pass_the_time_zone_check():
     assert checks.check_time_zone_support() == []
+
+
+# The newsfeed URLs behind Wagtail's catch-all ---------------------------------------------------
+
+
+def test_newsfeed_urls_after_wagtails_catch_all_are_an_error():
+    [error] = checks.shadowed_urls("tests.urls_wagtail_first")
+
+    assert error.id == "wagtail_newsfeed.E012"
+    assert error.level == ERROR
+    assert "/api/newsfeed/v1/feeds/1/entries/" in error.msg
+    assert "/newsfeed/live/1/fragments/" in error.msg
+    assert "include(wagtail_urls)" in error.hint
+
+
+@pytest.mark.parametrize("urlconf", [None, "tests.urls_without_api"])
+def test_newsfeed_urls_before_wagtail_or_not_included_pass_the_check(urlconf):
+    assert checks.shadowed_urls(urlconf) == []
+
+
+def test_every_check_id_belongs_to_one_check():
+    """A check id names one problem: two checks sharing one would send readers of the docs to
+    the wrong fix."""
+    source = Path(checks.__file__).read_text()
+    owners: dict[str, set[str]] = {}
+    for function in ast.walk(ast.parse(source)):
+        if isinstance(function, ast.FunctionDef):
+            for node in ast.walk(function):
+                if isinstance(node, ast.Constant) and str(node.value).startswith(
+                    "wagtail_newsfeed."
+                ):
+                    owners.setdefault(node.value, set()).add(function.name)
+    assert owners
+    assert {check: names for check, names in owners.items() if len(names) > 1} == {}

@@ -19,7 +19,7 @@ from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError, connections, router
-from django.urls import URLResolver, get_resolver
+from django.urls import NoReverseMatch, Resolver404, URLResolver, get_resolver, resolve, reverse
 
 from .conf import DEFAULTS, SETTING_NAME, settings
 
@@ -121,7 +121,7 @@ def naive_time_errors(use_tz: bool) -> list[Error]:
             "wagtail-newsfeed needs USE_TZ = True (Django's default): with naive times, "
             "posting an entry or loading the demo fails.",
             hint="Set USE_TZ = True; TIME_ZONE still sets the time shown to editors and readers.",
-            id="wagtail_newsfeed.E010",
+            id="wagtail_newsfeed.E011",
         )
     ]
 
@@ -398,6 +398,45 @@ def sitemaps_without_app(installed_apps: list[str], views: list[Callable]) -> li
             hint="Add 'django.contrib.sitemaps' (and 'wagtail.contrib.sitemaps') to "
             "INSTALLED_APPS (see docs/installation.md).",
             id="wagtail_newsfeed.E009",
+        )
+    ]
+
+
+#: URLs live pages poll (``live.js``): if Wagtail's page serving answers them, readers' pages
+#: stop updating although every page still renders.
+POLLED_URLS = (
+    ("wagtail_newsfeed_api:feed-entries", {"pk": 1}),
+    ("wagtail_newsfeed:live_fragments", {"feed_id": 1}),
+)
+
+
+@register(Tags.urls)
+def check_url_order(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    return shadowed_urls()
+
+
+def shadowed_urls(urlconf: str | None = None) -> list[Error]:
+    """The app's URLs included after Wagtail's catch-all (``include(wagtail_urls)``) are never
+    reached: Wagtail's ``serve`` answers them with a 404. A site that does not include them
+    at all is fine (live pages are then static)."""
+    shadowed = []
+    for name, kwargs in POLLED_URLS:
+        try:
+            url = reverse(name, kwargs=kwargs, urlconf=urlconf)
+            match = resolve(url, urlconf=urlconf)
+        except (NoReverseMatch, Resolver404):
+            continue
+        if match.url_name == "wagtail_serve":
+            shadowed.append(url)
+    if not shadowed:
+        return []
+    return [
+        Error(
+            f"Wagtail's page serving answers {', '.join(shadowed)}: the newsfeed URLs are "
+            "included after include(wagtail_urls), so live pages never update.",
+            hint="Move the 'api/newsfeed/' and 'newsfeed/' includes above "
+            "path('', include(wagtail_urls)) in your URLconf (see docs/installation.md).",
+            id="wagtail_newsfeed.E012",
         )
     ]
 
