@@ -19,10 +19,14 @@ from wagtail.embeds.exceptions import EmbedException
 def embed_html(value: Any, caption: str = "", fallback: str = "") -> str:
     """The frontend HTML of an ``EmbedBlock`` value (as ``EmbedValue.html``, from the one
     ``Embed`` row), its unnamed iframes titled; "" when the provider cannot be reached."""
+    from . import body_references
+
     if value is None:
         return ""
+    # Read with the other embeds of a list's bodies when one is being shown.
+    embed = body_references.embed(value.url, value.max_width, value.max_height)
     try:
-        embed = embeds.get_embed(value.url, value.max_width, value.max_height)
+        embed = embed or embeds.get_embed(value.url, value.max_width, value.max_height)
     except EmbedException:
         return ""  # As Wagtail's own embed_to_frontend_html: a failed embed never breaks a page.
     html = render_to_string("wagtailembeds/embed_frontend.html", {"embed": embed})

@@ -31,9 +31,13 @@ class VisiblePageLinkHandler(PageLinkHandler):
     def get_many(cls, attrs_list: list[dict[str, Any]]) -> list[Any]:
         from wagtail.models import Page
 
+        from . import body_references
         from .visibility import visible_pages
 
         ids = _ids(attrs_list)
+        listed = body_references.pages(ids)  # a list's bodies: read once for all of them
+        if listed is not None:
+            return listed
         pages = visible_pages(Page.objects.filter(id__in=ids)).defer_streamfields().specific()
         by_id = {str(page.pk): page for page in pages}
         return [by_id.get(str(i)) for i in ids]
@@ -45,9 +49,13 @@ class PublicDocumentLinkHandler(DocumentLinkHandler):
 
     @classmethod
     def get_many(cls, attrs_list: list[dict[str, Any]]) -> list[Any]:
+        from . import body_references
         from .visibility import private_collections
 
         ids = _ids(attrs_list)
+        listed = body_references.documents(ids)  # a list's bodies: read once for all of them
+        if listed is not None:
+            return listed
         public = cls.get_model().objects.exclude(collection__in=private_collections())
         by_id = {str(document.pk): document for document in public.filter(id__in=ids)}
         return [by_id.get(str(i)) for i in ids]

@@ -233,7 +233,7 @@ def author_json(author: Any, context: dict[str, Any] | None = None) -> dict[str,
     }
 
 
-def prefetch_stream_values(values: list[Any]) -> None:
+def prefetch_stream_values(values: list[Any], *, renditions: bool = True) -> None:
     """Resolve the blocks of many StreamField values at once: one ``bulk_to_python`` per block
     type across all of them (so one image query for a whole page of entries, not one per entry),
     then the API renditions of every image found in one more query.
@@ -243,7 +243,8 @@ def prefetch_stream_values(values: list[Any]) -> None:
     ``raw_data``, the block's ``bulk_to_python`` and ``StreamValue.StreamChild`` items set back
     by index. Values read from the database are lazy: call this before their items are read.
     Values built in Python hold converted items already and are left alone, as are item types
-    the stream block no longer has.
+    the stream block no longer has. ``renditions=False`` leaves the renditions alone (reader
+    pages show other sizes than the API's).
     """
     from django.db.models import Prefetch, prefetch_related_objects
     from wagtail.blocks import StreamValue
@@ -268,7 +269,7 @@ def prefetch_stream_values(values: list[Any]) -> None:
             if image is not None and hasattr(image, "get_renditions"):
                 images.append(image)
     specs = list(rendition_specs().values())
-    if images and specs:
+    if images and specs and renditions:
         rendition_model = images[0].get_rendition_model()
         prefetch_related_objects(
             images,

@@ -236,6 +236,11 @@ def is_page_visible(page: Page, request: HttpRequest | None = None) -> bool:
     page costs no query for it; a preview's page (perhaps never saved) and an alias (whose
     source decides too) ask the database."""
     if request is None:
+        from . import body_references
+
+        listed = body_references.page_visible(page.pk)  # read with a list's other references
+        if listed is not None:
+            return listed
         return visible_pages(Page.objects.filter(pk=page.pk)).exists()
     return once_per_request(request, f"visible-page:{page.pk}", lambda: _visible(page, request))
 

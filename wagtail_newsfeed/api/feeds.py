@@ -27,12 +27,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .. import entry_rules
+from .. import body_references, entry_rules
 from ..conf import settings
 from ..converters import parse_count, parse_id
 from ..fragments import cached
 from ..models import LiveEntry, LiveFeedCounter, LiveFeedPage
-from ..serialization import prefetch_stream_values
 from ..visibility import visible_entries, visible_feeds
 from .base import NewsfeedAPIView
 from .exceptions import Conflict, InvalidParameter
@@ -282,14 +281,15 @@ class FeedEntries(NewsfeedAPIView):
         rows, has_more = entry_rules.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
         prefetch_related_objects(published, *entry_prefetches())
-        prefetch_stream_values([row.body for row in published])
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
-        results = [
-            EntrySerializer(row, context=context).data
-            if row.is_published
-            else TombstoneSerializer({"id": row.pk, "deleted": True}).data
-            for row in rows
-        ]
+        # What the bodies refer to is read once for all of them (chosen items too).
+        with body_references.scope([row.body for row in published], renditions=True):
+            results = [
+                EntrySerializer(row, context=context).data
+                if row.is_published
+                else TombstoneSerializer({"id": row.pk, "deleted": True}).data
+                for row in rows
+            ]
         # Without more to come, the cursor moves up to the feed's version even past changes
         # readers are not shown (drafts), so the next poll can be answered as "no news".
         last = rows[-1].version if rows else version
@@ -317,14 +317,16 @@ class FeedEntries(NewsfeedAPIView):
         rows, has_more = entry_rules.entries_following(
             entries.prefetch_related(*entry_prefetches()), feed, following, limit
         )
-        prefetch_stream_values([row.body for row in rows])
         url = request.build_absolute_uri()
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+        # What the bodies refer to is read once for all of them (chosen items too).
+        with body_references.scope([row.body for row in rows], renditions=True):
+            results = EntrySerializer(rows, many=True, context=context).data
         return {
             "cursor": entry_rules.encode_cursor(feed, feed.api_version or 0),
             "next": replace_query_param(url, "before", rows[-1].pk) if has_more and rows else None,
             "previous": self.previous_link(url, entries, feed, following, limit),
-            "results": EntrySerializer(rows, many=True, context=context).data,
+            "results": results,
         }
 
     @staticmethod

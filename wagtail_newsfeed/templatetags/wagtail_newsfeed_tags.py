@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.db.models import QuerySet
 from wagtail.models import Page
 
 from ..models import LiveEntry
@@ -171,3 +172,32 @@ def newsfeed_alternate_links(context: dict[str, Any], page: Page | None) -> str:
         '<link rel="alternate" type="{}" title="{}" href="{}">',
         ((link["type"], link["title"], link["href"]) for link in links),
     )
+
+
+class BodiesNode(template.Node):
+    def __init__(self, nodelist: template.NodeList, sources: list[Any]) -> None:
+        self.nodelist = nodelist
+        self.sources = sources
+
+    def render(self, context: Any) -> str:
+        from ..body_references import scope
+
+        bodies = []
+        for source in self.sources:
+            found = source.resolve(context)
+            items = found if isinstance(found, list | tuple | QuerySet) else [found]
+            bodies.extend(getattr(item, "body", None) for item in items)
+        with scope(bodies):
+            return self.nodelist.render(context)
+
+
+@register.tag
+def newsfeed_bodies(parser: Any, token: Any) -> BodiesNode:
+    """``{% newsfeed_bodies entries pinned_entry %}...{% endnewsfeed_bodies %}``: the bodies
+    of these entries (lists, or one entry) are shown within, and what they refer to (pages,
+    documents, embeds, chosen images and sources) is read once per kind for all of them
+    (``body_references``), not once per block."""
+    sources = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("endnewsfeed_bodies",))
+    parser.delete_first_token()
+    return BodiesNode(nodelist, sources)

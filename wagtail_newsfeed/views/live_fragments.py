@@ -8,13 +8,15 @@ Readers see only what ``visibility`` allows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from .. import entry_rules, jsonld, serialization
+from .. import body_references, entry_rules, jsonld, serialization
 from ..conf import settings
 from ..converters import parse_id
 from ..models import LiveFeedPage
@@ -39,6 +41,21 @@ def parse_ids(raw: str | None) -> list[int] | None:
     return ids
 
 
+def render_entries(
+    entries: list[Any], context: dict[str, Any], request: HttpRequest
+) -> dict[str, str]:
+    """Each entry's HTML by id; what their bodies refer to is read once for all of them."""
+    with body_references.scope([entry.body for entry in entries]):
+        return {
+            str(entry.pk): render_to_string(
+                ENTRY_TEMPLATE,
+                {**context, "entry": entry, "pinned": entry.is_pinned},
+                request=request,
+            )
+            for entry in entries
+        }
+
+
 @require_safe
 def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     """``?ids=1,2``: those entries' HTML (visible ones only), the key events list, the status
@@ -52,7 +69,7 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
         detail = _("Give up to %(n)d entry ids separated by commas, e.g. ids=3,5.") % {"n": MAX_IDS}
         return problem_response(400, detail, code="invalid", errors={"ids": [detail]})
     entries = visible_entries(feed, request)
-    changed = entries.filter(pk__in=ids).prefetch_related(*byline_prefetches()) if ids else []
+    changed = list(entries.filter(pk__in=ids).prefetch_related(*byline_prefetches())) if ids else []
     key_events = entry_rules.latest_key_events(entries)
     context = {"page": feed, "self": feed}
     response = JsonResponse(
@@ -62,14 +79,7 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
             # changes.
             "coverage_start": serialization.iso_datetime(jsonld.coverage_start(feed)),
             "coverage_end": serialization.iso_datetime(jsonld.coverage_end(feed)),
-            "entries": {
-                str(entry.pk): render_to_string(
-                    ENTRY_TEMPLATE,
-                    {**context, "entry": entry, "pinned": entry.is_pinned},
-                    request=request,
-                )
-                for entry in changed
-            },
+            "entries": render_entries(changed, context, request),
             "key_events": render_to_string(
                 KEY_EVENTS_TEMPLATE, {**context, "key_events": key_events}, request=request
             ).strip(),
