@@ -17,7 +17,7 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.blocks import StreamValue
+from wagtail.blocks import Block, ListBlock, StreamValue, StructBlock
 
 from . import body_references
 
@@ -121,7 +121,14 @@ def _body_json(value: StreamValue | None, context: dict[str, Any] | None) -> lis
 
 
 def body_text_parts(value: StreamValue | None) -> list[str]:
-    """The body's searchable text (what search and summaries read), block by block."""
+    """The body's searchable text (what search and summaries read), block by block.
+
+    A body read from the database is read from its stored data (``_searchable_text``): no
+    chooser gives text, so none is looked up, and a list of entries costs the same whatever its
+    length.
+    """
+    if isinstance(value, StreamValue) and value.is_lazy:
+        return _stored_text_parts(value)
     parts: list[str] = []
     for index, child in body_children(value):
         if child is None:
@@ -131,6 +138,62 @@ def body_text_parts(value: StreamValue | None) -> list[str]:
         except Exception:  # noqa: BLE001
             _log_failure("indexing", value, index, child)
     return parts
+
+
+def _stored_text_parts(value: StreamValue) -> list[str]:
+    """A stored body's text: a block whose searchable content is Wagtail's default (none, as
+    for every chooser and embed) is skipped unread, structs and lists are walked as Wagtail walks
+    them, and every other block is converted and asked, so the text is the converted body's."""
+    parts: list[str] = []
+    child_blocks = value.stream_block.child_blocks
+    for index, raw in enumerate(value.raw_data):
+        block = child_blocks.get(raw.get("type")) if isinstance(raw, dict) else None
+        if block is None:
+            continue
+        try:
+            parts.extend(_searchable_text(block, raw.get("value")))
+        except Exception:  # noqa: BLE001 - any stored value may fail; the rest is still read
+            _log_failure("indexing", value, index, None)
+    return parts
+
+
+def _searchable_text(block: Block, raw: Any) -> list[str]:
+    """What ``block.get_searchable_content(block.to_python(raw))`` returns, without
+    converting the blocks that give no text (no database query for a chooser)."""
+    method = type(block).get_searchable_content
+    if method is Block.get_searchable_content:
+        return []  # Wagtail's default: no text, whatever the value
+    if method is StructBlock.get_searchable_content:
+        if not block.search_index:
+            return []
+        return [
+            text
+            for name, child in block.child_blocks.items()
+            for text in (
+                _searchable_text(child, raw[name])
+                if name in raw
+                else child.get_searchable_content(child.get_default())
+            )
+        ]
+    if method is ListBlock.get_searchable_content:
+        if not block.search_index:
+            return []
+        return [
+            text
+            for item in raw
+            for text in _searchable_text(
+                block.child_block, item["value"] if _in_block_format(item) else item
+            )
+        ]
+    return block.get_searchable_content(block.to_python(raw))
+
+
+def _in_block_format(item: Any) -> bool:
+    """Whether a stored list item is ``{"type": "item", "value": ..., "id": ...}`` (Wagtail's
+    ``ListBlock._item_is_in_block_format``), not a bare value."""
+    if not isinstance(item, dict):
+        return False
+    return "id" in item and "value" in item and item.get("type") == "item"
 
 
 def failing_blocks(value: StreamValue | None) -> list[tuple[int, str]]:

@@ -22,7 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError, models
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
@@ -152,6 +152,11 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
             self._visible_base = base.filter(pk__in=visible)
         return self._visible_base.all()
 
+    def get_queryset(self) -> QuerySet:
+        # Wagtail reads each page's locale (``meta.locale``) and every related field an API field
+        # shows one page at a time: read them with the pages (``listed_queryset``).
+        return listed_queryset(super().get_queryset())
+
     def filter_queryset(self, queryset: QuerySet) -> Any:
         for backend in self.filter_backends:
             name = filter_parameter(backend)
@@ -193,6 +198,28 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
         ):
             response.content_type = None
         return response
+
+
+def listed_queryset(queryset: QuerySet) -> QuerySet:
+    """``queryset`` reading with its pages what the API shows of them: the locale, and for
+    articles the source, lead image, topics, tags, corrections and bylines with the authors'
+    photos, images with the API's renditions. A fixed number of queries for any number of
+    pages (the body's blocks are resolved by ``rendering``)."""
+    from ..models import NewsArticlePage
+    from ..models.articles import listing_prefetches
+    from ..serialization import images_with_renditions
+
+    queryset = queryset.select_related("locale")
+    if not issubclass(queryset.model, NewsArticlePage):
+        return queryset
+    images = images_with_renditions()
+    return queryset.select_related("source").prefetch_related(
+        Prefetch("lead_image", queryset=images),
+        "topics",
+        "tags",
+        "corrections",
+        *listing_prefetches(author_photos=images),
+    )
 
 
 def pages_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

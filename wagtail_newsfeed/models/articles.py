@@ -121,8 +121,8 @@ class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
             else:
                 articles = (
                     articles.order_by("-published_at", "-pk")
-                    .select_related("lead_image", "source")
-                    .prefetch_related(*listing_prefetches())
+                    .select_related("source")
+                    .prefetch_related(*card_prefetches(), *listing_prefetches())
                 )
             try:
                 return Paginator(articles, settings.ARTICLES_PER_PAGE).page(page_number)
@@ -368,6 +368,19 @@ class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
         context["related_articles"] = SimpleLazyObject(self.get_related_articles)
         context["topic_index"] = SimpleLazyObject(self.get_topic_index)
         return context
+
+
+#: The rendition an article card shows (``includes/article_card.html``).
+CARD_RENDITION = "fill-400x225"
+
+
+def card_prefetches() -> list[Prefetch]:
+    """The articles' lead images with the card's rendition: two queries for a list of any
+    length, where reading each card's rendition would cost one per article."""
+    from wagtail.images import get_image_model
+
+    images = get_image_model().objects.prefetch_renditions(CARD_RENDITION)
+    return [Prefetch("lead_image", queryset=images)]
 
 
 def listing_prefetches(author_photos: models.QuerySet | None = None) -> list[Prefetch]:
