@@ -45,6 +45,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "blocks",
         "embeds",
         "serialization",
+        "body_references",
         "validation",
         "choosing",
         "invalidation",

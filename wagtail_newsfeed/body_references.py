@@ -208,3 +208,22 @@ def _rich_text(source: str, refs: dict[str, set[Any]]) -> None:
             pk = parse_id(tag.attrs.get("id"))
             if pk is not None:
                 refs[kind].add(pk)
+
+
+def render_body(value: Any, context: dict[str, Any] | None = None, *, editor: bool = False) -> Any:
+    """``rendering.render_body`` with the body's references read once per kind, with those of
+    the list it is part of (a scope of its own outside one)."""
+    from .rendering import render_body as render
+
+    with scope([value]):
+        prepare()
+        return render(value, context, editor=editor)
+
+
+def body_json(value: Any, context: dict[str, Any] | None = None) -> list[Any]:
+    """``rendering.body_json``, its references read as ``render_body``'s."""
+    from .rendering import body_json as as_json
+
+    with scope([value]):
+        prepare()
+        return as_json(value, context)

@@ -19,8 +19,6 @@ from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.blocks import Block, ListBlock, StreamValue, StructBlock
 
-from . import body_references
-
 logger = logging.getLogger(__name__)
 PLACEHOLDER_TEMPLATE = "wagtail_newsfeed/includes/broken_block.html"
 #: Tags that end a line of text: their words must not run into the next block's.
@@ -73,16 +71,8 @@ def render_body(
     value: StreamValue | None, context: dict[str, Any] | None = None, *, editor: bool = False
 ) -> SafeString:
     """The body's blocks as HTML (each with its own template), skipping what cannot render;
-    ``editor`` shows a placeholder in its place instead. Its references are read once per kind
-    (``body_references``), with those of the list it is part of."""
-    with body_references.scope([value]):
-        return _render_body(value, context, editor=editor)
-
-
-def _render_body(
-    value: StreamValue | None, context: dict[str, Any] | None, *, editor: bool
-) -> SafeString:
-    body_references.prepare()
+    ``editor`` shows a placeholder in its place instead. (``body_references.render_body`` reads
+    its references once per kind, with those of the list it is part of.)"""
     parts = []
     for index, child in body_children(value):
         html = None
@@ -99,14 +89,8 @@ def _render_body(
 
 
 def body_json(value: StreamValue | None, context: dict[str, Any] | None = None) -> list[Any]:
-    """The body as API JSON (``[{type, value, id}]``), leaving out blocks that cannot be shown;
-    its references read once per kind, with those of its list (``body_references``)."""
-    with body_references.scope([value]):
-        body_references.prepare()
-        return _body_json(value, context)
-
-
-def _body_json(value: StreamValue | None, context: dict[str, Any] | None) -> list[Any]:
+    """The body as API JSON (``[{type, value, id}]``), leaving out blocks that cannot be shown
+    (``body_references.body_json`` reads its references once per kind, with its list's)."""
     out = []
     for index, child in body_children(value):
         if child is None:

@@ -12,7 +12,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from .. import entry_rules, jsonld, rendering, serialization
+from .. import body_references, entry_rules, jsonld, serialization
 from ..fragments import cached_many
 from ..models import LiveEntry
 from ..models.articles import listing_prefetches
@@ -34,7 +34,7 @@ def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
 
 
 def body_json(value: Any, context: dict[str, Any]) -> list[dict[str, Any]]:
-    return rendering.body_json(value, context)
+    return body_references.body_json(value, context)
 
 
 class _Base(serializers.Serializer):

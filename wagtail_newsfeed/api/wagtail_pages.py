@@ -49,7 +49,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.fields import StreamField as StreamModelField
 from wagtail.models import Page, Site
 
-from .. import rendering
+from .. import body_references
 from ..converters import parse_count, parse_id
 from ..fragments import render_generation
 from ..problems import PROBLEM_CONTENT_TYPE
@@ -107,7 +107,7 @@ class BlockByBlockStreamField(StreamField):
     read or serialised (written before the write validator existed) is logged and left out."""
 
     def to_representation(self, value: Any) -> list[Any]:
-        return rendering.body_json(value, self.context)
+        return body_references.body_json(value, self.context)
 
 
 class VisiblePageSerializer(PageSerializer):

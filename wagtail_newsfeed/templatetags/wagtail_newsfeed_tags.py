@@ -72,7 +72,7 @@ def newsfeed_body(
     admin, and in Wagtail's preview when ``editor`` is not given). ``heading_level`` is the
     level of the body's section headings: an article's are h2, a live entry's sit below its
     h2 headline (3)."""
-    from ..rendering import render_body
+    from ..body_references import render_body
 
     if editor is None:
         editor = bool(getattr(context.get("request"), "is_preview", False))
