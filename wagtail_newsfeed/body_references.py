@@ -128,11 +128,15 @@ def prepare() -> None:
 
 
 def _known(ids: Iterable[Any], kind: str) -> bool:
+    """Whether the open scope collected every one of ``ids`` (written as ids are stored)."""
     memo = _current.get()
-    return memo is not None and all(
-        parse_id(i) is not None and str(parse_id(i)) == str(i) and parse_id(i) in memo.refs[kind]
-        for i in ids
-    )
+    if memo is None:
+        return False
+    for i in ids:
+        pk = parse_id(i)
+        if pk is None or str(pk) != str(i) or pk not in memo.refs[kind]:
+            return False
+    return True
 
 
 def pages(ids: list[Any]) -> list[Any] | None:
@@ -140,14 +144,14 @@ def pages(ids: list[Any]) -> list[Any] | None:
     if not ids or not _known(ids, "pages"):
         return None
     found = _current.get().pages()
-    return [found.get(str(parse_id(i))) for i in ids]
+    return [found.get(str(i)) for i in ids]
 
 
 def page_visible(pk: Any) -> bool | None:
     """Whether page ``pk`` is visible, or None if no open scope knows it."""
     if pk is None or not _known([pk], "pages"):
         return None
-    return str(parse_id(pk)) in _current.get().pages()
+    return str(pk) in _current.get().pages()
 
 
 def documents(ids: list[Any]) -> list[Any] | None:
@@ -155,7 +159,7 @@ def documents(ids: list[Any]) -> list[Any] | None:
     if not ids or not _known(ids, "documents"):
         return None
     found = _current.get().documents()
-    return [found.get(str(parse_id(i))) for i in ids]
+    return [found.get(str(i)) for i in ids]
 
 
 def embed(url: str, max_width: Any = None, max_height: Any = None) -> Any:
