@@ -16,7 +16,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from tests import checks, factories
 from tests.shared_newsroom import feed, news_index, newsroom, superuser  # noqa: F401
-from wagtail_newsfeed import validation
+from wagtail_newsfeed import stored_bodies
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +84,9 @@ def entry(feed, superuser, damaged):
 
 
 def test_body_problems_count_a_null_value_as_damaged(entry, damaged):
-    problems = validation.body_problems(entry.body)
+    problems = stored_bodies.body_problems(entry.body)
     assert [(p.index, p.message, p.damaged) for p in problems] == [(1, damaged[1], True)]
-    repaired, left_out = validation.repair_body(entry.body)
+    repaired, left_out = stored_bodies.repair_body(entry.body)
     assert [child.id for child in repaired] == ["good"]
     assert left_out == [damaged[1]]
 
@@ -116,7 +116,7 @@ def test_saving_the_console_edit_drops_the_block(admin_client, feed, entry):
     )
     data["action"] = "publish"
     assert admin_client.post(url, data).status_code == 302
-    assert validation.body_problems(LiveEntry.objects.get(pk=entry.pk).body) == []
+    assert stored_bodies.body_problems(LiveEntry.objects.get(pk=entry.pk).body) == []
 
 
 def test_readers_and_the_api_skip_the_block(client, feed, entry):

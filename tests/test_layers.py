@@ -47,6 +47,8 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "serialization",
         "body_references",
         "validation",
+        "body_walk",
+        "stored_bodies",
         "choosing",
         "invalidation",
         "visibility",

@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from tests import checks, factories
 from tests.test_stored_bad_bodies import GOOD, store
-from wagtail_newsfeed import validation
+from wagtail_newsfeed import body_walk, validation
 from wagtail_newsfeed.models import LiveEntry
 from wagtail_newsfeed.wordpress.content import with_ids
 
@@ -79,7 +79,7 @@ def test_uuid_ids_are_kept_and_missing_ones_are_made(api, feed):
     stored = LiveEntry.objects.get().body.raw_data
     assert [stored[0]["id"], *(i["id"] for i in stored[1]["value"]["points"])] == ids
     made = [stored[2]["id"], stored[3]["id"]]
-    assert all(validation.SAFE_BLOCK_ID.fullmatch(i) for i in made) and made[0] != made[1]
+    assert all(body_walk.SAFE_BLOCK_ID.fullmatch(i) for i in made) and made[0] != made[1]
 
 
 def test_the_console_accepts_the_ids_the_editor_sends(admin_client, feed):
@@ -142,13 +142,13 @@ def test_a_check_that_raises_is_a_400_naming_the_block_and_is_logged(
     def broken_check(value, error):
         raise RuntimeError("a shape no check foresaw")
 
-    monkeypatch.setattr(validation, "clean_table", broken_check)
+    monkeypatch.setattr(body_walk, "clean_table", broken_check)
     body = [para(), {"type": "table", "value": {"data": [["a"]]}}]
-    logs = caplog.at_level(logging.ERROR, logger="wagtail_newsfeed.validation")
+    logs = caplog.at_level(logging.ERROR, logger="wagtail_newsfeed.body_walk")
     with logs, checks.nothing_saved():
         response = post(api, feed, body)
     checks.assert_problem(response, 400, "body")
     assert any(m.startswith("body[1]:") for m in response.json()["errors"]["body"])
-    (record,) = [r for r in caplog.records if r.name == "wagtail_newsfeed.validation"]
+    (record,) = [r for r in caplog.records if r.name == "wagtail_newsfeed.body_walk"]
     assert "body[1]" in record.getMessage() and record.exc_info
     assert json.dumps(response.json()).count("no check foresaw") == 0

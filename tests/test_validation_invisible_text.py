@@ -16,7 +16,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 from tests import factories
 from tests.checks import api_client_for, assert_problem, nothing_saved
 from tests.page_forms import add_url, article_data
-from wagtail_newsfeed import validation
+from wagtail_newsfeed import stored_bodies
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +142,7 @@ def test_a_stored_block_of_it_still_opens_in_the_editor(superuser, feed):
             f"UPDATE {LiveEntry._meta.db_table} SET body = %s WHERE id = %s",
             [json.dumps(stored), entry.pk],
         )
-    problems = validation.body_problems(LiveEntry.objects.get(pk=entry.pk).body)
+    problems = stored_bodies.body_problems(LiveEntry.objects.get(pk=entry.pk).body)
     assert [(p.message, p.damaged) for p in problems] == [(f"body[1].text: {REQUIRED}", False)]
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 
 from tests import checks, factories
 from tests.shared_newsroom import feed, news_index, newsroom, superuser  # noqa: F401
-from wagtail_newsfeed import rendering, validation
+from wagtail_newsfeed import rendering, stored_bodies
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +94,9 @@ def test_a_stored_number_in_a_text_field_is_reported_but_opens_in_the_editor(fee
         factories.make_entry(feed, superuser),
         [{"type": "heading", "value": {"text": 2024, "level": "h2"}, "id": "h"}],
     )
-    problems = validation.body_problems(entry.body)
-    assert problems == [validation.BodyProblem(0, f"body[0].text: {TEXT}", damaged=False)]
-    repaired, left_out = validation.repair_body(entry.body)
+    problems = stored_bodies.body_problems(entry.body)
+    assert problems == [stored_bodies.BodyProblem(0, f"body[0].text: {TEXT}", damaged=False)]
+    repaired, left_out = stored_bodies.repair_body(entry.body)
     assert left_out == [] and [child.id for child in repaired] == ["h"]
 
 
@@ -133,7 +133,7 @@ def test_a_stored_link_id_with_a_leading_zero_is_reported(feed, superuser, news_
     entry = store(
         factories.make_entry(feed, superuser), [{"type": "paragraph", "value": link, "id": "p"}]
     )
-    (problem,) = validation.body_problems(entry.body)
+    (problem,) = stored_bodies.body_problems(entry.body)
     assert problem.message.startswith("body[0]: A link to a page has an id with a leading zero")
     assert not problem.damaged  # the editor opens it and writes the id its own way
     out = StringIO()

@@ -53,7 +53,7 @@ from wagtail.embeds.models import Embed
 from wagtail.models import Collection, GroupCollectionPermission
 
 from tests import checks, factories, strategies
-from wagtail_newsfeed import entry_rules, rendering, validation
+from wagtail_newsfeed import entry_rules, rendering, stored_bodies, validation
 from wagtail_newsfeed.models import LiveEntry
 
 FUZZ_SETTINGS = settings(
@@ -352,7 +352,7 @@ def check_accepted(site: FuzzSite, writer: Writer, response) -> None:
     problems = stored_problems(entry)
     assert not problems, problems
     # What the validator stored, it accepts again; the content check would not flag it.
-    assert validation.body_problems(entry.body) == []
+    assert stored_bodies.body_problems(entry.body) == []
     validation.clean_entry_body(list(entry.body.raw_data), writer.user)
     # Reader surfaces leave out a block that fails (and log it): none may fail.
     assert rendering.failing_blocks(entry.body) == []
@@ -474,7 +474,7 @@ def test_cdata_processing_instructions_and_doctypes_are_removed(
     entry = LiveEntry.objects.get(pk=pk)
     stored = entry.body.raw_data[0]["value"]
     assert not markup_problems(stored), stored
-    assert validation.body_problems(entry.body) == []
+    assert stored_bodies.body_problems(entry.body) == []
     fragments = fuzz_site.reader.get(f"/newsfeed/live/{fuzz_site.feed.pk}/fragments/", {"ids": pk})
     shown = fragments.json()["entries"][str(pk)]
     assert not markup_problems(shown), shown

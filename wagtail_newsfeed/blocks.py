@@ -408,7 +408,7 @@ class NewsStreamBlock(blocks.StreamBlock):
     def get_form_state(self, value: Any) -> Any:
         """A stored body without the blocks Wagtail cannot read (a null value where an object
         is expected): one of them would fail the whole edit form, in every editor (the page
-        editor too). The console also names them (``validation.repair_body``); saving drops
+        editor too). The console also names them (``stored_bodies.repair_body``); saving drops
         them. A body posted back with errors is shown as posted."""
         from .rendering import body_children
 

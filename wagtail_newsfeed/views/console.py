@@ -27,7 +27,7 @@ from wagtail.admin.telepath import JSContext
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.rich_text import RichText
 
-from .. import coverage, entry_rules, validation
+from .. import coverage, entry_rules, stored_bodies
 from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
@@ -81,7 +81,7 @@ def console_url(feed: LiveFeedPage | int) -> str:
 def repaired_body(request: HttpRequest, body: Any) -> Any:
     """The body an editor can open: blocks damaged in storage are left out of the form (the
     editor would fail to load them), and the editor is told which; saving drops them for good."""
-    body, left_out = validation.repair_body(body)
+    body, left_out = stored_bodies.repair_body(body)
     if left_out:
         messages.warning(
             request,

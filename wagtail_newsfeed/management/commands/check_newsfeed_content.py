@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from wagtail_newsfeed import rendering, validation
+from wagtail_newsfeed import rendering, stored_bodies
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 logger = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ logger = logging.getLogger(__name__)
 def body_report(body: Any) -> list[str]:
     """What is wrong with one stored body, one line per problem (a damaged block once: that it
     cannot be read as well is no news)."""
-    problems = validation.body_problems(body)
+    problems = stored_bodies.body_problems(body)
     damaged = {problem.index for problem in problems if problem.damaged}
     lines = [problem.message for problem in problems]
     lines += [
