@@ -45,7 +45,7 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
 
-    from wagtail_newsfeed import entry_rules
+    from wagtail_newsfeed import delta
     from wagtail_newsfeed.models import LiveFeedPage
 
     small = LiveFeedPage.objects.get(slug="feed-100")
@@ -60,7 +60,7 @@ def main() -> None:
         "Wagtail pages API, 20 articles": "/api/v2/pages/?type=wagtail_newsfeed.NewsArticlePage"
         "&limit=20&fields=standfirst,published_at",
         "delta poll carrying one change": f"/api/newsfeed/v1/feeds/{small.pk}/entries/"
-        f"?since={entry_rules.encode_cursor(small, entry_rules.current_version(small) - 1)}",
+        f"?since={delta.encode_cursor(small, delta.current_version(small) - 1)}",
     }
     client = Client(HTTP_HOST="localhost")
     print("| request | ms wall | ms CPU | queries | req/s (1 process) | × ceiling |")

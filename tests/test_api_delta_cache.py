@@ -6,7 +6,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from tests import factories
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +83,10 @@ def test_an_unpublished_feed_is_gone_at_once_despite_the_cache(api, feed):
 
 def test_a_deleted_feed_is_gone_at_once_despite_the_cache(api, feed):
     cursor = current_cursor(api, feed)
-    assert entry_rules.cached_feed_version(feed.pk) is not None
+    assert delta.cached_feed_version(feed.pk) is not None
     feed_id = feed.pk
     feed.delete()
-    assert entry_rules.cached_feed_version(feed_id) is None
+    assert delta.cached_feed_version(feed_id) is None
     response = APIClient().get(
         reverse("wagtail_newsfeed_api:feed-entries", args=[feed_id]), {"since": cursor}
     )
@@ -104,7 +104,7 @@ def test_bad_input_is_still_refused_when_the_answer_is_cached(api, feed):
 @override_settings(WAGTAIL_NEWSFEED={"API_LIVE_CACHE_MAX_AGE": 0})
 def test_nothing_is_cached_when_live_caching_is_off(api, feed, django_assert_max_num_queries):
     cursor = current_cursor(api, feed)
-    assert entry_rules.cached_feed_version(feed.pk) is None
+    assert delta.cached_feed_version(feed.pk) is None
     with django_assert_max_num_queries(2):
         assert poll(api, feed, cursor).status_code == 200
 
@@ -114,12 +114,12 @@ def test_a_cursor_ahead_of_the_cached_version_is_checked_against_the_database(ap
     just before a commit): a cursor past it is then asked of the database, not refused."""
     factories.make_entry(feed, superuser)
     cursor = current_cursor(api, feed)
-    current = entry_rules.current_version(feed)
-    entry_rules.remember_feed_version(feed.pk, current - 1)
+    current = delta.current_version(feed)
+    delta.remember_feed_version(feed.pk, current - 1)
     response = poll(api, feed, cursor)
     assert response.status_code == 200, response.content
     assert response.json() == {"results": [], "cursor": cursor, "has_more": False}
-    assert entry_rules.cached_feed_version(feed.pk) == current  # and the cache is put right
+    assert delta.cached_feed_version(feed.pk) == current  # and the cache is put right
 
 
 @pytest.mark.parametrize("cached", ["current", "ahead"])
@@ -130,9 +130,9 @@ def test_a_cursor_ahead_of_the_feed_is_a_400_naming_since_despite_the_cache(
     restored database never reached (the cache kept across the restore: ``ahead``)."""
     factories.make_entry(feed, superuser)
     current_cursor(api, feed)
-    current = entry_rules.current_version(feed)
+    current = delta.current_version(feed)
     if cached == "ahead":
-        entry_rules.remember_feed_version(feed.pk, current + 5)
-    response = poll(api, feed, entry_rules.encode_cursor(feed, current + 2))
+        delta.remember_feed_version(feed.pk, current + 5)
+    response = poll(api, feed, delta.encode_cursor(feed, current + 2))
     assert response.status_code == 400, response.content
     assert list(response.json()["errors"]) == ["since"]

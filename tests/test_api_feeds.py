@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.checks import entries_url
-from wagtail_newsfeed import entry_rules, jsonld, serialization
+from wagtail_newsfeed import delta, jsonld, serialization
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def test_feed_list_fields(api, feed, superuser):
     assert item["status"] == "live"
     assert item["coverage_start"] is not None
     assert item["coverage_end"] is None
-    assert item["cursor"] == entry_rules.encode_cursor(feed, entry_rules.current_version(feed))
+    assert item["cursor"] == delta.encode_cursor(feed, delta.current_version(feed))
     assert item["updated_at"] is not None
     assert set(item) >= {"summary", "entry_order"}
 

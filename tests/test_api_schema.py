@@ -27,7 +27,7 @@ from wagtail.embeds.embeds import get_embed_hash
 from wagtail.embeds.models import Embed
 
 from tests import factories
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.blocks import NewsStreamBlock
 from wagtail_newsfeed.models import ArticleCorrection
 
@@ -110,7 +110,7 @@ def seed_scenario() -> dict[str, Any]:
     plain = factories.make_article(index, "Plain story", slug="plain-story")
     feed = factories.make_feed(index, "Flood live", coverage_start=None)
     writer = factories.make_superuser("schema-writer")
-    start = entry_rules.encode_cursor(feed, entry_rules.current_version(feed))
+    start = delta.encode_cursor(feed, delta.current_version(feed))
     entries = [
         factories.make_entry(feed, writer, "First update."),
         factories.make_entry(feed, writer, "Key moment.", is_key_event=True, is_pinned=True),
@@ -316,9 +316,9 @@ def test_entries_and_tombstones_are_told_apart(schema):
 def test_every_entry_matches_only_the_entry_schema(schema, news_index, superuser):
     feed = factories.make_feed(news_index)
     factories.make_entry(feed, superuser, body=every_block_body(news_index))
-    cursor = entry_rules.encode_cursor(feed, 0)
-    delta = APIClient().get(f"{API}/feeds/{feed.pk}/entries/", {"since": cursor}).json()
-    (entry,) = delta["results"]
+    cursor = delta.encode_cursor(feed, 0)
+    changes = APIClient().get(f"{API}/feeds/{feed.pk}/entries/", {"since": cursor}).json()
+    (entry,) = changes["results"]
     assert component_validator(schema, "Entry").is_valid(entry)
     assert not component_validator(schema, "Tombstone").is_valid(entry)
     assert component_validator(schema, "EntryOrTombstone").is_valid(entry)  # oneOf: exactly one

@@ -20,7 +20,7 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.processes.harness import RedisServer
-from wagtail_newsfeed import caching, checks, entry_rules
+from wagtail_newsfeed import caching, checks, delta
 from wagtail_newsfeed.cache_backends import ResilientRedisCache
 
 pytestmark = [
@@ -199,7 +199,7 @@ def test_pages_the_api_polls_and_writes_answer_from_the_database_while_redis_is_
     entries = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
     cursor = reader.get(entries).json()["cursor"]
     assert reader.get(entries, {"since": cursor}).json()["results"] == []
-    assert entry_rules.cached_feed_version(feed.pk) is not None  # the quiet poll was cached
+    assert delta.cached_feed_version(feed.pk) is not None  # the quiet poll was cached
     redis_cache.stop()
     cache.close()
 

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from wagtail.models import Site
 
 from tests import factories
-from wagtail_newsfeed import caching, entry_rules
+from wagtail_newsfeed import caching, delta
 from wagtail_newsfeed.models import CacheGeneration
 
 pytestmark = pytest.mark.django_db
@@ -67,9 +67,9 @@ def test_without_a_shared_cache_feed_versions_are_never_cached(feed, superuser):
     url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
     cursor = api.get(url).json()["cursor"]
     api.get(url, {"since": cursor})
-    assert entry_rules.cached_feed_version(feed.pk) is None
-    entry_rules.remember_feed_version(feed.pk, 5)
-    assert entry_rules.cached_feed_version(feed.pk) is None
+    assert delta.cached_feed_version(feed.pk) is None
+    delta.remember_feed_version(feed.pk, 5)
+    assert delta.cached_feed_version(feed.pk) is None
 
 
 @pytest.mark.parametrize(

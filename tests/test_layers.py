@@ -54,6 +54,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "visibility",
         "links",
         "entry_rules",
+        "delta",
         "live_page",
         "search",
         "preview",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed import caching, entry_rules
+from wagtail_newsfeed import caching, delta
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,7 @@ def test_a_delta_poll_of_a_feed_made_private_is_a_404_at_once(client, news_index
     url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
     cursor = client.get(url).json()["cursor"]
     assert client.get(url, {"since": cursor}).status_code == 200
-    assert entry_rules.cached_feed_version(feed.pk) is not None
+    assert delta.cached_feed_version(feed.pk) is not None
 
     hide(feed, news_index)
 
@@ -213,7 +213,7 @@ def test_a_hidden_feed_and_its_entries_are_gone_from_every_output_at_once(client
     author = factories.make_author(SHOWN[3], slug=f"{SECRET.lower()}-author")
     feed = factories.make_feed(news_index, f"{SECRET} feed", slug=SHOWN[1])
     factories.make_entry(feed, text="An early entry.")
-    start = entry_rules.encode_cursor(feed, 0)
+    start = delta.encode_cursor(feed, 0)
     entry = factories.make_entry(feed, headline=SHOWN[0], authors=[author])
     urls = [
         feed.url,

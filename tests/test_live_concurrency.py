@@ -12,7 +12,7 @@ import pytest
 from django.db import close_old_connections, connection
 
 from tests import factories
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -118,11 +118,11 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
                 entry_rules.delete_entry(mine.pop(rng.randrange(len(mine))), editor)
 
     def poll() -> None:
-        cursor = entry_rules.decode_cursor(feed, entry_rules.encode_cursor(feed, 0))
+        cursor = delta.decode_cursor(feed, delta.encode_cursor(feed, 0))
         start.wait()
         while True:
             finished = writers_done.is_set()
-            rows, has_more = entry_rules.changes_since(feed, cursor, 7)
+            rows, has_more = delta.changes_since(feed, cursor, 7)
             for row in rows:
                 assert row.version > cursor, "a change arrived out of commit order"
                 poller_state[row.pk] = snapshot(row)
@@ -163,7 +163,7 @@ def test_concurrent_writers_and_a_delta_poller_agree_with_the_database(news_inde
     assert headlines == sorted(created)
     assert len(rows) == len(created) >= WRITERS
     # Versions: each issued exactly once, 1..N without gaps, and N is the feed's counter.
-    total = entry_rules.current_version(feed)
+    total = delta.current_version(feed)
     assert sorted(version for version, _pk in stamped) == list(range(1, total + 1))
     assert len({row.version for row in rows}) == len(rows)
     assert max(row.version for row in rows) == total

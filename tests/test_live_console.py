@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from tests import factories
 from tests.checks import nothing_saved
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +76,7 @@ def test_console_lists_latest_entries_with_drafts_and_without_deleted(admin_clie
 
 def test_composer_publishes_an_entry_with_the_next_version(admin_client, feed, superuser):
     factories.make_entry(feed)
-    before = entry_rules.current_version(feed)
+    before = delta.current_version(feed)
 
     response = admin_client.post(
         console(feed), entry_data("Turnout is at a record high.", headline="Turnout")
@@ -85,7 +85,7 @@ def test_composer_publishes_an_entry_with_the_next_version(admin_client, feed, s
     assert response.status_code == 302 and response.url == console(feed)
     entry = LiveEntry.objects.get(headline="Turnout")
     assert entry.status == LiveEntry.Status.PUBLISHED
-    assert entry.version == before + 1 == entry_rules.current_version(feed)
+    assert entry.version == before + 1 == delta.current_version(feed)
     assert "Turnout is at a record high." in body_text(entry)
     assert entry.created_by == superuser
     assert PageLogEntry.objects.filter(page=feed, action="wagtail_newsfeed.entry.publish").exists()
@@ -167,7 +167,7 @@ def test_edit_with_the_current_version_saves(admin_client, feed):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.headline == "New headline" and "Corrected text" in body_text(entry)
-    assert entry.version == entry_rules.current_version(feed)
+    assert entry.version == delta.current_version(feed)
 
 
 def test_edit_conflict_keeps_the_editors_text_and_changes_nothing(admin_client, feed, superuser):
@@ -247,7 +247,7 @@ def test_delete_asks_for_confirmation_then_leaves_a_tombstone(admin_client, feed
     response = admin_client.post(delete_url(entry))
     assert response.status_code == 302
     stored = LiveEntry.objects.get(pk=entry.pk)
-    assert stored.deleted_at is not None and stored.version == entry_rules.current_version(feed)
+    assert stored.deleted_at is not None and stored.version == delta.current_version(feed)
     after = admin_client.get(console(feed)).content.decode()
     assert f'id="console-entry-{entry.pk}"' not in after
     assert "“To be removed (" in after  # the message names the entry by its first words
@@ -308,7 +308,7 @@ def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text
     client.force_login(contributor)
     assert client.get(edit_url(draft)).status_code == 200
     entry_rules.publish_entry(draft, superuser)
-    version = entry_rules.current_version(feed)
+    version = delta.current_version(feed)
 
     with nothing_saved():
         response = client.post(
@@ -318,14 +318,14 @@ def test_draft_published_while_a_contributor_edits_it_refuses_but_keeps_the_text
     assert response.status_code == 403
     assert "Second take, unsaved" in response.content.decode()
     assert "not publish or change live ones" in response.content.decode()
-    assert entry_rules.current_version(feed) == version
+    assert delta.current_version(feed) == version
 
 
 def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contributor):
     client.force_login(contributor)
     draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
     published = factories.make_entry(feed, text="Live text")
-    version = entry_rules.current_version(feed)
+    version = delta.current_version(feed)
 
     home = reverse("wagtailadmin_home")
     attempts = [  # Wagtail's refusal (to the dashboard with a message), or the form with a 403
@@ -344,7 +344,7 @@ def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contribu
         else:
             assert "Changed" in response.content.decode()  # the editor's text is kept
 
-    assert entry_rules.current_version(feed) == version
+    assert delta.current_version(feed) == version
     assert LiveEntry.objects.filter(feed=feed).count() == 2
     assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.DRAFT
     stored = LiveEntry.objects.get(pk=published.pk)
@@ -364,7 +364,7 @@ def test_editor_with_publish_permission_publishes_a_contributors_draft(client, f
 
 def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(client, feed, outsider):
     entry = factories.make_entry(feed, text="Untouched")
-    version = entry_rules.current_version(feed)
+    version = delta.current_version(feed)
     logs = PageLogEntry.objects.count() + ModelLogEntry.objects.count()
     client.force_login(outsider)
 
@@ -382,7 +382,7 @@ def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(clie
             response = client.post(url, data)
         assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
 
-    assert entry_rules.current_version(feed) == version
+    assert delta.current_version(feed) == version
     assert list(LiveEntry.objects.values_list("pk", flat=True)) == [entry.pk]
     stored = LiveEntry.objects.get(pk=entry.pk)
     assert "Untouched" in body_text(stored) and stored.deleted_at is None
@@ -435,7 +435,7 @@ def test_console_list_refreshes_from_a_partial_with_the_feeds_version(admin_clie
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert f'data-console-version="{entry_rules.current_version(feed)}"' in html
+    assert f'data-console-version="{delta.current_version(feed)}"' in html
     assert "Colleague" in html and "<form" in html and "New entry" not in html
 
 
@@ -443,7 +443,7 @@ def test_the_partial_renders_nothing_while_the_version_shown_is_current(
     admin_client, feed, django_assert_max_num_queries
 ):
     factories.make_entry(feed, headline="First")
-    shown = str(entry_rules.current_version(feed))
+    shown = str(delta.current_version(feed))
     with django_assert_max_num_queries(12):  # session, user, permissions, the version
         quiet = admin_client.get(console(feed), {"partial": "entries", "version": shown})
     assert quiet.status_code == 204 and quiet.content == b""

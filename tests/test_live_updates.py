@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from tests import factories
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage
 
 pytestmark = pytest.mark.django_db
@@ -29,14 +29,11 @@ def test_page_carries_the_script_with_urls_and_poll_settings(client, feed):
         html = client.get(feed.url).content.decode()
 
     assert "wagtail_newsfeed/live.js" in html
-    delta = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
+    changes = reverse("wagtail_newsfeed_api:feed-entries", args=[feed.pk])
     parts = reverse("wagtail_newsfeed:live_fragments", args=[feed.pk])
-    assert f'data-delta-url="{delta}"' in html and f'data-fragments-url="{parts}"' in html
+    assert f'data-delta-url="{changes}"' in html and f'data-fragments-url="{parts}"' in html
     assert 'data-poll-interval="3.0"' in html and 'data-poll-max-interval="45.0"' in html
-    assert (
-        f'data-live-cursor="{entry_rules.encode_cursor(feed, entry_rules.current_version(feed))}"'
-        in html
-    )
+    assert f'data-live-cursor="{delta.encode_cursor(feed, delta.current_version(feed))}"' in html
 
 
 def test_an_ended_feed_ships_no_script(client, news_index):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from wagtail.models import PageLogEntry
 
 from tests import factories
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def test_each_change_takes_the_next_version_of_its_feed(feed, superuser):
     second = factories.make_entry(feed, superuser)
     entry_rules.update_entry(first, superuser, headline="Edited")
     assert (first.version, second.version) == (3, 2)
-    assert entry_rules.current_version(feed) == 3
+    assert delta.current_version(feed) == 3
 
 
 def test_versions_are_counted_per_feed(news_index, superuser):
@@ -33,7 +33,7 @@ def test_pinning_an_entry_unpins_the_other_and_stamps_both(feed, superuser):
     entry_rules.set_pinned(new, superuser)
     old.refresh_from_db()
     assert new.is_pinned and not old.is_pinned
-    changes, _ = entry_rules.changes_since(feed, 2, limit=10)
+    changes, _ = delta.changes_since(feed, 2, limit=10)
     assert {entry.pk for entry in changes} == {old.pk, new.pk}
 
 
@@ -50,7 +50,7 @@ def test_deleting_twice_changes_nothing_more(feed, superuser):
     entry = factories.make_entry(feed, superuser)
     entry_rules.delete_entry(entry, superuser)
     entry_rules.delete_entry(entry, superuser)
-    assert entry_rules.current_version(feed) == 2
+    assert delta.current_version(feed) == 2
 
 
 def test_editing_a_deleted_entry_is_refused(feed, superuser):
@@ -81,9 +81,9 @@ def test_unknown_fields_are_rejected(feed, superuser):
 def test_changes_since_pages_with_has_more(feed, superuser):
     for _ in range(5):
         factories.make_entry(feed, superuser)
-    page, has_more = entry_rules.changes_since(feed, 0, limit=3)
+    page, has_more = delta.changes_since(feed, 0, limit=3)
     assert [e.version for e in page] == [1, 2, 3] and has_more
-    page, has_more = entry_rules.changes_since(feed, 3, limit=3)
+    page, has_more = delta.changes_since(feed, 3, limit=3)
     assert [e.version for e in page] == [4, 5] and not has_more
 
 
@@ -154,14 +154,14 @@ class TestPermissions:
 
 class TestCursor:
     def test_round_trip(self, feed):
-        assert entry_rules.decode_cursor(feed, entry_rules.encode_cursor(feed, 42)) == 42
+        assert delta.decode_cursor(feed, delta.encode_cursor(feed, 42)) == 42
 
     @pytest.mark.parametrize("token", ["", "garbage", "MTIz", "!!!", "a" * 500])
     def test_garbage_is_rejected(self, feed, token):
-        with pytest.raises(entry_rules.InvalidCursor):
-            entry_rules.decode_cursor(feed, token)
+        with pytest.raises(delta.InvalidCursor):
+            delta.decode_cursor(feed, token)
 
     def test_a_cursor_of_another_feed_is_rejected(self, news_index, feed):
         other = factories.make_feed(news_index)
-        with pytest.raises(entry_rules.InvalidCursor):
-            entry_rules.decode_cursor(other, entry_rules.encode_cursor(feed, 3))
+        with pytest.raises(delta.InvalidCursor):
+            delta.decode_cursor(other, delta.encode_cursor(feed, 3))

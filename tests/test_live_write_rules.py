@@ -14,7 +14,7 @@ from wagtail.models import GroupPagePermission
 
 from tests import factories
 from tests.checks import nothing_saved
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = pytest.mark.django_db
@@ -75,14 +75,14 @@ def test_a_permission_withdrawn_during_the_request_refuses_a_new_entry(feed, edi
 
 def test_a_permission_withdrawn_during_the_request_refuses_an_edit(feed, editor):
     entry = factories.make_entry(feed, editor, text="Kept")
-    version = entry_rules.current_version(feed)
+    version = delta.current_version(feed)
     user = withdrawn_during_the_request(editor)
 
     with pytest.raises(PermissionDenied):
         entry_rules.update_entry(entry, user, headline="Changed after all")
     stored = LiveEntry.objects.get(pk=entry.pk)
     assert (stored.headline, stored.version) == ("", entry.version)
-    assert entry_rules.current_version(feed) == version
+    assert delta.current_version(feed) == version
 
 
 def test_a_permission_withdrawn_during_the_request_refuses_a_delete(feed, editor):
@@ -112,10 +112,10 @@ def test_a_refused_write_leaves_the_feed_version_alone(feed, contributor, editor
     draft = factories.make_entry(feed, contributor, status=LiveEntry.Status.DRAFT)
     stale = LiveEntry.objects.get(pk=draft.pk)
     entry_rules.publish_entry(LiveEntry.objects.get(pk=draft.pk), editor)
-    version = entry_rules.current_version(feed)
+    version = delta.current_version(feed)
     with pytest.raises(PermissionDenied):
         entry_rules.update_entry(stale, contributor, headline="x")
-    assert entry_rules.current_version(feed) == version
+    assert delta.current_version(feed) == version
 
 
 def test_an_api_patch_by_a_contributor_after_publication_is_403(feed, contributor, editor):
@@ -213,27 +213,27 @@ def test_clearing_the_display_time_of_an_entry_is_400(feed, editor):
 # What delta sync tells readers ------------------------------------------------------------------
 
 
-def delta(feed, since: int) -> dict:
+def changes(feed, since: int) -> dict:
     url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
-    return APIClient().get(url, {"since": entry_rules.encode_cursor(feed, since)}).json()
+    return APIClient().get(url, {"since": delta.encode_cursor(feed, since)}).json()
 
 
 def test_drafts_never_published_are_not_in_delta_sync_even_as_tombstones(feed, editor):
     draft = factories.make_entry(feed, editor, status=LiveEntry.Status.DRAFT)
     entry_rules.update_entry(draft, editor, headline="Still a draft")
     entry_rules.delete_entry(draft, editor)
-    answer = delta(feed, 0)
+    answer = changes(feed, 0)
     assert answer["results"] == []
-    assert entry_rules.decode_cursor(feed, answer["cursor"]) == entry_rules.current_version(feed)
+    assert delta.decode_cursor(feed, answer["cursor"]) == delta.current_version(feed)
 
 
 def test_an_entry_readers_saw_leaves_a_tombstone(feed, editor):
     entry = factories.make_entry(feed, editor)
-    seen = entry_rules.current_version(feed)
+    seen = delta.current_version(feed)
     entry_rules.unpublish_entry(entry, editor)
-    assert delta(feed, seen)["results"] == [{"id": entry.pk, "deleted": True}]
+    assert changes(feed, seen)["results"] == [{"id": entry.pk, "deleted": True}]
     entry_rules.delete_entry(entry, editor)
-    assert delta(feed, seen)["results"] == [{"id": entry.pk, "deleted": True}]
+    assert changes(feed, seen)["results"] == [{"id": entry.pk, "deleted": True}]
 
 
 def test_a_draft_published_later_appears_and_keeps_its_first_publication(feed, editor):
@@ -242,7 +242,7 @@ def test_a_draft_published_later_appears_and_keeps_its_first_publication(feed, e
     entry_rules.publish_entry(draft, editor)
     first = LiveEntry.objects.get(pk=draft.pk).first_published_at
     assert first is not None
-    assert [row["id"] for row in delta(feed, 0)["results"]] == [draft.pk]
+    assert [row["id"] for row in changes(feed, 0)["results"]] == [draft.pk]
     entry_rules.unpublish_entry(draft, editor)
     entry_rules.publish_entry(draft, editor)
     assert LiveEntry.objects.get(pk=draft.pk).first_published_at == first

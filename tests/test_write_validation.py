@@ -17,7 +17,7 @@ from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfiel
 
 from tests import checks, factories
 from tests.page_forms import add_url, article_data
-from wagtail_newsfeed import entry_rules, validation
+from wagtail_newsfeed import delta, validation
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 
 pytestmark = pytest.mark.django_db
@@ -63,7 +63,7 @@ def assert_refused(response, feed, *paths: str) -> None:
         assert any(message.startswith(f"{path}:") for message in messages), messages
     assert not response.changes, response.changes
     assert not LiveEntry.objects.filter(feed=feed).exists()
-    assert entry_rules.current_version(feed) == 0
+    assert delta.current_version(feed) == 0
 
 
 @pytest.fixture

@@ -16,15 +16,8 @@ from django.utils.functional import cached_property
 
 from .conf import settings
 from .converters import parse_id
-from .entry_rules import (
-    cached_feed_version,
-    current_version,
-    encode_cursor,
-    entries_following,
-    latest_key_events,
-    paging_anchor,
-    remember_feed_version,
-)
+from .delta import cached_feed_version, current_version, encode_cursor, remember_feed_version
+from .entry_rules import entries_following, latest_key_events, paging_anchor
 from .models import LiveEntry, LiveFeedPage
 from .models.live import byline_prefetches
 

@@ -23,7 +23,7 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from . import caching, entry_rules, fragments, invalidation, purging
+from . import caching, delta, entry_rules, fragments, invalidation, purging
 from .entry_rules import entries_changed
 from .models import (
     Author,
@@ -182,10 +182,10 @@ def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
 def feed_page_changed(instance: Any, **kwargs: Any) -> None:
     """Publishing, unpublishing or deleting a feed may change whether it is visible:
     drop its cached version so the next poll asks the database
-    (``entry_rules.cached_feed_version``).
+    (``delta.cached_feed_version``).
     Any page will do (a cache delete of a missing key is cheap). Moves and view restrictions
     reach the feeds below the page too (``forget_feed_versions_below``)."""
-    entry_rules.forget_feed_version(instance.pk)
+    delta.forget_feed_version(instance.pk)
 
 
 def forget_feed_versions_below(instance: Any, **kwargs: Any) -> None:
@@ -202,7 +202,7 @@ def forget_feed_versions_below(instance: Any, **kwargs: Any) -> None:
 
     def forget() -> None:
         for feed_id in feed_ids:
-            entry_rules.forget_feed_version(feed_id)
+            delta.forget_feed_version(feed_id)
 
     forget()
     transaction.on_commit(forget)

@@ -31,7 +31,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from wagtail.models import Page, PageViewRestriction, Site  # noqa: E402
 
 from tests import factories  # noqa: E402
-from wagtail_newsfeed import entry_rules  # noqa: E402
+from wagtail_newsfeed import delta, entry_rules  # noqa: E402
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsIndexPage  # noqa: E402
 
 EDITOR = "processes-editor"
@@ -122,7 +122,7 @@ def feed_versions(feed: int) -> dict[str, Any]:
     """The feed's change counter and its entries' versions, straight from the database."""
     page = LiveFeedPage.objects.get(pk=feed)
     return {
-        "counter": entry_rules.current_version(page),
+        "counter": delta.current_version(page),
         "entries": sorted(LiveEntry.objects.filter(feed=page).values_list("version", flat=True)),
     }
 

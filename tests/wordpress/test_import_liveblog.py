@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 
 from tests.wordpress.exports import Entry, Export
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta, entry_rules
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, WordPressOrigin
 
 pytestmark = pytest.mark.django_db
@@ -121,10 +121,10 @@ def test_entries_keep_their_authors_and_key_events(run_import):
 def test_entries_are_stamped_through_the_feed_counter_for_delta_sync(run_import, client):
     run_import(election())
     page = feed()
-    changes, more = entry_rules.changes_since(page, 0, 100)
+    changes, more = delta.changes_since(page, 0, 100)
     assert len(changes) == 5 and not more
     assert [e.version for e in changes] == list(range(1, 6))
-    assert entry_rules.current_version(page) == 5
+    assert delta.current_version(page) == 5
     response = client.get(f"/api/newsfeed/v1/feeds/{page.pk}/entries/")
     assert response.status_code == 200, response.content
     assert len(response.json()["results"]) == 5
@@ -143,9 +143,9 @@ def test_the_reader_page_shows_the_entries(run_import, client):
 def test_a_re_run_changes_nothing_and_a_later_deletion_leaves_a_tombstone(run_import, count_rows):
     run_import(election())
     before = count_rows()
-    version = entry_rules.current_version(feed())
+    version = delta.current_version(feed())
     output = run_import(election())
-    assert count_rows() == before and entry_rules.current_version(feed()) == version
+    assert count_rows() == before and delta.current_version(feed()) == version
     assert "live entries: 2 left out (deleted in WordPress), 5 unchanged" in output
     output = run_import(
         election(
@@ -155,7 +155,7 @@ def test_a_re_run_changes_nothing_and_a_later_deletion_leaves_a_tombstone(run_im
     )
     gone = LiveEntry.objects.get(feed=feed(), deleted_at__isnull=False)
     assert texts([gone]) == ["<p>Polls open at 7am.</p>"]
-    changes, _ = entry_rules.changes_since(feed(), version, 100)
+    changes, _ = delta.changes_since(feed(), version, 100)
     assert sorted(texts(changes)) == ["<p>Late news</p>", "<p>Polls open at 7am.</p>"]
     assert "1 created" in output and "1 deleted" in output
 
@@ -266,23 +266,23 @@ def test_an_entry_deleted_in_wagtail_stays_deleted_when_wordpress_has_not_change
 ):
     run_import(election())
     entry_rules.delete_entry(entry_of(100), admin_user)
-    before, version = count_rows(), entry_rules.current_version(feed())
+    before, version = count_rows(), delta.current_version(feed())
     output = run_import(election())
     assert entry_of(100).deleted_at is not None
-    assert count_rows() == before and entry_rules.current_version(feed()) == version
+    assert count_rows() == before and delta.current_version(feed()) == version
     assert "1 left deleted (deleted in Wagtail)" in output and "updated" not in output
 
 
 def test_an_entry_deleted_in_wagtail_stays_deleted_when_wordpress_edited_it(run_import, admin_user):
     run_import(election())
     entry_rules.delete_entry(entry_of(100), admin_user)
-    version = entry_rules.current_version(feed())
+    version = delta.current_version(feed())
     edit = Entry(110, "Polls open at 7am sharp.", "2024-05-02 23:59:00", replaces=100)
     for _ in range(2):  # the line comes back on every run
         output = run_import(election(edit))
         assert entry_of(100).deleted_at is not None
         assert texts([entry_of(100)]) == ["<p>Polls open at 7am.</p>"]
-        assert entry_rules.current_version(feed()) == version
+        assert delta.current_version(feed()) == version
         assert "entry 100 was deleted in Wagtail: its edit in WordPress was not imported" in output
 
 

@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from .. import body_references, entry_rules
+from .. import body_references, delta, entry_rules
 from ..conf import settings
 from ..converters import parse_count, parse_id
 from ..fragments import cached
@@ -89,8 +89,8 @@ def parse_bool(request: Request, name: str) -> bool | None:
 
 def since_version(feed_id: int, since: str) -> int:
     try:
-        return entry_rules.decode_cursor(feed_id, since)
-    except entry_rules.InvalidCursor as error:
+        return delta.decode_cursor(feed_id, since)
+    except delta.InvalidCursor as error:
         raise InvalidParameter("since", str(error)) from None
 
 
@@ -108,7 +108,7 @@ def check_not_ahead(version: int, current: int) -> None:
 
 def quiet_delta(feed_id: int, version: int) -> dict[str, Any]:
     """The answer to a poll with no news: nothing, and the same cursor back."""
-    return {"results": [], "cursor": entry_rules.encode_cursor(feed_id, version), "has_more": False}
+    return {"results": [], "cursor": delta.encode_cursor(feed_id, version), "has_more": False}
 
 
 def delta_limit(request: Request) -> int:
@@ -235,7 +235,7 @@ class FeedEntries(NewsfeedAPIView):
         if since is not None:
             version = since_version(pk, since)
             limit = delta_limit(request)
-            known = entry_rules.cached_feed_version(pk)
+            known = delta.cached_feed_version(pk)
             if known is not None and version == known:
                 # No news, known from the cache: the common poll costs no query.
                 return Response(quiet_delta(pk, version))
@@ -245,7 +245,7 @@ class FeedEntries(NewsfeedAPIView):
                 known = None
             return Response(self.shared_delta(request, pk, version, limit, known))
         feed = get_visible_feed(pk)
-        entry_rules.remember_feed_version(feed.pk, feed.api_version or 0)
+        delta.remember_feed_version(feed.pk, feed.api_version or 0)
         return Response(self.page(request, feed))
 
     def shared_delta(
@@ -259,14 +259,14 @@ class FeedEntries(NewsfeedAPIView):
         if known is None:
             feed = get_visible_feed(pk)
             known = feed.api_version or 0
-            entry_rules.remember_feed_version(pk, known)
+            delta.remember_feed_version(pk, known)
             check_not_ahead(version, known)
             if version == known:
                 return quiet_delta(pk, version)  # nothing to share: don't fill the cache
 
         def compute() -> dict[str, Any]:
             shown = feed or get_visible_feed(pk)
-            entry_rules.remember_feed_version(shown.pk, shown.api_version or 0)
+            delta.remember_feed_version(shown.pk, shown.api_version or 0)
             return self.delta(request, shown, version, limit)
 
         where = (request.scheme, request.get_host())
@@ -278,7 +278,7 @@ class FeedEntries(NewsfeedAPIView):
         check_not_ahead(version, feed.api_version or 0)
         if version == (feed.api_version or 0):
             return quiet_delta(feed.pk, version)
-        rows, has_more = entry_rules.changes_since(feed, version, limit)
+        rows, has_more = delta.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
         prefetch_related_objects(published, *entry_prefetches())
         context = {"request": request, "feed_url": page_urls(feed, request)[0]}
@@ -296,7 +296,7 @@ class FeedEntries(NewsfeedAPIView):
         cursor = last if has_more else max(last, feed.api_version or 0)
         return {
             "results": results,
-            "cursor": entry_rules.encode_cursor(feed, cursor),
+            "cursor": delta.encode_cursor(feed, cursor),
             "has_more": has_more,
         }
 
@@ -323,7 +323,7 @@ class FeedEntries(NewsfeedAPIView):
         with body_references.scope([row.body for row in rows], renditions=True):
             results = EntrySerializer(rows, many=True, context=context).data
         return {
-            "cursor": entry_rules.encode_cursor(feed, feed.api_version or 0),
+            "cursor": delta.encode_cursor(feed, feed.api_version or 0),
             "next": replace_query_param(url, "before", rows[-1].pk) if has_more and rows else None,
             "previous": self.previous_link(url, entries, feed, following, limit),
             "results": results,

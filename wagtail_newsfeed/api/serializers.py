@@ -12,7 +12,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema_field
 from rest_framework import serializers
 
-from .. import body_references, entry_rules, jsonld, serialization
+from .. import body_references, delta, jsonld, serialization
 from ..fragments import cached_many
 from ..models import LiveEntry
 from ..models.articles import listing_prefetches
@@ -363,8 +363,8 @@ class FeedSerializer(_PageBase):
         if hasattr(feed, "api_version"):  # annotated by the view (None: no entry yet)
             version = feed.api_version or 0
         else:
-            version = entry_rules.current_version(feed)
-        return entry_rules.encode_cursor(feed, version)
+            version = delta.current_version(feed)
+        return delta.encode_cursor(feed, version)
 
     @extend_schema_field(UTCDateTimeField(allow_null=True))
     def get_updated_at(self, feed: Any) -> Any:

@@ -27,7 +27,7 @@ from wagtail.admin.telepath import JSContext
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.rich_text import RichText
 
-from .. import coverage, entry_rules, stored_bodies
+from .. import coverage, delta, entry_rules, stored_bodies
 from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
 from ..models import LiveEntry, LiveFeedPage
@@ -211,7 +211,7 @@ class ConsoleView(FeedConsoleMixin, View):
         if request.GET.get("partial") == "entries":
             # The console polls every few seconds for colleagues' entries; the list is rendered
             # again only when the feed's version has moved since the one the console shows.
-            version = entry_rules.current_version(self.feed)
+            version = delta.current_version(self.feed)
             if request.GET.get("version") == str(version):
                 return HttpResponse(status=204)
             return TemplateResponse(
@@ -270,9 +270,7 @@ class ConsoleView(FeedConsoleMixin, View):
         return {
             "feed": self.feed,
             "can_publish": self.can_publish,
-            "console_version": entry_rules.current_version(self.feed)
-            if version is None
-            else version,
+            "console_version": delta.current_version(self.feed) if version is None else version,
             "entries": list(
                 LiveEntry.objects.filter(feed=self.feed)
                 .not_deleted()
