@@ -396,3 +396,55 @@ def test_a_feed_with_a_publish_scheduled_is_not_changed_and_the_console_says_why
     assert response.url == console
     assert stored(feed).coverage_status == "live"
     assert "scheduled" in admin_client.get(console).content.decode().lower()
+
+
+def submit_for_moderation(feed, editor, title):
+    """The editor changes the feed and submits it to its workflow (Wagtail's "Moderators
+    approval", which Wagtail's migrations apply to the whole tree)."""
+    draft = stored(feed)
+    draft.title = title
+    draft.save_revision(user=editor)
+    workflow = draft.get_workflow()
+    assert workflow is not None
+    return workflow.start(draft, editor)
+
+
+def test_the_change_leaves_a_review_in_progress_and_approving_it_keeps_the_status(
+    admin_client, client, feed, editor, superuser
+):
+    state = submit_for_moderation(feed, editor, "Retitled under review")
+
+    response = change(admin_client, feed, "ended", expected="live")
+
+    assert response.status_code == 302
+    state.refresh_from_db()
+    assert state.status == state.STATUS_IN_PROGRESS
+    assert not PageLogEntry.objects.filter(page=feed, action="wagtail.workflow.cancel").exists()
+    feed = stored(feed)
+    assert (feed.title, feed.coverage_status) == ("Election night live", "ended")
+    assert "newsfeed-badge--ended" in client.get(feed.url).text  # readers see only the status
+    # The moderator approves the edit under review: it goes live, and the status stays ended.
+    task_state = feed.current_workflow_task_state
+    task_state.task.specific.on_action(task_state, superuser, "approve")
+    state.refresh_from_db()
+    assert state.status == state.STATUS_APPROVED
+    assert (stored(feed).title, stored(feed).coverage_status) == ("Retitled under review", "ended")
+    assert not stored(feed).has_unpublished_changes
+
+
+def test_a_publisher_who_may_not_review_is_refused_naming_the_workflow(
+    client, feed, editor, news_index
+):
+    state = submit_for_moderation(feed, editor, "Retitled under review")
+    client.force_login(editor)  # may publish the feed, but is no moderator
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+
+    with nothing_saved():
+        response = change(client, feed, "ended", expected="live")
+
+    assert response.url == console
+    state.refresh_from_db()
+    assert state.status == state.STATUS_IN_PROGRESS
+    assert stored(feed).coverage_status == "live"
+    page = client.get(console).content.decode()
+    assert "Moderators approval" in page

@@ -13,9 +13,16 @@ where no editor set a time that has passed: the page's "Started"/"Ended" line an
 blog as live at its end time. Going live again drops an end time that has passed; going back to
 upcoming drops start and end times that have passed.
 
-Publishing goes through Wagtail (``Revision.publish``), so its ``page_published`` signal purges
-the page, the feeds and the API caches as for any other publish. The feed's history records one
-line, "Changed coverage status from Live to Ended", linked to the published revision.
+Publishing goes through Wagtail's publish action, so its ``page_published`` signal purges the
+page, the feeds and the API caches as for any other publish. The feed's history records one line,
+"Changed coverage status from Live to Ended", linked to the published revision.
+
+A feed in moderation stays in moderation. Wagtail's publish cancels the page's workflow
+(``WAGTAIL_WORKFLOW_CANCEL_ON_PUBLISH``), because a publish normally puts the reviewed edits live;
+this one puts only the status live, so it leaves the review alone. The draft saved on top of the
+revision under review carries the new status, and Wagtail publishes a page's latest revision when
+its workflow is approved, so the approval keeps the status. Only the task's reviewers may make the
+change meanwhile (Wagtail's workflow lock); the others are told which workflow holds the feed.
 """
 
 from __future__ import annotations
@@ -27,6 +34,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.actions.publish_page_revision import PublishPageRevisionAction
+from wagtail.locks import WorkflowLock
 from wagtail.log_actions import log
 
 from .entry_rules import can_publish_feed
@@ -47,11 +56,30 @@ class FeedLocked(PermissionDenied):
     """Another user holds the feed's lock, or a publish is scheduled: the message says which."""
 
 
+class _PublishStatus(PublishPageRevisionAction):
+    """Wagtail's publish of a page revision, except that a workflow in progress is left alone:
+    what it publishes is the live content and a new status, not the edits under review."""
+
+    def _after_publish(self) -> None:
+        # ``current_workflow_state`` reads this (Wagtail's prefetch of the active workflow
+        # states) instead of the database: to the cancel on publish, the page has none.
+        self.object._current_workflow_states = []
+        super()._after_publish()
+
+
 def coverage_lock_message(user: Any, feed: LiveFeedPage) -> str | None:
-    """Why ``user`` cannot change the coverage now (Wagtail's lock message: a colleague's lock,
-    a scheduled publish), or ``None``."""
+    """Why ``user`` cannot change the coverage now (a colleague's lock, a scheduled publish, a
+    workflow task they do not review), or ``None``."""
     lock = feed.get_lock()
-    return lock.get_message(user) if lock and lock.for_user(user) else None
+    if not lock or not lock.for_user(user):
+        return None
+    state = feed.current_workflow_state if isinstance(lock, WorkflowLock) else None
+    if state is not None:
+        return _(
+            "This feed is in the “%(workflow)s” workflow, awaiting “%(task)s”: until the review "
+            "ends, only its reviewers can change the coverage status."
+        ) % {"workflow": state.workflow.name, "task": lock.task.name}
+    return lock.get_message(user)
 
 
 def set_coverage_status(
@@ -91,7 +119,7 @@ def set_coverage_status(
             base = page.live_revision.as_object() if page.live_revision else page
             _apply_status(base, status, now)
             published = base.save_revision(user=user, clean=False, log_action=False)
-            published.publish(user=user, log_action=False)
+            _PublishStatus(published, user=user, log_action=False).execute()
         if draft is not None or not page.live:
             edits = draft.as_object() if draft is not None else page
             _apply_status(edits, status, now)
