@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests.checks import api_client_for, nothing_saved
@@ -73,3 +74,34 @@ def test_the_same_time_in_ascii_digits_is_taken_at_both_doors(admin_client, feed
     assert api_client_for(superuser).post(entries, sent, "json").status_code == 201
     first, second = LiveEntry.objects.order_by("pk")
     assert first.display_time == second.display_time
+
+
+NOT_TIMES = {
+    "digits without end": "2026-01-01 " + "1" * 100_000,
+    "ten digits for a time": "2026-01-01 1111111111",
+    "seven fraction digits": "2026-01-01T10:00:00.1234567",
+    "basic format": "20260101T100000",
+}
+TIMES = {
+    "the picker's format": ("2026-01-01 10:00", "2026-01-01 10:00:00"),
+    "iso with seconds": ("2026-01-01T10:00:30", "2026-01-01 10:00:30"),
+    "iso with microseconds": ("2026-01-01T10:00:30.123456", "2026-01-01 10:00:30.123456"),
+    "iso with an offset": ("2026-01-01T11:00:00+02:00", "2026-01-01 04:00:00"),  # New York,
+}
+
+
+@pytest.mark.parametrize("sent", NOT_TIMES.values(), ids=NOT_TIMES.keys())
+def test_the_console_refuses_a_display_time_that_is_no_sane_date_and_time(admin_client, feed, sent):
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    with nothing_saved():
+        response = admin_client.post(console, console_post(feed, sent))
+    assert response.status_code == 200
+    assert response.context["form"].errors["display_time"] == ["Enter a valid date/time."]
+
+
+@pytest.mark.parametrize(("sent", "local"), TIMES.values(), ids=TIMES.keys())
+def test_the_console_takes_the_pickers_format_and_iso_8601(admin_client, feed, sent, local):
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    assert admin_client.post(console, console_post(feed, sent)).status_code == 302
+    stored = timezone.localtime(LiveEntry.objects.get().display_time)
+    assert str(stored.replace(tzinfo=None)) == local

@@ -105,6 +105,18 @@ class BylineField(forms.ModelMultipleChoiceField):
         return [chosen[v] for v in value if v in chosen]
 
 
+#: A date and time in ISO 8601's extended form (as ``parse_datetime`` reads it, with at most six
+#: digits of fraction and nothing after): Python's ``fromisoformat``, which Django tries first,
+#: also reads "2026-01-01 1111111111" and a fraction of any length.
+_ISO_DATETIME = re.compile(
+    r"\d{4}-\d{1,2}-\d{1,2}[T ]\d{1,2}:\d{1,2}(?::\d{1,2}(?:[.,]\d{1,6})?)?"
+    r"(?:Z|[+-]\d{2}(?::?\d{2})?)?",
+    re.ASCII,
+)
+#: Longer than any time the picker or ISO 8601 writes ("2026-01-01T10:00:00.123456+01:00").
+_MAX_DATETIME_LENGTH = 40
+
+
 class DisplayTimeField(forms.DateTimeField):
     """The entry's display time as the admin's date-time picker sends it: local time, no
     offset. The time shown for an entry stays its time when saved unchanged, even in the hour
@@ -119,8 +131,13 @@ class DisplayTimeField(forms.DateTimeField):
             return super().to_python(value)
         if problem := other_digits(value):
             raise forms.ValidationError(problem, code="invalid")
+        if isinstance(value, str):
+            value = value.strip()
+            if len(value) > _MAX_DATETIME_LENGTH:
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
-            naive = parse_datetime(value.strip()) if isinstance(value, str) else None
+            iso = isinstance(value, str) and _ISO_DATETIME.fullmatch(value)
+            naive = parse_datetime(value) if iso else None
             if naive is None:
                 naive = BaseTemporalField.to_python(self, value)  # the picker's formats
             if timezone.is_aware(naive):  # typed with an offset: in site time, as stored
