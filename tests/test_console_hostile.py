@@ -268,3 +268,30 @@ def test_an_error_quoting_the_input_shows_no_control_characters(admin_client, fe
     html = errors(response)
     assert not any(char in html for char in "\x00\x1b\u202e")
     assert "Kept body" in html
+
+
+@pytest.mark.parametrize("sent", ["9" * 40, "-1", "1e3"])
+def test_an_edit_with_an_impossible_version_is_a_form_error_not_a_conflict(
+    admin_client, feed, sent
+):
+    entry = factories.make_entry(feed, text="Original")
+    data = entry_data("My rewrite", action_name="", expected_version=sent)
+
+    with nothing_saved():
+        response = admin_client.post(edit_url(entry), data)
+
+    assert response.status_code == 200
+    assert "expected_version" in response.context["form"].errors
+    html = response.content.decode()
+    assert "My rewrite" in html and "someone else changed" not in html.lower()
+    assert "version of the entry this form was opened with" in html
+
+
+def test_unpublishing_a_draft_says_nothing_changed(admin_client, feed):
+    draft = factories.make_entry(feed, text="Still a draft", status="draft")
+
+    with nothing_saved():
+        response = admin_client.post(action(draft, "unpublish"), follow=True)
+
+    text = " ".join(str(message) for message in response.context["messages"])
+    assert "is a draft already" in text and "unpublished (now a draft)" not in text

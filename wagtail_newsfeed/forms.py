@@ -249,7 +249,21 @@ class EntryFormBase(WriterFormMixin, WagtailAdminModelForm):
     form leaves out what was refused.
     """
 
-    expected_version = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+    #: A version no entry can have (past the column's range, say) is a broken form, not a
+    #: colleague's edit: it is a form error, where a version that moved on is a conflict.
+    expected_version = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=2**63 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: _(
+                "The version of the entry this form was opened with is not readable: "
+                "reload the entry and make your change again."
+            )
+            for key in ("invalid", "min_value", "max_value")
+        },
+    )
 
     class Meta:
         field_classes = {"body": EntryBodyField}

@@ -326,6 +326,8 @@ class EditEntryView(FeedConsoleMixin, View):
             return self.render(entry, self.restored(form))
         if not form.is_valid():
             messages.error(request, _("The entry could not be saved due to errors."))
+            for error in form.errors.get("expected_version", ()):  # a hidden field: no place
+                messages.error(request, error)
             return self.render(entry, form)
         try:
             entry_rules.update_entry(
@@ -421,10 +423,21 @@ class EntryActionView(FeedConsoleMixin, View):
             gettext_lazy("Entry “%(entry)s” unpublished (now a draft)."),
         ),
     }
+    #: What a click says when the entry already was so (a colleague's click came first, or a
+    #: page open for a while): nothing changed, and no history line was written.
+    unchanged = {
+        "pin": gettext_lazy("Entry “%(entry)s” is pinned already: nothing changed."),
+        "unpin": gettext_lazy("Entry “%(entry)s” is not pinned: nothing changed."),
+        "key-event": gettext_lazy("Entry “%(entry)s” is a key event already: nothing changed."),
+        "not-key-event": gettext_lazy("Entry “%(entry)s” is not a key event: nothing changed."),
+        "publish": gettext_lazy("Entry “%(entry)s” is published already: nothing changed."),
+        "unpublish": gettext_lazy("Entry “%(entry)s” is a draft already: nothing changed."),
+    }
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         function, options, message = self.actions[kwargs["action"]]
         entry = self.get_entry()
+        version = entry.version
         try:
             function(entry, request.user, **options)
         except LiveEntry.DoesNotExist:  # deleted since ``get_entry``
@@ -432,7 +445,10 @@ class EntryActionView(FeedConsoleMixin, View):
         except OperationalError:
             messages.error(request, DATABASE_BUSY_ACTION)
             return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
-        messages.success(request, str(message) % {"entry": entry})
+        if entry.version == version:  # the write path changed nothing
+            messages.info(request, str(self.unchanged[kwargs["action"]]) % {"entry": entry})
+        else:
+            messages.success(request, str(message) % {"entry": entry})
         return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
 
