@@ -1,9 +1,10 @@
 """The Newsroom's cross-feed entries list, beyond listing: bulk unpublish and delete, and the
 old create, edit and delete URLs of that menu sent on to the live console.
 
-Entries have one editor, the feed's live console; the list only selects. Each selected entry is
-changed through ``wagtail_newsfeed.entry_rules``, which decides permission on the entry's locked
-row, so a row the editor may not change is refused and reported by name while the others go through.
+Entries have one editor, the feed's live console; the list only selects. The selected entries are
+changed through ``wagtail_newsfeed.entry_rules.change_entries`` (one transaction per feed), which
+decides permission on each entry's locked row, so a row the editor may not change is refused and
+reported by name while the others go through.
 """
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
     template_name = "wagtail_newsfeed/admin/entries/confirm_bulk_delete.html"
     page_title = gettext_lazy("Delete entries")
     header_icon = "time"
-    actions = {"unpublish": entry_rules.unpublish_entry, "delete": entry_rules.delete_entry}
+    actions = entry_rules.BULK_ACTIONS
 
     def back(self, request: HttpRequest) -> HttpResponseBase:
         target = request.POST.get("next", "")
@@ -130,21 +131,15 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
     def apply(
         self, request: HttpRequest, action: str, entries: list[LiveEntry]
     ) -> HttpResponseBase:
-        done, refused = 0, []
-        for entry in entries:
-            if action == "unpublish" and not entry.is_published:
-                continue  # already a draft: nothing to do, nothing to log
-            try:
-                self.actions[action](entry, request.user)
-            except PermissionDenied:
-                refused.append(str(entry))
-            except LiveEntry.DoesNotExist:
-                continue  # deleted meanwhile by someone else
-            except OperationalError:
-                messages.error(request, _("The database is busy; try the rest again in a moment."))
-                break
-            else:
-                done += 1
+        try:
+            changed, refused = entry_rules.change_entries(entries, request.user, action)
+        except OperationalError:  # the feeds changed before stay changed
+            messages.error(request, _("The database is busy; try the rest again in a moment."))
+            return self.back(request)
+        except PermissionDenied as error:  # the user's rights were withdrawn meanwhile
+            messages.error(request, str(error))
+            return self.back(request)
+        done = len(changed)
         if done:
             if action == "delete":
                 text = ngettext("%(n)d entry deleted.", "%(n)d entries deleted.", done)
@@ -157,6 +152,6 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
             messages.error(
                 request,
                 _("You may not change these entries: %(entries)s")
-                % {"entries": "; ".join(refused)},
+                % {"entries": "; ".join(str(entry) for entry in refused)},
             )
         return self.back(request)
