@@ -4,8 +4,9 @@ created instead of creating it twice.
 One row per WordPress post, attachment or liveblog entry, keyed by the WordPress site and the
 object's id there. The row points at what the object became (a page, an image or document, a live
 entry) and holds a fingerprint of what was imported, so a re-run can tell "changed" from
-"unchanged" without comparing pages field by field. Deleting the page, image or entry in Wagtail
-clears the pointer; the next import then creates it again.
+"unchanged" without comparing pages field by field, and names the view restriction the import
+gave the page, so a re-run changes only that one and never one an editor set. Deleting the page,
+image or entry in Wagtail clears the pointer; the next import then creates it again.
 """
 
 from __future__ import annotations
@@ -62,6 +63,15 @@ class WordPressOrigin(models.Model):
         related_name="+",
     )
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
+    restriction = models.CharField(
+        _("view restriction"),
+        max_length=64,
+        blank=True,
+        help_text=_(
+            "The view restriction the import gave the page (its id and a digest of its type and "
+            "password): only that one follows WordPress on a re-run."
+        ),
+    )
     imported_at = models.DateTimeField(_("imported at"), auto_now=True)
 
     class Meta:

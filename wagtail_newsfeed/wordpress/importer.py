@@ -52,6 +52,8 @@ Progress = Callable[[str], Callable[[int, int], None] | None]
 class Origin(NamedTuple):
     page_id: int | None
     fingerprint: str
+    #: The view restriction the import gave the page (``pages.restriction_marker``).
+    restriction: str = ""
 
 
 @dataclass
@@ -95,13 +97,13 @@ class Importer:
         people.prepare()
         taxonomy = Taxonomy(catalog, self.report, dry_run=self.dry_run)
         taxonomy.prepare()
-        # What each post became, as (page id, fingerprint): only ids are kept across posts, so
-        # memory does not grow with the number of pages written.
+        # What each post became, as (page id, fingerprint, restriction): only ids are kept
+        # across posts, so memory does not grow with the number of pages written.
         self.origins: dict[int, Origin] = {
-            wp_id: Origin(page_id, fingerprint)
-            for wp_id, page_id, fingerprint in WordPressOrigin.objects.filter(
+            wp_id: Origin(*origin)
+            for wp_id, *origin in WordPressOrigin.objects.filter(
                 site=catalog.site, kind=WordPressOrigin.Kind.POST
-            ).values_list("wp_id", "page_id", "fingerprint")
+            ).values_list("wp_id", "page_id", "fingerprint", "restriction")
         }
         self.pages = {
             wp_id: origin.page_id for wp_id, origin in self.origins.items() if origin.page_id
@@ -199,15 +201,26 @@ class Importer:
             created = False
             with transaction.atomic():
                 if not unchanged:
-                    page, created = save_page(plan, self.index, page, self.validated(plan))
+                    page, created, restriction = save_page(
+                        plan,
+                        self.index,
+                        page,
+                        self.validated(plan),
+                        restriction=origin.restriction if origin and page else "",
+                        report=self.report,
+                    )
                     self._redirects(plan, page.pk, page=page)
                     WordPressOrigin.objects.update_or_create(
                         site=self.catalog.site,
                         kind=WordPressOrigin.Kind.POST,
                         wp_id=plan.wp_id,
-                        defaults={"page": page, "fingerprint": fingerprint},
+                        defaults={
+                            "page": page,
+                            "fingerprint": fingerprint,
+                            "restriction": restriction,
+                        },
                     )
-                    origin = Origin(page.pk, fingerprint)
+                    origin = Origin(page.pk, fingerprint, restriction)
                 else:  # nothing to write, but the same report lines as the first run
                     self._redirects(plan, origin.page_id)
                 if plan.kind == "feed":
@@ -335,7 +348,7 @@ class Importer:
         except Exception as error:  # one failing post never stops the rest
             self.report.warn("failed", f"{item.label}: {content.describe(error)}")
             return
-        self.origins[item.wp_id] = Origin(page.pk, "")
+        self.origins[item.wp_id] = Origin(page.pk, "", origin.restriction)
         if done:
             self.say(f"{done} (trashed) {item.label}: {self._new_url(page)}")
 

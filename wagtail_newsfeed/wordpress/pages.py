@@ -7,11 +7,13 @@ a new page is added to the tree, every change is a new revision, and publishing 
 original first-publish time, scheduled ones wait for ``go_live_at`` (a page already live is taken
 down until then, as WordPress does), drafts stay drafts (a page already live is unpublished, a
 scheduled one's schedule cancelled), private posts are live behind a login and
-password-protected ones behind their password.
+password-protected ones behind their password: a restriction the import gave, never one an editor
+set in Wagtail, which is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from typing import Any
 
@@ -19,6 +21,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from ..models import ArticleAuthor, LiveFeedPage, NewsArticlePage
 from .posts import PostPlan
+from .report import Report
 
 
 class KindChanged(ValueError):
@@ -75,9 +78,18 @@ def _fields(page: Any, plan: PostPlan, body: Any) -> None:
         page.coverage_end = plan.coverage_end
 
 
-def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tuple[Page, bool]:
-    """Create or update the page for ``plan`` (``body``: the validated body or summary); returns
-    the page and whether it was created."""
+def save_page(
+    plan: PostPlan,
+    index: Page,
+    page: Page | None,
+    body: Any,
+    *,
+    restriction: str,
+    report: Report,
+) -> tuple[Page, bool, str]:
+    """Create or update the page for ``plan`` (``body``: the validated body or summary;
+    ``restriction``: the marker of the view restriction an earlier import gave it); returns the
+    page, whether it was created, and the marker of the restriction the import gave it now."""
     model = LiveFeedPage if plan.kind == "feed" else NewsArticlePage
     if page is not None and not isinstance(page, model):
         raise KindChanged(
@@ -107,7 +119,7 @@ def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tupl
     revision = page.save_revision(user=plan.owner, log_action=True)
     # Restricted before it is published: whatever the publish signal reaches (webhooks, feeds,
     # cache purges) sees a private or password-protected post as what it is, never as public.
-    _restrict(page, plan)
+    restriction = _restrict(page, plan, restriction, report)
     # The owner (from --authors-map) is named in the history; the import itself decides what is
     # published, whatever that user's own permissions.
     if plan.status in ("live", "private", "scheduled"):
@@ -116,7 +128,7 @@ def save_page(plan: PostPlan, index: Page, page: Page | None, body: Any) -> tupl
         if page.live:
             page.unpublish()
         cancel_schedule(page)
-    return page, created
+    return page, created, restriction
 
 
 def cancel_schedule(page: Page) -> bool:
@@ -133,22 +145,54 @@ def cancel_schedule(page: Page) -> bool:
     return bool(scheduled)
 
 
-def _restrict(page: Page, plan: PostPlan) -> None:
-    """Private posts need a login, password-protected ones their password; public posts lose
-    the restrictions an import gave them (the WordPress status wins on a re-run)."""
-    kinds = (PageViewRestriction.LOGIN, PageViewRestriction.PASSWORD)
-    current = list(PageViewRestriction.objects.filter(page=page, restriction_type__in=kinds))
+def restriction_marker(restriction: PageViewRestriction) -> str:
+    """What ``WordPressOrigin.restriction`` records of a restriction the import gave: its id and
+    a digest of its type and password, so one an editor changed since is no longer the import's."""
+    what = f"{restriction.restriction_type}\x00{restriction.password or ''}"
+    digest = hashlib.sha256(what.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+    return f"{restriction.pk}:{digest}"
+
+
+def _restrict(page: Page, plan: PostPlan, given: str, report: Report) -> str:
+    """Private posts need a login, password-protected ones their password. Only the restriction
+    the import gave the page (``given``, from ``restriction_marker``) follows WordPress: one an
+    editor added or changed in Wagtail is kept, even on a post WordPress says is public (privacy
+    first), with a report line. Returns the marker of the import's restriction now, or ""."""
+    current = list(PageViewRestriction.objects.filter(page=page))
+    own = next((r for r in current if given and restriction_marker(r) == given), None)
+    others = [r for r in current if r is not own]
     if plan.status == "private":
         wanted = (PageViewRestriction.LOGIN, "")
     elif plan.password:
         wanted = (PageViewRestriction.PASSWORD, plan.password)
     else:
         wanted = None
-    keep = [r for r in current if wanted and (r.restriction_type, r.password or "") == wanted]
-    for restriction in current:
-        if restriction not in keep:
-            restriction.delete()
-    if wanted and not keep:
-        PageViewRestriction.objects.create(
-            page=page, restriction_type=wanted[0], password=wanted[1]
-        )
+    if wanted is None:
+        if own is not None:
+            own.delete()
+        if others:
+            report.warn(
+                "restriction",
+                f"{plan.label}: WordPress says it is public; the view restriction set in Wagtail "
+                "is kept (remove it in Wagtail to make the page public)",
+            )
+        return ""
+    if own is None and others:
+        # Already behind a restriction the import did not give (an editor's, or one an earlier
+        # version of the importer gave without recording it): that one stands.
+        if all((r.restriction_type, r.password or "") != wanted for r in others):
+            report.warn(
+                "restriction",
+                f"{plan.label}: WordPress asks for {_describe(wanted)}; kept the view restriction "
+                "set in Wagtail instead",
+            )
+        return ""
+    own = own or PageViewRestriction(page=page)
+    if own.pk is None or (own.restriction_type, own.password or "") != wanted:
+        own.restriction_type, own.password = wanted
+        own.save()
+    return restriction_marker(own)
+
+
+def _describe(wanted: tuple[str, str]) -> str:
+    return "a login" if wanted[0] == PageViewRestriction.LOGIN else "its password"
