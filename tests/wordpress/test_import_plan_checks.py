@@ -67,6 +67,22 @@ def test_utf8_text_declared_as_latin1_without_a_mark_is_refused(tmp_path, monkey
     )
 
 
+@pytest.mark.parametrize("chunk", [7, 1 << 16])
+def test_utf8_the_declared_encoding_cannot_parse_is_refused_as_utf8(tmp_path, monkeypatch, chunk):
+    # "Á" is C3 81 in UTF-8, and 0x81 is no character in cp1252: expat fails before the check
+    # has seen enough UTF-8 to settle it, which says the same.
+    monkeypatch.setattr("wagtail_newsfeed.wordpress.wxr.CHUNK_BYTES", chunk)
+    data = Export().post(1, "Ángel", "x").xml()
+    path = tmp_path / "export.xml"
+    path.write_bytes(data.replace(b'encoding="UTF-8"', b'encoding="windows-1252"', 1))
+    with pytest.raises(ExportError) as error:
+        list(ExportReader(path))
+    assert str(error.value).startswith(
+        "line 1: the export declares the encoding 'windows-1252' but its text is UTF-8"
+    )
+    assert 'change the declaration to encoding="UTF-8"' in str(error.value)
+
+
 def test_the_command_refuses_utf8_declared_as_latin1_and_writes_nothing(run_import):
     export = Export().post(1, "Café olé", "x")
     export.xml = lambda original=export.xml: latin1_declared(original())

@@ -111,6 +111,14 @@ class Utf8Check:
             self.sample = found.group(0)
         if self.extra < UTF8_EVIDENCE_BYTES and not (final and self.extra):
             return ""
+        return self.problem()
+
+    def problem(self) -> str:
+        """The problem, from whatever UTF-8 was seen so far ("" if none, or if some bytes were
+        not UTF-8): what the reader says when the parser fails before ``feed`` has enough
+        evidence, as on a byte the declared encoding has no character for (0x81 in cp1252)."""
+        if not (self.codec and self.extra):
+            return ""
         shown = self.sample.encode("utf-8").decode(self.codec, "replace")
         return (
             f"the export declares the encoding {self.declared!r} but its text is UTF-8 "

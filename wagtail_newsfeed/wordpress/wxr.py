@@ -284,7 +284,7 @@ class ExportReader:
                     chunk = chunk.translate(None, _CONTROL_BYTES)
                     removed += before - len(chunk)
                 fed += len(chunk)
-                self._feed(parser, target, chunk)
+                self._feed(parser, target, chunk, utf8)
                 if fed - target.last_event_byte > MAX_TOKEN_BYTES:
                     raise ExportError(
                         f"one XML token (a tag, comment or declaration) runs for more than "
@@ -297,7 +297,7 @@ class ExportReader:
                     self.progress(export.tell(), total)
             if problem := utf8.feed(b"", final=True):
                 raise ExportError(problem, 1)
-            self._feed(parser, target, None)
+            self._feed(parser, target, None, utf8)
         yield from target.events
         target.events.clear()
         self.removed_control_characters = removed
@@ -306,13 +306,21 @@ class ExportReader:
                 "this RSS file is not a WordPress export: it has no WordPress (wp:) elements"
             )
 
-    def _feed(self, parser: DefusedXMLParser, target: _Target, chunk: bytes | None) -> None:
+    def _feed(
+        self,
+        parser: DefusedXMLParser,
+        target: _Target,
+        chunk: bytes | None,
+        utf8: sniffing.Utf8Check,
+    ) -> None:
         try:
             if chunk is None:
                 parser.close()
             else:
                 parser.feed(chunk)
         except ParseError as error:
+            if problem := utf8.problem():  # UTF-8 read as the declared single-byte encoding
+                raise ExportError(problem, 1) from None
             line, column = getattr(error, "position", (None, None))
             message = str(error).split(":")[0]
             if message.startswith("no element found"):
