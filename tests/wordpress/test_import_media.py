@@ -6,6 +6,7 @@ never from outside the folder; a missing or bad file is a report line, never a c
 from __future__ import annotations
 
 import os
+import warnings
 
 import pytest
 from wagtail.documents import get_document_model
@@ -184,3 +185,28 @@ def test_old_file_urls_redirect_to_the_imported_files(run_import, uploads, clien
     response = client.get("/wp-content/uploads/2024/03/harbour.jpg")
     assert response.status_code == 301
     assert response["Location"] == Image.objects.get().file.url
+
+
+@pytest.mark.parametrize("name", ["2024/05/wide.png", "2024/05/wide.jpg"])
+def test_an_image_over_pillows_bomb_warning_is_imported_with_a_note_not_a_warning(
+    run_import, uploads, monkeypatch, name
+):
+    # Pillow warns (on stderr) above MAX_IMAGE_PIXELS; Wagtail's own cap is what refuses.
+    monkeypatch.setattr("PIL.Image.MAX_IMAGE_PIXELS", 5_000)
+    picture(uploads / name, size=(120, 80))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        output = run_import(Export().attachment(60, "Wide", name), uploads=str(uploads))
+    image = get_image_model().objects.get()
+    assert (image.width, image.height) == (120, 80)
+    assert image.file.name.startswith("original_images/wide")
+    assert f"attachment 60: {name.rsplit('/', 1)[1]!r} has 9,600 pixels; each rendition" in output
+
+
+def test_a_truncated_png_is_refused(run_import, uploads):
+    picture(uploads / "cut.png", size=(300, 200), colour=(1, 2, 3))
+    data = (uploads / "cut.png").read_bytes()
+    (uploads / "cut.png").write_bytes(data[: len(data) - 20])
+    output = run_import(Export().attachment(61, "Cut", "cut.png"), uploads=str(uploads))
+    assert not get_image_model().objects.exists()
+    assert "bad_media (1)" in output and "cut.png" in output

@@ -7,8 +7,9 @@ relative, without ``..``, resolve (symlinks followed) to a regular file inside `
 the type its name says (``inner.pdf`` linked to ``evil.html`` is refused), and is opened without
 following a last symlink and without blocking on a FIFO; it is stored under the export's name.
 Images pass Wagtail's own upload checks (format, size, pixel count: decompression bombs are
-refused); documents need an accepted extension. Nothing is ever downloaded: a missing file is a
-report line.
+refused), the pixel count read from the header rather than by decoding the whole image;
+documents need an accepted extension. Nothing is ever downloaded: a missing file is a report
+line.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import warnings
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
@@ -23,8 +25,9 @@ from typing import IO, Any
 from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils.translation import gettext
+from PIL import Image as PILImage
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.images.fields import WagtailImageField
@@ -44,6 +47,51 @@ DOCUMENT_EXTENSIONS = {
 }  # fmt: skip
 DOCUMENT_MAX_BYTES = 200 << 20
 _SIZE_SUFFIX = re.compile(r"-(?:\d{1,5}x\d{1,5}|scaled|rotated|e\d{10,16})(?=\.[a-z0-9]{1,5}$)")
+
+
+class ImportImageField(WagtailImageField):
+    """Wagtail's upload checks, with the pixel count read from the image's header: Willow's
+    ``get_size`` decodes the whole image (4 bytes a pixel: 480 MB for a 121-megapixel photo
+    Wagtail accepts), which would make the import's memory follow the largest image. The data is
+    still checked without holding it: a JPEG is decoded at 1/8 scale, other formats have their
+    chunks verified (a truncated or corrupt file is refused, as Wagtail refuses it)."""
+
+    def check_image_pixel_size(self, f: Any) -> None:
+        if f.image.format_name == "svg":
+            super().check_image_pixel_size(f)
+            f.dimensions = f.image.get_size()
+            return
+        f.image.f.seek(0)
+        with warnings.catch_warnings():
+            # Pillow warns above its MAX_IMAGE_PIXELS; Wagtail's own cap decides, below.
+            warnings.simplefilter("ignore", PILImage.DecompressionBombWarning)
+            try:
+                with PILImage.open(f.image.f) as image:
+                    width, height = image.size
+                    if image.format == "JPEG":
+                        image.draft(image.mode, (max(1, width // 8), max(1, height // 8)))
+                        image.load()
+                    else:
+                        image.verify()
+            except PILImage.DecompressionBombError:
+                width = height = None
+            except Exception as error:  # noqa: BLE001 - whatever Pillow raises on a bad file
+                raise ValidationError(
+                    self.error_messages["invalid_image"], code="invalid_image"
+                ) from error
+        f.image.f.seek(0)
+        limit = self.max_image_pixels
+        unknown = gettext("unknown number")
+        if width is None or (limit is not None and width * height > limit):
+            raise ValidationError(
+                self.error_messages["file_too_many_pixels"]
+                % {
+                    "num_pixels": width * height if width is not None else unknown,
+                    "max_pixels_count": limit or 2 * PILImage.MAX_IMAGE_PIXELS,
+                },
+                code="file_too_many_pixels",
+            )
+        f.dimensions = (width, height)
 
 
 @dataclass
@@ -175,13 +223,21 @@ class MediaLibrary:
             return
         with open_regular(path) as source:
             size = os.fstat(source.fileno()).st_size
-            self._check(kind, source, name, size)
+            dimensions = self._check(kind, source, name, size)
+            pixels = dimensions[0] * dimensions[1] if dimensions else 0
+            if pixels > PILImage.MAX_IMAGE_PIXELS:
+                # What Pillow would only warn about on stderr: a rendition decodes it whole.
+                self.report.warn(
+                    "note",
+                    f"{label}: {values.shown(name)} has {pixels:,} pixels; each rendition "
+                    f"Wagtail makes of it decodes it whole (about {pixels * 4 >> 20:,} MB)",
+                )
             if self.dry_run:
                 self.refs[attachment.wp_id] = MediaRef(kind, PENDING)
                 self.report.count(f"{kind}s", "to create")
                 return
             with transaction.atomic():
-                stored = self._store(kind, attachment, source, name, size)
+                stored = self._store(kind, attachment, source, name, size, dimensions)
                 WordPressOrigin.objects.update_or_create(
                     site=self.catalog.site,
                     kind=WordPressOrigin.Kind.ATTACHMENT,
@@ -204,19 +260,21 @@ class MediaLibrary:
         configured = getattr(django_settings, "WAGTAILDOCS_EXTENSIONS", None)
         return {e.lower() for e in configured} if configured else DOCUMENT_EXTENSIONS
 
-    def _check(self, kind: str, source: IO[bytes], name: str, size: int) -> None:
+    def _check(self, kind: str, source: IO[bytes], name: str, size: int) -> tuple[int, int] | None:
+        """Refuse a file Wagtail would refuse; returns an image's width and height."""
         if kind == "document":
             if size > DOCUMENT_MAX_BYTES:
                 raise ValidationError(f"{name} is larger than {DOCUMENT_MAX_BYTES >> 20} MB")
-            return
+            return None
         limit = getattr(django_settings, "WAGTAILIMAGES_MAX_UPLOAD_SIZE", 10 * 1024 * 1024)
         if limit is not None and size > limit:
             raise ValidationError(f"{name} is larger than the {limit:,} bytes images may be")
         try:
-            WagtailImageField().clean(File(source, name=name))
+            checked = ImportImageField().clean(File(source, name=name))
         except ValidationError as error:
             raise ValidationError(f"{name}: {' '.join(error.messages)}") from None
         source.seek(0)
+        return checked.dimensions
 
     def _remember(self, wp_id: int, kind: str, stored: Any) -> None:
         """Where the attachment's old URLs redirect: an image's file, a document's Wagtail URL
@@ -226,15 +284,34 @@ class MediaLibrary:
         if kind == "document":
             self.stale_files[wp_id] = stored.file.url  # what earlier imports redirected to
 
-    def _store(self, kind: str, attachment: Attachment, source: IO[bytes], name: str, size: int):
+    def _store(
+        self,
+        kind: str,
+        attachment: Attachment,
+        source: IO[bytes],
+        name: str,
+        size: int,
+        dimensions: tuple[int, int] | None,
+    ):
         file_hash = hash_filelike(source)
         source.seek(0)
         title = attachment.title or name
-        if kind == "image":
-            stored = get_image_model()(
+        if dimensions is not None:  # an image
+            model = get_image_model()
+            field = model._meta.get_field("file")
+            # Stored first, then named with its width and height known: an image given its file
+            # as a file has Wagtail read its size with Willow, which decodes it whole.
+            path = field.storage.save(
+                field.generate_filename(model(), name),
+                File(source, name=name),
+                max_length=field.max_length,
+            )
+            stored = model(
                 title=title[:255],
                 description=attachment.alt,
-                file=ImageFile(source, name=name),
+                file=path,
+                width=dimensions[0],
+                height=dimensions[1],
                 file_size=size,
                 file_hash=file_hash,
             )
