@@ -21,7 +21,7 @@ from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.db import DatabaseError, connections, router
 from django.urls import NoReverseMatch, Resolver404, URLResolver, get_resolver, resolve, reverse
 
-from .conf import DEFAULTS, SETTING_NAME, settings
+from .conf import DEFAULTS, NUMBER_LIMITS, SETTING_NAME, settings
 
 REQUIRED_APPS = [
     "wagtail",
@@ -81,10 +81,15 @@ NON_NEGATIVE_INTS = [
 #: kept 0 days forgets what coalescing and back-off go by.
 POSITIVE_NUMBERS = ["WEBHOOK_TIMEOUT", "WEBHOOK_RETRY_DELAY", "WEBHOOK_LOG_DAYS"]
 NON_NEGATIVE_NUMBERS = ["WEBHOOK_COALESCE_SECONDS"]
-#: Whole-number settings with a ceiling, and what it means.
+#: Numeric settings with a ceiling, and what it means (beyond those of ``NUMBER_LIMITS`` a date
+#: overflows: the code never uses more).
 UPPER_BOUNDS = {
     "WEBHOOK_SECRET_OVERLAP_HOURS": (MAX_SECRET_OVERLAP_HOURS, " (a year)"),
     "WEBHOOK_MAX_ATTEMPTS": (MAX_WEBHOOK_ATTEMPTS, ""),
+    "WEBHOOK_TIMEOUT": (NUMBER_LIMITS["WEBHOOK_TIMEOUT"], " (five minutes)"),
+    "WEBHOOK_RETRY_DELAY": (NUMBER_LIMITS["WEBHOOK_RETRY_DELAY"], " (a day)"),
+    "WEBHOOK_LOG_DAYS": (NUMBER_LIMITS["WEBHOOK_LOG_DAYS"], " (a hundred years)"),
+    "WEBHOOK_COALESCE_SECONDS": (NUMBER_LIMITS["WEBHOOK_COALESCE_SECONDS"], " (a day)"),
 }
 
 
@@ -162,7 +167,7 @@ def check_settings(app_configs: Any = None, **kwargs: Any) -> list[Error]:
             )
     for key, (most, meaning) in UPPER_BOUNDS.items():
         value = getattr(settings, key)
-        if isinstance(value, int) and value > most:
+        if _is_number(value) and value > most:
             errors.append(
                 Error(
                     f"{SETTING_NAME}[{key!r}] must be at most {most}{meaning}, not {value!r}.",

@@ -103,6 +103,22 @@ class NewsfeedSettings:
 
 settings = NewsfeedSettings()
 
+#: The most the code uses of these settings, whatever is set (``manage.py check`` refuses more):
+#: beyond them a date overflows, and every publish with an active webhook endpoint would fail.
+NUMBER_LIMITS: dict[str, float] = {
+    "WEBHOOK_TIMEOUT": 300,  # seconds: five minutes
+    "WEBHOOK_RETRY_DELAY": 86_400,  # seconds: a day
+    "WEBHOOK_LOG_DAYS": 36_500,  # days: a hundred years
+    "WEBHOOK_COALESCE_SECONDS": 86_400,  # a day
+}
+
+
+def bounded(name: str) -> float:
+    """The setting ``name`` as a float no larger than its ``NUMBER_LIMITS`` entry (nor below 0)."""
+    value = float(getattr(settings, name))
+    limit = NUMBER_LIMITS[name]
+    return max(value, 0.0) if value <= limit else limit  # NaN and infinity: the limit
+
 
 def reload_settings(*, setting: str, **kwargs: Any) -> None:
     if setting == SETTING_NAME:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
@@ -36,6 +37,7 @@ from .models import (
     Topic,
 )
 from .webhooks import access as webhook_access
+from .webhooks import budget as webhook_budget
 from .webhooks import events as webhook_events
 
 
@@ -318,6 +320,9 @@ def register_signal_handlers() -> None:
     pre_page_move.connect(webhook_access.page_moving, dispatch_uid="nf_webhook_page_moving")
     post_page_move.connect(webhook_access.page_moved, dispatch_uid="nf_webhook_page_moved")
     page_slug_changed.connect(webhook_access.page_renamed, dispatch_uid="nf_webhook_renamed")
+    # One time budget per request for the webhooks it sends, in webhooks/budget.py.
+    request_started.connect(webhook_budget.request_started, dispatch_uid="nf_webhook_budget")
+    request_finished.connect(webhook_budget.request_finished, dispatch_uid="nf_webhook_budget")
     for model in (Topic, Author, Source):
         label = model._meta.label
         pre_save.connect(

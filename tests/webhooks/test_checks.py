@@ -77,6 +77,11 @@ def test_a_malformed_private_networks_setting_is_an_error(webhook_settings, valu
         ("WEBHOOK_MAX_RESPONSE_BYTES", -1),
         ("WEBHOOK_MAX_RESPONSE_BYTES", 1.5),
         ("WEBHOOK_MAX_RESPONSE_BYTES", None),
+        # Beyond these a date overflows: every publish with an endpoint would fail.
+        ("WEBHOOK_LOG_DAYS", 1e6),
+        ("WEBHOOK_RETRY_DELAY", 86_401),
+        ("WEBHOOK_TIMEOUT", 301),
+        ("WEBHOOK_COALESCE_SECONDS", 1e12),
     ],
 )
 def test_a_numeric_webhook_setting_out_of_range_fails_manage_py_check(webhook_settings, key, value):
@@ -98,6 +103,10 @@ def test_a_numeric_webhook_setting_out_of_range_fails_manage_py_check(webhook_se
         ("WEBHOOK_COALESCE_SECONDS", 0),
         ("WEBHOOK_COALESCE_SECONDS", 0.25),
         ("WEBHOOK_MAX_RESPONSE_BYTES", 0),
+        ("WEBHOOK_LOG_DAYS", 36_500),
+        ("WEBHOOK_RETRY_DELAY", 86_400),
+        ("WEBHOOK_TIMEOUT", 300),
+        ("WEBHOOK_COALESCE_SECONDS", 86_400),
     ],
 )
 def test_a_numeric_webhook_setting_in_range_passes(webhook_settings, key, value):

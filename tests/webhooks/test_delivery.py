@@ -246,6 +246,26 @@ def test_the_log_is_pruned_after_the_configured_days(make_endpoint, webhook_sett
     ]
 
 
+def test_settings_beyond_their_limits_do_not_fail_a_publish(
+    receiver, make_endpoint, webhook_settings, committed
+):
+    # ``manage.py check`` refuses them (E003); a site that runs anyway gets the limits, not an
+    # OverflowError on every publish.
+    from wagtail_newsfeed.webhooks.deliveries import MAX_BACK_OFF, prune_log, retry_delay
+
+    webhook_settings(WEBHOOK_LOG_DAYS=1e6, WEBHOOK_RETRY_DELAY=1e12, WEBHOOK_MAX_ATTEMPTS=30)
+    receiver.statuses = [500]
+    make_endpoint(receiver.url, [WebhookEvent.ARTICLE_PUBLISHED])
+    with committed():
+        factories.make_article(factories.make_index())
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
+    wait = delivery.next_attempt_at - timezone.now()
+    assert timedelta(hours=23) < wait <= timedelta(days=1)  # WEBHOOK_RETRY_DELAY's limit
+    assert retry_delay(29) == MAX_BACK_OFF
+    assert prune_log() == 0
+
+
 def test_an_endless_response_is_read_only_up_to_the_cap(make_endpoint, webhook_settings, committed):
     from http.server import BaseHTTPRequestHandler
 

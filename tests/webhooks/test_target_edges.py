@@ -1,13 +1,18 @@
-"""Edges of the target check: port 0 is refused rather than taken as the default port, and IPv6
-site-local and NAT64 addresses count as non-public."""
+"""Edges of the target check: port 0 is refused rather than taken as the default port, IPv6
+site-local and NAT64 addresses count as non-public, and looking the name up counts against the
+attempt's timeout."""
 
 from __future__ import annotations
+
+import socket
+import time
 
 import pytest
 from django.urls import reverse
 
+from tests import factories
 from tests.checks import nothing_saved
-from wagtail_newsfeed.models import WebhookEndpoint, WebhookEvent
+from wagtail_newsfeed.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from wagtail_newsfeed.webhooks.targets import TargetRefused, check_url
 
 PORT_0 = "Port 0 cannot be called: give a port from 1 to 65535."
@@ -59,3 +64,29 @@ def test_the_endpoint_form_refuses_port_0_and_saves_nothing(admin_client, no_pri
 def test_site_local_and_nat64_addresses_are_refused(url, no_private_targets):
     with pytest.raises(TargetRefused, match="which is not a public address"):
         check_url(url)
+
+
+def test_a_slow_name_lookup_counts_against_the_attempt_s_timeout(
+    monkeypatch, make_endpoint, webhook_settings, committed
+):
+    webhook_settings(WEBHOOK_TIMEOUT=0.5)
+    look_up = socket.getaddrinfo
+
+    def dead_nameserver(host, *args, **kwargs):  # the resolver waits 3 s, then answers
+        if host == "slow-dns.test":
+            time.sleep(3)
+            host = "127.0.0.1"
+        return look_up(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", dead_nameserver)
+    make_endpoint("http://slow-dns.test:9/hook", [WebhookEvent.ARTICLE_PUBLISHED])
+    started = time.monotonic()
+    with committed():
+        factories.make_article(factories.make_index())
+    assert time.monotonic() - started < 2  # not the resolver's 3 s
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)  # retried later
+    assert delivery.last_error == (
+        "Looking up the host name slow-dns.test (DNS) took longer than 0.5 s."
+    )
+    assert delivery.duration_ms >= 450

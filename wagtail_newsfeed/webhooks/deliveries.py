@@ -27,11 +27,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db import connections
 from django.db.models import F, Q
 from django.utils import timezone
 
-from ..conf import settings
+from ..conf import bounded, settings
 from ..models import WebhookDelivery, WebhookEndpoint
+from .budget import budget_spent, budget_started
 from .signing import signed_headers
 from .standing import fair_order, held_back, hold_back_due, wait_for_back_off
 from .subjects import dropped
@@ -52,6 +54,8 @@ FLUSH_LIMIT = 20
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: ``WebhookDelivery.last_error``'s length.
 ERROR_MAX_LENGTH = 500
+#: The longest wait before a retry, however many attempts came before (30 s × 2²⁸ is 255 years).
+MAX_BACK_OFF = timedelta(days=365)
 
 
 @dataclass
@@ -169,14 +173,17 @@ def _exchange(
     return code, received, ""
 
 
-def post(target: Target, body: bytes, headers: dict[str, str]) -> Attempt:
-    """POST ``body`` to ``target`` within ``WEBHOOK_TIMEOUT`` in all (connecting, sending and
-    reading the answer); never raises for network trouble, never follows redirects.
+def post(
+    target: Target, body: bytes, headers: dict[str, str], started: float | None = None
+) -> Attempt:
+    """POST ``body`` to ``target`` within ``WEBHOOK_TIMEOUT`` of ``started`` (when the attempt
+    began: resolving the name counts too) in all (connecting, sending and reading the answer);
+    never raises for network trouble, never follows redirects.
 
     The next resolved address is tried only when connecting to one fails: once the request went
     out, the receiver may have acted on it, and sending it again would duplicate the delivery."""
-    started = time.monotonic()
-    deadline = started + float(settings.WEBHOOK_TIMEOUT)
+    started = time.monotonic() if started is None else started
+    deadline = started + bounded("WEBHOOK_TIMEOUT")
     errors = []
     for address in target.addresses:
         if _remaining(deadline) <= 0:
@@ -213,8 +220,9 @@ def _outcome(code: int | None, received: bytes, error: str, started: float) -> A
 
 def retry_delay(attempts: int) -> timedelta:
     """Exponential back-off: the first retry after ``WEBHOOK_RETRY_DELAY``, then twice as long
-    each time."""
-    return timedelta(seconds=float(settings.WEBHOOK_RETRY_DELAY) * 2 ** max(attempts - 1, 0))
+    each time, up to ``MAX_BACK_OFF``."""
+    seconds = bounded("WEBHOOK_RETRY_DELAY") * 2 ** min(max(attempts - 1, 0), 64)
+    return timedelta(seconds=min(seconds, MAX_BACK_OFF.total_seconds()))
 
 
 def claim(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | None:
@@ -225,7 +233,7 @@ def claim(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | No
     killed worker, a crash) still uses one up: a delivery taken over from dead senders again
     and again ends ``failed`` after ``WEBHOOK_MAX_ATTEMPTS`` instead of being sent for ever."""
     now = now or timezone.now()
-    lease = now + timedelta(seconds=float(settings.WEBHOOK_TIMEOUT)) + LEASE_MARGIN
+    lease = now + timedelta(seconds=bounded("WEBHOOK_TIMEOUT")) + LEASE_MARGIN
     due = WebhookDelivery.objects.filter(
         pk=delivery_id,
         status__in=[WebhookDelivery.Status.PENDING, WebhookDelivery.Status.SENDING],
@@ -258,19 +266,20 @@ def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         return Attempt(False, False, None, 0, "The endpoint is disabled.")
+    started = time.monotonic()  # the attempt's one timeout covers resolving the name too
     try:
-        target = check_url(endpoint.url)
+        target = check_url(endpoint.url, timeout=bounded("WEBHOOK_TIMEOUT"))
     except TargetUnreachable as error:
-        return Attempt(False, True, None, 0, str(error))
+        return Attempt(False, True, None, _elapsed_ms(started), str(error))
     except TargetRefused as error:
-        return Attempt(False, False, None, 0, str(error))
+        return Attempt(False, False, None, _elapsed_ms(started), str(error))
     body = payload_body(delivery)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,
         **signed_headers(endpoint.signing_secrets(), delivery.message_id, int(time.time()), body),
     }
-    return post(target, body, headers)
+    return post(target, body, headers, started)
 
 
 def send_delivery(delivery_id: int, now: datetime | None = None) -> str | None:
@@ -334,7 +343,7 @@ def schedule(deliveries: Iterable[WebhookDelivery], *, flush: bool = True) -> No
     that backs off are not tried (they wait for its retry), and the rest go in ``fair_order``."""
     from .tasks import send_webhook_delivery
 
-    started = time.monotonic()
+    started = budget_started()
     now = timezone.now()
     deferring = can_defer()
     deliveries = list(deliveries)
@@ -343,7 +352,7 @@ def schedule(deliveries: Iterable[WebhookDelivery], *, flush: bool = True) -> No
     for delivery in fair_order((delivery.endpoint_id, delivery) for delivery in deliveries):
         scheduled.append(delivery.pk)
         if delivery.next_attempt_at <= now:
-            if not deferring and _budget_spent(started):
+            if not deferring and budget_spent(started):
                 continue  # left due: not lost, sent by the next flush or ``send_webhooks``
             send_webhook_delivery.enqueue(delivery.pk)
         elif deferring:
@@ -352,10 +361,19 @@ def schedule(deliveries: Iterable[WebhookDelivery], *, flush: bool = True) -> No
         flush_due(exclude=scheduled, started=started)
 
 
-def _budget_spent(started: float) -> bool:
-    """Whether sending that began at ``started`` has used up the time a request may wait for it
-    (``WEBHOOK_TIMEOUT``; the attempt running when it runs out may take as long again)."""
-    return time.monotonic() - started >= float(settings.WEBHOOK_TIMEOUT)
+def send_committed(deliveries: list[WebhookDelivery]) -> None:
+    """What a commit runs: ``schedule`` the deliveries, then prune the log. Never raises: the
+    change they tell of is committed, and the editor must be told it succeeded. What could not
+    be sent or logged (the database went away mid-send, say) stays due, or ``sending`` until its
+    lease runs out, for the next flush, ``send_webhooks`` or the worker."""
+    try:
+        schedule(deliveries)
+        prune_log()
+    except Exception:
+        logger.exception("Webhooks: sending after a commit failed; left for a later attempt")
+        for connection in connections.all(initialized_only=True):
+            if not connection.in_atomic_block:  # one that broke reconnects for the next query
+                connection.close_if_unusable_or_obsolete()
 
 
 def flush_due(
@@ -372,13 +390,13 @@ def flush_due(
     ``send_webhooks`` at the same time."""
     from .tasks import send_webhook_delivery
 
-    started = time.monotonic() if started is None else started
+    started = budget_started() if started is None else started
     skip = set(exclude)
     enqueued = 0
     for pk in due_deliveries(timezone.now(), limit=limit + len(skip)):
         if pk in skip:
             continue
-        if enqueued >= limit or _budget_spent(started):
+        if enqueued >= limit or budget_spent(started):
             break
         send_webhook_delivery.enqueue(pk)
         enqueued += 1
@@ -413,7 +431,7 @@ def prune_log(now: datetime | None = None) -> int:
     overlap has ended (a secret that signs nothing more is not kept). Returns how many
     deliveries were deleted."""
     now = now or timezone.now()
-    cutoff = now - timedelta(days=float(settings.WEBHOOK_LOG_DAYS))
+    cutoff = now - timedelta(days=bounded("WEBHOOK_LOG_DAYS"))
     finished = Q(status=WebhookDelivery.Status.SUCCEEDED) | Q(status=WebhookDelivery.Status.FAILED)
     deleted, _ = WebhookDelivery.objects.filter(finished, created_at__lt=cutoff).delete()
     WebhookEndpoint.objects.filter(previous_secret_until__lte=now).update(

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 from wagtail.models import Page
 
-from ..conf import settings
+from ..conf import bounded
 from ..invalidation import (
     UNLISTED,
     Listings,
@@ -49,7 +49,7 @@ from ..models.webhooks import ENTRIES_CHANGED
 from ..serialization import iso_datetime
 from ..visibility import is_page_visible
 from .access import copied_in_private
-from .deliveries import prune_log, schedule
+from .deliveries import send_committed
 
 ENTRY_KINDS = {
     "created": WebhookEvent.ENTRY_CREATED,
@@ -168,10 +168,10 @@ def create_deliveries(
 
 
 def send_after_commit(deliveries: list[WebhookDelivery]) -> None:
-    """Schedule ``deliveries`` together after commit (one budget for the request's wait)."""
+    """Send ``deliveries`` together after commit (``send_committed``: what fails is left for a
+    later attempt, the committed change is not reported failed)."""
     if deliveries:
-        transaction.on_commit(lambda: schedule(deliveries))
-        prune_log()
+        transaction.on_commit(lambda: send_committed(deliveries))
 
 
 def record(event_type: str, data: dict[str, Any], endpoints: Iterable[WebhookEndpoint]) -> None:
@@ -350,7 +350,7 @@ def _coalesce(
     """Record ``wanted`` for ``endpoint``; returns the delivery to schedule after commit (a new
     one, or a pending one that is already due and now carries more), ``None`` if nothing is
     due yet."""
-    window = timedelta(seconds=float(settings.WEBHOOK_COALESCE_SECONDS))
+    window = timedelta(seconds=bounded("WEBHOOK_COALESCE_SECONDS"))
     with transaction.atomic():
         now = timezone.now()
         if window:
@@ -409,8 +409,7 @@ def entries_changed(feed: Any, entries: Any = (), action: str = "", **kwargs: An
             if delivery is not None:
                 touched.append(delivery)
     if touched:
-        transaction.on_commit(lambda: schedule(touched))
-        prune_log()
+        transaction.on_commit(lambda: send_committed(touched))
 
 
 # Taxonomy ------------------------------------------------------------------------------------

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils.encoding import iri_to_uri
 from django.utils.translation import gettext as _
 
-from ..conf import settings
+from ..conf import bounded, settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -110,9 +112,32 @@ def is_address_literal(host: str) -> bool:
     return True
 
 
-def check_url(url: str) -> Target:
-    """Parse ``url`` and resolve its host; refuse it unless every address it resolves to is
-    allowed (one bad record is enough to refuse: the resolver picks which one is used)."""
+def resolve(host: str, port: int, timeout: float) -> list[Any]:
+    """``socket.getaddrinfo`` for ``host``, waiting at most ``timeout`` seconds: the lookup blocks
+    and takes no timeout of its own (a dead nameserver holds it for 10 to 30 s), so it runs in a
+    thread of its own, left to finish by itself when it takes too long."""
+    outcome: list[Any] = []
+
+    def look_up() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as error:  # handed to the caller
+            outcome.append(error)
+
+    thread = threading.Thread(target=look_up, name="webhook-dns", daemon=True)
+    thread.start()
+    thread.join(max(timeout, 0.001))
+    if not outcome:
+        raise TimeoutError(f"looking up {host} took longer than {timeout:g} s")
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
+def check_url(url: str, timeout: float | None = None) -> Target:
+    """Parse ``url`` and resolve its host within ``timeout`` seconds (``WEBHOOK_TIMEOUT`` if not
+    given); refuse it unless every address it resolves to is allowed (one bad record is enough
+    to refuse: the resolver picks which one is used)."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -126,8 +151,14 @@ def check_url(url: str) -> Target:
         raise TargetRefused(_("Port 0 cannot be called: give a port from 1 to 65535."))
     if port is None:
         port = 443 if parts.scheme == "https" else 80
+    timeout = bounded("WEBHOOK_TIMEOUT") if timeout is None else timeout
     try:
-        infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
+        infos = resolve(parts.hostname, port, timeout)
+    except TimeoutError as error:  # before OSError: it is one
+        raise TargetUnreachable(
+            _("Looking up the host name %(host)s (DNS) took longer than %(seconds)s s.")
+            % {"host": parts.hostname, "seconds": f"{timeout:g}"}
+        ) from error
     except (OSError, UnicodeError) as error:
         raise TargetUnreachable(
             _("The host name %(host)s does not resolve.") % {"host": parts.hostname}
