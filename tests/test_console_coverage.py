@@ -13,12 +13,13 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import PageLogEntry
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
 from tests.checks import nothing_saved
 from tests.purge_backend import RecordingBackend
 from wagtail_newsfeed import coverage
-from wagtail_newsfeed.models import LiveFeedPage
+from wagtail_newsfeed.models import LiveEntry, LiveFeedPage
 
 pytestmark = pytest.mark.django_db
 
@@ -448,3 +449,39 @@ def test_a_publisher_who_may_not_review_is_refused_naming_the_workflow(
     assert stored(feed).coverage_status == "live"
     page = client.get(console).content.decode()
     assert "Moderators approval" in page
+
+
+def test_a_page_locked_by_someone_else_still_takes_entries(client, feed, editor, superuser):
+    """Entries are not part of the page or its revisions: the lock holds the page's fields and
+    its coverage status, not the live blog (docs/editors-guide.md, "Who may do what")."""
+    feed.locked, feed.locked_by = True, superuser
+    feed.save(update_fields=["locked", "locked_by"])
+    client.force_login(editor)
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    data = nested_form_data(
+        {"headline": "", "body": streamfield([("paragraph", rich_text("<p>Still live</p>"))])}
+    )
+    data["action"] = "publish"
+
+    assert client.post(console, data).status_code == 302
+
+    (entry,) = LiveEntry.objects.filter(feed=feed)
+    assert entry.is_published and "Still live" in str(entry.body[0].value)
+    assert stored(feed).locked
+
+
+@override_settings(WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT=True)
+def test_with_reapproval_on_edit_the_change_is_approved_once_more(
+    admin_client, feed, editor, superuser
+):
+    state = submit_for_moderation(feed, editor, "Retitled under review")
+    change(admin_client, feed, "ended", expected="live")
+
+    for expected in (state.STATUS_IN_PROGRESS, state.STATUS_APPROVED):
+        # The revision under review, then the one on top of it that carries the status.
+        task_state = stored(feed).current_workflow_task_state
+        task_state.task.specific.on_action(task_state, superuser, "approve")
+        state.refresh_from_db()
+        assert state.status == expected
+
+    assert (stored(feed).title, stored(feed).coverage_status) == ("Retitled under review", "ended")
