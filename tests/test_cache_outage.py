@@ -266,3 +266,21 @@ def test_the_outage_is_logged_once_by_host_without_the_url_s_password(redis_up, 
         f"Redis cache {host} is reachable again.",
     ]
     assert "hunter2" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    "location",
+    ["redis://127.0.0.1:{port}/16", "redis://nobody:secret@127.0.0.1:{port}/0"],
+    ids=["database number out of range", "user Redis does not have"],
+)
+def test_settings_redis_refuses_are_logged_as_an_error_and_the_site_answers(
+    redis_up, location, caplog
+):
+    store = ResilientRedisCache(location.format(port=redis_up.port), {})
+    with caplog.at_level("WARNING", logger="wagtail_newsfeed.cache"):
+        assert store.get("headline", "missed") == "missed"
+        store.set("headline", "kept")
+    [record] = caplog.records
+    assert record.levelname == "ERROR"
+    assert "refuses this site's settings" in record.getMessage()
+    assert "unreachable" not in record.getMessage()

@@ -137,16 +137,25 @@ class ResilientRedisCache(RedisCache):
         self._request_saw_failure = True
         self._down_until = time.monotonic() + self.down_pause
         if self._warned_at is None or now - self._warned_at >= WARNING_INTERVAL:
+            self._log_failure(error)
+            self._warned_at = now
+        self._failing = True
+
+    def _log_failure(self, error: Exception) -> None:
+        args = (self.server_name, type(error).__name__, error, self.down_pause)
+        if _is_configuration_error(error):  # a mistake to fix, not an outage that will pass
+            logger.error(
+                "Redis cache %s refuses this site's settings (%s: %s): check the cache's "
+                "LOCATION and OPTIONS (the database number, the user and the password). "
+                "Answering without it, trying again in %.1f s.",
+                *args,
+            )
+        else:
             logger.warning(
                 "Redis cache %s is unreachable (%s: %s); answering without it, trying again "
                 "in %.1f s.",
-                self.server_name,
-                type(error).__name__,
-                error,
-                self.down_pause,
+                *args,
             )
-            self._warned_at = now
-        self._failing = True
 
     def _succeeded(self) -> None:
         if self._failing:
@@ -223,6 +232,26 @@ def _is_redis_error(error: Exception) -> bool:
     from redis.exceptions import RedisError
 
     return isinstance(error, RedisError)
+
+
+def _is_configuration_error(error: Exception) -> bool:
+    """Redis answered, and refused what the settings ask of it when a connection is set up: a
+    database number it does not have (``SELECT``), a wrong or missing user or password
+    (``AUTH``), a command the user may not run. Not an outage: it will not pass by itself."""
+    from redis import exceptions
+
+    refused = (
+        exceptions.AuthenticationError,
+        exceptions.AuthenticationWrongNumberOfArgsError,
+        exceptions.AuthorizationError,
+        exceptions.NoPermissionError,
+    )
+    if isinstance(error, refused):
+        return True
+    text = str(error)
+    if isinstance(error, exceptions.ResponseError):  # what SELECT answers
+        return "DB index is out of range" in text or "invalid DB index" in text
+    return isinstance(error, exceptions.ConnectionError) and text == "Invalid Database"
 
 
 def _read_epoch() -> int | None:
