@@ -129,6 +129,7 @@ def test_the_authors_map_merges_accounts_and_links_users(run_import, tmp_path):
         ("name,slug\nx,y\n", "must name the columns login, author, username"),
         ("login,author\n,jane\n", "row 2: the login is empty"),
         ("login,author\nx,not a slug!\n", "row 2: 'not a slug!' is not a slug"),
+        ("login,author\nx," + "a" * 300 + "\n", r"is too long \(300 characters, at most 255\)"),
         ("login,username\nx,nobody\n", "row 2: there is no user 'nobody'"),
         ("login,author\njdoe,jane\njdoe,john\n", "row 3: the login 'jdoe' is also on row 2"),
         ("login,author\njdoe,jane\u2028doe\n", "row 2: 'jane doe' is not a slug"),

@@ -69,6 +69,8 @@ def test_a_login_of_the_authors_map_the_export_does_not_have_is_reported(run_imp
         "the authors map names the login 'jdeo', which the export does not have (a typo?)" in output
     )
     assert "'jdoe', which" not in output
+    assert "authors_map (1): logins of --authors-map that the export does not have" in output
+    assert "authors (" not in output
 
 
 def test_an_author_slug_of_the_map_in_capitals_finds_the_existing_author(run_import, tmp_path):

@@ -38,7 +38,8 @@ from .survey import Catalog
 MAX_MAP_BYTES = 10 << 20
 MAX_ROWS = 100_000
 COLUMNS = {"login", "author", "username"}
-_SLUG = re.compile(r"[-\w]{1,255}")
+_SLUG_MAX = 255
+_SLUG = re.compile(rf"[-\w]{{1,{_SLUG_MAX}}}")
 
 
 class AuthorsMapError(ValueError):
@@ -94,6 +95,11 @@ def read_authors_map(path: Path) -> dict[str, Mapping]:
             if any(ord(char) < 32 or char == "\x7f" for char in login + author + username):
                 # PostgreSQL refuses a NUL in a query: the user look-up would be a traceback.
                 raise AuthorsMapError(f"{path}, row {number}: it holds a control character")
+            if len(author) > _SLUG_MAX:
+                raise AuthorsMapError(
+                    f"{path}, row {number}: the author slug {values.shown(author)} is too long "
+                    f"({len(author):,} characters, at most {_SLUG_MAX})"
+                )
             if author not in ("", "-") and not _SLUG.fullmatch(author):
                 raise AuthorsMapError(f"{path}, row {number}: {values.shown(author)} is not a slug")
             user = None
@@ -141,7 +147,7 @@ class People:
         known = catalog.authors.keys() | catalog.used_logins | catalog.guest_authors.keys()
         for login in sorted(self.mapping.keys() - known):
             self.report.warn(
-                "authors",
+                "authors_map",
                 f"the authors map names the login {values.shown(login)}, which the export does "
                 "not have (a typo?)",
             )

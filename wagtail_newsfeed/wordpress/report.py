@@ -34,6 +34,7 @@ KINDS = {
     "redirect": "old URLs that could not get a redirect",
     "entry": "liveblog entries left out, or edits of another post's entry imported on their own",
     "authors": "different WordPress logins with the same slug, kept as different authors",
+    "authors_map": "logins of --authors-map that the export does not have",
     "tags": "tags beyond the number a post may hold (MAX_TAGS), left out",
     "restriction": "view restrictions set in Wagtail kept where WordPress asks for another or none",
     "elsewhere": "posts imported before to a page not under --index, which stays where it is",
