@@ -125,6 +125,7 @@ class Importer:
             taxonomy,
             self.report,
             sticky_breaking=self.options.sticky_breaking,
+            site=self.site,
         )
         for item in self.items("Import"):
             self.item(item)

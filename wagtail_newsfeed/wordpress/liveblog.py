@@ -89,8 +89,12 @@ def _key(comment: Comment) -> bool:
 def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
     """The entries of a live blog post as readers last saw them (deleted ones marked)."""
     timed = []
+    seen: set[int] = set()
     for comment in item.comments:
-        if comment.type != "liveblog":
+        if comment.type != "liveblog" or comment.left_out:
+            continue
+        if comment.wp_id in seen:
+            warn("entry", f"entry {comment.wp_id} is in the post twice: the later one was left out")
             continue
         if comment.wp_id is None:
             warn("entry", "an entry without a valid comment id was left out")
@@ -103,6 +107,7 @@ def plan_entries(item: Item, catalog: Catalog, warn: Any) -> list[EntryPlan]:
                 f"entry {comment.wp_id} has no valid time ({values.shown(comment.date_gmt)})",
             )
             continue
+        seen.add(comment.wp_id)
         timed.append((time, comment.wp_id, comment))
     timed.sort(key=lambda row: (row[0], row[1]))
     entries: dict[int, EntryPlan] = {}

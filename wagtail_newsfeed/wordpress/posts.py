@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, Site
 
 from ..local_time import out_of_range
 from ..models import LiveFeedPage
@@ -24,6 +24,7 @@ from . import content, gutenberg, liveblog, values
 from .media import MediaLibrary
 from .people import People
 from .records import Item
+from .redirects import site_paths
 from .report import Report
 from .survey import Catalog, canonical_url, is_liveblog, old_urls, own_urls
 from .taxonomy import Taxonomy
@@ -135,10 +136,12 @@ class Planner:
         report: Report,
         *,
         sticky_breaking: bool = False,
+        site: Site | None = None,
     ) -> None:
         self.catalog, self.media, self.pages = catalog, media, pages
         self.people, self.taxonomy, self.report = people, taxonomy, report
         self.sticky_breaking = sticky_breaking
+        self.site = site
 
     def plan(self, item: Item, *, quiet: bool = False) -> PostPlan:
         wp_id = item.wp_id or 0
@@ -187,6 +190,8 @@ class Planner:
         excerpt = values.plain_text(item.excerpt, 2000)
         self._seo(item, plan, excerpt, warn)
         plan.old_paths = self._theirs(old_urls(self.catalog, item), wp_id, warn)
+        if plan.public:
+            self._permalink(item.link, warn)
         plan.old_paths += self._canonical(item, plan, warn)
         own = set(own_urls(self.catalog, item))
         plan.own_paths = [path for path in plan.old_paths if path in own]
@@ -207,7 +212,18 @@ class Planner:
             published, used = self._fallback_date(item)
             warn("bad_date", f"its date {values.shown(item.date_gmt)} is not a valid date: {used}")
         if status == "future":
-            if published and published > timezone.now():
+            if published and out_of_range(published):
+                # Its publication date is no time the page may hold: it goes live then all the
+                # same, and takes that time as its publication date (``published_at`` defaults
+                # to the first publish).
+                warn(
+                    "note",
+                    f"it is scheduled for {published:%Y-%m-%d %H:%M} UTC, more than a year "
+                    "ahead: scheduled, with no publication date until it goes live",
+                )
+                plan.status, plan.go_live_at = "scheduled", published
+                published = None
+            elif published and published > timezone.now():
                 plan.status, plan.go_live_at = "scheduled", published
             else:
                 warn("note", "it was scheduled for a time now past: published")
@@ -259,6 +275,20 @@ class Planner:
                 )
         return kept
 
+    def _permalink(self, link: str, warn) -> None:
+        """A report line for a public post whose permalink can get no redirect."""
+        if not link:
+            return
+        shown = values.shown(link, 120)
+        parts = values.url_parts(link)
+        path = self.catalog.old_path(link)
+        if parts is None or (path is None and (not parts[0] or parts[0] in self.catalog.hosts)):
+            warn("redirect", f"its permalink {shown} is not a valid URL; no redirect")
+        elif path is None:
+            warn("redirect", f"its permalink {shown} is on another site; no redirect")
+        elif path == "/":
+            warn("redirect", f"its permalink {shown} is the site's home page; no redirect")
+
     def _canonical(self, item: Item, plan: PostPlan, warn) -> list[str]:
         canonical = canonical_url(item)
         if not canonical:
@@ -273,10 +303,12 @@ class Planner:
             )
             return []
         if path and path not in plan.old_paths and path != "/":
-            warn(
-                "canonical",
-                f"canonical URL {values.shown(canonical, 120)} kept as a redirect to the page",
-            )
+            # A URL the site answers itself gets a ``redirect`` line saying so, not this one.
+            if not site_paths([path], self.site, None):
+                warn(
+                    "canonical",
+                    f"canonical URL {values.shown(canonical, 120)} kept as a redirect to the page",
+                )
             return [path]
         if path is None:
             warn(

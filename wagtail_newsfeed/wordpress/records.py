@@ -71,6 +71,8 @@ class Comment:
     type: str = ""
     parent: int | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    #: Left out with a note already (its text is over the cap): no other line about it.
+    left_out: bool = False
 
 
 @dataclass
@@ -170,7 +172,7 @@ def _comment(node: Any, notes: list[str]) -> Comment:
     content = node.first("wp:comment_content")
     if content is not None and content.overflow:
         notes.append(f"liveblog entry {comment.wp_id} is larger than 1 MB and was left out")
-        comment.wp_id = None
+        comment.wp_id, comment.left_out = None, True
     for child in node.children:
         if child.name == "wp:commentmeta":
             _meta(child, comment.meta, notes)
