@@ -197,7 +197,11 @@ async function feedPage(id, params, signal) {
     pinnedSlot,
     pageSize: FEED_PAGE_SIZE,
     interval: params.get("poll") || 5,
-    onFeed: (fresh) => root.querySelector("[data-feed-header]").replaceWith(feedHeader(fresh)),
+    onFeed: (fresh) => {
+      if (signal.aborted) return;
+      document.title = fresh.title;
+      root.querySelector("[data-feed-header]").replaceWith(feedHeader(fresh));
+    },
   });
   signal.addEventListener("abort", () => follower.stop());
   follower.start();

@@ -1,5 +1,8 @@
 // Follows a live feed through delta sync (`GET feeds/<id>/entries/?since=<cursor>`): new, edited,
-// deleted and pinned entries appear without a reload. Polls back off like the site's own
+// deleted and pinned entries appear without a reload. The feed itself (status, title, summary, key
+// events) is read again after a change of entries and, since the delta says nothing about the
+// feed, every `feedEvery`th poll too: a revalidation (`If-None-Match`, a 304 while nothing
+// changed) of the same URL every reader asks for. Polls back off like the site's own
 // live.js: exponential with "equal jitter" after failures (a request that hangs times out and is
 // one), paused while the tab is hidden, stopped for good when the feed is gone (404, 410) or
 // coverage ends. A cursor the API no longer takes (400) is not the end: as docs/api.md asks, the
@@ -8,7 +11,17 @@ import { api } from "./api.js";
 import { fillEntries, renderEntry } from "./entries.js";
 
 export class LiveFollower {
-  constructor({ feed, cursor, list, pinnedSlot, onFeed, interval = 5, maxInterval = 60, pageSize = 50 }) {
+  constructor({
+    feed,
+    cursor,
+    list,
+    pinnedSlot,
+    onFeed,
+    interval = 5,
+    maxInterval = 60,
+    pageSize = 50,
+    feedEvery = 3,
+  }) {
     this.feed = feed;
     this.cursor = cursor;
     this.list = list;
@@ -17,7 +30,12 @@ export class LiveFollower {
     this.interval = Math.max(0.5, Number(interval) || 5) * 1000;
     this.maxInterval = Math.max(this.interval, (Number(maxInterval) || 60) * 1000);
     this.oldestFirst = feed.entry_order === "oldest_first";
+    this.shown = JSON.stringify(feed); // the feed as the page shows it
     this.pageSize = pageSize;
+    // Polls between two reads of the feed when no entry changed (its status can end the coverage
+    // with no entry changing; so can a new title or summary).
+    this.feedEvery = Math.max(1, Math.round(Number(feedEvery)) || 3);
+    this.polls = 0;
     this.failures = 0;
     this.timer = null;
     this.busy = false;
@@ -88,10 +106,14 @@ export class LiveFollower {
   async sync() {
     const options = { signal: this.requests.signal };
     const delta = await api.delta(this.feed.id, this.cursor, options);
-    if (delta.results.length) {
-      this.apply(delta.results);
-      // Key events and coverage status live on the feed itself.
-      this.showFeed(await api.feed(this.feed.id, options));
+    this.polls += 1;
+    if (delta.results.length) this.apply(delta.results);
+    // Key events, coverage status, title and summary live on the feed itself: read it after a
+    // change of entries (key events follow them) and every feedEvery polls (the rest do not).
+    if (delta.results.length || this.polls % this.feedEvery === 0) {
+      // "no-cache": revalidated with the ETag the browser holds (a 304 while nothing changed),
+      // never an answer up to max-age old that misses the change just applied.
+      this.showFeed(await api.feed(this.feed.id, { ...options, cache: "no-cache" }));
     }
     // Only move the cursor once the changes are on the page: a failure retries them.
     this.cursor = delta.cursor;
@@ -115,8 +137,14 @@ export class LiveFollower {
 
   showFeed(feed) {
     if (this.stopped) return;
+    const shown = JSON.stringify(feed);
+    if (shown === this.shown) return; // unchanged (a 304): leave the header as it is
+    this.shown = shown;
+    const oldestFirst = feed.entry_order === "oldest_first";
+    // The other end of the feed is another first page: start over from it on the next poll.
+    if (oldestFirst !== this.oldestFirst) this.startOver = true;
     this.feed = feed;
-    this.oldestFirst = feed.entry_order === "oldest_first";
+    this.oldestFirst = oldestFirst;
     this.onFeed?.(feed);
   }
 
@@ -140,9 +168,13 @@ export class LiveFollower {
         });
         existing?.remove();
         this.pinnedSlot.append(element);
-      } else if (existing && existing.parentElement === this.list) {
+      } else if (
+        existing?.parentElement === this.list &&
+        Date.parse(existing.dataset.displayTime) === Date.parse(item.display_time)
+      ) {
         existing.replaceWith(element); // edited in place
       } else {
+        // New, unpinned, or its display time changed: it goes where the time puts it.
         existing?.remove();
         this.insertInOrder(element, item);
       }

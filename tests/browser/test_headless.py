@@ -368,3 +368,79 @@ def test_headless_answer_for_a_page_the_reader_left_is_never_shown(
     assert reader.locator("[role=alert]").count() == 0
     assert reader.locator("#app").get_attribute("data-ready") == "list"
     context.close()
+
+
+def test_headless_live_page_follows_the_feed_ending_with_no_entry_changing(
+    chromium, live_server, headless_site
+):
+    """The delta says nothing about the feed: the page reads the feed again every few polls, so
+    an editor publishing "ended" (with a new title and summary) reaches it and stops it."""
+    feed = factories.make_feed(headless_site, "Vote count live")
+    first = factories.make_entry(feed, text="Counting goes on.")
+    context = chromium.new_context()
+    reader = context.new_page()
+    polls: list[float] = []
+    feed_reads: list[str] = []  # the If-None-Match of each read of the feed
+
+    def count(response):
+        if "/entries/?since=" in response.url:
+            polls.append(time.monotonic())
+        elif response.url.endswith(f"/api/newsfeed/v1/feeds/{feed.pk}/"):
+            feed_reads.append(response.request.all_headers().get("if-none-match", ""))
+
+    reader.on("response", count)
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=0.5")
+    reader.locator(f"#entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    wait_until(reader, lambda: len(feed_reads) >= 2)  # read again while nothing changed...
+    assert all(feed_reads[1:]), feed_reads  # ...as revalidations of the ETag the browser holds
+    assert reader.locator("[data-status]").get_attribute("data-status") == "live"
+
+    def end_coverage():
+        page = type(feed).objects.get(pk=feed.pk).get_latest_revision_as_object()
+        page.coverage_status = page.Status.ENDED
+        page.title = "Vote count: final result"
+        page.summary = "<p>The count is complete.</p>"
+        page.save_revision().publish()
+
+    while_polled(end_coverage)
+    assert LiveEntry.objects.filter(feed=feed).count() == 1  # no entry changed
+    reader.locator("[data-live][data-live-stopped]").wait_for(timeout=SHOWS_WITHIN_MS)
+    header = reader.locator("[data-feed-header]")
+    assert header.locator("[data-status]").get_attribute("data-status") == "ended"
+    assert header.locator("h1").inner_text() == "Vote count: final result"
+    assert "The count is complete." in header.locator(".summary").inner_text()
+    assert reader.title() == "Vote count: final result"
+    stopped_after = len(polls)
+    reader.wait_for_timeout(2000)  # four poll intervals
+    assert len(polls) == stopped_after  # stopped for good
+    assert reader.locator(f"#entry-{first.pk}").count() == 1
+    context.close()
+
+
+def test_headless_live_entry_whose_display_time_is_edited_moves_to_its_place(
+    chromium, live_server, headless_site
+):
+    feed = factories.make_feed(headless_site, "Summit live")
+    entries = [factories.make_entry(feed, text=f"Update {n}.") for n in range(3)]
+    newest = entries[-1]
+    context = chromium.new_context()
+    reader = context.new_page()
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=0.5")
+    reader.locator(f"#entry-{newest.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    shown = "items => items.map(item => Number(item.dataset.entry))"
+    rows = reader.locator("[data-entries] > [data-entry]")
+    assert rows.evaluate_all(shown) == [e.pk for e in reversed(entries)]  # newest first
+
+    api = APIClient()
+    api.force_authenticate(factories.make_superuser("desk"))
+    url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/{newest.pk}/"
+    edited = while_polled(
+        lambda: api.patch(url, {"display_time": "2020-01-01T00:00:00Z"}, format="json")
+    )
+    assert edited.status_code == 200, edited.content
+    reader.locator(f"#entry-{newest.pk}[data-display-time^='2020-01-01']").wait_for(
+        timeout=SHOWS_WITHIN_MS
+    )
+    # Now the oldest: last, where a reload would put it.
+    assert rows.evaluate_all(shown) == [entries[1].pk, entries[0].pk, newest.pk]
+    context.close()
