@@ -8,10 +8,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import PageLogEntry
 
 from tests import factories
-from wagtail_newsfeed.models import LiveEntry, LiveFeedCounter
+from wagtail_newsfeed.models import LiveEntry, LiveFeedCounter, WebhookDelivery, WebhookEndpoint
+from wagtail_newsfeed.models.webhooks import ENTRIES_CHANGED, WebhookEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +21,23 @@ pytestmark = pytest.mark.django_db
 def bulk(client, action: str, entries):
     data = {"action": action, "id": [str(entry.pk) for entry in entries], "confirm": "yes"}
     return client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
+
+
+def webhook_listening(*feeds) -> WebhookEndpoint:
+    """An endpoint for entry events, which just had a delivery for each feed: the changes wait
+    in the coalescing window (nothing is sent), after the same work as any change."""
+    endpoint = WebhookEndpoint.objects.create(
+        name="Frontend", url="https://hooks.example.com/in", events=list(WebhookEvent.values)
+    )
+    for feed in feeds:
+        WebhookDelivery.objects.create(
+            endpoint=endpoint,
+            event_type=ENTRIES_CHANGED,
+            coalesce_key=f"feed:{feed.pk}",
+            status=WebhookDelivery.Status.SUCCEEDED,
+            delivered_at=timezone.now(),
+        )
+    return endpoint
 
 
 def queries_of_bulk(client, action, entries, capture) -> int:
@@ -30,9 +49,11 @@ def queries_of_bulk(client, action, entries, capture) -> int:
 
 @pytest.mark.parametrize("action", ["unpublish", "delete"])
 def test_a_bulk_action_costs_as_much_for_30_entries_as_for_3(
-    admin_client, feed, news_index, action, django_capture_on_commit_callbacks
+    admin_client, feed, news_index, action, django_capture_on_commit_callbacks, settings
 ):
     other = factories.make_feed(news_index, "Count night live")
+    settings.WAGTAIL_NEWSFEED = {**settings.WAGTAIL_NEWSFEED, "WEBHOOK_COALESCE_SECONDS": 600}
+    endpoint = webhook_listening(feed, other)
     few = [factories.make_entry(feed) for _ in range(3)] + [factories.make_entry(other)]
     many = [factories.make_entry(feed) for _ in range(30)] + [factories.make_entry(other)]
 
@@ -45,6 +66,8 @@ def test_a_bulk_action_costs_as_much_for_30_entries_as_for_3(
         assert not changed.filter(deleted_at__isnull=True).exists()
     else:
         assert not changed.filter(status=LiveEntry.Status.PUBLISHED).exists()
+    announced = WebhookDelivery.objects.filter(endpoint=endpoint, status="pending")
+    assert announced.count() == 2  # one per feed, waiting in the window
     logged = PageLogEntry.objects.filter(action=f"wagtail_newsfeed.entry.{action}")
     assert sorted(logged.values_list("data__entry__id", flat=True)) == sorted(
         entry.pk for entry in few + many

@@ -1,6 +1,7 @@
 """The feed-version cache behind delta sync: quiet polls skip the database, changes never wait."""
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -136,3 +137,20 @@ def test_a_cursor_ahead_of_the_feed_is_a_400_naming_since_despite_the_cache(
     response = poll(api, feed, delta.encode_cursor(feed, current + 2))
     assert response.status_code == 400, response.content
     assert list(response.json()["errors"]) == ["since"]
+
+
+@pytest.mark.parametrize("change", ["delete", "unpublish"])
+def test_a_poll_during_the_feeds_removal_caches_nothing_that_outlives_it(
+    api, feed, change, django_capture_on_commit_callbacks
+):
+    cursor = current_cursor(api, feed)
+    feed_id = feed.pk
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        getattr(feed, change)()
+        # A poll in another process before the commit still sees the feed: it caches its version.
+        delta.remember_feed_version(feed_id, 1)
+    assert delta.cached_feed_version(feed_id) is None
+    response = APIClient().get(
+        reverse("wagtail_newsfeed_api:feed-entries", args=[feed_id]), {"since": cursor}
+    )
+    assert response.status_code == 404

@@ -11,8 +11,13 @@ follow, and every cache of the app goes through them:
   those responses show calls ``bump_generation()``. With a shared cache the generation is a
   token in the cache, replaced when the change is made and again when it commits (a request
   in between could have cached the old content under the new token). Otherwise it is a row in
-  the database, moved on in the same transaction as the change: one indexed read per request
-  instead of none, and every process sees the change on its next request.
+  the database, moved on in the same transaction as the change: one read per request instead of
+  none, and every process sees the change on its next request.
+- Live entry changes move no generation row: the API generation read from the database adds up
+  the feeds' counters (``LiveFeedCounter``), which every entry change already moves on in its
+  own transaction, under the lock of its own feed (``entry_rules``). A row every change of
+  every feed moved on would make the writers of all feeds wait for each other, and moving it
+  after the commit (where nothing waits) could hang or fail a write already made.
 
 A page passing its ``expire_at`` sends no signal until ``publish_scheduled`` runs, so the
 generations of content that shows pages (``EXPIRING_GENERATIONS``) also carry the number of
@@ -37,7 +42,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.memcached import BaseMemcachedCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Min, Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -165,6 +170,8 @@ def _stored_generation(name: str) -> str:
         if value is None:  # the cache is unreachable: a token that no cached response carries
             return f"none{uuid.uuid4().hex}"
         return str(value)
+    if name == API_GENERATION:
+        return "db{}.{}".format(*_database_values_with_entries(name))
     return f"db{_database_value(name)}"
 
 
@@ -174,9 +181,18 @@ def bump_generation(name: str = API_GENERATION) -> None:
         # A deleted token is replaced by a new one on the next read (``generation``).
         key = _cache_key(name)
         cache.delete(key)
-        transaction.on_commit(lambda: cache.delete(key))
+        transaction.on_commit(lambda: cache.delete(key), robust=True)  # committed: log
         return
     _bump_database_value(name)
+
+
+def entries_changed() -> None:
+    """Live entries changed, in the transaction that moved their feed's counter on: what the
+    API shows of them (their authors' visibility) is stale. With a shared cache the token is
+    replaced, now and at commit; in the database the counter has moved the generation already
+    (``_database_values_with_entries``), so nothing more is written or locked."""
+    if cache_is_shared():
+        bump_generation(API_GENERATION)
 
 
 def shared_cache_epoch() -> int:
@@ -195,6 +211,29 @@ def _database_value(name: str) -> int:
 
     value = CacheGeneration.objects.filter(name=name).values_list("value", flat=True).first()
     return value or 0
+
+
+def _database_values_with_entries(name: str) -> tuple[int, int]:
+    """The generation row ``name`` and the sum of every feed's counter, in one query (one
+    snapshot). The sum only grows while the row stays put: counters only go up, and deleting a
+    feed (which drops its counter) moves the row on (``signal_handlers``). Its cost follows the
+    number of feeds, not of entries."""
+    from .models import CacheGeneration, LiveFeedCounter
+
+    def quoted(model: Any, field: str = "") -> str:
+        meta = model._meta
+        return connection.ops.quote_name(meta.get_field(field).column if field else meta.db_table)
+
+    generations, counters = quoted(CacheGeneration), quoted(LiveFeedCounter)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT {quoted(CacheGeneration, 'value')} FROM {generations} "
+            f"WHERE {quoted(CacheGeneration, 'name')} = %s), "
+            f"(SELECT SUM({quoted(LiveFeedCounter, 'version')}) FROM {counters})",
+            [name],
+        )
+        value, entries = cursor.fetchone()
+    return value or 0, entries or 0
 
 
 def _bump_database_value(name: str) -> None:

@@ -9,6 +9,7 @@ API and the reader pages all call these functions; none of them writes entries o
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,7 +26,7 @@ from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import PageLogEntry
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from . import delta
+from . import caching, delta
 from .conf import settings
 from .local_time import is_ahead, out_of_range
 from .models import LiveEntry, LiveFeedCounter, LiveFeedPage
@@ -35,6 +36,8 @@ from .xml import one_line
 #: Sent after the transaction that changed entries has committed.
 #: Arguments: ``feed`` (LiveFeedPage), ``entries`` (list of LiveEntry), ``action`` (str).
 entries_changed = Signal()
+
+logger = logging.getLogger(__name__)
 
 EDITABLE_FIELDS = {"headline", "body", "display_time", "is_pinned", "is_key_event", "status"}
 
@@ -225,15 +228,29 @@ def submitted_entry(feed: LiveFeedPage, user: Any, submission: str) -> LiveEntry
 
 
 def _notify(feed: LiveFeedPage, entries: list[LiveEntry], action: str) -> None:
+    """In the change's transaction: what caches must know before it commits. Once it has
+    committed the write is made: what follows (cache deletes, purges, webhooks) can only be
+    logged when it fails, never turn the write's answer into an error a client would retry."""
     # Forget the cached version now and again at commit: a poll between the two could have
     # cached the version this transaction is about to replace.
     delta.forget_feed_version(feed.pk)
+    caching.entries_changed()
 
     def committed() -> None:
         delta.forget_feed_version(feed.pk)
-        entries_changed.send(sender=LiveEntry, feed=feed, entries=entries, action=action)
+        sent = entries_changed.send_robust(
+            sender=LiveEntry, feed=feed, entries=entries, action=action
+        )
+        for receiver, answer in sent:
+            if isinstance(answer, Exception):
+                logger.error(
+                    "After a committed change to entries of feed %s, %s failed.",
+                    feed.pk,
+                    getattr(receiver, "__qualname__", receiver),
+                    exc_info=answer,
+                )
 
-    transaction.on_commit(committed)
+    transaction.on_commit(committed, robust=True)
 
 
 def import_entries(

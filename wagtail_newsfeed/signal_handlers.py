@@ -6,10 +6,12 @@ Connected in ``WagtailNewsfeedConfig.ready()``. Handlers accept any page built o
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.signals import request_finished, request_started
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from wagtail.documents import get_document_model
@@ -39,6 +41,8 @@ from .models import (
 from .webhooks import access as webhook_access
 from .webhooks import budget as webhook_budget
 from .webhooks import events as webhook_events
+
+logger = logging.getLogger(__name__)
 
 
 def remember_listings(instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
@@ -113,6 +117,30 @@ def image_deleting(instance: Any, **kwargs: Any) -> None:
     entry_rules.restamp_entries(_bylined_by(Author.objects.filter(photo=instance).values("pk")))
 
 
+def _restamp_feeds_at_or_below(page: Any) -> None:
+    """Every entry of the live feeds at or below ``page`` has a new ``url``: they get new
+    versions, so delta sync gives them again (``entry_rules.restamp_entries``: one read and one
+    update per feed). Wagtail sends the move and the new slug after its commit: a failure here is
+    logged (``_in_the_change``)."""
+    path = Page.objects.filter(pk=page.pk).values_list("path", flat=True).first()
+    if path is not None:
+        entries = LiveEntry.objects.filter(feed__path__startswith=path)
+        _in_the_change(lambda: entry_rules.restamp_entries(entries))
+
+
+def entries_moved(
+    instance: Any, url_path_before: str = "", url_path_after: str = "", **kwargs: Any
+) -> None:
+    """A feed, or a page above feeds, moved to a new URL (not a reorder among siblings)."""
+    if url_path_before != url_path_after:
+        _restamp_feeds_at_or_below(instance)
+
+
+def entries_renamed(instance: Any, **kwargs: Any) -> None:
+    """A feed, or a page above feeds, given a new slug."""
+    _restamp_feeds_at_or_below(instance)
+
+
 def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
     """After a new slug (Wagtail sends this after commit): an article's or feed's old URL; for
     any other page, what named the pages below it at their old URLs (``purging.section_urls``:
@@ -183,11 +211,14 @@ def entries_were_changed(feed: Any, entries: Any = (), **kwargs: Any) -> None:
 
 def feed_page_changed(instance: Any, **kwargs: Any) -> None:
     """Publishing, unpublishing or deleting a feed may change whether it is visible:
-    drop its cached version so the next poll asks the database
+    drop its cached version now and once the change commits (a poll in between could have
+    cached it again from what the database showed before), so the next poll asks the database
     (``delta.cached_feed_version``).
     Any page will do (a cache delete of a missing key is cheap). Moves and view restrictions
     reach the feeds below the page too (``forget_feed_versions_below``)."""
-    delta.forget_feed_version(instance.pk)
+    feed_id = instance.pk
+    delta.forget_feed_version(feed_id)
+    transaction.on_commit(lambda: delta.forget_feed_version(feed_id), robust=True)
 
 
 def forget_feed_versions_below(instance: Any, **kwargs: Any) -> None:
@@ -207,33 +238,56 @@ def forget_feed_versions_below(instance: Any, **kwargs: Any) -> None:
             delta.forget_feed_version(feed_id)
 
     forget()
-    transaction.on_commit(forget)
+    transaction.on_commit(forget, robust=True)
+
+
+def _in_the_change(bump: Callable[[], None]) -> None:
+    """Run ``bump`` as part of the change that sent the signal. In its transaction a failure
+    fails the change (nothing saved). Outside one (a plain save in autocommit) the change is
+    committed already: a failure is logged, and is not the change's answer."""
+    if connection.in_atomic_block:
+        bump()
+        return
+    try:
+        bump()
+    except DatabaseError:
+        logger.exception("A change was saved, but its cache generation could not be moved on.")
 
 
 def api_content_changed(**kwargs: Any) -> None:
-    """What the API's cached article and taxonomy responses show may have changed (a live
-    entry's change may make its authors visible or hidden)."""
-    caching.bump_generation()
+    """What the API's cached article and taxonomy responses show may have changed. (Live
+    entries move it in their own transaction: ``caching.entries_changed``.)"""
+    _in_the_change(caching.bump_generation)
 
 
 def rendered_content_changed(**kwargs: Any) -> None:
     """A page's URL or visibility, an author's name, an image, a document or a Site changed:
     pieces of reader pages that link to or show them are rendered afresh (``fragments``). Live
     entry changes are not among these: an entry's version keys its own pieces."""
-    fragments.renders_changed()
+    _in_the_change(fragments.renders_changed)
+
+
+def page_saved(instance: Any, update_fields: Any = None, raw: bool = False, **kwargs: Any) -> None:
+    """A full save of a page: what publishing, unpublishing and moving a page do (a draft's
+    revision saves only some fields). Its generations move on here, inside ``Page.save``'s
+    transaction: ``page_published``, ``page_unpublished`` and ``post_page_move`` come after
+    Wagtail has committed, where a bump could wait on another transaction's lock, or fail,
+    after the change is made."""
+    if raw or update_fields is not None or not isinstance(instance, Page):
+        return
+    api_content_changed()
+    rendered_content_changed()
 
 
 def alias_created(instance: Any, created: bool = False, raw: bool = False, **kwargs: Any) -> None:
     """A live alias is a new live page, but Wagtail's create-alias action sends no
-    ``page_published`` (a copy kept live does): what a publication moves, purges and tells
-    webhooks of, creating one does too."""
+    ``page_published`` (a copy kept live does): what a publication purges and tells webhooks
+    of, creating one does too (its save has moved the generations on: ``page_saved``)."""
     if not created or raw or not getattr(instance, "live", False):
         return
     if getattr(instance, "alias_of_id", None) is None:
         return
     for handler in (
-        api_content_changed,
-        rendered_content_changed,
         feed_page_changed,
         _page_changed,
         webhook_events.page_published,
@@ -242,8 +296,8 @@ def alias_created(instance: Any, created: bool = False, raw: bool = False, **kwa
 
 
 def register_signal_handlers() -> None:
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(api_content_changed, dispatch_uid=f"newsfeed_api_cache_{id(signal)}")
+    # Publishing, unpublishing and moving a page: in its transaction (``page_saved``).
+    post_save.connect(page_saved, dispatch_uid="newsfeed_generations_page_saved")
     # A collection made private hides its documents (serialization.public_document).
     privacy = (PageViewRestriction, CollectionViewRestriction, Collection)
     for model in (Topic, Author, Source, *privacy, Site, get_image_model(), get_document_model()):
@@ -253,10 +307,10 @@ def register_signal_handlers() -> None:
                 sender=model,
                 dispatch_uid=f"newsfeed_api_cache_{model._meta.label}_{id(signal)}",
             )
-    # Deleting a page deletes its specific row too; Django sends that model's signals.
+    # Deleting a page deletes its specific row too; Django sends that model's signals. A feed
+    # deleted takes its counter, which the API generation adds up (``caching``), with it.
     post_delete.connect(api_content_changed, sender=NewsArticlePage, dispatch_uid="nf_api_del")
-    for signal in (page_published, page_unpublished, post_page_move):
-        signal.connect(rendered_content_changed, dispatch_uid=f"newsfeed_render_{id(signal)}")
+    post_delete.connect(api_content_changed, sender=LiveFeedPage, dispatch_uid="nf_api_feed_del")
     for model in (
         Page,
         Topic,
@@ -298,12 +352,13 @@ def register_signal_handlers() -> None:
     post_save.connect(author_saved, sender=Author, dispatch_uid="nf_restamp_author_saved")
     pre_delete.connect(author_deleting, sender=Author, dispatch_uid="nf_restamp_author_del")
     pre_delete.connect(image_deleting, sender=get_image_model(), dispatch_uid="nf_restamp_img")
+    post_page_move.connect(entries_moved, dispatch_uid="nf_restamp_page_moved")
+    page_slug_changed.connect(entries_renamed, dispatch_uid="nf_restamp_page_renamed")
     for model in (Topic, Author, Source):
         label = model._meta.label
         post_save.connect(taxonomy_saved, sender=model, dispatch_uid=f"nf_purge_{label}_save")
         pre_delete.connect(taxonomy_deleted, sender=model, dispatch_uid=f"nf_purge_{label}_del")
     entries_changed.connect(entries_were_changed, dispatch_uid="newsfeed_purge_entries")
-    entries_changed.connect(api_content_changed, dispatch_uid="newsfeed_api_cache_entries")
     # Webhooks: what they send, and when, is decided in webhooks/events.py.
     pre_save.connect(webhook_events.remember_liveness, dispatch_uid="newsfeed_webhook_live")
     page_published.connect(webhook_events.page_published, dispatch_uid="newsfeed_webhook_pub")

@@ -10,12 +10,14 @@ No test waits for a cache to expire (and the settings make the feed-version cach
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
-from tests.processes.harness import Helper, Response, Server, serve
+from tests.processes.harness import Helper, Response, Server, database_is_sqlite, serve
 
 pytestmark = pytest.mark.processes
 
@@ -65,7 +67,14 @@ def slugs(response: Response) -> list[str]:
 
 
 #: One story per scenario, each changed by its own test only, so the tests may run in any order.
-SCENARIOS = ("unpublish", "restrict", "delete_in_helper", "delete_over_http", "post_over_http")
+SCENARIOS = (
+    "unpublish",
+    "restrict",
+    "delete_in_helper",
+    "delete_over_http",
+    "post_over_http",
+    "post_while_generation_locked",
+)
 
 
 @pytest.fixture(scope="module")
@@ -203,19 +212,58 @@ def test_an_entry_posted_through_one_server_is_in_the_next_poll_of_the_other(
         headers={"Authorization": f"Token {newsroom['token']}"},
     )
     assert response.status == 201, str(response)
-    posted = response.json()
 
+    delta_brings([first, second], story, response.json()["id"])  # the other server first
+
+
+def delta_brings(servers: list[Server], story: Story, entry_id: int) -> None:
     expect = Expectations()
-    for server in (first, second):  # the server that did not take the post first
+    for server in servers:
         poll = server.get(story.delta)
         results = poll.json()["results"] if poll.status == 200 else []
         expect.check(
             server,
-            [(row["id"], row.get("deleted")) for row in results] == [(posted["id"], False)],
-            f"delta should bring entry {posted['id']}",
+            [(row["id"], row.get("deleted")) for row in results] == [(entry_id, False)],
+            f"delta should bring entry {entry_id}",
             poll,
         )
     expect.assert_none()
+
+
+@pytest.mark.skipif(database_is_sqlite(), reason="row locks: SQLite locks the whole database")
+def test_an_entry_posted_while_the_generation_row_is_locked_answers_at_once(
+    servers, site, newsroom, stories
+):
+    """Another transaction holds the API generation's row (a page being published, say): the
+    entry write neither waits for it nor fails once committed, and every process sees it."""
+    import psycopg
+
+    story = warm(servers, stories["post_while_generation_locked"])
+    first, second = servers
+    url = urlsplit(site.database.url)._replace(scheme="postgresql").geturl()
+    with psycopg.connect(url) as holder:  # a transaction until the block ends (rolled back)
+        holder.execute(
+            "INSERT INTO wagtail_newsfeed_cachegeneration (name, value) VALUES ('api', 0) "
+            "ON CONFLICT (name) DO NOTHING"
+        )
+        holder.commit()
+        holder.execute(
+            "SELECT * FROM wagtail_newsfeed_cachegeneration WHERE name = 'api' FOR UPDATE"
+        )
+        started = time.monotonic()
+        response = second.request(
+            "POST",
+            story.entries,
+            {"body": [{"type": "paragraph", "value": "<p>Breaking</p>"}]},
+            headers={"Authorization": f"Token {newsroom['token']}"},
+            connection=second.connect(timeout=8),
+        )
+        took = time.monotonic() - started
+        assert response.status == 201, str(response)
+        assert took < 4, f"the write waited {took:.1f} s for the generation row"
+        delta_brings([first, second], story, response.json()["id"])
+        holder.rollback()
+    delta_brings([first, second], story, response.json()["id"])
 
 
 def test_a_newly_published_article_is_listed_by_every_process(servers, helper, newsroom, stories):
