@@ -66,14 +66,43 @@ class NewsPageChooserBlock(BoundedIdChooserMixin, blocks.PageChooserBlock):
     canonical_module_path = "wagtail.blocks.PageChooserBlock"
 
 
+class ReaderRichText(RichText):
+    """A paragraph's value: its ``source`` as stored (what the editor opens and the validator
+    reads), shown to readers cleaned by the block's whitelist (``serialization.rich_text_html``)
+    wherever a template renders it, ``|richtext`` included."""
+
+    def __init__(self, source: str | None, features: Any = None) -> None:
+        super().__init__(source)
+        self.features = features
+
+    def __html__(self) -> str:
+        from django.template.loader import render_to_string
+
+        html = serialization.rich_text_html(self.source, features=self.features)
+        return render_to_string("wagtailcore/shared/richtext.html", {"html": html})
+
+
 class ParagraphBlock(blocks.RichTextBlock):
     def __init__(self, **kwargs):
         kwargs.setdefault("features", RICH_TEXT_FEATURES)
         super().__init__(**kwargs)
 
+    def _reader_value(self, value: Any) -> ReaderRichText:
+        return ReaderRichText(value.source if isinstance(value, RichText) else value, self.features)
+
+    def to_python(self, value: Any) -> ReaderRichText:
+        return self._reader_value(super().to_python(value))
+
+    def normalize(self, value: Any) -> ReaderRichText:
+        return self._reader_value(super().normalize(value))
+
+    def value_from_form(self, value: Any) -> ReaderRichText:
+        return self._reader_value(super().value_from_form(value))
+
     def get_api_representation(self, value, context=None):
-        """HTML with internal page and document links resolved."""
-        return serialization.rich_text_html(value.source if value else "", context)
+        """HTML cleaned by the block's whitelist, internal page and document links resolved."""
+        source = value.source if value else ""
+        return serialization.rich_text_html(source, context, self.features)
 
     def get_form_state(self, value: Any) -> Any:
         """Rich text stored in a shape Draftail cannot open (written before the validator

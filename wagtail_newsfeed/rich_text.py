@@ -8,6 +8,10 @@ saving unchanged in the editor changes nothing). Input may use the stored form o
 links (``<a linktype="page" id="3">``, what API clients and exports carry) or the editor form
 (``data-linktype``/``data-id``).
 
+``clean_stored`` does the same on the way out: stored rich text is put through the same
+whitelist before any reader, API client or feed sees it, so a value stored around the validator
+(an ORM ``update()``, a data migration, a script, rows older than a rule) cannot reach a page.
+
 ``references`` lists the internal links and embeds of stored rich text, for the validator to
 check that each id is well formed and points at something the writer may choose.
 
@@ -20,7 +24,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from bs4 import BeautifulSoup
@@ -36,6 +40,7 @@ from wagtail.rich_text import features as feature_registry
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
 
 from .converters import parse_id
+from .xml import xml_safe
 
 
 def _escape(text: str) -> str:
@@ -173,6 +178,35 @@ def sanitise(html: str, features: list[str] | tuple[str, ...] | None = None) -> 
     if not html:
         return ""
     return _whitelister(tuple(features) if features is not None else None).clean(html)
+
+
+#: Stored values up to this long are memoised by ``clean_stored`` (a paragraph, a summary); longer
+#: ones are cleaned each time, so the memo stays small (``_CLEANED_KEPT`` of them at most).
+_MEMO_MAX_CHARS = 20_000
+_CLEANED_KEPT = 2048
+
+
+def clean_stored(html: str | None, features: list[str] | tuple[str, ...] | None = None) -> str:
+    """Stored rich text as the write path would have stored it (``xml_safe``, then ``sanitise``
+    for ``features``): what every surface shows, since a value can reach the database without
+    being validated. Clean stored text comes back unchanged; text nested too deep to be cleaned
+    is shown as its plain paragraphs."""
+    if not html:
+        return ""
+    key = tuple(features) if features is not None else None
+    if len(html) > _MEMO_MAX_CHARS:
+        return _cleaned(html, key)
+    return _cleaned_memo(html, key)
+
+
+def _cleaned(html: str, features: tuple[str, ...] | None) -> str:
+    try:
+        return sanitise(xml_safe(html), features)
+    except NestingError:
+        return plain_paragraphs(xml_safe(html))
+
+
+_cleaned_memo = lru_cache(maxsize=_CLEANED_KEPT)(_cleaned)
 
 
 class _OfflineLinkHandler(LinkElementHandler):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
 from django.utils.encoding import punycode
 from wagtail.images import get_image_model
@@ -44,9 +45,27 @@ def iso_datetime(value: datetime | None) -> str | None:
     return value.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def rich_text_html(source: str | None, context: dict[str, Any] | None = None) -> str:
-    """Stored rich text as front-end HTML: internal page and document links resolved to URLs."""
-    return expand_db_html(source or "") if source else ""
+def rich_text_html(
+    source: str | None,
+    context: dict[str, Any] | None = None,
+    features: list[str] | tuple[str, ...] | None = None,
+) -> str:
+    """Stored rich text as front-end HTML: cleaned again by the editor's whitelist for
+    ``features`` (``rich_text.clean_stored``: a stored value may never have been validated),
+    then internal page and document links resolved to URLs."""
+    from .rich_text import clean_stored  # Wagtail's admin converters: not at load time
+
+    return expand_db_html(clean_stored(source, features)) if source else ""
+
+
+def rich_text_field_html(instance: Any, name: str, context: dict[str, Any] | None = None) -> str:
+    """The ``name`` rich-text field of ``instance`` as front-end HTML (``rich_text_html``),
+    cleaned by that field's own features (Wagtail's defaults if it names none)."""
+    try:
+        features = getattr(instance._meta.get_field(name), "features", None)
+    except (AttributeError, FieldDoesNotExist):
+        features = None
+    return rich_text_html(getattr(instance, name, None), context, features)
 
 
 def rendition_specs() -> dict[str, str]:

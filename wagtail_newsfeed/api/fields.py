@@ -73,10 +73,17 @@ class CorrectionsJSONField(_ReadOnly):
 
 
 class RichTextHTMLField(_ReadOnly):
-    """Stored rich text as HTML with links resolved."""
+    """A stored rich-text field as HTML, cleaned by that field's features, links resolved
+    (``serialization.rich_text_field_html``)."""
+
+    def get_attribute(self, instance: Any) -> Any:
+        *path, name = self.source_attrs
+        for attr in path:
+            instance = getattr(instance, attr)
+        return serialization.rich_text_field_html(instance, name, self.context)
 
     def to_representation(self, value: Any) -> Any:
-        return serialization.rich_text_html(value, self.context)
+        return value
 
 
 def _utc_datetime() -> serializers.Field:

@@ -346,7 +346,7 @@ class FeedSerializer(_PageBase):
 
     @extend_schema_field(serializers.CharField(help_text="HTML with links resolved."))
     def get_summary(self, feed: Any) -> str:
-        return serialization.rich_text_html(feed.summary, self.context)
+        return serialization.rich_text_field_html(feed, "summary", self.context)
 
     @extend_schema_field(UTCDateTimeField(allow_null=True))
     def get_coverage_start(self, feed: Any) -> str | None:

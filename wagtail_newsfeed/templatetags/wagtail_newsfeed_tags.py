@@ -47,6 +47,19 @@ def newsfeed_text(value: Any) -> str:
 
 
 @register.simple_tag
+def newsfeed_rich_text(instance: Any, name: str) -> str:
+    """A page's rich-text field as ``|richtext`` shows it, cleaned first by that field's
+    features (``serialization.rich_text_field_html``): a stored value may never have been
+    validated, and ``|richtext`` shows what is stored."""
+    from django.template.loader import render_to_string
+
+    from ..serialization import rich_text_field_html
+
+    html = rich_text_field_html(instance, name)
+    return render_to_string("wagtailcore/shared/richtext.html", {"html": html})
+
+
+@register.simple_tag
 def newsfeed_renditions(image: Any, *specs: str) -> list[Any]:
     """``image``'s renditions for ``specs``, in order, leaving out those that cannot be made:
     none for an image whose file is missing, unreadable or not an image at all (Wagtail's own

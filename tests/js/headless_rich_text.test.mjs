@@ -1,0 +1,33 @@
+// The reference headless frontend's richText(): the API's rich text, with only rich text tags and
+// safe links kept all the same (a second line of defence behind the API's own cleaning).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { JSDOM } from "jsdom";
+
+const dom = new JSDOM("<!doctype html><body></body>", { url: "https://front.example/story" });
+globalThis.window = dom.window;
+globalThis.document = dom.window.document;
+globalThis.Node = dom.window.Node;
+const { richText } = await import("../../example_site/headless/dom.js");
+
+test("scripts, handlers and javascript: links never reach the page", () => {
+  const element = richText(
+    "div",
+    { class: "block-paragraph" },
+    '<p><img src=x onerror="window.__xss=1"><a href="javascript:alert(1)" onclick="x()">js</a>' +
+      "<script>window.__xss=2</script><svg onload=\"x()\"><b>words</b></svg></p>",
+  );
+  assert.equal(element.innerHTML, "<p><a>js</a><b>words</b></p>");
+});
+
+test("clean rich text is kept as the API gave it", () => {
+  const html =
+    '<p>A <a href="https://example.org/a?b=1&amp;c=2">link</a>, <b>bold</b> and <i>it</i></p>' +
+    '<ul><li>One<br>two</li></ul><p><a href="mailto:desk@example.org">mail</a> <a href="#top">up</a></p>';
+  assert.equal(richText("div", {}, html).innerHTML, html);
+});
+
+test("relative links are made absolute on the frontend's address", () => {
+  const element = richText("div", {}, '<p><a href="/news/story/">story</a></p>');
+  assert.equal(element.innerHTML, '<p><a href="https://front.example/news/story/">story</a></p>');
+});
