@@ -278,3 +278,41 @@ def test_a_topic_listing_is_shared_as_its_topic(client, news_index):
     assert tags["og:title"] == tags["twitter:title"] == [f"Science | {news_index.title}"]
     assert tags["og:description"] == ["Research & discovery."]
     assert plain["og:title"] == [news_index.title]
+
+
+#: What an ORM write, a script or an old import can leave in a name: the escape and delete
+#: controls and a non-character are dropped, a vertical tab is a space.
+CONTROLS = "\x1bSci\x7fence\ufffe\x0bnews"
+
+
+def test_share_tags_drop_stored_control_characters(client, news_index, public_site):
+    from wagtail_newsfeed.models import Topic
+
+    topic = factories.make_topic("Science")
+    article = factories.make_article(news_index, "Story", topics=[topic])
+    Topic.objects.filter(pk=topic.pk).update(name=CONTROLS, description=f"Re{CONTROLS}")
+    NewsArticlePage.objects.filter(pk=article.pk).update(
+        title="A\x1b title\x0bhere", standfirst=f"Stand\x7f{CONTROLS}"
+    )
+    article.refresh_from_db()
+
+    by_topic = head(client.get(news_index.url, {"topic": topic.slug}).content.decode())
+    story = head(client.get(article.url).content.decode())
+
+    assert by_topic["og:title"] == ["Science news | News"]
+    assert by_topic["og:description"] == ["ReScience news"]
+    assert story["og:title"] == ["A title here"]
+    assert story["og:description"] == ["StandScience news"]
+    assert story["article:section"] == ["Science news"]
+
+
+def test_a_topic_of_invisible_characters_leaves_the_index_title(client, news_index):
+    from wagtail_newsfeed.models import Topic
+
+    topic = factories.make_topic("Science")
+    factories.make_article(news_index, "Story", topics=[topic])
+    Topic.objects.filter(pk=topic.pk).update(name="\u200b\x1b")
+
+    tags = head(client.get(news_index.url, {"topic": topic.slug}).content.decode())
+
+    assert tags["og:title"] == ["News"]

@@ -26,7 +26,7 @@ from ..rendering import plain_text
 from ..serialization import image_renditions
 from ..sites import absolute_url
 from ..visibility import is_page_visible
-from ..xml import xml_safe
+from ..xml import one_line, xml_safe
 
 register = template.Library()
 
@@ -47,10 +47,17 @@ def html_datetime(value: datetime | date | None) -> str:
     return ""
 
 
+def _line(value: Any) -> str:
+    """Stored text (a title, a topic's name) as one line for a share tag, cleaned as headlines
+    are (``xml.one_line``): a control character or non-character written straight into the
+    database never reaches a meta tag, and text of invisible characters alone is empty."""
+    return one_line(str(value or ""))
+
+
 def _text(value: Any) -> str:
     """A plain-text field (``search_description``) as one line for a share card: its words as
-    written, never read as HTML (the template escapes them)."""
-    return Truncator(" ".join(str(value or "").split())).chars(DESCRIPTION_CHARS)
+    written (``_line``), never read as HTML (the template escapes them)."""
+    return Truncator(" ".join(_line(value).split())).chars(DESCRIPTION_CHARS)
 
 
 def _rich_text(value: Any) -> str:
@@ -80,7 +87,7 @@ def share_meta(
     page = page.specific
     meta: dict[str, Any] = {
         "canonical": canonical_url(page, request, query),
-        "title": page.seo_title or page.title,
+        "title": _line(page.seo_title) or _line(page.title),
         "site_name": publisher_name(request),
         "type": "website",
         "description": _text(page.search_description),
@@ -97,7 +104,7 @@ def share_meta(
             description=meta["description"] or _text(page.standfirst),
             published=html_datetime(published),
             modified=html_datetime(max(modified, published) if published else modified),
-            section=next(iter(page_sections(page)), ""),
+            section=_section(page),
             image=_image(page_image(page), request),
         )
     elif isinstance(page, LiveFeedMixin):
@@ -111,17 +118,22 @@ def share_meta(
             description=meta["description"] or _rich_text(page.summary),
             published=html_datetime(page.first_published_at),
             modified=html_datetime(modified),
-            section=next(iter(page_sections(page)), ""),
+            section=_section(page),
             image=_image(page_image(page), request),
         )
     elif isinstance(page, NewsIndexPage) and topic is not None:
         meta.update(
-            title=f"{topic.name} | {meta['title']}",
+            title=" | ".join(filter(None, [_line(topic.name), meta["title"]])),
             description=_text(topic.description) or meta["description"] or _rich_text(page.intro),
         )
     elif isinstance(page, NewsIndexPage):
         meta["description"] = meta["description"] or _rich_text(page.intro)
     return meta
+
+
+def _section(page: Page) -> str:
+    """The first section the story is filed in with a name that shows (``jsonld.page_sections``)."""
+    return next(filter(None, map(_line, page_sections(page))), "")
 
 
 def _image(image: Any, request: HttpRequest | None) -> dict[str, Any] | None:
