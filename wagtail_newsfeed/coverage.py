@@ -60,11 +60,9 @@ class _PublishStatus(PublishPageRevisionAction):
     """Wagtail's publish of a page revision, except that a workflow in progress is left alone:
     what it publishes is the live content and a new status, not the edits under review."""
 
-    def _after_publish(self) -> None:
-        # ``current_workflow_state`` reads this (Wagtail's prefetch of the active workflow
-        # states) instead of the database: to the cancel on publish, the page has none.
-        self.object._current_workflow_states = []
-        super()._after_publish()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.object.publishing_coverage_only = True
 
 
 def coverage_lock_message(user: Any, feed: LiveFeedPage) -> str | None:

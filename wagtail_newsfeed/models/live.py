@@ -151,6 +151,10 @@ class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
     parent_page_types = ["wagtail_newsfeed.NewsIndexPage"]
     subpage_types: list[str] = []
     search_fields = Page.search_fields + LiveFeedMixin.search_fields
+    #: Set on the copy a one-click coverage change publishes (``coverage.set_coverage_status``):
+    #: it publishes the live content and a new status, not the edits under review, so to
+    #: Wagtail's cancel-on-publish it has no workflow in progress and the review goes on.
+    publishing_coverage_only = False
     # JSON shapes from ``api.fields``, attached in ``AppConfig.ready()``.
     api_fields = [
         APIField("summary"),
@@ -163,6 +167,12 @@ class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
     class Meta:
         verbose_name = _("live feed")
         verbose_name_plural = _("live feeds")
+
+    @property
+    def current_workflow_state(self) -> Any:
+        if self.publishing_coverage_only:
+            return None
+        return super().current_workflow_state
 
 
 class LiveFeedCounter(models.Model):
