@@ -37,7 +37,7 @@ from .conf import settings
 
 #: Part of every key: raised when what a piece holds changes shape (a new field, another time
 #: format), so an upgrade never shows pieces rendered by the previous release.
-PIECES_FORMAT = 3
+PIECES_FORMAT = 4
 
 T = TypeVar("T")
 K = TypeVar("K")
