@@ -45,6 +45,10 @@ SHAPES = {
         "<ul><li>a<ul><li>b</li></ul></li></ul>",
     ),
     "an empty paragraph typed stays": ("<p>a</p><p></p><p>b</p>", "<p>a</p><p></p><p>b</p>"),
+    "superscript stays, without attributes": (
+        '<p>E=mc<sup onclick="x()" class="big">2</sup></p>',
+        "<p>E=mc<sup>2</sup></p>",
+    ),
 }
 
 
@@ -61,6 +65,24 @@ def test_blocks_nested_in_paragraphs_are_stored_as_the_editor_gives_them_back(se
     assert rich_text_rules.sanitise(sent, RICH_TEXT_FEATURES) == stored
     assert rich_text_rules.sanitise(stored, RICH_TEXT_FEATURES) == stored
     assert editor_round_trip(stored, RICH_TEXT_FEATURES) == stored
+
+
+def test_inline_styles_are_kept_where_their_feature_is_on_and_only_there():
+    sent = "<p>H<sub>2</sub>O <s>old</s> <code>x</code></p>"
+    on = ["subscript", "strikethrough", "code"]
+    assert rich_text_rules.sanitise(sent, on) == sent
+    assert editor_round_trip(sent, on) == sent
+    assert rich_text_rules.sanitise(sent, ["bold"]) == "<p>H2O old x</p>"
+
+
+def test_superscript_written_in_the_console_reaches_readers(admin_client, client, feed):
+    blocks = [("paragraph", rich_text("<p>E=mc<sup>2</sup></p>", features=RICH_TEXT_FEATURES))]
+    data = nested_form_data({"headline": "", "body": streamfield(blocks)})
+    data["action"] = "publish"
+    response = admin_client.post(reverse("wagtail_newsfeed_console:console", args=[feed.pk]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    assert "<sup>2</sup>" in LiveEntry.objects.get().body.raw_data[0]["value"]
+    assert "E=mc<sup>2</sup>" in client.get(feed.url).content.decode()
 
 
 def test_a_heading_in_a_paragraph_becomes_a_heading_between_paragraphs():

@@ -29,15 +29,21 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 from bs4.element import PreformattedString
-from wagtail.admin.rich_text.converters.editor_html import DbWhitelister, EditorHTMLConverter
+from wagtail.admin.rich_text.converters.editor_html import (
+    DbWhitelister,
+    EditorHTMLConverter,
+    WhitelistRule,
+)
 from wagtail.admin.rich_text.converters.html_to_contentstate import (
     HtmlToContentStateHandler,
+    InlineStyleElementHandler,
     LinkElementHandler,
     PageLinkElementHandler,
 )
 from wagtail.documents.rich_text.contentstate import DocumentLinkElementHandler
 from wagtail.rich_text import features as feature_registry
 from wagtail.rich_text.rewriters import FIND_A_TAG, FIND_EMBED_TAG, extract_attrs
+from wagtail.whitelist import allow_without_attributes
 
 from .converters import parse_id
 from .xml import xml_safe
@@ -169,8 +175,23 @@ def _unwrap_text_blocks_in_list_items(doc: Any) -> None:
 
 @cache
 def _whitelister(features: tuple[str, ...] | None) -> _Whitelister:
-    converter = EditorHTMLConverter(features=list(features) if features is not None else None)
-    return _Whitelister(converter.converter_rules)
+    names = list(features) if features is not None else feature_registry.get_default_features()
+    converter = EditorHTMLConverter(features=names)
+    return _Whitelister(converter.converter_rules + _inline_style_rules(names))
+
+
+def _inline_style_rules(features: list[str]) -> list[WhitelistRule]:
+    """Rules for the inline styles Draftail writes (``superscript`` as ``<sup>``, ``subscript``,
+    ``strikethrough``, ``code``...) whose features register a Draftail rule but none for the
+    whitelister: without them a saved ``E=mc<sup>2</sup>`` would read ``E=mc2``. Elements are
+    taken from each feature's own Draftail rule, and kept without attributes."""
+    rules = []
+    for feature in features:
+        rule = feature_registry.get_converter_rule("contentstate", feature) or {}
+        for element, handler in (rule.get("from_database_format") or {}).items():
+            if isinstance(handler, InlineStyleElementHandler) and element.isalpha():
+                rules.append(WhitelistRule(element, allow_without_attributes))
+    return rules
 
 
 def sanitise(html: str, features: list[str] | tuple[str, ...] | None = None) -> str:
