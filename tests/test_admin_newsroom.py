@@ -266,6 +266,23 @@ def test_bulk_actions_survive_hand_made_posts(admin_client, feed, data):
     assert response["Location"] == url(LiveEntry, "index")
 
 
+@pytest.mark.parametrize(
+    ("ids", "message"),
+    [
+        (["abc", "1"], "“abc” is not an entry id"),
+        (["1e1"], "“1e1” is not an entry id"),
+        ([str(n) for n in range(1, 102)], "Select at most 100 entries"),
+    ],
+)
+def test_a_bad_selection_is_named_for_what_is_wrong(admin_client, feed, ids, message):
+    factories.make_entry(feed, headline="Stays")
+    data = {"action": "delete", "id": ids, "confirm": "yes"}
+    with nothing_saved():
+        response = admin_client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert response.status_code == 302 and any(message in m for m in shown), shown
+
+
 def test_bulk_actions_need_post(admin_client, feed):
     assert (
         admin_client.get(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk")).status_code == 405

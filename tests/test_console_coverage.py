@@ -318,6 +318,21 @@ def test_a_feed_never_published_only_gets_a_draft(admin_client, news_index):
     assert feed.get_latest_revision_as_object().coverage_status == "upcoming"
 
 
+def test_a_feed_never_published_says_and_shows_the_status_set(admin_client, news_index):
+    feed = factories.make_feed(news_index, "Not yet", publish=False)
+    LiveFeedPage.objects.filter(pk=feed.pk).update(coverage_status="upcoming")
+    response = change(admin_client, feed, "live", expected="upcoming")
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert any("Coverage is now “Live”" in m for m in shown), shown
+    assert stored(feed).coverage_status == "live" and not stored(feed).live
+    console = admin_client.get(reverse("wagtail_newsfeed_console:console", args=[feed.pk]))
+    assert re.search(r"data-newsfeed-coverage-status>[^/]*Live", " ".join(console.text.split()))
+    revisions = stored(feed).revisions.count()
+    with nothing_saved():
+        change(admin_client, feed, "ended", expected="upcoming")  # a stale second click
+    assert stored(feed).coverage_status == "live" and stored(feed).revisions.count() == revisions
+
+
 def test_the_change_purges_the_feed_like_any_publish(admin_client, feed):
     RecordingBackend.reset()
     with override_settings(

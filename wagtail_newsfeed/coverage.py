@@ -123,6 +123,12 @@ def set_coverage_status(
             _apply_status(edits, status, now)
             # ``changed``: the draft still differs from what readers see.
             edits.save_revision(user=user, clean=False, log_action=False, changed=True)
+            if not page.live:
+                # Readers see nothing of this page: its row takes the status too, so the
+                # console shows what was set and the next click is checked against it.
+                LiveFeedPage.objects.filter(pk=page.pk).update(
+                    **{name: getattr(edits, name) for name in COVERAGE_FIELDS}
+                )
         page.refresh_from_db()
         log(
             instance=page,
@@ -138,6 +144,10 @@ def set_coverage_status(
         )
     feed.refresh_from_db()
     return feed
+
+
+#: What a coverage change sets (``_apply_status``).
+COVERAGE_FIELDS = ("coverage_status", "coverage_start", "coverage_end")
 
 
 def _apply_status(feed: LiveFeedPage, status: str, now: datetime) -> None:

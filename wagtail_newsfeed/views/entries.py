@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
@@ -25,6 +25,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from .. import entry_rules
 from ..converters import parse_id
 from ..models import LiveEntry
+from ..xml import xml_safe
 from .console import console_url
 
 #: The id of the list's bulk form; each row's checkbox joins it with ``form="..."``.
@@ -89,14 +90,20 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
             target = self.model_admin.url_helper.index_url
         return redirect(target)
 
-    def selected(self, request: HttpRequest) -> list[LiveEntry] | None:
-        """The selected entries this user may see (``None``: too many or malformed ids)."""
+    def selected(self, request: HttpRequest) -> list[LiveEntry]:
+        """The selected entries this user may see; ``ValidationError`` naming what is wrong with
+        the selection (too many, or a value that is no entry id)."""
         values = request.POST.getlist("id")
         if len(values) > MAX_BULK:
-            return None
+            raise ValidationError(
+                _("Select at most %(n)d entries, by their checkboxes.") % {"n": MAX_BULK}
+            )
         ids = [parse_id(value) for value in values]
         if None in ids:
-            return None
+            raise ValidationError(
+                _("“%(value)s” is not an entry id: select entries by their checkboxes.")
+                % {"value": xml_safe(values[ids.index(None)])[:30]}
+            )
         return list(
             self.model_admin.get_queryset(request)
             .filter(pk__in=set(ids))
@@ -106,14 +113,13 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         action = request.POST.get("action")
-        entries = self.selected(request)
         if action not in self.actions:
             messages.error(request, _("Choose unpublish or delete."))
             return self.back(request)
-        if entries is None:
-            messages.error(
-                request, _("Select at most %(n)d entries, by their checkboxes.") % {"n": MAX_BULK}
-            )
+        try:
+            entries = self.selected(request)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
             return self.back(request)
         if not entries:
             messages.warning(request, _("Select the entries first."))
@@ -147,7 +153,11 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
                 text = ngettext("%(n)d entry unpublished.", "%(n)d entries unpublished.", done)
             messages.success(request, text % {"n": done})
         elif not refused:
-            messages.info(request, _("Nothing to change: the selected entries are drafts already."))
+            if action == "delete":
+                nothing = _("Nothing to change: the selected entries are deleted already.")
+            else:
+                nothing = _("Nothing to change: the selected entries are drafts already.")
+            messages.info(request, nothing)
         if refused:
             messages.error(
                 request,
