@@ -185,3 +185,35 @@ def test_headless_preview_shows_snapshot_rich_text_cleaned(news_index, feed, sup
     for page in (article, feed):
         token = preview.create_preview_token(page, superuser)
         assert_clean(text(api.get("/api/newsfeed/v1/preview/", {"token": token})), "preview")
+
+
+BROKEN_IDS = ["abc", "", "3.0", "0x3", "1e1", "99999999999999999999", '3" onmouseover="x()']
+
+
+@pytest.mark.parametrize("bad", BROKEN_IDS)
+def test_a_stored_link_or_image_with_a_broken_id_leaves_its_text_and_breaks_nothing(
+    client, news_index, feed, bad
+):
+    quoted = bad.replace('"', "&quot;")
+    stored = (
+        f'<p>Summary <a linktype="page" id="{quoted}">page link</a> and '
+        f'<a linktype="document" id="{quoted}">document link</a>'
+        f'<embed embedtype="image" id="{quoted}" format="left" alt="a"/> stays</p>'
+    )
+    LiveFeedPage.objects.filter(pk=feed.pk).update(summary=stored)
+    NewsIndexPage.objects.filter(pk=news_index.pk).update(intro=stored)
+    api = APIClient()
+    surfaces = {
+        "live page": client.get(feed.url),
+        "index page": client.get(news_index.url),
+        "feeds API": api.get(reverse("wagtail_newsfeed_api:feed-list")),
+        "feed API": api.get(reverse("wagtail_newsfeed_api:feed-detail", args=[feed.pk])),
+        "pages API": api.get(f"/api/v2/pages/{feed.pk}/"),
+    }
+    for where, response in surfaces.items():
+        content = text(response)
+        assert "page link" in content and "document link" in content, where
+        assert "onmouseover" not in content, where
+    shown = serialization.rich_text_html(stored, features=["link", "document-link", "image"])
+    assert "<p>Summary <a>page link</a> and <a>document link</a>" in shown
+    assert "stays" in shown and "<img" not in shown and "<embed" not in shown

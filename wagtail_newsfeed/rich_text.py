@@ -222,9 +222,29 @@ def clean_stored(html: str | None, features: list[str] | tuple[str, ...] | None 
 
 def _cleaned(html: str, features: tuple[str, ...] | None) -> str:
     try:
-        return sanitise(xml_safe(html), features)
+        return _without_broken_references(sanitise(xml_safe(html), features))
     except NestingError:
         return plain_paragraphs(xml_safe(html))
+
+
+def _without_broken_references(html: str) -> str:
+    """Stored links and embeds whose id is no id (``parse_id``: not a number, or out of range)
+    left as their text, or left out: Wagtail's rewriters would look them up and fail, and a
+    stored value must never break a render. (The write path refuses them, naming the block.)"""
+
+    def link(match: Any) -> str:
+        attrs = extract_attrs(match.group(1))
+        if "linktype" in attrs and "id" in attrs and parse_id(attrs["id"]) is None:
+            return "<a>"
+        return match.group(0)
+
+    def embed(match: Any) -> str:
+        attrs = extract_attrs(match.group(1))
+        return "" if "id" in attrs and parse_id(attrs["id"]) is None else match.group(0)
+
+    if "<a" not in html and "<embed" not in html:
+        return html
+    return FIND_EMBED_TAG.sub(embed, FIND_A_TAG.sub(link, html))
 
 
 _cleaned_memo = lru_cache(maxsize=_CLEANED_KEPT)(_cleaned)
