@@ -523,19 +523,13 @@ def change_entries(
             rows = LiveEntry.objects.select_for_update().filter(
                 feed_id=feed_id, pk__in=chosen[feed_id], deleted_at__isnull=True
             )
-            may_edit = can_edit_feed(writer, feed)
-            may_publish = may_edit and can_publish_feed(writer, feed)
             now = timezone.now()
             done = []
             for entry in rows.order_by("pk"):
                 if action == "unpublish" and not entry.is_published:
                     continue
-                # ``_check_may_change``: published entries are publishers' business; a
-                # contributor deletes only the drafts they created.
-                if not (
-                    may_publish
-                    or (may_edit and not entry.is_published and entry.created_by_id == writer.pk)
-                ):
+                # Decided on the locked row, with the writer's permissions as of now.
+                if not can_change_entry(writer, feed, entry):
                     refused.append(entry)
                     continue
                 if action == "delete":
