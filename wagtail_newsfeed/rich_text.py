@@ -222,15 +222,17 @@ def clean_stored(html: str | None, features: list[str] | tuple[str, ...] | None 
 
 def _cleaned(html: str, features: tuple[str, ...] | None) -> str:
     try:
-        return _without_broken_references(sanitise(xml_safe(html), features))
+        return sanitise(xml_safe(html), features)
     except NestingError:
         return plain_paragraphs(xml_safe(html))
 
 
-def _without_broken_references(html: str) -> str:
+def without_broken_references(html: str) -> str:
     """Stored links and embeds whose id is no id (``parse_id``: not a number, or out of range)
     left as their text, or left out: Wagtail's rewriters would look them up and fail, and a
-    stored value must never break a render. (The write path refuses them, naming the block.)"""
+    stored value must never break a render. For rich-text fields, which have no block to leave
+    out (a body's damaged block is left out and logged: ``rendering``); the write path refuses
+    such ids, naming the block."""
 
     def link(match: Any) -> str:
         attrs = extract_attrs(match.group(1))

@@ -60,12 +60,18 @@ def rich_text_html(
 
 def rich_text_field_html(instance: Any, name: str, context: dict[str, Any] | None = None) -> str:
     """The ``name`` rich-text field of ``instance`` as front-end HTML (``rich_text_html``),
-    cleaned by that field's own features (Wagtail's defaults if it names none)."""
+    cleaned by that field's own features (Wagtail's defaults if it names none); a link or image
+    whose stored id is no id shows as its text (``rich_text.without_broken_references``)."""
+    from .rich_text import clean_stored, without_broken_references
+
     try:
         features = getattr(instance._meta.get_field(name), "features", None)
     except (AttributeError, FieldDoesNotExist):
         features = None
-    return rich_text_html(getattr(instance, name, None), context, features)
+    source = getattr(instance, name, None)
+    if not source:
+        return ""
+    return expand_db_html(without_broken_references(clean_stored(source, features)))
 
 
 def rendition_specs() -> dict[str, str]:
