@@ -88,6 +88,7 @@ def restore_and_post(page, live_server, feed, reason=UNKNOWN_CAUSE):
     page.locator(BODY_EDITOR).first.click()
     page.keyboard.press("Control+Enter")
     page.get_by_text("published.").first.wait_for()
+    page.wait_for_load_state()  # the console's script has read ?saved=
     entry = LiveEntry.objects.get(feed=feed)
     assert TEXT in str(entry.body[0].value)
     assert "saved=" not in page.url  # the answer is read once, not on every reload
@@ -209,6 +210,7 @@ def test_an_edit_posted_after_the_session_ended_is_restored_on_the_edit_page(
     body.click()
     page.keyboard.press("Control+Enter")
     page.get_by_text("updated.").first.wait_for()
+    page.wait_for_load_state()  # the console's script has read ?saved=
     assert "First report. Correction: two lanes only." in str(
         LiveEntry.objects.get(pk=entry.pk).body[0].value
     )
@@ -267,6 +269,7 @@ def test_offline_the_text_is_kept_on_the_page_and_not_sent(chromium, live_server
     page.locator(BODY_EDITOR).first.click()
     page.keyboard.press("Control+Enter")
     page.get_by_text("published.").first.wait_for()
+    page.wait_for_load_state()  # the console's script has read ?saved=
     assert TEXT in str(LiveEntry.objects.get(feed=feed).body[0].value)
     context.close()
 
@@ -293,6 +296,7 @@ def shorten_and_publish(page, feed):
     page.keyboard.type(SHORT_TEXT)
     page.keyboard.press("Control+Enter")
     page.get_by_text("published.").first.wait_for()
+    page.wait_for_load_state()  # the console's script has read ?saved=
     assert SHORT_TEXT in str(LiveEntry.objects.get(feed=feed).body[0].value)
 
 
@@ -402,6 +406,7 @@ def test_a_copy_the_server_did_not_take_back_is_restored_into_the_form_the_next_
     page.locator(BODY_EDITOR).first.click()
     page.keyboard.press("Control+Enter")
     page.get_by_text("published.").first.wait_for()
+    page.wait_for_load_state()  # the console's script has read ?saved=
     assert TEXT in str(LiveEntry.objects.get(feed=feed).body[0].value)
     assert rescue_copies(page) == 0
     context.close()
