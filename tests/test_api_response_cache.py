@@ -42,6 +42,20 @@ def test_a_repeated_read_costs_no_query(api, news_index, django_assert_num_queri
     assert again["Cache-Control"] == first["Cache-Control"]
 
 
+def test_a_body_kept_in_another_format_is_never_replayed(api, news_index, monkeypatch):
+    """An upgrade that changes a response's shape raises ``RESPONSES_FORMAT``: what the previous
+    release kept (in Redis, say) is not replayed."""
+    from wagtail_newsfeed.api import response_cache
+
+    factories.make_article(news_index, "Kept")
+    first = api.get(ARTICLES)
+    monkeypatch.setattr(response_cache, "RESPONSES_FORMAT", response_cache.RESPONSES_FORMAT + 1)
+    with CaptureQueriesContext(connection) as queries:
+        again = api.get(ARTICLES)
+    assert len(queries) > 0
+    assert again.json() == first.json()
+
+
 def test_a_cached_read_still_answers_304(api, news_index):
     factories.make_article(news_index)
     etag = api.get(ARTICLES)["ETag"]

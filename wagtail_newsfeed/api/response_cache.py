@@ -25,6 +25,10 @@ from ..fragments import forget_what_wagtail_kept
 from ..http_caching import max_age_before
 from .exceptions import conditional_response
 
+#: Part of every key, like ``fragments.PIECES_FORMAT``: raised when a response's shape changes (a
+#: new field, another time format), so an upgrade never replays bodies of the previous release.
+RESPONSES_FORMAT = 1
+
 #: Response headers worth replaying from the cache.
 KEPT_HEADERS = ("Content-Type", "ETag", "Cache-Control", "Vary", "Allow")
 
@@ -47,7 +51,7 @@ def response_key(request: HttpRequest) -> str:
     token = generation()
     # The view builds page URLs after this and before the render generation is read.
     forget_what_wagtail_kept(API_GENERATION, token)
-    return f"wagtail_newsfeed:api:{token}:{digest}"
+    return f"wagtail_newsfeed:api:{RESPONSES_FORMAT}:{token}:{digest}"
 
 
 def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
