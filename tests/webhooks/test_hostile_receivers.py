@@ -12,7 +12,7 @@ from standardwebhooks.webhooks import Webhook
 from tests import factories
 from tests.webhooks.test_transport import raw_server
 from wagtail_newsfeed.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from wagtail_newsfeed.webhooks.deliveries import send_due_deliveries
+from wagtail_newsfeed.webhooks.deliveries import HEADER_MAX_BYTES, send_due_deliveries
 
 
 def answer_500_with_control_characters(connection, request: bytes) -> None:
@@ -32,6 +32,43 @@ def test_control_characters_in_an_answer_are_logged_replaced(make_endpoint, comm
     assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, 500)
     assert delivery.last_error == "HTTP 500: ab\ufffdcd\ufffd[2J"
     assert len(seen) == 1
+
+
+def answer_500_with_endless_headers(connection, request: bytes) -> None:
+    # 20 lines of 8 KB: under http.client's own limits (100 lines of 64 KB each).
+    connection.sendall(b"HTTP/1.1 500 Oops\r\n")
+    for number in range(20):
+        connection.sendall(b"X-Filler-%d: %s\r\n" % (number, b"x" * 8192))
+    connection.sendall(b"Content-Length: 2\r\nConnection: close\r\n\r\nhi")
+
+
+def test_headers_are_read_only_up_to_their_cap(make_endpoint, committed):
+    with raw_server("127.0.0.1", 0, answer_500_with_endless_headers) as (port, seen):
+        make_endpoint(f"http://127.0.0.1:{port}/hook", [WebhookEvent.ARTICLE_PUBLISHED])
+        with committed():
+            factories.make_article(factories.make_index())
+    delivery = WebhookDelivery.objects.get()
+    assert (delivery.status, delivery.attempts, delivery.response_code) == ("pending", 1, None)
+    assert delivery.last_error == (
+        f"AnswerTooLong: the status line and headers are over {HEADER_MAX_BYTES} bytes"
+    )
+
+
+def answer_503_with_lines_and_wide_characters(connection, request: bytes) -> None:
+    body = b"line one\r\n\tline two\n" + "\u00e9".encode() * 300
+    connection.sendall(
+        b"HTTP/1.1 503 Busy\r\nContent-Length: %d\r\nConnection: close\r\n\r\n" % len(body) + body
+    )
+
+
+def test_the_log_keeps_200_characters_of_an_error_body_on_one_line(make_endpoint, committed):
+    with raw_server("127.0.0.1", 0, answer_503_with_lines_and_wide_characters) as (port, _):
+        make_endpoint(f"http://127.0.0.1:{port}/hook", [WebhookEvent.ARTICLE_PUBLISHED])
+        with committed():
+            factories.make_article(factories.make_index())
+    delivery = WebhookDelivery.objects.get()
+    body = "line one line two " + "\u00e9" * 180  # 200 characters as received
+    assert delivery.last_error == f"HTTP 503: {body}"
 
 
 def test_a_url_with_non_ascii_characters_is_delivered_percent_encoded(

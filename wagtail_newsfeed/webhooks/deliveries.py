@@ -52,6 +52,13 @@ FLUSH_LIMIT = 20
 #: Control characters (C0, DEL, C1) in what a receiver answered: PostgreSQL refuses NUL in text,
 #: which made the log row unwritable and the delivery loop for ever; the rest garble the admin.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: How much of an answer's status line and headers is read (``http.client`` alone would take 100
+#: lines of 64 KB each); the body has ``WEBHOOK_MAX_RESPONSE_BYTES``.
+HEADER_MAX_BYTES = 65536
+#: Line breaks and tabs in what a receiver answered: a space in the one-line log.
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
+#: How many characters of an error answer's body the log keeps.
+ERROR_BODY_CHARACTERS = 200
 #: ``WebhookDelivery.last_error``'s length.
 ERROR_MAX_LENGTH = 500
 #: The longest wait before a retry, however many attempts came before (30 s × 2²⁸ is 255 years).
@@ -72,15 +79,21 @@ def payload_body(delivery: WebhookDelivery) -> bytes:
     return json.dumps(delivery.payload, separators=(",", ":"), sort_keys=True).encode()
 
 
+class AnswerTooLong(http.client.HTTPException):
+    """A receiver's status line and headers went on past ``HEADER_MAX_BYTES``."""
+
+
 class _DeadlineSocket:
     """A connected socket whose every send and read gets only the time left before the attempt's
     deadline: a per-read timeout would let a receiver that drips a byte at a time hold the
     attempt for ever. ``close`` is left to ``post``, which owns the socket (``http.client``
     closes it mid-read once a response says ``Connection: close``)."""
 
-    def __init__(self, sock: socket.socket, deadline: float) -> None:
+    def __init__(self, sock: socket.socket, deadline: float, budget: int | None = None) -> None:
         self._sock = sock
         self._deadline = deadline
+        #: How many more bytes may be read (``None``: no limit).
+        self.budget = budget
 
     def _arm(self) -> None:
         remaining = self._deadline - time.monotonic()
@@ -94,7 +107,17 @@ class _DeadlineSocket:
 
     def recv_into(self, buffer: memoryview, nbytes: int = 0) -> int:
         self._arm()
-        return self._sock.recv_into(buffer, nbytes)
+        wanted = nbytes or len(buffer)
+        if self.budget is not None:
+            if self.budget <= 0:
+                raise AnswerTooLong(
+                    f"the status line and headers are over {HEADER_MAX_BYTES} bytes"
+                )
+            wanted = min(wanted, self.budget)
+        count = self._sock.recv_into(buffer, wanted)
+        if self.budget is not None:
+            self.budget -= count
+        return count
 
     def makefile(self, mode: str = "rb", *args: object, **kwargs: object) -> io.BufferedReader:
         return io.BufferedReader(_DeadlineReader(self))
@@ -152,14 +175,17 @@ def _exchange(
     Trouble reading the body after the status line does not lose the code."""
     cap = int(settings.WEBHOOK_MAX_RESPONSE_BYTES)
     connection = http.client.HTTPConnection(target.host, target.port)
-    connection.sock = _DeadlineSocket(sock, deadline)
+    reader = _DeadlineSocket(sock, deadline)
+    connection.sock = reader
     code: int | None = None
     received = b""
     try:
         connection.request(
             "POST", target.path, body=body, headers={"Host": _host_header(target), **headers}
         )
+        reader.budget = HEADER_MAX_BYTES
         response = connection.getresponse()
+        reader.budget = None  # the body is read up to its own cap below
         code = response.status
         while len(received) <= cap:
             chunk = response.read(min(8192, cap + 1 - len(received)))
@@ -214,7 +240,7 @@ def _outcome(code: int | None, received: bytes, error: str, started: float) -> A
         return Attempt(False, True, None, duration, error)
     if 200 <= code < 300:
         return Attempt(True, False, code, duration)
-    snippet = received[:200].decode("utf-8", "replace")
+    snippet = received.decode("utf-8", "replace")[:ERROR_BODY_CHARACTERS]
     return Attempt(False, True, code, duration, f"HTTP {code}: {snippet}")
 
 
@@ -258,8 +284,10 @@ def claim(delivery_id: int, now: datetime | None = None) -> WebhookDelivery | No
 
 
 def loggable(text: str) -> str:
-    """``text`` fit for the log: control characters replaced, cut to the column's length."""
-    return _CONTROL_CHARACTERS.sub("\ufffd", text)[:ERROR_MAX_LENGTH]
+    """``text`` fit for the log: one line (breaks and tabs as a space), other control characters
+    replaced, cut to the column's length."""
+    one_line = _LINE_BREAKS.sub(" ", text)
+    return _CONTROL_CHARACTERS.sub("\ufffd", one_line)[:ERROR_MAX_LENGTH]
 
 
 def attempt_delivery(delivery: WebhookDelivery) -> Attempt:
