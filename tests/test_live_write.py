@@ -37,6 +37,23 @@ def test_pinning_an_entry_unpins_the_other_and_stamps_both(feed, superuser):
     assert {entry.pk for entry in changes} == {old.pk, new.pk}
 
 
+def test_a_pinned_draft_leaves_the_published_pin_until_it_is_published(feed, superuser):
+    readers_pin = factories.make_entry(feed, superuser, is_pinned=True)
+    posted = factories.make_entry(feed, superuser, status="draft", is_pinned=True)
+    pinned_later = factories.make_entry(feed, superuser, status="draft")
+    entry_rules.set_pinned(pinned_later, superuser)
+    readers_pin.refresh_from_db()
+    assert readers_pin.is_pinned and readers_pin.version == 1  # readers saw no change
+    assert posted.is_pinned and pinned_later.is_pinned
+
+    entry_rules.publish_entry(posted, superuser)
+    readers_pin.refresh_from_db()
+    assert posted.is_pinned and not readers_pin.is_pinned
+    changes, _ = delta.changes_since(feed, 4, limit=10)
+    assert {entry.pk for entry in changes} == {posted.pk, readers_pin.pk}
+    assert LiveEntry.objects.published().filter(feed=feed, is_pinned=True).get() == posted
+
+
 def test_delete_leaves_a_tombstone_with_a_new_version(feed, superuser):
     entry = factories.make_entry(feed, superuser)
     entry_rules.delete_entry(entry, superuser)

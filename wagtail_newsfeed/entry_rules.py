@@ -325,7 +325,8 @@ def create_entry(
     """Post a new entry. Raises ``PermissionDenied`` if the user may not post (or publish) it,
     ``ValidationError`` for a display time they may not give. With a console ``submission`` id
     that already created an entry (``submitted_entry``), returns that entry and posts nothing."""
-    # Pinning unpins the feed's live pinned entry, so it changes what readers see too.
+    # Pinning is an editor's decision, even on a draft (it unpins the feed's pinned entry when the
+    # draft is published).
     publishing = status == LiveEntry.Status.PUBLISHED or is_pinned
     with transaction.atomic():
         counter = _lock_counter(feed.pk)
@@ -348,7 +349,7 @@ def create_entry(
             created_by=user if getattr(user, "pk", None) else None,
         )
         changed = [entry]
-        if is_pinned:
+        if is_pinned and status == LiveEntry.Status.PUBLISHED:
             changed += _unpin_others(feed.pk, None)
             for other in changed[1:]:
                 other.is_pinned = False
@@ -410,7 +411,13 @@ def update_entry(
         if current.is_published and current.first_published_at is None:
             current.first_published_at = timezone.now()
         changed = [current]
-        if changes.get("is_pinned"):
+        # Readers see one pinned entry: a published entry that is pinned, or a pinned entry that
+        # is published, takes the place of the other. A pinned draft waits for its publication.
+        if (
+            current.is_pinned
+            and current.is_published
+            and ("is_pinned" in changes or not was_published)
+        ):
             changed += _unpin_others(feed.pk, current.pk)
             for other in changed[1:]:
                 other.is_pinned = False
@@ -454,7 +461,8 @@ def unpublish_entry(entry: LiveEntry, user: Any) -> LiveEntry:
 
 
 def set_pinned(entry: LiveEntry, user: Any, pinned: bool = True) -> LiveEntry:
-    """Pin an entry (unpinning any other: a feed has at most one pinned entry) or unpin it."""
+    """Pin an entry or unpin it. Pinning a published entry unpins any other (readers see one
+    pinned entry); a pinned draft unpins the other when it is published."""
     return update_entry(entry, user, is_pinned=pinned)
 
 
