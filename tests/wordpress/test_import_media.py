@@ -210,3 +210,41 @@ def test_a_truncated_png_is_refused(run_import, uploads):
     output = run_import(Export().attachment(61, "Cut", "cut.png"), uploads=str(uploads))
     assert not get_image_model().objects.exists()
     assert "bad_media (1)" in output and "cut.png" in output
+
+
+def test_file_names_differing_only_in_case_are_different_images(run_import, uploads):
+    """``Photo.jpg`` and ``photo.jpg`` are two files (and two attachments) on WordPress's disk:
+    each post gets the one it links; a link matching neither exactly is matched whatever its
+    case only when one attachment alone fits (``PHOTO.jpg`` fits two, ``SUN.jpg`` one)."""
+    picture(uploads / "2024/06/Photo.jpg", colour=(10, 200, 30))
+    picture(uploads / "2024/06/photo.jpg", colour=(30, 10, 200))
+    picture(uploads / "2024/06/sun.jpg", colour=(250, 250, 0))
+    export = Export()
+    export.attachment(20, "Upper", "2024/06/Photo.jpg")
+    export.attachment(21, "Lower", "2024/06/photo.jpg")
+    export.attachment(22, "Sun", "2024/06/sun.jpg")
+    folder = "https://old.example.com/wp-content/uploads/2024/06"
+    for wp_id, name in [
+        (1, "Photo.jpg"),
+        (2, "photo.jpg"),
+        (3, "photo-300x200.jpg"),
+        (4, "Photo-300x200.jpg"),
+        (5, "SUN.jpg"),
+        (6, "PHOTO.jpg"),
+    ]:
+        export.post(wp_id, f"Post {wp_id}", f'<p>Text</p><img src="{folder}/{name}" alt="A photo">')
+    output = run_import(export, uploads=str(uploads))
+
+    def image_of(wp_id: int) -> str | None:
+        images = [b["value"]["image"] for b in page_of(wp_id).body.raw_data if b["type"] == "image"]
+        return Image.objects.get(pk=images[0]).title if images else None
+
+    assert [image_of(wp_id) for wp_id in range(1, 7)] == [
+        "Upper",
+        "Lower",
+        "Lower",
+        "Upper",
+        "Sun",
+        None,
+    ]
+    assert "PHOTO.jpg" in output

@@ -173,3 +173,41 @@ def test_cyclic_categories_redirect_from_the_paths_of_the_tree_the_import_repair
     before = set(Redirect.objects.values_list("old_path", "redirect_link"))
     run_import(export)
     assert set(Redirect.objects.values_list("old_path", "redirect_link")) == before
+
+
+def test_another_wordpress_sites_import_leaves_the_first_sites_archive_redirects_alone(
+    run_import, client, news_index
+):
+    """Two WordPress sites into one Wagtail site share the paths: the second site lists World
+    and Europe with no post filed under them, and its runs never remove the first site's
+    redirects (nor do the first site's runs flip them back)."""
+    run_import(newsroom(base="https://a.example.com"))
+    before = sorted(Redirect.objects.values_list("old_path", "redirect_link", "redirect_page"))
+    other = Export(base="https://b.example.com")
+    other.category(1, "world", "World").category(2, "europe", "Europe", parent="world")
+    other.post(7, "Draft", "x", slug="draft", status="draft")
+    for _ in range(2):
+        output = run_import(other)
+        assert "removed" not in output
+        run_import(newsroom(base="https://a.example.com"))
+        after = sorted(Redirect.objects.values_list("old_path", "redirect_link", "redirect_page"))
+        assert after == before
+    follow(client, "/category/world/europe/", f"{news_index.url}?topic=europe")
+
+
+def test_an_import_never_removes_an_editors_archive_or_feed_redirect(
+    run_import, client, news_index
+):
+    """Redirects an editor made to the same places are not the import's to remove, even where
+    the import would make none (drafts only: no public archive, an index with no article)."""
+    rss = reverse("wagtail_newsfeed:index_rss", kwargs={"page_id": news_index.pk})
+    mine = {
+        "/category/europe": f"{news_index.url}?topic=europe",
+        "/category/world/feed": reverse("wagtail_newsfeed:topic_rss", kwargs={"slug": "world"}),
+        "/feed": rss,
+    }
+    for old_path, link in mine.items():
+        Redirect.objects.create(old_path=old_path, redirect_link=link, site=news_index.get_site())
+    output = run_import(newsroom(status="draft"))
+    assert "removed" not in output
+    assert dict(Redirect.objects.values_list("old_path", "redirect_link")) == mine

@@ -121,3 +121,52 @@ def test_a_bomb_in_a_post_and_its_liveblog_entries_imports_with_few_report_lines
     assert "articles: 1 created" in output and "live feeds: 1 created" in output
     assert NewsArticlePage.objects.get().body.raw_data[0]["value"].count("Shared") == k
     assert 1 <= LiveEntry.objects.count() < 5
+
+
+@pytest.mark.django_db
+def test_a_reusable_block_wordpress_does_not_show_is_left_out_with_a_report_line(
+    run_import, client
+):
+    """WordPress renders nothing for a reusable block that is not published or has a password
+    (``render_block_core_block``): its text never reaches a public page or feed."""
+    export = Export()
+    hidden = {
+        70: {"status": "draft"},
+        71: {"status": "trash"},
+        72: {"status": "pending"},
+        73: {"status": "private"},
+        74: {"status": "future"},
+        75: {"password": "secret"},
+    }
+    for ref, how in hidden.items():
+        text = f"<!-- wp:paragraph --><p>Hidden {ref}</p><!-- /wp:paragraph -->"
+        export.post(ref, f"Block {ref}", text, post_type="wp_block", slug=f"block-{ref}", **how)
+    export.post(76, "Public", SHARED, post_type="wp_block", slug="public")
+    export.post(1, "Article", "<p>Intro</p>" + "".join(use(ref) for ref in [*hidden, 76, 70]))
+    output = run_import(export)
+    page = NewsArticlePage.objects.get()
+    text = json.dumps(list(page.body.raw_data))
+    assert "Shared" in text and "Hidden" not in text
+    assert "Hidden" not in client.get(page.url).content.decode()
+    lines = [line.strip() for line in output.splitlines() if "reusable block" in line]
+    assert all(line.startswith("- post 1 'Article' (line ") for line in lines)
+    assert [line.split("): ", 1)[1] for line in lines] == [
+        f"reusable block {ref} {why}, which WordPress does not show; left out"
+        for ref, why in [
+            (70, "is a draft"),
+            (71, "is in the trash"),
+            (72, "is pending review"),
+            (73, "is private"),
+            (74, "is scheduled"),
+            (75, "is password-protected"),
+        ]
+    ]
+
+
+def test_a_hidden_reusable_block_inside_a_public_one_is_left_out(blocks_of):
+    reusable = gutenberg.Reusable({9: SHARED + use(8)}, hidden={8: "is a draft"})
+    raw, warnings = blocks_of(use(9) + use(8), reusable)
+    assert shared_count(raw) == 1
+    assert warnings == [
+        ("unknown_block", "reusable block 8 is a draft, which WordPress does not show; left out")
+    ]

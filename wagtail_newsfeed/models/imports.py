@@ -6,7 +6,9 @@ object's id there. The row points at what the object became (a page, an image or
 entry) and holds a fingerprint of what was imported, so a re-run can tell "changed" from
 "unchanged" without comparing pages field by field, and names the view restriction the import
 gave the page, so a re-run changes only that one and never one an editor set. Deleting the page,
-image or entry in Wagtail clears the pointer; the next import then creates it again.
+image or entry in Wagtail clears the pointer; the next import then creates it again. The redirects
+an import made from a site's category archives and feeds have a row each too (the redirect's id
+as ``wp_id``): a later run removes only those, never another site's or an editor's.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ class WordPressOrigin(models.Model):
         POST = "post", _("Post")
         ATTACHMENT = "attachment", _("Attachment")
         ENTRY = "entry", _("Liveblog entry")
+        #: A redirect the import made from the site's category archives or feeds, whose target
+        #: (the index filtered by a topic, a feed) names no object of the site: ``wp_id`` holds
+        #: the Wagtail redirect's id, and only that site's import ever removes it.
+        REDIRECT = "redirect", _("Archive or feed redirect")
 
     site = models.CharField(
         _("WordPress site"),

@@ -13,7 +13,9 @@ blog's feed and each post's comment feed redirect (permanently) to what took the
 Feeds redirect only where the site mounts ``wagtail_newsfeed.urls``. As for posts, only what
 readers can see gets a redirect: a topic no visible article of the index is filed under (its name
 could give an unpublished story away) or a news index that is not public has none, and a re-run
-removes those an earlier run made. Tag and author archives have no counterpart here (the app
+removes those an earlier run made for the same WordPress site (recorded as its own; another
+site's, which share the paths where two sites are imported into one Wagtail site, and an
+editor's are left alone). Tag and author archives have no counterpart here (the app
 lists neither) and get no redirect: sending them all to one listing would be a soft 404.
 """
 
@@ -68,13 +70,14 @@ def save_archive_redirects(
         and visible_pages(Page.objects.filter(pk=index.pk)).exists()
         and index.get_articles().exists()
     )
+    owner = catalog.site
     for path, name in BLOG_FEEDS.items():
         old, link = _path(catalog, path), feed_url(name, page_id=index.pk)
         if not public:
-            _drop([old], site, [link], report, "the index shows no article")
+            _drop(catalog, [old], site, [link], report, "the index shows no article")
         elif link:
-            save_redirects([old], site, report, "the blog's feed", link=link)
-    listed = set(index.get_topics().values_list("pk", flat=True)) if public else set()
+            save_redirects([old], site, report, "the blog's feed", link=link, owner=owner)
+    listed = dict(index.get_topics().values_list("pk", "slug")) if public else {}
     for slug in _categories(catalog, taxonomy):
         topic = taxonomy.topics.get(slug)
         paths = category_paths(catalog, taxonomy, slug)
@@ -83,15 +86,19 @@ def save_archive_redirects(
         link = f"{index_url}?topic={quote(topic_slug)}"
         rss = feed_url("topic_rss", slug=topic_slug)
         if topic is None or topic.pk not in listed:
-            _drop(paths + feeds, site, [link, rss], report, "the archive is not public")
+            # A topic the index lists through another site's posts keeps its archive public.
+            if topic_slug not in listed.values():
+                _drop(
+                    catalog, paths + feeds, site, [link, rss], report, "the archive is not public"
+                )
             continue
         label = f"category {slug}"
         if len(link) > MAX_PATH:  # Redirect.redirect_link holds 255 characters
             report.warn("redirect", f"{label}: {values.shown(link)} is too long; no redirect")
             continue
-        save_redirects(paths, site, report, label, link=link)
+        save_redirects(paths, site, report, label, link=link, owner=owner)
         if rss:
-            save_redirects(feeds, site, report, label, link=rss)
+            save_redirects(feeds, site, report, label, link=rss, owner=owner)
 
 
 def category_paths(catalog: Catalog, taxonomy: Taxonomy, slug: str) -> list[str]:
@@ -119,6 +126,14 @@ def _path(catalog: Catalog, path: str) -> str:
     return Redirect.normalise_path(f"{catalog.base_path}{path}")
 
 
-def _drop(paths: list[str], site: Site | None, links: list[str], report: Report, why: str) -> None:
-    removed = drop_link_redirects(paths, site, links)
+def _drop(
+    catalog: Catalog,
+    paths: list[str],
+    site: Site | None,
+    links: list[str],
+    report: Report,
+    why: str,
+) -> None:
+    """Remove the redirects from ``paths`` to ``links`` this WordPress site's imports made."""
+    removed = drop_link_redirects(paths, site, links, owner=catalog.site)
     report.count("redirects", f"removed ({why})", removed)

@@ -199,8 +199,14 @@ class Reusable:
     Liveblog entries (``grant`` adds to it for each text read), so that expansion work stays
     linear in the export's size."""
 
-    def __init__(self, blocks: dict[int, str], budget: int = MAX_REUSABLE_EXPANSION) -> None:
+    def __init__(
+        self,
+        blocks: dict[int, str],
+        budget: int = MAX_REUSABLE_EXPANSION,
+        hidden: dict[int, str] | None = None,
+    ) -> None:
         self.blocks = blocks
+        self.hidden = hidden or {}  # blocks WordPress does not show, each with why
         self.left = budget
         self.expanding: list[int] = []
         self.reported: set[str] = set()
@@ -308,7 +314,15 @@ class BlockReader:
         raw = block.attrs.get("ref")
         ref = parse_id(raw)  # a number, or a string of digits ("161")
         content = reusable.blocks.get(ref) if ref is not None else None
-        if content is None:
+        if ref is not None and ref in reusable.hidden:
+            # WordPress renders nothing for it (render_block_core_block): neither is it here.
+            if reusable.once(f"hidden {ref}"):
+                why = reusable.hidden[ref]
+                warn(
+                    "unknown_block",
+                    f"reusable block {ref} {why}, which WordPress does not show; left out",
+                )
+        elif content is None:
             warn("unknown_block", f"reusable block {str(raw)[:20]} not in the export")
         elif ref in reusable.expanding:
             if reusable.once(f"cycle {ref}"):

@@ -46,7 +46,9 @@ DOCUMENT_EXTENSIONS = {
     "odp", "epub", "zip",
 }  # fmt: skip
 DOCUMENT_MAX_BYTES = 200 << 20
-_SIZE_SUFFIX = re.compile(r"-(?:\d{1,5}x\d{1,5}|scaled|rotated|e\d{10,16})(?=\.[a-z0-9]{1,5}$)")
+_SIZE_SUFFIX = re.compile(
+    r"-(?:\d{1,5}x\d{1,5}|scaled|rotated|e\d{10,16})(?=\.[a-z0-9]{1,5}$)", re.IGNORECASE
+)
 
 
 class ImportImageField(WagtailImageField):
@@ -145,8 +147,9 @@ def open_regular(path: Path) -> IO[bytes]:
 
 
 def normalised_upload_path(path: str) -> str:
-    """An uploads path without WordPress's size suffixes (``photo-300x200.jpg`` → ``photo.jpg``)."""
-    return _SIZE_SUFFIX.sub("", path.lower())
+    """An uploads path without WordPress's size suffixes (``photo-300x200.jpg`` → ``photo.jpg``),
+    its case kept."""
+    return _SIZE_SUFFIX.sub("", path)
 
 
 class MediaLibrary:
@@ -159,17 +162,35 @@ class MediaLibrary:
         self.refs: dict[int, MediaRef] = {}
         self.files: dict[int, str] = {}  # attachment id -> URL of the stored file
         self.stale_files: dict[int, str] = {}  # document id -> its file's own URL
+        self._folded: dict[str, int | None] | None = None
 
     def ref(self, attachment_id: Any, kind: str) -> int | None:
         ref = self.refs.get(attachment_id) if isinstance(attachment_id, int) else None
         return ref.pk if ref is not None and ref.kind == kind else None
 
     def attachment_for_url(self, url: str) -> int | None:
-        path = upload_path(url).lower()
+        """The attachment whose file a URL links: its exact path first (``Photo.jpg`` and
+        ``photo.jpg`` are two files), else its path in any case where one attachment alone
+        has it."""
+        path = upload_path(url)
         if not path:
             return None
-        paths = self.catalog.attachment_paths
-        return paths.get(path) or paths.get(normalised_upload_path(path))
+        paths, unsized = self.catalog.attachment_paths, normalised_upload_path(path)
+        found = paths.get(path) or paths.get(unsized)
+        if found:
+            return found
+        folded = self.folded_paths()
+        return folded.get(path.lower()) or folded.get(unsized.lower())
+
+    def folded_paths(self) -> dict[str, int | None]:
+        """The uploads paths in lower case, each with its attachment, or None where the paths
+        of two attachments differ only in case."""
+        if self._folded is None:
+            self._folded = {}
+            for path, wp_id in self.catalog.attachment_paths.items():
+                key = path.lower()
+                self._folded[key] = wp_id if self._folded.get(key, wp_id) == wp_id else None
+        return self._folded
 
     def import_all(self) -> None:
         origins = {

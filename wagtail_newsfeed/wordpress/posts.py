@@ -184,7 +184,8 @@ class Planner:
             modified if plan.published_at and modified and modified > plan.published_at else None
         )
         resolver = content.Resolver(self.catalog, self.media, self.pages, wp_id)
-        reusable = gutenberg.Reusable(self.catalog.reusable)  # one budget for the post
+        # One budget for the post; blocks WordPress does not show are left out.
+        reusable = gutenberg.Reusable(self.catalog.reusable, hidden=self.catalog.hidden_reusable)
         raw = content.convert(item.content, resolver, warn, reusable, item.meta.get("footnotes"))
         plan.waiting_for = resolver.waiting_for
         excerpt = values.plain_text(item.excerpt, 2000)

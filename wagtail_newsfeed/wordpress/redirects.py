@@ -4,17 +4,19 @@ imported file.
 
 A path that already redirects somewhere else (an editor's redirect, another post's, a post of
 another WordPress site imported into the same Wagtail site) is left alone and reported, except a
-post's own permalink and ``?p=<id>`` taken by a post of the same export whose guid, earlier slug
-or canonical URL names it: an earlier import let that post take it, so it is moved back (an
-editor who pointed it at any other page is left alone). A path that already redirects to the
-right place is not written again, so re-runs create nothing twice, and one that is missing is
-created again. Only public posts get redirects: a draft, scheduled, private or
-password-protected post's old URLs (``/?p=<id>`` above all, which anyone can count through)
-would reveal its new URL, and a post that is no longer public loses the redirects to it
-(``drop_redirects``). A path the site itself answers (an existing page such as ``/news``,
-or a view of the URLconf such as ``/admin``) never gets a redirect: Wagtail stores old paths
-without their trailing slash, so a post whose permalink was ``/news/`` would otherwise take
-over ``/news``.
+post's own permalink and ``?p=<id>`` taken by a post of the same export whose guid, earlier slug or
+canonical URL names it: an earlier import let that post take it, so it is moved back (an editor who
+pointed it at any other page is left alone). A path that already redirects to the right place is not
+written again, so re-runs create nothing twice, and one that is missing is created again. The
+redirects of a site's category archives and feeds, whose targets (the index filtered by a topic, a
+feed) any site's posts or an editor may share, are recorded as that site's (a ``WordPressOrigin`` of
+kind ``redirect``): an import removes only those it recorded for its own site
+(``drop_link_redirects`` with ``owner``). Only public posts get redirects: a draft, scheduled,
+private or password-protected post's old URLs (``/?p=<id>`` above all, which anyone can count
+through) would reveal its new URL, and a post that is no longer public loses the redirects to it
+(``drop_redirects``). A path the site itself answers (an existing page such as ``/news``, or a view
+of the URLconf such as ``/admin``) never gets a redirect: Wagtail stores old paths without their
+trailing slash, so a post whose permalink was ``/news/`` would otherwise take over ``/news``.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, Site
 from wagtail.views import serve
 
+from ..models import WordPressOrigin
 from . import values
 from .report import Report
 
@@ -48,8 +51,10 @@ def save_redirects(
     page_id: int | None = None,
     stale_link: str = "",
     own: Mapping[str, Collection[int]] | None = None,
+    owner: str = "",
 ) -> None:
-    """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``; with
+    """Redirects from ``paths`` (normalised old paths) to ``page`` or ``link``, those created
+    recorded as the WordPress site ``owner``'s when given; with
     ``create=False`` only the report lines (a re-run of an unchanged post, known by its
     ``page_id``, repeats them). A redirect to ``stale_link`` (where an earlier version of the
     importer pointed it) is moved to ``link``, and one from a path of ``own`` (the post's own
@@ -112,6 +117,8 @@ def save_redirects(
     Redirect.objects.bulk_update(reclaimed, ["redirect_page"])
     if create:
         Redirect.objects.bulk_create(new)
+        if owner and new:
+            record_redirects(owner, site, [redirect.old_path for redirect in new])
         report.count("redirects", "created", len(new))
         Redirect.objects.bulk_update(moved, ["redirect_link"])
     report.count("redirects", "updated", len(reclaimed) + (len(moved) if create else 0))
@@ -136,15 +143,37 @@ def drop_redirects(
     return deleted + taken
 
 
-def drop_link_redirects(paths: list[str], site: Site | None, links: list[str]) -> int:
+def record_redirects(owner: str, site: Site | None, paths: list[str]) -> None:
+    """Record the redirects from ``paths`` as made by the import of WordPress site ``owner``."""
+    ids = Redirect.objects.filter(site=site, old_path__in=paths).values_list("pk", flat=True)
+    WordPressOrigin.objects.bulk_create(
+        [WordPressOrigin(site=owner, kind=WordPressOrigin.Kind.REDIRECT, wp_id=pk) for pk in ids],
+        ignore_conflicts=True,
+    )
+
+
+def drop_link_redirects(
+    paths: list[str], site: Site | None, links: list[str], owner: str | None = None
+) -> int:
     """Delete the redirects from ``paths`` to any of ``links`` (an attachment's file, whose
-    ``?attachment_id=`` readers may no longer reach); how many there were."""
-    deleted, _ = Redirect.objects.filter(
+    ``?attachment_id=`` readers may no longer reach); with ``owner``, only those recorded as
+    made by that WordPress site's import (never another site's or an editor's, which may lead
+    to the same place); how many there were."""
+    redirects = Redirect.objects.filter(
         site=site,
         old_path__in=[path for path in paths if path and len(path) <= MAX_PATH],
         redirect_page__isnull=True,
         redirect_link__in=[link for link in links if link],
-    ).delete()
+    )
+    if owner is None:
+        deleted, _ = redirects.delete()
+        return deleted
+    origins = WordPressOrigin.objects.filter(site=owner, kind=WordPressOrigin.Kind.REDIRECT)
+    ids = list(redirects.filter(pk__in=origins.values("wp_id")).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    deleted, _ = Redirect.objects.filter(pk__in=ids).delete()
+    origins.filter(wp_id__in=ids).delete()
     return deleted
 
 

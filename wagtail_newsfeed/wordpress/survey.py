@@ -26,6 +26,16 @@ IMPORTED_STATUSES = {"publish", "future", "draft", "pending", "private"}
 #: Post types imported as articles unless ``--post-types`` names others.
 POST_TYPES = frozenset({"post"})
 MAX_REUSABLE_CHARS = 16 << 20
+#: Why WordPress shows nothing for a reusable block (``render_block_core_block`` renders only a
+#: published block without a password), by the block's status.
+HIDDEN_BLOCK_STATUSES = {
+    "draft": "is a draft",
+    "auto-draft": "is a draft",
+    "pending": "is pending review",
+    "private": "is private",
+    "future": "is scheduled",
+    "trash": "is in the trash",
+}
 MAX_SIZES = 40
 #: ``"file";s:17:"photo-300x200.jpg";`` in PHP-serialized ``_wp_attachment_metadata``.
 _SIZE_FILE = re.compile(r's:\d+:"(?:file|original_image)";s:\d+:"([^"]{1,255})";')
@@ -58,6 +68,7 @@ class Catalog:
     logins_by_id: dict[int, str] = field(default_factory=dict)
     categories: dict[str, Term] = field(default_factory=dict)
     attachments: dict[int, Attachment] = field(default_factory=dict)
+    #: Each uploads path (``2024/03/photo.jpg``, case kept) and its attachment.
     attachment_paths: dict[str, int] = field(default_factory=dict)
     attachments_by_parent: dict[int, list[int]] = field(default_factory=dict)
     #: Each old path of a post and the post it redirects to: a post's own permalink and
@@ -70,6 +81,9 @@ class Catalog:
     #: post's own path, and so the only ones a re-run takes such a path back from.
     claims: dict[str, set[int]] = field(default_factory=dict)
     reusable: dict[int, str] = field(default_factory=dict)
+    #: Reusable blocks WordPress does not show (not published, or password-protected), each with
+    #: why: a post using one shows nothing in its place. Their content is not kept.
+    hidden_reusable: dict[int, str] = field(default_factory=dict)
     used_logins: set[str] = field(default_factory=set)
     guest_authors: dict[str, str] = field(default_factory=dict)
     used_categories: set[str] = field(default_factory=set)
@@ -115,6 +129,13 @@ def upload_path(url: str) -> str:
 
 def is_importable(item: Item, post_types: set[str]) -> bool:
     return item.post_type in post_types and item.status in IMPORTED_STATUSES and not item.problems
+
+
+def hidden_block(item: Item) -> str:
+    """Why WordPress shows nothing for a reusable block (``wp_block``); "" for one it shows."""
+    if item.status != "publish":
+        return HIDDEN_BLOCK_STATUSES.get(item.status, "is not published")
+    return "is password-protected" if values.is_password(item.password) else ""
 
 
 def is_liveblog(item: Item) -> bool:
@@ -191,6 +212,8 @@ def survey(reader: ExportFiles, report: Report, post_types: set[str] = POST_TYPE
             seen.add(item.wp_id)
             if item.post_type == "attachment":
                 _attachment(catalog, item)
+            elif item.post_type == "wp_block" and (why := hidden_block(item)):
+                catalog.hidden_reusable[item.wp_id] = why
             elif item.post_type == "wp_block" and reusable_chars < MAX_REUSABLE_CHARS:
                 catalog.reusable[item.wp_id] = item.content
                 reusable_chars += len(item.content)
@@ -237,11 +260,11 @@ def _attachment(catalog: Catalog, item: Item) -> None:
     if attachment.parent:
         catalog.attachments_by_parent.setdefault(attachment.parent, []).append(attachment.wp_id)
     for path in (relative, upload_path(item.attachment_url)):
-        if path:
-            catalog.attachment_paths.setdefault(path.lower(), attachment.wp_id)
+        if path:  # as WordPress's disk has it: Photo.jpg and photo.jpg are two files
+            catalog.attachment_paths.setdefault(path, attachment.wp_id)
             # Content links the sizes (photo-1024x768.jpg), which stand for photo.jpg.
             if unscaled := unscaled_name(path):
-                catalog.attachment_paths.setdefault(unscaled.lower(), attachment.wp_id)
+                catalog.attachment_paths.setdefault(unscaled, attachment.wp_id)
 
 
 def unscaled_name(path: str) -> str:
