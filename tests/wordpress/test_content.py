@@ -87,7 +87,14 @@ def test_caption_shortcode_is_an_image_with_its_caption(blocks_of):
             },
         }
     ]
-    assert warnings == []
+    # The link around the image is not the image's own file or page: an image block has none.
+    assert warnings == [
+        (
+            "removed_markup",
+            "the link around image https://old.example.com/wp-content/uploads/2024/01/"
+            "photo-300x200.jpg (to /x): image blocks have no link",
+        )
+    ]
 
 
 def test_images_are_matched_by_url_without_the_size_suffix(blocks_of):

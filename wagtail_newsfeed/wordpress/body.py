@@ -14,6 +14,7 @@ document links where the target was imported (``resolver``).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -194,6 +195,7 @@ class BodyBuilder:
                 self.flatten(node)
                 self.rewrite_links(node)
                 if text_of(node):
+                    self.numbering_left_out(node)
                     self.add_rich(str(node))
             else:
                 self.nodes(list(node.contents), autop, depth=depth)
@@ -271,6 +273,8 @@ class BodyBuilder:
                 str(node.get("data-url") or ""), text_of(wrapper) if wrapper else "", caption
             )
         elif node.find("table"):
+            if caption:
+                self.caption_losses(captions[-1] if captions else node, "a table")
             self.table(node.find("table"), caption)
         elif node.find("img"):
             images = node.find_all("img")
@@ -283,7 +287,14 @@ class BodyBuilder:
                     text_of(own_caption) if own_caption else (caption if len(images) == 1 else "")
                 )
                 shown = self.image(image, here)
+                if shown and here:
+                    source = own_caption or (
+                        captions[-1] if captions and text_of(captions[-1]) else node
+                    )
+                    self.caption_losses(source, f"image {str(image.get('src') or '')[:300]}")
             if caption and (len(images) > 1 or not shown):  # the caption outlives its image
+                if len(images) > 1 and captions:
+                    self.caption_losses(captions[-1], "a gallery")
                 self.add_rich(f"<p>{escape(caption, quote=False)}</p>")
         elif node.find(["video", "audio"]):
             self.media_player(node.find(["video", "audio"]))
@@ -301,6 +312,13 @@ class BodyBuilder:
         if pk is None:
             self.warn("unmatched_image", src or f"<img class={' '.join(classes_of(node))!r}>")
             return False
+        anchor = node.find_parent("a", href=True)
+        href = str(anchor["href"]).strip() if anchor is not None else ""
+        if href and not self.resolver.shows_image(href, node):
+            self.warn(
+                "removed_markup",
+                f"the link around image {src} (to {href[:300]}): image blocks have no link",
+            )
         alt = values.plain_text(str(node.get("alt") or ""), 255)
         self.add(
             "image",
@@ -318,38 +336,90 @@ class BodyBuilder:
         return True
 
     def table(self, node: Tag, caption: str) -> None:
-        rows = []
-        for row in node.find_all("tr"):
-            if row.find_parent("table") is node:
-                rows.append([text_of(cell) for cell in row.find_all(["td", "th"], recursive=False)])
-        rows = [row for row in rows if row]
+        """A table block, each cell in the column WordPress showed it in: a cell's ``rowspan``
+        and ``colspan`` are kept as a merged cell (``mergeCells``, the cells it covers hidden,
+        as Wagtail's table editor stores them), cut to the table; cut short (and reported) where
+        one would reach past the table or over another cell."""
+        rows = [
+            row
+            for row in node.find_all("tr")
+            if row.find_parent("table") is node and row.find(["td", "th"], recursive=False)
+        ]
         if not rows:
             return
-        width = max(len(row) for row in rows)
-        rows = [row + [""] * (width - len(row)) for row in rows]
-        limit = settings.TABLE_MAX_CELLS
-        if width > limit:
-            rows, width = [rows[0][:limit]], limit
-            self.warn("table_cut", f"a table with rows of more than {limit:,} cells was cut")
-        keep = max(1, limit // width)
-        if len(rows) > keep:
-            self.warn(
-                "table_cut", f"a table of {len(rows) * width:,} cells was cut to {keep * width:,}"
-            )
-            rows = rows[:keep]
         first = node.find("tr")
         header = node.find("thead") is not None or (
             first is not None and first.find("td") is None and first.find("th") is not None
         )
-        self.add(
-            "table",
-            {
-                "data": rows,
-                "first_row_is_table_header": header,
-                "first_col_is_header": False,
-                "table_caption": values.truncate(caption, 255),
-            },
-        )
+        grid = TableGrid(rows, header, settings.TABLE_MAX_CELLS)
+        if grid.too_wide:
+            self.warn(
+                "table_cut",
+                f"a table with rows of more than {grid.limit:,} cells was cut",
+            )
+        elif grid.cut_from:
+            self.warn("table_cut", f"a table of {grid.cut_from:,} cells was cut to {grid.cells:,}")
+        if grid.problems:
+            self.warn("note", "a table's merged cells: " + "; ".join(grid.problems))
+        value: dict[str, Any] = {
+            "data": grid.data,
+            "first_row_is_table_header": header,
+            "first_col_is_header": False,
+            "table_caption": values.truncate(caption, 255),
+        }
+        if grid.merges:
+            value["mergeCells"] = grid.merges
+            value["cell"] = grid.hidden
+        self.add("table", value)
+
+    def numbering_left_out(self, node: Tag) -> None:
+        """Report a numbered list's own numbering (``start``, ``reversed``, ``type``): rich
+        text keeps the list and numbers it 1, 2, 3..."""
+        lists = [node] if node.name == "ol" else []
+        for numbered in lists + node.find_all("ol"):
+            start = str(numbered.get("start") or "").strip()
+            kind = str(numbered.get("type") or "").strip()
+            parts = [f"start {start[:10]}"] if start and start != "1" else []
+            if numbered.has_attr("reversed"):
+                parts.append("reversed")
+            if kind and kind != "1":
+                parts.append(f"type {kind[:10]}")
+            if parts:
+                item = numbered.find("li")
+                first = values.truncate(text_of(item), 40) if item is not None else ""
+                self.warn(
+                    "removed_markup",
+                    f"a numbered list's own numbering ({', '.join(parts)}), from “{first}”: "
+                    "lists are numbered 1, 2, 3...",
+                )
+                return
+
+    def caption_losses(self, source: Tag, what: str) -> None:
+        """Report the links and formatting of a caption (``source``), which is kept as plain
+        text; a link around the image itself is the image's, not the caption's."""
+        links: list[str] = []
+        marks: list[str] = []
+        for tag in source.find_all(True):
+            if tag.find("img") is not None or tag.name == "img":
+                continue
+            if tag.name == "a" and tag.get("href"):
+                href = str(tag["href"]).strip()[:300]
+                if href and href not in links:
+                    links.append(href)
+            elif tag.name in CAPTION_MARKS and f"<{tag.name}>" not in marks:
+                marks.append(f"<{tag.name}>")
+        lost = []
+        if links:
+            noun = "link" if len(links) == 1 else "links"
+            lost.append(f"its {noun} to {', '.join(links[:5])}")
+        if marks:
+            lost.append(f"its formatting ({', '.join(marks)})")
+        if lost:
+            verb = "was" if len(links) + bool(marks) == 1 else "were"
+            self.warn(
+                "removed_markup",
+                f"the caption of {what} is plain text: {' and '.join(lost)} {verb} dropped",
+            )
 
     def iframe(self, node: Tag, caption: str) -> None:
         src = str(node.get("src") or "").strip()
@@ -434,6 +504,12 @@ class BodyBuilder:
                 anchor.attrs = {"linktype": kind, "id": str(pk)}
 
 
+#: Formatting a caption (plain text) cannot keep: reported when dropped.
+CAPTION_MARKS = {
+    "b", "strong", "i", "em", "u", "s", "del", "ins", "sup", "sub", "mark", "code", "small",
+    "cite", "q",
+}  # fmt: skip
+
 #: Link schemes a paragraph never keeps: the link is dropped, its text kept.
 UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
 
@@ -450,3 +526,132 @@ def without_unsafe_links(node: Tag) -> str:
         if unsafe(anchor):
             anchor.unwrap()
     return node.decode_contents() if node.name == "a" and unsafe(node) else str(node)
+
+
+#: The largest spans HTML reads: a larger value counts as these.
+MAX_COLSPAN, MAX_ROWSPAN = 1_000, 65_534
+_DIGITS = re.compile(r"\s*\+?(\d{1,9})")
+#: Elements a table's rows are grouped in: a ``rowspan`` never reaches past its group.
+ROW_GROUPS = ("thead", "tbody", "tfoot")
+
+
+def _span(cell: Tag, name: str, maximum: int) -> int | None:
+    """A ``rowspan`` or ``colspan`` as browsers read it (leading digits; none is no value)."""
+    match = _DIGITS.match(str(cell.get(name) or ""))
+    return min(int(match.group(1)), maximum) if match else None
+
+
+def _plural(n: int, what: str) -> str:
+    return f"{n:,} {what.replace('{was}', 'was' if n == 1 else 'were')}"
+
+
+class TableGrid:
+    """The rows of an HTML table laid out as browsers lay them out (the HTML table model):
+    each cell in the first column its row leaves free, a span covering the cells to its right
+    and below it. ``data`` is every row padded to the table's width, ``merges`` and ``hidden``
+    the spans as Wagtail's table block stores them, within ``limit`` cells.
+
+    The work is bounded by ``limit``: the rows a wider table would leave out of the cap are not
+    laid out, and the cells a span covers are counted as intervals, not one by one.
+    """
+
+    def __init__(self, rows: list[Tag], header: bool, limit: int) -> None:
+        self.limit = limit
+        self.too_wide = False
+        self.cut_from = 0
+        self.problems: list[str] = []
+        #: Spans cut to the end of the table (or of their row group).
+        self.past = 0
+        placed = self._layout(rows, header)
+        width = max(col + 1 for _row, col, *_rest in placed)
+        past = 0
+        if self.too_wide:
+            width, kept = min(width, limit), 1
+        else:
+            kept = min(len(rows), max(1, limit // width))
+            if kept < len(rows):
+                self.cut_from = len(rows) * width
+        self.cells = kept * width
+        self.data: list[list[str]] = [[""] * width for _ in range(kept)]
+        self.merges: list[dict[str, int]] = []
+        covered: set[tuple[int, int]] = set()
+        for row, col, rowspan, colspan, text in placed:
+            if row >= kept or col >= width:
+                continue
+            if col + colspan > width:  # a table cut to the cap is reported as such
+                colspan, past = width - col, past + (not self.too_wide)
+            rowspan = min(rowspan, kept - row)
+            self.data[row][col] = text
+            if rowspan > 1 or colspan > 1:
+                self.merges.append({"row": row, "col": col, "rowspan": rowspan, "colspan": colspan})
+                covered.update(
+                    (r, c) for r in range(row, row + rowspan) for c in range(col, col + colspan)
+                )
+                covered.discard((row, col))
+        self.hidden = [{"row": r, "col": c, "hidden": True} for r, c in sorted(covered)]
+        self.past += past
+        if self.past:
+            self.problems.insert(
+                0, _plural(self.past, "reached past the table and {was} cut to it")
+            )
+
+    def _layout(self, rows: list[Tag], header: bool) -> list[tuple[int, int, int, int, str]]:
+        limit = self.limit
+        ends = [0] * len(rows)  # where each row's group ends (exclusive)
+        end = len(rows)
+        for index in range(len(rows) - 1, -1, -1):
+            if index < len(rows) - 1 and self._group(rows[index]) is not self._group(
+                rows[index + 1]
+            ):
+                end = index + 1
+            ends[index] = end
+        covered: dict[int, list[tuple[int, int]]] = {}
+        placed: list[tuple[int, int, int, int, str]] = []
+        width = 0
+        overlaps = from_header = 0
+        for index, row in enumerate(rows):
+            if index and index >= limit // max(width, 1):
+                break  # past what the cap keeps of a table this wide
+            taken = sorted(covered.pop(index, ()))
+            position = cursor = 0
+            for cell in row.find_all(["td", "th"], recursive=False):
+                while position < len(taken) and taken[position][0] <= cursor:
+                    cursor = max(cursor, taken[position][1])
+                    position += 1
+                if cursor >= limit:
+                    self.too_wide = True
+                    break
+                colspan = _span(cell, "colspan", MAX_COLSPAN) or 1
+                if position < len(taken) and cursor + colspan > taken[position][0]:
+                    colspan, overlaps = taken[position][0] - cursor, overlaps + 1
+                rowspan = _span(cell, "rowspan", MAX_ROWSPAN)
+                rowspan = 1 if rowspan is None else rowspan or ends[index] - index
+                if index + rowspan > ends[index]:
+                    rowspan, self.past = ends[index] - index, self.past + 1
+                width = max(width, cursor + 1)
+                bound = min(index + rowspan, limit // width + 1)
+                for below in range(index + 1, bound):
+                    covered.setdefault(below, []).append((cursor, cursor + colspan))
+                if header and index == 0 and rowspan > 1:
+                    # Wagtail draws the header row in a group of its own: the cells below
+                    # keep their columns, the one the span covered is shown empty.
+                    rowspan, from_header = 1, from_header + 1
+                placed.append((index, cursor, rowspan, colspan, text_of(cell)))
+                cursor += colspan
+            if self.too_wide:
+                break
+        if overlaps:
+            self.problems.append(_plural(overlaps, "overlapped another and {was} shortened"))
+        if from_header:
+            self.problems.append(
+                _plural(
+                    from_header,
+                    "reached from the header row into the body and {was} cut to the header row",
+                )
+            )
+        return placed
+
+    @staticmethod
+    def _group(row: Tag) -> Tag | None:
+        parent = row.parent
+        return parent if parent is not None and parent.name in ROW_GROUPS else None

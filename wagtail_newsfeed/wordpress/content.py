@@ -61,6 +61,30 @@ class Resolver:
     def document(self, attachment_id: Any) -> int | None:
         return self.media.ref(attachment_id, "document")
 
+    def shows_image(self, href: str, node: Tag) -> bool:
+        """Whether a link around the image ``node`` leads to that image only: a file of the
+        media library (the image at full size, say) or the attachment page of the image."""
+        if self.media.attachment_for_url(href) is not None:
+            return True
+        path = self.catalog.old_path(href)
+        if path is None:
+            return False
+        if "?attachment_id=" in path:
+            return True
+        classes = node.get("class") or []
+        names = classes if isinstance(classes, list) else str(classes).split()
+        ids = [
+            parse_id(name.removeprefix("wp-image-"))
+            for name in names
+            if name.startswith("wp-image-")
+        ]
+        ids += [parse_id(str(node.get(name) or "")) for name in ("data-id", "data-attachment-id")]
+        for wp_id in ids:
+            attachment = self.catalog.attachments.get(wp_id) if wp_id is not None else None
+            if attachment and attachment.link and self.catalog.old_path(attachment.link) == path:
+                return True
+        return False
+
     def link(self, href: str) -> tuple[str, int] | None:
         """A link to an imported post or document, in the form rich text stores internally."""
         post = self.catalog.post_for_url(href)
@@ -127,13 +151,19 @@ def convert(
     return builder.finish()
 
 
+#: The fields of the blocks the builder writes that hold an image or document id.
+MEDIA_FIELDS = ("image", "document")
+
+
 def without_pending(raw: list[dict]) -> list[dict]:
-    """The blocks a dry run can validate: images it would create have no id yet."""
-    return [
-        block
-        for block in raw
-        if not (block["type"] == "image" and block["value"]["image"] == PENDING)
-    ]
+    """The blocks a dry run can validate: images and documents it would create have no id yet
+    (``PENDING``), so the blocks showing them (an image, a gallery's images, a file block) are
+    left out of its check. Links in text never hold one (``Resolver.link``)."""
+    return [block for block in raw if not _pending(block["value"])]
+
+
+def _pending(value: Any) -> bool:
+    return isinstance(value, dict) and any(value.get(name) == PENDING for name in MEDIA_FIELDS)
 
 
 def with_ids(raw: list[dict], seed: str) -> list[dict]:

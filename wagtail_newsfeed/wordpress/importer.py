@@ -14,7 +14,8 @@
    (``archives``), or lose their redirects when those are no longer public.
 
 A dry run does stages 1-4 without writing anything: it checks files, plans and validates every
-post (images it would create are left out of the check), and prints the plan.
+post (blocks showing the images and files it would create, which have no id yet, are left out of
+the check: ``content.without_pending``), and prints the plan.
 """
 
 from __future__ import annotations
