@@ -374,7 +374,9 @@ class SourceChooserBlock(BoundedIdChooserMixin, blocks.ChooserBlock):
         return forms.Select()
 
     def get_form_state(self, value):
-        return value.pk if value else None
+        """What the select's script takes: the list ``Select.format_value`` makes, as for
+        Wagtail's own field blocks (a bare id failed to render, and the block was lost on save)."""
+        return self.widget.format_value(value.pk if value else None)
 
     def get_api_representation(self, value, context=None):
         return serialization.source_json(value)
