@@ -159,6 +159,28 @@ def test_a_caption_shortcode_with_a_link_is_reported(blocks_of):
     ) in warnings
 
 
+def test_an_old_style_caption_attribute_is_html_as_wordpress_shows_it(blocks_of):
+    # WordPress before 3.4 kept the caption in the shortcode's attribute, and shows it as HTML.
+    raw, warnings = blocks_of(
+        f'[caption id="attachment_5" caption="By <a href=\'https://example.org/jane\'>Jane</a> &amp; co"]'
+        f'<img class="wp-image-5" src="{PHOTO}">[/caption]'
+    )
+    assert raw[0]["value"]["caption"] == "By Jane & co"
+    assert (
+        "removed_markup",
+        f"the caption of image {PHOTO} is plain text: its link to https://example.org/jane was dropped",
+    ) in warnings
+
+
+def test_a_caption_attribute_cannot_close_the_figure_around_it(blocks_of):
+    raw, _ = blocks_of(
+        '[caption id="attachment_5" caption="Rain</figcaption></figure><script>x()</script>"]'
+        f'<img class="wp-image-5" src="{PHOTO}">[/caption]'
+    )
+    assert [block["type"] for block in raw] == ["image"]
+    assert raw[0]["value"]["caption"] == "Rain"
+
+
 def test_links_in_a_table_or_gallery_caption_are_reported(blocks_of):
     raw, warnings = blocks_of(
         '<figure class="wp-block-table"><table><tr><td>1</td></tr></table>'
