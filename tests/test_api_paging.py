@@ -201,6 +201,8 @@ def test_a_cursor_from_a_link_pages_and_a_rewritten_one_is_a_400(api, news_index
         cursor_of({"r": 0, "k": ["2026-03-01T12:00:00+00:00", 1.5]}),
         cursor_of({"r": 0, "k": [["2026"], 1]}),
         cursor_of({"r": 1, "k": ["2026-03-01T12:00:00\x00", 1]}),
+        cursor_of({"r": 0, "k": ["2026-03-01T12:00:00+00:00\ud800", 1]}),
+        cursor_of({"r": 1, "k": ["\udfff", 1]}),
         "x" * 5000,
         "e30",  # {}
     ],
@@ -216,7 +218,17 @@ def test_an_article_cursor_that_no_link_gave_is_a_400_naming_cursor(api, news_in
 )
 @pytest.mark.parametrize(
     "values",
-    [["a\x00b", 1], ["\x00", 1], ["x" * 5000, 1], ["a", 10**30], ["a", -(10**30)], [None, 1]],
+    [
+        ["a\x00b", 1],
+        ["\x00", 1],
+        ["x" * 5000, 1],
+        ["a", 10**30],
+        ["a", -(10**30)],
+        [None, 1],
+        ["\ud800", 1],  # a lone UTF-16 surrogate: JSON can spell it, no database can hold it
+        ["x\udfff", 1],
+        ["a", "1\ud800"],
+    ],
 )
 def test_a_taxonomy_cursor_with_an_impossible_position_is_a_400_naming_cursor(
     api, news_index, path, values
@@ -263,3 +275,89 @@ def test_an_undated_position_pages_from_the_undated_articles(api, news_index, or
     assert ids(api.get(ARTICLES, {"ordering": ordering, "cursor": forward})) == [second]
     back = cursor_of({"r": 1, "k": [None, first]})
     assert ids(api.get(ARTICLES, {"ordering": ordering, "cursor": back})) == [dated]
+
+
+# A page a link leads to that is empty by now: 200 and links that still lead somewhere ----------
+
+
+def unpublish(*article_ids: int) -> None:
+    for page in Page.objects.filter(pk__in=article_ids).specific():
+        page.unpublish()
+
+
+@pytest.mark.parametrize("ordering", ["-published_at", "published_at"])
+def test_a_next_link_whose_items_were_unpublished_is_an_empty_last_page(api, news_index, ordering):
+    """The page after the link's position is empty: no ``next``; ``previous`` is the page the
+    link came from."""
+    in_order = tied_articles(news_index, 1)  # newer, tied, older (newest first)
+    url = f"{ARTICLES}?limit=2&ordering={ordering}"
+    first = api.get(url)
+    unpublish(in_order[0] if ordering == "published_at" else in_order[-1])  # the last page's
+    response = api.get(first.json()["next"])
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["results"] == []
+    assert response.json()["next"] is None
+    assert ids(api.get(response.json()["previous"])) == ids(first)
+
+
+@pytest.mark.parametrize("ordering", ["-published_at", "published_at"])
+def test_a_previous_link_whose_items_were_unpublished_is_an_empty_first_page(
+    api, news_index, ordering
+):
+    """Walking back onto a page whose items are all gone: no ``previous``; ``next`` is the page
+    the link came from."""
+    tied_articles(news_index, 2)  # four articles
+    url = f"{ARTICLES}?limit=2&ordering={ordering}"
+    first = api.get(url)
+    second = api.get(first.json()["next"])
+    unpublish(*ids(first))
+    response = api.get(second.json()["previous"])
+    assert response.status_code == 200, response.content[:500]
+    assert response.json()["results"] == []
+    assert response.json()["previous"] is None
+    assert ids(api.get(response.json()["next"])) == ids(second)
+
+
+FIRST, LAST = "0001-01-01T00:00:00+00:00", "9999-12-31T23:59:59.999999+00:00"
+
+
+@pytest.mark.parametrize(
+    "path,reverse,position",
+    [
+        # The probe's cursors: past the oldest article, and past a feed started today.
+        (ARTICLES, 0, [FIRST, 11]),
+        ("/api/newsfeed/v1/feeds/", 0, ["0001-01-01T00:00:00Z", 1]),
+        (ARTICLES, 1, [LAST, 11]),
+        (f"{ARTICLES}?ordering=published_at", 0, [LAST, 11]),
+        (f"{ARTICLES}?ordering=published_at", 1, [FIRST, 11]),
+        ("/api/newsfeed/v1/feeds/", 1, [LAST, 1]),
+        ("/api/newsfeed/v1/topics/", 0, ["zzz", 1]),
+        ("/api/newsfeed/v1/authors/", 1, ["", 1]),
+        ("/api/newsfeed/v1/sources/", 0, ["zzz", 1]),
+    ],
+)
+def test_a_cursor_beyond_every_item_is_an_empty_page_whose_link_goes_back(
+    api, news_index, path, reverse, position
+):
+    """No item lies beyond the cursor's position (going on, or coming back): 200 with no
+    results; the link on the far side is null, and the other one pages back from the same
+    position, written as the links write it."""
+    factories.make_article(
+        news_index,
+        topics=[factories.make_topic("Aaa")],
+        authors=[factories.make_author("Aaa")],
+        source=factories.make_source(),
+    )
+    factories.make_feed(news_index)
+    separator = "&" if "?" in path else "?"
+    response = api.get(f"{path}{separator}cursor={cursor_of({'r': reverse, 'k': position})}")
+    assert response.status_code == 200, response.content[:500]
+    body = response.json()
+    assert body["results"] == []
+    towards, away = ("previous", "next") if reverse else ("next", "previous")
+    assert body[towards] is None
+    token = parse_qs(urlsplit(body[away]).query)["cursor"][0]
+    decoded = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    assert decoded["r"] == 1 - reverse
+    assert len(ids(api.get(body[away]))) == 1

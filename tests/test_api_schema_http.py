@@ -88,6 +88,34 @@ def test_the_schema_is_served_in_the_type_the_client_prefers(db, accept, params,
     assert response["Content-Type"].split(";")[0] == content_type
 
 
+@pytest.mark.parametrize(
+    "accept", ["*/*;q=0", "text/html;q=0", "text/*;q=0", "text/html;q=0, */*", "application/json"]
+)
+def test_an_accept_refusing_html_on_the_docs_page_is_a_406(db, accept):
+    """The page is HTML only; q-values count there as everywhere (the most specific range)."""
+    body = assert_problem(APIClient().get(DOCS, HTTP_ACCEPT=accept), 406)
+    assert body["type"] == "urn:wagtail-newsfeed:problem:not_acceptable"
+
+
+@pytest.mark.parametrize(
+    "accept,params",
+    [
+        (None, {"format": "json"}),  # ignored like any unknown parameter: only the document
+        (None, {"format": "yaml"}),  # takes ?format=
+        ("text/html,application/xhtml+xml,*/*;q=0.8", {}),  # a browser's
+        ("text/html;q=0.1", {"format": "xml"}),
+        ("*/*", {}),
+    ],
+)
+def test_the_docs_page_is_html_for_an_accept_that_allows_it_whatever_format_says(
+    db, accept, params
+):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = APIClient().get(DOCS, params, **headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].split(";")[0] == "text/html"
+
+
 @pytest.mark.parametrize("date", ["Thu, 01 Jan 2099 00:00:00 GMT", "Mon, 01 Jan 2001 00:00:00 GMT"])
 @pytest.mark.parametrize("url", [SCHEMA, DOCS])
 def test_the_schema_and_docs_ignore_if_unmodified_since(db, url, date):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import override_settings
 from django.urls import reverse
+from wagtail.models import Page, Site
 
 from tests import factories
 from wagtail_newsfeed import delta, entry_rules
@@ -85,6 +86,26 @@ def test_fragments_leave_out_drafts_deleted_and_other_feeds_entries(client, feed
 def test_fragments_of_an_unpublished_feed_are_a_404(client, news_index):
     feed = factories.make_feed(news_index, publish=False)
     assert fragments(client, feed, []).status_code == 404
+
+
+def test_fragments_of_another_sites_feed_are_a_404_as_its_page_and_feeds_are(client, feed):
+    """On site B's hostname, site A's feed is not found: its page, RSS and Atom are 404 there,
+    and its fragments are too (one rule: ``sites.in_request_site``)."""
+    entry = factories.make_entry(feed)
+    other_root = Page.get_first_root_node().add_child(
+        instance=Page(title="Other home", slug="other-home")
+    )
+    Site.objects.create(hostname="other.example", port=80, root_page=other_root)
+    url = reverse("wagtail_newsfeed:live_fragments", args=[feed.pk])
+    assert client.get(url, {"ids": entry.pk}).status_code == 200
+    for feed_url in (
+        reverse("wagtail_newsfeed:live_rss", args=[feed.pk]),
+        reverse("wagtail_newsfeed:live_atom", args=[feed.pk]),
+    ):
+        assert client.get(feed_url, HTTP_HOST="other.example").status_code == 404
+    response = client.get(url, {"ids": entry.pk}, HTTP_HOST="other.example")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
 
 
 @pytest.mark.parametrize("ids", ["abc", "1,,2", "-1", "9" * 30, ",".join(["1"] * 101)])

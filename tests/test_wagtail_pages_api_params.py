@@ -130,6 +130,12 @@ LISTING_REFUSALS = [
     case("site", site="localhost:8081"),  # no site on that port
     case("site", site="local\x00host"),
     case("rich_text_format", rich_text_format="bogus"),
+    case("format", format="xml"),  # DRF answered a 404 "Not found." for pages that exist
+    case("format", format="JSON"),
+    # Fields with choices: a value none of them is selects nothing, silently.
+    case("coverage_status", type=FEEDS, coverage_status="x"),
+    case("entry_order", type=FEEDS, entry_order="x"),
+    case("entry_order", type=FEEDS, entry_order="Newest"),
     # What the listing does not know.
     case("has_children", has_children="maybe"),
     case("parent", parent="1"),
@@ -186,6 +192,7 @@ def test_find_refuses_a_bad_value_with_a_problem_naming_the_parameter(newsroom, 
         case("published_at", type=ARTICLES, published_at="notadate"),
         case("child_of", child_of="abc"),
         case("limit", limit="x"),
+        case("format", format="xml"),
     ],
 )
 def test_detail_refuses_a_bad_value_with_a_problem_naming_the_parameter(newsroom, name, params):
@@ -226,6 +233,43 @@ def test_any_search_text_is_answered_not_an_error(newsroom, query):
 def test_detail_of_a_missing_page_is_a_404_problem(newsroom):
     body = assert_problem(get(f"{LONG_ID[:18]}/"), 404)
     assert body["message"] == body["detail"]
+
+
+@pytest.mark.parametrize("path", ["", "{comet}/"])
+@pytest.mark.parametrize(
+    "accept", ["application/json;q=0", "*/*;q=0", "application/*;q=0, text/html;q=0", "image/png"]
+)
+def test_an_accept_refusing_every_format_is_a_406_problem(newsroom, path, accept):
+    """q-values count here as on every endpoint of the app (``JSONNegotiation``)."""
+    url = f"{PAGES}{path.format(comet=newsroom['comet'])}"
+    body = assert_problem(APIClient().get(url, HTTP_ACCEPT=accept), 406)
+    assert body["type"] == "urn:wagtail-newsfeed:problem:not_acceptable"
+
+
+@pytest.mark.parametrize(
+    "accept,params,content_type",
+    [
+        (None, {"format": "json"}, "application/json"),
+        ("application/json;q=0, */*", {}, "text/html"),  # the browsable API, JSON refused
+        ("text/html", {}, "text/html"),
+        ("text/html,*/*;q=0.8", {"format": "json"}, "application/json"),
+        (None, {"format": "api"}, "text/html"),
+        ("application/json;q=0.5, text/html;q=0.9", {}, "text/html"),
+    ],
+)
+def test_format_and_accept_choose_among_json_and_the_browsable_api(
+    newsroom, accept, params, content_type
+):
+    headers = {"HTTP_ACCEPT": accept} if accept else {}
+    response = APIClient().get(f"{PAGES}{newsroom['comet']}/", params, **headers)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].split(";")[0] == content_type
+
+
+def test_choice_filters_still_select_their_pages(newsroom):
+    feed_page = LiveFeedPage.objects.get(pk=newsroom["feed"])
+    status, order = feed_page.coverage_status, feed_page.entry_order
+    assert listed_ids(type=FEEDS, coverage_status=status, entry_order=order) == {feed_page.pk}
 
 
 def test_the_browsable_api_does_not_label_its_html_error_page_a_problem(newsroom):

@@ -117,6 +117,15 @@ def in_site(pages: QuerySet, site: Site) -> QuerySet:
     return pages.filter(Exists(roots.filter(path=Substr(OuterRef("path"), 1, Length("path")))))
 
 
+def in_request_site(pages: QuerySet, request: HttpRequest) -> QuerySet:
+    """``pages`` on the Site the request is for (``in_site``; all of them where no Site is
+    configured). The reader's own URLs besides the pages (RSS/Atom, a live page's fragments) are
+    served for a Site's pages on that Site's hostname only, as the pages are: another Site's
+    index, live feed or articles are a 404 there, as Wagtail answers for its pages."""
+    site = get_site(request)
+    return in_site(pages, site) if site is not None else pages
+
+
 def routing_root(site: Site, components: list[str]) -> tuple[Page, list[str]]:
     """The page Wagtail's ``serve`` routes ``components`` (a URL path's parts) from on
     ``site``, and the parts it routes.

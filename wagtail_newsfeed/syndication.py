@@ -45,7 +45,7 @@ from .models.articles import listing_prefetches
 from .models.taxonomy import filed_under
 from .rendering import plain_text
 from .serialization import image_renditions
-from .sites import absolute_url, get_site, home_url, in_site
+from .sites import absolute_url, home_url, in_request_site
 from .xml import xml_safe
 
 FORMATS = ("rss", "atom")
@@ -274,18 +274,10 @@ class NewsFeed(Feed):
         return [Enclosure(*item.enclosure)] if item.enclosure else []
 
 
-def _in_request_site(pages: QuerySet, request: HttpRequest) -> QuerySet:
-    """``pages`` on the Site the request is for (translations of its home included:
-    ``sites.in_site``): another Site's index, live feed or articles have their feeds on that
-    Site's hostname, as their pages do (a 404 here, as Wagtail answers for its pages)."""
-    site = get_site(request)
-    return in_site(pages, site) if site is not None else pages
-
-
 def _site_articles(request: HttpRequest) -> QuerySet:
     from .visibility import visible_articles
 
-    return _in_request_site(visible_articles(), request)
+    return in_request_site(visible_articles(), request)
 
 
 class LatestArticlesFeed(NewsFeed):
@@ -311,7 +303,7 @@ class IndexArticlesFeed(NewsFeed):
         from .visibility import visible_articles, visible_pages
 
         indexes = visible_pages(NewsIndexPage.objects.filter(pk=page_id))
-        index = _in_request_site(indexes, request).first()
+        index = in_request_site(indexes, request).first()
         link = index.get_full_url(request) if index is not None else None
         if link is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No news index with id %(id)s.") % {"id": page_id})
@@ -352,7 +344,7 @@ def topic_page_url(topic: Any, request: HttpRequest) -> str:
     from .models import NewsIndexPage
     from .visibility import visible_pages
 
-    indexes = _in_request_site(visible_pages(NewsIndexPage.objects.all()), request)
+    indexes = in_request_site(visible_pages(NewsIndexPage.objects.all()), request)
     for index in indexes.order_by("path"):
         url = index.get_full_url(request)
         if url and index.get_topics().filter(pk=topic.pk).exists():
@@ -370,7 +362,7 @@ class LiveFeedEntriesFeed(NewsFeed):
         from .models.live import byline_prefetches
         from .visibility import visible_entries, visible_feeds
 
-        feed = _in_request_site(visible_feeds().filter(pk=page_id), request).first()
+        feed = in_request_site(visible_feeds().filter(pk=page_id), request).first()
         feed_url = feed.get_full_url(request) if feed is not None else None
         if feed_url is None:  # or outside every Wagtail Site: no reader can reach it
             raise Http404(_("No live feed with id %(id)s.") % {"id": page_id})

@@ -183,8 +183,24 @@ class NewsCursorPagination(CursorPagination):
         # Coming back (``reverse``), the page we came from follows; going on, the one before.
         self.has_next = True if reverse else more
         self.has_previous = more if reverse else position is not None
-        self.anchor = position  # where an empty page's links stand
+        # An empty page (its items unpublished since its link was made, or a cursor past the
+        # last item) has no item to stand on: its links stand where its cursor stood.
+        self.anchor = None if position is None else tuple(position_text(v) for v in position)
         return self.page
+
+    def anchor_position(self, reverse: bool) -> tuple[Any, ...]:
+        """Where an empty page's link going ``reverse`` stands: at its cursor's position, with
+        the last key (an integer id) one step back, so that the page it leads to takes in the
+        item the cursor stood on (the last item of the page the client came from, if it is still
+        there). A position strictly beyond the cursor's would leave that item out."""
+        key, value = self.keys[-1], self.anchor[-1]
+        if not isinstance(value, int):
+            return self.anchor
+        step = 1 if key.descending != reverse else -1
+        try:
+            return (*self.anchor[:-1], position_value(key.field, value + step))
+        except ValueError:  # past the column's range: no item stands there anyway
+            return self.anchor
 
     def position_of(self, row: Any) -> tuple[Any, ...]:
         return tuple(position_text(row_value(row, key.name)) for key in self.keys)
@@ -192,13 +208,13 @@ class NewsCursorPagination(CursorPagination):
     def get_next_link(self) -> str | None:
         if not self.has_next:
             return None
-        position = self.position_of(self.page[-1]) if self.page else self.anchor
+        position = self.position_of(self.page[-1]) if self.page else self.anchor_position(False)
         return self.encode_cursor(Cursor(offset=0, reverse=False, position=position))
 
     def get_previous_link(self) -> str | None:
         if not self.has_previous:
             return None
-        position = self.position_of(self.page[0]) if self.page else self.anchor
+        position = self.position_of(self.page[0]) if self.page else self.anchor_position(True)
         return self.encode_cursor(Cursor(offset=0, reverse=True, position=position))
 
     def encode_cursor(self, cursor: Cursor) -> str:
@@ -238,15 +254,17 @@ def position_value(field: Field, value: Any) -> Any:
     """``value`` as ``field`` stores it, if a stored value of it could be written so; else
     ``ValueError``. A cursor is base64 a client can rewrite, and its values go straight into
     ``__gt``/``__lt`` filters: a value of the wrong type, one longer than the column or out of
-    its integer range (``run_validators``), a date-time not in UTC, or one holding a NUL
-    (PostgreSQL refuses it in a text comparison) would be a 500 there, and no stored value is
-    like that."""
+    its integer range (``run_validators``), a date-time not in UTC, one holding a NUL
+    (PostgreSQL refuses it in a text comparison) or a lone surrogate (no driver encodes it) would
+    be a 500 there, and no stored value is like that."""
     if value is None:
         if not field.null:
             raise ValueError("no such value")
         return None
     if isinstance(value, (bool, float, list, dict)) or "\x00" in str(value):
         raise ValueError("no such value")
+    # JSON may spell a lone UTF-16 surrogate (``"\\ud800"``); no database driver can encode it.
+    str(value).encode()  # UnicodeEncodeError, a ValueError
     try:
         python = field.to_python(value)
         field.run_validators(python)

@@ -571,7 +571,13 @@ class DocsView(_PublicDocument, _HTTPCached, _ProblemErrors, SpectacularSwaggerV
 
     The page is the same for every reader, so caches may keep it: it holds no reader's CSRF
     token (drf-spectacular writes one in, new on every request). Its "Try it out" writes
-    authorize with an API token, which needs no CSRF token."""
+    authorize with an API token, which needs no CSRF token.
+
+    Negotiated as every endpoint is (``JSONNegotiation``): q-values count, so an ``Accept``
+    refusing HTML is a 406, and ``?format=`` is ignored like any unknown parameter (DRF's
+    default answers a 404 for ``?format=json``)."""
+
+    content_negotiation_class = JSONNegotiation
 
     def get(self, request: Any, *args: Any, **kwargs: Any) -> Any:
         response = super().get(request, *args, **kwargs)

@@ -56,6 +56,7 @@ from ..problems import PROBLEM_CONTENT_TYPE
 from ..search import clean_query
 from ..visibility import visible_pages
 from .exceptions import problem_exception_handler
+from .negotiation import JSONNegotiation
 
 #: The longest value of any parameter: past any real page path, search or field list.
 MAX_VALUE_LENGTH = 2048
@@ -110,6 +111,20 @@ class BlockByBlockStreamField(StreamField):
         return body_references.body_json(value, self.context)
 
 
+class PagesNegotiation(JSONNegotiation):
+    """Wagtail's ``?format=`` (``json``, or ``api`` for the browsable API) narrows the choice
+    first; then ``Accept`` decides with q-values as on every endpoint of the app (one refusing
+    every format left is a 406). DRF answers a format no renderer has with a 404, as if the page
+    did not exist: here that format is left alone and ``check_parameters`` names it (a 400)."""
+
+    def select_renderer(
+        self, request: Any, renderers: list[Any], format_suffix: str | None = None
+    ) -> tuple[Any, str]:
+        wanted = format_suffix or request.query_params.get(self.settings.URL_FORMAT_OVERRIDE)
+        chosen = [renderer for renderer in renderers if renderer.format == wanted]
+        return super().select_renderer(request, chosen or renderers, format_suffix)
+
+
 class VisiblePageSerializer(PageSerializer):
     serializer_field_mapping = {
         **PageSerializer.serializer_field_mapping,
@@ -126,6 +141,7 @@ class VisiblePagesAPIViewSet(PagesAPIViewSet):
     #: what a reader could unlock), and Wagtail's default, the project's DRF authenticators,
     #: would check ``Authorization: Basic`` against Django's passwords (a password oracle).
     authentication_classes: list[type] = []
+    content_negotiation_class = PagesNegotiation
     filter_backends = [
         BlankSafeSearchFilter if backend is SearchFilter else backend
         for backend in PagesAPIViewSet.filter_backends
@@ -267,6 +283,7 @@ def check_parameters(params: QueryDict, view: PagesAPIViewSet) -> None:
     model = filtered_model(params.get("type"), view.model)
     fields = filter_fields(view, model)
     rules.update({name: partial(field_filter_error, field) for name, field in fields.items()})
+    rules["format"] = partial(format_error, [renderer.format for renderer in view.get_renderers()])
     if view.action == "listing_view":
         known = set(view.get_available_fields(model, db_fields_only=True))
         known |= view.known_query_parameters
@@ -316,6 +333,14 @@ def id_error(value: str) -> str | None:
 def page_id_or_root_error(value: str) -> str | None:
     if value != "root" and parse_id(value) is None:
         return _("Must be an id (a positive whole number of at most 18 digits) or 'root'.")
+    return None
+
+
+def format_error(formats: list[str], value: str) -> str | None:
+    """``?format=`` names one of the view's renderers (DRF answered another with a 404), or is
+    empty (DRF reads that as none)."""
+    if value and value not in formats:
+        return _("Must be one of: %(formats)s.") % {"formats": ", ".join(formats)}
     return None
 
 
@@ -432,6 +457,10 @@ def model_value_error(field: Any, value: str) -> str | None:
             field.run_validators(python_value)  # the database's range
     except DjangoValidationError as error:
         return " ".join(error.messages)
+    if field.choices and python_value not in {key for key, _label in field.flatchoices}:
+        # Selects nothing, silently: name the values it can take.
+        choices = ", ".join(str(key) for key, _label in field.flatchoices)
+        return _("Must be one of: %(choices)s.") % {"choices": choices}
     max_length = getattr(field, "max_length", None)
     if max_length and len(value) > max_length:
         return _("Must be at most %(maximum)d characters.") % {"maximum": max_length}

@@ -3,7 +3,7 @@
 ``live.js`` polls the API's delta endpoint (cheap, cacheable JSON). Only when that reports changed
 entries does it ask this view for their HTML, rendered with the very templates the page itself
 uses, so an entry that arrives by auto-update looks exactly like one that was there on load.
-Readers see only what ``visibility`` allows.
+Readers see only what ``visibility`` allows, of a feed the Site of the request serves.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ..converters import parse_id
 from ..models import LiveFeedPage
 from ..models.live import byline_prefetches
 from ..problems import problem_response
+from ..sites import in_request_site
 from ..visibility import is_page_visible, visible_entries
 
 #: The most entries one request may ask for (a delta page is at most this long by default).
@@ -61,7 +62,8 @@ def live_fragments(request: HttpRequest, feed_id: int) -> JsonResponse:
     """``?ids=1,2``: those entries' HTML (visible ones only), the key events list, the status
     and the coverage times."""
     feeds = LiveFeedPage.objects.filter(alias_of__isnull=True)  # an alias has no entries
-    feed: LiveFeedPage | None = feeds.filter(pk=feed_id).first()
+    # Another Site's feed is not found on this Site's hostname, as its page and feeds are not.
+    feed: LiveFeedPage | None = in_request_site(feeds.filter(pk=feed_id), request).first()
     if feed is None or not is_page_visible(feed, request):
         return problem_response(404, _("Not found."), code="not_found")
     ids = parse_ids(request.GET.get("ids"))
