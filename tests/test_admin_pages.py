@@ -223,3 +223,35 @@ def test_feed_edit_view_saves_changes(admin_client, feed):
     assert admin_client.post(edit_url(feed), data).status_code == 302
     feed.refresh_from_db()
     assert (feed.title, feed.coverage_status) == ("Election night: results", "ended")
+
+
+# The session engine ---------------------------------------------------------------------------
+
+ENGINE = "wagtail_newsfeed.sessions"
+
+
+@pytest.mark.parametrize("cookie", ["abcdefgh\x00ijkl", "\x00" * 32, "ABCDEFGHIJKLMNOP"], ids=repr)
+def test_a_session_cookie_django_never_gives_out_is_no_session_on_admin_pages(
+    client, settings, cookie
+):
+    """``wagtail_newsfeed.sessions`` (the example site's ``SESSION_ENGINE``) never looks up a key
+    with a character Django's own keys do not have: PostgreSQL refuses a NUL in a query, which
+    Django's database sessions would make a 500 on every page."""
+    settings.SESSION_ENGINE = ENGINE
+    client.cookies[settings.SESSION_COOKIE_NAME] = cookie
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_the_session_engine_keeps_a_real_session(client, settings, superuser):
+    from importlib import import_module
+
+    settings.SESSION_ENGINE = ENGINE
+    client.force_login(superuser)
+    assert client.get("/admin/").status_code == 200
+    store = import_module(ENGINE).SessionStore
+    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert store(key).session_key == key and store(key).load()
+    assert store(key.upper()).session_key is None
+    assert store(key[:-1] + "\x00").load() == {}

@@ -384,3 +384,83 @@ def test_published_after_with_any_rfc3339_offset_is_answered(api, news_index, va
     else:
         assert response.status_code == 200, response.content[:300]
         assert len(response.json()["results"]) == found
+
+
+PARAGRAPH = '[{"type": "paragraph", "value": "<p>Polls close</p>"}]'
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("headline", "1e400"),
+        ("headline", "-1e400"),
+        ("headline", "12345"),
+        ("headline", "1.5"),
+        ("headline", "true"),
+        ("authors", "[12345]"),
+        ("authors", "[1e400]"),
+        ("status", "1"),
+        ("display_time", "1e400"),
+        ("display_time", "20260601"),
+    ],
+)
+def test_a_number_where_text_belongs_is_a_400_naming_the_field(
+    writer, feed, superuser, field, value
+):
+    """JSON numbers are not text: DRF's CharField would store ``12345`` as "12345" and 1e400
+    (infinity to Python) as "inf"."""
+    text = f'{{"{field}": {value}, "body": {PARAGRAPH}}}'
+    with nothing_saved():
+        response = writer.post(writer.url, text, content_type="application/json")
+    assert_problem(response, 400, field)
+    assert {name.split(".")[0] for name in problem_names(response)} == {field}
+    entry = factories.make_entry(feed, superuser)
+    detail = reverse("wagtail_newsfeed_api:feed-entry-detail", args=[feed.pk, entry.pk])
+    with nothing_saved():
+        response = writer.patch(detail, f'{{"{field}": {value}}}', content_type="application/json")
+    assert_problem(response, 400, field)
+
+
+def test_a_headline_number_is_refused_as_block_text_is(writer):
+    with nothing_saved():
+        response = writer.post(
+            writer.url,
+            f'{{"headline": 1e400, "body": {PARAGRAPH}}}',
+            content_type="application/json",
+        )
+    assert response.json()["errors"] == {"headline": ["Expected text, not a number or true/false."]}
+
+
+@pytest.mark.parametrize(
+    "block,where",
+    [
+        ('{"type": "image", "value": {"image": 1e400, "alt_text": "x"}}', "body[0].image"),
+        ('{"type": "image", "value": {"image": -1e400, "alt_text": "x"}}', "body[0].image"),
+        ('{"type": "table", "value": {"data": [["a", 1e400]]}}', "body[0]"),
+        ('{"type": "document", "value": {"document": 1e400}}', "body[0].document"),
+        ('{"type": "heading", "value": {"text": 1e400, "level": "h2"}}', "body[0].text"),
+        ('{"type": 1e400, "value": 1}', "body[0]"),
+    ],
+)
+def test_a_number_past_any_float_inside_a_block_is_a_block_error(writer, block, where):
+    """1e400 is valid JSON (Python reads it as infinity): the block it is in is named, as for
+    any other bad value, with Wagtail's structured ``block_errors``."""
+    text = f'{{"body": [{PARAGRAPH[1:-1]}, {block}]}}'.replace("body[0]", "body[1]")
+    with nothing_saved():
+        response = writer.post(writer.url, text, content_type="application/json")
+    body = assert_problem(response, 400, "body")
+    assert list(body["errors"]) == ["body"]
+    where = where.replace("body[0]", "body[1]")
+    assert any(m.startswith(f"{where}:") for m in body["errors"]["body"]), body["errors"]
+    assert body.get("block_errors"), body
+
+
+@pytest.mark.parametrize("key", ["\\ud800", "\\udfff", "a\\ud800b"])
+def test_a_field_named_with_a_lone_surrogate_is_a_400_naming_it(writer, key):
+    text = f'{{"{key}": 1, "body": {PARAGRAPH}}}'
+    with nothing_saved():
+        response = writer.post(writer.url, text, content_type="application/json")
+    body = assert_problem(response, 400)
+    shown = json.loads(f'"{key}"').encode("utf-8", "replace").decode().replace("?", "\ufffd")
+    assert list(body["errors"]) == [shown], body
+    assert shown in body["detail"]

@@ -289,6 +289,7 @@ def test_reads_are_documented_as_public_and_writes_as_authenticated(schema):
     assert schema["paths"]["/api/newsfeed/v1/articles/"]["get"]["security"] == [{}]
     post = schema["paths"]["/api/newsfeed/v1/feeds/{id}/entries/"]["post"]
     assert {"tokenAuth": []} in post["security"]
+    assert {"cookieAuth": []} in post["security"]
     assert {} not in post["security"]
 
 

@@ -4,6 +4,7 @@ and the delta sync that reports each write."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings as django_settings
 from rest_framework.test import APIClient
 
 from tests import factories
@@ -260,3 +261,45 @@ def test_writing_to_a_hidden_feed_is_404_for_outsiders(news_index, superuser):
         api_client_for(superuser).post(entries_url(draft_feed), {"body": BODY}, "json").status_code
         == 201
     )
+
+
+#: Credentials no token or session could have, with characters PostgreSQL refuses in a query.
+BAD_AUTHORIZATION = [
+    "Token a\x00b",
+    "Token " + "\x00" * 40,
+    "Bearer a\x00b",
+    "Bearer wagtail_\x00" + "0" * 40,
+]
+BAD_SESSION_COOKIES = ["abcdefgh\x00ijkl", "\x00" * 32, "ABCDEFGH\x01ijklmnop"]
+
+
+def send_write(client, feed, entry, method):
+    if method == "post":
+        return client.post(entries_url(feed), {"body": BODY}, "json")
+    if method == "patch":
+        return client.patch(entry_url(feed, entry.pk), {"headline": "Changed"}, "json")
+    return client.delete(entry_url(feed, entry.pk))
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+@pytest.mark.parametrize("authorization", BAD_AUTHORIZATION, ids=repr)
+def test_a_nul_in_a_token_is_a_401_problem_and_saves_nothing(feed, editor, method, authorization):
+    entry = factories.make_entry(feed, editor)
+    client = APIClient(raise_request_exception=True)
+    client.credentials(HTTP_AUTHORIZATION=authorization)
+    body = refused(lambda: send_write(client, feed, entry, method), 401, "")
+    assert body["status"] == 401
+    assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
+
+
+@pytest.mark.parametrize("method", ["post", "patch", "delete"])
+@pytest.mark.parametrize("cookie", BAD_SESSION_COOKIES, ids=repr)
+def test_a_session_cookie_no_session_could_have_is_no_session(feed, editor, method, cookie):
+    """With Django's own database sessions (the API cannot know the site's engine): a key with
+    a character Django never puts in one is not looked up, and the write is a 401."""
+    entry = factories.make_entry(feed, editor)
+    client = APIClient(raise_request_exception=True)
+    client.cookies[django_settings.SESSION_COOKIE_NAME] = cookie
+    response = refused(lambda: send_write(client, feed, entry, method), 401, "")
+    assert response["status"] == 401
+    assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None

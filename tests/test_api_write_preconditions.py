@@ -107,3 +107,25 @@ def test_an_entry_deleted_between_lookup_and_lock_is_a_404_for_an_edit(
     response = writer.patch(entry_url(feed, entry.pk), {"headline": "Late"}, "json")
     assert_problem(response, 404)
     assert LiveEntry.objects.get(pk=entry.pk).headline != "Late"
+
+
+@pytest.mark.parametrize("method", ["patch", "delete"])
+@pytest.mark.parametrize(
+    "if_match", ['""', '"', '""""', '" "', '"{v}', '{v}"', '""{v}""', '"*"'], ids=repr
+)
+def test_an_if_match_that_is_neither_a_version_nor_star_is_a_400(
+    writer, feed, editor, method, if_match
+):
+    """An empty quoted tag is no version (it is not "no check"), and an unbalanced quote is no
+    tag: a 400 naming If-Match, the entry left as it was."""
+    entry = factories.make_entry(feed, editor)
+    value = if_match.format(v=entry.version)
+    with nothing_saved():
+        if method == "patch":
+            response = writer.patch(
+                entry_url(feed, entry.pk), {"headline": "x"}, "json", HTTP_IF_MATCH=value
+            )
+        else:
+            response = writer.delete(entry_url(feed, entry.pk), HTTP_IF_MATCH=value)
+    body = assert_problem(response, 400, "If-Match")
+    assert list(body["errors"]) == ["If-Match"]

@@ -38,6 +38,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "rendering",
         "names",
         "log_actions",
+        "sessions",
     ),
     "models and rules": (
         "models",

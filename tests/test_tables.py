@@ -47,6 +47,24 @@ BAD_TABLES = {
         "mergeCells": [{"row": 0, "col": 0, "rowspan": 0, "colspan": 1}],
     },
     "cell meta past the last column": {"data": ROWS, "cell": [{"row": 0, "col": 2}]},
+    "merge inside another merge": {
+        "data": ROWS,
+        "mergeCells": [
+            {"row": 0, "col": 0, "rowspan": 2, "colspan": 2},
+            {"row": 1, "col": 1, "rowspan": 1, "colspan": 1},
+        ],
+    },
+    "merges crossing": {
+        "data": [["a", "b", "c"]] * 3,
+        "mergeCells": [
+            {"row": 0, "col": 1, "rowspan": 3, "colspan": 1},
+            {"row": 1, "col": 0, "rowspan": 1, "colspan": 3},
+        ],
+    },
+    "the same merge twice": {
+        "data": ROWS,
+        "mergeCells": [{"row": 0, "col": 0, "rowspan": 1, "colspan": 2}] * 2,
+    },
 }
 
 
@@ -111,6 +129,39 @@ def test_a_full_table_with_merges_inside_it_is_kept(superuser, feed):
     stored = LiveEntry.objects.get().body.raw_data[0]["value"]
     assert stored["table_header_choice"] == "column" and stored["table_caption"] == "Seats"
     assert stored["mergeCells"] == value["mergeCells"]
+
+
+def test_an_overlapping_merge_is_named_and_merges_side_by_side_are_kept(superuser, feed):
+    client = api_for(superuser)
+    with checks.nothing_saved():
+        response = post_table(client, feed, BAD_TABLES["merge inside another merge"])
+    checks.assert_problem(response, 400, "body")
+    assert response.json()["errors"]["body"] == [
+        "body[0]: The merge at row 1, column 1 of `mergeCells` overlaps another merge."
+    ]
+    assert response.json()["block_errors"]
+    touching = {
+        "data": [["a", "b", "c"]] * 3,
+        "mergeCells": [
+            {"row": 0, "col": 0, "rowspan": 3, "colspan": 1},
+            {"row": 0, "col": 1, "rowspan": 1, "colspan": 2},
+            {"row": 1, "col": 1, "rowspan": 2, "colspan": 2},
+        ],
+    }
+    response = post_table(client, feed, touching)
+    assert response.status_code == 201, response.content[:300]
+    stored = LiveEntry.objects.get().body.raw_data[0]["value"]
+    assert stored["mergeCells"] == touching["mergeCells"]
+
+
+def test_the_console_refuses_overlapping_merges(admin_client, feed):
+    table = json.dumps({**BAD_TABLES["merge inside another merge"], "table_header_choice": "row"})
+    data = nested_form_data({"headline": "Kept", "body": streamfield([("table", table)])})
+    data["action"] = "publish"
+    with checks.nothing_saved():
+        response = admin_client.post(f"/admin/newsfeed/feeds/{feed.pk}/console/", data)
+    assert response.status_code == 200
+    assert "overlaps another merge" in response.content.decode()
 
 
 def test_rows_count_towards_the_cell_cap_even_when_empty(superuser, feed, settings):

@@ -13,6 +13,7 @@ emptiness rule.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -34,7 +35,8 @@ def clean_table(value: Any, error: Any) -> dict[str, Any] | None:
     belongs would otherwise be stored as its Python repr, or crash a set lookup): cells are
     text (numbers become text), the caption is text, the header flags are booleans and
     ``table_header_choice`` one of the choices, which the flags then follow as Wagtail's own
-    clean does; ``cell`` and ``mergeCells`` items lie inside the table.
+    clean does; ``cell`` and ``mergeCells`` items lie inside the table, and no two merges
+    cover the same cell.
     """
     if value in (None, ""):
         return None
@@ -87,7 +89,10 @@ def _rows(rows: list[Any], error: Any) -> list[list[str | None]] | None:
 
 
 def _is_cell(value: Any) -> bool:
-    return value is None or (isinstance(value, str | int | float) and not isinstance(value, bool))
+    """Text, a number (but not ``1e400``, which Python reads as infinity) or ``None``."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return value is None or (isinstance(value, str | int) and not isinstance(value, bool))
 
 
 def _header_choice(value: dict[str, Any], error: Any) -> str | None:
@@ -124,7 +129,8 @@ def with_header_choice(value: Any) -> Any:
 def _table_items(
     items: Any, key: str, shape: tuple[int, int], error: Any
 ) -> list[dict[str, Any]] | None:
-    """``cell`` or ``mergeCells`` items, each inside the table; ``None`` after ``error``."""
+    """``cell`` or ``mergeCells`` items, each inside the table (merges not overlapping);
+    ``None`` after ``error``."""
     items = items or []
     rows, cols = shape
     if not isinstance(items, list) or len(items) > max(rows * cols, 1):
@@ -146,7 +152,28 @@ def _table_items(
             )
             return None
         kept.append(_table_meta(item, key))
+    if key == "mergeCells" and (overlapping := _overlapping_merge(kept)) is not None:
+        error(
+            _("The merge at row %(row)d, column %(col)d of `mergeCells` overlaps another merge.")
+            % {"row": overlapping["row"], "col": overlapping["col"]}
+        )
+        return None
     return kept
+
+
+def _overlapping_merge(merges: list[dict[str, int]]) -> dict[str, int] | None:
+    """The first merge (by row, then column) covering a cell an earlier one covers, else None:
+    the template would draw both spans, pushing cells out of their columns. Each merge is
+    compared only with those reaching its first row, which (not overlapping) are at most one
+    per column."""
+    reaching: list[dict[str, int]] = []
+    for merge in sorted(merges, key=lambda m: (m["row"], m["col"])):
+        row, first, last = merge["row"], merge["col"], merge["col"] + merge["colspan"]
+        reaching = [m for m in reaching if m["row"] + m["rowspan"] > row]
+        if any(m["col"] < last and first < m["col"] + m["colspan"] for m in reaching):
+            return merge
+        reaching.append(merge)
+    return None
 
 
 def _inside(item: dict[str, Any], key: str, rows: int, cols: int) -> bool:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -97,9 +98,15 @@ def _nested_error(block: Any, errors: list[tuple[tuple, str]]) -> ValidationErro
 # The validator -------------------------------------------------------------------------------
 
 
+#: A lone surrogate (half of a UTF-16 pair): JSON's ``\\ud800`` escape parses to one.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def clean_strings(data: Any, max_depth: int = 64) -> Any:
     """Parsed JSON with every string (keys too) cleaned by ``xml_safe``; ``ValueError`` if it
-    nests deeper than ``max_depth``. Iterative, so no input can exhaust the stack."""
+    nests deeper than ``max_depth``. Iterative, so no input can exhaust the stack. A lone
+    surrogate in a key becomes U+FFFD rather than nothing, so a key of only that is still a
+    name an error can give back (``{"\\ud800": 1}`` is an unknown field U+FFFD)."""
     if depth(data, max_depth) > max_depth:
         raise ValueError(_("The JSON nests deeper than %(n)d levels.") % {"n": max_depth})
 
@@ -109,7 +116,10 @@ def clean_strings(data: Any, max_depth: int = 64) -> Any:
         if isinstance(node, list):
             return [clean(item) for item in node]
         if isinstance(node, dict):
-            return {xml_safe(key): clean(item) for key, item in node.items()}
+            return {
+                xml_safe(_LONE_SURROGATE.sub("\ufffd", key)): clean(item)
+                for key, item in node.items()
+            }
         return node
 
     return clean(data)

@@ -65,6 +65,10 @@ MIDDLEWARE = [
     "wagtail_newsfeed.middleware.DatabaseUnavailableMiddleware",
 ]
 
+# Django's database sessions, except that a cookie no session key could be (a NUL, which
+# PostgreSQL refuses in a query) is no session rather than a 500 (docs/security.md).
+SESSION_ENGINE = "wagtail_newsfeed.sessions"
+
 ROOT_URLCONF = "example_site.urls"
 
 TEMPLATES = [

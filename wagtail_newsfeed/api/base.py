@@ -15,6 +15,7 @@ from django.conf import settings as django_settings
 from django.db import OperationalError
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from rest_framework import authentication, exceptions, permissions, throttling
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -86,15 +87,44 @@ class WagtailAPITokenAuthentication(authentication.BaseAuthentication):
         return self.keyword
 
 
+def printable_ascii(text: str) -> bool:
+    """Whether ``text`` is only visible ASCII (``!`` to ``~``): every token and session key
+    Django, DRF and Wagtail give out is; a NUL, which PostgreSQL refuses in a query (a 500), is
+    not."""
+    return text.isascii() and text.isprintable() and " " not in text
+
+
+class DRFTokenAuthentication(authentication.TokenAuthentication):
+    """DRF's ``Authorization: Token <key>``; a key no token could have is refused before the
+    query (DRF's own sends any key to the database)."""
+
+    def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
+        if not printable_ascii(key):
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        return super().authenticate_credentials(key)
+
+
+class CookieSessionAuthentication(authentication.SessionAuthentication):
+    """DRF's session authentication, except that a session cookie no session key could be is
+    no session: the site's ``SESSION_ENGINE`` may send any cookie to the database
+    (``wagtail_newsfeed.sessions`` does not)."""
+
+    def authenticate(self, request: Request) -> tuple[Any, Any] | None:
+        key = request.COOKIES.get(django_settings.SESSION_COOKIE_NAME)
+        if key is not None and not printable_ascii(key):
+            return None
+        return super().authenticate(request)
+
+
 def api_authenticators() -> list[authentication.BaseAuthentication]:
     """DRF tokens (``Authorization: Token ...``), Wagtail 8 API tokens (``Bearer``), and the
     session (with CSRF) for the site's own JavaScript."""
     found: list[authentication.BaseAuthentication] = []
     if apps.is_installed("rest_framework.authtoken"):
-        found.append(authentication.TokenAuthentication())
+        found.append(DRFTokenAuthentication())
     if WagtailAPITokenAuthentication.token_model() is not None:
         found.append(WagtailAPITokenAuthentication())
-    found.append(authentication.SessionAuthentication())
+    found.append(CookieSessionAuthentication())
     return found
 
 

@@ -125,16 +125,15 @@ def delta_limit(request: Request) -> int:
 
 
 def if_match_version(request: Request) -> int | None:
-    """The entry version an ``If-Match`` header names (``converters.parse_count``), or None for
-    no check: no header, or ``*``, which matches any current version (RFC 9110 13.1.1); the
-    entry must still exist, as for any write."""
+    """The entry version an ``If-Match`` header names (``converters.parse_count``), quoted or
+    not, or None for no check: no header, or ``*``, which matches any current version (RFC 9110
+    13.1.1); the entry must still exist, as for any write. Anything else is a 400: an empty
+    quoted tag (``""``) or an unbalanced quote (``"5``) is no version, not "no check"."""
     raw = request.headers.get("If-Match", "").strip()
-    if raw == "*":
+    if raw in ("", "*"):
         return None
-    expected = raw.strip('"')
-    if not expected:
-        return None
-    version = parse_count(expected)
+    quoted = len(raw) >= 2 and raw[0] == raw[-1] == '"'
+    version = parse_count(raw[1:-1] if quoted else raw)
     if version is None:
         raise InvalidParameter("If-Match", _("Must be the entry's version number."))
     return version

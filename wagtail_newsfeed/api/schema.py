@@ -11,6 +11,7 @@ import hashlib
 from typing import Any
 
 from django.utils.cache import patch_cache_control
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import PolymorphicProxySerializer
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
@@ -232,6 +233,12 @@ class WagtailAPITokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):  # noqa: ANN001, ANN201
         return {"type": "http", "scheme": "bearer", "description": "Wagtail 8 API token."}
+
+
+class CookieSessionScheme(SessionScheme):
+    """The session, as drf-spectacular describes DRF's own (it matches no subclass)."""
+
+    target_class = "wagtail_newsfeed.api.base.CookieSessionAuthentication"
 
 
 def is_newsfeed_endpoint(view_class: type | None) -> bool:

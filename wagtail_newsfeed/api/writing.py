@@ -96,9 +96,31 @@ def clean_body(raw: Any, user: Any = None, kept: Any = ()) -> Any:
         raise BlockValidationError(error_messages(error), data) from None
 
 
+class JSONValueField(serializers.Field):
+    """Any parsed JSON value, as sent: the body's validator says what is wrong with a block.
+    DRF's ``JSONField`` refuses a number past any float (``1e400``, infinity to Python) as
+    "not valid JSON", naming no block."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        return data
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
 @extend_schema_field(schema.BlockInputSchema(many=True))
 class BlockListField(serializers.ListField):
-    child = serializers.JSONField()
+    child = JSONValueField()
+
+
+class TextField(serializers.CharField):
+    """A JSON string: DRF's ``CharField`` would store the number ``12345`` as "12345" and
+    ``1e400`` as "inf"."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool):
+            raise serializers.ValidationError(_("Expected text, not a number or true/false."))
+        return super().to_internal_value(data)
 
 
 class DisplayTimeField(serializers.DateTimeField):
@@ -126,7 +148,7 @@ class AuthorSlugsField(serializers.ListField):
     """Author slugs, in byline order: at most ``ENTRY_MAX_AUTHORS``, none twice, all resolved in
     one query."""
 
-    child = serializers.CharField(max_length=255)
+    child = TextField(max_length=255)
 
     def to_internal_value(self, data: Any) -> list[Author]:
         slugs = super().to_internal_value(data)
@@ -158,7 +180,7 @@ class EntryWriteSerializer(serializers.Serializer):
     """Fields of a new or edited entry (PATCH: any subset). Draft entries need edit permission
     on the feed; anything readers see needs publish permission."""
 
-    headline = serializers.CharField(required=False, allow_blank=True, max_length=255)
+    headline = TextField(required=False, allow_blank=True, max_length=255)
     body = BlockListField(required=True, help_text="Blocks as `[{type, value}]`.")
     is_pinned = serializers.BooleanField(required=False)
     is_key_event = serializers.BooleanField(required=False)
@@ -184,7 +206,10 @@ class EntryWriteSerializer(serializers.Serializer):
         if not isinstance(data, Mapping):
             return {}  # the serializer's own error says what the body should be
         # Named as sent, up to a length: a key may be as long as the body.
-        unknown = sorted(str(name)[:MAX_NAME_LENGTH] for name in data if name not in self.fields)
+        # A name of characters XML cannot carry alone is cleaned to nothing: shown as "".
+        unknown = sorted(
+            str(name)[:MAX_NAME_LENGTH] or '""' for name in data if name not in self.fields
+        )
         message = _("An entry has no such field to write; the writable fields are: %(f)s.") % {
             "f": ", ".join(self.fields)
         }
