@@ -74,7 +74,8 @@ def test_a_body_of_nothing_but_empty_paragraphs_is_one_clear_error(admin_client,
     assert "This field is required" not in response.content.decode()
     html = response.content.decode()
     assert "Keep this headline" in html and "2026-01-05 10:00" in html
-    assert " data-newsfeed-autofocus>" not in html  # the editor's own caret stays where it was
+    # A new page: the script puts the caret back in the refused body (its error read out).
+    assert " data-newsfeed-autofocus>" in html
     assert not LiveEntry.objects.exists()
 
 
