@@ -74,6 +74,10 @@ sub vcl_recv {
         # stays: the API's links carry it.
         if (req.http.host) {
             set req.http.host = std.tolower(regsub(req.http.host, "\.(:[0-9]+)?$", "\1"));
+        } elsif (req.proto != "HTTP/1.0") {
+            # HTTP/1.1 requires a Host (RFC 9112 3.2). A copy cached without one would be kept
+            # under an empty host, which no purge names: a page made private would stay there.
+            return (synth(400, "Bad Request"));
         }
         # Any other request line that is not a path (https://host/path, ftp://...) would reach
         # the app as written, be served by its path, and be cached under a name no purge of that
@@ -159,6 +163,16 @@ sub vcl_recv {
     if (req.url ~ "^/(api/newsfeed/v1/preview|headless/preview)/") {
         return (pass);
     }
+    # An HTTP/1.0 request may leave out the Host: its answer is the app's, never cached under an
+    # empty host, which no purge names.
+    if (!req.http.host) {
+        return (pass);
+    }
+    # Varnish answers one range; a request for several (bytes=0-10,20-30) would be a 416 with
+    # nothing in it. A server may ignore Range (RFC 9110 14.2): the whole answer is a 200.
+    if (req.http.Range ~ ",") {
+        unset req.http.Range;
+    }
     # A path that spells an unreserved character or a slash in %xx (/news%2D1/ for /news-1/;
     # the WSGI server decodes %2F too) reaches the same page under another name, which a purge
     # of the page's URL would not reach: the app answers it, uncached.
@@ -174,7 +188,12 @@ sub vcl_recv {
             "");
         set req.url = regsub(req.url, "[?&]+$", "");
     }
-    set req.url = regsub(std.querysort(req.url), "\?&*$", "");
+    # A name given twice (?topic=a&topic=b) is left in its order: Django reads the last value,
+    # and sorting the pairs would change which one that is.
+    if (req.url !~ "[?&]([^=&]+)=[^&]*&(.*&)?\1(=|&|$)") {
+        set req.url = std.querysort(req.url);
+    }
+    set req.url = regsub(req.url, "\?&*$", "");
     # DRF reads "indent" in Accept (application/json; indent=4): the API's JSON is one shape
     # for everyone, so the app never sees it.
     if (req.url ~ "^/api/newsfeed/" && req.http.Accept ~ "(?i)indent") {

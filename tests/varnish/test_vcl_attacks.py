@@ -252,3 +252,50 @@ def test_a_long_query_is_answered_or_refused_never_an_error(varnish, servers):
 
         assert answer.status == (414 if size > 8_000 else 200), size
     assert varnish.get("/api/newsfeed/v1/articles/?limit=2").status == 200
+
+
+def raw_request(varnish, request: str) -> tuple[int, str]:
+    """``request`` (head lines, without the blank line) sent as written: status and ``X-Cache``."""
+    with socket.create_connection(("127.0.0.1", varnish.port), timeout=30) as connection:
+        connection.sendall(f"{request}\r\nConnection: close\r\n\r\n".encode())
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in head[1:] if ": " in line)
+    return int(head[0].split()[1]), headers.get("X-Cache", "")
+
+
+def test_a_request_without_a_host_is_never_cached_where_no_purge_reaches(varnish, helper, newsroom):
+    """A copy cached for an empty host is one no purge names: a page made private stayed there
+    (and, from grace, for as long as the app servers were down)."""
+    article = helper("article", index=newsroom["index"])
+    assert raw_request(varnish, f"GET {article['path']} HTTP/1.1")[0] == 400
+    assert raw_request(varnish, f"GET {article['path']} HTTP/1.0") == (200, "PASS")
+    assert raw_request(varnish, f"GET {article['path']} HTTP/1.0") == (200, "PASS")
+
+    helper("unpublish", page=article["id"])
+
+    assert raw_request(varnish, f"GET {article['path']} HTTP/1.0")[0] == 404
+
+
+def test_a_request_for_several_ranges_gets_the_whole_answer(varnish, helper, newsroom):
+    """Varnish serves one range; for several it answered an empty 416."""
+    article = helper("article", index=newsroom["index"])
+    whole = varnish.cached(article["path"])
+
+    for _ in range(2):  # a miss, then a hit
+        ranged = varnish.get(article["path"], headers={"Range": "bytes=0-10,20-30"})
+        assert (ranged.status, ranged.body) == (200, whole.body)
+    assert varnish.get(article["path"], headers={"Range": "bytes=0-9"}).status == 206
+
+
+def test_a_parameter_given_twice_keeps_the_value_the_app_reads(varnish, helper, newsroom):
+    """Django reads the last value of a repeated parameter; sorting the pairs (limit=1&limit=2
+    for limit=2&limit=1) changed which one that was."""
+    for _ in range(2):
+        helper("article", index=newsroom["index"])
+
+    for query, count in (("limit=2&limit=1", 1), ("limit=1&limit=2", 2)):
+        answer = varnish.get(f"/api/newsfeed/v1/articles/?{query}")
+        assert len(answer.json()["results"]) == count, query
