@@ -9,12 +9,32 @@ export const BASE = meta("newsfeed-base", "/headless/");
  * that never answers must not leave a page loading, or a live page polling, for good. */
 export const TIMEOUT = 15000;
 
-/** An API error: `status` and the RFC 9457 problem body (`detail`, `errors`) when there is one. */
+/** The longest `Retry-After` honoured (ms), so a mistaken header cannot stop polling for hours
+ * (the same cap as the site's own live.js). */
+export const MAX_RETRY_AFTER = 10 * 60 * 1000;
+
+/**
+ * A `Retry-After` header's wait in ms: delta-seconds or an HTTP date (RFC 9110), null when
+ * absent or unreadable. `now` is the current time in ms, for a date.
+ */
+export function parseRetryAfter(value, now = Date.now()) {
+  const text = (value || "").trim();
+  if (/^[0-9]+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date starts with the day's name ("Wed, 21 Oct 2015 07:28:00 GMT"): "-5" is no date.
+  const at = /^[A-Za-z]{3}/.test(text) ? Date.parse(text) : NaN;
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+/**
+ * An API error: `status`, the RFC 9457 problem body (`detail`, `errors`) when there is one, and
+ * `retryAfter`, the wait in ms the server asked for (`Retry-After` of a 429 or 503) or null.
+ */
 export class APIError extends Error {
-  constructor(status, problem) {
+  constructor(status, problem, retryAfter = null) {
     super((problem && problem.detail) || `HTTP ${status}`);
     this.status = status;
     this.problem = problem;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -58,13 +78,14 @@ export async function getJSON(path, params = {}, { cache = "default", signal, ti
 async function read(url, cache, signal) {
   const response = await fetch(url, { headers: { Accept: "application/json" }, cache, signal });
   if (!response.ok) {
+    const retryAfter = parseRetryAfter(response.headers?.get("Retry-After"));
     let problem = null;
     try {
       problem = await response.json();
     } catch {
       // not a problem document (a proxy's error page): keep the status only
     }
-    throw new APIError(response.status, problem);
+    throw new APIError(response.status, problem, retryAfter);
   }
   return response.json();
 }

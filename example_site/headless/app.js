@@ -196,6 +196,7 @@ async function feedPage(id, params, signal) {
     list,
     pinnedSlot,
     pageSize: FEED_PAGE_SIZE,
+    complete: !page.next, // no later page: an entry may go after the last one shown
     interval: params.get("poll") || 5,
     onFeed: (fresh) => {
       if (signal.aborted) return;

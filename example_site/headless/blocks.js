@@ -1,12 +1,16 @@
 // Every block type of the API's `body` (wagtail_newsfeed/blocks.py, typed as `Block` in the
 // schema), rendered from its JSON. An unknown type (a newer server) is skipped, not an error.
+// Headings follow the server's outline (the newsfeed_heading template tag): a body's section
+// headings and box titles are at its base level (an article's h2, under its h1; a live entry's h3,
+// under its h2 headline), a heading stored as "h3" one below, never past h6.
 import { BASE } from "./api.js";
 import { h, picture, richText } from "./dom.js";
 
 const renderers = {
   paragraph: (value) => richText("div", { class: "block-paragraph" }, value),
 
-  heading: (value) => h(value.level === "h3" ? "h3" : "h2", { class: "block-heading" }, value.text),
+  heading: (value, base) =>
+    h(headingTag(base, value.level), { class: "block-heading" }, value.text),
 
   image: (value) =>
     h(
@@ -43,19 +47,19 @@ const renderers = {
       value.caption ? h("figcaption", {}, value.caption) : null,
     ),
 
-  key_points: (value) =>
+  key_points: (value, base) =>
     h(
       "section",
       { class: "block-key-points" },
-      value.title ? h("h3", {}, value.title) : null,
+      value.title ? h(headingTag(base), {}, value.title) : null,
       h("ul", {}, (value.points || []).map((point) => h("li", {}, point))),
     ),
 
-  fact_box: (value) =>
+  fact_box: (value, base) =>
     h(
       "aside",
       { class: "block-fact-box" },
-      value.title ? h("h3", {}, value.title) : null,
+      value.title ? h(headingTag(base), {}, value.title) : null,
       richText("div", {}, value.body),
     ),
 
@@ -123,11 +127,11 @@ const renderers = {
       value.note ? ` ${value.note}` : "",
     ),
 
-  timeline: (value) =>
+  timeline: (value, base) =>
     h(
       "section",
       { class: "block-timeline" },
-      value.title ? h("h3", {}, value.title) : null,
+      value.title ? h(headingTag(base), {}, value.title) : null,
       h(
         "ol",
         {},
@@ -145,17 +149,24 @@ const renderers = {
     ),
 };
 
+/** The tag of a heading a block asks for (`"h2"`, or `"h3"` below it) in a body whose section
+ * headings are at `base` (2 or more), never past h6. */
+export function headingTag(base, level = "h2") {
+  return `h${Math.min(6, Math.max(2, base) + (level === "h3" ? 1 : 0))}`;
+}
+
 export function articleHref(id) {
   return `${BASE}articles/${encodeURIComponent(id)}/`;
 }
 
-/** The DOM of a `body` array. */
-export function renderBody(blocks) {
+/** The DOM of a `body` array; `headingLevel` is the level of its section headings (2 in an
+ * article, 3 in a live entry, under its h2 headline). */
+export function renderBody(blocks, { headingLevel = 2 } = {}) {
   const container = h("div", { class: "body" });
   for (const block of blocks || []) {
     const render = renderers[block && block.type];
     if (!render) continue;
-    const element = render(block.value || {});
+    const element = render(block.value || {}, headingLevel);
     if (element) {
       element.dataset.blockType = block.type;
       container.append(element);

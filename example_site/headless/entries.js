@@ -20,9 +20,9 @@ export function renderEntry(entry, { fresh = false } = {}) {
       time(entry.display_time, { hour: "2-digit", minute: "2-digit" }),
       entry.is_pinned ? h("span", { class: "badge" }, "Pinned") : null,
       entry.is_key_event ? h("span", { class: "badge key" }, "Key event") : null,
-      entry.headline ? h("h3", {}, entry.headline) : null,
+      entry.headline ? h("h2", {}, entry.headline) : null,
     ),
-    renderBody(entry.body),
+    renderBody(entry.body, { headingLevel: 3 }), // under the h2 headline, as on the server page
     entry.authors?.length
       ? h("p", { class: "byline" }, entry.authors.map((a) => a.name).join(", "))
       : null,

@@ -4,10 +4,14 @@
 // feed, every `feedEvery`th poll too: a revalidation (`If-None-Match`, a 304 while nothing
 // changed) of the same URL every reader asks for. Polls back off like the site's own
 // live.js: exponential with "equal jitter" after failures (a request that hangs times out and is
-// one), paused while the tab is hidden, stopped for good when the feed is gone (404, 410) or
-// coverage ends. A cursor the API no longer takes (400) is not the end: as docs/api.md asks, the
-// follower starts over from the feed and its first page of entries, then follows the new cursor.
-import { api } from "./api.js";
+// one), and at least as long as a 429's or 503's Retry-After asks (up to MAX_RETRY_AFTER), paused
+// while the tab is hidden (shown again, it still waits a back-off out), stopped for good when the
+// feed is gone (404, 410) or coverage ends. The page holds the feed's first page of entries only:
+// an entry that sorts past the last one shown belongs to a later page and is left out, unless
+// that page was the whole feed (`complete`), as the server's own page does. A cursor the API no
+// longer takes (400) is not the end: as docs/api.md asks, the follower starts over from the feed
+// and its first page of entries, then follows the new cursor.
+import { MAX_RETRY_AFTER, api } from "./api.js";
 import { fillEntries, renderEntry } from "./entries.js";
 
 export class LiveFollower {
@@ -21,6 +25,7 @@ export class LiveFollower {
     maxInterval = 60,
     pageSize = 50,
     feedEvery = 3,
+    complete = true,
   }) {
     this.feed = feed;
     this.cursor = cursor;
@@ -32,18 +37,23 @@ export class LiveFollower {
     this.oldestFirst = feed.entry_order === "oldest_first";
     this.shown = JSON.stringify(feed); // the feed as the page shows it
     this.pageSize = pageSize;
+    // Whether the list holds every entry of the feed (its first page had no `next`): if not,
+    // an entry that sorts past the last one shown is on a later page, not on this one.
+    this.complete = complete;
     // Polls between two reads of the feed when no entry changed (its status can end the coverage
     // with no entry changing; so can a new title or summary).
     this.feedEvery = Math.max(1, Math.round(Number(feedEvery)) || 3);
     this.polls = 0;
     this.failures = 0;
+    this.notBefore = 0; // when a back-off ends (ms): no poll before then, even if shown again
     this.timer = null;
     this.busy = false;
     this.stopped = false;
     this.startOver = false; // the cursor was refused: read the feed in full on the next poll
     // Aborts the request in flight when the follower stops (the reader left the page).
     this.requests = new AbortController();
-    this.onVisibility = () => (document.hidden ? this.clear() : this.schedule(0));
+    this.onVisibility = () =>
+      document.hidden ? this.clear() : this.schedule(Math.max(0, this.notBefore - Date.now()));
   }
 
   start() {
@@ -79,12 +89,23 @@ export class LiveFollower {
     return delay / 2 + Math.random() * (delay / 2);
   }
 
+  /** The wait after `error`: the back-off, or longer when the server asked for longer with
+   * Retry-After (capped, plus up to one interval of jitter so readers told the same wait do not
+   * all return in the same second), as the site's own live.js waits. */
+  failureDelay(error) {
+    const delay = this.backoff();
+    const asked = error?.retryAfter;
+    if (asked === null || asked === undefined) return delay;
+    return Math.max(delay, Math.min(asked, MAX_RETRY_AFTER) + Math.random() * this.interval);
+  }
+
   async poll() {
     if (this.busy || this.stopped || document.hidden) return;
     this.busy = true;
     try {
       const more = this.startOver ? await this.reload() : await this.sync();
       this.failures = 0;
+      this.notBefore = 0;
       this.busy = false;
       if (this.stopped) return;
       if (this.feed.status === "ended") return this.stop();
@@ -98,7 +119,9 @@ export class LiveFollower {
         return this.schedule(0);
       }
       this.failures += 1;
-      this.schedule(this.backoff());
+      const delay = this.failureDelay(error);
+      this.notBefore = Date.now() + delay;
+      this.schedule(delay);
     }
   }
 
@@ -129,6 +152,7 @@ export class LiveFollower {
     ]);
     if (this.stopped) return false;
     fillEntries(this.list, this.pinnedSlot, feed, page.results);
+    this.complete = !page.next;
     this.showFeed(feed);
     this.cursor = page.cursor;
     this.startOver = false;
@@ -195,6 +219,7 @@ export class LiveFollower {
         return;
       }
     }
-    this.list.append(element);
+    // Past the last entry shown: on a later page unless the list is the whole feed.
+    if (this.complete) this.list.append(element);
   }
 }

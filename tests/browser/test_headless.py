@@ -143,7 +143,7 @@ def test_entry_posted_through_the_api_appears_on_the_headless_live_page(
 
     # Edited in place, pinned to the top, and deleted: all followed without a reload.
     api.patch(f"{url}{new_id}/", {"headline": "Record turnout confirmed"}, format="json")
-    reader.locator(f"#entry-{new_id} h3", has_text="Record turnout confirmed").wait_for(
+    reader.locator(f"#entry-{new_id} h2", has_text="Record turnout confirmed").wait_for(
         timeout=SHOWS_WITHIN_MS
     )
     api.patch(f"{url}{first.pk}/", {"is_pinned": True}, format="json")
@@ -443,4 +443,75 @@ def test_headless_live_entry_whose_display_time_is_edited_moves_to_its_place(
     )
     # Now the oldest: last, where a reload would put it.
     assert rows.evaluate_all(shown) == [entries[1].pk, entries[0].pk, newest.pk]
+    context.close()
+
+
+def test_headless_live_page_shows_only_entries_its_loaded_page_holds(
+    chromium, live_server, headless_site
+):
+    """The page loads the feed's first 50 entries and no more: an entry that sorts past the
+    last of them (the oldest, edited) belongs to a later page, as on the server's page, and is
+    not shown below entry 13 with 12..2 missing."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    feed = factories.make_feed(headless_site, "Long night live")
+    start = timezone.now() - timedelta(hours=3)
+    entries = [
+        factories.make_entry(feed, text=f"Update {n}.", display_time=start + timedelta(minutes=n))
+        for n in range(62)
+    ]
+    oldest, newest = entries[0], entries[-1]
+    context = chromium.new_context()
+    reader = context.new_page()
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/?poll=0.5")
+    reader.locator(f"#entry-{newest.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    shown = "items => items.map(item => Number(item.dataset.entry))"
+    rows = reader.locator("[data-entries] > [data-entry]")
+    loaded = [e.pk for e in reversed(entries[-50:])]
+    assert rows.evaluate_all(shown) == loaded
+
+    api = APIClient()
+    api.force_authenticate(factories.make_superuser("desk"))
+    url = f"/api/newsfeed/v1/feeds/{feed.pk}/entries/"
+    edited = while_polled(
+        lambda: api.patch(f"{url}{oldest.pk}/", {"headline": "Corrected"}, format="json")
+    )
+    assert edited.status_code == 200, edited.content
+    # A later change to an entry shown: once it is on the page, so is the first one's.
+    marker = while_polled(
+        lambda: api.patch(f"{url}{newest.pk}/", {"headline": "Latest"}, format="json")
+    )
+    assert marker.status_code == 200, marker.content
+    reader.locator(f"#entry-{newest.pk}", has_text="Latest").wait_for(timeout=SHOWS_WITHIN_MS)
+    assert reader.locator(f"#entry-{oldest.pk}").count() == 0
+    assert rows.evaluate_all(shown) == loaded
+    context.close()
+
+
+def test_headless_live_entry_outline_matches_the_server_page(chromium, live_server, headless_site):
+    """The same entry has the same heading levels on the server's page and the headless one: an
+    h2 headline, the body's headings one level below (h2 → h3, h3 → h4), box titles at h3."""
+    feed = factories.make_feed(headless_site, "Outline live")
+    entry = factories.make_entry(
+        feed,
+        headline="Results are in",
+        body=[
+            {"type": "heading", "value": {"text": "Turnout", "level": "h2"}},
+            {"type": "heading", "value": {"text": "By region", "level": "h3"}},
+            {"type": "key_points", "value": {"title": "In short", "points": ["One"]}},
+        ],
+    )
+    context = chromium.new_context()
+    reader = context.new_page()
+    outline = "el => [...el.querySelectorAll('h1,h2,h3,h4,h5,h6')].map(h => h.tagName)"
+
+    reader.goto(f"{live_server.url}{feed.url}")
+    server = reader.locator(f"#entry-{entry.pk}").evaluate(outline)
+    reader.goto(f"{live_server.url}/headless/feeds/{feed.pk}/")
+    reader.locator(f"#entry-{entry.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
+    headless = reader.locator(f"#entry-{entry.pk}").evaluate(outline)
+    assert server == ["H2", "H3", "H4", "H3"]
+    assert headless == server
     context.close()
