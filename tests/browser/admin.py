@@ -1,4 +1,4 @@
-"""Signing in to the Wagtail admin from a browser test."""
+"""Signing in to the Wagtail admin from a browser test, and opening a feed's live console."""
 
 from __future__ import annotations
 
@@ -14,3 +14,17 @@ def log_in(context, live_server, username="editor"):
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/admin/$"))
     return page
+
+
+def console_url(live_server, feed) -> str:
+    """The address of ``feed``'s live console (its entries' edit pages are below it)."""
+    return f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/"
+
+
+def open_console(chromium, live_server, feed, username="editor", height=1000):
+    """A new context (a 1280 by ``height`` viewport) and its page signed in as ``username`` on
+    ``feed``'s console."""
+    context = chromium.new_context(viewport={"width": 1280, "height": height})
+    page = log_in(context, live_server, username)
+    page.goto(console_url(live_server, feed))
+    return context, page

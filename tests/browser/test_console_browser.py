@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
-from tests.browser.admin import log_in
+from tests.browser.admin import console_url, open_console
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
@@ -33,13 +33,6 @@ def feed(settings, live_server):
     editor = factories.make_superuser("editor")
     factories.make_author("Eda Editor", slug="eda-editor", role="Live editor", user=editor)
     return feed
-
-
-def open_console(chromium, live_server, feed, username="editor"):
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    page = log_in(context, live_server, username)
-    page.goto(f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/")
-    return context, page
 
 
 def wait_for_caret_in_body(page):
@@ -309,7 +302,7 @@ def test_a_colleagues_entry_refreshes_the_list_with_one_announcement_and_keeps_t
 
 def test_two_tabs_editing_one_entry_never_lose_the_second_editors_text(chromium, live_server, feed):
     entry = factories.make_entry(feed, text="First report.")
-    edit = f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/entries/{entry.pk}/edit/"
+    edit = f"{console_url(live_server, feed)}entries/{entry.pk}/edit/"
     context, first = open_console(chromium, live_server, feed)
     second = context.new_page()
     for tab in (first, second):

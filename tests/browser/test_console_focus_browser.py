@@ -11,7 +11,8 @@ import pytest
 from django.contrib.sessions.models import Session
 
 from tests import factories
-from tests.browser.admin import log_in
+from tests.browser import admin
+from tests.browser.admin import console_url, log_in
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -35,15 +36,9 @@ def feed(live_server):
     return feed
 
 
-def console_url(live_server, feed) -> str:
-    return f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/"
-
-
 def open_console(chromium, live_server, feed):
-    context = chromium.new_context(viewport={"width": 1280, "height": 800})
-    page = log_in(context, live_server)
-    page.goto(console_url(live_server, feed))
-    return context, page
+    """The console in a viewport short enough that older entries are far below the composer."""
+    return admin.open_console(chromium, live_server, feed, height=800)
 
 
 def wait_for_focus(page, selector: str) -> None:

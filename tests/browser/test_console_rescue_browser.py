@@ -16,7 +16,7 @@ from django.contrib.sessions.models import Session
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from tests import factories
-from tests.browser.admin import log_in
+from tests.browser.admin import console_url, log_in, open_console
 from wagtail_newsfeed.models import LiveEntry
 
 pytestmark = [
@@ -39,14 +39,8 @@ def feed(live_server):
     return feed
 
 
-def console_url(live_server, feed) -> str:
-    return f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/"
-
-
 def open_console_and_type(chromium, live_server, feed):
-    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
-    page = log_in(context, live_server)
-    page.goto(console_url(live_server, feed))
+    context, page = open_console(chromium, live_server, feed)
     page.wait_for_function(
         f"document.activeElement && document.activeElement.matches({BODY_EDITOR!r})"
     )
@@ -185,7 +179,7 @@ def test_an_edit_posted_after_the_session_ended_is_restored_on_the_edit_page(
     chromium, live_server, feed
 ):
     entry = factories.make_entry(feed, text="First report.")
-    edit = f"{live_server.url}/admin/newsfeed/feeds/{feed.pk}/console/entries/{entry.pk}/edit/"
+    edit = f"{console_url(live_server, feed)}entries/{entry.pk}/edit/"
     context = chromium.new_context(viewport={"width": 1280, "height": 1000})
     page = log_in(context, live_server)
     page.goto(edit)

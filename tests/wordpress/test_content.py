@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.wordpress.converting import converter
 from wagtail_newsfeed.wordpress.content import Resolver, convert
 from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
 from wagtail_newsfeed.wordpress.report import Report
@@ -26,18 +27,9 @@ def blocks_of():
     catalog.attachment_paths = {"2024/01/photo.jpg": 5, "2024/01/report.pdf": 6}
     catalog.attachments = {5: Attachment(5, "2024/01/photo.jpg", "", "Photo", "", "", parent=1)}
     catalog.attachments_by_parent = {1: [5]}
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-    media.refs = {5: MediaRef("image", 42), 6: MediaRef("document", 43)}
-
-    def run(markup: str, reusable: dict | None = None):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {7: 99}, post_id=1)
-        raw = convert(
-            markup, resolver, lambda kind, message: warnings.append((kind, message)), reusable or {}
-        )
-        return raw, warnings
-
-    return run
+    return converter(
+        catalog, refs={5: MediaRef("image", 42), 6: MediaRef("document", 43)}, pages={7: 99}
+    )
 
 
 def types(raw) -> list[str]:

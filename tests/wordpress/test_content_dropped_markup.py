@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.wordpress.converting import converter
 from tests.wordpress.exports import Export, blocks
 from wagtail_newsfeed.models import NewsArticlePage, WordPressOrigin
-from wagtail_newsfeed.wordpress.content import Resolver, convert
-from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
-from wagtail_newsfeed.wordpress.report import Report
+from wagtail_newsfeed.wordpress.media import MediaRef
 from wagtail_newsfeed.wordpress.survey import Attachment, Catalog
 
 PHOTO = "https://old.example.com/wp-content/uploads/2024/01/photo.jpg"
@@ -36,16 +35,7 @@ def blocks_of():
             link="https://old.example.com/2024/01/story/photo/",
         )
     }
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-    media.refs = {5: MediaRef("image", 42)}
-
-    def run(markup: str):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(markup, resolver, lambda kind, message: warnings.append((kind, message)), {})
-        return raw, warnings
-
-    return run
+    return converter(catalog, refs={5: MediaRef("image", 42)})
 
 
 LIST = (

@@ -11,11 +11,10 @@ import json
 
 import pytest
 
+from tests.wordpress.converting import converter
 from tests.wordpress.exports import Export
 from wagtail_newsfeed.models import NewsArticlePage
-from wagtail_newsfeed.wordpress.content import Resolver, convert
-from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
-from wagtail_newsfeed.wordpress.report import Report
+from wagtail_newsfeed.wordpress.media import MediaRef
 from wagtail_newsfeed.wordpress.survey import Attachment, Catalog
 
 
@@ -25,18 +24,7 @@ def blocks_of():
     catalog = Catalog(hosts={"old.example.com"})
     catalog.attachment_paths = {"2024/01/photo.jpg": 5}
     catalog.attachments = {5: Attachment(5, "2024/01/photo.jpg", "", "Photo", "", "", parent=1)}
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-    media.refs = {5: MediaRef("image", 42)}
-
-    def run(markup: str, footnotes: str | None = None):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(
-            markup, resolver, lambda kind, message: warnings.append((kind, message)), {}, footnotes
-        )
-        return raw, warnings
-
-    return run
+    return converter(catalog, refs={5: MediaRef("image", 42)})
 
 
 def values_of(raw) -> list:

@@ -11,12 +11,10 @@ import time
 
 import pytest
 
+from tests.wordpress.converting import converter
 from tests.wordpress.exports import Export, blocks
 from wagtail_newsfeed import tables
 from wagtail_newsfeed.models import NewsArticlePage, WordPressOrigin
-from wagtail_newsfeed.wordpress.content import Resolver, convert
-from wagtail_newsfeed.wordpress.media import MediaLibrary, Uploads
-from wagtail_newsfeed.wordpress.report import Report
 from wagtail_newsfeed.wordpress.survey import Catalog
 
 
@@ -24,12 +22,10 @@ from wagtail_newsfeed.wordpress.survey import Catalog
 def table_of():
     """``table_of(markup)`` -> (the one table block's value, warnings as (kind, message))."""
     catalog = Catalog(hosts={"old.example.com"})
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
+    blocks_of = converter(catalog)
 
     def run(markup: str):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(markup, resolver, lambda kind, message: warnings.append((kind, message)), {})
+        raw, warnings = blocks_of(markup)
         found = [block["value"] for block in raw if block["type"] == "table"]
         assert len(found) == 1, raw
         value = found[0]

@@ -11,12 +11,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.checks import nothing_saved
+from tests.wordpress.converting import converter
 from tests.wordpress.exports import Entry, Export
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, WordPressOrigin
-from wagtail_newsfeed.wordpress.content import Resolver, convert
 from wagtail_newsfeed.wordpress.gutenberg import MAX_DEPTH
-from wagtail_newsfeed.wordpress.media import MediaLibrary, Uploads
-from wagtail_newsfeed.wordpress.report import Report
 from wagtail_newsfeed.wordpress.survey import Catalog
 from wagtail_newsfeed.wordpress.wxr import ExportError, ExportReader
 
@@ -24,16 +22,7 @@ from wagtail_newsfeed.wordpress.wxr import ExportError, ExportReader
 @pytest.fixture
 def converted():
     """``converted(markup)`` -> (raw blocks, warnings as (kind, message)), no database."""
-    catalog = Catalog(hosts={"old.example.com"})
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-
-    def run(markup: str):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(markup, resolver, lambda kind, message: warnings.append((kind, message)), {})
-        return raw, warnings
-
-    return run
+    return converter(Catalog(hosts={"old.example.com"}))
 
 
 @pytest.mark.parametrize("encoding", ["x-nonsense", "shift_jis", "utf-7", "base64", "idna"])

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from wagtail_newsfeed.wordpress.content import Resolver, convert
-from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
-from wagtail_newsfeed.wordpress.report import Report
+from tests.wordpress.converting import converter
+from wagtail_newsfeed.wordpress.media import MediaRef
 from wagtail_newsfeed.wordpress.survey import Attachment, Catalog
 
 
@@ -22,11 +21,10 @@ def image_values():
         5: Attachment(5, "2024/01/IMG_0042.jpg", "Boats at dawn", "IMG_0042", "", "", parent=1)
     }
     catalog.attachments_by_parent = {1: [5]}
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-    media.refs = {5: MediaRef("image", 42)}
+    blocks_of = converter(catalog, refs={5: MediaRef("image", 42)})
 
     def run(markup: str) -> list[dict]:
-        raw = convert(markup, Resolver(catalog, media, {}, post_id=1), lambda *a: None, {})
+        raw, _ = blocks_of(markup)
         return [block["value"] for block in raw if block["type"] == "image"]
 
     return run

@@ -14,12 +14,11 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from tests import factories
+from tests.wordpress.converting import converter
 from tests.wordpress.exports import Entry, Export, picture
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsArticlePage, WordPressOrigin
-from wagtail_newsfeed.wordpress.content import Resolver, convert
 from wagtail_newsfeed.wordpress.gutenberg import parse
-from wagtail_newsfeed.wordpress.media import MediaLibrary, MediaRef, Uploads
-from wagtail_newsfeed.wordpress.report import Report
+from wagtail_newsfeed.wordpress.media import MediaRef
 from wagtail_newsfeed.wordpress.survey import Attachment, Catalog
 
 BAD_DATE = "9999-12-31 23:59:59"
@@ -35,16 +34,7 @@ def blocks_of():
     catalog = Catalog(hosts={"old.example.com"})
     catalog.attachment_paths = {"2024/01/photo.jpg": 5}
     catalog.attachments = {5: Attachment(5, "2024/01/photo.jpg", "", "Photo", "", "", parent=1)}
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-    media.refs = {5: MediaRef("image", 42)}
-
-    def run(markup: str):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(markup, resolver, lambda kind, message: warnings.append((kind, message)), {})
-        return raw, warnings
-
-    return run
+    return converter(catalog, refs={5: MediaRef("image", 42)})
 
 
 # 1. Redirects never take over the site's own URLs --------------------------------------------

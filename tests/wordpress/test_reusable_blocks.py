@@ -11,12 +11,10 @@ import json
 
 import pytest
 
+from tests.wordpress.converting import converter
 from tests.wordpress.exports import Entry, Export
 from wagtail_newsfeed.models import LiveEntry, NewsArticlePage
 from wagtail_newsfeed.wordpress import gutenberg
-from wagtail_newsfeed.wordpress.content import Resolver, convert
-from wagtail_newsfeed.wordpress.media import MediaLibrary, Uploads
-from wagtail_newsfeed.wordpress.report import Report
 from wagtail_newsfeed.wordpress.survey import Catalog
 
 SHARED = "<!-- wp:paragraph --><p>Shared</p><!-- /wp:paragraph -->"
@@ -29,18 +27,7 @@ def use(ref, times: int = 1) -> str:
 @pytest.fixture
 def blocks_of():
     """``blocks_of(markup, reusable)`` -> (raw blocks, warnings as (kind, message))."""
-    catalog = Catalog(hosts={"old.example.com"})
-    media = MediaLibrary(catalog, Uploads(None), Report(), dry_run=False)
-
-    def run(markup: str, reusable):
-        warnings: list[tuple[str, str]] = []
-        resolver = Resolver(catalog, media, {}, post_id=1)
-        raw = convert(
-            markup, resolver, lambda kind, message: warnings.append((kind, message)), reusable
-        )
-        return raw, warnings
-
-    return run
+    return converter(Catalog(hosts={"old.example.com"}))
 
 
 def shared_count(raw) -> int:
