@@ -125,6 +125,10 @@ LOCAL_HOSTNAMES = [
     "::",
     "[::]",
     "::ffff:127.0.0.1",
+    "127.1",  # the short and numeric spellings browsers and resolvers read as 127.0.0.1
+    "2130706433",
+    "0x7f000001",
+    "0177.0.0.1",
 ]
 
 
@@ -154,6 +158,7 @@ def test_localhost_site_with_debug_off_warns_where_to_fix_it(settings, hostname)
         "10.0.0.5",  # an intranet's address is reachable by its readers
         "2001:db8::1",
         "[2001:db8::1]",
+        "3405803783",  # 203.0.113.7 as one number
     ],
 )
 def test_real_hostname_passes_the_localhost_check(settings, hostname):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import math
+import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -347,8 +348,9 @@ def unchecked_persistent_connections(databases: dict[str, dict[str, Any]]) -> li
 def is_local_hostname(hostname: str) -> bool:
     """Whether links to ``hostname`` lead each reader to their own machine: ``localhost`` and
     its subdomains (RFC 6761), any loopback address (127.0.0.0/8, ``::1``) and the unspecified
-    address (``0.0.0.0``, ``::``) that ``runserver 0.0.0.0:8000`` listens on. The hostname may
-    carry a root dot (``localhost.``) or IPv6 brackets (``[::1]``)."""
+    address (``0.0.0.0``, ``::``) that ``runserver 0.0.0.0:8000`` listens on, in any spelling a
+    resolver reads (``127.1``). The hostname may carry a root dot (``localhost.``) or IPv6
+    brackets (``[::1]``)."""
     name = hostname.strip().lower().removesuffix(".")
     if name.startswith("[") and name.endswith("]"):
         name = name[1:-1]
@@ -357,7 +359,10 @@ def is_local_hostname(hostname: str) -> bool:
     try:
         address = ipaddress.ip_address(name)
     except ValueError:
-        return False
+        try:  # 127.1, 2130706433, 0x7f000001: IPv4 as resolvers and browsers read it
+            address = ipaddress.IPv4Address(socket.inet_aton(name))
+        except OSError:
+            return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped  # ::ffff:127.0.0.1
     return address.is_loopback or address.is_unspecified
