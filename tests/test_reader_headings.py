@@ -73,7 +73,7 @@ def test_a_table_without_a_caption_is_a_region_named_table(client, news_index):
     }
     article = factories.make_article(news_index, body=[{"type": "table", "value": table}])
     html = client.get(article.url).content.decode()
-    assert '<div class="newsfeed-table" role="region" tabindex="0" aria-label="Table">' in html
+    assert '<div class="newsfeed-table" role="group" tabindex="0" aria-label="Table">' in html
 
 
 def test_key_points_and_timelines_without_a_title_are_no_unnamed_sections(client, news_index):

@@ -67,6 +67,39 @@ BLANK_LOOKING = frozenset("\u2800\u115f\u1160\u3164\uffa0")
 BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
 
 
+_OPENS_EMBEDDING = frozenset("\u202a\u202b\u202d\u202e")
+_OPENS_ISOLATE = frozenset("\u2066\u2067\u2068")
+
+
+def balanced_direction(text: str) -> str:
+    """``text`` with every direction embedding or override it opens closed (U+202C) and every
+    isolate closed (U+2069) at its end, and the closers that close nothing dropped: written next
+    to the page's own words (a byline's role, the date after a dateline, the site's name after a
+    title), an unclosed one would turn them around. Right-to-left text marked up properly is
+    kept as it is."""
+    if not any(ord(char) in BIDI_CONTROLS for char in text):
+        return text
+    kept: list[str] = []
+    open_: list[str] = []  # what is open, innermost last: "\u202a" embeddings, "\u2066" isolates
+    for char in text:
+        if char in _OPENS_EMBEDDING:
+            open_.append("\u202a")
+        elif char in _OPENS_ISOLATE:
+            open_.append("\u2066")
+        elif char == "\u202c":  # closes the innermost embedding, never past an isolate
+            if not open_ or open_[-1] != "\u202a":
+                continue
+            open_.pop()
+        elif char == "\u2069":  # closes the innermost isolate and the embeddings inside it
+            if "\u2066" not in open_:
+                continue
+            while open_.pop() != "\u2066":
+                kept.append("\u202c")
+        kept.append(char)
+    kept.extend("\u202c" if opened == "\u202a" else "\u2069" for opened in reversed(open_))
+    return "".join(kept)
+
+
 def _draws(char: str) -> bool:
     return not (char.isspace() or char in BLANK_LOOKING or unicodedata.category(char)[0] in "CZM")
 

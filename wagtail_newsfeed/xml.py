@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .names import visible
+from .names import balanced_direction, visible
 
 #: Word's line break (vertical tab), the form feed, the information separators and NEL (which
 #: Unicode counts as line breaks) separate words: a space keeps them apart.
@@ -56,6 +56,7 @@ def one_line(text: str) -> str:
     """``xml_safe`` text for one line (a headline, a tag): line breaks and tabs become a space
     (before ``xml_safe`` drops NEL, which would join two words), and the ends are trimmed. Text a
     reader would see nothing of (zero-width spaces and joiners alone: ``names.visible``, the
-    rule for bodies) is empty. The same at every door, the console's form and the API."""
-    line = xml_safe(_LINE_BREAKS.sub(" ", str(text))).strip()
+    rule for bodies) is empty. Direction controls are balanced (``names.balanced_direction``).
+    The same at every door, the console's form and the API."""
+    line = balanced_direction(xml_safe(_LINE_BREAKS.sub(" ", str(text))).strip())
     return line if visible(line) else ""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from copy import deepcopy
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,38 @@ def test_axe_finds_violations_at_all(chromium, axe_source):
 def test_reader_page_has_no_axe_violations(chromium, live_server, newsroom, axe_source, which):
     page = chromium.new_page()
     page.goto(f"{live_server.url}{newsroom[which].url}")
+
+    violations = axe_violations(page, axe_source)
+
+    assert violations == [], describe(violations)
+
+
+def test_repeated_tables_and_boxes_have_no_axe_violations(chromium, live_server, axe_source):
+    """Two uncaptioned tables whose first row and column are headers (an empty corner), two
+    "Key points" boxes, two fact boxes and timelines of one title: no empty header, no landmark
+    named twice."""
+    table = {
+        "type": "table",
+        "value": {
+            "first_row_is_table_header": True,
+            "first_col_is_header": True,
+            "data": [["", "Votes"], ["Yes", "10"], ["No", "20"]],
+        },
+    }
+    boxes = [
+        {"type": "key_points", "value": {"title": "Key points", "points": ["One"]}},
+        {"type": "fact_box", "value": {"title": "The fund", "body": "<p>Big.</p>"}},
+        {
+            "type": "timeline",
+            "value": {"title": "Timeline", "events": [{"when": "9", "title": "Rain"}]},
+        },
+    ]
+    index = factories.make_index(title="News")
+    article = factories.make_article(
+        index, "Vote count", body=[deepcopy(block) for block in [table, *boxes] * 2]
+    )
+    page = chromium.new_page()
+    page.goto(f"{live_server.url}{article.url}")
 
     violations = axe_violations(page, axe_source)
 

@@ -27,7 +27,7 @@ from wagtail.fields import RichTextField, StreamField
 
 from ..conf import settings
 from ..local_time import out_of_range
-from ..names import visible
+from ..names import balanced_direction, visible
 from ..xml import one_line, xml_safe
 
 
@@ -35,10 +35,12 @@ def clean_text(value: str) -> str:
     """``value`` without the characters XML cannot carry. What was only those characters, or
     zero-width and other characters a reader cannot see (``names.visible``, the rule for
     bodies), and spaces is empty, as an empty form field would be, so a required field counts
-    it as blank; spaces alone are left to the form's own required check."""
+    it as blank; spaces alone are left to the form's own required check. Direction controls
+    are balanced (``names.balanced_direction``): none can turn round the words a page writes
+    after the field (a byline's role, the date after a dateline)."""
     cleaned = xml_safe(value)
     if visible(cleaned) or (cleaned == value and not cleaned.strip()):
-        return cleaned
+        return balanced_direction(cleaned)
     return ""
 
 

@@ -63,11 +63,38 @@ def newsfeed_rich_text(instance: Any, name: str) -> str:
 def newsfeed_renditions(image: Any, *specs: str) -> list[Any]:
     """``image``'s renditions for ``specs``, in order, leaving out those that cannot be made:
     none for an image whose file is missing, unreadable or not an image at all (Wagtail's own
-    tags draw a broken "not-found" picture for the first and fail the page on the others)."""
+    tags draw a broken "not-found" picture for the first and fail the page on the others).
+
+    Each width is given once, for a ``srcset`` may not name a width twice: Wagtail's
+    ``width-N`` never makes an image wider than its original, so of the ``width-N`` specs no
+    narrower than ``image`` only the first is asked for (the original's width), and a rendition
+    as wide as one before it is left out."""
     from ..serialization import image_renditions
 
-    made = image_renditions(image, specs) if image else {}
-    return [made[spec] for spec in specs if spec in made]
+    if not image:
+        return []
+    specs = _no_upscaling(image, specs)
+    made = image_renditions(image, specs)
+    renditions, widths = [], set()
+    for rendition in (made[spec] for spec in specs if spec in made):
+        if rendition.width not in widths:
+            widths.add(rendition.width)
+            renditions.append(rendition)
+    return renditions
+
+
+def _no_upscaling(image: Any, specs: tuple[str, ...]) -> list[str]:
+    """``specs`` without the ``width-N`` ones after the first that is at least ``image``'s width
+    (Wagtail would make each of them at the original's width)."""
+    kept, full_width = [], False
+    for spec in specs:
+        width = spec.removeprefix("width-")
+        if width != spec and width.isdigit() and image.width and int(width) >= image.width:
+            if full_width:
+                continue
+            full_width = True
+        kept.append(spec)
+    return kept
 
 
 @register.filter
