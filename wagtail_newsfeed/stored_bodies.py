@@ -16,6 +16,7 @@ from wagtail import blocks
 from . import rich_text
 from .body_walk import BodyWalk, path_label
 from .conf import settings
+from .validation import _limit_errors
 
 
 class BodyProblem(NamedTuple):
@@ -36,13 +37,28 @@ def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
     not whether referenced objects still exist (a link to a deleted page is Wagtail's to show)."""
     if not value:
         return []
-    stream_block = value.stream_block
+    return raw_body_problems(list(value.raw_data), value.stream_block)
+
+
+def raw_body_problems(raw_body: Any, stream_block: blocks.StreamBlock) -> list[BodyProblem]:
+    """``body_problems`` of a body as stored (the column's JSON): also what Wagtail cannot load
+    at all (not a list, items that are not blocks) or leaves out without a word (unknown block
+    types). The block cap counts the whole body, as the write validator does."""
+    if raw_body is None:
+        return []
+    if not isinstance(raw_body, list):
+        return [BodyProblem(-1, "body: " + _("Expected a list of blocks."), damaged=True)]
     problems: list[BodyProblem] = []
     ids: set[str] = set()  # duplicates across blocks count too
-    for index, raw in enumerate(value.raw_data):
-        walk = BodyWalk(max_blocks=settings.BODY_MAX_BLOCKS, ids=ids)
+    counted = 0  # blocks so far, nested ones included: the cap is on the whole body
+    for index, raw in enumerate(raw_body):
+        walk = BodyWalk(max_blocks=settings.BODY_MAX_BLOCKS, ids=ids, blocks=counted)
         cleaned = walk.stream(stream_block, [raw], ())
+        counted = walk.blocks
         for path, message in walk.errors:
+            if not path:  # over the block cap: the editor opens it, saving is refused
+                problems.append(BodyProblem(index, f"body: {message}", damaged=False))
+                continue
             label = path_label(((index, None), *path[1:]))
             problems.append(BodyProblem(index, f"{label}: {message}", damaged=True))
         for path, message in walk.id_errors:
@@ -51,10 +67,19 @@ def body_problems(value: blocks.StreamValue | None) -> list[BodyProblem]:
         for path, message in walk.form_errors + walk.blank_errors:
             label = path_label(((index, None), *path[1:]))
             problems.append(BodyProblem(index, f"{label}: {message}", damaged=False))
-        if not walk.errors and _markup_removed(raw, cleaned[0]):
+        if not walk.errors and cleaned and _markup_removed(raw, cleaned[0]):
             message = _("body[%(i)d]: holds markup the editor cannot write") % {"i": index}
             problems.append(BodyProblem(index, message, damaged=False))
+        if counted > settings.BODY_MAX_BLOCKS:
+            break
     return problems
+
+
+def limit_problems(raw_body: Any, max_bytes: int) -> list[BodyProblem]:
+    """The write validator's caps on a whole stored body: how deep it nests, how many bytes."""
+    return [
+        BodyProblem(-1, f"body: {message}", False) for message in _limit_errors(raw_body, max_bytes)
+    ]
 
 
 def repair_body(value: blocks.StreamValue) -> tuple[blocks.StreamValue, list[str]]:
