@@ -136,7 +136,27 @@ def test_author_name_and_article_fields_cannot_turn_the_page_around(client, news
     assert (article.title, article.dateline) == ("Vote\u202e\u202c", "LONDON\u202e\u202c")
     html = client.get(article.url).content.decode()
     assert "\u202e<" not in html and "\u202e " not in html
-    assert '<span class="newsfeed-author">Jane Doe\u202e\u202c</span>' in html
+    assert '<bdi class="newsfeed-author">Jane Doe\u202e\u202c</bdi>' in html
+
+
+def test_byline_isolates_names_stored_before_cleaning(client, news_index):
+    """A row written without validation (before this, or by code) cannot turn the page round
+    either: the byline's names, role, dateline and source are isolated."""
+    author = factories.make_author("Jane Doe", role="Editor")
+    source = factories.make_source("Wire")
+    article = factories.make_article(
+        news_index, "Vote", authors=[author], dateline="LONDON", source=source
+    )
+    Author.objects.filter(pk=author.pk).update(name="Jane Doe\u202e", role="Editor\u202e")
+    type(article).objects.filter(pk=article.pk).update(dateline="LONDON\u202e")
+    type(source).objects.filter(pk=source.pk).update(name="Wire\u202e")
+
+    html = client.get(article.url).content.decode()
+
+    assert '<bdi class="newsfeed-author">Jane Doe\u202e</bdi>' in html
+    assert "(<bdi>Editor\u202e</bdi>)" in html
+    assert '<bdi class="newsfeed-dateline">LONDON\u202e</bdi>' in html
+    assert "<bdi>Wire\u202e</bdi>" in html
 
 
 def test_entry_headline_is_balanced_on_its_one_write_path(news_index):

@@ -231,8 +231,8 @@ def test_article_renders_all_its_parts(client, news_index):
     assert "<h1" in html and "China-US dialogue must pave the way" in html
     assert "Talks restart a channel." in html
     assert 'class="newsfeed-dateline">ANCHORAGE<' in html
-    assert '<span class="newsfeed-author">Mei Lin Harper</span>' in html
-    assert '(<a href="https://www.reuters.com/" rel="noopener">Reuters</a>)' in html
+    assert '<bdi class="newsfeed-author">Mei Lin Harper</bdi>' in html
+    assert '(<a href="https://www.reuters.com/" rel="noopener"><bdi>Reuters</bdi></a>)' in html
     published = timezone.localtime(article.published_at).isoformat(timespec="seconds")
     assert f'<time datetime="{published}"' in html
     assert "Updated <time" in html
