@@ -70,8 +70,11 @@ const renderers = {
     const spans = new Map((value.spans || []).map((span) => [`${span.row},${span.col}`, span]));
     const cell = (text, rowIndex, colIndex) => {
       if (text === null) return null;
+      // An empty header cell (a table's corner) is a plain cell, as on the server page: a header
+      // that names nothing is an accessibility error.
       const header =
-        (value.first_row_is_header && rowIndex === 0) || (value.first_col_is_header && colIndex === 0);
+        ((value.first_row_is_header && rowIndex === 0) || (value.first_col_is_header && colIndex === 0)) &&
+        String(text).trim() !== "";
       const span = spans.get(`${rowIndex},${colIndex}`);
       const attrs = span ? { rowspan: span.rowspan, colspan: span.colspan } : {};
       return h(header ? "th" : "td", attrs, text);

@@ -31,3 +31,21 @@ test("relative links are made absolute on the frontend's address", () => {
   const element = richText("div", {}, '<p><a href="/news/story/">story</a></p>');
   assert.equal(element.innerHTML, '<p><a href="https://front.example/news/story/">story</a></p>');
 });
+
+test("a table's empty header cell is a plain cell, as on the server page", async () => {
+  const { renderBody } = await import("../../example_site/headless/blocks.js");
+  const body = renderBody([
+    {
+      type: "table",
+      value: {
+        rows: [["", "2025", "2026"], ["Votes", "10", "20"]],
+        first_row_is_header: true,
+        first_col_is_header: true,
+        caption: "",
+        spans: [],
+      },
+    },
+  ]);
+  const cells = [...body.querySelectorAll("th, td")].map((cell) => `${cell.localName}:${cell.textContent}`);
+  assert.deepEqual(cells, ["td:", "th:2025", "th:2026", "th:Votes", "td:10", "td:20"]);
+});
