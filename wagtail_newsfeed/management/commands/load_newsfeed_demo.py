@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import math
 import random
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,10 +30,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.validators import validate_ipv4_address, validate_ipv6_address
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from PIL import Image as PILImage
 from PIL import ImageDraw
 from wagtail.images import get_image_model
@@ -110,7 +114,7 @@ class Command(BaseCommand):
         force: bool = False,
         **options: Any,
     ) -> None:
-        address = parse_site_url(site_url or DEFAULT_SITE_URL)
+        address = parse_site_url(DEFAULT_SITE_URL if site_url is None else site_url)
         foreign = None if force else foreign_news_page()
         if foreign is not None:
             raise CommandError(
@@ -394,9 +398,19 @@ def foreign_news_page() -> Page | None:
     return pages.exclude(slug__in=slugs).order_by("path").first()
 
 
+#: One label of a hostname, as Django's URLValidator reads one (ASCII once IDNA-encoded).
+HOST_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", re.IGNORECASE)
+
+
 def parse_site_url(url: str) -> tuple[str, int]:
     """``(hostname, port)`` of an ``http(s)://host[:port]`` URL, as Wagtail's Site stores it
-    (its root URL is https only on port 443)."""
+    (its root URL is https only on port 443). The hostname must be one Django would serve and a
+    browser reach: dot-separated labels of letters, digits and inner hyphens (other letters
+    IDNA-encoded), an IPv4 address, or an IPv6 address in brackets; the port 1 to 65535."""
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:  # undecodable bytes on the command line
+        raise CommandError(_("--site-url is not UTF-8 text.")) from None
     try:
         parts = urlsplit(url.strip())
         hostname, port = parts.hostname, parts.port
@@ -404,15 +418,47 @@ def parse_site_url(url: str) -> tuple[str, int]:
         raise CommandError(f"--site-url {url!r} is not a URL: {error}.") from None
     if parts.scheme not in ("http", "https") or not hostname:
         raise CommandError(f"--site-url must look like http://127.0.0.1:8000, not {url!r}.")
-    if parts.path.strip("/") or parts.query or parts.fragment or parts.username:
+    if parts.path.strip("/") or parts.query or parts.fragment or "@" in parts.netloc:
         raise CommandError(f"--site-url must be a scheme, host and port only, not {url!r}.")
     if port is None:
         port = 443 if parts.scheme == "https" else 80
+    if not 1 <= port <= 65535:
+        raise CommandError(
+            _("--site-url has port %(port)d; a port is 1 to 65535.") % {"port": port}
+        )
     if parts.scheme == "https" and port != 443:
         raise CommandError("Wagtail serves https sites on port 443 only; use http or port 443.")
     if len(hostname) > 255:
         raise CommandError("--site-url has a hostname longer than 255 characters.")
-    return (f"[{hostname}]" if ":" in hostname else hostname), port
+    if "[" in parts.netloc:
+        try:
+            if "%" in hostname:  # a zone id is local to one machine; no Host header holds one
+                raise ValidationError(hostname)
+            validate_ipv6_address(hostname)
+        except ValidationError:
+            raise CommandError(
+                _("--site-url has an invalid IPv6 address %(host)r.") % {"host": hostname}
+            ) from None
+        return f"[{hostname}]", port
+    return _ascii_hostname(hostname), port
+
+
+def _ascii_hostname(hostname: str) -> str:
+    """``hostname`` as a Host header carries it (IDNA), or a CommandError naming it."""
+    invalid = CommandError(_("--site-url has an invalid hostname %(host)r.") % {"host": hostname})
+    try:
+        ascii_name = hostname.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise invalid from None
+    labels = ascii_name.split(".")
+    if len(ascii_name) > 253 or not all(HOST_LABEL.fullmatch(label) for label in labels):
+        raise invalid
+    if labels[-1].isdigit():  # only an IPv4 address may end in a number
+        try:
+            validate_ipv4_address(ascii_name)
+        except ValidationError:
+            raise invalid from None
+    return ascii_name
 
 
 def entry_text(entry: LiveEntry) -> str:
