@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.validators import validate_ipv4_address, validate_ipv6_address
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image as PILImage
@@ -130,6 +130,7 @@ class Command(BaseCommand):
                 "'manage.py createsuperuser' and run this command without --demo-superuser."
             )
         with transaction.atomic():
+            lock_demo_load()
             if demo_superuser:
                 self.ensure_demo_superuser()
             home = self.ensure_home_page()
@@ -388,6 +389,21 @@ class Refs:
             elif block["type"] == "image":
                 value["image"] = self.images[value["image"]].pk
         return {"type": block["type"], "value": value}
+
+
+#: The PostgreSQL advisory lock key of a demo load ("newsdemo" in ASCII, as a bigint).
+DEMO_LOCK_KEY = int.from_bytes(b"newsdemo", "big") - 2**63
+
+
+def lock_demo_load() -> None:
+    """Make runs at once queue (two ``make demo``, two containers starting): the first thing in
+    the transaction, held until it ends, so a later run sees everything an earlier one wrote.
+    SQLite lets one writer at a time anyway; elsewhere the default Site's row is the lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEMO_LOCK_KEY])
+    elif connection.features.has_select_for_update:
+        list(Site.objects.select_for_update().filter(is_default_site=True).values_list("pk"))
 
 
 def foreign_news_page() -> Page | None:
