@@ -209,7 +209,7 @@ def test_article_page_in_german(client, news_index, german):
 
     assert '<html lang="de">' in html
     assert ">1. Dezember 2026, 04:30 EST</time>" in html  # German dates, not "1 Dezember 2026"
-    for german_text in ["Zum Inhalt springen", "Eilmeldung", "Von <span", "Veröffentlicht"]:
+    for german_text in ["Zum Inhalt springen", "Eilmeldung", "Von <bdi", "Veröffentlicht"]:
         assert german_text in html
     assert "Skip to content" not in html and ">Published <" not in html
 
