@@ -18,6 +18,7 @@ feed.
 from __future__ import annotations
 
 import io
+import logging
 import math
 import random
 import re
@@ -60,6 +61,8 @@ from wagtail_newsfeed.models import (
 IMAGE_SIZE = (1600, 900)
 
 #: Where ``make demo`` (and the README) serves the demo.
+logger = logging.getLogger(__name__)
+
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 #: The local demo's superuser (``--demo-superuser``): a password everyone knows.
@@ -129,6 +132,23 @@ class Command(BaseCommand):
                 "password everyone knows must not exist there. Create a superuser with "
                 "'manage.py createsuperuser' and run this command without --demo-superuser."
             )
+        written: list[str] = []  # image files this run wrote, removed if it rolls back
+        try:
+            feed, refs, topics = self.load(demo_superuser, site_url, address, written)
+        except BaseException:  # an error or Ctrl-C: the rows are rolled back, so go the files
+            remove_files(written)
+            raise
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo loaded: {len(refs.articles)} articles, {len(topics)} topics and the live "
+                f"feed '{feed.title}' ({feed.entries.published().count()} entries)."
+            )
+        )
+
+    def load(
+        self, demo_superuser: bool, site_url: str | None, address: tuple, written: list[str]
+    ) -> tuple[LiveFeedPage, Refs, dict]:
+        """Everything the demo writes, in one transaction."""
         with transaction.atomic():
             lock_demo_load()
             if demo_superuser:
@@ -157,18 +177,13 @@ class Command(BaseCommand):
                 )[0]
                 for name, slug, url in demo.SOURCES
             }
-            images = {spec[0]: ensure_image(*spec) for spec in demo.IMAGES}
+            images = {spec[0]: ensure_image(*spec, written=written) for spec in demo.IMAGES}
             refs = Refs(sources=sources, images=images, articles={})
             for data in demo.ARTICLES:
                 article = self.save_article(index, data, topics, authors, refs)
                 refs.articles[data["slug"]] = article
             feed = self.save_feed(index, authors, refs)
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo loaded: {len(refs.articles)} articles, {len(topics)} topics and the live "
-                f"feed '{feed.title}' ({feed.entries.published().count()} entries)."
-            )
-        )
+        return feed, refs, topics
 
     # Users and the page tree ----------------------------------------------------------------
 
@@ -493,7 +508,9 @@ def aware(parts: tuple[int, ...]) -> datetime:
 # Images, drawn locally so the demo needs no network ------------------------------------------
 
 
-def ensure_image(title: str, top: tuple, bottom: tuple, motif: str):
+def ensure_image(title: str, top: tuple, bottom: tuple, motif: str, *, written: list[str]):
+    """The demo image ``title``, made if missing; the name of a file it writes goes into
+    ``written`` (the file stays if the transaction rolls back: ``remove_files``)."""
     Image = get_image_model()
     image = Image.objects.filter(title=title).order_by("pk").first()
     if image is None:
@@ -502,8 +519,24 @@ def ensure_image(title: str, top: tuple, bottom: tuple, motif: str):
             buffer, format="JPEG", quality=85
         )
         filename = "demo-" + "".join(c if c.isalnum() else "-" for c in title.lower()) + ".jpg"
-        image = Image.objects.create(title=title, file=ImageFile(buffer, name=filename))
+        image = Image(title=title)
+        try:
+            image.file.save(filename, ImageFile(buffer, name=filename), save=False)
+        finally:
+            if image.file.name:
+                written.append(image.file.name)
+        image.save()
     return image
+
+
+def remove_files(names: list[str]) -> None:
+    """Delete the image files of a run whose transaction rolled back (the rows are gone)."""
+    storage = get_image_model()._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:  # noqa: BLE001 - a file left behind must not hide the run's error
+            logger.warning("Could not remove %s after the demo load failed", name, exc_info=True)
 
 
 def draw_picture(top: tuple, bottom: tuple, motif: str, seed: int) -> PILImage.Image:
