@@ -29,7 +29,7 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
@@ -39,6 +39,7 @@ from ..converters import is_slug, listing_page_number
 from ..http_caching import NotedLazyObject, ReaderCacheMixin, is_read
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin, CleanTaggableManager, tag_names
+from .stream_fields import NewsStreamField
 from .taxonomy import Topic, filed_under, with_ancestors
 
 
@@ -216,7 +217,7 @@ class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
         help_text=_("Set when the story is materially updated; shown as 'Updated ...'."),
     )
     is_breaking = models.BooleanField(_("breaking news"), default=False)
-    body = StreamField(NewsStreamBlock(), verbose_name=_("body"), blank=True)
+    body = NewsStreamField(NewsStreamBlock(), verbose_name=_("body"), blank=True)
 
     time_fields = ("published_at", "updated_at")
     #: Times only editors who may publish the page may set in the future

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.api import APIField
-from wagtail.fields import RichTextField, StreamField
+from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -28,6 +28,7 @@ from ..blocks import NewsStreamBlock
 from ..http_caching import ReaderCacheMixin
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin
+from .stream_fields import NewsStreamField
 
 
 class CoverageStatus(models.TextChoices):
@@ -216,7 +217,7 @@ class LiveEntry(CleanFieldsMixin, index.Indexed, models.Model):
         related_name="entries",
     )
     headline = models.CharField(_("headline"), max_length=255, blank=True)
-    body = StreamField(NewsStreamBlock(), verbose_name=_("body"))
+    body = NewsStreamField(NewsStreamBlock(), verbose_name=_("body"))
     display_time = models.DateTimeField(_("display time"), default=timezone.now)
     authors = models.ManyToManyField(
         "wagtail_newsfeed.Author",
