@@ -11,6 +11,7 @@ not render are handled where they render (``stored_bodies``).
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -21,9 +22,16 @@ logger = logging.getLogger(__name__)
 
 def readable_blocks(raw: Any) -> Any:
     """``raw`` (a stored body, parsed) with only what Wagtail can load: a list of objects with a
-    text ``type``. ``None`` and a readable body are returned as they are."""
-    if raw is None:
+    text ``type``. An empty value, a readable body and text that is not JSON (what Wagtail keeps
+    as ``raw_text``) are returned as they are; a body stored as a JSON string is read inside."""
+    if not raw:
         return raw
+    if isinstance(raw, str):
+        try:
+            parsed = json.loads(raw)
+        except ValueError:
+            return raw
+        return readable_blocks(parsed) if parsed else parsed
     if isinstance(raw, list) and all(_is_block(item) for item in raw):
         return raw
     kept = [item for item in raw if _is_block(item)] if isinstance(raw, list) else []
