@@ -60,9 +60,9 @@ from wagtail_newsfeed.models import (
 
 IMAGE_SIZE = (1600, 900)
 
-#: Where ``make demo`` (and the README) serves the demo.
 logger = logging.getLogger(__name__)
 
+#: Where ``make demo`` (and the README) serves the demo.
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 #: The local demo's superuser (``--demo-superuser``): a password everyone knows.
