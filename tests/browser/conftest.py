@@ -9,13 +9,49 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
+import time
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
+
+
+class _Requests:
+    """How many requests the live server is answering now (its threads are in this process)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.active = 0
+
+    def started(self, **kwargs) -> None:
+        with self.lock:
+            self.active += 1
+
+    def finished(self, **kwargs) -> None:
+        with self.lock:
+            self.active = max(self.active - 1, 0)
+
+
+_requests = _Requests()
+request_started.connect(_requests.started, weak=False, dispatch_uid="browser_tests_started")
+request_finished.connect(_requests.finished, weak=False, dispatch_uid="browser_tests_finished")
+
+
+@pytest.fixture(autouse=True)
+def _server_idle_before_the_flush():
+    """After a test, wait (up to 10 s) for the live server to finish the requests a page sent
+    before it was closed: the test database is SQLite in memory, whose table locks make the
+    flush that ends a transactional test fail at once ("database table is locked") where a
+    poll is still reading, and the next test then starts on the rows it left."""
+    yield
+    deadline = time.monotonic() + 10
+    while _requests.active and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def pytest_collection_modifyitems(config, items):
