@@ -62,26 +62,19 @@ class Command(BaseCommand):
         # The stored JSON as text: Wagtail's StreamField raises on loading a body that is not a
         # list of blocks, and leaves out blocks of unknown types; both are findings here.
         raw = Cast("body", output_field=TextField())
-        entries = LiveEntry.objects.annotate(raw_body=raw).order_by("pk")
-        for pk, feed_id, text in entries.values_list("pk", "feed_id", "raw_body").iterator(
-            chunk_size=200
-        ):
-            found += self.report(
-                f"live entry {pk} (feed {feed_id})",
-                text,
-                LiveEntry._meta.get_field("body").stream_block,
-                settings.ENTRY_BODY_MAX_BYTES,
-            )
-        articles = NewsArticlePage.objects.annotate(raw_body=raw).order_by("pk")
-        for pk, title, text in articles.values_list("pk", "title", "raw_body").iterator(
-            chunk_size=200
-        ):
-            found += self.report(
-                f"article {pk} ({title!r})",
-                text,
-                NewsArticlePage._meta.get_field("body").stream_block,
-                settings.ARTICLE_BODY_MAX_BYTES,
-            )
+        kinds = [
+            (LiveEntry, "feed_id", "live entry {pk} (feed {other})", settings.ENTRY_BODY_MAX_BYTES),
+            (NewsArticlePage, "title", "article {pk} ({other!r})", settings.ARTICLE_BODY_MAX_BYTES),
+        ]
+        for model, other_field, label, max_bytes in kinds:
+            stream_block = model._meta.get_field("body").stream_block
+            rows = model.objects.annotate(raw_body=raw).order_by("pk")
+            for pk, other, text in rows.values_list("pk", other_field, "raw_body").iterator(
+                chunk_size=200
+            ):
+                found += self.report(
+                    label.format(pk=pk, other=other), text, stream_block, max_bytes
+                )
         if found:
             raise CommandError(
                 f"{found} problem(s) found. Open each in the admin: damaged blocks are left out "
@@ -94,6 +87,9 @@ class Command(BaseCommand):
     ) -> int:
         try:
             raw_body = json.loads(text) if text is not None else None
+            if isinstance(raw_body, str) and raw_body:
+                # A body stored as a JSON string of its JSON, which Wagtail reads inside.
+                raw_body = json.loads(raw_body)
             lines: Iterable[str] = body_report(raw_body, stream_block, max_bytes)
         except ValueError:
             lines = ["body: " + _("The stored value is not JSON.")]
