@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ipaddress
 import math
-import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +22,7 @@ from django.db import DatabaseError, connections, router
 from django.urls import NoReverseMatch, Resolver404, URLResolver, get_resolver, resolve, reverse
 
 from .conf import DEFAULTS, NUMBER_LIMITS, SETTING_NAME, settings
+from .webhooks.targets import literal_address
 
 REQUIRED_APPS = [
     "wagtail",
@@ -356,13 +356,9 @@ def is_local_hostname(hostname: str) -> bool:
         name = name[1:-1]
     if name == "localhost" or name.endswith(".localhost"):
         return True
-    try:
-        address = ipaddress.ip_address(name)
-    except ValueError:
-        try:  # 127.1, 2130706433, 0x7f000001: IPv4 as resolvers and browsers read it
-            address = ipaddress.IPv4Address(socket.inet_aton(name))
-        except OSError:
-            return False
+    address = literal_address(name)  # 127.1, 2130706433, 0x7f000001 too
+    if address is None:
+        return False
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped  # ::ffff:127.0.0.1
     return address.is_loopback or address.is_unspecified

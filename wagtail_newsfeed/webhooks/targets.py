@@ -99,17 +99,22 @@ def is_allowed(address: IPAddress) -> bool:
     return any(address in network for network in _allowed_networks())
 
 
-def is_address_literal(host: str) -> bool:
-    """``host`` is an address itself, in any form the resolver reads without DNS (``10.0.0.1``,
-    ``::1``, ``0x7f000001``, ``127.1``), so naming the address it stands for reveals nothing."""
+def literal_address(host: str) -> IPAddress | None:
+    """The address ``host`` is itself, in any form the resolver reads without DNS (``10.0.0.1``,
+    ``::1``, ``0x7f000001``, ``127.1``); ``None`` for a name."""
     try:
-        ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
         try:
-            socket.inet_aton(host)
+            return ipaddress.IPv4Address(socket.inet_aton(host))
         except OSError:
-            return False
-    return True
+            return None
+
+
+def is_address_literal(host: str) -> bool:
+    """``host`` is an address itself (``literal_address``), so naming the address it stands for
+    reveals nothing."""
+    return literal_address(host) is not None
 
 
 def resolve(host: str, port: int, timeout: float) -> list[Any]:
