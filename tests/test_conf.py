@@ -4,7 +4,7 @@ import pytest
 from django.core import checks
 from django.test import override_settings
 
-from wagtail_newsfeed.checks import check_settings
+from wagtail_newsfeed.checks.settings import check_settings
 from wagtail_newsfeed.conf import DEFAULTS, settings
 
 

@@ -27,7 +27,8 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from tests import factories
 from tests.checks import assert_problem, nothing_saved
 from tests.page_forms import article_data
-from wagtail_newsfeed import checks, preview
+from wagtail_newsfeed import preview
+from wagtail_newsfeed.checks import settings as setting_checks
 from wagtail_newsfeed.models import HeadlessPreview, NewsArticlePage
 
 PREVIEW_API = "/api/newsfeed/v1/preview/"
@@ -538,7 +539,7 @@ def test_admin_shows_a_clear_error_for_a_snapshot_too_large(
 
 def errors_for(settings, **values) -> list:
     settings.WAGTAIL_NEWSFEED = values
-    return checks.check_settings() + checks.check_headless_preview_url()
+    return setting_checks.check_settings() + setting_checks.check_headless_preview_url()
 
 
 @pytest.mark.parametrize(

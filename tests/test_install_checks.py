@@ -24,6 +24,7 @@ from wagtail.models import Page, Site
 from tests import factories
 from wagtail_newsfeed import checks
 from wagtail_newsfeed import sitemaps as newsfeed_sitemaps
+from wagtail_newsfeed.checks import content, installation, routing
 from wagtail_newsfeed.models import LiveFeedPage
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def ids(messages) -> list[str]:
 
 
 def test_every_required_app_installed_passes_the_check():
-    assert checks.check_required_apps() == []
+    assert installation.check_required_apps() == []
 
 
 @pytest.mark.parametrize(
@@ -53,7 +54,7 @@ def test_a_missing_app_is_an_error_that_says_what_breaks(app, effect):
     installed = [config.name for config in apps.get_app_configs()]
     assert app in installed
 
-    [error] = checks.missing_apps([name for name in installed if name != app])
+    [error] = installation.missing_apps([name for name in installed if name != app])
 
     assert error.id == "wagtail_newsfeed.E001"
     assert error.level == ERROR
@@ -70,11 +71,11 @@ def installed_apps_without_sitemaps() -> list[str]:
 
 
 def views_of(urlconf: str) -> list:
-    return list(checks.routed_views(get_resolver(urlconf).url_patterns))
+    return list(routing.routed_views(get_resolver(urlconf).url_patterns))
 
 
 def test_routed_sitemaps_without_the_sitemaps_app_is_an_error(settings):
-    [error] = checks.sitemaps_without_app(
+    [error] = routing.sitemaps_without_app(
         installed_apps_without_sitemaps(), views_of(settings.ROOT_URLCONF)
     )
 
@@ -84,13 +85,13 @@ def test_routed_sitemaps_without_the_sitemaps_app_is_an_error(settings):
 
 
 def test_sitemaps_app_installed_passes_the_check():
-    assert checks.check_sitemaps_app() == []
+    assert routing.check_sitemaps_app() == []
 
 
 def test_unrouted_sitemaps_need_no_sitemaps_app():
     views = views_of("tests.urls_without_api")
 
-    assert checks.sitemaps_without_app(installed_apps_without_sitemaps(), views) == []
+    assert routing.sitemaps_without_app(installed_apps_without_sitemaps(), views) == []
 
 
 def test_sitemaps_app_check_finds_views_inside_includes():
@@ -138,7 +139,7 @@ def test_localhost_site_with_debug_off_warns_where_to_fix_it(settings, hostname)
     settings.DEBUG = False
     site = set_default_site(hostname, 8000)
 
-    [warning] = checks.check_site_hostname(databases=["default"])
+    [warning] = content.check_site_hostname(databases=["default"])
 
     assert warning.id == "wagtail_newsfeed.W003"
     assert site.root_url in warning.msg
@@ -165,7 +166,7 @@ def test_real_hostname_passes_the_localhost_check(settings, hostname):
     settings.DEBUG = False
     set_default_site(hostname, 443)
 
-    assert checks.check_site_hostname(databases=["default"]) == []
+    assert content.check_site_hostname(databases=["default"]) == []
 
 
 @pytest.mark.django_db
@@ -173,7 +174,7 @@ def test_localhost_is_fine_with_debug_on(settings):
     settings.DEBUG = True
     set_default_site("localhost")
 
-    assert checks.check_site_hostname(databases=["default"]) == []
+    assert content.check_site_hostname(databases=["default"]) == []
 
 
 @pytest.mark.django_db
@@ -182,8 +183,8 @@ def test_localhost_check_reads_the_database_only_when_asked_for_it(settings):
     set_default_site("localhost")
 
     with CaptureQueriesContext(connection) as queries:
-        assert checks.check_site_hostname(databases=None) == []
-        assert checks.check_live_feed_parents(databases=None) == []
+        assert content.check_site_hostname(databases=None) == []
+        assert content.check_live_feed_parents(databases=None) == []
 
     assert len(queries) == 0
 
@@ -197,8 +198,8 @@ def test_database_checks_say_nothing_before_migrate(settings):
         cursor.execute(f"DROP TABLE wagtailcore_site{cascade}")
         cursor.execute(f"DROP TABLE wagtail_newsfeed_newsindexpage{cascade}")
 
-    assert checks.check_site_hostname(databases=["default"]) == []
-    assert checks.check_live_feed_parents(databases=["default"]) == []
+    assert content.check_site_hostname(databases=["default"]) == []
+    assert content.check_live_feed_parents(databases=["default"]) == []
 
 
 @pytest.mark.django_db
@@ -217,14 +218,14 @@ def test_database_checks_run_from_manage_py_check(settings):
 
 @pytest.mark.django_db
 def test_feeds_under_a_news_index_pass_the_parent_check(feed):
-    assert checks.check_live_feed_parents(databases=["default"]) == []
+    assert content.check_live_feed_parents(databases=["default"]) == []
 
 
 @pytest.mark.django_db
 def test_feed_made_elsewhere_before_the_rule_is_named_and_keeps_working(client, news_index):
     stray = factories.make_feed(factories.root_page(), "Old stray feed")
 
-    [warning] = checks.check_live_feed_parents(databases=["default"])
+    [warning] = content.check_live_feed_parents(databases=["default"])
 
     assert warning.id == "wagtail_newsfeed.W004"
     assert "'Old stray feed'" in warning.msg and f"id {stray.pk}" in warning.msg
@@ -344,7 +345,7 @@ def test_the_snippet_added_to_a_wagtail_start_project_has_every_required_app_onc
     for doc in ["README.md", "docs/installation.md", "docs/configuration.md"]:
         added = apps_listed((ROOT / doc).read_text())
         assert added & started == set(), doc
-        assert set(checks.REQUIRED_APPS) - added - started == set(), doc
+        assert set(installation.REQUIRED_APPS) - added - started == set(), doc
 
 
 def apps_listed(text: str) -> set[str]:
@@ -396,14 +397,14 @@ def test_naive_times_are_an_error_that_names_the_setting(tmp_path):
 
 
 def test_aware_times_pass_the_time_zone_check():
-    assert checks.check_time_zone_support() == []
+    assert installation.check_time_zone_support() == []
 
 
 # The newsfeed URLs behind Wagtail's catch-all ---------------------------------------------------
 
 
 def test_newsfeed_urls_after_wagtails_catch_all_are_an_error():
-    [error] = checks.shadowed_urls("tests.urls_wagtail_first")
+    [error] = routing.shadowed_urls("tests.urls_wagtail_first")
 
     assert error.id == "wagtail_newsfeed.E012"
     assert error.level == ERROR
@@ -414,20 +415,20 @@ def test_newsfeed_urls_after_wagtails_catch_all_are_an_error():
 
 @pytest.mark.parametrize("urlconf", [None, "tests.urls_without_api"])
 def test_newsfeed_urls_before_wagtail_or_not_included_pass_the_check(urlconf):
-    assert checks.shadowed_urls(urlconf) == []
+    assert routing.shadowed_urls(urlconf) == []
 
 
 def test_every_check_id_belongs_to_one_check():
     """A check id names one problem: two checks sharing one would send readers of the docs to
     the wrong fix."""
-    source = Path(checks.__file__).read_text()
     owners: dict[str, set[str]] = {}
-    for function in ast.walk(ast.parse(source)):
-        if isinstance(function, ast.FunctionDef):
-            for node in ast.walk(function):
-                if isinstance(node, ast.Constant) and str(node.value).startswith(
-                    "wagtail_newsfeed."
-                ):
-                    owners.setdefault(node.value, set()).add(function.name)
+    for path in sorted(Path(checks.__file__).parent.glob("*.py")):
+        for function in ast.walk(ast.parse(path.read_text())):
+            if isinstance(function, ast.FunctionDef):
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Constant) and str(node.value).startswith(
+                        "wagtail_newsfeed."
+                    ):
+                        owners.setdefault(node.value, set()).add(f"{path.stem}.{function.name}")
     assert owners
     assert {check: names for check, names in owners.items() if len(names) > 1} == {}

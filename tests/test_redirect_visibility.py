@@ -10,7 +10,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import PageViewRestriction
 
 from tests import factories
-from wagtail_newsfeed.checks import WAGTAIL_REDIRECTS, check_redirect_middleware
+from wagtail_newsfeed.checks.installation import WAGTAIL_REDIRECTS, check_redirect_middleware
 
 pytestmark = pytest.mark.django_db
 

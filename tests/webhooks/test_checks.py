@@ -10,7 +10,7 @@ from django.core.checks import ERROR, INFO, run_checks
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
-from wagtail_newsfeed.checks import check_settings
+from wagtail_newsfeed.checks.settings import check_settings
 from wagtail_newsfeed.webhooks.checks import check_allowed_private_networks, check_task_backend
 
 

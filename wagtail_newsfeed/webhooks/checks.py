@@ -2,7 +2,8 @@
 later activity (a task backend that cannot defer), and refuse a malformed
 ``WEBHOOK_ALLOWED_PRIVATE_NETWORKS`` (which would otherwise allow nothing, silently).
 
-Neither reads the database. Ids are in the ``1xx`` range, apart from those of ``checks.py``."""
+Neither reads the database. Ids are in the ``1xx`` range, apart from those of the ``checks``
+package."""
 
 from __future__ import annotations
 
