@@ -26,7 +26,7 @@ from .. import entry_rules, preview
 from ..models import LiveEntry
 from .base import NewsfeedAPIView
 from .exceptions import InvalidParameter
-from .schema import NO_ETAG
+from .schema.hooks import NO_ETAG
 from .serializers import (
     ArticleDetailSerializer,
     FeedDetailSerializer,

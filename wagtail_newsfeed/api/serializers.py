@@ -17,8 +17,8 @@ from ..fragments import cached_many
 from ..models import LiveEntry
 from ..models.articles import listing_prefetches
 from ..visibility import visible_articles
-from . import schema
 from .fields import UTCDateTimeField
+from .schema import components
 
 
 def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
@@ -94,7 +94,7 @@ class AuthorSerializer(_Base):
     bio = serializers.CharField()
     photo = serializers.SerializerMethodField()
 
-    @extend_schema_field(schema.ImageSchema(allow_null=True))
+    @extend_schema_field(components.ImageSchema(allow_null=True))
     def get_photo(self, author: Any) -> Any:
         return serialization.image_json(author.photo, self.context) if author.photo_id else None
 
@@ -156,21 +156,21 @@ class ArticleSummarySerializer(_PageBase):
     source = serializers.SerializerMethodField()
     tags = serializers.SerializerMethodField()
 
-    @extend_schema_field(schema.ImageSchema(allow_null=True))
+    @extend_schema_field(components.ImageSchema(allow_null=True))
     def get_lead_image(self, page: Any) -> Any:
         if not page.lead_image_id:
             return None
         return serialization.image_json(page.lead_image, self.context)
 
-    @extend_schema_field(schema.TopicSchema(many=True))
+    @extend_schema_field(components.TopicSchema(many=True))
     def get_topics(self, page: Any) -> list[dict[str, Any]]:
         return [serialization.topic_json(topic) for topic in page.get_topic_list()]
 
-    @extend_schema_field(schema.AuthorSchema(many=True))
+    @extend_schema_field(components.AuthorSchema(many=True))
     def get_authors(self, page: Any) -> list[dict[str, Any]]:
         return [serialization.author_json(author, self.context) for author in page.get_authors()]
 
-    @extend_schema_field(schema.SourceSchema(allow_null=True))
+    @extend_schema_field(components.SourceSchema(allow_null=True))
     def get_source(self, page: Any) -> Any:
         return serialization.source_json(page.source)
 
@@ -204,7 +204,7 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     related = serializers.SerializerMethodField()
     seo = serializers.SerializerMethodField()
 
-    @extend_schema_field(schema.body_schema())
+    @extend_schema_field(components.body_schema())
     def get_body(self, page: Any) -> list[dict[str, Any]]:
         return body_json(page.body, self.context)
 
@@ -212,7 +212,7 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     def get_corrections(self, page: Any) -> list[dict[str, Any]]:
         return CorrectionSerializer(page.corrections.all(), many=True).data
 
-    @extend_schema_field(schema.PageLinkSchema(many=True))
+    @extend_schema_field(components.PageLinkSchema(many=True))
     def get_related(self, page: Any) -> list[dict[str, Any]]:
         return [
             {"id": p.pk, "title": p.title, "url": page_urls(p, self.request)[0]}
@@ -260,11 +260,11 @@ class EntrySerializer(_Base):
     version = serializers.IntegerField(help_text="Send as `If-Match` when editing.")
     deleted = serializers.SerializerMethodField()
 
-    @extend_schema_field(schema.body_schema())
+    @extend_schema_field(components.body_schema())
     def get_body(self, entry: LiveEntry) -> list[dict[str, Any]]:
         return body_json(entry.body, self.context)
 
-    @extend_schema_field(schema.AuthorSchema(many=True))
+    @extend_schema_field(components.AuthorSchema(many=True))
     def get_authors(self, entry: LiveEntry) -> list[dict[str, Any]]:
         return [serialization.author_json(a, self.context) for a in entry.get_authors()]
 
@@ -275,7 +275,7 @@ class EntrySerializer(_Base):
             feed_url = page_urls(entry.feed, self.request)[0]
         return entry.permalink(feed_url) if feed_url else None
 
-    @extend_schema_field(schema.NOT_DELETED)
+    @extend_schema_field(components.NOT_DELETED)
     def get_deleted(self, entry: LiveEntry) -> bool:
         return False
 
@@ -298,7 +298,7 @@ class TombstoneSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     deleted = serializers.SerializerMethodField()
 
-    @extend_schema_field(schema.DELETED)
+    @extend_schema_field(components.DELETED)
     def get_deleted(self, tombstone: Any) -> bool:
         return True
 

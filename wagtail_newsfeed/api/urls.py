@@ -10,7 +10,7 @@ from django.urls import path, re_path
 from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
 from . import feeds, preview, views
 from .exceptions import not_found_view
-from .schema import DocsView, SchemaView
+from .schema.views import DocsView, SchemaView
 
 app_name = "wagtail_newsfeed_api"
 

@@ -19,7 +19,7 @@ from .. import choosing, validation
 from ..conf import settings
 from ..local_time import other_digits, unreadable_local_time
 from ..models import Author, LiveEntry
-from . import schema
+from .schema import components
 
 
 def json_kind(value: Any) -> str:
@@ -108,7 +108,7 @@ class JSONValueField(serializers.Field):
         return value
 
 
-@extend_schema_field(schema.BlockInputSchema(many=True))
+@extend_schema_field(components.BlockInputSchema(many=True))
 class BlockListField(serializers.ListField):
     child = JSONValueField()
 
