@@ -495,3 +495,21 @@ def test_every_response_of_a_seeded_scenario_validates(schema):
     assert statuses == {200, 201, 400, 401, 404}
     for template, method, response in checks:
         validate_response(schema, template, method, response)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "newsfeed_endpoints_hook",
+        "parameter_bounds_hook",
+        "patch_bodies_hook",
+        "problem_responses_hook",
+    ],
+)
+def test_hooks_named_in_a_sites_settings_load_from_their_first_documented_path(name):
+    """Sites' SPECTACULAR_SETTINGS may name a hook by the path the CHANGELOG first gave it."""
+    from django.utils.module_loading import import_string
+
+    from wagtail_newsfeed.api.schema import hooks
+
+    assert import_string(f"wagtail_newsfeed.api.schema.{name}") is getattr(hooks, name)
