@@ -142,7 +142,7 @@ def convert(
 
     if gutenberg.has_blocks(content):
         reader = gutenberg.BlockReader(
-            builder, classic, reusable, gutenberg.footnotes_of(footnotes)
+            builder, classic, reusable, gutenberg.footnotes_of(footnotes), expander.expand
         )
         reader.reusable.grant(content)
         reader.read(gutenberg.parse(content))

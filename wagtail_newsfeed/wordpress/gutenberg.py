@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -251,9 +252,13 @@ class BlockReader:
         classic: Any,
         reusable: Reusable | dict[int, str],
         footnotes: list[str] | None = None,
+        expand: Callable[[str], str] = str,
     ) -> None:
         self.builder = builder
         self.classic = classic  # callable(html): classic-editor content (shortcodes, autop)
+        # WordPress runs do_shortcode over the whole rendered post, after do_blocks: the HTML
+        # blocks saved has its shortcodes expanded too (a code block saves ``[`` as ``&#91;``).
+        self.expand = expand
         self.reusable = reusable if isinstance(reusable, Reusable) else Reusable(reusable)
         self.footnotes = footnotes or []
 
@@ -269,7 +274,7 @@ class BlockReader:
         name, builder = block.name, self.builder
         if block.too_deep:
             builder.warn("unknown_block", f"blocks nested more than {MAX_DEPTH} deep in {name}")
-            builder.html(block.saved_html(), autop=False)
+            builder.html(self.expand(block.saved_html()), autop=False)
         elif name in SKIP:
             builder.flush()
         elif name == "core/footnotes":
@@ -285,7 +290,7 @@ class BlockReader:
             self.classic(block.saved_html())
         elif name == "core/html":
             builder.warn("html_block", "custom HTML block")
-            builder.paragraph_from(block.saved_html())
+            builder.paragraph_from(self.expand(block.saved_html()))
         elif name == "core/block":
             self.reusable_block(block, depth)
         elif name == "core/file" and builder.document_block(block.attrs.get("id"), block.html):
@@ -299,15 +304,15 @@ class BlockReader:
                 if isinstance(part, Block):
                     self.block(part, depth)
                 else:
-                    builder.html(part, autop=False)
+                    builder.html(self.expand(part), autop=False)
         elif name in CONTENT or name == "core/file":
-            builder.html(block.saved_html(), autop=False)
+            builder.html(self.expand(block.saved_html()), autop=False)
         elif name.startswith(DYNAMIC_PREFIXES):
             builder.warn("removed_markup", f"dynamic block {name}")
         else:
             original = block.attrs.get("originalName") if name == "core/missing" else None
             builder.warn("unknown_block", str(original or name)[:80])
-            builder.paragraph_from(block.saved_html())
+            builder.paragraph_from(self.expand(block.saved_html()))
 
     def reusable_block(self, block: Block, depth: int) -> None:
         reusable, warn = self.reusable, self.builder.warn
