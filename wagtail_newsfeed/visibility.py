@@ -144,6 +144,50 @@ def _expired_aliases(now: datetime) -> QuerySet:
     return Page.objects.filter(expired, alias_of__isnull=False).values("pk")
 
 
+def private_pages(queryset: QuerySet) -> QuerySet:
+    """The pages of ``queryset`` readers may not see even while live: in a private section,
+    below a closed alias, or an alias of a page in one (along its chain). Unpublishing a page
+    changes none of this, so it tells whether readers saw the page before it went."""
+    rules = _timeless_rules()
+    return queryset.filter(
+        Q(rules.in_private_section)
+        | Q(rules.below_closed_alias)
+        | Q(pk__in=_closed_aliases().values("pk"))
+    )
+
+
+def is_page_private(page: Page) -> bool:
+    """Whether ``page`` is hidden from readers whether it is live or not (``private_pages``)."""
+    return private_pages(Page.objects.filter(pk=page.pk)).exists()
+
+
+def with_followers(pages: QuerySet) -> QuerySet:
+    """``pages`` and the pages elsewhere whose visibility follows theirs: their aliases, the
+    aliases of those along a chain (as far as the rule follows one, ``MAX_ALIAS_CHAIN``) and
+    the pages below those aliases. What a view restriction or a move of ``pages`` shows or
+    hides too. A query per link of the longest chain found (one when there is no alias),
+    whatever the number of pages."""
+    aliases: dict[int, str] = {}
+    with_children: list[str] = []
+    sources: Any = pages.values("pk")
+    for _link in range(1, MAX_ALIAS_CHAIN):
+        rows = Page.objects.filter(alias_of__in=sources).values_list("pk", "path", "numchild")
+        found = [(pk, path, numchild) for pk, path, numchild in rows if pk not in aliases]
+        if not found:
+            break
+        for pk, path, numchild in found:
+            aliases[pk] = path
+            if numchild:
+                with_children.append(path)
+        sources = [pk for pk, _path, _numchild in found]
+    if not aliases:
+        return pages
+    followers = Q(pk__in=pages.values("pk")) | Q(pk__in=list(aliases))
+    for path in with_children:
+        followers |= Q(path__startswith=path)
+    return Page.objects.filter(followers)
+
+
 def visible_articles() -> QuerySet:
     return visible_pages(NewsArticlePage.objects.all())
 

@@ -22,16 +22,21 @@ from django.db import transaction
 _moving: dict[int, dict[int, tuple[dict[str, Any], list[str]]]] = {}
 
 
-def visible_news_pages(path: str) -> list[Any]:
-    """The articles and feeds at or below the page at ``path`` that readers can see now."""
+def visible_news_pages(path: str, *, followers: bool = True) -> list[Any]:
+    """The articles and feeds at or below the page at ``path`` that readers can see now, and
+    with ``followers`` those elsewhere whose visibility follows them (their aliases along a
+    chain, and the pages below those: ``visibility.with_followers``)."""
     from django.apps import apps
     from wagtail.models import Page
 
     from ..models import LiveFeedMixin, NewsArticleMixin
-    from ..visibility import feed_aliases, visible_pages
+    from ..visibility import feed_aliases, visible_pages, with_followers
 
     models = [m for m in apps.get_models() if issubclass(m, NewsArticleMixin | LiveFeedMixin)]
-    pages = Page.objects.filter(path__startswith=path).type(*models)
+    pages = Page.objects.filter(path__startswith=path)
+    if followers:
+        pages = with_followers(pages)
+    pages = pages.type(*models)
     pages = pages.exclude(pk__in=feed_aliases().values("pk"))  # a feed's second address
     return list(visible_pages(pages).specific().order_by("path"))
 
@@ -149,6 +154,8 @@ def page_moved(instance: Any, **kwargs: Any) -> None:
         if page is None:  # now in a private section: reported where readers last saw it
             deliveries += announce(_specific(pk), "unpublished", old)
             continue
+        if not page.path.startswith(instance.path):
+            continue  # an alias elsewhere (or a page below one), still seen where it was
         data = page_data(page)
         data["previous_paths"] = old_own
         # The old paths belong to the Site the page was on: another one after a move there.
@@ -181,7 +188,8 @@ def page_renamed(instance: Any, instance_before: Any, **kwargs: Any) -> None:
     if renamed is None:  # no URL moved (a site's root page)
         return
     deliveries = []
-    for page in visible_news_pages(instance.path):
+    # Aliases elsewhere keep their own paths.
+    for page in visible_news_pages(instance.path, followers=False):
         if page.pk == instance.pk:
             continue  # reported by ``events.page_published``
         data = page_data(page, renamed=renamed)

@@ -47,7 +47,7 @@ from ..models import (
 )
 from ..models.webhooks import ENTRIES_CHANGED
 from ..serialization import iso_datetime
-from ..visibility import is_page_visible
+from ..visibility import is_page_private, is_page_visible
 from .access import copied_in_private
 from .deliveries import send_committed
 
@@ -245,15 +245,13 @@ def page_published(instance: Any, **kwargs: Any) -> None:
         page_event(instance, WebhookEvent.FEED_CHANGED, action=action, renamed=renamed)
 
 
-def _was_public(page: Page) -> bool:
-    """Whether readers could see the page before it went (it had no view restriction)."""
-    return not page.get_view_restrictions().exists()
-
-
 def page_unpublished(instance: Any, **kwargs: Any) -> None:
     if not announced(instance) or not has_endpoints():
         return
-    if not _was_public(instance):
+    # Whether readers saw it before: unpublishing changes nothing but ``live`` (of the page and
+    # its aliases). Private by the visibility rule, not only by Wagtail's check: an alias of a
+    # story in a members-only section, or a story below such an alias, was never public.
+    if is_page_private(instance):
         return
     if Page.objects.filter(pk=instance.pk, live=True).exists():
         return  # Wagtail unpublishes without saving a page it is about to delete: page_deleted
