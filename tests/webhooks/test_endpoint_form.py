@@ -45,7 +45,7 @@ def test_switching_such_an_endpoint_back_on_checks_its_url(admin_client, make_en
         response = edit(admin_client, endpoint, is_active="on")
     assert response.status_code == 200
     assert response.context["form"].errors["url"] == [
-        "The host name gone.invalid does not resolve."
+        "The host name gone.invalid must resolve to a public address."
     ]
     assert WebhookEndpoint.objects.get().is_active is False
 
@@ -103,5 +103,5 @@ def test_a_name_leading_to_a_private_address_is_refused_without_saying_which(
         response = admin_client.post(reverse("wagtail_newsfeed_webhooks:add"), data)
     assert response.status_code == 200
     (message,) = response.context["form"].errors["url"]
-    assert message == "localhost resolves to a private, loopback or reserved address."
+    assert message == "The host name localhost must resolve to a public address."
     assert "127.0.0.1" not in response.content.decode() and "::1" not in message

@@ -10,8 +10,10 @@ rebinding) gains nothing. Non-public networks a site trusts can be allowed with 
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import threading
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +24,16 @@ from django.utils.translation import gettext as _
 from ..conf import bounded, settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# The ASCII a host name may hold ("_" occurs in real DNS names; "%", "<" or "/" never do); other
+# scripts are left to the IDNA codec, which knows their letters and marks.
+_NAME_ASCII = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._")
+# Unicode categories a URL must not contain: controls (NUL, line breaks, tabs, DEL, C1), format
+# characters (zero-width space, bidi overrides, dropped silently when a name is encoded) and
+# spaces. The parser drops some (tabs, breaks) and the resolver stops at others (NUL, a space), so
+# the host called would not be the one written.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_LABEL = re.compile(r"[^.]{1,63}")
 
 
 class TargetRefused(ValueError):
@@ -107,14 +119,33 @@ def literal_address(host: str) -> IPAddress | None:
     except ValueError:
         try:
             return ipaddress.IPv4Address(socket.inet_aton(host))
-        except OSError:
+        except (OSError, ValueError):  # ValueError: a NUL, or a character outside ASCII
             return None
 
 
-def is_address_literal(host: str) -> bool:
-    """``host`` is an address itself (``literal_address``), so naming the address it stands for
-    reveals nothing."""
-    return literal_address(host) is not None
+def has_unsafe_character(text: str) -> bool:
+    """Whether ``text`` holds a control or format character or a space of any kind."""
+    return any(unicodedata.category(char) in _UNSAFE_CATEGORIES for char in text)
+
+
+def _check_name(host: str) -> None:
+    """Refuse a host name no resolver could look up as written, before any lookup: an unusable
+    character, an empty label, a label over 63 or a name over 253 octets once encoded."""
+    if any(char.isascii() and char not in _NAME_ASCII for char in host):
+        raise TargetRefused(_("%(host)s is not a valid host name.") % {"host": host})
+    try:
+        encoded = host.encode("idna").decode("ascii")  # the codec getaddrinfo itself uses
+    except UnicodeError as error:
+        raise TargetRefused(_("%(host)s is not a valid host name.") % {"host": host}) from error
+    name = encoded[:-1] if encoded.endswith(".") else encoded
+    if len(name) > 253 or not all(_LABEL.fullmatch(label) for label in name.split(".")):
+        raise TargetRefused(_("%(host)s is not a valid host name.") % {"host": host})
+
+
+def _not_public_name(host: str) -> str:
+    """One message for a name that does not resolve and one that leads to a non-public address:
+    two would make the endpoint form a way to learn which names internal DNS knows."""
+    return _("The host name %(host)s must resolve to a public address.") % {"host": host}
 
 
 def resolve(host: str, port: int, timeout: float) -> list[Any]:
@@ -143,6 +174,10 @@ def check_url(url: str, timeout: float | None = None) -> Target:
     """Parse ``url`` and resolve its host within ``timeout`` seconds (``WEBHOOK_TIMEOUT`` if not
     given); refuse it unless every address it resolves to is allowed (one bad record is enough
     to refuse: the resolver picks which one is used)."""
+    if has_unsafe_character(url):  # before parsing: the parser drops tabs and line breaks
+        raise TargetRefused(
+            _("The URL contains a space or a control character (such as a NUL or a line break).")
+        )
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -150,6 +185,9 @@ def check_url(url: str, timeout: float | None = None) -> Target:
         raise TargetRefused(_("This is not a valid URL.")) from error
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused(_("Give an http:// or https:// URL with a host name."))
+    literal = literal_address(parts.hostname)
+    if literal is None:
+        _check_name(parts.hostname)
     if parts.username is not None or parts.password is not None:
         raise TargetRefused(_("Put credentials in the secret, not in the URL."))
     if port == 0:  # not "the default": a request to port 0 goes nowhere
@@ -164,20 +202,15 @@ def check_url(url: str, timeout: float | None = None) -> Target:
             _("Looking up the host name %(host)s (DNS) took longer than %(seconds)s s.")
             % {"host": parts.hostname, "seconds": f"{timeout:g}"}
         ) from error
-    except (OSError, UnicodeError) as error:
-        raise TargetUnreachable(
-            _("The host name %(host)s does not resolve.") % {"host": parts.hostname}
-        ) from error
+    except (OSError, ValueError) as error:  # UnicodeError is a ValueError
+        raise TargetUnreachable(_not_public_name(parts.hostname)) from error
     addresses: list[str] = []
     for _family, _type, _proto, _name, sockaddr in infos:
         text = str(sockaddr[0]).split("%", 1)[0]
         if not is_allowed(ipaddress.ip_address(text)):
-            if not is_address_literal(parts.hostname):
+            if literal is None:
                 # Not which address: the form must not become a way to look up internal names.
-                raise TargetRefused(
-                    _("%(host)s resolves to a private, loopback or reserved address.")
-                    % {"host": parts.hostname}
-                )
+                raise TargetRefused(_not_public_name(parts.hostname))
             raise TargetRefused(
                 _("%(host)s resolves to %(address)s, which is not a public address.")
                 % {"host": parts.hostname, "address": text}
@@ -185,9 +218,7 @@ def check_url(url: str, timeout: float | None = None) -> Target:
         if text not in addresses:
             addresses.append(text)
     if not addresses:
-        raise TargetUnreachable(
-            _("The host name %(host)s does not resolve.") % {"host": parts.hostname}
-        )
+        raise TargetUnreachable(_not_public_name(parts.hostname))
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.admin.utils import quote
@@ -29,16 +30,16 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from .. import converters  # noqa: F401  (registers <newsfeed_id:...>)
 from ..conf import settings
 from ..models import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from .targets import TargetRefused, TargetUnreachable, check_url
+from .targets import TargetRefused, TargetUnreachable, check_url, literal_address
 
 SECRET_SESSION_KEY = "wagtail_newsfeed_webhook_secret"
 
 
 class EndpointURLField(forms.URLField):
-    """Says what is wrong with a URL Django's validator turns down although it names a host:
-    ``http://127.1/``, ``http://2130706433/`` or ``http://localhost./`` are refused because they
-    lead to a non-public address, which "Enter a valid URL." does not tell. A URL given without
-    a scheme is taken as ``https://`` (Django 6's default, said here so that Django 5.2 agrees)."""
+    """Says what is wrong with a URL Django's validator turns down although it names an address:
+    ``http://127.1/`` or ``http://2130706433/`` are refused because they lead to a non-public
+    address, which "Enter a valid URL." does not tell. A URL given without a scheme is taken as
+    ``https://`` (Django 6's default, said here so that Django 5.2 agrees)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("assume_scheme", "https")
@@ -47,15 +48,24 @@ class EndpointURLField(forms.URLField):
     def run_validators(self, value: Any) -> None:
         try:
             super().run_validators(value)
-        except ValidationError:
-            refusal = _refusal(value)
+        except ValidationError as error:
+            codes = {item.code for item in error.error_list}
+            refusal = _refusal(value) if codes == {"invalid"} else ""
             if refusal:
                 raise ValidationError(refusal, code="not_public") from None
             raise
 
 
 def _refusal(url: str) -> str:
-    """Why ``check_url`` refuses ``url`` for good (empty if it does not, or only for now)."""
+    """Why ``check_url`` refuses ``url``, a URL Django turned down, for good; empty if it does
+    not, or if the host is a name: looking up a name Django refuses (``http://intranet/``) to
+    explain it would tell an internal name from an unknown one."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return ""
+    if not host or literal_address(host) is None:
+        return ""
     try:
         check_url(url)
     except TargetUnreachable:
