@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
-from wagtail_newsfeed import demo_content as demo
+from wagtail_newsfeed.demo.articles import ARTICLES
 from wagtail_newsfeed.models import NewsArticlePage
 
 pytestmark = [
@@ -49,5 +49,5 @@ def test_two_forced_demo_loads_at_once_both_succeed(settings):
     assert errors == []
     assert len(outputs) == 2 and all("Demo loaded" in out for out in outputs)
     assert get_user_model().objects.filter(username="admin").count() == 1
-    slugs = [article["slug"] for article in demo.ARTICLES]
+    slugs = [article["slug"] for article in ARTICLES]
     assert NewsArticlePage.objects.filter(slug__in=slugs).count() == len(slugs)

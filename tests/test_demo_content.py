@@ -15,7 +15,7 @@ from wagtail.models import Page, Site
 from tests import factories
 from tests.test_demo_command import counts, entry_writers, load_demo, users
 from wagtail_newsfeed import caching
-from wagtail_newsfeed.management.commands.load_newsfeed_demo import WRITER_USERNAME
+from wagtail_newsfeed.demo.accounts import WRITER_USERNAME
 from wagtail_newsfeed.models import LiveEntry, LiveFeedPage, NewsArticlePage, NewsIndexPage, Source
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from wagtail_newsfeed import demo_content as demo
-from wagtail_newsfeed.management.commands.load_newsfeed_demo import WRITER_USERNAME
+from wagtail_newsfeed.demo import newsroom
+from wagtail_newsfeed.demo.accounts import WRITER_USERNAME
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,6 @@ def test_a_load_that_commits_keeps_its_image_files():
     before = media_files()
     call_command("load_newsfeed_demo", stdout=StringIO())
     images = get_image_model().objects.all()
-    assert images.count() == len(demo.IMAGES)
+    assert images.count() == len(newsroom.IMAGES)
     assert {image.file.name for image in images} <= media_files() - before
     assert all(image.width and image.height for image in images)

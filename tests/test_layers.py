@@ -86,7 +86,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "problems",
         "checks",
         "middleware",
-        "demo_content",
+        "demo",
         "webhooks.viewsets",
     ),
     "wiring": ("apps", "signal_handlers"),
