@@ -65,6 +65,7 @@ LAYERS: dict[str, tuple[str, ...]] = {
         "fragments",
         "sites",
         "coverage",
+        "copying",
         "webhooks",
     ),
     "surfaces": (

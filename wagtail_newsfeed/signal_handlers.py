@@ -26,7 +26,7 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from . import caching, delta, entry_rules, fragments, invalidation, purging
+from . import caching, copying, delta, entry_rules, fragments, invalidation, purging
 from .entry_rules import entries_changed
 from .models import (
     Author,
@@ -338,6 +338,8 @@ def register_signal_handlers() -> None:
     page_unpublished.connect(_page_changed, dispatch_uid="newsfeed_purge_unpublished")
     post_page_move.connect(page_moved, dispatch_uid="newsfeed_purge_moved")
     post_save.connect(alias_created, dispatch_uid="newsfeed_alias_created")
+    # A copy's pages keep the view restrictions of the pages they copy (Wagtail's keep the top's).
+    post_save.connect(copying.page_saved, dispatch_uid="newsfeed_copy_restrictions")
     for signal in (post_save, post_delete):
         for handler, name in [
             (view_restriction_changed, "purge"),
