@@ -229,10 +229,12 @@ class NewsEmbedBlock(blocks.StructBlock):
 
     def get_api_representation(self, value, context=None):
         from .embeds import embed_html
+        from .links import web_url
 
         embed = value.get("embed")
+        url = web_url(embed.url) if embed else None  # null unless http(s), whatever is stored
         return {
-            "url": serialization.uri(embed.url) if embed else None,
+            "url": serialization.uri(url) if url else None,
             # Named by the embed's title or caption; the JSON is one for every language, so
             # no translated fallback.
             "html": embed_html(embed, value.get("caption") or ""),

@@ -6,11 +6,16 @@ take the place of Wagtail's for pages and documents (``wagtail_hooks`` registers
 Wagtail's own), so a link to a draft, private or expired page, or to a document in a private
 collection, keeps its text and loses its URL, as Wagtail already does for a deleted page. A link
 handler is given no request: editors' previews lose those links too.
+
+Web addresses stored in fields (a source's website, an embed's URL) pass ``web_url`` wherever they
+become a link or an API value: only http(s) addresses do, whatever the database holds.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import urlsplit
 
 from wagtail.documents.rich_text import DocumentLinkHandler
 from wagtail.rich_text.pages import PageLinkHandler
@@ -67,3 +72,32 @@ def register_visible_link_types(features: Any) -> None:
     feeds and its APIs then links only to what readers may see."""
     features.register_link_type(VisiblePageLinkHandler)
     features.register_link_type(PublicDocumentLinkHandler)
+
+
+#: The schemes a stored web address may have to be linked or served: a website, not a script
+#: (``javascript:``), an inline document (``data:``) or a mail link.
+WEB_SCHEMES = frozenset({"http", "https"})
+
+# What a browser ignores in a URL before it reads the scheme (WHATWG URL standard): C0 controls
+# and spaces at either end, tabs and newlines anywhere ("java\tscript:" is "javascript:").
+_ENDS = "".join(chr(code) for code in range(0x21))
+_IGNORED = re.compile("[\t\n\r]")
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` as a browser reads it if it is an absolute http(s) address, else ``None``.
+
+    A ``URLField`` checks the scheme only in forms; a value stored around them (loaddata, a data
+    migration, a restored database) reaches readers as it is. Templates (the
+    ``newsfeed_web_url`` filter) and the API pass stored addresses through this one rule.
+    """
+    if not url:
+        return None
+    cleaned = _IGNORED.sub("", str(url).strip(_ENDS))
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.netloc:
+        return None
+    return cleaned

@@ -239,9 +239,12 @@ def uri(url: str) -> str:
 
 
 def source_json(source: Any) -> dict[str, Any] | None:
+    from .links import web_url  # links reads Wagtail's page model: not while models load
+
     if source is None:
         return None
-    url = uri(source.url) if source.url else None
+    website = web_url(source.url)  # null unless http(s), whatever is stored
+    url = uri(website) if website else None
     return {"name": source.name, "slug": source.slug, "url": url}
 
 

@@ -2,9 +2,9 @@
 // schema), rendered from its JSON. An unknown type (a newer server) is skipped, not an error.
 // Headings follow the server's outline (the newsfeed_heading template tag): a body's section
 // headings and box titles are at its base level (an article's h2, under its h1; a live entry's h3,
-// under its h2 headline), a heading stored as "h3" one below, never past h6.
+// under its h2 headline, or h2 if it has none), a heading stored as "h3" one below, never past h6.
 import { BASE } from "./api.js";
-import { h, picture, richText } from "./dom.js";
+import { h, picture, richText, safeUrl } from "./dom.js";
 
 const renderers = {
   paragraph: (value) => richText("div", { class: "block-paragraph" }, value),
@@ -43,7 +43,7 @@ const renderers = {
     h(
       "figure",
       { class: "block-embed" },
-      value.url ? h("a", { href: value.url, rel: "noopener noreferrer" }, value.url) : null,
+      value.url && safeUrl(value.url) ? h("a", { href: value.url, rel: "noopener noreferrer" }, value.url) : null,
       value.caption ? h("figcaption", {}, value.caption) : null,
     ),
 
@@ -123,7 +123,7 @@ const renderers = {
       "p",
       { class: "block-source-credit" },
       value.source
-        ? value.source.url
+        ? value.source.url && safeUrl(value.source.url) // a stored javascript: website: the name, not a link
           ? h("a", { href: value.source.url, rel: "noopener noreferrer" }, value.source.name)
           : value.source.name
         : null,

@@ -49,3 +49,28 @@ test("a table's empty header cell is a plain cell, as on the server page", async
   const cells = [...body.querySelectorAll("th, td")].map((cell) => `${cell.localName}:${cell.textContent}`);
   assert.deepEqual(cells, ["td:", "th:2025", "th:2026", "th:Votes", "td:10", "td:20"]);
 });
+
+test("a source or embed URL that is not http(s) is shown without a link", async () => {
+  const { renderBody } = await import("../../example_site/headless/blocks.js");
+  const body = renderBody([
+    { type: "source_credit", value: { source: { name: "Wire", slug: "wire", url: "javascript:alert(1)" }, note: "" } },
+    { type: "source_credit", value: { source: { name: "Agency", slug: "agency", url: null }, note: "" } },
+    { type: "embed", value: { url: " JaVa\tScRiPt:alert(1)", html: "", caption: "Clip" } },
+    { type: "source_credit", value: { source: { name: "Desk", slug: "desk", url: "https://desk.example/" }, note: "" } },
+  ]);
+  assert.deepEqual(
+    [...body.querySelectorAll("a")].map((a) => [a.textContent, a.getAttribute("href")]),
+    [["Desk", "https://desk.example/"]],
+  );
+  assert.match(body.textContent, /Wire/);
+  assert.match(body.textContent, /Agency/);
+});
+
+test("a live entry's body headings sit below its headline, or at h2 without one", async () => {
+  const { renderEntry } = await import("../../example_site/headless/entries.js");
+  const body = [{ type: "heading", value: { text: "Section", level: "h2" } }];
+  const tags = (entry) => [...renderEntry(entry).querySelectorAll("h2, h3, h4")].map((e) => e.localName);
+  const entry = { id: 1, display_time: "2026-01-01T09:00:00Z", version: 1, authors: [], body };
+  assert.deepEqual(tags({ ...entry, headline: "Storm" }), ["h2", "h3"]);
+  assert.deepEqual(tags({ ...entry, headline: "" }), ["h2"]);
+});

@@ -46,6 +46,15 @@ def newsfeed_text(value: Any) -> str:
     return xml_safe(str(value or ""))
 
 
+@register.filter
+def newsfeed_web_url(value: Any) -> str:
+    """A stored web address (a source's website) to link to: "" unless it is http(s), so a
+    ``javascript:`` value stored around the form shows as text, not a link (``links.web_url``)."""
+    from ..links import web_url
+
+    return web_url(value) or ""
+
+
 @register.simple_tag
 def newsfeed_rich_text(instance: Any, name: str) -> str:
     """A page's rich-text field as ``|richtext`` shows it, cleaned first by that field's
@@ -111,7 +120,7 @@ def newsfeed_body(
     whose stored value cannot render is left out, or shown as a placeholder to editors (in the
     admin, and in Wagtail's preview when ``editor`` is not given). ``heading_level`` is the
     level of the body's section headings: an article's are h2, a live entry's sit below its
-    h2 headline (3)."""
+    h2 headline (3), or are h2 if it has none."""
     from ..body_references import render_body
 
     if editor is None:
