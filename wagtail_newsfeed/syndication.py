@@ -22,6 +22,7 @@ import copy
 import io
 import mimetypes
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -49,6 +50,8 @@ from .sites import absolute_url, home_url, in_request_site
 from .xml import xml_safe
 
 FORMATS = ("rss", "atom")
+#: The date of a feed with no items and no page of its own (the site's latest articles).
+EMPTY_FEED_DATE = datetime(1970, 1, 1, tzinfo=UTC)
 MIME_TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml"}
 
 
@@ -84,6 +87,14 @@ class XMLSafeFeedMixin(SyndicationFeed):
             *map(_xml_safe_value, args),
             **{key: _xml_safe_value(value) for key, value in kwargs.items()},
         )
+
+    def latest_post_date(self) -> datetime:
+        """The newest item's date; for a feed with no items, its page's last publication
+        (``NewsFeed.feed_extra_kwargs``), not the "now" of Django's generator: an empty feed is
+        then the same document each second, and its ``ETag`` gets a reader a 304."""
+        if any(item.get("updateddate") or item.get("pubdate") for item in self.items):
+            return super().latest_post_date()
+        return self.feed.get("empty_feed_date") or EMPTY_FEED_DATE
 
     def write(self, outfile: Any, encoding: str) -> None:
         """Written to ``outfile`` at once: the XML writer makes thousands of small writes, and
@@ -216,6 +227,12 @@ class NewsFeed(Feed):
         # but not when a page it shows expires: no longer than until then.
         max_age = int(getattr(settings, self.cache_max_age_setting))
         return public_by_content(request, response, max_age, feed.expire_times)
+
+    def feed_extra_kwargs(self, obj: FeedSource) -> dict[str, Any]:
+        """The date the generator gives the feed when it has no items: its page's last
+        publication (an index's, a live feed's), which changes when what it shows does."""
+        page = obj.page
+        return {"empty_feed_date": page.last_published_at if page is not None else None}
 
     def title(self, obj: FeedSource) -> str:
         return obj.title
