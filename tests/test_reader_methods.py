@@ -43,3 +43,28 @@ def test_an_id_with_a_leading_zero_is_not_a_second_address(client, news_index, f
     assert client.get(f"/api/newsfeed/v1/articles/0{article.pk}/").status_code == 404
     assert client.get(f"/api/newsfeed/v1/feeds/0{feed.pk}/").status_code == 404
     assert client.get(f"/newsfeed/feeds/live/0{feed.pk}.rss").status_code == 404
+
+
+@pytest.fixture
+def pages(news_index, feed):
+    """One page of each of the app's page types, published."""
+    return [news_index, factories.make_article(news_index, "Story"), feed]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
+def test_reader_pages_refuse_writes_with_405(client, pages, method):
+    """A page is read: a write (even with a valid CSRF token) is no second way to get it."""
+    for page in pages:
+        response = client.generic(method, page.url, "a=1", "application/x-www-form-urlencoded")
+        assert response.status_code == 405, (page, response.status_code)
+        assert response["Allow"] == "GET, HEAD, OPTIONS", page
+        assert b"<html" not in response.content
+
+
+def test_reader_pages_list_only_read_methods_for_options(client, pages):
+    for page in pages:
+        response = client.options(page.url)
+        assert response.status_code == 200, page
+        assert response["Allow"] == "GET, HEAD, OPTIONS", page
+        assert client.get(page.url).status_code == 200, page
+        assert client.head(page.url).status_code == 200, page

@@ -7,6 +7,7 @@ on it.
 
 from __future__ import annotations
 
+from http import HTTPMethod
 from typing import Any
 
 from django import forms
@@ -45,6 +46,10 @@ from .taxonomy import Topic, filed_under, with_ancestors
 
 class NewsIndexPage(ReaderCacheMixin, CleanFieldsMixin, Page):
     """Lists its articles newest first, paginated and filterable by topic."""
+
+    # Read only (Wagtail's ``before_serve_page`` check): POST, PUT, PATCH and DELETE are a 405,
+    # not a second, uncached way to the page. Passwords go to Wagtail's own view.
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
@@ -254,6 +259,9 @@ class NewsArticleMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
 
 
 class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
+    # Read only, as the news index.
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
+
     tags = CleanTaggableManager(through="wagtail_newsfeed.ArticleTag", blank=True)
 
     content_panels = Page.content_panels + [

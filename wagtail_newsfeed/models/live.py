@@ -8,6 +8,7 @@ change to an entry is stamped with the next value of the feed's ``LiveFeedCounte
 
 from __future__ import annotations
 
+from http import HTTPMethod
 from typing import Any
 
 from django.conf import settings as django_settings
@@ -125,6 +126,9 @@ class LiveFeedMixin(ReaderCacheMixin, CleanFieldsMixin, models.Model):
 
 
 class LiveFeedPage(HeadlessPreviewMixin, LiveFeedMixin, Page):
+    # Read only, as the news index (``NewsIndexPage``); entries are written through the console.
+    allowed_http_methods = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
+
     content_panels = Page.content_panels + [
         FieldPanel("summary"),
         FieldPanel("share_image"),
