@@ -47,6 +47,7 @@ from .invalidation import (
 )
 from .models import LiveFeedMixin, NewsArticleMixin
 from .sites import root_urls
+from .visibility import with_followers
 
 logger = logging.getLogger("wagtail.frontendcache")
 
@@ -165,15 +166,15 @@ def section_urls(page: Page, url_path_before: str) -> set[str]:
 
 def restricted_page_urls(page: Page) -> set[str]:
     """What showed ``page`` and the pages under it before a view restriction hid them (or
-    what a removed restriction makes public again): each page and its aliases, the page
-    sitemap that lists them, and for articles and live feeds everything that lists them, as on
-    unpublish; for live feeds each entry's API URL too, as the entries are hidden (or shown)
-    with their feed."""
+    what a removed restriction makes public again): each page, its aliases and the pages below
+    them, the page sitemap that lists them, and for articles and live feeds everything that
+    lists them, as on unpublish; for live feeds each entry's API URL too, as the entries are
+    hidden (or shown) with their feed."""
     urls = stale_urls(page_sitemap_change(page))
     batch = PurgeBatch()
-    pages = page.get_descendants(inclusive=True).live()
-    # Their aliases elsewhere on the site follow their sources' restrictions (``visibility``).
-    pages = pages | Page.objects.live().filter(alias_of__in=pages.values("pk"))
+    # Their aliases elsewhere on the site (along whole chains) and the pages below those follow
+    # their sources' restrictions (``visibility``).
+    pages = with_followers(page.get_descendants(inclusive=True)).live()
     for descendant in pages.specific().iterator():
         if isinstance(descendant, NewsArticleMixin):
             urls |= article_urls(descendant)
