@@ -62,7 +62,7 @@ def feeds_queryset(*, with_changed_at: bool = True) -> QuerySet:
         return feeds
     changed = (
         LiveEntry.objects.filter(feed=OuterRef("pk"))
-        .filter(Q(status=LiveEntry.Status.PUBLISHED) | Q(deleted_at__isnull=False))
+        .filter(delta.seen_by_readers())  # a draft deleted unseen is not readers' news
         .order_by("-updated_at")
         .values("updated_at")[:1]
     )
