@@ -57,6 +57,44 @@ def test_the_fragments_render_an_entry_s_headings_as_the_page_does(client, feed)
     ]
 
 
+def test_headings_in_a_live_entry_without_a_headline_sit_below_the_page_title(client, feed):
+    """No h3 straight after the page's h1: without a headline the body's sections are h2."""
+    factories.make_entry(feed, headline="", body=BODY)
+    html = client.get(feed.url).content.decode()
+    entry = html.split('class="newsfeed-entry', 1)[1].split("</article>", 1)[0]
+    assert headings(entry) == [
+        ("h2", "Section"),
+        ("h3", "Subsection"),
+        ("h2", "Facts"),
+        ("h2", "In short"),
+        ("h2", "How"),
+    ]
+
+
+def test_the_fragments_render_a_headline_less_entry_s_headings_as_the_page_does(client, feed):
+    entry = factories.make_entry(feed, headline="", body=BODY)
+    data = client.get(f"/newsfeed/live/{feed.pk}/fragments/", {"ids": entry.pk}).json()
+    assert [tag for tag, _ in headings(data["entries"][str(entry.pk)])] == [
+        "h2",
+        "h3",
+        "h2",
+        "h2",
+        "h2",
+    ]
+
+
+def test_every_live_entry_s_outline_starts_at_h2_and_never_skips_a_level(client, feed):
+    factories.make_entry(feed, headline="", body=BODY)
+    factories.make_entry(feed, headline="Storm", body=BODY)
+    html = client.get(feed.url).content.decode()
+    entries = [part.split("</article>", 1)[0] for part in html.split("<article id=")[1:]]
+    assert len(entries) == 2
+    for entry in entries:
+        levels = [int(tag[1]) for tag, _ in headings(entry)]
+        assert levels[0] == 2, levels
+        assert all(b <= a + 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+
+
 def test_headings_in_an_article_keep_their_levels(client, news_index):
     article = factories.make_article(news_index, "Floods", body=BODY)
     html = client.get(article.url).content.decode()

@@ -22,7 +22,8 @@ export function renderEntry(entry, { fresh = false } = {}) {
       entry.is_key_event ? h("span", { class: "badge key" }, "Key event") : null,
       entry.headline ? h("h2", {}, entry.headline) : null,
     ),
-    renderBody(entry.body, { headingLevel: 3 }), // under the h2 headline, as on the server page
+    // Under the h2 headline, or at h2 without one (no h3 straight after the h1), as on the server.
+    renderBody(entry.body, { headingLevel: entry.headline ? 3 : 2 }),
     entry.authors?.length
       ? h("p", { class: "byline" }, entry.authors.map((a) => a.name).join(", "))
       : null,
