@@ -375,8 +375,29 @@ test("readers in the same state ask for the same URLs: no per-reader cache-busti
   assert.deepEqual(first, second);
   assert.deepEqual(first, [
     "/api/feeds/7/entries/?since=abc%3A1",
-    "/feeds/7/fragments/?ids=5&v=abc%3A1",
+    "/feeds/7/fragments/?ids=5&v=abc%3A2",
   ]);
+});
+
+test("fragments are asked for at the delta's new cursor: a later change of the same entry is a new URL", async () => {
+  // Two readers at the same cursor poll before and after entry 5 is edited: the deltas
+  // name the same entry but lead to different cursors, so no cache can hand the second
+  // reader the first reader's (older) fragment.
+  const fragmentsAfter = async (deltaCursor) => {
+    const dom = livePage({ entries: [entryHTML(1, T(10))], cursor: "c0" });
+    const clock = new FakeClock();
+    const fetch = fakeFetch(clock, (url) =>
+      url.startsWith("/api/")
+        ? response(200, { results: [{ id: 5 }], cursor: deltaCursor })
+        : response(200, { entries: { 5: entryHTML(5, T(12)) } }),
+    );
+    boot(envFor(dom, clock, fetch, () => 0.5));
+    await clock.advance(1000);
+    return fetch.urls().filter((url) => url.startsWith("/feeds/"));
+  };
+
+  assert.deepEqual(await fragmentsAfter("c1"), ["/feeds/7/fragments/?ids=5&v=c1"]);
+  assert.deepEqual(await fragmentsAfter("c2"), ["/feeds/7/fragments/?ids=5&v=c2"]);
 });
 
 test("the words come from the page: status, pinned, new updates", async () => {
@@ -674,7 +695,7 @@ test("a tombstone for an entry not on the page changes nothing and polling goes 
   // The key events may still have changed: they are asked for, with no entry ids.
   assert.deepEqual(
     fetch.urls().filter((url) => url.startsWith("/feeds/")),
-    ["/feeds/7/fragments/?ids=&v=c0"],
+    ["/feeds/7/fragments/?ids=&v=c1"],
   );
 });
 
@@ -740,7 +761,7 @@ test("the same change delivered twice (or twice in one delta) shows one entry, c
   assert.equal(feed.unseen.length, 1);
   const notice = dom.window.document.querySelector("[data-newsfeed-new-updates]");
   assert.equal(notice.textContent, "1 neues Update");
-  assert.ok(fetch.urls().includes("/feeds/7/fragments/?ids=4&v=c0"));
+  assert.ok(fetch.urls().includes("/feeds/7/fragments/?ids=4&v=c1"));
 });
 
 test("a late answer to an old cursor, after the timeout and a newer poll, is thrown away", async () => {

@@ -372,7 +372,10 @@ export class LiveFeed {
   /** One poll; resolves to the delay before the next (0 while the server has more). */
   async step() {
     const delta = await this.getJSON(this.deltaUrlFor(this.cursor));
-    await this.apply(changesIn(delta));
+    // The fragments are asked for at the cursor the delta leads to: an entry changed again
+    // after an older reader's fetch is asked for under a new URL, never served from a cached
+    // answer that was current before this delta.
+    await this.apply(changesIn(delta), delta.cursor || this.cursor);
     // Only move the cursor once the changes are on the page: a failure retries them.
     if (delta.cursor) {
       this.cursor = delta.cursor;
@@ -465,7 +468,7 @@ export class LiveFeed {
     return withQuery(this.fragmentsUrl, { ids: ids.join(","), v: cursor });
   }
 
-  async apply(results) {
+  async apply(results, cursor = this.cursor) {
     if (!results.length) {
       return;
     }
@@ -476,7 +479,7 @@ export class LiveFeed {
     }
     const order = [...latest.keys()];
     const wanted = order.filter((id) => !latest.get(id).deleted);
-    const fragments = await this.getFragments(wanted);
+    const fragments = await this.getFragments(wanted, cursor);
     const html = fragments.entries;
     this.displaced = {};
     this.arrived = 0;
@@ -505,7 +508,7 @@ export class LiveFeed {
    * fragments endpoint refusing a request (400) is a failure to retry, not a reason to stop:
    * only the delta's 400 says the cursor is gone.
    */
-  async getFragments(ids) {
+  async getFragments(ids, cursor = this.cursor) {
     // No prototype: an id can never name an inherited property.
     const merged = { entries: Object.create(null), key_events: "", status: undefined };
     let start = 0;
@@ -513,7 +516,7 @@ export class LiveFeed {
       const batch = ids.slice(start, start + MAX_FRAGMENT_IDS);
       let answer;
       try {
-        answer = await this.getJSON(this.fragmentsUrlFor(batch, this.cursor));
+        answer = await this.getJSON(this.fragmentsUrlFor(batch, cursor));
       } catch (error) {
         throw error instanceof HttpError && error.status === 400
           ? new Error("Entry fragments refused (HTTP 400)")
