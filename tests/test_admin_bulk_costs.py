@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 
 def bulk(client, action: str, entries):
     data = {"action": action, "id": [str(entry.pk) for entry in entries], "confirm": "yes"}
+    data["seen"] = [f"{entry.pk}:{entry.version}" for entry in entries]  # as confirmed
     return client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
 
 

@@ -141,6 +141,8 @@ def console_delete(entry) -> str:
 
 def bulk(client, action: str, entries, **extra):
     data = {"action": action, "id": [str(getattr(e, "pk", e)) for e in entries], **extra}
+    if extra.get("confirm") == "yes":  # the versions the confirmation page showed
+        data["seen"] = [f"{e.pk}:{e.version}" for e in entries if hasattr(e, "version")]
     return client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
 
 

@@ -31,7 +31,7 @@ def test_a_one_click_change_on_a_busy_database_changes_nothing_and_says_so(
     url = delete_url(entry) if name == "delete" else action(entry, name)
 
     with feed_locked_elsewhere(feed):
-        response = client.post(url)
+        response = client.post(url, {"expected_version": entry.version})
 
     assert response.status_code == 302
     assert response.url == f"{console(feed)}#console-entry-{entry.pk}"

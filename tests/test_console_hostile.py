@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tests import factories
 from tests.checks import api_client_for, nothing_saved
-from tests.test_live_console import action, console, delete_url, edit_url, entry_data
+from tests.test_live_console import action, console, delete_url, edit_url, entry_data, shown
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.models import LiveEntry
 
@@ -219,9 +219,9 @@ def test_a_contributor_cannot_change_another_contributors_draft_by_crafted_posts
     with nothing_saved():
         assert client.get(edit_url(draft)).url == home
         assert client.get(delete_url(draft)).url == home
-        assert client.post(delete_url(draft)).url == home
+        assert client.post(delete_url(draft), shown(draft)).url == home
         for name in ("key-event", "publish", "pin"):
-            assert client.post(action(draft, name)).url == home
+            assert client.post(action(draft, name), shown(draft)).url == home
         response = client.post(
             edit_url(draft), entry_data("Mine now", action_name="", expected_version=draft.version)
         )
@@ -291,7 +291,7 @@ def test_unpublishing_a_draft_says_nothing_changed(admin_client, feed):
     draft = factories.make_entry(feed, text="Still a draft", status="draft")
 
     with nothing_saved():
-        response = admin_client.post(action(draft, "unpublish"), follow=True)
+        response = admin_client.post(action(draft, "unpublish"), shown(draft), follow=True)
 
     text = " ".join(str(message) for message in response.context["messages"])
     assert "is a draft already" in text and "unpublished (now a draft)" not in text

@@ -159,7 +159,7 @@ def test_history_of_entries_logged_before_names_still_reads(admin_client, feed, 
 def test_console_messages_name_the_entry(admin_client, feed):
     entry = make(feed, factories.paragraph("Results from the east are in."))
     url = reverse("wagtail_newsfeed_console:action", args=[feed.pk, entry.pk, "unpublish"])
-    response = admin_client.post(url, follow=True)
+    response = admin_client.post(url, {"expected_version": entry.version}, follow=True)
     assert response.status_code == 200
     html = response.content.decode()
     assert "Results from the east are in. (1 Dec, 14:05)" in html

@@ -99,7 +99,8 @@ def test_the_console_refuses_another_users_draft_but_keeps_the_text(
         # Wagtail's admin answers PermissionDenied with its "no permission" redirect.
         delete = reverse("wagtail_newsfeed_console:delete", args=[feed.pk, draft.pk])
         action = reverse("wagtail_newsfeed_console:action", args=[feed.pk, draft.pk, "key-event"])
-        for refused in (client.post(delete), client.post(action)):
+        shown = {"expected_version": draft.version}
+        for refused in (client.post(delete, shown), client.post(action, shown)):
             assert refused.status_code == 302 and refused["Location"] == reverse(
                 "wagtailadmin_home"
             )
@@ -110,7 +111,9 @@ def test_the_newsroom_bulk_delete_refuses_another_users_draft(
 ):
     client.force_login(contributor)
     mine = factories.make_entry(feed, contributor, status=DRAFT)
-    data = {"action": "delete", "confirm": "yes", "id": [str(e.pk) for e in [mine, *others_drafts]]}
+    shown = [mine, *others_drafts]
+    data = {"action": "delete", "confirm": "yes", "id": [str(e.pk) for e in shown]}
+    data["seen"] = [f"{e.pk}:{e.version}" for e in shown]
     response = client.post(reverse("wagtail_newsfeed_liveentry_modeladmin_bulk"), data)
     assert response.status_code == 302
     assert LiveEntry.objects.get(pk=mine.pk).deleted_at is not None
@@ -135,3 +138,50 @@ def test_the_console_offers_no_controls_for_another_users_draft(client, feed, co
         assert refused.status_code == 302 and refused["Location"] == reverse("wagtailadmin_home")
         assert client.get(url(name, own)).status_code == 200
     assert entry_rules.can_change_entry(editor, feed, own)
+
+
+@pytest.fixture
+def pinned_draft(feed, contributor, editor):
+    """A contributor's draft an editor has pinned (it will take the pin when published)."""
+    draft = factories.make_entry(feed, contributor, status=DRAFT, headline="Mine, pinned")
+    return entry_rules.set_pinned(draft, editor)
+
+
+def test_a_contributor_may_not_unpin_an_editors_pin_on_their_own_draft(
+    client, feed, contributor, pinned_draft
+):
+    """Pinning is an editor's decision, even on a draft: taking the pin off as well."""
+    client.force_login(contributor)
+    unpin = reverse("wagtail_newsfeed_console:action", args=[feed.pk, pinned_draft.pk, "unpin"])
+
+    with nothing_saved():
+        response = client.post(unpin, {"expected_version": pinned_draft.version})
+        with pytest.raises(PermissionDenied):
+            entry_rules.set_pinned(pinned_draft, contributor, pinned=False)
+        assert_problem(
+            api_for(contributor).patch(detail(pinned_draft), {"is_pinned": False}, "json"), 403
+        )
+
+    assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    assert LiveEntry.objects.get(pk=pinned_draft.pk).is_pinned
+
+
+def test_a_contributor_still_edits_their_pinned_draft_and_it_stays_pinned(
+    client, feed, contributor, pinned_draft
+):
+    client.force_login(contributor)
+    edit = reverse("wagtail_newsfeed_console:edit", args=[feed.pk, pinned_draft.pk])
+    data = nested_form_data(
+        {
+            "headline": "Mine, reworded",
+            "body": streamfield([("paragraph", rich_text("<p>Better words</p>"))]),
+            "expected_version": pinned_draft.version,
+        }
+    )
+
+    assert client.post(edit, data).status_code == 302
+    stored = LiveEntry.objects.get(pk=pinned_draft.pk)
+    assert stored.headline == "Mine, reworded" and stored.is_pinned
+    # Sending the pin it already has changes nothing an editor decided.
+    response = api_for(contributor).patch(detail(stored), {"is_pinned": True}, "json")
+    assert response.status_code == 200, response.content

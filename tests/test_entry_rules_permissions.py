@@ -110,7 +110,8 @@ def test_a_workflow_reviewer_sees_no_entries_in_the_newsroom(client, feed, revie
     assert response.status_code == 302 and response.url == reverse("wagtailadmin_home")
     bulk = reverse("wagtail_newsfeed_liveentry_modeladmin_bulk")
     with nothing_saved():
-        response = client.post(bulk, {"action": "delete", "id": [entry.pk], "confirm": "yes"})
+        data = {"action": "delete", "id": [entry.pk], "confirm": "yes"}
+        response = client.post(bulk, {**data, "seen": f"{entry.pk}:{entry.version}"})
     assert response.status_code == 302 and response.url == entry_list()
 
 
@@ -173,3 +174,21 @@ def test_the_feed_check_and_the_feed_list_agree(request, news_index, kind):
 
     assert entry_rules.can_edit_feed(user, feed) is expected
     assert entry_rules.editable_feeds(user).filter(pk=feed.pk).exists() is expected
+
+
+def test_a_workflow_reviewer_sees_no_entries_in_the_page_editors_entries_tab(
+    client, feed, reviewer, editor
+):
+    """Wagtail lets the reviewer into the page editor, but not into the feed's entries."""
+    factories.make_entry(feed, headline="Under embargo", status=LiveEntry.Status.DRAFT)
+    page_editor = reverse("wagtailadmin_pages:edit", args=[feed.pk])
+    client.force_login(reviewer)
+
+    response = client.get(page_editor)
+
+    assert response.status_code == 200
+    assert "Under embargo" not in response.text
+    assert console(feed) not in response.text  # no link to a console they are refused
+    assert "which your permissions do not open" in response.text
+    client.force_login(editor)
+    assert "Under embargo" in client.get(page_editor).text

@@ -24,6 +24,11 @@ def action(entry, name):
     return reverse("wagtail_newsfeed_console:action", args=[entry.feed_id, entry.pk, name])
 
 
+def shown(entry):
+    """What the console's forms for ``entry`` send: the version they show (as stored now)."""
+    return {"expected_version": LiveEntry.objects.get(pk=entry.pk).version}
+
+
 def edit_url(entry):
     return reverse("wagtail_newsfeed_console:edit", args=[entry.feed_id, entry.pk])
 
@@ -202,30 +207,30 @@ def test_pin_moves_the_pin_and_unpin_removes_it(admin_client, feed):
     first = factories.make_entry(feed, is_pinned=True)
     second = factories.make_entry(feed)
 
-    assert admin_client.post(action(second, "pin")).status_code == 302
+    assert admin_client.post(action(second, "pin"), shown(second)).status_code == 302
     first.refresh_from_db()
     second.refresh_from_db()
     assert second.is_pinned and not first.is_pinned
 
-    admin_client.post(action(second, "unpin"))
+    admin_client.post(action(second, "unpin"), shown(second))
     assert not LiveEntry.objects.filter(feed=feed, is_pinned=True).exists()
 
 
 def test_key_event_flag_toggles(admin_client, feed):
     entry = factories.make_entry(feed)
 
-    admin_client.post(action(entry, "key-event"))
+    admin_client.post(action(entry, "key-event"), shown(entry))
     assert LiveEntry.objects.get(pk=entry.pk).is_key_event
-    admin_client.post(action(entry, "not-key-event"))
+    admin_client.post(action(entry, "not-key-event"), shown(entry))
     assert not LiveEntry.objects.get(pk=entry.pk).is_key_event
 
 
 def test_publish_and_unpublish_a_draft(admin_client, feed):
     draft = factories.make_entry(feed, status=LiveEntry.Status.DRAFT)
 
-    admin_client.post(action(draft, "publish"))
+    admin_client.post(action(draft, "publish"), shown(draft))
     assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.PUBLISHED
-    admin_client.post(action(draft, "unpublish"))
+    admin_client.post(action(draft, "unpublish"), shown(draft))
     assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.DRAFT
 
 
@@ -244,7 +249,7 @@ def test_delete_asks_for_confirmation_then_leaves_a_tombstone(admin_client, feed
     assert confirm.status_code == 200 and "Yes, delete" in confirm.content.decode()
     assert LiveEntry.objects.get(pk=entry.pk).deleted_at is None
 
-    response = admin_client.post(delete_url(entry))
+    response = admin_client.post(delete_url(entry), shown(entry))
     assert response.status_code == 302
     stored = LiveEntry.objects.get(pk=entry.pk)
     assert stored.deleted_at is not None and stored.version == delta.current_version(feed)
@@ -330,9 +335,9 @@ def test_contributor_cannot_publish_by_crafting_a_request(client, feed, contribu
     home = reverse("wagtailadmin_home")
     attempts = [  # Wagtail's refusal (to the dashboard with a message), or the form with a 403
         (console(feed), entry_data("Changed", action_name="publish"), 403),
-        (action(draft, "publish"), {}, 302),
-        (action(published, "pin"), {}, 302),
-        (delete_url(published), {}, 302),
+        (action(draft, "publish"), shown(draft), 302),
+        (action(published, "pin"), shown(published), 302),
+        (delete_url(published), shown(published), 302),
         (edit_url(published), entry_data("Changed", expected_version=published.version), 403),
     ]
     for url, data, status in attempts:
@@ -357,7 +362,7 @@ def test_editor_with_publish_permission_publishes_a_contributors_draft(client, f
 
     html = client.get(console(feed)).content.decode()
     assert action(draft, "publish") in html
-    client.post(action(draft, "publish"))
+    client.post(action(draft, "publish"), shown(draft))
 
     assert LiveEntry.objects.get(pk=draft.pk).status == LiveEntry.Status.PUBLISHED
 
@@ -373,9 +378,9 @@ def test_user_without_permission_on_the_feed_is_refused_and_nothing_changes(clie
     attempts = [
         (console(feed), entry_data("Intruder")),
         (edit_url(entry), entry_data("Intruder", expected_version=entry.version)),
-        (action(entry, "pin"), {}),
-        (action(entry, "unpublish"), {}),
-        (delete_url(entry), {}),
+        (action(entry, "pin"), shown(entry)),
+        (action(entry, "unpublish"), shown(entry)),
+        (delete_url(entry), shown(entry)),
     ]
     for url, data in attempts:
         with nothing_saved():

@@ -137,9 +137,15 @@ def test_a_broken_entry_can_still_be_pinned_unpublished_and_deleted(
     admin_client, feed, broken_entry
 ):
     base = f"/admin/newsfeed/feeds/{feed.pk}/console/entries/{broken_entry.pk}"
+
+    def shown():  # the version the console's forms send
+        return {"expected_version": LiveEntry.objects.get(pk=broken_entry.pk).version}
+
     for action in ("pin", "unpublish", "publish"):
-        assert admin_client.post(f"{base}/{action}/").status_code == 302
-    assert admin_client.post(f"{base}/delete/").status_code == 302
+        assert admin_client.post(f"{base}/{action}/", shown()).status_code == 302
+    stored = LiveEntry.objects.get(pk=broken_entry.pk)
+    assert stored.is_pinned and stored.status == LiveEntry.Status.PUBLISHED
+    assert admin_client.post(f"{base}/delete/", shown()).status_code == 302
     assert LiveEntry.objects.get(pk=broken_entry.pk).deleted_at is not None
 
 

@@ -10,7 +10,7 @@ API and the reader pages all call these functions; none of them writes entries o
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -44,6 +44,12 @@ EDITABLE_FIELDS = {"headline", "body", "display_time", "is_pinned", "is_key_even
 
 class EntryConflict(Exception):
     """The entry changed since the editor loaded it."""
+
+
+#: The ``expected_version`` of an admin form that did not say which version it showed (a page
+#: opened before its forms carried one): no entry has it, so the write refuses it as a conflict,
+#: after its permission checks. Never the editor's guess that nothing changed.
+UNKNOWN_VERSION = -1
 
 
 # Permissions ---------------------------------------------------------------------------------
@@ -384,10 +390,11 @@ def update_entry(
         current = LiveEntry.objects.select_for_update().get(pk=entry.pk)
         if current.deleted_at is not None:
             raise LiveEntry.DoesNotExist(_("This entry has been deleted."))
+        # Pinning is an editor's decision, even on a draft: unpinning an editor's pin as well.
         touches_readers = (
             current.is_published
             or changes.get("status") == LiveEntry.Status.PUBLISHED
-            or bool(changes.get("is_pinned"))
+            or bool(changes.get("is_pinned", current.is_pinned)) != current.is_pinned
         )
         writer = _check_may_change(user, feed, current, publishing=touches_readers)
         if "display_time" in changes and changes["display_time"] is None:
@@ -452,22 +459,32 @@ def _blocks(body: Any) -> list[tuple[Any, Any]]:
     return [(block.get("type"), block.get("value")) for block in raw or ()]
 
 
-def publish_entry(entry: LiveEntry, user: Any) -> LiveEntry:
-    return update_entry(entry, user, status=LiveEntry.Status.PUBLISHED)
+def publish_entry(entry: LiveEntry, user: Any, *, expected_version: int | None = None) -> LiveEntry:
+    return update_entry(
+        entry, user, expected_version=expected_version, status=LiveEntry.Status.PUBLISHED
+    )
 
 
-def unpublish_entry(entry: LiveEntry, user: Any) -> LiveEntry:
-    return update_entry(entry, user, status=LiveEntry.Status.DRAFT)
+def unpublish_entry(
+    entry: LiveEntry, user: Any, *, expected_version: int | None = None
+) -> LiveEntry:
+    return update_entry(
+        entry, user, expected_version=expected_version, status=LiveEntry.Status.DRAFT
+    )
 
 
-def set_pinned(entry: LiveEntry, user: Any, pinned: bool = True) -> LiveEntry:
+def set_pinned(
+    entry: LiveEntry, user: Any, pinned: bool = True, *, expected_version: int | None = None
+) -> LiveEntry:
     """Pin an entry or unpin it. Pinning a published entry unpins any other (readers see one
     pinned entry); a pinned draft unpins the other when it is published."""
-    return update_entry(entry, user, is_pinned=pinned)
+    return update_entry(entry, user, expected_version=expected_version, is_pinned=pinned)
 
 
-def set_key_event(entry: LiveEntry, user: Any, key_event: bool = True) -> LiveEntry:
-    return update_entry(entry, user, is_key_event=key_event)
+def set_key_event(
+    entry: LiveEntry, user: Any, key_event: bool = True, *, expected_version: int | None = None
+) -> LiveEntry:
+    return update_entry(entry, user, expected_version=expected_version, is_key_event=key_event)
 
 
 def delete_entry(entry: LiveEntry, user: Any, *, expected_version: int | None = None) -> LiveEntry:
@@ -498,18 +515,27 @@ BULK_ACTIONS = ("unpublish", "delete")
 
 
 def change_entries(
-    entries: Iterable[LiveEntry], user: Any, action: str
-) -> tuple[list[LiveEntry], list[LiveEntry]]:
+    entries: Iterable[LiveEntry],
+    user: Any,
+    action: str,
+    *,
+    expected_versions: Mapping[int, int] | None = None,
+) -> tuple[list[LiveEntry], list[LiveEntry], list[LiveEntry]]:
     """Unpublish or delete many entries at once (the Newsroom list): ``unpublish_entry`` or
     ``delete_entry`` of each, with the same rules, in one transaction per feed. Each locks its
     feed's counter once, decides each entry's permission on its locked row, stamps the changed
     rows in one update, logs them in one insert and announces them in one ``entries_changed``,
     so the queries follow the number of feeds, not of entries.
 
-    Returns the entries changed and those the user may not change. Entries deleted meanwhile,
-    and drafts asked to be unpublished, are neither: there is nothing to do. The search index
-    is not told: the searched text did not change, and searches choose their candidates with
-    the queryset (``search``), as ``restamp_entries`` relies on too.
+    ``expected_versions`` (entry id -> the version the user was shown), as ``expected_version``
+    of ``update_entry``: an entry whose locked row has another version, or that it does not
+    name, is left as it is.
+
+    Returns the entries changed, those the user may not change and those changed since they
+    were shown. Entries deleted meanwhile, and drafts asked to be unpublished, are none of
+    these: there is nothing to do. The search index is not told: the searched text did not
+    change, and searches choose their candidates with the queryset (``search``), as
+    ``restamp_entries`` relies on too.
     """
     if action not in BULK_ACTIONS:
         raise ValueError(f"Not a bulk action: {action}")
@@ -517,11 +543,12 @@ def change_entries(
     for entry in entries:
         chosen.setdefault(entry.feed_id, []).append(entry.pk)
     if not chosen:
-        return [], []
+        return [], [], []
     writer = _as_of_now(user)
     feeds = LiveFeedPage.objects.in_bulk(list(chosen))
     changed: list[LiveEntry] = []
     refused: list[LiveEntry] = []
+    conflicts: list[LiveEntry] = []
     for feed_id in sorted(chosen):  # in id order: two bulk actions lock counters in one order
         feed = feeds.get(feed_id)
         if feed is None:
@@ -540,6 +567,11 @@ def change_entries(
                 if not can_change_entry(writer, feed, entry):
                     refused.append(entry)
                     continue
+                if expected_versions is not None and entry.version != expected_versions.get(
+                    entry.pk, UNKNOWN_VERSION
+                ):
+                    conflicts.append(entry)
+                    continue
                 if action == "delete":
                     entry.deleted_at, entry.is_pinned = now, False
                 else:
@@ -554,7 +586,7 @@ def change_entries(
                 _log_many(feed, done, action, user)
                 _notify(feed, done, action)
         changed += done
-    return changed, refused
+    return changed, refused, conflicts
 
 
 def _log_many(feed: LiveFeedPage, entries: list[LiveEntry], action: str, user: Any) -> None:

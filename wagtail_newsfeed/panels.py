@@ -18,13 +18,19 @@ class LiveEntriesPanel(Panel):
         template_name = "wagtail_newsfeed/admin/panels/live_entries.html"
 
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            from . import entry_rules
             from .modeladmin import entry_admin_urls, entry_edit_url, entry_label
             from .models import LiveEntry
 
             context = super().get_context_data(parent_context)
             feed = self.instance
             context["feed"] = feed
-            if feed.pk:
+            # The console's rule: Wagtail also lets workflow reviewers into the page editor, and
+            # the feed's entries (its drafts among them) are not part of the page they review.
+            context["may_see_entries"] = bool(feed.pk) and entry_rules.can_edit_feed(
+                self.request.user, feed
+            )
+            if context["may_see_entries"]:
                 context["entries"] = list(
                     LiveEntry.objects.filter(feed=feed)
                     .not_deleted()

@@ -30,6 +30,7 @@ from wagtail.rich_text import RichText
 from .. import coverage, delta, entry_rules, stored_bodies
 from ..conf import settings
 from ..console_forms import ConsoleEntryForm, entry_panel, restrict_to_drafts
+from ..converters import parse_count
 from ..models import LiveEntry, LiveFeedPage
 from ..models.live import byline_prefetches
 from . import rescue
@@ -56,6 +57,22 @@ PAGE_OUTSIDE_SITES = gettext_lazy(
     "The live page is published but sits outside every site, so no reader can reach it: move it "
     "under a site's root page."
 )
+#: A click on an entry changed since the console showed it: nothing was done.
+CHANGED_SINCE_SHOWN = gettext_lazy(
+    "“%(entry)s” has changed since your console showed it, so nothing was done. It is shown "
+    "below as it is now: check it, then click again."
+)
+#: "Yes, delete" for an entry changed since the confirmation showed it: nothing was deleted.
+CHANGED_SINCE_CONFIRMATION = gettext_lazy(
+    "“%(entry)s” has changed since it was shown to you for deletion, so it was not deleted. It "
+    "is shown below as it is now: check it, and delete it again if it should go."
+)
+#: A click from a page whose forms did not say which version they showed (opened before an
+#: update of the console): nothing was done.
+PAGE_OUT_OF_DATE = gettext_lazy(
+    "Your page was out of date, so nothing was done to “%(entry)s”. It is shown below as it is "
+    "now: check it, then try again."
+)
 #: A click on an entry a colleague deleted since the console showed it.
 ENTRY_DELETED = gettext_lazy("This entry has been deleted.")
 #: An edit saved after a colleague deleted the entry: the text is offered as a new entry.
@@ -76,6 +93,13 @@ class EntryDeleted(Exception):
 
 def console_url(feed: LiveFeedPage | int) -> str:
     return reverse("wagtail_newsfeed_console:console", args=[getattr(feed, "pk", feed)])
+
+
+def shown_version(request: HttpRequest) -> int:
+    """The entry version the clicked form showed (its ``expected_version``), which the write
+    expects. A post without one gets ``entry_rules.UNKNOWN_VERSION``: refused as a conflict."""
+    version = parse_count(request.POST.get("expected_version", ""))
+    return entry_rules.UNKNOWN_VERSION if version is None else version
 
 
 def repaired_body(request: HttpRequest, body: Any) -> Any:
@@ -122,6 +146,16 @@ class FeedConsoleMixin(WagtailAdminTemplateMixin):
         """The answer to a click on an entry deleted meanwhile: the console, which says so."""
         messages.error(self.request, ENTRY_DELETED)
         return redirect(console_url(self.feed))
+
+    def entry_changed(
+        self, entry: LiveEntry, expected: int, message: Any = CHANGED_SINCE_SHOWN
+    ) -> HttpResponseBase:
+        """The answer to a click on an entry changed since it was shown (or from a page that did
+        not say which version it showed): nothing was done; the console shows it as it is now."""
+        if expected == entry_rules.UNKNOWN_VERSION:
+            message = PAGE_OUT_OF_DATE
+        messages.error(self.request, str(message) % {"entry": entry})
+        return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
 
     def get_page_subtitle(self) -> str:
         return self.feed.get_admin_display_title()
@@ -392,7 +426,8 @@ class EditEntryView(FeedConsoleMixin, View):
 
 
 class EntryActionView(FeedConsoleMixin, View):
-    """One-click changes (POST only): pin, unpin, key event on/off, publish, unpublish."""
+    """One-click changes (POST only): pin, unpin, key event on/off, publish, unpublish. Each
+    form sends the entry's version it showed: an entry changed since is left as it is."""
 
     http_method_names = ["post"]
     actions = {
@@ -437,11 +472,14 @@ class EntryActionView(FeedConsoleMixin, View):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         function, options, message = self.actions[kwargs["action"]]
         entry = self.get_entry()
-        version = entry.version
+        version, expected = entry.version, shown_version(request)
         try:
-            function(entry, request.user, **options)
+            # Decided on the locked row: the click acts on the entry as the editor saw it.
+            function(entry, request.user, expected_version=expected, **options)
         except LiveEntry.DoesNotExist:  # deleted since ``get_entry``
             return self.entry_deleted(entry)
+        except entry_rules.EntryConflict:
+            return self.entry_changed(entry, expected)
         except OperationalError:
             messages.error(request, DATABASE_BUSY_ACTION)
             return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")
@@ -453,7 +491,8 @@ class EntryActionView(FeedConsoleMixin, View):
 
 
 class DeleteEntryView(FeedConsoleMixin, View):
-    """Asks for confirmation (GET), then deletes (POST); readers' pages drop the entry."""
+    """Asks for confirmation (GET), then deletes (POST) the entry as the confirmation showed it
+    (its version); readers' pages drop the entry."""
 
     template_name = "wagtail_newsfeed/admin/console/confirm_delete.html"
     page_title = gettext_lazy("Delete entry")
@@ -468,8 +507,11 @@ class DeleteEntryView(FeedConsoleMixin, View):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         entry = self.get_entry()
+        expected = shown_version(request)
         try:
-            entry_rules.delete_entry(entry, request.user)
+            entry_rules.delete_entry(entry, request.user, expected_version=expected)
+        except entry_rules.EntryConflict:
+            return self.entry_changed(entry, expected, CHANGED_SINCE_CONFIRMATION)
         except OperationalError:
             messages.error(request, DATABASE_BUSY_ACTION)
             return redirect(f"{console_url(self.feed)}#console-entry-{entry.pk}")

@@ -23,7 +23,7 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from .. import entry_rules
-from ..converters import parse_id
+from ..converters import parse_count, parse_id
 from ..models import LiveEntry
 from ..xml import xml_safe
 from .console import console_url
@@ -82,13 +82,29 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
     header_icon = "time"
     actions = entry_rules.BULK_ACTIONS
 
-    def back(self, request: HttpRequest) -> HttpResponseBase:
+    def next_url(self, request: HttpRequest) -> str:
+        """Where the list sent the user from (``next``), if it is an address of this site; the
+        list otherwise. The redirect and the confirmation's "No" link both go there."""
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             target = self.model_admin.url_helper.index_url
-        return redirect(target)
+        return target
+
+    def back(self, request: HttpRequest) -> HttpResponseBase:
+        return redirect(self.next_url(request))
+
+    def shown_versions(self, request: HttpRequest) -> dict[int, int]:
+        """Entry id -> the version the confirmation page showed (its ``seen`` values,
+        ``id:version``); an entry without a readable one is not deleted."""
+        versions = {}
+        for value in request.POST.getlist("seen"):
+            pk, _sep, version = value.partition(":")
+            pk_number, version_number = parse_id(pk), parse_count(version)
+            if pk_number is not None and version_number is not None:
+                versions[pk_number] = version_number
+        return versions
 
     def selected(self, request: HttpRequest) -> list[LiveEntry]:
         """The selected entries this user may see; ``ValidationError`` naming what is wrong with
@@ -126,10 +142,7 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
             return self.back(request)
         if action == "delete" and request.POST.get("confirm") != "yes":
             context = self.get_context_data(
-                entries=entries,
-                bulk_url=request.path,
-                next_url=request.POST.get("next", ""),
-                index_url=self.model_admin.url_helper.index_url,
+                entries=entries, bulk_url=request.path, next_url=self.next_url(request)
             )
             return self.render_to_response(context)
         return self.apply(request, action, entries)
@@ -137,8 +150,13 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
     def apply(
         self, request: HttpRequest, action: str, entries: list[LiveEntry]
     ) -> HttpResponseBase:
+        # A deletion deletes the entries as the confirmation showed them (unpublishing, which
+        # asks nothing and loses nothing, takes them as they are).
+        expected = self.shown_versions(request) if action == "delete" else None
         try:
-            changed, refused = entry_rules.change_entries(entries, request.user, action)
+            changed, refused, conflicts = entry_rules.change_entries(
+                entries, request.user, action, expected_versions=expected
+            )
         except OperationalError:  # the feeds changed before stay changed
             messages.error(request, _("The database is busy; try the rest again in a moment."))
             return self.back(request)
@@ -152,7 +170,7 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
             else:
                 text = ngettext("%(n)d entry unpublished.", "%(n)d entries unpublished.", done)
             messages.success(request, text % {"n": done})
-        elif not refused:
+        elif not refused and not conflicts:
             if action == "delete":
                 nothing = _("Nothing to change: the selected entries are deleted already.")
             else:
@@ -163,5 +181,14 @@ class BulkEntryActionView(WagtailAdminTemplateMixin, View):
                 request,
                 _("You may not change these entries: %(entries)s")
                 % {"entries": "; ".join(str(entry) for entry in refused)},
+            )
+        if conflicts:
+            messages.error(
+                request,
+                _(
+                    "These entries changed since you were asked to confirm, so they were not "
+                    "deleted: %(entries)s. Check them, and delete them again if they should go."
+                )
+                % {"entries": "; ".join(str(entry) for entry in conflicts)},
             )
         return self.back(request)
