@@ -23,24 +23,25 @@ from bs4.element import PreformattedString
 
 from ..conf import settings
 from ..names import visible
-from . import values
+from . import losses, values
+from .embeds import EmbedBlocks
 from .markup import (
     BLANK_LINE,
     DROP,
     HEADINGS,
     HEAVY,
-    INLINE,
     SOCIAL_QUOTES,
     UNWRAP,
     URL,
     as_text_marks,
     classes_of,
     flatten_deep,
-    iframe_url,
     parse_html,
     text_of,
+    without_unsafe_links,
 )
-from .table_grid import TableGrid
+from .table_grid import table_value
+from .text import INLINE, preformatted_lines
 
 RICH_BLOCK_CHARS = 16_000
 #: Deeper than this, markup is read as plain text (no post needs it; recursion must end).
@@ -51,7 +52,7 @@ MAX_DEPTH = 60
 MAX_RICH_DEPTH = 40
 
 
-class BodyBuilder:
+class BodyBuilder(EmbedBlocks):
     """Collects raw blocks; ``warn(kind, message)`` receives what was left out or changed."""
 
     def __init__(self, resolver: Any, warn: Callable[[str, str], None]) -> None:
@@ -60,6 +61,7 @@ class BodyBuilder:
         self.blocks: list[dict[str, Any]] = []
         self.rich: list[str] = []
         self.rich_size = 0
+        self.directions = losses.Directions()
 
     # Output ------------------------------------------------------------------------------
 
@@ -82,17 +84,20 @@ class BodyBuilder:
 
     def finish(self) -> list[dict[str, Any]]:
         self.flush()
+        for message in self.directions.losses():
+            self.warn("removed_markup", message)
         return self.blocks
 
     # Input -------------------------------------------------------------------------------
 
     def html(self, markup: str, *, autop: bool) -> None:
         if markup and markup.strip():
-            self.nodes(list(as_text_marks(parse_html(markup)).contents), autop)
+            root = self.directions.read(parse_html(markup))
+            self.nodes(list(as_text_marks(root).contents), autop)
 
     def paragraph_from(self, markup: str) -> None:
         """Markup reduced to one paragraph of text and inline formatting (unknown blocks)."""
-        soup = as_text_marks(parse_html(markup))
+        soup = as_text_marks(self.directions.read(parse_html(markup)))
         for tag in soup.find_all(DROP | {"img", "iframe", "video", "audio", "picture"}):
             tag.decompose()
         self.flush()
@@ -212,9 +217,9 @@ class BodyBuilder:
         elif name == "iframe":
             self.iframe(node, "")
         elif name in ("pre", "xmp", "listing"):
-            lines = [escape(line, quote=False) for line in node.get_text().strip("\n").splitlines()]
+            lines = preformatted_lines(node.get_text().strip("\n"))
             if any(line.strip() for line in lines):
-                self.add_rich("<p>" + "<br/>".join(lines) + "</p>")
+                self.add_rich("<p>" + "<br/>".join(escape(x, quote=False) for x in lines) + "</p>")
         elif name in ("video", "audio"):
             self.media_player(node)
         elif name in DROP:
@@ -231,6 +236,10 @@ class BodyBuilder:
         if visible(text):  # a heading of zero-width spaces alone is none (the validator's rule)
             level = "h2" if node.name in ("h1", "h2") else "h3"
             self.add("heading", {"text": values.truncate(text, 255), "level": level})
+            lost = losses.links_of(node)
+            if lost:
+                subject = f"the heading {losses.quoted(text)}"
+                self.warn("removed_markup", losses.plain_text_loss(subject, lost))
         for image in images:
             self.image(image, "")
 
@@ -240,17 +249,21 @@ class BodyBuilder:
             links = [a.get("href", "") for a in node.find_all("a", href=True)]
             if links and self.embed(links[-1]):
                 return
+        lost = losses.links_of(node)  # the attribution's too
         for tag in node.find_all(["cite", "footer"]):
             cite = cite or text_of(tag)
             tag.decompose()
         images = [image.extract() for image in node.find_all("img")]
-        paragraphs = [text_of(p) for p in node.find_all(["p", "li"])] or [text_of(node)]
+        paragraphs = [text_of(p, "\n") for p in node.find_all(["p", "li"])] or [text_of(node, "\n")]
         text = "\n\n".join(p for p in paragraphs if visible(p))
         if text:
             self.add(
                 "pull_quote" if pull else "quote",
                 {"text": text, "attribution": values.truncate(cite, 255)},
             )
+            if lost:
+                subject = f"the {'pull quote' if pull else 'quote'} {losses.quoted(text)}"
+                self.warn("removed_markup", losses.plain_text_loss(subject, lost))
         for image in images:
             self.image(image, "")
 
@@ -298,6 +311,8 @@ class BodyBuilder:
                 self.add_rich(f"<p>{escape(caption, quote=False)}</p>")
         elif node.find(["video", "audio"]):
             self.media_player(node.find(["video", "audio"]))
+            if captions and text_of(captions[-1]):  # after the link to the media, as shown
+                self.run(list(captions[-1].contents), autop=False)
         elif node.find("iframe"):
             self.iframe(node.find("iframe"), caption)
         elif node.find("blockquote"):
@@ -336,149 +351,21 @@ class BodyBuilder:
         return True
 
     def table(self, node: Tag, caption: str) -> None:
-        """A table block, each cell in the column WordPress showed it in: a cell's ``rowspan``
-        and ``colspan`` are kept as a merged cell (``mergeCells``, the cells it covers hidden,
-        as Wagtail's table editor stores them), cut to the table; cut short (and reported) where
-        one would reach past the table or over another cell."""
-        rows = [
-            row
-            for row in node.find_all("tr")
-            if row.find_parent("table") is node and row.find(["td", "th"], recursive=False)
-        ]
-        if not rows:
-            return
-        first = node.find("tr")
-        header = node.find("thead") is not None or (
-            first is not None and first.find("td") is None and first.find("th") is not None
-        )
-        grid = TableGrid(rows, header, settings.TABLE_MAX_CELLS)
-        if grid.too_wide:
-            self.warn(
-                "table_cut",
-                f"a table with rows of more than {grid.limit:,} cells was cut",
-            )
-        elif grid.cut_from:
-            self.warn("table_cut", f"a table of {grid.cut_from:,} cells was cut to {grid.cells:,}")
-        if grid.problems:
-            self.warn("note", "a table's merged cells: " + "; ".join(grid.problems))
-        value: dict[str, Any] = {
-            "data": grid.data,
-            "first_row_is_table_header": header,
-            "first_col_is_header": False,
-            "table_caption": values.truncate(caption, 255),
-        }
-        if grid.merges:
-            value["mergeCells"] = grid.merges
-            value["cell"] = grid.hidden
-        self.add("table", value)
+        value = table_value(node, caption, settings.TABLE_MAX_CELLS, self.warn)
+        if value is not None:
+            self.add("table", value)
 
     def numbering_left_out(self, node: Tag) -> None:
-        """Report a numbered list's own numbering (``start``, ``reversed``, ``type``): rich
-        text keeps the list and numbers it 1, 2, 3..."""
-        lists = [node] if node.name == "ol" else []
-        for numbered in lists + node.find_all("ol"):
-            start = str(numbered.get("start") or "").strip()
-            kind = str(numbered.get("type") or "").strip()
-            parts = [f"start {start[:10]}"] if start and start != "1" else []
-            if numbered.has_attr("reversed"):
-                parts.append("reversed")
-            if kind and kind != "1":
-                parts.append(f"type {kind[:10]}")
-            if parts:
-                item = numbered.find("li")
-                first = values.truncate(text_of(item), 40) if item is not None else ""
-                self.warn(
-                    "removed_markup",
-                    f"a numbered list's own numbering ({', '.join(parts)}), from “{first}”: "
-                    "lists are numbered 1, 2, 3...",
-                )
-                return
+        if message := losses.numbering_loss(node):
+            self.warn("removed_markup", message)
 
     def caption_losses(self, source: Tag, what: str) -> None:
-        """Report the links and formatting of a caption (``source``), which is kept as plain
-        text; a link around the image itself is the image's, not the caption's."""
-        links: list[str] = []
-        marks: list[str] = []
-        for tag in source.find_all(True):
-            if tag.find("img") is not None or tag.name == "img":
-                continue
-            if tag.name == "a" and tag.get("href"):
-                href = str(tag["href"]).strip()[:300]
-                if href and href not in links:
-                    links.append(href)
-            elif tag.name in CAPTION_MARKS and f"<{tag.name}>" not in marks:
-                marks.append(f"<{tag.name}>")
-        lost = []
-        if links:
-            noun = "link" if len(links) == 1 else "links"
-            lost.append(f"its {noun} to {', '.join(links[:5])}")
-        if marks:
-            lost.append(f"its formatting ({', '.join(marks)})")
-        if lost:
-            verb = "was" if len(links) + bool(marks) == 1 else "were"
-            self.warn(
-                "removed_markup",
-                f"the caption of {what} is plain text: {' and '.join(lost)} {verb} dropped",
-            )
-
-    def iframe(self, node: Tag, caption: str) -> None:
-        src = str(node.get("src") or "").strip()
-        url = iframe_url(src)
-        if url and self.embed(url, caption):
-            return
-        self.warn("removed_markup", f"iframe {src[:200]!r}")
-        if src.startswith(("http://", "https://")):
-            self.link(src, str(node.get("title") or "") or src)
-
-    def media_player(self, node: Tag) -> None:
-        source = node.get("src") or next(
-            (s.get("src") for s in node.find_all("source") if s.get("src")), ""
+        """Report the links and formatting of a caption (``source``), kept as plain text."""
+        message = losses.plain_text_loss(
+            f"the caption of {what}", losses.links_of(source), losses.marks_of(source)
         )
-        source = str(source or "")
-        self.warn("removed_markup", f"<{node.name}> {source[:200]!r}")
-        if source.startswith(("http://", "https://")):
-            self.link(source, source)
-
-    def embed(self, url: str, caption: str = "") -> bool:
-        url = url.strip()
-        if not URL.fullmatch(url) or not self.resolver.embed_ok(url):
-            return False
-        self.add("embed", {"embed": url, "caption": values.truncate(caption, 500)})
-        return True
-
-    def embed_block(self, url: str, wrapper_text: str, caption: str = "") -> None:
-        """A Gutenberg or ``[embed]`` embed: an embed block, or a link when Wagtail does not
-        know the provider (it would render nothing)."""
-        url = (url or wrapper_text or "").strip()
-        if not url:
-            return
-        if self.embed(url, caption):
-            return
-        if URL.fullmatch(url):
-            self.warn("embed_as_link", url[:200])
-            self.link(url, caption or url)
-        else:
-            self.warn("removed_markup", f"embed of {url[:200]!r}: not a web address, dropped")
-
-    def embed_markup(self, url: str, markup: str) -> None:
-        """A Gutenberg embed block: its URL attribute, else the URL in its saved figure."""
-        soup = parse_html(markup)
-        captions = soup.find_all("figcaption")
-        wrapper = soup.find(class_="wp-block-embed__wrapper")
-        caption = text_of(captions[-1]) if captions else ""
-        self.embed_block(url, text_of(wrapper) if wrapper else text_of(soup), caption)
-
-    def document_block(self, attachment_id: Any, markup: str) -> bool:
-        pk = self.resolver.document(attachment_id)
-        if pk is None:
-            return False
-        soup = parse_html(markup)
-        first = soup.find("a")
-        self.add(
-            "document",
-            {"document": pk, "title": values.truncate(text_of(first) if first else "", 255)},
-        )
-        return True
+        if message:
+            self.warn("removed_markup", message)
 
     def flatten(self, node: Tag) -> None:
         """``node`` kept as rich text, with what is nested deeper than ``MAX_RICH_DEPTH``
@@ -502,27 +389,3 @@ class BodyBuilder:
             if target is not None:
                 kind, pk = target
                 anchor.attrs = {"linktype": kind, "id": str(pk)}
-
-
-#: Formatting a caption (plain text) cannot keep: reported when dropped.
-CAPTION_MARKS = {
-    "b", "strong", "i", "em", "u", "s", "del", "ins", "sup", "sub", "mark", "code", "small",
-    "cite", "q",
-}  # fmt: skip
-
-#: Link schemes a paragraph never keeps: the link is dropped, its text kept.
-UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
-
-
-def without_unsafe_links(node: Tag) -> str:
-    """The markup of ``node`` with ``javascript:`` (and similar) links reduced to their text,
-    rather than left as empty ``<a>`` elements once the validator removes the address."""
-
-    def unsafe(anchor: Tag) -> bool:
-        href = "".join(str(anchor.get("href") or "").split()).lower()
-        return href.startswith(UNSAFE_SCHEMES)
-
-    for anchor in node.find_all("a"):
-        if unsafe(anchor):
-            anchor.unwrap()
-    return node.decode_contents() if node.name == "a" and unsafe(node) else str(node)

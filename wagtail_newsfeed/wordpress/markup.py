@@ -10,13 +10,9 @@ import re
 from bs4 import Tag
 
 from . import values
+from .text import text_content
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-INLINE = {
-    "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del",
-    "dfn", "em", "font", "i", "ins", "kbd", "label", "mark", "q", "s", "samp", "small", "span",
-    "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
-}  # fmt: skip
 #: Elements that cannot live inside a paragraph block: an inline element holding one is read
 #: through instead of kept.
 HEAVY = [
@@ -53,7 +49,6 @@ EMOJI_CLASSES = {"emoji", "wp-smiley"}
 SOCIAL_QUOTES = {"twitter-tweet", "instagram-media", "tiktok-embed", "bluesky-embed"}
 BLANK_LINE = re.compile(r"\n[ \t\xa0]*\n\s*")
 URL = re.compile(r"https?://[^\s<>\"]{1,2000}")
-_SPACE = re.compile(r"\s+")
 
 
 def parse_html(markup: str) -> Tag:
@@ -81,9 +76,9 @@ def closed(markup: str) -> str:
     return _OPENER.sub(close, markup)
 
 
-def text_of(node: Tag | str) -> str:
-    text = node.get_text(" ") if isinstance(node, Tag) else str(node)
-    return _SPACE.sub(" ", text).strip()
+def text_of(node: Tag | str, line_break: str = " ") -> str:
+    """The text of ``node`` as a reader saw it (``text.text_content``)."""
+    return text_content(node, line_break)
 
 
 def classes_of(node: Tag) -> set[str]:
@@ -135,3 +130,21 @@ def as_text_marks(root: Tag) -> Tag:
         if alt and len(alt) <= 16:
             image.replace_with(alt)
     return root
+
+
+#: Link schemes a paragraph never keeps: the link is dropped, its text kept.
+UNSAFE_SCHEMES = ("javascript:", "data:", "vbscript:")
+
+
+def without_unsafe_links(node: Tag) -> str:
+    """The markup of ``node`` with ``javascript:`` (and similar) links reduced to their text,
+    rather than left as empty ``<a>`` elements once the validator removes the address."""
+
+    def unsafe(anchor: Tag) -> bool:
+        href = "".join(str(anchor.get("href") or "").split()).lower()
+        return href.startswith(UNSAFE_SCHEMES)
+
+    for anchor in node.find_all("a"):
+        if unsafe(anchor):
+            anchor.unwrap()
+    return node.decode_contents() if node.name == "a" and unsafe(node) else str(node)

@@ -1,12 +1,16 @@
 """An HTML table laid out as browsers lay it out, for the table block: every cell in its column,
-``rowspan`` and ``colspan`` as Wagtail's merged cells, cut to the table and the cell cap."""
+``rowspan`` and ``colspan`` as Wagtail's merged cells, cut to the table and the cell cap; its
+cells are plain text (a link in one is reported)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 from bs4 import Tag
 
+from . import losses, values
 from .markup import text_of
 
 #: The largest spans HTML reads: a larger value counts as these.
@@ -136,3 +140,44 @@ class TableGrid:
     def _group(row: Tag) -> Tag | None:
         parent = row.parent
         return parent if parent is not None and parent.name in ROW_GROUPS else None
+
+
+def table_value(
+    node: Tag, caption: str, limit: int, warn: Callable[[str, str], None]
+) -> dict[str, Any] | None:
+    """A table block's value, each cell in the column WordPress showed it in: a cell's
+    ``rowspan`` and ``colspan`` are kept as a merged cell (``mergeCells``, the cells it covers
+    hidden, as Wagtail's table editor stores them), cut to the table; cut short (and reported
+    to ``warn``) where one would reach past the table or over another cell. None for a table
+    without cells."""
+    rows = [
+        row
+        for row in node.find_all("tr")
+        if row.find_parent("table") is node and row.find(["td", "th"], recursive=False)
+    ]
+    if not rows:
+        return None
+    first = node.find("tr")
+    header = node.find("thead") is not None or (
+        first is not None and first.find("td") is None and first.find("th") is not None
+    )
+    grid = TableGrid(rows, header, limit)
+    if grid.too_wide:
+        warn("table_cut", f"a table with rows of more than {grid.limit:,} cells was cut")
+    elif grid.cut_from:
+        warn("table_cut", f"a table of {grid.cut_from:,} cells was cut to {grid.cells:,}")
+    if grid.problems:
+        warn("note", "a table's merged cells: " + "; ".join(grid.problems))
+    lost = list(dict.fromkeys(link for row in rows for link in losses.links_of(row)))
+    if lost:
+        warn("removed_markup", losses.plain_text_loss("the cells of a table", lost, plural=True))
+    value: dict[str, Any] = {
+        "data": grid.data,
+        "first_row_is_table_header": header,
+        "first_col_is_header": False,
+        "table_caption": values.truncate(caption, 255),
+    }
+    if grid.merges:
+        value["mergeCells"] = grid.merges
+        value["cell"] = grid.hidden
+    return value

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from ..converters import parse_id
 from ..xml import xml_safe
+from .text import text_content
 
 _DATE = re.compile(r"\s*(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2})(?::(\d{2}))?\s*")
 _SPACE = re.compile(r"\s+")
@@ -68,7 +69,7 @@ def plain_text(markup: str | None, limit: int | None = None) -> str:
         return ""
     text = markup
     if "<" in text or "&" in text:
-        text = soup_of(text).get_text(" ")
+        text = text_content(soup_of(text))
         text = html.unescape(text)
     text = _SPACE.sub(" ", xml_safe(text)).strip()
     return truncate(text, limit) if limit else text
