@@ -9,7 +9,8 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories
 from tests.purge_backend import RecordingBackend
-from wagtail_newsfeed import entry_rules, invalidation
+from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed.invalidation.pages import live_feed_change
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,7 @@ def test_an_entry_change_leaves_the_sitemaps_alone(feed, superuser, purged, comm
 def test_a_live_feed_page_event_costs_no_query_for_the_sitemap(
     news_index, feed, django_assert_max_num_queries
 ):
-    invalidation.live_feed_change(feed, with_index=True)  # the Site root paths, now cached
+    live_feed_change(feed, with_index=True)  # the Site root paths, now cached
     with django_assert_max_num_queries(3):
-        stale = invalidation.live_feed_change(feed, with_index=True)
+        stale = live_feed_change(feed, with_index=True)
     assert "/sitemap.xml" in stale.paths and "/news-sitemap.xml" not in stale.paths

@@ -12,7 +12,7 @@ from wagtail.models import Page, PageViewRestriction, Site
 
 from tests import factories
 from tests.purge_backend import RecordingBackend
-from wagtail_newsfeed import invalidation
+from wagtail_newsfeed.invalidation import cascades
 
 pytestmark = pytest.mark.django_db
 
@@ -179,7 +179,7 @@ def test_renaming_a_site_s_root_page_purges_nothing_below_it(purged, committed):
 def test_a_section_purges_its_most_recently_published_articles_up_to_the_cap(
     purged, committed, monkeypatch
 ):
-    monkeypatch.setattr(invalidation, "MAX_AFFECTED_ARTICLES", 2)
+    monkeypatch.setattr(cascades, "MAX_AFFECTED_ARTICLES", 2)
     index = factories.make_index(slug="news")
     now = timezone.now()
     oldest, older, newest = (
@@ -206,14 +206,14 @@ def test_a_section_change_costs_the_same_queries_for_many_stories_as_for_few(
     index = factories.make_index(slug="news")
     stories(index)
     old_path = index.url_path.replace("/news/", "/old-news/")
-    invalidation.section_change(index, old_path)  # the Site root paths, now cached
+    cascades.section_change(index, old_path)  # the Site root paths, now cached
     with django_assert_max_num_queries(12) as few:
-        invalidation.section_change(index, old_path)
+        cascades.section_change(index, old_path)
     world = factories.make_topic(slug="planet")
     for n in range(8):
         topic = factories.make_topic(slug=f"beat-{n}", parent=world)
         factories.make_article(index, topics=[topic])
         factories.make_feed(index)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        stale = invalidation.section_change(index, old_path)
+        stale = cascades.section_change(index, old_path)
     assert len([path for path in stale.api_paths if "/articles/find/?" in path]) == 10

@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 
 from tests import factories
 from tests.purge_backend import RecordingBackend
-from wagtail_newsfeed import invalidation
+from wagtail_newsfeed.invalidation import cascades
 
 pytestmark = pytest.mark.django_db
 
@@ -140,7 +140,7 @@ def test_a_rename_names_no_private_article(news_index, purged, committed):
 def test_a_rename_purges_the_most_recently_published_articles_up_to_the_cap(
     news_index, purged, committed, monkeypatch
 ):
-    monkeypatch.setattr(invalidation, "MAX_AFFECTED_ARTICLES", 2)
+    monkeypatch.setattr(cascades, "MAX_AFFECTED_ARTICLES", 2)
     sam = factories.make_author(slug="sam")
     now = timezone.now()
     oldest, older, newest = (
@@ -175,15 +175,15 @@ def test_a_rename_costs_the_same_queries_for_many_articles_as_for_few(
     for _ in range(2):
         factories.make_article(news_index, authors=[sam], topics=[europe])
         factories.make_entry(factories.make_feed(news_index), authors=[sam])
-    invalidation.taxonomy_change(sam)  # the Site root paths, now cached
+    cascades.taxonomy_change(sam)  # the Site root paths, now cached
     with django_assert_max_num_queries(10) as few:
-        invalidation.taxonomy_change(sam)
+        cascades.taxonomy_change(sam)
     for n in range(8):
         topic = factories.make_topic(slug=f"beat-{n}", parent=world)
         factories.make_article(news_index, authors=[sam], topics=[topic])
         factories.make_entry(factories.make_feed(news_index), authors=[sam])
     with django_assert_max_num_queries(len(few.captured_queries)):
-        stale = invalidation.taxonomy_change(sam)
+        stale = cascades.taxonomy_change(sam)
     assert len([path for path in stale.api_paths if "/articles/find/?" in path]) == 10
     assert len([path for path in stale.api_paths if path.endswith("/entries/")]) == 10
 
@@ -231,5 +231,5 @@ def test_renaming_an_author_purges_the_live_feeds_showing_their_entries(
     assert len([url for url in urls if f"/feeds/{feed.pk}/entries/" in url]) == 3
     # Sam's name shows on no page of the unpublished feed (its entry's change is purged as an
     # editor's edit there would be, like the draft's).
-    by_name = invalidation.taxonomy_change(sam).urls([ROOT])
+    by_name = cascades.taxonomy_change(sam).urls([ROOT])
     assert not (live_feed_copies(unpublished) - {f"{API}/feeds/"}) & by_name

@@ -31,20 +31,17 @@ from wagtail.contrib.frontend_cache.backends.http import HTTPBackend, PurgeReque
 from wagtail.contrib.frontend_cache.utils import PurgeBatch
 from wagtail.models import Page
 
-from .invalidation import (
-    UNLISTED,
-    Listings,
-    Stale,
+from .invalidation.cascades import is_public_taxonomy, section_change, taxonomy_change
+from .invalidation.listings import UNLISTED, Listings
+from .invalidation.pages import (
     article_change,
-    is_public_taxonomy,
     live_feed_change,
     moved_from,
     page_change,
     page_sitemap_change,
-    section_change,
     shown_entries,
-    taxonomy_change,
 )
+from .invalidation.paths import Stale
 from .models import LiveFeedMixin, NewsArticleMixin
 from .sites import root_urls
 from .visibility import with_followers

@@ -26,8 +26,9 @@ from wagtail.signals import (
     pre_page_move,
 )
 
-from . import caching, copying, delta, entry_rules, fragments, invalidation, purging
+from . import caching, copying, delta, entry_rules, fragments, purging
 from .entry_rules import entries_changed
+from .invalidation import listings
 from .models import (
     Author,
     LiveEntry,
@@ -54,16 +55,14 @@ def remember_listings(instance: Any, update_fields: Any = None, **kwargs: Any) -
         and isinstance(instance, NewsArticleMixin)
         and (purging.frontend_cache_enabled() or webhook_events.has_endpoints())
     ):
-        invalidation.remember_listings(instance)
+        listings.remember_listings(instance)
 
 
 def _page_changed(instance: Any, **kwargs: Any) -> None:
     """Purge what shows a published or unpublished page once the change commits (the URLs
     are worked out now: a deleted page is gone by then)."""
     if purging.frontend_cache_enabled() and isinstance(instance, NewsArticleMixin | LiveFeedMixin):
-        purging.purge_after_commit(
-            purging.page_urls(instance, invalidation.listings_before(instance))
-        )
+        purging.purge_after_commit(purging.page_urls(instance, listings.listings_before(instance)))
 
 
 def taxonomy_saved(instance: Any, **kwargs: Any) -> None:

@@ -28,15 +28,9 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from ..conf import bounded
-from ..invalidation import (
-    UNLISTED,
-    Listings,
-    is_public_taxonomy,
-    listings_before,
-    live_feed_change,
-    page_change,
-    taxonomy_change,
-)
+from ..invalidation.cascades import is_public_taxonomy, taxonomy_change
+from ..invalidation.listings import UNLISTED, Listings, listings_before
+from ..invalidation.pages import live_feed_change, page_change
 from ..models import (
     LiveEntry,
     LiveFeedMixin,

@@ -15,7 +15,7 @@ from typing import Any
 
 from wagtail.models import Page
 
-from ..invalidation import PUBLIC_TAXONOMY
+from ..invalidation.cascades import PUBLIC_TAXONOMY
 from ..models import WebhookDelivery, WebhookEvent
 from ..models.webhooks import ENTRIES_CHANGED
 from ..visibility import visible_pages
