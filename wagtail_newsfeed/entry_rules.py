@@ -278,7 +278,7 @@ def import_entries(
 
 
 #: What announcing a restamp reads of each entry (``webhooks.events.entry_changes``,
-#: ``invalidation.live_feed_change``): loading only these keeps a feed's entries to one query.
+#: ``invalidation.pages.live_feed_change``): loading only these keeps a feed's entries to one query.
 _ANNOUNCED_FIELDS = ("pk", "feed_id", "status", "deleted_at", "version")
 
 

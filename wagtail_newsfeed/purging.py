@@ -116,24 +116,24 @@ def stale_urls(stale: Stale) -> set[str]:
 
 
 def article_urls(article: Any, listed_before: Listings = UNLISTED) -> set[str]:
-    """Everything that shows ``article`` (``invalidation.article_change``)."""
+    """Everything that shows ``article`` (``invalidation.pages.article_change``)."""
     return stale_urls(article_change(article, listed_before))
 
 
 def live_feed_urls(feed: Any, *, with_index: bool = False, entries: Iterable[Any] = ()) -> set[str]:
-    """A live feed's URLs (``invalidation.live_feed_change``)."""
+    """A live feed's URLs (``invalidation.pages.live_feed_change``)."""
     return stale_urls(live_feed_change(feed, with_index=with_index, entries=entries))
 
 
 def page_urls(page: Any, listed_before: Listings = UNLISTED) -> set[str]:
-    """What a page event changes for an article or a live feed (``invalidation.page_change``),
+    """What a page event changes for an article or a live feed (``invalidation.pages.page_change``),
     the same as its webhook payload names."""
     return stale_urls(page_change(page, listed_before))
 
 
 def taxonomy_urls(instance: Any, slug_before: str | None = None) -> set[str]:
-    """What shows a public topic's, author's or source's name (``invalidation.taxonomy_change``);
-    nothing for one readers cannot see."""
+    """What shows a public topic's, author's or source's name
+    (``invalidation.cascades.taxonomy_change``); nothing for one readers cannot see."""
     if not is_public_taxonomy(instance):
         return set()
     return stale_urls(taxonomy_change(instance, slug_before))
@@ -157,7 +157,7 @@ def moved_page_urls(page: Page, parent_before: Page | None, url_path_before: str
 
 def section_urls(page: Page, url_path_before: str) -> set[str]:
     """What named the pages below a renamed or moved page other than a story at their old URLs
-    (``invalidation.section_change``)."""
+    (``invalidation.cascades.section_change``)."""
     return stale_urls(section_change(page, url_path_before))
 
 

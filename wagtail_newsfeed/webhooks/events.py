@@ -129,7 +129,7 @@ def page_data(
     page: Page, *, renamed: Renamed | None = None, listed_before: Listings = UNLISTED
 ) -> dict[str, Any]:
     """Ids, the paths a frontend should revalidate and the API URLs that changed with it: what
-    a purge drops (``invalidation.page_change``). After ``renamed`` (a slug change of the page
+    a purge drops (``invalidation.pages.page_change``). After ``renamed`` (a slug change of the page
     or of one above it), the old paths too, and the page's and its listing's as
     ``previous_paths``, as after a move."""
     kind = "article" if isinstance(page, NewsArticleMixin) else "feed"
@@ -429,7 +429,7 @@ def taxonomy_deleted(instance: Any, **kwargs: Any) -> None:
 def _taxonomy_changed(instance: Any, *, deleted: bool) -> None:
     """Only for one that readers can see: one used only by drafts or private stories is not
     public (its name could give the story away). The paths and API URLs are what a purge drops
-    (``invalidation.taxonomy_change``)."""
+    (``invalidation.cascades.taxonomy_change``)."""
     endpoints = subscribed_endpoints(WebhookEvent.TAXONOMY_CHANGED)
     if not endpoints or not is_public_taxonomy(instance):
         return
