@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.db.models import Q
 from django.forms.boundfield import BoundField
 from django.utils.text import slugify
@@ -50,6 +51,10 @@ class ChoosableBoundField(BoundField):
             field, forms.ModelMultipleChoiceField
         ):
             model, pk = field.queryset.model, parse_id(value)
+            if pk is None and self.errors and _chosen_by_id(field):
+                # Refused, and not an id ("abc", "1.5", a NUL): the field's error says so; a
+                # chooser widget would look it up to show it (``get(pk="abc")`` raises).
+                return None
             if pk is not None and model in choosing.permissioned_models():
                 refused = choosing.refused([choosing.ref(model, pk)], self.form.for_user, kept)
                 return None if refused else value
@@ -60,6 +65,18 @@ class ChoosableBoundField(BoundField):
                     value, lambda m, pk: choosing.ref(m, pk) in drop
                 )
         return value
+
+
+def _chosen_by_id(field: forms.ModelChoiceField) -> bool:
+    """Whether ``field`` picks its object by an integer primary key (every image, document, page
+    and snippet chooser of the app), so a value ``parse_id`` refuses is no id of it."""
+    meta = field.queryset.model._meta
+    key = meta.pk if field.to_field_name is None else meta.get_field(field.to_field_name)
+    if not key.primary_key:
+        return False
+    while key.remote_field is not None:  # a page's ``page_ptr``: the parent page's id
+        key = key.target_field
+    return isinstance(key, models.IntegerField)
 
 
 class WriterFormMixin:
