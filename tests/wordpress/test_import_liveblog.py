@@ -197,9 +197,11 @@ def test_finding_the_key_command_stays_linear_on_hostile_text():
     from wagtail_newsfeed.wordpress.liveblog import strip_key_command
 
     hostile = '<span class="liveblog-command type-key type-key' * 20_000
-    started = time.monotonic()
+    # This process's CPU time: a guard against runaway (super-linear) work that a busy
+    # machine cannot make fail.
+    started = time.process_time()
     strip_key_command(hostile + "/key " + KEY_SPAN)
-    assert time.monotonic() - started < 2
+    assert time.process_time() - started < 2
     assert strip_key_command(f"A {KEY_SPAN}goal /key!") == "A goal !"
     assert strip_key_command("see example.com/key and a/key") == "see example.com/key and a/key"
 
