@@ -8,6 +8,7 @@ the page editor."""
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from wagtail.test.utils.form_data import inline_formset
 
@@ -114,29 +115,29 @@ def test_an_article_lead_image_that_is_no_id_is_a_form_error_on_create(
 
 
 @pytest.mark.parametrize(
-    ("formset", "field"),
-    [
-        ("article_authors", "author"),
-        pytest.param(
-            "related_links",
-            "related",
-            marks=pytest.mark.xfail(
-                reason="an inline form is not built on WriterFormMixin: its page chooser "
-                "still looks up what it was given (not fixed yet)",
-            ),
-        ),
-    ],
+    ("formset", "field"), [("article_authors", "author"), ("related_links", "related")]
 )
 def test_an_article_inline_chooser_that_is_no_id_is_a_form_error(
-    admin_client, news_index, not_an_id, formset, field
+    admin_client, news_index, not_an_id, formset, field, request
 ):
+    if formset == "related_links" and not_an_id == str(10**30) and connection.vendor == "sqlite":
+        # The page chooser's field looks the page up by ``page_ptr``, which Django does not
+        # bound as it bounds an integer id: SQLite raises OverflowError (not fixed yet).
+        request.applymarker(pytest.mark.xfail(strict=True, reason="id past SQLite's range"))
     article = factories.make_article(news_index, "Budget passes", slug="budget")
-    data = article_data(slug="budget", **{formset: inline_formset([{field: not_an_id}])})
+    data = article_data(
+        title="Budget passes the Senate",
+        slug="budget",
+        **{formset: inline_formset([{field: not_an_id}])},
+    )
     with nothing_saved():
         response = admin_client.post(edit_url(article), data)
     assert response.status_code == 200, response.content[:300]
-    child = response.context["form"].formsets[formset].forms[0]
+    form = response.context["form"]
+    child = form.formsets[formset].forms[0]
     assert child.errors.get(field), child.errors
+    assert child[field].value() in (None, "")
+    assert form["title"].value() == "Budget passes the Senate"
 
 
 def test_a_feed_share_image_that_is_no_id_is_a_form_error(admin_client, news_index, not_an_id):

@@ -29,7 +29,28 @@ from .local_time import is_ahead, out_of_range
 from .models.cleaning import CleanFieldsMixin
 
 
-class ChoosableBoundField(BoundField):
+class IdBoundField(BoundField):
+    """A chooser field shown again after it refused a value that is no id (``abc``, ``1.5``, a
+    NUL): shown empty, as its error says why; the chooser widget would look the value up to show
+    it (``get(pk="abc")`` raises)."""
+
+    def value(self) -> Any:
+        value = super().value()
+        field = self.field
+        if (
+            self.form.is_bound
+            and value not in (None, "")
+            and isinstance(field, forms.ModelChoiceField)
+            and not isinstance(field, forms.ModelMultipleChoiceField)
+            and parse_id(value) is None
+            and self.errors
+            and _chosen_by_id(field)
+        ):
+            return None
+        return value
+
+
+class ChoosableBoundField(IdBoundField):
     """A field of a writer's form shown again (with an error, say) without the images and
     documents they may not choose and did not find there: Wagtail's choosers and Draftail would
     render their titles, thumbnails and file URLs from the ids they sent."""
@@ -51,10 +72,6 @@ class ChoosableBoundField(BoundField):
             field, forms.ModelMultipleChoiceField
         ):
             model, pk = field.queryset.model, parse_id(value)
-            if pk is None and self.errors and _chosen_by_id(field):
-                # Refused, and not an id ("abc", "1.5", a NUL): the field's error says so; a
-                # chooser widget would look it up to show it (``get(pk="abc")`` raises).
-                return None
             if pk is not None and model in choosing.permissioned_models():
                 refused = choosing.refused([choosing.ref(model, pk)], self.form.for_user, kept)
                 return None if refused else value
@@ -95,6 +112,9 @@ class WriterFormMixin:
         super().__init__(*args, **kwargs)
         self.instance.writing_user = self.for_user
         self.instance.kept_references = choosing.object_references(self.instance)
+        for formset in getattr(self, "formsets", {}).values():  # inline panels' forms
+            for child in formset.forms:
+                child.bound_field_class = IdBoundField
 
     def clean(self) -> dict[str, Any]:
         """A page's ``publisher_time_fields`` (an article's publication time) move into the
