@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.forms.boundfield import BoundField
@@ -96,6 +96,32 @@ def _chosen_by_id(field: forms.ModelChoiceField) -> bool:
     return isinstance(key, models.IntegerField)
 
 
+def check_ids_first(form: forms.BaseForm) -> None:
+    """Have ``form``'s choosers refuse a value that is no id (``parse_id``) before they look it
+    up: Django bounds an integer id in a lookup, but not a page's ``page_ptr``, and SQLite raises
+    ``OverflowError`` on 10**30 (a 500 where a form error belongs)."""
+    for field in form.fields.values():
+        if (
+            isinstance(field, forms.ModelChoiceField)
+            and not isinstance(field, forms.ModelMultipleChoiceField)
+            and _chosen_by_id(field)
+        ):
+            field.to_python = _ids_first(field, field.to_python)
+
+
+def _ids_first(field: forms.ModelChoiceField, look_up: Any) -> Any:
+    def to_python(value: Any) -> Any:
+        if (
+            value not in field.empty_values
+            and not isinstance(value, field.queryset.model)
+            and parse_id(value) is None
+        ):
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice")
+        return look_up(value)
+
+    return to_python
+
+
 class WriterFormMixin:
     """For the admin form of a model built on ``CleanFieldsMixin``: tells the object who is
     writing (the form's ``for_user``) and what it holds before it is validated, so images,
@@ -112,9 +138,11 @@ class WriterFormMixin:
         super().__init__(*args, **kwargs)
         self.instance.writing_user = self.for_user
         self.instance.kept_references = choosing.object_references(self.instance)
+        check_ids_first(self)
         for formset in getattr(self, "formsets", {}).values():  # inline panels' forms
             for child in formset.forms:
                 child.bound_field_class = IdBoundField
+                check_ids_first(child)
 
     def clean(self) -> dict[str, Any]:
         """A page's ``publisher_time_fields`` (an article's publication time) move into the
