@@ -20,8 +20,9 @@ from rest_framework.test import APIClient
 
 from tests import factories
 from tests.processes.harness import RedisServer
-from wagtail_newsfeed import caching, checks, delta
+from wagtail_newsfeed import caching, delta
 from wagtail_newsfeed.cache_backends import ResilientRedisCache
+from wagtail_newsfeed.checks import resilience as checks
 
 pytestmark = [
     pytest.mark.django_db,
