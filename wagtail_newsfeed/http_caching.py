@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +43,35 @@ def max_age_before(max_age: int, expire_times: Iterable[datetime | None]) -> int
     if not left:
         return max_age
     return max(0, min(max_age, math.floor(min(left))))
+
+
+def chosen_pages_expire_times(value: Any) -> list[datetime]:
+    """The ``expire_at`` still to come of the pages chosen in a block value at any depth (a
+    ``related_article`` in a body), read from the value as rendering converted it: no query.
+    Passed ones are left out: an expired page is not shown. Raises what reading a damaged
+    stored value raises."""
+    from wagtail.blocks import StreamValue
+    from wagtail.models import Page
+
+    now = timezone.now()
+    found: list[datetime] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, Page):
+            if item.expire_at is not None and item.expire_at > now:
+                found.append(item.expire_at)
+        elif isinstance(item, StreamValue):
+            for child in item:
+                walk(child.value)
+        elif isinstance(item, Mapping):  # a struct block's value
+            for child in item.values():
+                walk(child)
+        elif isinstance(item, Sequence) and not isinstance(item, str | bytes):  # a list block's
+            for child in item:
+                walk(child)
+
+    walk(value)
+    return found
 
 
 class NotedLazyObject(SimpleLazyObject):

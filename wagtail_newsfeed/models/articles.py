@@ -37,7 +37,12 @@ from wagtail.search import index
 from ..blocks import NewsStreamBlock
 from ..conf import settings
 from ..converters import is_slug, listing_page_number
-from ..http_caching import NotedLazyObject, ReaderCacheMixin, is_read
+from ..http_caching import (
+    NotedLazyObject,
+    ReaderCacheMixin,
+    chosen_pages_expire_times,
+    is_read,
+)
 from ..preview import HeadlessPreviewMixin
 from .cleaning import CleanFieldsMixin, CleanTaggableManager, tag_names
 from .stream_fields import NewsStreamField
@@ -374,9 +379,28 @@ class NewsArticlePage(HeadlessPreviewMixin, NewsArticleMixin, Page):
     def get_context(self, request, *args: Any, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context(request, *args, **kwargs)
         # Read only when the cached article fragment that shows them is rendered afresh.
-        context["related_articles"] = SimpleLazyObject(self.get_related_articles)
+        context["related_articles"] = NotedLazyObject(self.get_related_articles)
         context["topic_index"] = SimpleLazyObject(self.get_topic_index)
         return context
+
+    def shown_expire_times(self, response: Any) -> list[Any]:
+        """The related articles' expiry times and those of the stories the body chooses, when
+        the article's piece was rendered for ``response``; else (the piece came from the cache,
+        or a damaged body could not be read again) the next expiry of any page, known without
+        a query (``caching.next_page_expiry``)."""
+        from ..caching import RENDER_GENERATION, next_page_expiry
+
+        context = getattr(response, "context_data", None) or {}
+        related = context.get("related_articles")
+        if related is None:
+            return []
+        if not is_read(related):
+            return [next_page_expiry(RENDER_GENERATION)]
+        try:
+            in_body = chosen_pages_expire_times(self.body)
+        except Exception:  # noqa: BLE001 - rendering showed what it could read of it
+            return [next_page_expiry(RENDER_GENERATION)]
+        return [*(page.expire_at for page in related), *in_body]
 
 
 #: The rendition an article card shows (``includes/article_card.html``).
