@@ -1,6 +1,6 @@
 """Assertions the bad-input tests share: a refusal has the exact status, names what was wrong and
 leaves the database as it was (no row added, deleted or edited: no revision, no log entry, no
-feed version, no renamed topic)."""
+feed version, no renamed topic). Also the max-age of a public answer, which caching tests read."""
 
 from __future__ import annotations
 
@@ -134,3 +134,12 @@ def postgres_connection() -> Any:
         port=params["PORT"] or 5432,
         password=params["PASSWORD"] or None,
     )
+
+
+def public_max_age(response: Any) -> int:
+    """The ``max-age`` of a 200 answer that must be ``public``."""
+    assert response.status_code == 200
+    parts = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert "public" in parts, response["Cache-Control"]
+    (value,) = [part.split("=")[1] for part in parts if part.startswith("max-age=")]
+    return int(value)

@@ -12,19 +12,12 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from tests import factories
+from tests.checks import public_max_age as max_age
 
 pytestmark = pytest.mark.django_db
 
 #: Seconds before the expiry in these tests: far below the default max-age (60).
 LEFT = 30
-
-
-def max_age(response) -> int:
-    assert response.status_code == 200
-    parts = {part.strip() for part in response["Cache-Control"].split(",")}
-    assert "public" in parts, response["Cache-Control"]
-    (value,) = [part.split("=")[1] for part in parts if part.startswith("max-age=")]
-    return int(value)
 
 
 def expiring(news_index, title: str = "Embargoed", seconds: int = LEFT):

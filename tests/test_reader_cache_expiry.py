@@ -12,20 +12,13 @@ from rest_framework.test import APIClient
 from wagtail.models import Page
 
 from tests import factories
+from tests.checks import public_max_age as max_age
 from wagtail_newsfeed.models import ArticleRelatedLink
 
 pytestmark = pytest.mark.django_db
 
 #: Seconds before the related story expires: far below the default max-age (60).
 LEFT = 30
-
-
-def max_age(response) -> int:
-    assert response.status_code == 200
-    parts = {part.strip() for part in response["Cache-Control"].split(",")}
-    assert "public" in parts, response["Cache-Control"]
-    (value,) = [part.split("=")[1] for part in parts if part.startswith("max-age=")]
-    return int(value)
 
 
 def assert_before_expiry(response) -> None:

@@ -12,7 +12,6 @@ module imports no model at import time).
 
 from __future__ import annotations
 
-import inspect
 from typing import Any
 
 from django.db import transaction
@@ -48,16 +47,10 @@ def copied_in_private() -> bool:
     all of them, so a copy of a private page or section looks public while it is published:
     announcing it would tell receivers about a private story (and its restriction, a moment
     later, that it went). The action running the copy is the caller of the signal."""
-    from wagtail.actions.copy_page import CopyPageAction
+    from ..copying import running_copy  # it imports the webhooks' events, which import this
 
-    frame = inspect.currentframe()
-    frame = frame.f_back if frame is not None else None  # the caller's, then up the stack
-    while frame is not None:
-        action = frame.f_locals.get("self")
-        if isinstance(action, CopyPageAction):
-            return action.page.view_restrictions.exists()
-        frame = frame.f_back
-    return False
+    action = running_copy()
+    return action is not None and action.page.view_restrictions.exists()
 
 
 def announce(page: Any, change: str, data: dict[str, Any] | None = None) -> list[Any]:
