@@ -38,6 +38,13 @@ BROWSERS ?= 1
 
 .PHONY: demo test suite browsers lint check messages browser-deps js clean
 
+# Where PYTHONDONTWRITEBYTECODE is set (as on CI machines), every pytest worker rewrote the asserts
+# of all ~240 test modules again and every server and `manage.py` process compiled the project's
+# own modules again: collecting the suite took 18.4 s a process instead of 8.1 s, and a
+# `manage.py check` 3.2 s instead of 2.7 s. Bytecode goes to __pycache__ (ignored by git, left
+# out of the wheel).
+unexport PYTHONDONTWRITEBYTECODE
+
 # Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set (as on CI machines), every
 # process would otherwise compile Django and Wagtail again as it starts (measured: `manage.py check`
 # 4.7 s instead of 1.9 s, the SQLite suite 6 min 23 s instead of 5 min 8 s).

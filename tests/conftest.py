@@ -9,7 +9,7 @@ import tempfile
 import pytest
 from wagtail.models import Site
 
-from tests import factories, indexing, sharding
+from tests import factories, indexing, sharding, worker_databases
 from tests.processes import harness
 
 
@@ -78,6 +78,24 @@ def _searches_are_declared():
     yield
     searched = indexing.unmarked_searches()
     assert not searched, f"searched {searched} without @pytest.mark.indexed (tests/indexing.py)"
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
+    """pytest-django's "re-use the test database", true for a worker whose database was copied
+    from the run's migrated template (``tests/worker_databases.py``); its copy is dropped at the
+    end, as pytest-django drops a database it made."""
+    if request.config.getvalue("reuse_db"):
+        yield True
+        return
+    if not worker_databases.applies(request.config):
+        yield False
+        return
+    with django_db_blocker.unblock():
+        worker_databases.copy_template()
+    yield True
+    with django_db_blocker.unblock():
+        worker_databases.drop_copy()
 
 
 def _file(item: pytest.Item) -> str:

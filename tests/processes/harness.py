@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -97,6 +97,15 @@ def _postgres_admin() -> Any:
     return psycopg.connect(_postgres_server()._replace(path="/postgres").geturl(), autocommit=True)
 
 
+@contextlib.contextmanager
+def template_lock() -> Iterator[None]:
+    """Held while the run's migrated template is looked up or made: by the process tests here,
+    and by the test workers, which copy their own databases from it (tests/worker_databases.py)."""
+    with (run_dir() / "template.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
 def drop_template() -> None:
     """Drop the run's PostgreSQL template, if one was made (the main process, at the end)."""
     made = run_dir() / "template.url"
@@ -138,8 +147,7 @@ class Database:
     def _template(cls) -> str:
         """The URL of the run's migrated database, migrated here if no process has done it."""
         folder = run_dir()
-        with (folder / "template.lock").open("a") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        with template_lock():
             made = folder / "template.url"
             if made.exists():
                 return made.read_text()
