@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import dj_database_url
+import django
 
 from tests.processes import harness
 
@@ -108,8 +109,11 @@ def _template(creation: Any) -> str:
         url = harness._postgres_server()._replace(path=f"/{template}").geturl()
     name, test_name = connection.settings_dict["NAME"], connection.settings_dict["TEST"]["NAME"]
     connection.settings_dict["TEST"]["NAME"] = template
+    # Django 6.1 deprecates ``serialize`` (and serializes only when asked); before, it defaults
+    # to serializing, which a template does not need.
+    no_serializing = {} if django.VERSION >= (6, 1) else {"serialize": False}
     try:
-        creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        creation.create_test_db(verbosity=0, autoclobber=True, **no_serializing)
     finally:
         connection.close()
         _set_names(connection, name, test_name)

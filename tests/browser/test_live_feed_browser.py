@@ -127,11 +127,14 @@ def test_reader_who_scrolled_gets_a_new_updates_button_instead_of_a_jump(
     reader.wait_for_function("window.scrollY > 1000")
     scrolled_to = reader.evaluate("window.scrollY")
 
-    fresh = entry_rules.create_entry(
-        feed,
-        LiveEntry.objects.first().created_by,
-        body=factories.paragraph("Breaking: the first result is in."),
-        headline="First result",
+    author = LiveEntry.objects.first().created_by
+    fresh = while_polled(
+        lambda: entry_rules.create_entry(
+            feed,
+            author,
+            body=factories.paragraph("Breaking: the first result is in."),
+            headline="First result",
+        )
     )
 
     button = reader.locator("[data-newsfeed-new-updates]")
@@ -154,9 +157,9 @@ def test_ended_feed_stops_updating_and_says_so(chromium, live_server, live_feed_
     reader = context.new_page()
     reader.goto(f"{live_server.url}{feed.url}")
     feed.coverage_status = feed.Status.ENDED
-    feed.save_revision().publish()
+    while_polled(lambda: feed.save_revision().publish())
     # The change of status reaches the page through the entry fragments or the feed endpoint.
-    factories.make_entry(feed, text="Final word.")
+    while_polled(lambda: factories.make_entry(feed, text="Final word."))
     reader.locator("[data-newsfeed-status]", has_text="Ended").wait_for(timeout=SHOWS_WITHIN_MS)
     reader.locator("[data-newsfeed-live][data-live-stopped]").wait_for(timeout=SHOWS_WITHIN_MS)
     context.close()
@@ -183,14 +186,14 @@ def test_pinning_key_events_and_oldest_first_order_follow_along(
     assert ids == [str(first.pk), str(later.pk)]  # oldest first: the new one goes last
     reader.locator("[data-newsfeed-key-events] li", has_text="First goal").wait_for()
 
-    entry_rules.set_pinned(first, first.created_by, True)
+    while_polled(lambda: entry_rules.set_pinned(first, first.created_by, True))
     reader.locator(f"[data-newsfeed-pinned] #entry-{first.pk}").wait_for(timeout=SHOWS_WITHIN_MS)
     assert reader.locator(f"[data-newsfeed-entries] #entry-{first.pk}").count() == 0
     assert reader.locator(f"#entry-{first.pk} .newsfeed-badge--pinned").count() == 1
 
-    entry_rules.set_key_event(later, later.created_by, False)
+    while_polled(lambda: entry_rules.set_key_event(later, later.created_by, False))
     reader.locator("[data-newsfeed-key-events]").wait_for(state="detached", timeout=SHOWS_WITHIN_MS)
-    entry_rules.set_pinned(first, first.created_by, False)
+    while_polled(lambda: entry_rules.set_pinned(first, first.created_by, False))
     reader.locator("[data-newsfeed-pinned]").wait_for(state="detached", timeout=SHOWS_WITHIN_MS)
     ids = reader.locator("[data-newsfeed-entries] > [data-entry-id]").evaluate_all(
         "items => items.map(item => item.dataset.entryId)"
