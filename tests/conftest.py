@@ -85,11 +85,8 @@ def django_db_keepdb(request, django_db_modify_db_settings, django_db_blocker):
     """pytest-django's "re-use the test database", true for a worker whose database was copied
     from the run's migrated template (``tests/worker_databases.py``); its copy is dropped at the
     end, as pytest-django drops a database it made."""
-    if request.config.getvalue("reuse_db"):
-        yield True
-        return
     if not worker_databases.applies(request.config):
-        yield False
+        yield bool(request.config.getvalue("reuse_db"))  # pytest-django's own answer
         return
     with django_db_blocker.unblock():
         worker_databases.copy_template()
