@@ -43,12 +43,17 @@ request_finished.connect(_requests.finished, weak=False, dispatch_uid="browser_t
 
 
 @pytest.fixture(autouse=True)
-def _server_idle_before_the_flush():
-    """After a test, wait (up to 10 s) for the live server to finish the requests a page sent
-    before it was closed: the test database is SQLite in memory, whose table locks make the
-    flush that ends a transactional test fail at once ("database table is locked") where a
-    poll is still reading, and the next test then starts on the rows it left."""
+def _server_idle_before_the_flush(request):
+    """After a test, close what it left open (a test that failed, or forgot to) and wait (up to
+    10 s) for the live server to finish the requests its pages sent: the test database is SQLite
+    in memory, whose table locks make the flush that ends a transactional test, or the next
+    test's first writes, fail at once ("database table is locked") where a poll is still
+    reading."""
     yield
+    browser = request.node.funcargs.get("chromium")
+    if browser is not None:
+        for context in browser.contexts:
+            context.close()
     deadline = time.monotonic() + 10
     while _requests.active and time.monotonic() < deadline:
         time.sleep(0.02)

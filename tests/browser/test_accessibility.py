@@ -17,6 +17,7 @@ import pytest
 from django.utils import timezone
 
 from tests import factories
+from tests.browser.admin import console_url
 from wagtail_newsfeed.models import ArticleCorrection
 
 pytestmark = [
@@ -131,9 +132,17 @@ def newsroom(live_server):
     return {"index": index, "article": article, "feed": feed}
 
 
-def test_axe_finds_violations_at_all(chromium, axe_source):
+@pytest.fixture
+def page(chromium):
+    """A page in a context of its own, closed when the test ends: a live feed page left open
+    would go on polling the live server while the next test writes its rows."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def test_axe_finds_violations_at_all(page, axe_source):
     """The checks below prove something only if axe reports what it finds."""
-    page = chromium.new_page()
     page.set_content('<!DOCTYPE html><html><body><img src="x.png"><a href="/"></a></body></html>')
 
     found = {violation["id"] for violation in axe_violations(page, axe_source)}
@@ -142,8 +151,7 @@ def test_axe_finds_violations_at_all(chromium, axe_source):
 
 
 @pytest.mark.parametrize("which", ["article", "feed", "index"])
-def test_reader_page_has_no_axe_violations(chromium, live_server, newsroom, axe_source, which):
-    page = chromium.new_page()
+def test_reader_page_has_no_axe_violations(page, live_server, newsroom, axe_source, which):
     page.goto(f"{live_server.url}{newsroom[which].url}")
 
     violations = axe_violations(page, axe_source)
@@ -151,7 +159,7 @@ def test_reader_page_has_no_axe_violations(chromium, live_server, newsroom, axe_
     assert violations == [], describe(violations)
 
 
-def test_repeated_tables_and_boxes_have_no_axe_violations(chromium, live_server, axe_source):
+def test_repeated_tables_and_boxes_have_no_axe_violations(page, live_server, axe_source):
     """Two uncaptioned tables whose first row and column are headers (an empty corner), two
     "Key points" boxes, two fact boxes and timelines of one title: no empty header, no landmark
     named twice."""
@@ -175,7 +183,6 @@ def test_repeated_tables_and_boxes_have_no_axe_violations(chromium, live_server,
     article = factories.make_article(
         index, "Vote count", body=[deepcopy(block) for block in [table, *boxes] * 2]
     )
-    page = chromium.new_page()
     page.goto(f"{live_server.url}{article.url}")
 
     violations = axe_violations(page, axe_source)
@@ -183,14 +190,13 @@ def test_repeated_tables_and_boxes_have_no_axe_violations(chromium, live_server,
     assert violations == [], describe(violations)
 
 
-def test_live_console_has_no_axe_violations(chromium, live_server, newsroom, axe_source):
-    page = chromium.new_page(viewport={"width": 1280, "height": 1000})
+def test_live_console_has_no_axe_violations(page, live_server, newsroom, axe_source):
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("input[name=username]", "editor")
     page.fill("input[name=password]", "pw")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r".*/admin/$"))
-    page.goto(f"{live_server.url}/admin/newsfeed/feeds/{newsroom['feed'].pk}/console/")
+    page.goto(console_url(live_server, newsroom["feed"]))
 
     violations = axe_violations(page, axe_source, {"exclude": [[".public-DraftEditor-content"]]})
 
