@@ -10,6 +10,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Site
 
+from wagtail_newsfeed.demo.site_address import parse_site_url, set_site_address
+
 pytestmark = pytest.mark.django_db
 
 
@@ -73,7 +75,20 @@ def test_a_site_url_that_is_not_a_host_is_refused_and_nothing_is_saved(url, mess
     ],
 )
 def test_a_good_site_url_is_stored_as_django_reads_hosts(url, address):
-    load_demo("--site-url", url)
+    """The command's two steps, without loading the whole demo for each address (the command
+    itself runs below)."""
+    reported: list[str] = []
+
+    set_site_address(*parse_site_url(url), only_if_local=False, report=reported.append)
 
     site = Site.objects.get(is_default_site=True)
     assert (site.hostname, site.port) == address
+    assert reported == [f"The default site's address is now {site.root_url}/."]
+
+
+def test_the_command_stores_the_site_url_it_is_given():
+    out = load_demo("--site-url", "http://bücher.example:8000")
+
+    site = Site.objects.get(is_default_site=True)
+    assert (site.hostname, site.port) == ("xn--bcher-kva.example", 8000)
+    assert "The default site's address is now http://xn--bcher-kva.example:8000/." in out
