@@ -21,9 +21,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from typing import Any
-from urllib.parse import urlsplit
 
-import dj_database_url
 import django
 
 from tests.processes import harness
@@ -94,10 +92,7 @@ def _template(creation: Any) -> str:
     Django's own test database creation if no process has made it yet."""
     made = harness.run_dir() / "template.url"
     if made.exists():
-        url = made.read_text()
-        if url.startswith("sqlite"):
-            return dj_database_url.parse(url)["NAME"]
-        return urlsplit(url).path.lstrip("/")
+        return harness.database_name(made.read_text())
     connection = creation.connection
     if connection.settings_dict["ENGINE"] == SQLITE:
         (harness.run_dir() / "template").mkdir(exist_ok=True)

@@ -106,6 +106,13 @@ def template_lock() -> Iterator[None]:
         yield
 
 
+def database_name(url: str) -> str:
+    """The database a URL of ours names: a SQLite file's path, or a PostgreSQL database's name."""
+    if url.startswith("sqlite"):
+        return dj_database_url.parse(url)["NAME"]
+    return urlsplit(url).path.lstrip("/")
+
+
 def drop_template() -> None:
     """Drop the run's PostgreSQL template, if one was made (the main process, at the end)."""
     made = run_dir() / "template.url"
@@ -113,7 +120,7 @@ def drop_template() -> None:
         return
     from psycopg import sql
 
-    name = urlsplit(made.read_text()).path.lstrip("/")
+    name = database_name(made.read_text())
     with _postgres_admin() as connection:
         connection.execute(
             sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
@@ -137,7 +144,7 @@ class Database:
         if engine == "django.db.backends.sqlite3":
             path = folder / "db.sqlite3"
             if template:
-                shutil.copyfile(dj_database_url.parse(template)["NAME"], path)
+                shutil.copyfile(database_name(template), path)
             return cls(url=f"sqlite:///{path}", migrated=template is not None)
         if engine == "django.db.backends.postgresql":
             return cls._create_postgresql(template)
@@ -168,7 +175,7 @@ class Database:
 
         create = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
         if template:
-            source = urlsplit(template).path.lstrip("/")
+            source = database_name(template)
             create = sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
                 sql.Identifier(name), sql.Identifier(source)
             )
