@@ -10,7 +10,7 @@ import pytest
 from pytest_django.plugin import blocking_manager_key
 from wagtail.models import Site
 
-from tests import factories, indexing, sharding, worker_databases
+from tests import factories, indexing, sharding, tools, worker_databases
 from tests.processes import harness
 
 
@@ -58,7 +58,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Before any fixture of the test: is its test data indexed? Rows a module builds once
     (``module_transaction``) are indexed when any test of the module searches. And the
-    migrations' rows are back if a transactional test flushed them."""
+    migrations' rows are back if a transactional test flushed them. A test whose tool is missing
+    where CI requires every tool fails here (``tests/tools.py``)."""
+    for mark in item.iter_markers("missing_tool"):
+        pytest.fail(tools.message(mark.args[0]), pytrace=False)
     shared = "module_transaction" in getattr(item, "fixturenames", ())
     indexing.index_test_data(
         item.get_closest_marker("indexed") is not None or (shared and _module_searches(item))

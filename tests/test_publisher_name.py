@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import translation
 from wagtail.models import Site
 
-from tests import factories
+from tests import factories, tools
 from wagtail_newsfeed.jsonld import publisher_name
 
-feedparser = pytest.importorskip("feedparser")
+feedparser = tools.import_or_missing("feedparser")
 
 pytestmark = pytest.mark.django_db
 

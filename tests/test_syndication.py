@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-from tests import factories
+from tests import factories, tools
 from wagtail_newsfeed import entry_rules
 from wagtail_newsfeed.fragments import renders_changed
 
-feedparser = pytest.importorskip("feedparser")
+feedparser = tools.import_or_missing("feedparser")
 
 pytestmark = pytest.mark.django_db
 

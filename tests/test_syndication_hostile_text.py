@@ -15,14 +15,14 @@ from xml.etree import ElementTree
 import pytest
 from django.urls import reverse
 
-from tests import factories
+from tests import factories, tools
 from wagtail_newsfeed.models import (
     NewsIndexPage,
 )
 from wagtail_newsfeed.syndication import XMLSafeAtomFeed, XMLSafeRssFeed
 from wagtail_newsfeed.xml import one_line, xml_safe
 
-feedparser = pytest.importorskip("feedparser")
+feedparser = tools.import_or_missing("feedparser")
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP_NS = {

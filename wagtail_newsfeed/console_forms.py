@@ -28,7 +28,7 @@ from .local_time import other_digits, unreadable_local_time
 from .models import Author, LiveEntry
 from .xml import one_line
 
-#: The fields an editor sets in the console; passed to ``live.create_entry`` / ``update_entry``.
+#: The fields an editor sets in the console; passed to ``entry_rules.create_entry`` / ``update_entry``.
 ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event", "authors")
 
 #: What Wagtail's reading of a block editor post raises on one its editor could not have sent:
@@ -238,7 +238,7 @@ class ConsoleEntryForm(EntryFormBase):
 
     def _set_up_display_time(self) -> None:
         """Empty means "now" for a new entry and "unchanged" for an edit. Who may give which
-        time is the write path's rule (``live.check_display_time``), the same for the API."""
+        time is the write path's rule (``entry_rules.check_display_time``), the same for the API."""
         field = self.fields.get("display_time")
         if field is None:
             return

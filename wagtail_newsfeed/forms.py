@@ -307,7 +307,7 @@ class EntryBodyField(BlockField):
 
 class EntryFormBase(WriterFormMixin, WagtailAdminModelForm):
     """What every entry form checks; ``expected_version`` carries the version the editor
-    started from, so ``live.update_entry`` can refuse to overwrite a newer edit.
+    started from, so ``entry_rules.update_entry`` can refuse to overwrite a newer edit.
 
     The body goes through the app's one write validator with the editor's choose permissions
     (what the entry already held may stay), the same function the API calls; shown again, the

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from django.core.signals import request_finished, request_started
 
+from tests import tools
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DOCS_IMG = Path(__file__).resolve().parents[2] / "docs" / "img"
@@ -72,8 +74,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="module")
 def chromium(django_db_setup):
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+        tools.missing("Chromium is not installed (apt-get install chromium)")
+    sync_api = tools.import_or_missing("playwright.sync_api")
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from django.db import connections
 

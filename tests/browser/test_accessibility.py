@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
-from tests import factories
+from tests import factories, tools
 from tests.browser.admin import console_url
 from wagtail_newsfeed.models import ArticleCorrection
 
@@ -34,7 +34,7 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practi
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE.exists():
-        pytest.skip("axe-core is not installed: run 'npm ci' in the repository root")
+        tools.missing("axe-core is not installed: run 'npm ci' in the repository root")
     return AXE.read_text()
 
 

@@ -15,7 +15,7 @@ import pytest
 from django.contrib.sessions.models import Session
 from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
-from tests import factories
+from tests import factories, tools
 from tests.browser.admin import console_url, log_in, open_console
 from wagtail_newsfeed.models import LiveEntry
 
@@ -128,7 +128,7 @@ def test_text_refused_by_the_csrf_check_is_restored_on_the_console(chromium, liv
 def notice_axe_violations(page) -> list[dict]:
     """axe-core's WCAG 2.2 AA violations in the shown notice (as in test_accessibility.py)."""
     if not AXE.exists():
-        pytest.skip("axe-core is not installed: run 'npm ci' in the repository root")
+        tools.missing("axe-core is not installed: run 'npm ci' in the repository root")
     page.add_script_tag(content=AXE.read_text())
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
     results = page.evaluate(

@@ -27,6 +27,7 @@ from typing import Any
 
 import pytest
 
+from tests import tools
 from tests.processes.harness import (
     RUNNING,
     Database,
@@ -44,8 +45,8 @@ BINARIES = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 pytestmark = [
     pytest.mark.processes,
     pytest.mark.own_postgres,
-    pytest.mark.skipif(not BINARIES, reason="needs PostgreSQL's binaries (initdb, pg_ctl)"),
-    pytest.mark.skipif(os.geteuid() != 0, reason="needs root to run a cluster as postgres"),
+    tools.needs(bool(BINARIES), "needs PostgreSQL's binaries (initdb, pg_ctl)"),
+    tools.needs(os.geteuid() == 0, "needs root to run a cluster as postgres"),
 ]
 
 API = "/api/newsfeed/v1"

@@ -19,11 +19,12 @@ from typing import Any
 
 import pytest
 
+from tests import tools
 from tests.processes.harness import RUNNING, Helper, RedisServer, Response, Server, serve
 
 pytestmark = [
     pytest.mark.processes,
-    pytest.mark.skipif(not shutil.which("redis-server"), reason="needs redis-server"),
+    tools.needs(bool(shutil.which("redis-server")), "needs redis-server"),
 ]
 
 API = "/api/newsfeed/v1"

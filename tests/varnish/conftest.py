@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
+from tests import tools
 from tests.processes.harness import RUNNING, Database, Helper, Server, Site, serve, tail
 from tests.varnish.proxy import Varnish, free_port, varnishd
 
 SETTINGS_MODULE = "tests.varnish.settings"
 
 if varnishd() is None:
-    pytest.skip(
-        "varnishd is not installed (bash scripts/ensure-varnish, or apt-get install varnish)",
-        allow_module_level=True,
+    tools.missing(
+        "varnishd is not installed (bash scripts/ensure-varnish, or apt-get install varnish)"
     )
 
 

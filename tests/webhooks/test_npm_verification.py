@@ -11,19 +11,17 @@ import subprocess
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
-from tests import factories
+from tests import factories, tools
 from wagtail_newsfeed.models import WebhookEvent
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
 
 pytestmark = [
-    pytest.mark.skipif(NODE is None, reason="node is not installed: the npm library cannot run"),
-    pytest.mark.skipif(
-        not (REPO_ROOT / "node_modules" / "standardwebhooks").is_dir(),
-        reason="node_modules/standardwebhooks is missing: run `npm ci` at the repository root",
+    tools.needs(NODE is not None, "node is not installed: the npm library cannot run"),
+    tools.needs(
+        (REPO_ROOT / "node_modules" / "standardwebhooks").is_dir(),
+        "node_modules/standardwebhooks is missing: run `npm ci` at the repository root",
     ),
 ]
 

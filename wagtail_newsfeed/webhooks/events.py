@@ -383,7 +383,7 @@ def _coalesce(
 
 
 def entries_changed(feed: Any, entries: Any = (), action: str = "", **kwargs: Any) -> None:
-    """``live.entries_changed`` (sent after commit): coalesce per feed and endpoint."""
+    """``entry_rules.entries_changed`` (sent after commit): coalesce per feed and endpoint."""
     changes = entry_changes(entries, action)
     if not any(changes.values()):
         return
