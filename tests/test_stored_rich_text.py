@@ -218,3 +218,27 @@ def test_a_stored_link_or_image_with_a_broken_id_leaves_its_text_and_breaks_noth
     shown = serialization.rich_text_field_html(feed, "summary")
     assert "<p>Summary <a>page link</a> and " in shown and "document link" in shown
     assert "stays" in shown and "<img" not in shown and "<embed" not in shown
+
+
+def test_the_live_console_and_the_entries_list_show_stored_rich_text_cleaned(
+    admin_client, hostile_feed
+):
+    """The console runs in an editor's session: markup a contributor got stored around the
+    validator must not act there, in the console, its polled list, the edit form or the
+    Newsroom's list of entries."""
+    feed, entry = hostile_feed
+    console = reverse("wagtail_newsfeed_console:console", args=[feed.pk])
+    surfaces = {
+        "console": admin_client.get(console),
+        "polled list": admin_client.get(console, {"partial": "entries"}),
+        "edit form": admin_client.get(
+            reverse("wagtail_newsfeed_console:edit", args=[feed.pk, entry.pk])
+        ),
+        "entries list": admin_client.get(reverse("wagtail_newsfeed_liveentry_modeladmin_index")),
+    }
+    for where, response in surfaces.items():
+        content = text(response)
+        assert "<script>window" not in content, where
+        assert "onerror" not in content, where
+        assert "javascript:alert" not in content, where
+        assert "Words stay" in content, where
