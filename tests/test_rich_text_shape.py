@@ -45,6 +45,16 @@ SHAPES = {
         "<ul><li>a<ul><li>b</li></ul></li></ul>",
     ),
     "an empty paragraph typed stays": ("<p>a</p><p></p><p>b</p>", "<p>a</p><p></p><p>b</p>"),
+    "a horizontal line between paragraphs stays": (
+        '<p>a</p><hr class="wp-block-separator" onclick="x()"><p>b</p>',
+        "<p>a</p><hr/><p>b</p>",
+    ),
+    "a line in a paragraph splits it": ("<p>a<hr>b</p>", "<p>a</p><hr/><p>b</p>"),
+    "a line in a list item is a line break": (
+        "<ul><li>a<hr/>b</li></ul>",
+        "<ul><li>a<br/>b</li></ul>",
+    ),
+    "a line in inline markup is a line break": ("<p><b>a<hr/>b</b></p>", "<p><b>a<br/>b</b></p>"),
     "superscript stays, without attributes": (
         '<p>E=mc<sup onclick="x()" class="big">2</sup></p>',
         "<p>E=mc<sup>2</sup></p>",

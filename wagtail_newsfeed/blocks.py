@@ -23,7 +23,7 @@ from wagtail.rich_text import RichText
 from . import serialization, tables
 from .converters import parse_id
 
-RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript"]
+RICH_TEXT_FEATURES = ["bold", "italic", "link", "document-link", "ol", "ul", "superscript", "hr"]
 
 
 def _template(name: str) -> str:

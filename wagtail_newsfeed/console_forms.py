@@ -28,7 +28,7 @@ from .local_time import other_digits, unreadable_local_time
 from .models import Author, LiveEntry
 from .xml import one_line
 
-#: The fields an editor sets in the console; passed to ``entry_rules.create_entry`` / ``update_entry``.
+#: The fields an editor sets in the console, for ``entry_rules.create_entry`` / ``update_entry``.
 ENTRY_FIELDS = ("headline", "body", "display_time", "is_pinned", "is_key_event", "authors")
 
 #: What Wagtail's reading of a block editor post raises on one its editor could not have sent:

@@ -108,6 +108,7 @@ class _Whitelister(DbWhitelister):
                 item.name = "p"
         _take_blocks_out_of_text_blocks(doc)
         _unwrap_text_blocks_in_list_items(doc)
+        _lines_only_between_blocks(doc)
         return doc.decode(formatter=_escape)
 
 
@@ -171,6 +172,15 @@ def _unwrap_text_blocks_in_list_items(doc: Any) -> None:
             if before is not None and before.name not in ("br", "ul", "ol"):
                 block.insert_before(doc.new_tag("br"))
             block.unwrap()
+
+
+def _lines_only_between_blocks(doc: Any) -> None:
+    """``<li>a<hr/>b</li>`` as ``<li>a<br/>b</li>``: Draftail's horizontal line is a block
+    between blocks, so one left inside a list item or inline markup (a paragraph's was split
+    out above) would be moved on opening; a line break keeps the two parts apart."""
+    for line in doc.find_all("hr"):
+        if line.parent is not doc:
+            line.replace_with(doc.new_tag("br"))
 
 
 @cache

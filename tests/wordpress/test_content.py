@@ -55,10 +55,10 @@ def test_block_elements_end_paragraphs_and_headings_become_blocks(blocks_of):
     raw, _ = blocks_of(
         "Intro\n<h2>Section</h2>\nAfter\n<h4>Minor</h4><ul><li>a</li><li>b</li></ul><hr>End"
     )
-    assert types(raw) == ["paragraph", "heading", "paragraph", "heading", "paragraph", "paragraph"]
+    assert types(raw) == ["paragraph", "heading", "paragraph", "heading", "paragraph"]
     assert raw[1]["value"] == {"text": "Section", "level": "h2"}
     assert raw[3]["value"] == {"text": "Minor", "level": "h3"}
-    assert raw[4]["value"] == "<ul><li>a</li><li>b</li></ul>"
+    assert raw[4]["value"] == "<ul><li>a</li><li>b</li></ul><hr/><p>End</p>"
 
 
 def test_caption_shortcode_is_an_image_with_its_caption(blocks_of):
@@ -247,6 +247,34 @@ def test_core_blocks_map_to_our_blocks(blocks_of):
     assert raw[4]["value"] == {"text": "Words", "attribution": "Speaker"}
     assert raw[5]["value"] == {"text": "Pulled", "attribution": "P"}
     assert raw[7]["value"] == {"embed": YOUTUBE, "caption": "Watch"}
+    assert warnings == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        '<!-- wp:separator --><hr class="wp-block-separator has-alpha-channel-opacity"/><!-- /wp:separator -->',
+        '<!-- wp:separator {"className":"is-style-dots"} -->\n<hr class="wp-block-separator is-style-dots" style="color:red" onclick="x()"/>\n<!-- /wp:separator -->',
+        "<hr />",  # classic
+        "\n\n<hr>\n\n",
+    ],
+)
+def test_a_separator_between_paragraphs_is_a_horizontal_line(blocks_of, line):
+    raw, warnings = blocks_of(f"<p>Before</p>{line}{line}<p>After</p>")
+    assert raw == [{"type": "paragraph", "value": "<p>Before</p><hr/><p>After</p>"}]
+    assert warnings == []
+
+
+def test_a_separator_at_the_edge_of_the_text_separates_nothing_and_goes(blocks_of):
+    raw, warnings = blocks_of(
+        "<hr/><p>First</p><hr/><h2>Heading</h2><hr/><p>Then</p><hr/>"
+        '<!-- wp:separator --><hr class="wp-block-separator"/><!-- /wp:separator -->'
+    )
+    assert raw == [
+        {"type": "paragraph", "value": "<p>First</p>"},
+        {"type": "heading", "value": raw[1]["value"]},
+        {"type": "paragraph", "value": "<p>Then</p>"},
+    ]
     assert warnings == []
 
 

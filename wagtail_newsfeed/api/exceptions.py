@@ -88,7 +88,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = PayloadTooLarge(_("The request body is too large."))
     elif isinstance(exc, OperationalError):
         exc = ServiceUnavailable()
-    elif isinstance(exc, DjangoValidationError):  # from the rules (e.g. entry_rules.check_display_time)
+    elif isinstance(exc, DjangoValidationError):  # the rules' (entry_rules.check_display_time)
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or exc.messages)
     if not isinstance(exc, exceptions.APIException):
         return None

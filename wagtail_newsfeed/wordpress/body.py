@@ -44,6 +44,8 @@ from .table_grid import table_value
 from .text import INLINE, preformatted_lines
 
 RICH_BLOCK_CHARS = 16_000
+#: A separator as rich text stores it (the editor's ``hr`` feature).
+SEPARATOR = "<hr/>"
 #: Deeper than this, markup is read as plain text (no post needs it; recursion must end).
 MAX_DEPTH = 60
 #: Elements nested deeper than this inside one piece of rich text are flattened to their text:
@@ -66,9 +68,19 @@ class BodyBuilder(EmbedBlocks):
     # Output ------------------------------------------------------------------------------
 
     def flush(self) -> None:
+        while self.rich and self.rich[-1] == SEPARATOR:  # a line with nothing after it
+            self.rich.pop()
         if self.rich:
             markup, self.rich, self.rich_size = "".join(self.rich), [], 0
             self.blocks.append({"type": "paragraph", "value": markup})
+
+    def separator(self) -> None:
+        """A separator (``<hr>``, Gutenberg's separator block) is a horizontal line between the
+        paragraphs around it. At the edge of a paragraph block (first in the post, or beside an
+        image or a heading) it separates nothing the blocks do not already, and the editor
+        would wrap it in empty paragraphs: it goes."""
+        if self.rich and self.rich[-1] != SEPARATOR:
+            self.rich.append(SEPARATOR)
 
     def add_rich(self, markup: str) -> None:
         """Text for the current paragraph block; a long run of text is split into blocks of
@@ -213,7 +225,7 @@ class BodyBuilder(EmbedBlocks):
         elif name == "table":
             self.table(node, "")
         elif name == "hr":
-            self.flush()
+            self.separator()
         elif name == "iframe":
             self.iframe(node, "")
         elif name in ("pre", "xmp", "listing"):

@@ -55,7 +55,7 @@ FLATTEN = {
     "core/grid",
     "core/details",
 }
-SKIP = {"core/separator", "core/spacer", "core/more", "core/nextpage", "core/page-break"}
+SKIP = {"core/spacer", "core/more", "core/nextpage", "core/page-break"}
 CONTENT = {
     "core/paragraph",
     "core/heading",
@@ -277,6 +277,8 @@ class BlockReader:
             builder.html(self.expand(block.saved_html()), autop=False)
         elif name in SKIP:
             builder.flush()
+        elif name == "core/separator":
+            builder.separator()
         elif name == "core/footnotes":
             # Dynamic: WordPress renders the post's footnotes here, an ordered list of them.
             if self.footnotes:
