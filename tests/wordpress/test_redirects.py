@@ -57,6 +57,25 @@ def test_plain_permalinks_and_guids_redirect_with_the_middleware(
     assert client.get("/?p=abc").status_code == 200
 
 
+def test_a_guid_with_a_path_of_its_own_redirects_and_one_on_another_site_does_not(
+    run_import, client
+):
+    """A guid keeps the URL a post had when it was first published: an archive path, an older
+    permalink structure, or another site's address after a merge (which is not this site's to
+    redirect)."""
+    export = Export()
+    export.post(7, "Renamed", "x", slug="renamed", guid="https://old.example.com/archives/7")
+    export.post(
+        8, "Merged", "x", slug="merged", guid="http://other-blog.example.net/2019/05/merged/"
+    )
+    run_import(export)
+    response = client.get("/archives/7")
+    assert response.status_code == 301 and response["Location"] == page_of(7).url
+    assert client.get(response["Location"]).status_code == 200
+    assert not Redirect.objects.filter(old_path__startswith="/2019/05").exists()
+    assert client.get("/2019/05/merged/").status_code == 404
+
+
 def test_a_site_in_a_subfolder_keeps_its_folder_in_old_paths(run_import, client, with_middleware):
     export = Export(base="https://old.example.com/blog").post(7, "Sub", "x", slug="sub")
     run_import(export)
