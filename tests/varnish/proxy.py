@@ -35,6 +35,10 @@ def varnishstat() -> str:
     return shutil.which("varnishstat") or "/usr/bin/varnishstat"
 
 
+def varnishadm() -> str:
+    return shutil.which("varnishadm") or "/usr/bin/varnishadm"
+
+
 def free_port() -> int:
     """A port nothing listens on now (Varnish must be named before the servers start, so the
     servers can be told where to send purges; the window for a race is a fraction of a second)."""
@@ -146,6 +150,27 @@ class Varnish:
             for fields in (line.split() for line in out.stdout.splitlines())
             if len(fields) > 1 and fields[1].isdigit()
         }
+
+    def backend_health(self) -> dict[str, str]:
+        """Each backend's health as its probes decide it (``varnishadm backend.list``): backend
+        name (``app1``, ``app2``) -> ``healthy`` or ``sick``."""
+        command = [varnishadm(), "-n", str(self.workdir), "backend.list"]
+        out = subprocess.run(command, capture_output=True, text=True, timeout=10, check=True)
+        health = {}
+        for line in out.stdout.splitlines()[1:]:  # after the header line
+            fields = line.split()
+            if len(fields) >= 4:
+                name = fields[0].rpartition(".")[2]  # boot.app1 -> app1
+                health[name] = next((f for f in fields if f in ("healthy", "sick")), fields[3])
+        return health
+
+    def wait_for_health(self, backend: str, wanted: str, timeout: float = 15) -> float:
+        """Seconds until ``backend``'s probes make it ``wanted``; fails after ``timeout``."""
+        start = time.monotonic()
+        while (health := self.backend_health().get(backend)) != wanted:
+            assert time.monotonic() - start < timeout, f"{backend} still {health}, not {wanted}"
+            time.sleep(0.1)
+        return time.monotonic() - start
 
     def stop(self) -> None:
         """SIGTERM to the manager and its cache child (one process group), SIGKILL if stuck."""

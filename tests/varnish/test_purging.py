@@ -72,7 +72,8 @@ def test_a_new_entry_is_in_every_cached_api_url_of_its_feed_at_once(varnish, fee
 def test_an_edited_then_unpublished_entry_is_shown_so_by_every_cached_url(varnish, feed, newsroom):
     entry = feed["entry"]["id"]
     detail = f"{feed['entries']}{entry}/"
-    for path in (feed["entries"], feed["delta"]):
+    anchor = f'id="entry-{entry}"'.encode()
+    for path in (feed["entries"], feed["delta"], feed["path"]):
         varnish.cached(path)
 
     edited = send(varnish, "PATCH", detail, newsroom, {"headline": "Corrected headline"})
@@ -81,13 +82,17 @@ def test_an_edited_then_unpublished_entry_is_shown_so_by_every_cached_url(varnis
     assert (change["id"], change["headline"]) == (entry, "Corrected headline")
     listed = varnish.fresh(feed["entries"]).json()["results"]
     assert [row["headline"] for row in listed if row["id"] == entry] == ["Corrected headline"]
+    page = varnish.fresh(feed["path"]).body  # the live page's HTML too
+    assert anchor in page and b"Corrected headline" in page
 
-    for path in (feed["entries"], feed["delta"]):
+    for path in (feed["entries"], feed["delta"], feed["path"]):
         varnish.cached(path)
     unpublished = send(varnish, "PATCH", detail, newsroom, {"status": "draft"})
     assert unpublished.status == 200, str(unpublished)
     assert entry not in ids(varnish.fresh(feed["entries"]))
     assert varnish.fresh(feed["delta"]).json()["results"] == [{"id": entry, "deleted": True}]
+    page = varnish.fresh(feed["path"]).body
+    assert anchor not in page and b"Corrected headline" not in page
 
 
 def test_an_edited_entry_is_fresh_at_its_own_api_url(varnish, feed, newsroom):

@@ -67,6 +67,55 @@ def test_no_reader_sees_an_error_while_one_app_server_is_down(tmp_path, servers)
     assert all(answer.headers["X-Cache"] == "MISS" for answer in answers)
 
 
+class ProbeAnswerer:
+    """A server answering 200 to anything (the probe's request included), from ``start()`` on,
+    on a port fixed beforehand: an app server coming back."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.server: ThreadingHTTPServer | None = None
+
+    def start(self) -> None:
+        class Ok(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"{}")
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", self.port), Ok)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.shutdown()
+            self.server.server_close()
+
+
+def test_probes_take_a_dead_app_server_out_of_the_rotation_and_bring_it_back(tmp_path, servers):
+    """The director stops sending fetches to an app server once its probes fail (2 of the last 3
+    within 2 s), and sends them again once they pass: no fetch waits on a dead server's retry."""
+    returning = ProbeAnswerer()
+    with varnish_in_front_of(tmp_path / "varnish", [returning.port, servers[0].port]) as proxy:
+        assert proxy.wait_for_health("app2", "healthy") < 5
+        took = proxy.wait_for_health("app1", "sick")
+        assert took < 5, took  # two failed probes, a second apart
+        sent_before = sum(v for k, v in proxy.counters().items() if k.endswith(".app1.req"))
+        answers = [proxy.get(f"{ARTICLES}?limit={n}") for n in range(1, 11)]
+        assert [answer.status for answer in answers] == [200] * 10
+        sent_after = sum(v for k, v in proxy.counters().items() if k.endswith(".app1.req"))
+        assert sent_after == sent_before, "a fetch was sent to the sick server"
+
+        returning.start()
+        try:
+            assert proxy.wait_for_health("app1", "healthy") < 5
+        finally:
+            returning.stop()
+
+
 class Dropper:
     """A server stopping gracefully, as gunicorn does on SIGTERM: it still accepts connections,
     reads each request and resets the connection ``delay`` seconds later without an answer.
