@@ -1,7 +1,7 @@
 """Cache generations move inside the change's transaction, and a committed write answers as one.
 
 An entry change moves the API generation through its feed's counter, which it locks anyway
-(``caching.entries_changed``): no row that writers of every feed would queue on is written, and
+(``caching.entry_data_stale``): no row that writers of every feed would queue on is written, and
 nothing is left for after the commit that could hang the answer or turn it into a 503.
 """
 

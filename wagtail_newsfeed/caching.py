@@ -186,7 +186,7 @@ def bump_generation(name: str = API_GENERATION) -> None:
     _bump_database_value(name)
 
 
-def entries_changed() -> None:
+def entry_data_stale() -> None:
     """Live entries changed, in the transaction that moved their feed's counter on: what the
     API shows of them (their authors' visibility) is stale. With a shared cache the token is
     replaced, now and at commit; in the database the counter has moved the generation already

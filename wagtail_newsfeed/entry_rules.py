@@ -240,7 +240,7 @@ def _notify(feed: LiveFeedPage, entries: list[LiveEntry], action: str) -> None:
     # Forget the cached version now and again at commit: a poll between the two could have
     # cached the version this transaction is about to replace.
     delta.forget_feed_version(feed.pk)
-    caching.entries_changed()
+    caching.entry_data_stale()
 
     def committed() -> None:
         delta.forget_feed_version(feed.pk)

@@ -255,7 +255,7 @@ def _in_the_change(bump: Callable[[], None]) -> None:
 
 def api_content_changed(**kwargs: Any) -> None:
     """What the API's cached article and taxonomy responses show may have changed. (Live
-    entries move it in their own transaction: ``caching.entries_changed``.)"""
+    entries move it in their own transaction: ``caching.entry_data_stale``.)"""
     _in_the_change(caching.bump_generation)
 
 
@@ -365,7 +365,9 @@ def register_signal_handlers() -> None:
     page_published.connect(webhook_events.page_published, dispatch_uid="newsfeed_webhook_pub")
     page_unpublished.connect(webhook_events.page_unpublished, dispatch_uid="newsfeed_webhook_unpub")
     pre_delete.connect(webhook_events.page_deleted, dispatch_uid="newsfeed_webhook_page_del")
-    entries_changed.connect(webhook_events.entries_changed, dispatch_uid="newsfeed_webhook_entries")
+    entries_changed.connect(
+        webhook_events.queue_entry_events, dispatch_uid="newsfeed_webhook_entries"
+    )
     # ... and what a view restriction or a move changes for readers, in webhooks/access.py.
     restriction = PageViewRestriction
     pre_save.connect(webhook_access.restriction_saving, sender=restriction, dispatch_uid="nf_wh_vr")

@@ -443,7 +443,7 @@ def atom(feed_class: type[NewsFeed]) -> type[NewsFeed]:
 # Links to feeds, for <link rel="alternate"> and for cache purging -----------------------------
 
 
-def feed_paths(kind: str, *args: Any) -> dict[str, str]:
+def feed_format_paths(kind: str, *args: Any) -> dict[str, str]:
     """``{"rss": path, "atom": path}`` of the ``kind`` feed ("latest", "index", "topic", "live"),
     or ``{}`` when the site has not mounted ``wagtail_newsfeed.urls``."""
     paths = {}
@@ -476,7 +476,7 @@ def alternate_feeds(
     wanted.append((named_publisher(request) or _("Latest news"), "latest", ()))
     links = []
     for title, kind, args in wanted:
-        for fmt, path in feed_paths(kind, *args).items():
+        for fmt, path in feed_format_paths(kind, *args).items():
             links.append(
                 {
                     "title": f"{title} ({'RSS' if fmt == 'rss' else 'Atom'})",

@@ -25,7 +25,7 @@ from ..conf import settings
 from ..fragments import render_generation
 from ..http_caching import max_age_before
 from . import response_cache
-from .exceptions import conditional_response, problem_exception_handler
+from .exceptions import conditional_api_response, problem_exception_handler
 from .negotiation import JSONNegotiation
 from .parsers import WriteJSONParser
 from .renderers import CompactJSONRenderer
@@ -255,4 +255,4 @@ class NewsfeedAPIView(APIView):
         etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=self.max_age())
-        return conditional_response(request, response)
+        return conditional_api_response(request, response)

@@ -128,7 +128,7 @@ def not_found_view(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonRespo
     return problem_response(404, _("No API endpoint at this path."), code="not_found")
 
 
-def conditional_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+def conditional_api_response(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """``http_caching.conditional_response`` for a GET of the API: a 304 on a matching
     ``If-None-Match``, ``If-Unmodified-Since`` ignored, and an ``If-Match`` naming no current
     ``ETag`` a 412 problem naming it, like every API error (RFC 9110 §13.1.1 lets a GET fail

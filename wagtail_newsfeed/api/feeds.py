@@ -44,7 +44,7 @@ from .serializers import (
     FeedSerializer,
     TombstoneSerializer,
     entry_prefetches,
-    page_urls,
+    page_url_and_path,
 )
 from .writing import EntryWriteSerializer, request_object
 
@@ -185,7 +185,7 @@ class FeedDetail(NewsfeedAPIView):
         key_events = entry_rules.latest_key_events(entries)
         context = {
             "request": request,
-            "feed_url": page_urls(feed, request)[0],
+            "feed_url": page_url_and_path(feed, request)[0],
             "pinned": entries.filter(is_pinned=True).first(),
             "key_events": key_events,
         }
@@ -280,7 +280,7 @@ class FeedEntries(NewsfeedAPIView):
         rows, has_more = delta.changes_since(feed, version, limit)
         published = [row for row in rows if row.is_published]
         prefetch_related_objects(published, *entry_prefetches())
-        context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+        context = {"request": request, "feed_url": page_url_and_path(feed, request)[0]}
         # What the bodies refer to is read once for all of them (chosen items too).
         with body_references.scope([row.body for row in published], renditions=True):
             results = [
@@ -317,7 +317,7 @@ class FeedEntries(NewsfeedAPIView):
             entries.prefetch_related(*entry_prefetches()), feed, following, limit
         )
         url = request.build_absolute_uri()
-        context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+        context = {"request": request, "feed_url": page_url_and_path(feed, request)[0]}
         # What the bodies refer to is read once for all of them (chosen items too).
         with body_references.scope([row.body for row in rows], renditions=True):
             results = EntrySerializer(rows, many=True, context=context).data
@@ -378,7 +378,7 @@ def get_writable_feed(request: Request, pk: int) -> LiveFeedPage:
 
 def entry_json(request: Request, feed: LiveFeedPage, entry: LiveEntry) -> dict[str, Any]:
     entry.feed = feed
-    context = {"request": request, "feed_url": page_urls(feed, request)[0]}
+    context = {"request": request, "feed_url": page_url_and_path(feed, request)[0]}
     return EntrySerializer(entry, context=context).data
 
 

@@ -31,7 +31,7 @@ from .serializers import (
     ArticleDetailSerializer,
     FeedDetailSerializer,
     entry_prefetches,
-    page_urls,
+    page_url_and_path,
 )
 
 #: A token is ``django.core.signing`` output: URL-safe base64 parts joined by ":" (a leading "."
@@ -64,7 +64,7 @@ def feed_json(request: Request, page: Any) -> dict[str, Any]:
     )
     context = {
         "request": request,
-        "feed_url": page_urls(page, request)[0],
+        "feed_url": page_url_and_path(page, request)[0],
         "pinned": entries.filter(is_pinned=True).first(),
         "key_events": entry_rules.latest_key_events(entries),
     }

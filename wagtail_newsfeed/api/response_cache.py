@@ -23,7 +23,7 @@ from django.utils.cache import get_max_age, patch_cache_control
 from ..caching import API_GENERATION, generation
 from ..fragments import forget_what_wagtail_kept
 from ..http_caching import max_age_before
-from .exceptions import conditional_response
+from .exceptions import conditional_api_response
 
 #: Part of every key, like ``fragments.PIECES_FORMAT``: raised when a response's shape changes (a
 #: new field, another time format), so an upgrade never replays bodies of the previous release.
@@ -66,7 +66,7 @@ def cached_response(key: str, request: HttpRequest) -> HttpResponse | None:
         kept = get_max_age(response) or 0
         del response["Cache-Control"]
         patch_cache_control(response, public=True, max_age=max_age_before(kept, [expires]))
-    return conditional_response(request, response)
+    return conditional_api_response(request, response)
 
 
 def store_response(

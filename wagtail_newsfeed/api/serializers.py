@@ -21,7 +21,7 @@ from .fields import UTCDateTimeField
 from .schema import components
 
 
-def page_urls(page: Any, request: Any) -> tuple[str | None, str | None]:
+def page_url_and_path(page: Any, request: Any) -> tuple[str | None, str | None]:
     """``(absolute url, path)`` of a page within its site (worked out once per page object:
     a page's JSON shows both)."""
     known = page.__dict__.get("_newsfeed_url_parts")
@@ -54,11 +54,11 @@ class _PageBase(_Base):
 
     @extend_schema_field(serializers.URLField(allow_null=True))
     def get_url(self, page: Any) -> str | None:
-        return page_urls(page, self.request)[0]
+        return page_url_and_path(page, self.request)[0]
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_path(self, page: Any) -> str | None:
-        return page_urls(page, self.request)[1]
+        return page_url_and_path(page, self.request)[1]
 
 
 # Taxonomy -------------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ class ArticleDetailSerializer(ArticleSummarySerializer):
     @extend_schema_field(components.PageLinkSchema(many=True))
     def get_related(self, page: Any) -> list[dict[str, Any]]:
         return [
-            {"id": p.pk, "title": p.title, "url": page_urls(p, self.request)[0]}
+            {"id": p.pk, "title": p.title, "url": page_url_and_path(p, self.request)[0]}
             for p in page.get_related_articles()
         ]
 
@@ -272,7 +272,7 @@ class EntrySerializer(_Base):
     def get_url(self, entry: LiveEntry) -> str | None:
         feed_url = self.context.get("feed_url")
         if feed_url is None:
-            feed_url = page_urls(entry.feed, self.request)[0]
+            feed_url = page_url_and_path(entry.feed, self.request)[0]
         return entry.permalink(feed_url) if feed_url else None
 
     @extend_schema_field(components.NOT_DELETED)

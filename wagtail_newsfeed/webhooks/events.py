@@ -382,7 +382,7 @@ def _coalesce(
         )
 
 
-def entries_changed(feed: Any, entries: Any = (), action: str = "", **kwargs: Any) -> None:
+def queue_entry_events(feed: Any, entries: Any = (), action: str = "", **kwargs: Any) -> None:
     """``entry_rules.entries_changed`` (sent after commit): coalesce per feed and endpoint."""
     changes = entry_changes(entries, action)
     if not any(changes.values()):

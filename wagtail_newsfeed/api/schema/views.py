@@ -11,7 +11,7 @@ from django.utils.cache import patch_cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from ...conf import settings
-from ..exceptions import conditional_response
+from ..exceptions import conditional_api_response
 from ..negotiation import JSONNegotiation
 from .hooks import METHOD_NOT_ALLOWED, SLUG_PARAMETER
 
@@ -85,7 +85,7 @@ class _HTTPCached:
         etag = f'"{hashlib.blake2b(response.content, digest_size=16).hexdigest()}"'
         response["ETag"] = etag
         patch_cache_control(response, public=True, max_age=int(settings.API_CACHE_MAX_AGE))
-        return conditional_response(request, response)
+        return conditional_api_response(request, response)
 
 
 class SchemaNegotiation(JSONNegotiation):
