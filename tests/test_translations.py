@@ -3,16 +3,18 @@ German translation that compiles, and German pages when German is the language."
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from django.utils import translation
 
-from tests import factories
+from tests import factories, tools
 from wagtail_newsfeed.templatetags.wagtail_newsfeed_live import live_script_strings, plural_forms
 
 PACKAGE = Path(__file__).resolve().parents[1] / "wagtail_newsfeed"
@@ -170,14 +172,44 @@ def po_entries(text: str) -> list[str]:
 
 
 def test_german_catalogue_is_complete_and_has_no_fuzzy_entries():
-    entries = po_entries(GERMAN_PO.read_text(encoding="utf-8"))
+    text = GERMAN_PO.read_text(encoding="utf-8")
 
-    assert len(entries) > 300
-    fuzzy = [entry for entry in entries if re.search(r"^#,.*\bfuzzy\b", entry, re.M)]
-    empty = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""$(?!\n")', entry, re.M)]
-    assert fuzzy == [] and empty == [], (fuzzy + empty)[:3]
+    assert len(po_entries(text)) > 300
+    assert catalogue_problems(text) == [], catalogue_problems(text)[:3]
     header = GERMAN_PO.read_text(encoding="utf-8").split("\n\n")[0]
     assert "#, fuzzy" not in header and "Plural-Forms: nplurals=2; plural=(n != 1);" in header
+
+
+def catalogue_problems(text: str) -> list[str]:
+    """The entries of a .po file that are fuzzy or have no translation."""
+    entries = po_entries(text)
+    fuzzy = [entry for entry in entries if re.search(r"^#,.*\bfuzzy\b", entry, re.M)]
+    empty = [entry for entry in entries if re.search(r'^msgstr(\[\d\])? ""$(?!\n")', entry, re.M)]
+    return fuzzy + empty
+
+
+def test_every_string_the_code_marks_for_translation_is_in_the_german_catalogue(tmp_path):
+    """``makemessages`` run on a copy of the package finds no string the committed catalogue
+    lacks (a new ``_()`` or ``{% translate %}`` without its German) and no changed one."""
+    xgettext = shutil.which("xgettext")
+    if xgettext is None:
+        tools.missing("GNU gettext's xgettext is not installed (apt-get install gettext)")
+    copy = tmp_path / "wagtail_newsfeed"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_SETTINGS_MODULE"}
+    django_admin = Path(sys.executable).with_name("django-admin")
+    subprocess.run(
+        [str(django_admin), "makemessages", "-l", "de", "--no-obsolete", "-v", "0"],
+        cwd=copy,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    extracted = (copy / "locale" / "de" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+    problems = catalogue_problems(extracted)
+    assert problems == [], f"{len(problems)} strings lack a German translation: {problems[:3]}"
+    assert len(po_entries(extracted)) == len(po_entries(GERMAN_PO.read_text(encoding="utf-8")))
 
 
 def test_german_catalogue_compiles_with_msgfmt_check(tmp_path):
