@@ -146,6 +146,8 @@ def test_the_publish_button_never_says_now_for_a_time_it_cannot_read(chromium, l
     assert label_for(in_utc) == f"Publish (backdated to {site_time(earlier)})"
     assert label_for(site_time(timezone.now())) == "Publish now"
     assert label_for("") == "Publish now"
+    later = timezone.localtime() + timedelta(days=2)  # an editor may date an entry ahead
+    assert label_for(site_time(later)) == f"Publish (dated {site_time(later)})"
 
     # The server takes the format the label could not read, as a backdated time.
     label_for(earlier.strftime("%d/%m/%Y %H:%M"))  # en-GB, the site's language
