@@ -462,3 +462,21 @@ def test_a_body_one_byte_over_the_cap_says_by_how_much(writer, feed, settings):
     assert_refused(response, feed, "body")
     sent = len(json.dumps(body, ensure_ascii=False).encode())
     assert f"The body is {sent:,} bytes; the most it may be is 64,000 bytes." in response.text
+
+
+def test_the_page_editor_refuses_an_article_body_over_its_cap_and_keeps_the_form(
+    admin_client, news_index, settings
+):
+    settings.WAGTAIL_NEWSFEED = {"ARTICLE_BODY_MAX_BYTES": 2_000}
+    long = "<p>" + "Words of the story. " * 150 + "</p>"
+    data = article_data(body=streamfield([("paragraph", rich_text(long))]))
+    with checks.nothing_saved():
+        response = admin_client.post(add_url(NewsArticlePage, news_index), data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "the most it may be is 2,000 bytes" in page
+    assert f'value="{data["title"]}"' in page  # the editor's work is still in the form
+
+    fits = article_data(body=streamfield([("paragraph", rich_text("<p>Short.</p>"))]))
+    assert admin_client.post(add_url(NewsArticlePage, news_index), fits).status_code == 302
+    assert NewsArticlePage.objects.count() == 1
