@@ -25,11 +25,11 @@ psql -h 127.0.0.1 -U postgres -q -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DAT
 
 read -r F100 F10K CURSOR100 CURSOR10K CURSOR_ONE <<<"$("$BIN/python" - <<'PY'
 import django; django.setup()
-from wagtail_newsfeed import entry_rules
+from wagtail_newsfeed import delta
 from wagtail_newsfeed.models import LiveFeedPage
 small = LiveFeedPage.objects.get(slug="feed-100"); big = LiveFeedPage.objects.get(slug="feed-10000")
-print(small.pk, big.pk, entry_rules.encode_cursor(small, 100), entry_rules.encode_cursor(big, 10000),
-      entry_rules.encode_cursor(small, 99))
+print(small.pk, big.pk, delta.encode_cursor(small, 100), delta.encode_cursor(big, 10000),
+      delta.encode_cursor(small, 99))
 PY
 )"
 
