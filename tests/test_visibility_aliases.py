@@ -188,3 +188,21 @@ def test_search_skips_hidden_aliases(mirror, news_index):
 
     assert found == set(visibility.visible_articles().values_list("pk", flat=True))
     assert len(found) == 2  # the public story and its alias
+
+
+def test_the_alias_subqueries_are_compiled_once_and_read_the_present(news_index):
+    """The time-independent SQL is compiled once per database; the present is put into the
+    expired-aliases query each time (an alias of a story that expired a minute ago is hidden,
+    one of a story expiring in an hour is not), on SQLite and PostgreSQL alike."""
+    from django.db import connection
+
+    assert visibility._expired_aliases_sql(connection.alias) is not None
+    later = factories.make_article(news_index, "Expires later")
+    gone = factories.make_article(news_index, "Expired")
+    aliases = {
+        page.pk: page.create_alias(update_slug=f"{page.slug}-copy") for page in (later, gone)
+    }
+    Page.objects.filter(pk=later.pk).update(expire_at=timezone.now() + timedelta(hours=1))
+    Page.objects.filter(pk=gone.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    shown = set(visibility.visible_pages(Page.objects.all()).values_list("pk", flat=True))
+    assert aliases[later.pk].pk in shown and aliases[gone.pk].pk not in shown
