@@ -35,6 +35,7 @@ from wagtail.admin.rich_text.converters.editor_html import (
     WhitelistRule,
 )
 from wagtail.admin.rich_text.converters.html_to_contentstate import (
+    HorizontalRuleHandler,
     HtmlToContentStateHandler,
     InlineStyleElementHandler,
     LinkElementHandler,
@@ -192,14 +193,16 @@ def _whitelister(features: tuple[str, ...] | None) -> _Whitelister:
 
 def _inline_style_rules(features: list[str]) -> list[WhitelistRule]:
     """Rules for the inline styles Draftail writes (``superscript`` as ``<sup>``, ``subscript``,
-    ``strikethrough``, ``code``...) whose features register a Draftail rule but none for the
-    whitelister: without them a saved ``E=mc<sup>2</sup>`` would read ``E=mc2``. Elements are
-    taken from each feature's own Draftail rule, and kept without attributes."""
+    ``strikethrough``, ``code``...) and its horizontal line, whose features register a Draftail
+    rule but none for the whitelister (Wagtail 7.4 has none for ``hr`` either): without them a
+    saved ``E=mc<sup>2</sup>`` would read ``E=mc2``. Elements are taken from each feature's own
+    Draftail rule, and kept without attributes."""
     rules = []
     for feature in features:
         rule = feature_registry.get_converter_rule("contentstate", feature) or {}
         for element, handler in (rule.get("from_database_format") or {}).items():
-            if isinstance(handler, InlineStyleElementHandler) and element.isalpha():
+            kept = isinstance(handler, InlineStyleElementHandler | HorizontalRuleHandler)
+            if kept and element.isalpha():
                 rules.append(WhitelistRule(element, allow_without_attributes))
     return rules
 
